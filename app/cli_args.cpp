@@ -1,0 +1,106 @@
+#include "cli_args.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace dwmtj::cli {
+
+Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& flags,
+           const std::set<std::string>& valued)
+{
+    for (std::size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (a.rfind("--", 0) == 0 && a.size() > 2) {
+            std::string name = a.substr(2), value;
+            const auto eq = name.find('=');
+            const bool inlineValue = eq != std::string::npos;
+            if (inlineValue) {
+                value = name.substr(eq + 1);
+                name = name.substr(0, eq);
+            }
+            if (flags.count(name)) {
+                if (inlineValue) throw UsageError("--" + name + " takes no value");
+                m_flags.insert(name);
+            } else if (valued.count(name)) {
+                if (!inlineValue) {
+                    if (i + 1 >= argv.size()) throw UsageError("--" + name + " needs a value");
+                    value = argv[++i];
+                }
+                m_values[name] = value;
+            } else {
+                throw UsageError("unknown option --" + name);
+            }
+        } else {
+            m_positionals.push_back(a);
+        }
+    }
+}
+
+std::string Args::get(const std::string& name, const std::string& fallback) const
+{
+    auto it = m_values.find(name);
+    return it == m_values.end() ? fallback : it->second;
+}
+
+double Args::number(const std::string& name, double fallback) const
+{
+    auto it = m_values.find(name);
+    if (it == m_values.end()) return fallback;
+    char* end = nullptr;
+    const double v = std::strtod(it->second.c_str(), &end);
+    if (end == it->second.c_str() || *end != '\0' || !std::isfinite(v))
+        throw UsageError("--" + name + ": expected a number, found '" + it->second + "'");
+    return v;
+}
+
+long Args::integer(const std::string& name, long fallback) const
+{
+    auto it = m_values.find(name);
+    if (it == m_values.end()) return fallback;
+    char* end = nullptr;
+    const long v = std::strtol(it->second.c_str(), &end, 10);
+    if (end == it->second.c_str() || *end != '\0')
+        throw UsageError("--" + name + ": expected a whole number, found '" + it->second + "'");
+    return v;
+}
+
+void parseRange(const std::string& text, const std::string& option, double& a, double& b)
+{
+    const auto colon = text.find(':');
+    char* e1 = nullptr;
+    char* e2 = nullptr;
+    if (colon != std::string::npos) {
+        const std::string l = text.substr(0, colon), r = text.substr(colon + 1);
+        a = std::strtod(l.c_str(), &e1);
+        b = std::strtod(r.c_str(), &e2);
+        if (e1 != l.c_str() && *e1 == '\0' && e2 != r.c_str() && *e2 == '\0' && a < b) return;
+    }
+    throw UsageError("--" + option + ": expected A:B with A < B (volts), found '" + text + "'");
+}
+
+std::string jsonString(const std::string& s)
+{
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') { o += '\\'; o += c; }
+        else if (c == '\n') o += "\\n";
+        else if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            o += buf;
+        } else o += c;
+    }
+    return o + "\"";
+}
+
+std::string jsonNumber(double x)
+{
+    if (!std::isfinite(x)) return "null";
+    std::ostringstream s;
+    s.precision(12);
+    s << x;
+    return s.str();
+}
+
+}  // namespace dwmtj::cli

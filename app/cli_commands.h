@@ -1,0 +1,9 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace dwmtj::cli {
+int runFit(const std::vector<std::string>& args);
+int runEnergy(const std::vector<std::string>& args);
+int runSimulateDevice(const std::vector<std::string>& args);
+}  // namespace dwmtj::cli

@@ -1,0 +1,243 @@
+// dwmtj fit / energy / simulate-device.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "cli_args.h"
+#include "cli_commands.h"
+#include "dwmtj/device_io.h"
+#include "dwmtj/energy.h"
+#include "dwmtj/error.h"
+#include "dwmtj/estimate.h"
+#include "dwmtj/fit_report.h"
+#include "dwmtj/lut.h"
+#include "dwmtj/simulate.h"
+
+namespace dwmtj::cli {
+namespace {
+
+using namespace dwmtj::core;
+
+std::string parameterJson(const FitParameter& p)
+{
+    return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) + ",\"value\":" + jsonNumber(p.value) +
+           ",\"standard_error\":" + jsonNumber(p.standardError) + ",\"ci_lower\":" + jsonNumber(p.lower) +
+           ",\"ci_upper\":" + jsonNumber(p.upper) + "}";
+}
+
+std::string warningsJson(const std::vector<std::string>& w)
+{
+    std::string s = "[";
+    for (std::size_t i = 0; i < w.size(); ++i) s += (i ? "," : "") + jsonString(w[i]);
+    return s + "]";
+}
+
+std::string gofJson(double ll, double aic, double dev, double chi2, int df, double p)
+{
+    return "\"log_likelihood\":" + jsonNumber(ll) + ",\"aic\":" + jsonNumber(aic) + ",\"deviance\":" + jsonNumber(dev) +
+           ",\"pearson_chi2\":" + jsonNumber(chi2) + ",\"dof\":" + std::to_string(df) + ",\"pearson_p\":" + jsonNumber(p);
+}
+
+std::vector<double> parseList(const std::string& text, const std::string& option)
+{
+    std::vector<double> out;
+    std::istringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (end == item.c_str() || *end != '\0') throw UsageError("--" + option + ": expected numbers separated by commas, found '" + item + "'");
+        out.push_back(v);
+    }
+    return out;
+}
+
+}  // namespace
+
+int runFit(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {"model", "form", "exclude", "fit-range", "direction", "lut", "grid", "range", "source", "states"});
+    if (a.positionals().size() != 1) throw UsageError("fit needs exactly one FILE");
+    const std::string path = a.positionals()[0];
+    DeviceLoadOptions lo;
+    const std::string dir = a.get("direction", "auto");
+    if (dir == "p-ap") lo.detection.direction = SwitchDirection::ParallelToAntiparallel;
+    else if (dir == "ap-p") lo.detection.direction = SwitchDirection::AntiparallelToParallel;
+    else if (dir != "auto") throw UsageError("--direction: expected p-ap, ap-p or auto, found '" + dir + "'");
+    lo.numStates = int(a.integer("states", 0));
+    const DeviceData data = loadDeviceFile(path, lo);
+    const std::string model = a.get("model", data.kind == DeviceKind::MultiState ? "multistate" : "binary");
+    if (model != "binary" && model != "multistate") throw UsageError("--model: expected binary or multistate, found '" + model + "'");
+    if ((model == "multistate") != (data.kind == DeviceKind::MultiState))
+        throw Error(path + ": --model " + model + " was asked for, but the file holds " +
+                    (data.kind == DeviceKind::MultiState ? "multi-state (voltage, cycle, state)" : "binary switching") + " data");
+
+    LutOptions lutOpts;
+    lutOpts.size = int(a.integer("grid", 1024));
+    if (a.has("range")) parseRange(a.get("range", ""), "range", lutOpts.voltageMin, lutOpts.voltageMax);
+    const std::string src = a.get("source", "fit");
+    if (src != "fit" && src != "empirical") throw UsageError("--source: expected fit or empirical, found '" + src + "'");
+    lutOpts.source = src == "fit" ? LutSource::Fit : LutSource::Empirical;
+    lutOpts.validate();
+    const std::string lutPath = a.get("lut", "");
+    const bool json = a.has("json");
+
+    auto withFile = [&](auto&& fn) {
+        try {
+            return fn();
+        } catch (const FitError& e) {
+            throw Error(path + ": " + e.what());
+        }
+    };
+
+    std::string out;
+    if (data.kind == DeviceKind::Binary) {
+        SigmoidFitOptions fo;
+        const std::string form = a.get("form", "2");
+        if (form != "2" && form != "4") throw UsageError("--form: expected 2 or 4, found '" + form + "'");
+        fo.form = form == "4" ? SigmoidForm::FourParameter : SigmoidForm::TwoParameter;
+        if (a.has("exclude")) fo.excludeVoltages = parseList(a.get("exclude", ""), "exclude");
+        if (a.has("fit-range")) parseRange(a.get("fit-range", ""), "fit-range", fo.voltageMin, fo.voltageMax);
+        const auto est = estimateProportions(data.binary);
+        const auto fit = withFile([&] { return fitSigmoid(data.binary.counts, data.binary.trialsKnown, fo); });
+        Lut lut;
+        if (!lutPath.empty()) {
+            lut = buildBinaryLut(data, &fit, lutOpts);
+            saveLut(lut, lutPath);
+        }
+        if (json) {
+            out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
+                  ",\"model\":\"binary\",\"shape\":" + jsonString(data.sourceShape) + ",\"estimates\":[";
+            for (std::size_t i = 0; i < est.size(); ++i)
+                out += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(est[i].voltage) + ",\"switches\":" +
+                       jsonNumber(est[i].switches) + ",\"trials\":" + jsonNumber(est[i].trials) + ",\"p\":" + jsonNumber(est[i].p) +
+                       ",\"ci_lower\":" + jsonNumber(est[i].lower) + ",\"ci_upper\":" + jsonNumber(est[i].upper) + "}";
+            out += "],\"fit\":{\"method\":" + jsonString(toString(fit.method)) + ",\"form\":" +
+                   (fit.form == SigmoidForm::TwoParameter ? "\"2-parameter\"" : "\"4-parameter\"") + ",\"parameters\":[";
+            for (std::size_t i = 0; i < fit.parameters.size(); ++i) out += (i ? "," : "") + parameterJson(fit.parameters[i]);
+            out += "]," + gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2, fit.degreesOfFreedom, fit.pearsonPValue) +
+                   ",\"points_used\":" + std::to_string(fit.pointsUsed) + ",\"warnings\":" + warningsJson(fit.warnings) + "}";
+        } else {
+            out = path + " (" + data.sourceShape + ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
+            if (data.binary.detection) {
+                const auto& d = *data.binary.detection;
+                char buf[256];
+                std::snprintf(buf, sizeof buf, "Switch detection: levels %.1f / %.1f ohm, threshold %.1f ohm, %s (%s), separation %.1f s.d.\n",
+                              d.lowLevelOhm, d.highLevelOhm, d.thresholdOhm, toString(d.direction),
+                              d.directionDetected ? "detected" : "chosen", d.separation);
+                out += buf;
+            }
+            out += "Per-voltage switching probability per pulse:\n" + formatEstimateTable(est) + "\n" + formatSigmoidReport(fit);
+        }
+    } else {
+        const auto fit = withFile([&] { return fitOrdinal(data.multi); });
+        if (!lutPath.empty()) saveLut(buildMultiStateLut(data, &fit, lutOpts), lutPath);
+        if (json) {
+            out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
+                  ",\"model\":\"multistate\",\"num_states\":" + std::to_string(fit.numStates) + ",\"state_table\":[";
+            for (std::size_t i = 0; i < data.multi.voltages.size(); ++i) {
+                out += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(data.multi.voltages[i]) + ",\"counts\":[";
+                for (std::size_t k = 0; k < data.multi.stateCounts[i].size(); ++k)
+                    out += (k ? "," : "") + jsonNumber(data.multi.stateCounts[i][k]);
+                out += "],\"fitted\":[";
+                for (int k = 1; k <= fit.numStates; ++k) out += (k > 1 ? "," : "") + jsonNumber(fit.stateProbability(k, data.multi.voltages[i]));
+                out += "]}";
+            }
+            out += "],\"fit\":{\"method\":\"multinomial maximum likelihood\",\"thresholds\":[";
+            for (std::size_t i = 0; i < fit.thresholds.size(); ++i) out += (i ? "," : "") + parameterJson(fit.thresholds[i]);
+            out += "],\"widths\":[";
+            for (std::size_t i = 0; i < fit.widths.size(); ++i) out += (i ? "," : "") + parameterJson(fit.widths[i]);
+            out += "]," + gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2, fit.degreesOfFreedom, fit.pearsonPValue) +
+                   ",\"warnings\":" + warningsJson(fit.warnings) + "}";
+        } else {
+            out = path + " (multi-state, K = " + std::to_string(data.multi.numStates) + ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
+            out += "Observed state frequencies:\n" + formatMultiStateTable(data.multi) + "\n" + formatOrdinalReport(fit);
+        }
+    }
+    if (json) {
+        out += ",\"load_warnings\":[";
+        for (std::size_t i = 0; i < data.warnings.size(); ++i)
+            out += (i ? "," : "") + jsonString((data.warnings[i].location.empty() ? "" : data.warnings[i].location + ": ") + data.warnings[i].message);
+        out += "]";
+        if (!lutPath.empty()) out += ",\"lut\":" + jsonString(lutPath);
+        out += "}\n";
+    } else {
+        for (const auto& w : data.warnings)
+            out += "warning: " + path + (w.location.empty() ? "" : ": " + w.location) + ": " + w.message + "\n";
+        if (!lutPath.empty()) out += "Lookup table written to " + lutPath + "\n";
+    }
+    std::fputs(out.c_str(), stdout);
+    return 0;
+}
+
+int runEnergy(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {"voltage", "r2", "r4", "pulse-ns", "rise-fall-ns"});
+    if (!a.positionals().empty()) throw UsageError("energy takes no positional arguments");
+    EnergyParameters p;
+    p.voltageV = a.number("voltage", p.voltageV);
+    p.twoPointResistanceOhm = a.number("r2", p.twoPointResistanceOhm);
+    p.fourPointResistanceOhm = a.number("r4", p.fourPointResistanceOhm);
+    p.pulseWidthNs = a.number("pulse-ns", p.pulseWidthNs);
+    p.riseFallNs = a.number("rise-fall-ns", p.riseFallNs);
+    const auto e = sampleEnergy(p);
+    if (a.has("json")) {
+        std::printf("{\"voltage_V\":%s,\"r2_ohm\":%s,\"r4_ohm\":%s,\"t_eff_ns\":%s,\"track_voltage_V\":%s,\"track_current_A\":%s,\"power_W\":%s,\"energy_J\":%s,\"energy_pJ\":%s}\n",
+                    jsonNumber(p.voltageV).c_str(), jsonNumber(p.twoPointResistanceOhm).c_str(),
+                    jsonNumber(p.fourPointResistanceOhm).c_str(), jsonNumber(p.effectiveTimeNs()).c_str(),
+                    jsonNumber(e.trackVoltageV).c_str(), jsonNumber(e.trackCurrentA).c_str(), jsonNumber(e.powerW).c_str(),
+                    jsonNumber(e.energyJ).c_str(), jsonNumber(e.energyJ * 1e12).c_str());
+    } else {
+        std::printf("Energy per device sample, E = (V * R4/R2)^2 / R4 * t_eff\n"
+                    "  pulse voltage V          %.4g V\n  two-point resistance R2  %.6g ohm\n"
+                    "  four-point resistance R4 %.6g ohm\n  effective time t_eff     %.4g ns (%.4g ns pulse + %.4g ns rise/fall)\n"
+                    "  voltage across the track %.4f V\n  current                  %.4f mA\n  power                    %.4f mW\n"
+                    "  energy per sample        %.2f pJ\n",
+                    p.voltageV, p.twoPointResistanceOhm, p.fourPointResistanceOhm, p.effectiveTimeNs(), p.pulseWidthNs,
+                    p.riseFallNs, e.trackVoltageV, e.trackCurrentA * 1e3, e.powerW * 1e3, e.energyJ * 1e12);
+    }
+    return 0;
+}
+
+int runSimulateDevice(const std::vector<std::string>& argv)
+{
+    Args a(argv, {}, {"kind", "out", "shape", "seed", "v50", "width", "cycles", "cap", "noise", "states"});
+    const std::string kind = a.get("kind", "binary");
+    const std::string out = a.get("out", "");
+    if (out.empty()) throw UsageError("simulate-device needs --out FILE.{csv,h5}");
+    std::string ext = std::filesystem::path(out).extension().string();
+    const bool h5 = ext == ".h5" || ext == ".hdf5";
+    if (!h5 && ext != ".csv") throw UsageError("--out: expected a .csv or .h5 file name, found '" + out + "'");
+    const auto seed = std::uint64_t(a.integer("seed", 1));
+    DeviceData d;
+    if (kind == "binary") {
+        BinarySimulationOptions o;
+        o.seed = seed;
+        o.v50 = a.number("v50", o.v50);
+        o.widthV = a.number("width", o.widthV);
+        o.cycles = int(a.integer("cycles", o.cycles));
+        o.pulseCap = int(a.integer("cap", o.pulseCap));
+        o.readNoiseOhm = a.number("noise", o.readNoiseOhm);
+        d = simulateBinaryDevice(o);
+        const std::string shape = a.get("shape", "traces");
+        if (h5) saveDeviceHdf5(d, out);
+        else if (shape == "traces") saveTracesCsv(d, out);
+        else if (shape == "events") saveEventsCsv(d, out);
+        else if (shape == "counts") saveCountsCsv(d, out);
+        else throw UsageError("--shape: expected traces, events or counts, found '" + shape + "'");
+    } else if (kind == "multistate") {
+        MultiStateSimulationOptions o;
+        o.seed = seed;
+        o.cycles = int(a.integer("cycles", o.cycles));
+        d = simulateMultiStateDevice(o);
+        if (h5) saveDeviceHdf5(d, out);
+        else saveMultiStateCsv(d, out);
+    } else {
+        throw UsageError("--kind: expected binary or multistate, found '" + kind + "'");
+    }
+    std::printf("Wrote %s: %s (synthetic)\n", out.c_str(), d.sourcePath.c_str());
+    return 0;
+}
+
+}  // namespace dwmtj::cli

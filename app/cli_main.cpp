@@ -1,0 +1,54 @@
+// dwmtj: the command-line interface of DW-MTJ Workbench (links only the core).
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli_args.h"
+#include "cli_commands.h"
+#include "dwmtj/error.h"
+
+namespace {
+const char* kUsage =
+    "usage: dwmtj <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  fit FILE [--model binary|multistate] [--form 2|4] [--exclude V1,V2] [--fit-range A:B]\n"
+    "           [--direction p-ap|ap-p] [--lut OUT.{csv,h5}] [--grid N] [--range A:B]\n"
+    "           [--source fit|empirical] [--json]\n"
+    "      per-voltage switching probabilities, the fit report, optionally a lookup table\n"
+    "  energy [--voltage V] [--r2 OHM] [--r4 OHM] [--pulse-ns NS] [--rise-fall-ns NS] [--json]\n"
+    "      energy of one device sample (defaults: the paper's 1.8 V, 1029 / 365 ohm, 30 + 10 ns)\n"
+    "  simulate-device --kind binary|multistate --out FILE.{csv,h5} [--shape traces|events|counts]\n"
+    "           [--seed N] [--v50 V] [--width V] [--cycles N] [--cap N] [--noise OHM]\n"
+    "      synthetic raw device data from a known ground truth\n"
+    "  version\n";
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string cmd = args[0];
+    args.erase(args.begin());
+    try {
+        if (cmd == "fit") return dwmtj::cli::runFit(args);
+        if (cmd == "energy") return dwmtj::cli::runEnergy(args);
+        if (cmd == "simulate-device") return dwmtj::cli::runSimulateDevice(args);
+        if (cmd == "version") {
+            std::printf("dwmtj %s\n", DWMTJ_VERSION);
+            return 0;
+        }
+        std::fprintf(stderr, "dwmtj: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
+        return 2;
+    } catch (const dwmtj::cli::UsageError& e) {
+        std::fprintf(stderr, "dwmtj %s: %s\n(see dwmtj --help)\n", cmd.c_str(), e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "dwmtj %s: error: %s\n", cmd.c_str(), e.what());
+        return 1;
+    }
+}

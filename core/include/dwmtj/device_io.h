@@ -1,0 +1,63 @@
+#pragma once
+// Import and export of device data. Formats are documented in README.md ("File formats").
+//   CSV: resistance traces (voltage, cycle, pulse, resistance), switching events (voltage,
+//        cycle, pulses_to_switch, censored), aggregated counts (voltage, switches, trials),
+//        probabilities (voltage, probability[, trials]), multi-state (voltage, cycle, state).
+//   HDF5: the layout in README.md. NumPy: .npy (N x 2) or .npz (one N x 2 array, or arrays
+//        named voltage and probability[, trials]).
+// Loading never modifies anything the caller already has: it returns a new DeviceData or
+// throws FileFormatError naming the file, the row/column or HDF5 path, what was expected
+// and what was found.
+#include <string>
+#include <vector>
+
+#include "dwmtj/device_data.h"
+
+namespace dwmtj::core {
+
+enum class CsvShape { Auto, Traces, Events, Counts, Probabilities, MultiState };
+const char* toString(CsvShape s);
+
+enum class ColumnRole { Ignore, Voltage, Cycle, Pulse, Resistance, PulsesToSwitch, Censored,
+                        Switches, Trials, Probability, State };
+const char* toString(ColumnRole r);
+
+/// How a CSV file will be read: what a preview shows before the user accepts it.
+struct CsvLayout {
+    char delimiter = ',';
+    bool hasHeader = true;
+    int headerLine = 0;  ///< 1-based line number of the header (0 if none)
+    std::vector<std::string> headers;
+    std::vector<ColumnRole> roles;
+    std::vector<double> scale;  ///< unit factor to volts / ohms per column (mV -> 1e-3)
+    std::vector<std::string> units;  ///< unit as written ("mV", "kOhm", "")
+    CsvShape shape = CsvShape::Auto;
+    std::vector<std::vector<std::string>> previewRows;  ///< first data rows, as text
+};
+
+struct DeviceLoadOptions {
+    CsvShape shape = CsvShape::Auto;  ///< CSV only; Auto = from the header names
+    SwitchDetectionOptions detection;  ///< for resistance traces
+    int numStates = 0;                 ///< multi-state: 0 = the largest state seen
+    std::size_t maxRows = 50'000'000;  ///< refuse larger files (guards against hostile input)
+};
+
+/// Detect delimiter, header, column roles, units and shape. Throws FileFormatError.
+CsvLayout inspectCsv(const std::string& path, const DeviceLoadOptions& options = {});
+
+/// Load any supported file (by extension: .csv/.txt/.tsv, .h5/.hdf5, .npy, .npz).
+DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options = {});
+
+/// Writers used by the simulator and tests (atomic: temp file + rename).
+void saveTracesCsv(const DeviceData& data, const std::string& path);
+void saveEventsCsv(const DeviceData& data, const std::string& path);
+void saveCountsCsv(const DeviceData& data, const std::string& path);
+void saveMultiStateCsv(const DeviceData& data, const std::string& path);
+/// HDF5 device file in the documented layout (traces/events/counts or multistate groups).
+void saveDeviceHdf5(const DeviceData& data, const std::string& path);
+
+/// SHA-256 of a file's bytes, lower-case hex. Throws Error if it cannot be read.
+std::string sha256File(const std::string& path);
+std::string sha256(const std::string& bytes);
+
+}  // namespace dwmtj::core

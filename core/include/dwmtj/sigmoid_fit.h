@@ -1,0 +1,66 @@
+#pragma once
+// Sigmoid fit of the per-pulse switching probability p(V), in double precision.
+//   2-parameter: p(V) = 1 / (1 + exp(-(V - V50)/w))
+//   4-parameter: p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))
+// Fitted by maximum binomial likelihood (Fisher scoring with step halving). When trial
+// counts are unknown the fit falls back to least squares on the probabilities.
+#include <string>
+#include <vector>
+
+#include "dwmtj/device_data.h"
+
+namespace dwmtj::core {
+
+enum class SigmoidForm { TwoParameter, FourParameter };
+enum class FitMethod { BinomialMaximumLikelihood, LeastSquares };
+const char* toString(FitMethod m);
+
+struct SigmoidFitOptions {
+    SigmoidForm form = SigmoidForm::TwoParameter;
+    double voltageMin = -1e300, voltageMax = 1e300;  ///< only points in [min, max] are used
+    std::vector<double> excludeVoltages;  ///< points at these voltages (|dV| < 1e-9 V) are left out
+    double confidence = 0.95;
+    int maxIterations = 200;
+};
+
+struct FitParameter {
+    std::string name;  ///< "V50" [V], "w" [V], "floor", "ceiling"
+    std::string unit;
+    double value = 0, standardError = 0, lower = 0, upper = 0;
+};
+
+struct SigmoidFit {
+    SigmoidForm form = SigmoidForm::TwoParameter;
+    FitMethod method = FitMethod::BinomialMaximumLikelihood;
+    std::vector<FitParameter> parameters;  ///< V50, w[, floor, ceiling]
+    std::vector<std::vector<double>> covariance;  ///< same order as parameters
+    int pointsUsed = 0;
+    double logLikelihood = 0;  ///< Bernoulli log-likelihood (no combinatorial constant)
+    double deviance = 0;
+    double pearsonChi2 = 0;
+    int degreesOfFreedom = 0;
+    double pearsonPValue = 0;  ///< P(chi2_df > pearsonChi2)
+    double aic = 0;
+    double residualSumSquares = 0;  ///< least-squares fit only
+    int iterations = 0;
+    std::vector<std::string> warnings;
+
+    double v50() const { return parameters.at(0).value; }
+    double width() const { return parameters.at(1).value; }
+    double floor() const { return parameters.size() > 2 ? parameters[2].value : 0.0; }
+    double ceiling() const { return parameters.size() > 3 ? parameters[3].value : 1.0; }
+    /// p(V) at the fitted parameters.
+    double probability(double voltage) const;
+    /// dp/dV at the fitted parameters [1/V].
+    double derivative(double voltage) const;
+    /// Pointwise confidence band of p(V) (delta method; on the logit scale for the
+    /// 2-parameter form, so it stays inside (0,1)).
+    void band(double voltage, double confidence, double& lower, double& upper) const;
+};
+
+/// Fit a sigmoid to per-voltage counts. Throws FitError if the data cannot determine it
+/// (fewer points than parameters, complete separation, no variation).
+SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown,
+                      const SigmoidFitOptions& options = {});
+
+}  // namespace dwmtj::core

@@ -1,0 +1,90 @@
+#include "dwmtj/fit_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace dwmtj::core {
+namespace {
+
+std::string format(const char* fmt, auto... args)
+{
+    char buf[512];
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    return buf;
+}
+
+std::string parameterLine(const FitParameter& p)
+{
+    return format("  %-8s = %10.5f %-2s  (s.e. %.5f; 95 %% CI %.5f .. %.5f)\n", p.name.c_str(), p.value,
+                  p.unit.c_str(), p.standardError, p.lower, p.upper);
+}
+
+std::string pvalue(double p) { return std::isfinite(p) ? format("%.4g", p) : std::string("n/a"); }
+
+}  // namespace
+
+std::string formatEstimateTable(const std::vector<ProportionEstimate>& est)
+{
+    std::string s = "  voltage [V]   switches     trials    p (MLE)   95 % Wilson interval\n";
+    for (const auto& e : est) {
+        if (e.trialsKnown)
+            s += format("  %11.4f %10.0f %10.0f %10.5f   %.5f .. %.5f\n", e.voltage, e.switches, e.trials, e.p, e.lower, e.upper);
+        else
+            s += format("  %11.4f %10s %10s %10.5f   (no trial counts)\n", e.voltage, "-", "-", e.p);
+    }
+    return s;
+}
+
+std::string formatSigmoidReport(const SigmoidFit& f)
+{
+    std::string s = format("Sigmoid fit (%s, %s), %d voltages, %d iterations\n",
+                           f.form == SigmoidForm::TwoParameter ? "2-parameter" : "4-parameter",
+                           toString(f.method), f.pointsUsed, f.iterations);
+    s += f.form == SigmoidForm::TwoParameter ? "  p(V) = 1 / (1 + exp(-(V - V50)/w))\n"
+                                             : "  p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))\n";
+    for (const auto& p : f.parameters) s += parameterLine(p);
+    if (f.method == FitMethod::BinomialMaximumLikelihood) {
+        s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);
+        s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance,
+                    f.pearsonChi2, f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
+    } else {
+        s += format("  residual sum of squares = %.6g on %d d.o.f.   AIC = %.4f\n", f.residualSumSquares,
+                    f.degreesOfFreedom, f.aic);
+    }
+    for (const auto& w : f.warnings) s += "  warning: " + w + "\n";
+    return s;
+}
+
+std::string formatMultiStateTable(const MultiStateDeviceData& d)
+{
+    std::string s = "  voltage [V]";
+    for (int k = 1; k <= d.numStates; ++k) s += format("   S%-4d", k);
+    s += "  cycles\n";
+    for (std::size_t i = 0; i < d.voltages.size(); ++i) {
+        s += format("  %11.4f", d.voltages[i]);
+        double n = 0;
+        for (double c : d.stateCounts[i]) n += c;
+        for (double c : d.stateCounts[i]) s += format("  %5.3f", n > 0 ? c / n : 0.0);
+        s += format("  %6.0f\n", n);
+    }
+    return s;
+}
+
+std::string formatOrdinalReport(const OrdinalFit& f)
+{
+    std::string s = format("Ordinal (cumulative-logit) fit, K = %d states, multinomial maximum likelihood, %d iterations\n",
+                           f.numStates, f.iterations);
+    s += "  P(state >= k | V) = 1 / (1 + exp(-(V - V_k)/w_k)),  k = 2..K\n";
+    for (std::size_t i = 0; i < f.thresholds.size(); ++i) {
+        s += parameterLine(f.thresholds[i]);
+        s += parameterLine(f.widths[i]);
+    }
+    s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);
+    s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance, f.pearsonChi2,
+                f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
+    for (const auto& w : f.warnings) s += "  warning: " + w + "\n";
+    return s;
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,367 @@
+#include "io/csv_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "dwmtj/error.h"
+
+namespace dwmtj::core {
+
+const char* toString(CsvShape s)
+{
+    switch (s) {
+    case CsvShape::Traces: return "resistance traces";
+    case CsvShape::Events: return "switching events";
+    case CsvShape::Counts: return "aggregated counts";
+    case CsvShape::Probabilities: return "probabilities";
+    case CsvShape::MultiState: return "multi-state";
+    default: return "auto";
+    }
+}
+
+const char* toString(ColumnRole r)
+{
+    switch (r) {
+    case ColumnRole::Voltage: return "voltage";
+    case ColumnRole::Cycle: return "cycle";
+    case ColumnRole::Pulse: return "pulse";
+    case ColumnRole::Resistance: return "resistance";
+    case ColumnRole::PulsesToSwitch: return "pulses_to_switch";
+    case ColumnRole::Censored: return "censored";
+    case ColumnRole::Switches: return "switches";
+    case ColumnRole::Trials: return "trials";
+    case ColumnRole::Probability: return "probability";
+    case ColumnRole::State: return "state";
+    default: return "ignored";
+    }
+}
+
+namespace detail {
+namespace {
+
+constexpr std::size_t kMaxLineBytes = 1 << 20;
+constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t(4) << 30;
+
+std::string trim(const std::string& s)
+{
+    std::size_t a = 0, b = s.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+    std::string t = s.substr(a, b - a);
+    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+    return t;
+}
+
+std::vector<std::string> split(const std::string& line, char delim)
+{
+    std::vector<std::string> out;
+    std::string cur;
+    bool quoted = false;
+    for (char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (c == delim && !quoted) {
+            out.push_back(trim(cur));
+            cur.clear();
+        } else {
+            cur.push_back(c);
+        }
+    }
+    out.push_back(trim(cur));
+    return out;
+}
+
+bool looksNumeric(const std::string& s)
+{
+    if (s.empty()) return false;
+    double v;
+    const char* b = s.data();
+    if (*b == '+') ++b;
+    auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::string lower(std::string s)
+{
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+struct UnitInfo { double factor; bool voltage; bool resistance; };
+
+bool parseUnit(const std::string& u, UnitInfo& info)
+{
+    static const std::map<std::string, UnitInfo> units = {
+        {"v", {1, true, false}}, {"volt", {1, true, false}}, {"volts", {1, true, false}},
+        {"mv", {1e-3, true, false}}, {"uv", {1e-6, true, false}}, {"kv", {1e3, true, false}},
+        {"ohm", {1, false, true}}, {"ohms", {1, false, true}}, {"\xce\xa9", {1, false, true}},
+        {"kohm", {1e3, false, true}}, {"k\xce\xa9", {1e3, false, true}}, {"mohm", {1e6, false, true}},
+        {"m\xce\xa9", {1e6, false, true}}};
+    std::string key = lower(u);
+    // "MOhm" vs "mohm": in resistance context an upper-case M means mega.
+    if (u == "MOhm" || u == "M\xce\xa9") key = "mohm";
+    else if (key == "mohm") return false;  // milli-ohm: refuse rather than guess
+    auto it = units.find(key);
+    if (it == units.end()) return false;
+    info = it->second;
+    return true;
+}
+
+// Splits "Voltage (mV)", "voltage [V]", "voltage_mV", "R/kOhm" into name and unit.
+void splitHeader(const std::string& h, std::string& name, std::string& unit)
+{
+    name = h;
+    unit.clear();
+    for (auto [open, close] : {std::pair{'(', ')'}, std::pair{'[', ']'}}) {
+        const auto a = h.find(open), b = h.rfind(close);
+        if (a != std::string::npos && b != std::string::npos && b > a) {
+            unit = trim(h.substr(a + 1, b - a - 1));
+            name = trim(h.substr(0, a));
+            return;
+        }
+    }
+    const auto slash = h.find('/');
+    if (slash != std::string::npos) {
+        unit = trim(h.substr(slash + 1));
+        name = trim(h.substr(0, slash));
+        return;
+    }
+    const auto us = h.find_last_of("_ ");
+    if (us != std::string::npos) {
+        UnitInfo info;
+        if (parseUnit(h.substr(us + 1), info)) {
+            unit = h.substr(us + 1);
+            name = trim(h.substr(0, us));
+        }
+    }
+}
+
+ColumnRole roleOf(const std::string& rawName)
+{
+    std::string n = lower(rawName);
+    for (char& c : n)
+        if (c == ' ' || c == '-') c = '_';
+    static const std::map<std::string, ColumnRole> names = {
+        {"voltage", ColumnRole::Voltage}, {"v", ColumnRole::Voltage}, {"amplitude", ColumnRole::Voltage},
+        {"pulse_amplitude", ColumnRole::Voltage}, {"pulse_voltage", ColumnRole::Voltage},
+        {"v_pulse", ColumnRole::Voltage}, {"vpulse", ColumnRole::Voltage}, {"bias", ColumnRole::Voltage},
+        {"cycle", ColumnRole::Cycle}, {"cycle_index", ColumnRole::Cycle}, {"run", ColumnRole::Cycle},
+        {"repeat", ColumnRole::Cycle}, {"cycle_number", ColumnRole::Cycle},
+        {"pulse", ColumnRole::Pulse}, {"pulse_number", ColumnRole::Pulse}, {"pulse_index", ColumnRole::Pulse},
+        {"resistance", ColumnRole::Resistance}, {"r", ColumnRole::Resistance}, {"r_mtj", ColumnRole::Resistance},
+        {"pulses_to_switch", ColumnRole::PulsesToSwitch}, {"switch_pulse", ColumnRole::PulsesToSwitch},
+        {"pulses", ColumnRole::PulsesToSwitch},
+        {"censored", ColumnRole::Censored}, {"not_switched", ColumnRole::Censored},
+        {"switches", ColumnRole::Switches}, {"successes", ColumnRole::Switches}, {"switched", ColumnRole::Switches},
+        {"n_switch", ColumnRole::Switches}, {"n_switches", ColumnRole::Switches},
+        {"trials", ColumnRole::Trials}, {"n_trials", ColumnRole::Trials}, {"pulses_applied", ColumnRole::Trials},
+        {"total_pulses", ColumnRole::Trials},
+        {"probability", ColumnRole::Probability}, {"p", ColumnRole::Probability}, {"p_switch", ColumnRole::Probability},
+        {"switching_probability", ColumnRole::Probability}, {"prob", ColumnRole::Probability},
+        {"state", ColumnRole::State}, {"level", ColumnRole::State}, {"notch", ColumnRole::State}};
+    auto it = names.find(n);
+    return it == names.end() ? ColumnRole::Ignore : it->second;
+}
+
+std::vector<ColumnRole> canonicalRoles(CsvShape s)
+{
+    using R = ColumnRole;
+    switch (s) {
+    case CsvShape::Traces: return {R::Voltage, R::Cycle, R::Pulse, R::Resistance};
+    case CsvShape::Events: return {R::Voltage, R::Cycle, R::PulsesToSwitch, R::Censored};
+    case CsvShape::Counts: return {R::Voltage, R::Switches, R::Trials};
+    case CsvShape::Probabilities: return {R::Voltage, R::Probability, R::Trials};
+    case CsvShape::MultiState: return {R::Voltage, R::Cycle, R::State};
+    default: return {};
+    }
+}
+
+CsvShape shapeFromRoles(const std::vector<ColumnRole>& roles)
+{
+    std::set<ColumnRole> has(roles.begin(), roles.end());
+    using R = ColumnRole;
+    auto all = [&](std::initializer_list<R> rs) {
+        return std::all_of(rs.begin(), rs.end(), [&](R r) { return has.count(r) > 0; });
+    };
+    if (all({R::Voltage, R::Cycle, R::Pulse, R::Resistance})) return CsvShape::Traces;
+    if (all({R::Voltage, R::PulsesToSwitch})) return CsvShape::Events;
+    if (all({R::Voltage, R::Cycle, R::State})) return CsvShape::MultiState;
+    if (all({R::Voltage, R::Switches, R::Trials})) return CsvShape::Counts;
+    if (all({R::Voltage, R::Probability})) return CsvShape::Probabilities;
+    return CsvShape::Auto;
+}
+
+std::string describeRoles(const std::vector<std::string>& headers)
+{
+    std::string s;
+    for (const auto& h : headers) s += (s.empty() ? "" : ", ") + ("'" + h + "'");
+    return s.empty() ? "no columns" : s;
+}
+
+}  // namespace
+
+double parseNumber(const std::string& path, const CsvRow& row, std::size_t col, const std::string& colName)
+{
+    const std::string& s = row.fields.at(col);
+    const std::string where = "line " + std::to_string(row.line) + ", column '" + colName + "'";
+    if (s.empty()) throw FileFormatError(path, where, "a number", "an empty field");
+    double v = 0;
+    const char* b = s.data();
+    if (*b == '+') ++b;
+    auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) {
+        // Decimal commas ("1,75") are a common locale artefact with ';' delimiters.
+        if (s.find(',') != std::string::npos && s.find('.') == std::string::npos) {
+            std::string t = s;
+            std::replace(t.begin(), t.end(), ',', '.');
+            auto [p2, ec2] = std::from_chars(t.data(), t.data() + t.size(), v);
+            if (ec2 == std::errc() && p2 == t.data() + t.size() && std::isfinite(v)) return v;
+        }
+        throw FileFormatError(path, where, "a number", "'" + s + "'");
+    }
+    if (!std::isfinite(v)) throw FileFormatError(path, where, "a finite number", "'" + s + "'");
+    return v;
+}
+
+CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw FileFormatError(path, "", "a readable file", ec ? ec.message() : "no such file");
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (!ec && bytes > kMaxFileBytes)
+        throw FileFormatError(path, "", "a CSV file under 4 GiB", std::to_string(bytes) + " bytes");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw FileFormatError(path, "", "a readable file", "permission denied or unreadable");
+
+    CsvTable t;
+    std::vector<std::pair<int, std::string>> lines;  // non-comment, non-blank
+    std::string line;
+    int lineNo = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (line.size() > kMaxLineBytes)
+            throw FileFormatError(path, "line " + std::to_string(lineNo), "lines under 1 MiB",
+                                  std::to_string(line.size()) + " bytes");
+        if (line.find('\0') != std::string::npos)
+            throw FileFormatError(path, "line " + std::to_string(lineNo), "text", "binary data (a NUL byte)");
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (lineNo == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line = line.substr(3);  // UTF-8 BOM
+        const std::string tl = trim(line);
+        if (tl.empty() || tl[0] == '#') continue;
+        lines.emplace_back(lineNo, line);
+        if (lines.size() > options.maxRows + 1)
+            throw FileFormatError(path, "", "at most " + std::to_string(options.maxRows) + " rows", "more");
+    }
+    if (lines.empty())
+        throw FileFormatError(path, "", "a header line and data rows", "an empty file (no data lines)");
+
+    // Delimiter: the candidate that splits the first line into the most fields and gives
+    // the same count on the following lines.
+    char best = ',';
+    std::size_t bestFields = 0;
+    for (char d : {',', ';', '\t'}) {
+        const std::size_t n = split(lines[0].second, d).size();
+        if (n <= 1) continue;
+        bool consistent = true;
+        for (std::size_t i = 1; i < std::min<std::size_t>(lines.size(), 6); ++i)
+            consistent &= split(lines[i].second, d).size() == n;
+        if (n > bestFields && (consistent || bestFields == 0)) {
+            best = d;
+            bestFields = n;
+        }
+    }
+    CsvLayout& L = t.layout;
+    L.delimiter = best;
+    const auto first = split(lines[0].second, best);
+    L.hasHeader = std::any_of(first.begin(), first.end(), [](const std::string& f) { return !looksNumeric(f); });
+    const std::size_t ncols = first.size();
+    L.roles.assign(ncols, ColumnRole::Ignore);
+    L.scale.assign(ncols, 1.0);
+    L.units.assign(ncols, "");
+    if (L.hasHeader) {
+        L.headerLine = lines[0].first;
+        for (std::size_t c = 0; c < ncols; ++c) {
+            std::string name, unit;
+            splitHeader(first[c], name, unit);
+            L.headers.push_back(first[c]);
+            L.roles[c] = roleOf(name);
+            if (!unit.empty()) {
+                UnitInfo info{1, false, false};
+                const bool known = parseUnit(unit, info);
+                const bool needsVolt = L.roles[c] == ColumnRole::Voltage;
+                const bool needsOhm = L.roles[c] == ColumnRole::Resistance;
+                if ((needsVolt || needsOhm) && (!known || (needsVolt && !info.voltage) || (needsOhm && !info.resistance)))
+                    throw FileFormatError(path, "line " + std::to_string(L.headerLine) + ", column '" + first[c] + "'",
+                                          needsVolt ? "a voltage unit (V, mV, uV)" : "a resistance unit (Ohm, kOhm, MOhm)",
+                                          "unit '" + unit + "'");
+                if (known && (needsVolt || needsOhm)) {
+                    L.scale[c] = info.factor;
+                    L.units[c] = unit;
+                }
+            }
+        }
+        std::set<ColumnRole> seen;
+        for (std::size_t c = 0; c < ncols; ++c) {
+            if (L.roles[c] == ColumnRole::Ignore) continue;
+            if (!seen.insert(L.roles[c]).second)
+                throw FileFormatError(path, "line " + std::to_string(L.headerLine),
+                                      "one column per quantity", "two columns read as '" +
+                                      std::string(toString(L.roles[c])) + "'");
+        }
+        L.shape = options.shape != CsvShape::Auto ? options.shape : shapeFromRoles(L.roles);
+        if (L.shape == CsvShape::Auto)
+            throw FileFormatError(path, "line " + std::to_string(L.headerLine),
+                                  "columns of one known shape: (voltage, cycle, pulse, resistance), "
+                                  "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
+                                  "(voltage, probability[, trials]) or (voltage, cycle, state)",
+                                  describeRoles(first), "Rename the header columns (see README, File formats)");
+    } else {
+        L.shape = options.shape;
+        if (L.shape == CsvShape::Auto && ncols == 2) L.shape = CsvShape::Probabilities;
+        if (L.shape == CsvShape::Auto)
+            throw FileFormatError(path, "line " + std::to_string(lines[0].first),
+                                  "a header naming the columns (or an explicit shape)",
+                                  std::to_string(ncols) + " unnamed numeric columns",
+                                  "Add a header line such as 'voltage,switches,trials'");
+        const auto canon = canonicalRoles(L.shape);
+        for (std::size_t c = 0; c < ncols && c < canon.size(); ++c) L.roles[c] = canon[c];
+        for (std::size_t c = 0; c < ncols; ++c) L.headers.push_back(c < canon.size() ? toString(canon[c]) : "column " + std::to_string(c + 1));
+    }
+    // The required roles must be present.
+    auto required = canonicalRoles(L.shape);
+    if (L.shape == CsvShape::Probabilities || L.shape == CsvShape::Events) required.pop_back();  // trials / censored optional
+    if (L.shape == CsvShape::Events) required.erase(required.begin() + 1);  // cycle optional
+    for (auto r : required)
+        if (std::find(L.roles.begin(), L.roles.end(), r) == L.roles.end())
+            throw FileFormatError(path, L.hasHeader ? "line " + std::to_string(L.headerLine) : "columns",
+                                  std::string("a '") + toString(r) + "' column for " + toString(L.shape),
+                                  describeRoles(L.headers));
+
+    for (std::size_t i = L.hasHeader ? 1 : 0; i < lines.size(); ++i) {
+        CsvRow row{lines[i].first, split(lines[i].second, best)};
+        if (row.fields.size() != ncols)
+            throw FileFormatError(path, "line " + std::to_string(row.line),
+                                  std::to_string(ncols) + " fields separated by '" + (best == '\t' ? std::string("\\t") : std::string(1, best)) + "'",
+                                  std::to_string(row.fields.size()) + " fields");
+        if (L.previewRows.size() < 20) L.previewRows.push_back(row.fields);
+        t.rows.push_back(std::move(row));
+    }
+    if (t.rows.empty())
+        throw FileFormatError(path, "", "data rows after the header", "a header only");
+    return t;
+}
+
+}  // namespace detail
+
+CsvLayout inspectCsv(const std::string& path, const DeviceLoadOptions& options)
+{
+    return detail::readCsv(path, options).layout;
+}
+
+}  // namespace dwmtj::core

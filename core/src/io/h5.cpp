@@ -1,0 +1,236 @@
+#include "io/h5.h"
+
+#include <filesystem>
+
+#include "dwmtj/error.h"
+
+namespace dwmtj::core::h5 {
+
+Handle& Handle::operator=(Handle&& o) noexcept
+{
+    if (this != &o) {
+        if (m_id >= 0 && m_close) m_close(m_id);
+        m_id = o.m_id;
+        m_close = o.m_close;
+        o.m_id = -1;
+    }
+    return *this;
+}
+
+Handle::~Handle()
+{
+    if (m_id >= 0 && m_close) m_close(m_id);
+}
+
+void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+File openRead(const std::string& path)
+{
+    quiet();
+    if (!std::filesystem::exists(path))
+        throw FileFormatError(path, "", "an existing HDF5 file", "no such file");
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw FileFormatError(path, "", "an HDF5 file", "no HDF5 signature (not HDF5, or truncated/corrupt)");
+    hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (id < 0)
+        throw FileFormatError(path, "", "a readable HDF5 file", "HDF5 could not open it (truncated or corrupt)");
+    return File{path, Handle(id, H5Fclose)};
+}
+
+File create(const std::string& path)
+{
+    quiet();
+    hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (id < 0) throw Error(path + ": cannot create the HDF5 file (is the folder writable?)");
+    return File{path, Handle(id, H5Fclose)};
+}
+
+bool exists(const File& f, const std::string& objPath)
+{
+    // Check each component: H5Lexists fails (rather than returns 0) on a missing parent.
+    std::string partial;
+    std::size_t pos = 1;
+    while (pos <= objPath.size()) {
+        const std::size_t next = objPath.find('/', pos);
+        partial = objPath.substr(0, next == std::string::npos ? objPath.size() : next);
+        if (H5Lexists(f.handle.id(), partial.c_str(), H5P_DEFAULT) <= 0) return false;
+        if (next == std::string::npos) break;
+        pos = next + 1;
+    }
+    return true;
+}
+
+std::vector<double> readDoubles(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
+                                int maxRank, std::uint64_t maxElements)
+{
+    if (!exists(f, dset)) throw FileFormatError(f.path, dset, "a dataset", "nothing at this path");
+    Handle d(H5Dopen2(f.handle.id(), dset.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!d.valid()) throw FileFormatError(f.path, dset, "a dataset", "an object that is not a dataset");
+    Handle type(H5Dget_type(d.id()), H5Tclose);
+    const H5T_class_t cls = H5Tget_class(type.id());
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        throw FileFormatError(f.path, dset, "a numeric dataset (integer or float)",
+                              cls == H5T_STRING ? "strings" : "a non-numeric datatype");
+    Handle space(H5Dget_space(d.id()), H5Sclose);
+    const int rank = H5Sget_simple_extent_ndims(space.id());
+    if (rank < 1 || rank > maxRank)
+        throw FileFormatError(f.path, dset, "rank 1.." + std::to_string(maxRank), "rank " + std::to_string(rank));
+    std::vector<hsize_t> hd(rank);
+    H5Sget_simple_extent_dims(space.id(), hd.data(), nullptr);
+    std::uint64_t total = 1;
+    dims.assign(hd.begin(), hd.end());
+    for (auto x : hd) {
+        if (x != 0 && total > maxElements / x)
+            throw FileFormatError(f.path, dset, "at most " + std::to_string(maxElements) + " elements",
+                                  "a larger dataset");
+        total *= x;
+    }
+    if (total > maxElements)
+        throw FileFormatError(f.path, dset, "at most " + std::to_string(maxElements) + " elements",
+                              std::to_string(total));
+    std::vector<double> out(total);
+    if (total > 0 && H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+        throw FileFormatError(f.path, dset, "readable data", "a read error (truncated file?)");
+    return out;
+}
+
+namespace {
+void ensureParents(const File& f, const std::string& path)
+{
+    std::size_t pos = 1;
+    while ((pos = path.find('/', pos)) != std::string::npos) {
+        const std::string g = path.substr(0, pos);
+        if (H5Lexists(f.handle.id(), g.c_str(), H5P_DEFAULT) <= 0) createGroup(f, g);
+        ++pos;
+    }
+}
+
+Handle openObject(const File& f, const std::string& obj)
+{
+    Handle h(H5Oopen(f.handle.id(), obj.c_str(), H5P_DEFAULT), H5Oclose);
+    if (!h.valid()) throw FileFormatError(f.path, obj, "an HDF5 object", "nothing at this path");
+    return h;
+}
+}  // namespace
+
+void createGroup(const File& f, const std::string& group)
+{
+    ensureParents(f, group);
+    if (H5Lexists(f.handle.id(), group.c_str(), H5P_DEFAULT) > 0) return;
+    Handle g(H5Gcreate2(f.handle.id(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    if (!g.valid()) throw Error(f.path + ": cannot create group " + group);
+}
+
+void writeDoubles(const File& f, const std::string& dset, const std::vector<double>& data,
+                  const std::vector<std::uint64_t>& dims)
+{
+    ensureParents(f, dset);
+    std::vector<hsize_t> hd(dims.begin(), dims.end());
+    Handle space(H5Screate_simple(int(hd.size()), hd.data(), nullptr), H5Sclose);
+    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
+                        H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+        throw Error(f.path + ": cannot write dataset " + dset);
+}
+
+void writeInts(const File& f, const std::string& dset, const std::vector<std::int64_t>& data)
+{
+    ensureParents(f, dset);
+    hsize_t n = data.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT,
+                        H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+        throw Error(f.path + ": cannot write dataset " + dset);
+}
+
+void writeStringAttr(const File& f, const std::string& obj, const std::string& name, const std::string& value)
+{
+    Handle o = openObject(f, obj);
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.id(), value.empty() ? 1 : value.size());
+    H5Tset_cset(type.id(), H5T_CSET_UTF8);
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    if (H5Aexists(o.id(), name.c_str()) > 0) H5Adelete(o.id(), name.c_str());
+    Handle a(H5Acreate2(o.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    const char* data = value.empty() ? "" : value.c_str();
+    if (!a.valid() || H5Awrite(a.id(), type.id(), data) < 0)
+        throw Error(f.path + ": cannot write attribute " + obj + "@" + name);
+}
+
+void writeDoubleAttr(const File& f, const std::string& obj, const std::string& name, double value)
+{
+    Handle o = openObject(f, obj);
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    if (H5Aexists(o.id(), name.c_str()) > 0) H5Adelete(o.id(), name.c_str());
+    Handle a(H5Acreate2(o.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    if (!a.valid() || H5Awrite(a.id(), H5T_NATIVE_DOUBLE, &value) < 0)
+        throw Error(f.path + ": cannot write attribute " + obj + "@" + name);
+}
+
+bool hasAttr(const File& f, const std::string& obj, const std::string& name)
+{
+    if (!exists(f, obj) && obj != "/") return false;
+    Handle o = openObject(f, obj);
+    return H5Aexists(o.id(), name.c_str()) > 0;
+}
+
+std::string readStringAttr(const File& f, const std::string& obj, const std::string& name)
+{
+    Handle o = openObject(f, obj);
+    Handle a(H5Aopen(o.id(), name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (!a.valid()) throw FileFormatError(f.path, obj + "@" + name, "a string attribute", "no such attribute");
+    Handle type(H5Aget_type(a.id()), H5Tclose);
+    if (H5Tget_class(type.id()) != H5T_STRING)
+        throw FileFormatError(f.path, obj + "@" + name, "a string attribute", "a non-string attribute");
+    if (H5Tis_variable_str(type.id()) > 0) {
+        Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_size(mem.id(), H5T_VARIABLE);
+        char* s = nullptr;
+        if (H5Aread(a.id(), mem.id(), &s) < 0 || !s)
+            throw FileFormatError(f.path, obj + "@" + name, "a readable string", "a read error");
+        std::string out(s);
+        H5free_memory(s);
+        return out;
+    }
+    const std::size_t n = H5Tget_size(type.id());
+    if (n > (1u << 26)) throw FileFormatError(f.path, obj + "@" + name, "a string under 64 MiB", "a larger string");
+    std::string buf(n, '\0');
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem.id(), n);
+    if (H5Aread(a.id(), mem.id(), buf.data()) < 0)
+        throw FileFormatError(f.path, obj + "@" + name, "a readable string", "a read error");
+    const auto end = buf.find('\0');
+    return end == std::string::npos ? buf : buf.substr(0, end);
+}
+
+double readDoubleAttr(const File& f, const std::string& obj, const std::string& name)
+{
+    Handle o = openObject(f, obj);
+    Handle a(H5Aopen(o.id(), name.c_str(), H5P_DEFAULT), H5Aclose);
+    if (!a.valid()) throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute", "no such attribute");
+    Handle type(H5Aget_type(a.id()), H5Tclose);
+    const auto cls = H5Tget_class(type.id());
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute", "a non-numeric attribute");
+    double v = 0;
+    if (H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v) < 0)
+        throw FileFormatError(f.path, obj + "@" + name, "a readable number", "a read error");
+    return v;
+}
+
+std::vector<std::string> attrNames(const File& f, const std::string& obj)
+{
+    Handle o = openObject(f, obj);
+    H5O_info_t info;
+    std::vector<std::string> names;
+    if (H5Oget_info2(o.id(), &info, H5O_INFO_NUM_ATTRS) < 0) return names;
+    for (hsize_t i = 0; i < info.num_attrs; ++i) {
+        char buf[512];
+        if (H5Aget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT) >= 0)
+            names.emplace_back(buf);
+    }
+    return names;
+}
+
+}  // namespace dwmtj::core::h5

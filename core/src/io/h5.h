@@ -1,0 +1,57 @@
+#pragma once
+// Thin RAII layer over the HDF5 C API, internal to the core. Every failure throws
+// FileFormatError (reading) or Error (writing) naming the file and the HDF5 path.
+#include <hdf5.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dwmtj::core::h5 {
+
+class Handle {
+public:
+    Handle() = default;
+    Handle(hid_t id, herr_t (*close)(hid_t)) : m_id(id), m_close(close) {}
+    Handle(Handle&& o) noexcept : m_id(o.m_id), m_close(o.m_close) { o.m_id = -1; }
+    Handle& operator=(Handle&& o) noexcept;
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    ~Handle();
+    hid_t id() const { return m_id; }
+    bool valid() const { return m_id >= 0; }
+
+private:
+    hid_t m_id = -1;
+    herr_t (*m_close)(hid_t) = nullptr;
+};
+
+/// Silences HDF5's automatic error printing (our messages replace it).
+void quiet();
+
+struct File {
+    std::string path;
+    Handle handle;
+};
+
+File openRead(const std::string& path);
+File create(const std::string& path);  ///< truncates
+
+bool exists(const File& f, const std::string& objPath);
+/// Reads a numeric dataset as doubles (HDF5 converts integer and float types). Checks the
+/// class, the rank (1 or 2 allowed by `maxRank`) and the element count limit.
+std::vector<double> readDoubles(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
+                                int maxRank = 2, std::uint64_t maxElements = 100'000'000);
+void writeDoubles(const File& f, const std::string& dset, const std::vector<double>& data,
+                  const std::vector<std::uint64_t>& dims);
+void writeInts(const File& f, const std::string& dset, const std::vector<std::int64_t>& data);
+void createGroup(const File& f, const std::string& group);
+void writeStringAttr(const File& f, const std::string& obj, const std::string& name, const std::string& value);
+void writeDoubleAttr(const File& f, const std::string& obj, const std::string& name, double value);
+bool hasAttr(const File& f, const std::string& obj, const std::string& name);
+std::string readStringAttr(const File& f, const std::string& obj, const std::string& name);
+double readDoubleAttr(const File& f, const std::string& obj, const std::string& name);
+/// Names of the attributes of an object.
+std::vector<std::string> attrNames(const File& f, const std::string& obj);
+
+}  // namespace dwmtj::core::h5

@@ -1,0 +1,151 @@
+#include "dwmtj/stats.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace dwmtj::core::stats {
+
+double logistic(double x)
+{
+    if (x >= 0) return 1.0 / (1.0 + std::exp(-x));
+    const double e = std::exp(x);
+    return e / (1.0 + e);
+}
+
+double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+// Acklam's rational approximation refined by one Halley step (|error| < 1e-15).
+double normalQuantile(double p)
+{
+    if (!(p > 0 && p < 1)) throw std::domain_error("normalQuantile: p must be in (0,1)");
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                               -2.759285104469687e+02, 1.383577518672690e+02,
+                               -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                               -1.556989798598866e+02, 6.680131188771972e+01,
+                               -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                               -2.400758277161838e+00, -2.549732539343734e+00,
+                               4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                               2.445134137142996e+00, 3.754408661907416e+00};
+    const double plow = 0.02425;
+    double x;
+    if (p < plow) {
+        const double q = std::sqrt(-2 * std::log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    } else if (p <= 1 - plow) {
+        const double q = p - 0.5, r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    } else {
+        const double q = std::sqrt(-2 * std::log(1 - p));
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    const double e = normalCdf(x) - p;
+    const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+    return x - u / (1 + x * u / 2);
+}
+
+// Series for x < a+1, continued fraction otherwise (Numerical Recipes' scheme).
+double regularizedGammaP(double a, double x)
+{
+    if (x <= 0) return 0;
+    const double gln = std::lgamma(a);
+    if (x < a + 1) {
+        double ap = a, sum = 1.0 / a, del = sum;
+        for (int n = 0; n < 10000; ++n) {
+            ap += 1;
+            del *= x / ap;
+            sum += del;
+            if (std::fabs(del) < std::fabs(sum) * 1e-16) break;
+        }
+        return sum * std::exp(-x + a * std::log(x) - gln);
+    }
+    const double tiny = 1e-300;
+    double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+    for (int i = 1; i < 10000; ++i) {
+        const double an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (std::fabs(d) < tiny) d = tiny;
+        c = b + an / c;
+        if (std::fabs(c) < tiny) c = tiny;
+        d = 1 / d;
+        const double del = d * c;
+        h *= del;
+        if (std::fabs(del - 1) < 1e-16) break;
+    }
+    return 1.0 - std::exp(-x + a * std::log(x) - gln) * h;
+}
+
+double chiSquareSurvival(double x, int df)
+{
+    if (df <= 0) return std::numeric_limits<double>::quiet_NaN();
+    if (x <= 0) return 1.0;
+    return 1.0 - regularizedGammaP(df / 2.0, x / 2.0);
+}
+
+}  // namespace dwmtj::core::stats
+
+namespace dwmtj::core::stats {
+
+namespace {
+// Continued fraction for the incomplete beta function (modified Lentz).
+double betaContinuedFraction(double a, double b, double x)
+{
+    const double tiny = 1e-300;
+    double c = 1, d = 1 - (a + b) * x / (a + 1);
+    if (std::fabs(d) < tiny) d = tiny;
+    d = 1 / d;
+    double h = d;
+    for (int m = 1; m < 10000; ++m) {
+        const double m2 = 2.0 * m;
+        double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+        d = 1 + aa * d; if (std::fabs(d) < tiny) d = tiny;
+        c = 1 + aa / c; if (std::fabs(c) < tiny) c = tiny;
+        d = 1 / d; h *= d * c;
+        aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+        d = 1 + aa * d; if (std::fabs(d) < tiny) d = tiny;
+        c = 1 + aa / c; if (std::fabs(c) < tiny) c = tiny;
+        d = 1 / d;
+        const double del = d * c;
+        h *= del;
+        if (std::fabs(del - 1) < 1e-16) break;
+    }
+    return h;
+}
+}  // namespace
+
+double regularizedBeta(double a, double b, double x)
+{
+    if (x <= 0) return 0;
+    if (x >= 1) return 1;
+    const double lbt = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
+                       b * std::log1p(-x);
+    if (x < (a + 1) / (a + b + 2)) return std::exp(lbt) * betaContinuedFraction(a, b, x) / a;
+    return 1 - std::exp(lbt) * betaContinuedFraction(b, a, 1 - x) / b;
+}
+
+double studentTCdf(double t, double df)
+{
+    const double x = df / (df + t * t);
+    const double tail = 0.5 * regularizedBeta(df / 2, 0.5, x);
+    return t > 0 ? 1 - tail : tail;
+}
+
+double studentTQuantile(double p, double df)
+{
+    if (!(p > 0 && p < 1)) throw std::domain_error("studentTQuantile: p must be in (0,1)");
+    double lo = -1e3, hi = 1e3;
+    for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (studentTCdf(mid, df) < p ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+}  // namespace dwmtj::core::stats
