@@ -161,7 +161,9 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
             double n = 0;
             for (int j = 0; j < K; ++j) n += data.stateCounts[i][j];
             for (int j = 0; j < K; ++j) {
-                const double p = std::max(pi[j], 1e-300);
+                // A floor on pi keeps the scoring direction finite where a state is
+                // (nearly) impossible; step halving on the exact likelihood keeps ascent.
+                const double p = std::max(pi[j], 1e-8);
                 for (std::size_t a = 0; a < np; ++a) {
                     if (score) (*score)[a] += data.stateCounts[i][j] / p * g[j][a];
                     for (std::size_t b = 0; b < np; ++b) info[a][b] += n / p * g[j][a] * g[j][b];

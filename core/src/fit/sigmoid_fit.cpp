@@ -107,12 +107,13 @@ void checkSeparation(const std::vector<Point>& pts)
                        "p = 1); the curve cannot be located. Measure at lower voltages");
     if (maxFail <= minSucc || maxSucc <= minFail) {
         std::ostringstream m;
-        m << "sigmoid fit: the data are completely separated (every pulse below "
-          << (maxFail <= minSucc ? minSucc : minFail) << " V "
-          << (maxFail <= minSucc ? "failed" : "switched")
-          << " and every pulse above switched/failed), so the width is not identifiable and "
-             "the maximum-likelihood estimate does not exist. Measure more voltages in the "
-             "transition region";
+        m << "sigmoid fit: the data are completely separated (";
+        if (maxFail <= minSucc)
+            m << "no switch at or below " << maxFail << " V, a switch on every pulse at or above " << minSucc << " V";
+        else
+            m << "a switch on every pulse at or below " << maxSucc << " V, none at or above " << minFail << " V";
+        m << "), so the width is not identifiable and the maximum-likelihood estimate does not exist. "
+             "Measure more voltages in the transition region";
         throw FitError(m.str());
     }
 }

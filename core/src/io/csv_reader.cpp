@@ -232,7 +232,8 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
-        throw FileFormatError(path, "", "a readable file", ec ? ec.message() : "no such file");
+        throw FileFormatError(path, "", "a readable file",
+                              std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
     const auto bytes = std::filesystem::file_size(path, ec);
     if (!ec && bytes > kMaxFileBytes)
         throw FileFormatError(path, "", "a CSV file under 4 GiB", std::to_string(bytes) + " bytes");

@@ -186,6 +186,7 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
     if (H5Tis_variable_str(type.id()) > 0) {
         Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
         H5Tset_size(mem.id(), H5T_VARIABLE);
+        H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
         char* s = nullptr;
         if (H5Aread(a.id(), mem.id(), &s) < 0 || !s)
             throw FileFormatError(f.path, obj + "@" + name, "a readable string", "a read error");
@@ -198,6 +199,8 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
     std::string buf(n, '\0');
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.id(), n);
+    H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
+    H5Tset_strpad(mem.id(), H5Tget_strpad(type.id()));
     if (H5Aread(a.id(), mem.id(), buf.data()) < 0)
         throw FileFormatError(f.path, obj + "@" + name, "a readable string", "a read error");
     const auto end = buf.find('\0');

@@ -1,0 +1,153 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <filesystem>
+#include <unistd.h>
+#include <fstream>
+
+#include "dwmtj/device_io.h"
+#include "dwmtj/error.h"
+#include "dwmtj/sigmoid_fit.h"
+#include "dwmtj/simulate.h"
+
+using namespace dwmtj::core;
+
+namespace {
+std::string tmpPath(const std::string& name)
+{
+    const auto dir = std::filesystem::temp_directory_path() / ("dwmtj_io_test_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return (dir / name).string();
+}
+const std::string kGood = std::string(DWMTJ_TEST_DATA_DIR) + "/good/";
+
+void expectSameCounts(const std::vector<VoltageCounts>& a, const std::vector<VoltageCounts>& b)
+{
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_NEAR(a[i].voltage, b[i].voltage, 1e-12);
+        EXPECT_EQ(a[i].switches, b[i].switches);
+        EXPECT_EQ(a[i].trials, b[i].trials);
+    }
+}
+}  // namespace
+
+TEST(DeviceIo, TracesRoundTripThroughCsvAndSwitchDetectionRecoversEvents)
+{
+    BinarySimulationOptions o;
+    o.seed = 42;
+    const auto sim = simulateBinaryDevice(o);
+    const auto path = tmpPath("traces.csv");
+    saveTracesCsv(sim, path);
+    const auto back = loadDeviceFile(path);
+    EXPECT_EQ(back.sourceShape, "traces");
+    ASSERT_EQ(back.binary.traces.size(), sim.binary.traces.size());
+    for (std::size_t i = 0; i < sim.binary.traces.size(); ++i) {
+        ASSERT_EQ(back.binary.traces[i].resistanceOhm.size(), sim.binary.traces[i].resistanceOhm.size());
+        for (std::size_t k = 0; k < sim.binary.traces[i].resistanceOhm.size(); ++k)
+            EXPECT_NEAR(back.binary.traces[i].resistanceOhm[k], sim.binary.traces[i].resistanceOhm[k], 1e-6);
+    }
+    // Read noise of 25 ohm on a 600 ohm step: detection must find the simulator's own events.
+    ASSERT_TRUE(back.binary.detection.has_value());
+    EXPECT_EQ(back.binary.detection->direction, SwitchDirection::ParallelToAntiparallel);
+    EXPECT_TRUE(back.binary.detection->directionDetected);
+    EXPECT_NEAR(back.binary.detection->lowLevelOhm, 4000, 5);
+    EXPECT_NEAR(back.binary.detection->highLevelOhm, 4600, 5);
+    expectSameCounts(back.binary.counts, sim.binary.counts);
+    EXPECT_EQ(back.sourceSha256.size(), 64u);
+}
+
+TEST(DeviceIo, ApToPDirectionIsDetected)
+{
+    BinarySimulationOptions o;
+    o.seed = 43;
+    o.direction = SwitchDirection::AntiparallelToParallel;
+    const auto sim = simulateBinaryDevice(o);
+    const auto path = tmpPath("traces_ap_p.csv");
+    saveTracesCsv(sim, path);
+    const auto back = loadDeviceFile(path);
+    EXPECT_EQ(back.binary.detection->direction, SwitchDirection::AntiparallelToParallel);
+    expectSameCounts(back.binary.counts, sim.binary.counts);
+}
+
+TEST(DeviceIo, EventsCountsAndHdf5RoundTrip)
+{
+    BinarySimulationOptions o;
+    o.seed = 44;
+    const auto sim = simulateBinaryDevice(o);
+    for (const auto& [name, save] : std::vector<std::pair<std::string, void (*)(const DeviceData&, const std::string&)>>{
+             {"events.csv", saveEventsCsv}, {"counts.csv", saveCountsCsv}, {"device.h5", saveDeviceHdf5}}) {
+        const auto path = tmpPath(name);
+        save(sim, path);
+        const auto back = loadDeviceFile(path);
+        expectSameCounts(back.binary.counts, sim.binary.counts);
+        EXPECT_TRUE(back.binary.trialsKnown) << name;
+    }
+    const auto back = loadDeviceFile(tmpPath("device.h5"));
+    EXPECT_EQ(back.sourceShape, "traces");  // traces take precedence over /events and /counts
+    EXPECT_EQ(back.binary.traces.size(), sim.binary.traces.size());
+}
+
+TEST(DeviceIo, MultiStateRoundTripsThroughCsvAndHdf5)
+{
+    MultiStateSimulationOptions o;
+    o.seed = 45;
+    const auto sim = simulateMultiStateDevice(o);
+    for (const std::string name : {"ms.csv", "ms.h5"}) {
+        const auto path = tmpPath(name);
+        name.ends_with(".csv") ? saveMultiStateCsv(sim, path) : saveDeviceHdf5(sim, path);
+        const auto back = loadDeviceFile(path);
+        EXPECT_EQ(back.kind, DeviceKind::MultiState);
+        EXPECT_EQ(back.multi.numStates, 5);
+        EXPECT_EQ(back.multi.voltages, sim.multi.voltages);
+        EXPECT_EQ(back.multi.stateCounts, sim.multi.stateCounts);
+    }
+}
+
+TEST(DeviceIo, CsvDialectsUnitsAndNumpy)
+{
+    // Semicolons, a comment line and millivolts.
+    const auto semi = loadDeviceFile(kGood + "counts_semicolon_mV.csv");
+    const auto layout = inspectCsv(kGood + "counts_semicolon_mV.csv");
+    EXPECT_EQ(layout.delimiter, ';');
+    EXPECT_EQ(layout.shape, CsvShape::Counts);
+    EXPECT_EQ(layout.units[0], "mV");
+    ASSERT_EQ(semi.binary.counts.size(), 4u);
+    EXPECT_NEAR(semi.binary.counts[0].voltage, 1.0, 1e-12);
+    EXPECT_NEAR(semi.binary.counts[3].voltage, 2.2, 1e-12);
+    // Tabs, unit suffix and probabilities without trials.
+    const auto tab = loadDeviceFile(kGood + "probabilities_tab.tsv");
+    EXPECT_FALSE(tab.binary.trialsKnown);
+    EXPECT_EQ(inspectCsv(kGood + "probabilities_tab.tsv").delimiter, '\t');
+    // NumPy: (N, 2) float64, float32, compressed npz with names, npz with one matrix.
+    for (const std::string f : {"probabilities.npy", "probabilities_f4.npy", "matrix.npz", "probabilities.npz"}) {
+        const auto d = loadDeviceFile(kGood + f);
+        ASSERT_EQ(d.binary.counts.size(), 11u) << f;
+        EXPECT_NEAR(d.binary.counts[5].voltage, 1.6, 1e-6) << f;
+        EXPECT_NEAR(d.binary.counts[5].probability, 1 / (1 + std::exp(2.0)), 1e-6) << f;
+        EXPECT_EQ(d.binary.trialsKnown, f == "probabilities.npz") << f;
+    }
+    const auto npz = loadDeviceFile(kGood + "probabilities.npz");
+    const auto fit = fitSigmoid(npz.binary.counts, true);
+    EXPECT_NEAR(fit.v50(), 1.8, 1e-3);
+    EXPECT_NEAR(fit.width(), 0.1, 1e-3);
+}
+
+TEST(DeviceIo, BundledExamplesLoad)
+{
+    for (const std::string f : {"binary-device-traces.csv", "binary-device.h5", "binary-device-counts.csv",
+                                "multistate-device.csv", "multistate-device.h5"}) {
+        const auto d = loadDeviceFile(std::string(DWMTJ_DATASETS_DIR) + "/" + f);
+        EXPECT_TRUE(d.warnings.empty()) << f << ": " << (d.warnings.empty() ? "" : d.warnings[0].message);
+    }
+}
+
+TEST(DeviceIo, AtomicWriteLeavesNoPartialFile)
+{
+    BinarySimulationOptions o;
+    const auto sim = simulateBinaryDevice(o);
+    const std::string path = "/proc/dwmtj_cannot_write_here.csv";
+    EXPECT_THROW(saveCountsCsv(sim, path), Error);
+    EXPECT_FALSE(std::filesystem::exists(path));
+}
