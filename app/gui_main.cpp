@@ -1,0 +1,34 @@
+// dwmtj-workbench: the Qt GUI. Usage: dwmtj-workbench [DEVICE_FILE]
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include "dwmtj/paths.h"
+#include "main_window.h"
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("dwmtj");
+    QApplication::setApplicationName("DW-MTJ Workbench");
+    QApplication::setApplicationVersion(dwmtj::core::version());
+    QCommandLineParser parser;
+    parser.setApplicationDescription("DW-MTJ Workbench: device data, fits and lookup tables for DW-MTJ neurons");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("file", "Device data file to open (default: the bundled example)");
+    QCommandLineOption shot("screenshot", "Render the window to PNG FILE and exit (for docs and checks).", "FILE");
+    parser.addOption(shot);
+    parser.process(app);
+    dwmtj::ui::MainWindow window;
+    const QString file = parser.positionalArguments().value(0, dwmtj::ui::MainWindow::exampleFile());
+    if (!file.isEmpty()) window.openDeviceFile(file);
+    window.show();
+    if (parser.isSet(shot)) {
+        QTimer::singleShot(500, &window, [&] {
+            const bool ok = window.grab().save(parser.value(shot));
+            QApplication::exit(ok ? 0 : 1);
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,19 @@
+#pragma once
+// Where the bundled example data live (no Qt: the GUI and the CLI share this).
+#include <string>
+
+namespace dwmtj::core {
+
+/// The datasets folder: $DWMTJ_DATASETS_DIR if set, else the installed
+/// <prefix>/share/dwmtj-workbench/datasets, else the source tree's datasets/.
+/// Returns an empty string if none exists.
+std::string datasetsDir();
+/// Software version string ("0.1.0").
+const char* version();
+
+}  // namespace dwmtj::core
+
+namespace dwmtj::core {
+/// One line per library: LibTorch, HDF5, BLAS (libblas.so.3 target), OPENBLAS_CORETYPE.
+std::string libraryVersions();
+}  // namespace dwmtj::core

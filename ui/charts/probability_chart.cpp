@@ -1,0 +1,155 @@
+#include "charts/probability_chart.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QValueAxis>
+#include <algorithm>
+
+namespace dwmtj::ui {
+namespace {
+
+const QColor kData(31, 119, 180), kFit(214, 39, 40);
+const QList<QColor> kStates = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                               QColor(214, 39, 40), QColor(148, 103, 189), QColor(140, 86, 75),
+                               QColor(227, 119, 194), QColor(127, 127, 127)};
+
+void setAxes(QChart* chart, double xmin, double xmax)
+{
+    auto* ax = new QValueAxis;
+    ax->setTitleText("Pulse voltage V [V]");
+    ax->setRange(xmin, xmax);
+    ax->setLabelFormat("%.2f");
+    auto* ay = new QValueAxis;
+    ay->setTitleText("Probability");
+    ay->setRange(0, 1);
+    ay->setLabelFormat("%.1f");
+    ay->setTickCount(6);
+    ax->applyNiceNumbers();
+    chart->addAxis(ax, Qt::AlignBottom);
+    chart->addAxis(ay, Qt::AlignLeft);
+    for (auto* s : chart->series()) {
+        s->attachAxis(ax);
+        s->attachAxis(ay);
+    }
+}
+
+QChart* freshChart(const QString& title)
+{
+    auto* chart = new QChart;
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setMargins(QMargins(6, 6, 6, 6));
+    return chart;
+}
+
+}  // namespace
+
+ProbabilityChart::ProbabilityChart(QWidget* parent) : QChartView(parent)
+{
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(480, 360);
+    setChart(freshChart(tr("No data")));
+}
+
+void ProbabilityChart::showBinary(const std::vector<core::ProportionEstimate>& est,
+                                  const std::optional<core::SigmoidFit>& fit, const QString& title)
+{
+    QChart* chart = freshChart(title);
+    double xmin = 1e300, xmax = -1e300;
+    for (const auto& e : est) {
+        xmin = std::min(xmin, e.voltage);
+        xmax = std::max(xmax, e.voltage);
+    }
+    const double pad = 0.05 * std::max(1e-3, xmax - xmin);
+    xmin -= pad;
+    xmax += pad;
+    if (fit) {
+        auto* upper = new QLineSeries, *lower = new QLineSeries, *curve = new QLineSeries;
+        const int n = 300;
+        for (int i = 0; i <= n; ++i) {
+            const double v = xmin + (xmax - xmin) * i / n;
+            double lo, hi;
+            fit->band(v, 0.95, lo, hi);
+            upper->append(v, hi);
+            lower->append(v, lo);
+            curve->append(v, fit->probability(v));
+        }
+        auto* band = new QAreaSeries(upper, lower);
+        band->setName(tr("95 % confidence band"));
+        QColor fill = kFit;
+        fill.setAlpha(50);
+        band->setBrush(fill);
+        band->setPen(Qt::NoPen);
+        chart->addSeries(band);
+        curve->setName(tr("Sigmoid fit (V50 = %1 V, w = %2 V)").arg(fit->v50(), 0, 'f', 3).arg(fit->width(), 0, 'f', 3));
+        curve->setPen(QPen(kFit, 2));
+        chart->addSeries(curve);
+    }
+    bool barLegend = false;
+    for (const auto& e : est) {
+        if (!e.trialsKnown) continue;
+        auto* bar = new QLineSeries;
+        bar->append(e.voltage, e.lower);
+        bar->append(e.voltage, e.upper);
+        bar->setPen(QPen(kData, 1.5));
+        chart->addSeries(bar);
+        if (barLegend) {
+            chart->legend()->markers(bar).value(0)->setVisible(false);
+        } else {
+            bar->setName(tr("95 % Wilson interval"));
+            barLegend = true;
+        }
+    }
+    auto* pts = new QScatterSeries;
+    pts->setName(tr("Measured p per pulse"));
+    pts->setMarkerSize(8);
+    pts->setColor(kData);
+    pts->setBorderColor(kData.darker());
+    for (const auto& e : est) pts->append(e.voltage, e.p);
+    chart->addSeries(pts);
+    setAxes(chart, xmin, xmax);
+    QChart* old = this->chart();
+    setChart(chart);
+    delete old;
+}
+
+void ProbabilityChart::showMultiState(const core::MultiStateDeviceData& d, const std::optional<core::OrdinalFit>& fit,
+                                      const QString& title)
+{
+    QChart* chart = freshChart(title);
+    const double xmin = d.voltages.empty() ? 0 : d.voltages.front(), xmax = d.voltages.empty() ? 1 : d.voltages.back();
+    for (int k = 1; k <= d.numStates; ++k) {
+        const QColor c = kStates[(k - 1) % kStates.size()];
+        auto* pts = new QScatterSeries;
+        pts->setName(tr("S%1 observed").arg(k));
+        pts->setMarkerSize(7);
+        pts->setColor(c);
+        pts->setBorderColor(c.darker());
+        for (std::size_t i = 0; i < d.voltages.size(); ++i) {
+            double n = 0;
+            for (double x : d.stateCounts[i]) n += x;
+            pts->append(d.voltages[i], n > 0 ? d.stateCounts[i][k - 1] / n : 0);
+        }
+        chart->addSeries(pts);
+        if (fit) {
+            auto* line = new QLineSeries;
+            line->setName(tr("S%1 fit").arg(k));
+            line->setPen(QPen(c, 2));
+            for (int i = 0; i <= 300; ++i) {
+                const double v = xmin + (xmax - xmin) * i / 300;
+                line->append(v, fit->stateProbability(k, v));
+            }
+            chart->addSeries(line);
+        }
+    }
+    setAxes(chart, xmin, xmax);
+    QChart* old = this->chart();
+    setChart(chart);
+    delete old;
+}
+
+}  // namespace dwmtj::ui

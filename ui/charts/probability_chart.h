@@ -1,0 +1,26 @@
+#pragma once
+// p(V) chart: per-voltage estimates with Wilson interval bars, the fitted sigmoid and its
+// 95 % confidence band (binary), or observed state frequencies and fitted state
+// probabilities (multi-state). Plain-data inputs from the core; no analysis here.
+#include <QChartView>
+#include <optional>
+#include <vector>
+
+#include "dwmtj/device_data.h"
+#include "dwmtj/estimate.h"
+#include "dwmtj/ordinal_fit.h"
+#include "dwmtj/sigmoid_fit.h"
+
+namespace dwmtj::ui {
+
+class ProbabilityChart : public QChartView {
+    Q_OBJECT
+public:
+    explicit ProbabilityChart(QWidget* parent = nullptr);
+    void showBinary(const std::vector<core::ProportionEstimate>& estimates,
+                    const std::optional<core::SigmoidFit>& fit, const QString& title);
+    void showMultiState(const core::MultiStateDeviceData& data, const std::optional<core::OrdinalFit>& fit,
+                        const QString& title);
+};
+
+}  // namespace dwmtj::ui

@@ -1,0 +1,165 @@
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStatusBar>
+
+#include "charts/chart_export.h"
+#include "charts/probability_chart.h"
+#include "devices/device_page.h"
+#include "dwmtj/paths.h"
+
+namespace dwmtj::ui {
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("DW-MTJ Workbench"));
+    setAcceptDrops(true);
+    m_device = new DevicePage;
+    setCentralWidget(m_device);
+    m_log = new QPlainTextEdit;
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    auto* dock = new QDockWidget(tr("Log"), this);
+    dock->setObjectName("logDock");
+    dock->setWidget(m_log);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {120}, Qt::Vertical);
+    connect(m_device, &DevicePage::logMessage, this, &MainWindow::log);
+    connect(m_device, &DevicePage::fileLoaded, this, &MainWindow::rememberRecent);
+    buildMenus();
+    statusBar()->showMessage(tr("Ready"));
+    QSettings s;
+    if (!restoreGeometry(s.value("window/geometry").toByteArray())) resize(1280, 800);
+    restoreState(s.value("window/state").toByteArray());
+}
+
+QString MainWindow::exampleFile()
+{
+    const QString dir = QString::fromStdString(core::datasetsDir());
+    const QString f = dir + "/binary-device-traces.csv";
+    return !dir.isEmpty() && QFileInfo::exists(f) ? f : QString();
+}
+
+bool MainWindow::openDeviceFile(const QString& path)
+{
+    const bool ok = m_device->loadFile(path);
+    statusBar()->showMessage(ok ? tr("Loaded %1").arg(QFileInfo(path).fileName())
+                                : tr("Could not load %1").arg(QFileInfo(path).fileName()), 5000);
+    return ok;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
+        const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),
+                                                       tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
+        if (!p.isEmpty()) openDeviceFile(p);
+    });
+    file->addAction(tr("Open &example data"), this, [this] {
+        const QString f = exampleFile();
+        if (f.isEmpty()) log(tr("Error: the bundled example data were not found"));
+        else openDeviceFile(f);
+    });
+    m_recent = file->addMenu(tr("Open &recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("Export &chart (PNG, SVG, PDF)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportChart);
+    file->addAction(tr("Export &table (CSV)..."), this, &MainWindow::exportTable);
+    file->addAction(tr("Export &lookup table (CSV, HDF5)..."), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::exportLut);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About DW-MTJ Workbench"), this, &MainWindow::about);
+}
+
+void MainWindow::log(const QString& text)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString("HH:mm:ss  ") + text);
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QSettings s;
+    QStringList list = s.value("recentFiles").toStringList();
+    list.removeAll(path);
+    list.prepend(QFileInfo(path).absoluteFilePath());
+    while (list.size() > 10) list.removeLast();
+    s.setValue("recentFiles", list);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recent->clear();
+    const QStringList list = QSettings().value("recentFiles").toStringList();
+    for (const QString& p : list) m_recent->addAction(p, this, [this, p] { openDeviceFile(p); });
+    m_recent->setEnabled(!list.isEmpty());
+}
+
+void MainWindow::exportChart()
+{
+    const QString p = QFileDialog::getSaveFileName(this, tr("Export chart"), "switching-probability.png",
+                                                   tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    if (p.isEmpty()) return;
+    const QString err = dwmtj::ui::exportChart(m_device->chart(), p);
+    log(err.isEmpty() ? tr("Chart written to %1").arg(p) : tr("Error: %1").arg(err));
+}
+
+void MainWindow::exportTable()
+{
+    const QString p = QFileDialog::getSaveFileName(this, tr("Export table"), "per-voltage.csv", tr("CSV (*.csv)"));
+    if (p.isEmpty()) return;
+    const QString err = m_device->exportTableCsv(p);
+    log(err.isEmpty() ? tr("Table written to %1").arg(p) : tr("Error: %1").arg(err));
+}
+
+void MainWindow::exportLut()
+{
+    const QString p = QFileDialog::getSaveFileName(this, tr("Export lookup table"), "device-lut.csv",
+                                                   tr("CSV (*.csv);;HDF5 (*.h5)"));
+    if (p.isEmpty()) return;
+    const QString err = m_device->exportLut(p);
+    log(err.isEmpty() ? tr("Lookup table written to %1").arg(p) : tr("Error: %1").arg(err));
+    if (!err.isEmpty()) QMessageBox::warning(this, tr("Lookup table"), err);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About DW-MTJ Workbench"),
+                       tr("<h3>DW-MTJ Workbench %1</h3><p>Stochastic domain-wall MTJ neurons: device data, fits, "
+                          "lookup tables.</p><pre>Qt %2\n%3</pre>")
+                           .arg(core::version(), qVersion(), QString::fromStdString(core::libraryVersions()).toHtmlEscaped()));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) openDeviceFile(urls.first().toLocalFile());
+}
+
+}  // namespace dwmtj::ui

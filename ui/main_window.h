@@ -1,0 +1,43 @@
+#pragma once
+// The workbench window: menus, the device page, a log panel, recent files and window
+// state kept in QSettings. Features live in pages; this class only wires them.
+#include <QMainWindow>
+
+class QMenu;
+class QPlainTextEdit;
+
+namespace dwmtj::ui {
+
+class DevicePage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    DevicePage* devicePage() const { return m_device; }
+    /// Opens a device file (shows the error and keeps the previous data on failure).
+    bool openDeviceFile(const QString& path);
+    /// The bundled example (binary traces) if it can be found.
+    static QString exampleFile();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildMenus();
+    void log(const QString& text);
+    void rememberRecent(const QString& path);
+    void rebuildRecentMenu();
+    void exportChart();
+    void exportLut();
+    void exportTable();
+    void about();
+
+    DevicePage* m_device = nullptr;
+    QPlainTextEdit* m_log = nullptr;
+    QMenu* m_recent = nullptr;
+};
+
+}  // namespace dwmtj::ui
