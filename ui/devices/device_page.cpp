@@ -69,7 +69,7 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     layout->addWidget(split, 1);
 }
 
-QString DevicePage::errorText() const { return m_banner->isVisible() ? m_banner->text() : QString(); }
+QString DevicePage::errorText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
 
 void DevicePage::showError(const QString& text)
 {

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Configures and builds DW-MTJ Workbench into build/ (Release, Ninja, ccache when present).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDWMTJ_BUILD_UI=ON -DDWMTJ_BUILD_TESTS=ON
+cmake --build "$root/build" --parallel "$(nproc)"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start 2: install what is needed, build, and run the whole test suite (ctest).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/packaging/install-deps.sh"
+"$root/packaging/build.sh"
+cd "$root/build"
+exec "$root/packaging/dwmtj-launch" ctest --output-on-failure --parallel "$(nproc)" "$@"
