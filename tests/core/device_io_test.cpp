@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "dwmtj/device_io.h"
+#include "test_paths.h"
 #include "dwmtj/error.h"
 #include "dwmtj/sigmoid_fit.h"
 #include "dwmtj/simulate.h"
@@ -14,12 +15,6 @@
 using namespace dwmtj::core;
 
 namespace {
-std::string tmpPath(const std::string& name)
-{
-    const auto dir = std::filesystem::temp_directory_path() / ("dwmtj_io_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return (dir / name).string();
-}
 const std::string kGood = std::string(DWMTJ_TEST_DATA_DIR) + "/good/";
 
 void expectSameCounts(const std::vector<VoltageCounts>& a, const std::vector<VoltageCounts>& b)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dwmtj/device_io.h"
+#include "test_paths.h"
 #include "dwmtj/error.h"
 #include "dwmtj/lut.h"
 #include "dwmtj/simulate.h"
@@ -13,12 +14,6 @@
 using namespace dwmtj::core;
 
 namespace {
-std::string tmpPath(const std::string& name)
-{
-    const auto dir = std::filesystem::temp_directory_path() / ("dwmtj_lut_test_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return (dir / name).string();
-}
 DeviceData binaryData()
 {
     BinarySimulationOptions o;

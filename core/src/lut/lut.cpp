@@ -20,27 +20,22 @@ void LutOptions::validate() const
         throw OptionsError("LUT: the voltage range must satisfy min < max");
 }
 
-double Lut::value(int c, double v) const
+namespace {
+// Linear interpolation on the uniform grid `x`, clamped to its ends.
+double interpolateUniform(const std::vector<double>& x, const std::vector<double>& y, double v)
 {
-    const auto& y = curves.at(c);
-    const double pos = (v - voltage.front()) / (voltage.back() - voltage.front()) * double(voltage.size() - 1);
+    const double pos = (v - x.front()) / (x.back() - x.front()) * double(x.size() - 1);
     if (!(pos > 0)) return y.front();
-    if (pos >= double(voltage.size() - 1)) return y.back();
+    if (pos >= double(x.size() - 1)) return y.back();
     const auto i = std::size_t(pos);
     const double f = pos - double(i);
     return y[i] + f * (y[i + 1] - y[i]);
 }
+}  // namespace
 
-double Lut::derivative(int c, double v) const
-{
-    const auto& y = derivatives.at(c);
-    const double pos = (v - voltage.front()) / (voltage.back() - voltage.front()) * double(voltage.size() - 1);
-    if (!(pos > 0)) return y.front();
-    if (pos >= double(voltage.size() - 1)) return y.back();
-    const auto i = std::size_t(pos);
-    const double f = pos - double(i);
-    return y[i] + f * (y[i + 1] - y[i]);
-}
+double Lut::value(int c, double v) const { return interpolateUniform(voltage, curves.at(c), v); }
+
+double Lut::derivative(int c, double v) const { return interpolateUniform(voltage, derivatives.at(c), v); }
 
 std::vector<double> isotonicRegression(const std::vector<double>& y, const std::vector<double>& w)
 {
