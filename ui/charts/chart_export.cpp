@@ -10,6 +10,18 @@
 #include <QSvgGenerator>
 
 namespace dwmtj::ui {
+namespace {
+// Moves a finished temporary file over the target; returns an error or "".
+QString replaceWith(const QString& tmp, const QString& path, const char* kind)
+{
+    QFile::remove(path);
+    if (!QFile::rename(tmp, path)) {
+        QFile::remove(tmp);
+        return path + QString(": cannot write the %1 file").arg(kind);
+    }
+    return {};
+}
+}  // namespace
 
 QString exportChart(QChartView* view, const QString& path)
 {
@@ -42,9 +54,7 @@ QString exportChart(QChartView* view, const QString& path)
         if (!p.begin(&gen)) return path + ": cannot write the SVG file";
         view->render(&p, QRectF(source), source);
         p.end();
-        QFile::remove(path);
-        if (!QFile::rename(tmp, path)) return path + ": cannot write the SVG file";
-        return {};
+        return replaceWith(tmp, path, "SVG");
     }
     if (suffix == "pdf") {
         const QString tmp = path + ".tmp";
@@ -58,9 +68,7 @@ QString exportChart(QChartView* view, const QString& path)
             view->render(&p, QRectF(0, 0, pdf.width(), pdf.height()), source);
             p.end();
         }
-        QFile::remove(path);
-        if (!QFile::rename(tmp, path)) return path + ": cannot write the PDF file";
-        return {};
+        return replaceWith(tmp, path, "PDF");
     }
     return path + ": expected a .png, .svg or .pdf file name, found '." + suffix + "'";
 }

@@ -302,9 +302,8 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
 
     // Goodness of fit.
     double ll = 0, dev = 0, chi2 = 0;
-    for (const auto& pt : pts) {
+    for (const auto& pt : trialsKnown ? pts : std::vector<Point>{}) {
         const double p = std::clamp(model(th, pt.v, nullptr), kPEps, 1 - kPEps);
-        if (!trialsKnown) continue;
         ll += pt.s * std::log(p) + (pt.n - pt.s) * std::log1p(-p);
         if (pt.s > 0) dev += 2 * pt.s * std::log(pt.s / (pt.n * p));
         if (pt.n - pt.s > 0) dev += 2 * (pt.n - pt.s) * std::log((pt.n - pt.s) / (pt.n * (1 - p)));

@@ -320,13 +320,6 @@ DeviceData loadCsv(const std::string& path, const DeviceLoadOptions& o)
     return d;
 }
 
-std::string extensionOf(const std::string& path)
-{
-    std::string e = std::filesystem::path(path).extension().string();
-    for (char& c : e) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return e;
-}
-
 std::string fmtFull(double v)
 {
     std::ostringstream s;
@@ -346,7 +339,7 @@ std::string provenanceHeader(const DeviceData& d, const char* shape)
 
 DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options)
 {
-    const std::string ext = extensionOf(path);
+    const std::string ext = detail::lowerExtension(path);
     DeviceData d;
     if (ext == ".h5" || ext == ".hdf5" || ext == ".he5")
         d = loadDeviceHdf5(path, options);

@@ -185,7 +185,7 @@ std::vector<double> column1d(const NpyArray& a, const std::string& path, const s
 
 }  // namespace
 
-DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions& o)
+DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions&)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
@@ -197,7 +197,6 @@ DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions& o)
     ss << in.rdbuf();
     const std::string bytes = ss.str();
     std::vector<double> v, p, n;
-    std::string where = "array";
     const bool npz = path.size() > 4 && (path.substr(path.size() - 4) == ".npz" || path.substr(path.size() - 4) == ".NPZ");
     auto fromMatrix = [&](const NpyArray& a, const std::string& name) {
         if (a.shape.size() != 2 || (a.shape[1] != 2 && a.shape[1] != 3))
@@ -242,8 +241,7 @@ DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions& o)
             if (!std::isfinite(x)) throw FileFormatError(path, wh.back(), "finite numbers", "NaN or inf");
         if (!n.empty() && !std::isfinite(n[i])) throw FileFormatError(path, wh.back(), "a finite trial count", "NaN or inf");
     }
-    if (v.empty()) throw FileFormatError(path, where, "at least one row", "an empty array");
-    (void)o;
+    if (v.empty()) throw FileFormatError(path, "array", "at least one row", "an empty array");
     DeviceData d;
     d.sourcePath = path;
     detail::buildFromProbabilities(d, path, v, p, n, wh);

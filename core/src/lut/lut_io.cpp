@@ -18,13 +18,6 @@
 namespace dwmtj::core {
 namespace {
 
-std::string ext(const std::string& path)
-{
-    std::string e = std::filesystem::path(path).extension().string();
-    for (char& c : e) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return e;
-}
-
 std::string full(double x)
 {
     std::ostringstream s;
@@ -61,7 +54,7 @@ void validateLut(const Lut& lut, const std::string& path)
 
 void saveLut(const Lut& lut, const std::string& path)
 {
-    const std::string e = ext(path);
+    const std::string e = detail::lowerExtension(path);
     validateLut(lut, path);
     if (e == ".csv" || e == ".txt") {
         std::ostringstream s;
@@ -115,7 +108,7 @@ void saveLut(const Lut& lut, const std::string& path)
 
 Lut loadLut(const std::string& path)
 {
-    const std::string e = ext(path);
+    const std::string e = detail::lowerExtension(path);
     Lut lut;
     if (e == ".h5" || e == ".hdf5") {
         auto f = h5::openRead(path);

@@ -1,5 +1,6 @@
 #include "atomic_file.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -30,6 +31,17 @@ void writeTextAtomically(const std::string& path, const std::string& text)
         out.flush();
         if (!out) throw Error(path + ": writing failed (disk full?)");
     });
+}
+
+}  // namespace dwmtj::core::detail
+
+namespace dwmtj::core::detail {
+
+std::string lowerExtension(const std::string& path)
+{
+    std::string e = std::filesystem::path(path).extension().string();
+    for (char& c : e) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return e;
 }
 
 }  // namespace dwmtj::core::detail

@@ -12,3 +12,8 @@ void writeAtomically(const std::string& path, const std::function<void(const std
 void writeTextAtomically(const std::string& path, const std::string& text);
 
 }  // namespace dwmtj::core::detail
+
+namespace dwmtj::core::detail {
+/// The file name's extension in lower case, with the dot (".csv"); "" if none.
+std::string lowerExtension(const std::string& path);
+}  // namespace dwmtj::core::detail
