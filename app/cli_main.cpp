@@ -22,6 +22,18 @@ const char* kUsage =
     "  simulate-device --kind binary|multistate --out FILE.{csv,h5} [--shape traces|events|counts]\n"
     "           [--seed N] [--v50 V] [--width V] [--cycles N] [--cap N] [--noise OHM]\n"
     "      synthetic raw device data from a known ground truth\n"
+    "  train --neuron lif|binary|multistate [--hidden 500] [--timesteps 80] [--epochs 10]\n"
+    "           [--seeds 0-4] [--lut FILE] [--gain V] [--centre V] [--batch 100] [--lr 1e-3]\n"
+    "           [--device cpu|cuda|auto] [--threads N] [--data-dir DIR] [--train-limit N]\n"
+    "           [--test-limit N] [--validation N] --out RUN.h5\n"
+    "  train --resume RUN.h5 [--epochs N]\n"
+    "      train the spiking MLP on Fashion-MNIST (Ctrl+C stops cleanly and keeps the file)\n"
+    "  noise RUN.h5 [--sigma 0:3:0.1 | --sigma 0,0.5,1] [--units pixel|standardized] [--seed N]\n"
+    "           [--test-limit N] [--json]\n"
+    "      test accuracy of each run's best checkpoint under Gaussian input noise; adds the\n"
+    "      curves and the energy per inference to the file\n"
+    "  bench [--neuron lif] [--hidden 500] [--timesteps 80] [--batch 100] [--steps 10] [--json]\n"
+    "      seconds per training step against this machine's GEMM-bound limit\n"
     "  version\n";
 }  // namespace
 
@@ -38,6 +50,9 @@ int main(int argc, char** argv)
         if (cmd == "fit") return dwmtj::cli::runFit(args);
         if (cmd == "energy") return dwmtj::cli::runEnergy(args);
         if (cmd == "simulate-device") return dwmtj::cli::runSimulateDevice(args);
+        if (cmd == "train") return dwmtj::cli::runTrain(args);
+        if (cmd == "noise") return dwmtj::cli::runNoise(args);
+        if (cmd == "bench") return dwmtj::cli::runBench(args);
         if (cmd == "version") {
             std::printf("dwmtj %s\n", DWMTJ_VERSION);
             return 0;

@@ -60,8 +60,10 @@ bool exists(const File& f, const std::string& objPath)
     return true;
 }
 
-std::vector<double> readDoubles(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
-                                int maxRank, std::uint64_t maxElements)
+namespace {
+template <typename V>
+std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
+                           int maxRank, std::uint64_t maxElements, hid_t memType)
 {
     if (!exists(f, dset)) throw FileFormatError(f.path, dset, "a dataset", "nothing at this path");
     Handle d(H5Dopen2(f.handle.id(), dset.c_str(), H5P_DEFAULT), H5Dclose);
@@ -88,10 +90,23 @@ std::vector<double> readDoubles(const File& f, const std::string& dset, std::vec
     if (total > maxElements)
         throw FileFormatError(f.path, dset, "at most " + std::to_string(maxElements) + " elements",
                               std::to_string(total));
-    std::vector<double> out(total);
-    if (total > 0 && H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    std::vector<V> out(total);
+    if (total > 0 && H5Dread(d.id(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
         throw FileFormatError(f.path, dset, "readable data", "a read error (truncated file?)");
     return out;
+}
+}  // namespace
+
+std::vector<double> readDoubles(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
+                                int maxRank, std::uint64_t maxElements)
+{
+    return readNumeric<double>(f, dset, dims, maxRank, maxElements, H5T_NATIVE_DOUBLE);
+}
+
+std::vector<float> readFloats(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
+                              int maxRank, std::uint64_t maxElements)
+{
+    return readNumeric<float>(f, dset, dims, maxRank, maxElements, H5T_NATIVE_FLOAT);
 }
 
 namespace {
@@ -131,6 +146,35 @@ void writeDoubles(const File& f, const std::string& dset, const std::vector<doub
                         H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
     if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         throw Error(f.path + ": cannot write dataset " + dset);
+}
+
+void writeFloats(const File& f, const std::string& dset, const std::vector<float>& data,
+                 const std::vector<std::uint64_t>& dims)
+{
+    ensureParents(f, dset);
+    std::vector<hsize_t> hd(dims.begin(), dims.end());
+    Handle space(H5Screate_simple(int(hd.size()), hd.data(), nullptr), H5Sclose);
+    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_IEEE_F32LE, space.id(), H5P_DEFAULT,
+                        H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+    if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+        throw Error(f.path + ": cannot write dataset " + dset);
+}
+
+std::vector<std::string> children(const File& f, const std::string& group)
+{
+    Handle g(H5Gopen2(f.handle.id(), group.c_str(), H5P_DEFAULT), H5Gclose);
+    if (!g.valid()) throw FileFormatError(f.path, group, "a group", "nothing at this path");
+    H5G_info_t info;
+    if (H5Gget_info(g.id(), &info) < 0) throw FileFormatError(f.path, group, "a readable group", "an error");
+    std::vector<std::string> out;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t n = H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (n < 0) continue;
+        std::string name(size_t(n), '\0');
+        H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), size_t(n) + 1, H5P_DEFAULT);
+        out.push_back(name);
+    }
+    return out;
 }
 
 void writeInts(const File& f, const std::string& dset, const std::vector<std::int64_t>& data)

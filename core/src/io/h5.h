@@ -44,6 +44,12 @@ std::vector<double> readDoubles(const File& f, const std::string& dset, std::vec
                                 int maxRank = 2, std::uint64_t maxElements = 100'000'000);
 void writeDoubles(const File& f, const std::string& dset, const std::vector<double>& data,
                   const std::vector<std::uint64_t>& dims);
+std::vector<float> readFloats(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
+                              int maxRank = 8, std::uint64_t maxElements = 200'000'000);
+void writeFloats(const File& f, const std::string& dset, const std::vector<float>& data,
+                 const std::vector<std::uint64_t>& dims);
+/// Names of the members of a group, sorted by name.
+std::vector<std::string> children(const File& f, const std::string& group);
 void writeInts(const File& f, const std::string& dset, const std::vector<std::int64_t>& data);
 void createGroup(const File& f, const std::string& group);
 void writeStringAttr(const File& f, const std::string& obj, const std::string& name, const std::string& value);

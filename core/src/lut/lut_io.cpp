@@ -13,6 +13,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/lut.h"
 #include "io/h5.h"
+#include "lut/lut_h5.h"
 #include "util/atomic_file.h"
 
 namespace dwmtj::core {
@@ -52,6 +53,59 @@ void validateLut(const Lut& lut, const std::string& path)
 
 }  // namespace
 
+void writeLutGroup(const h5::File& f, const std::string& root, const Lut& lut)
+{
+    const std::size_t n = lut.voltage.size(), c = lut.curves.size();
+    std::vector<double> curves, ders;
+    for (std::size_t k = 0; k < c; ++k) {
+        curves.insert(curves.end(), lut.curves[k].begin(), lut.curves[k].end());
+        ders.insert(ders.end(), lut.derivatives[k].begin(), lut.derivatives[k].end());
+    }
+    h5::writeDoubles(f, root + "/voltage", lut.voltage, {n});
+    h5::writeDoubles(f, root + "/curves", curves, {c, n});
+    h5::writeDoubles(f, root + "/derivatives", ders, {c, n});
+    h5::writeStringAttr(f, root, "format", "dwmtj-lut");
+    h5::writeDoubleAttr(f, root, "format_version", 1);
+    h5::writeStringAttr(f, root, "kind", lut.kind == DeviceKind::Binary ? "binary" : "multistate");
+    h5::writeDoubleAttr(f, root, "num_states", lut.numStates);
+    h5::writeDoubleAttr(f, root, "centre_voltage_V", lut.centreVoltage);
+    h5::writeDoubleAttr(f, root, "gain_V", lut.gainVolts);
+    h5::writeStringAttr(f, root + "/voltage", "unit", "V");
+    h5::createGroup(f, root + "/provenance");
+    for (const auto& [k, v] : lut.provenance) h5::writeStringAttr(f, root + "/provenance", k, v);
+}
+
+Lut readLutGroup(const h5::File& f, const std::string& root)
+{
+    Lut lut;
+    if (!h5::exists(f, root)) throw FileFormatError(f.path, root, "a LUT group", "nothing at this path");
+    const std::string kind = h5::readStringAttr(f, root, "kind");
+    if (kind != "binary" && kind != "multistate")
+        throw FileFormatError(f.path, root + "@kind", "'binary' or 'multistate'", "'" + kind + "'");
+    lut.kind = kind == "binary" ? DeviceKind::Binary : DeviceKind::MultiState;
+    lut.numStates = int(h5::readDoubleAttr(f, root, "num_states"));
+    if (lut.numStates < 2 || lut.numStates > 64 || (lut.kind == DeviceKind::Binary && lut.numStates != 2))
+        throw FileFormatError(f.path, root + "@num_states", "2 (binary) or 2..64", std::to_string(lut.numStates));
+    lut.centreVoltage = h5::readDoubleAttr(f, root, "centre_voltage_V");
+    lut.gainVolts = h5::readDoubleAttr(f, root, "gain_V");
+    std::vector<std::uint64_t> dv, dc, dd;
+    lut.voltage = h5::readDoubles(f, root + "/voltage", dv, 1);
+    const auto curves = h5::readDoubles(f, root + "/curves", dc, 2);
+    const auto ders = h5::readDoubles(f, root + "/derivatives", dd, 2);
+    const std::size_t n = lut.voltage.size(), c = std::size_t(lut.numStates - 1);
+    if (dc.size() != 2 || dc[0] != c || dc[1] != n)
+        throw FileFormatError(f.path, root + "/curves", std::to_string(c) + " x " + std::to_string(n), "another shape");
+    if (dd != dc) throw FileFormatError(f.path, root + "/derivatives", "the shape of /lut/curves", "another shape");
+    for (std::size_t k = 0; k < c; ++k) {
+        lut.curves.emplace_back(curves.begin() + long(k * n), curves.begin() + long((k + 1) * n));
+        lut.derivatives.emplace_back(ders.begin() + long(k * n), ders.begin() + long((k + 1) * n));
+    }
+    if (h5::exists(f, root + "/provenance"))
+        for (const auto& name : h5::attrNames(f, root + "/provenance"))
+            lut.provenance[name] = h5::readStringAttr(f, root + "/provenance", name);
+    return lut;
+}
+
 void saveLut(const Lut& lut, const std::string& path)
 {
     const std::string e = detail::lowerExtension(path);
@@ -82,24 +136,7 @@ void saveLut(const Lut& lut, const std::string& path)
     } else if (e == ".h5" || e == ".hdf5") {
         detail::writeAtomically(path, [&](const std::string& tmp) {
             auto f = h5::create(tmp);
-            const std::size_t n = lut.voltage.size(), c = lut.curves.size();
-            std::vector<double> curves, ders;
-            for (std::size_t k = 0; k < c; ++k) {
-                curves.insert(curves.end(), lut.curves[k].begin(), lut.curves[k].end());
-                ders.insert(ders.end(), lut.derivatives[k].begin(), lut.derivatives[k].end());
-            }
-            h5::writeDoubles(f, "/lut/voltage", lut.voltage, {n});
-            h5::writeDoubles(f, "/lut/curves", curves, {c, n});
-            h5::writeDoubles(f, "/lut/derivatives", ders, {c, n});
-            h5::writeStringAttr(f, "/lut", "format", "dwmtj-lut");
-            h5::writeDoubleAttr(f, "/lut", "format_version", 1);
-            h5::writeStringAttr(f, "/lut", "kind", lut.kind == DeviceKind::Binary ? "binary" : "multistate");
-            h5::writeDoubleAttr(f, "/lut", "num_states", lut.numStates);
-            h5::writeDoubleAttr(f, "/lut", "centre_voltage_V", lut.centreVoltage);
-            h5::writeDoubleAttr(f, "/lut", "gain_V", lut.gainVolts);
-            h5::writeStringAttr(f, "/lut/voltage", "unit", "V");
-            h5::createGroup(f, "/lut/provenance");
-            for (const auto& [k, v] : lut.provenance) h5::writeStringAttr(f, "/lut/provenance", k, v);
+            writeLutGroup(f, "/lut", lut);
         });
     } else {
         throw Error(path + ": expected a LUT file name ending in .csv or .h5, found '" + e + "'");
@@ -112,31 +149,7 @@ Lut loadLut(const std::string& path)
     Lut lut;
     if (e == ".h5" || e == ".hdf5") {
         auto f = h5::openRead(path);
-        if (!h5::exists(f, "/lut")) throw FileFormatError(path, "/lut", "a LUT group", "nothing at this path");
-        const std::string kind = h5::readStringAttr(f, "/lut", "kind");
-        if (kind != "binary" && kind != "multistate")
-            throw FileFormatError(path, "/lut@kind", "'binary' or 'multistate'", "'" + kind + "'");
-        lut.kind = kind == "binary" ? DeviceKind::Binary : DeviceKind::MultiState;
-        lut.numStates = int(h5::readDoubleAttr(f, "/lut", "num_states"));
-        if (lut.numStates < 2 || lut.numStates > 64 || (lut.kind == DeviceKind::Binary && lut.numStates != 2))
-            throw FileFormatError(path, "/lut@num_states", "2 (binary) or 2..64", std::to_string(lut.numStates));
-        lut.centreVoltage = h5::readDoubleAttr(f, "/lut", "centre_voltage_V");
-        lut.gainVolts = h5::readDoubleAttr(f, "/lut", "gain_V");
-        std::vector<std::uint64_t> dv, dc, dd;
-        lut.voltage = h5::readDoubles(f, "/lut/voltage", dv, 1);
-        const auto curves = h5::readDoubles(f, "/lut/curves", dc, 2);
-        const auto ders = h5::readDoubles(f, "/lut/derivatives", dd, 2);
-        const std::size_t n = lut.voltage.size(), c = std::size_t(lut.numStates - 1);
-        if (dc.size() != 2 || dc[0] != c || dc[1] != n)
-            throw FileFormatError(path, "/lut/curves", std::to_string(c) + " x " + std::to_string(n), "another shape");
-        if (dd != dc) throw FileFormatError(path, "/lut/derivatives", "the shape of /lut/curves", "another shape");
-        for (std::size_t k = 0; k < c; ++k) {
-            lut.curves.emplace_back(curves.begin() + long(k * n), curves.begin() + long((k + 1) * n));
-            lut.derivatives.emplace_back(ders.begin() + long(k * n), ders.begin() + long((k + 1) * n));
-        }
-        if (h5::exists(f, "/lut/provenance"))
-            for (const auto& name : h5::attrNames(f, "/lut/provenance"))
-                lut.provenance[name] = h5::readStringAttr(f, "/lut/provenance", name);
+        lut = readLutGroup(f, "/lut");
     } else {
         std::ifstream in(path);
         if (!in) throw FileFormatError(path, "", "a readable LUT file", "no such file or unreadable");

@@ -1,0 +1,346 @@
+// dwmtj train / noise / bench: the spiking-network commands of the CLI.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "cli_args.h"
+#include "cli_commands.h"
+#include "dwmtj/error.h"
+#include "dwmtj/training.h"
+
+namespace dwmtj::cli {
+namespace {
+
+using namespace dwmtj::core;
+
+std::atomic<int> g_interrupts{0};
+extern "C" void onSigint(int)
+{
+    if (++g_interrupts >= 2) std::_Exit(130);
+}
+
+/// Ctrl+C asks the trainer to stop after the batch in flight (a second one exits at once).
+class InterruptWatcher {
+public:
+    InterruptWatcher() : m_thread([this](std::stop_token st) {
+        while (!st.stop_requested()) {
+            if (g_interrupts > 0 && !m_source.stop_requested()) {
+                std::fputs("\ninterrupt: stopping after the current batch (Ctrl+C again to quit now)\n", stderr);
+                m_source.request_stop();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    })
+    {
+        std::signal(SIGINT, onSigint);
+    }
+    ~InterruptWatcher() { std::signal(SIGINT, SIG_DFL); }
+    std::stop_token token() const { return m_source.get_token(); }
+
+private:
+    std::stop_source m_source;
+    std::jthread m_thread;
+};
+
+std::string duration(double s)
+{
+    if (!std::isfinite(s) || s < 0) return "?";
+    char buf[32];
+    const long t = long(s + 0.5);
+    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+    else std::snprintf(buf, sizeof buf, "%lds", t);
+    return buf;
+}
+
+std::string percent(double x)
+{
+    if (!std::isfinite(x)) return "-";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f%%", 100 * x);
+    return buf;
+}
+
+class ConsoleObserver : public TrainingObserver {
+public:
+    void onBatch(const BatchProgress& p) override
+    {
+        const auto now = std::chrono::steady_clock::now();
+        const bool last = p.batch == p.batches;
+        if (m_tty) {
+            if (!last && now - m_lastDraw < std::chrono::milliseconds(200)) return;
+            std::fprintf(stderr, "\r[seed %llu, %d/%d] epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA %s   ",
+                         (unsigned long long)p.seed, p.seedIndex + 1, p.seedCount, p.epoch, p.epochs, p.batch,
+                         p.batches, p.loss, p.imagesPerSecond, duration(p.etaSeconds).c_str());
+        } else {
+            const int step = std::max(1, p.batches / 5);
+            if (p.batch % step != 0 && !last) return;
+            std::fprintf(stderr, "[seed %llu] epoch %d/%d batch %d/%d loss %.4f %.0f img/s ETA %s\n",
+                         (unsigned long long)p.seed, p.epoch, p.epochs, p.batch, p.batches, p.loss,
+                         p.imagesPerSecond, duration(p.etaSeconds).c_str());
+        }
+        m_lastDraw = now;
+    }
+    void onEpoch(const EpochReport& r) override
+    {
+        std::fprintf(stderr, "%sseed %llu epoch %d: loss %.4f  train %s  validation %s  (%s)%s\n",
+                     m_tty ? "\r" : "", (unsigned long long)r.seed, r.epoch, r.trainLoss,
+                     percent(r.trainAccuracy).c_str(), percent(r.validationAccuracy).c_str(),
+                     duration(r.seconds).c_str(), r.best ? "  best" : "");
+    }
+    void onRunFinished(const RunRecord& r) override
+    {
+        std::fprintf(stderr, "%sseed %llu %s: best validation %s (epoch %d), test %s%s%s\n", m_tty ? "\r" : "",
+                     (unsigned long long)r.seed, toString(r.status), percent(r.bestValidationAccuracy).c_str(),
+                     r.bestEpoch, percent(r.testAccuracy).c_str(), r.message.empty() ? "" : "\n  ",
+                     r.message.c_str());
+    }
+    void onMessage(const std::string& m) override { std::fprintf(stderr, "%s%s\n", m_tty ? "\r" : "", m.c_str()); }
+
+private:
+    bool m_tty = isatty(2);
+    std::chrono::steady_clock::time_point m_lastDraw{};
+};
+
+std::vector<uint64_t> parseSeeds(const std::string& text)
+{
+    std::vector<uint64_t> out;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        const size_t comma = text.find(',', pos);
+        const std::string tok = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        try {
+            const size_t dash = tok.find('-');
+            if (dash == std::string::npos) {
+                out.push_back(std::stoull(tok));
+            } else {
+                const uint64_t a = std::stoull(tok.substr(0, dash)), b = std::stoull(tok.substr(dash + 1));
+                if (b < a || b - a > 1000) throw UsageError("");
+                for (uint64_t s = a; s <= b; ++s) out.push_back(s);
+            }
+        } catch (const std::exception&) {
+            throw UsageError("--seeds: expected a list like 0-4 or 0,3,7, got '" + text + "'");
+        }
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+void printSummary(const Experiment& e, const std::string& out)
+{
+    std::printf("\n%-6s %-10s %6s %6s %10s %10s %14s\n", "seed", "status", "epochs", "best", "val acc",
+                "test acc", "energy/image");
+    double sum = 0, sum2 = 0;
+    int n = 0;
+    for (const auto& r : e.runs) {
+        char energy[32] = "-";
+        if (r.energy.valid) std::snprintf(energy, sizeof energy, "%.3g nJ", r.energy.energyPerInferenceJ * 1e9);
+        std::printf("%-6llu %-10s %6d %6d %10s %10s %14s\n", (unsigned long long)r.seed, toString(r.status),
+                    r.epochsDone(), r.bestEpoch, percent(r.bestValidationAccuracy).c_str(),
+                    percent(r.testAccuracy).c_str(), energy);
+        if (std::isfinite(r.testAccuracy)) sum += r.testAccuracy, sum2 += r.testAccuracy * r.testAccuracy, ++n;
+    }
+    if (n > 1) {
+        const double m = sum / n, sd = std::sqrt(std::max(0.0, (sum2 - n * m * m) / (n - 1)));
+        std::printf("test accuracy over %d seeds: %.2f %% +/- %.2f %% (sd)\n", n, 100 * m, 100 * sd);
+    }
+    if (!out.empty()) std::printf("experiment file: %s\n", out.c_str());
+}
+
+}  // namespace
+
+int runTrain(const std::vector<std::string>& argv)
+{
+    Args a(argv, {}, {"neuron", "hidden", "timesteps", "epochs", "seeds", "lut", "device", "out", "batch", "lr",
+                      "gain", "centre", "threads", "data-dir", "train-limit", "test-limit", "validation",
+                      "resume"});
+    InterruptWatcher interrupts;
+    ConsoleObserver observer;
+    Experiment e;
+    std::string out;
+    if (a.has("resume")) {
+        out = a.get("resume", "");
+        e = resumeTraining(out, observer, interrupts.token(), int(a.integer("epochs", 0)));
+    } else {
+        TrainingConfig c;
+        c.neuron = neuronKindFromString(a.get("neuron", "lif"));
+        c.hidden = int(a.integer("hidden", c.hidden));
+        c.timesteps = int(a.integer("timesteps", c.timesteps));
+        c.epochs = int(a.integer("epochs", c.epochs));
+        c.batchSize = int(a.integer("batch", c.batchSize));
+        c.learningRate = a.number("lr", c.learningRate);
+        if (a.has("seeds")) c.seeds = parseSeeds(a.get("seeds", ""));
+        c.lutPath = a.get("lut", "");
+        c.device = a.get("device", c.device);
+        c.gainVolts = a.number("gain", c.gainVolts);
+        c.centreVoltage = a.number("centre", c.centreVoltage);
+        c.threads = int(a.integer("threads", 0));
+        c.dataDir = a.get("data-dir", "");
+        c.trainLimit = int(a.integer("train-limit", 0));
+        c.testLimit = int(a.integer("test-limit", 0));
+        c.validationSize = int(a.integer("validation", c.validationSize));
+        out = a.get("out", "");
+        if (out.empty()) throw UsageError("--out RUN.h5 is required (the experiment file)");
+        c.validate();
+        std::fprintf(stderr, "training %s neurons, 784-%d-%d-10, T=%d, batch %d, lr %g, %d epoch(s), %zu seed(s)\n",
+                     toString(c.neuron), c.hidden, c.hidden, c.timesteps, c.batchSize, c.learningRate, c.epochs,
+                     c.seeds.size());
+        e = runTraining(c, observer, interrupts.token(), out);
+    }
+    printSummary(e, out);
+    bool ok = true;
+    for (const auto& r : e.runs) ok = ok && r.status != RunStatus::Diverged && r.status != RunStatus::Failed;
+    return ok ? 0 : 1;
+}
+
+int runNoise(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {"sigma", "units", "seed", "data-dir", "test-limit", "threads", "device", "batch"});
+    if (a.positionals().size() != 1) throw UsageError("expected one experiment file: dwmtj noise RUN.h5");
+    const std::string path = a.positionals()[0];
+    NoiseOptions o;
+    if (a.has("sigma")) {
+        const std::string s = a.get("sigma", "");
+        double lo = 0, hi = 0, step = 0;
+        if (std::sscanf(s.c_str(), "%lf:%lf:%lf", &lo, &hi, &step) == 3) {
+            if (!(step > 0) || hi < lo) throw UsageError("--sigma A:B:STEP needs STEP > 0 and B >= A");
+            for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k) o.sigmas.push_back(lo + k * step);
+        } else {
+            size_t pos = 0;
+            while (pos < s.size()) {
+                size_t comma = s.find(',', pos);
+                if (comma == std::string::npos) comma = s.size();
+                try {
+                    o.sigmas.push_back(std::stod(s.substr(pos, comma - pos)));
+                } catch (const std::exception&) {
+                    throw UsageError("--sigma: expected A:B:STEP or a list like 0,0.5,1, got '" + s + "'");
+                }
+                pos = comma + 1;
+            }
+        }
+    }
+    o.units = noiseUnitsFromString(a.get("units", "pixel"));
+    o.seed = uint64_t(a.integer("seed", long(o.seed)));
+    o.dataDir = a.get("data-dir", "");
+    o.testLimit = int(a.integer("test-limit", -1));
+    o.threads = int(a.integer("threads", 0));
+    o.device = a.get("device", "");
+    o.batchSize = int(a.integer("batch", o.batchSize));
+    InterruptWatcher interrupts;
+    const Experiment before = loadExperiment(path);
+    const bool tty = isatty(2);
+    auto lastDraw = std::chrono::steady_clock::now();
+    const auto start = lastDraw;
+    const Experiment e = evaluateNoise(before, o, interrupts.token(), [&](int done, int total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done != total && now - lastDraw < std::chrono::milliseconds(tty ? 200 : 10000)) return;
+        lastDraw = now;
+        const double el = std::chrono::duration<double>(now - start).count();
+        std::fprintf(stderr, "%snoise evaluation: batch %d/%d  ETA %s%s", tty ? "\r" : "", done, total,
+                     duration(el / done * (total - done)).c_str(), tty ? "   " : "\n");
+    });
+    if (tty) std::fputc('\n', stderr);
+    if (interrupts.token().stop_requested()) {
+        std::fprintf(stderr, "stopped: %s is unchanged\n", path.c_str());
+        return 1;
+    }
+    saveExperiment(e, path);
+    const char* units = toString(o.units);
+    if (a.has("json")) {
+        std::string j = "{\"file\":" + jsonString(path) + ",\"units\":" + jsonString(units) + ",\"runs\":[";
+        bool first = true;
+        for (const auto& r : e.runs)
+            for (const auto& n : r.noise) {
+                if (n.units != o.units) continue;
+                j += std::string(first ? "" : ",") + "{\"seed\":" + std::to_string(r.seed) + ",\"sigma\":[";
+                for (size_t k = 0; k < n.sigma.size(); ++k) j += (k ? "," : "") + jsonNumber(n.sigma[k]);
+                j += "],\"accuracy\":[";
+                for (size_t k = 0; k < n.sigma.size(); ++k) j += (k ? "," : "") + jsonNumber(n.accuracy[k]);
+                j += "],\"normalized\":[";
+                for (size_t k = 0; k < n.sigma.size(); ++k) j += (k ? "," : "") + jsonNumber(n.normalized[k]);
+                j += "]}";
+                first = false;
+            }
+        std::printf("%s]}\n", j.c_str());
+        return 0;
+    }
+    std::printf("noise robustness (%s units, %s neurons), test accuracy of each run's best checkpoint\n", units,
+                toString(e.config.neuron));
+    std::printf("%8s", "sigma");
+    std::vector<const NoiseCurve*> curves;
+    for (const auto& r : e.runs)
+        for (const auto& n : r.noise)
+            if (n.units == o.units) {
+                curves.push_back(&n);
+                std::printf("  seed %-6llu", (unsigned long long)r.seed);
+            }
+    std::printf("  %10s %10s\n", "mean", "normalized");
+    if (curves.empty()) return 0;
+    for (size_t k = 0; k < curves[0]->sigma.size(); ++k) {
+        std::printf("%8.2f", curves[0]->sigma[k]);
+        double m = 0, mn = 0;
+        for (const auto* c : curves) {
+            std::printf("  %11s", percent(c->accuracy[k]).c_str());
+            m += c->accuracy[k] / double(curves.size());
+            mn += c->normalized[k] / double(curves.size());
+        }
+        std::printf("  %10s %10.4f\n", percent(m).c_str(), mn);
+    }
+    for (const auto& r : e.runs)
+        if (r.energy.valid)
+            std::printf("seed %llu energy per inference: %.4g nJ (%.0f device samples, mean V^2 %.3f V^2)\n",
+                        (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e9, r.energy.samplesPerInference,
+                        r.energy.meanSquareVoltage);
+    std::printf("written to %s\n", path.c_str());
+    return 0;
+}
+
+int runBench(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
+    BenchOptions o;
+    o.neuron = neuronKindFromString(a.get("neuron", "lif"));
+    o.hidden = int(a.integer("hidden", o.hidden));
+    o.timesteps = int(a.integer("timesteps", o.timesteps));
+    o.batchSize = int(a.integer("batch", o.batchSize));
+    o.steps = int(a.integer("steps", o.steps));
+    o.warmup = int(a.integer("warmup", o.warmup));
+    o.threads = int(a.integer("threads", 0));
+    o.device = a.get("device", o.device);
+    o.lutPath = a.get("lut", "");
+    const BenchResult r = runBenchmark(o);
+    if (a.has("json")) {
+        std::printf("{\"neuron\":%s,\"hidden\":%d,\"timesteps\":%d,\"batch\":%d,\"device\":%s,\"threads\":%d,"
+                    "\"seconds_per_step\":%s,\"images_per_second\":%s,\"flops_per_step\":%s,"
+                    "\"achieved_gflops\":%s,\"gemm_seconds_per_step\":%s,\"gemm_gflops\":%s,"
+                    "\"ratio_to_gemm_bound\":%s,\"inference_seconds_per_batch\":%s}\n",
+                    jsonString(toString(o.neuron)).c_str(), o.hidden, o.timesteps, o.batchSize,
+                    jsonString(r.device).c_str(), r.threads, jsonNumber(r.secondsPerStep).c_str(),
+                    jsonNumber(r.imagesPerSecond).c_str(), jsonNumber(r.flopsPerStep).c_str(),
+                    jsonNumber(r.achievedGflops).c_str(), jsonNumber(r.gemmSecondsPerStep).c_str(),
+                    jsonNumber(r.gemmGflops).c_str(), jsonNumber(r.secondsPerStep / r.gemmSecondsPerStep).c_str(),
+                    jsonNumber(r.forwardSecondsPerStep).c_str());
+        return 0;
+    }
+    std::printf("training step, %s neurons, 784-%d-%d-10, T=%d, batch %d, %s, %d thread(s), median of %d steps\n",
+                toString(o.neuron), o.hidden, o.hidden, o.timesteps, o.batchSize, r.device.c_str(), r.threads,
+                o.steps);
+    std::printf("  seconds per step        %10.4f s\n", r.secondsPerStep);
+    for (const auto& [name, s] : r.phases) std::printf("    %-21s %10.4f s\n", name.c_str(), s);
+    std::printf("  images per second       %10.1f\n", r.imagesPerSecond);
+    std::printf("  GEMM FLOPs per step     %10.2f GFLOP (forward + backward)\n", r.flopsPerStep * 1e-9);
+    std::printf("  achieved                %10.1f GFLOP/s\n", r.achievedGflops);
+    std::printf("  same GEMMs alone        %10.4f s  (%.1f GFLOP/s on this machine)\n", r.gemmSecondsPerStep,
+                r.gemmGflops);
+    std::printf("  step / GEMM-bound limit %10.2f x\n", r.secondsPerStep / r.gemmSecondsPerStep);
+    std::printf("  inference, one batch    %10.4f s\n", r.forwardSecondsPerStep);
+    return 0;
+}
+
+}  // namespace dwmtj::cli

@@ -1,0 +1,86 @@
+#pragma once
+// The experiment file: everything a training call used and produced, in one HDF5 file
+// that h5py can read (layout in the README, "Experiment file"). Torch-free structs.
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dwmtj/lut.h"
+#include "dwmtj/training_config.h"
+
+namespace dwmtj::core {
+
+/// A float array with its shape (a parameter, buffer or optimizer moment).
+struct NamedArray {
+    std::vector<int64_t> shape;
+    std::vector<float> data;
+};
+/// Ordered by name: "fc1.weight", "bn1.running_mean", "adam.m.fc1.weight", ...
+using StateDict = std::map<std::string, NamedArray>;
+
+struct NoiseCurve {
+    NoiseUnits units = NoiseUnits::Pixel;
+    double pixelStd = 1;          ///< the training-set pixel std used for standardized units
+    uint64_t seed = 0;
+    std::vector<double> sigma, accuracy, normalized;  ///< accuracy in [0, 1]
+};
+
+/// Energy per inference from the device samples a network drew on the clean test set.
+struct EnergyReport {
+    bool valid = false;                   ///< false for LIF (no device samples)
+    double samplesPerInference = 0;       ///< device samples drawn per image
+    double spikesPerInference = 0;        ///< hidden-layer spikes per image
+    double meanSquareVoltage = 0;         ///< mean of V_t^2 over the samples [V^2]
+    double energyPerSampleJ = 0;          ///< at the RMS voltage
+    double energyPerInferenceJ = 0;       ///< sum of E(V_t) over the samples, per image
+};
+
+enum class RunStatus { Running, Completed, Stopped, Diverged, Failed };
+const char* toString(RunStatus s);
+RunStatus runStatusFromString(const std::string& s);
+
+struct RunRecord {
+    uint64_t seed = 0;
+    RunStatus status = RunStatus::Running;
+    std::string message;                 ///< why it stopped, diverged or failed
+    std::vector<double> batchLoss;       ///< every training batch, in order
+    std::vector<double> epochLoss, epochTrainAccuracy, epochValidationAccuracy, epochSeconds;
+    int epochsDone() const { return int(epochValidationAccuracy.size()); }
+    int bestEpoch = 0;                   ///< 1-based; 0 = none yet
+    double bestValidationAccuracy = std::numeric_limits<double>::quiet_NaN();
+    double testAccuracy = std::numeric_limits<double>::quiet_NaN();  ///< best checkpoint
+    StateDict bestCheckpoint;            ///< parameters and BatchNorm buffers
+    StateDict lastCheckpoint;            ///< + Adam state, at the end of the last epoch
+    int lastCheckpointBatches = 0;       ///< batchLoss.size() when lastCheckpoint was taken
+    std::vector<NoiseCurve> noise;
+    EnergyReport energy;
+    double trainSeconds = 0;
+};
+
+struct Provenance {
+    std::string software, gitHash, host, blas, device, startTime, endTime;
+    int threads = 0;
+};
+
+struct Experiment {
+    static constexpr int kFormatVersion = 1;
+    TrainingConfig config;
+    std::optional<Lut> lut;              ///< the device LUT (DW-MTJ neurons)
+    double pixelStd = 0;                 ///< training-set pixel standard deviation
+    int trainImages = 0, validationImages = 0, testImages = 0;
+    Provenance provenance;
+    std::vector<RunRecord> runs;
+    RunRecord* findRun(uint64_t seed);
+};
+
+/// Write atomically (temp file + rename). Throws Error; the old file stays on failure.
+void saveExperiment(const Experiment& e, const std::string& path);
+/// Read a file written by saveExperiment. Throws FileFormatError naming the HDF5 path.
+Experiment loadExperiment(const std::string& path);
+/// The configuration as JSON text (stored as an attribute for people and other tools).
+std::string configToJson(const TrainingConfig& c);
+
+}  // namespace dwmtj::core

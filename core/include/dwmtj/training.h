@@ -1,0 +1,100 @@
+#pragma once
+// Training a spiking MLP (784 -> H -> H -> 10) with LIF, binary DW-MTJ or multi-weight
+// DW-MTJ neurons on Fashion-MNIST. This header is the facade the GUI and the CLI use:
+// plain structs, no torch types (STYLE.md rule 1).
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "dwmtj/experiment.h"
+#include "dwmtj/training_config.h"
+
+namespace dwmtj::core {
+
+/// What the trainer reports while it runs (called on the training thread; keep it cheap).
+struct BatchProgress {
+    uint64_t seed = 0;
+    int seedIndex = 0, seedCount = 1;
+    int epoch = 0, epochs = 0;     ///< epoch is 1-based
+    int batch = 0, batches = 0;    ///< batch is 1-based within the epoch
+    double loss = 0;
+    double imagesPerSecond = 0;
+    double etaSeconds = 0;         ///< whole call, all seeds
+};
+struct EpochReport {
+    uint64_t seed = 0;
+    int epoch = 0;                 ///< 1-based
+    double trainLoss = 0, trainAccuracy = 0, validationAccuracy = 0;
+    double seconds = 0;
+    bool best = false;             ///< new best validation accuracy
+};
+class TrainingObserver {
+public:
+    virtual ~TrainingObserver() = default;
+    virtual void onBatch(const BatchProgress&) {}
+    virtual void onEpoch(const EpochReport&) {}
+    virtual void onRunFinished(const RunRecord&) {}
+    virtual void onMessage(const std::string&) {}
+};
+
+/// Train every seed in `config.seeds` (in order) and keep everything in `experiment`
+/// (config, LUT, curves, checkpoints, provenance). If `outPath` is not empty the experiment
+/// file is written there atomically after every epoch and at the end. A stop request ends
+/// the current seed after the batch in flight (status Stopped, best checkpoint kept) and
+/// skips the remaining seeds; it is not an error. Throws Error for invalid options or data.
+Experiment runTraining(const TrainingConfig& config, TrainingObserver& observer,
+                       std::stop_token stop, const std::string& outPath = {});
+
+/// Continue the runs of an experiment file that did not complete (status Stopped or
+/// Running) from their last epoch checkpoint, up to `epochs` (0 = the configured epochs),
+/// then train the seeds that never started. Writes back to `path`.
+Experiment resumeTraining(const std::string& path, TrainingObserver& observer,
+                          std::stop_token stop, int epochs = 0);
+
+/// Test-set accuracy of a run's best checkpoint under Gaussian pixel noise.
+struct NoiseOptions {
+    std::vector<double> sigmas;  ///< empty = 0, 0.1, ..., 3.0
+    NoiseUnits units = NoiseUnits::Pixel;
+    uint64_t seed = 1234;        ///< noise and spike draws
+    std::string dataDir;         ///< empty = the experiment's data directory
+    int testLimit = -1;          ///< -1 = as in the experiment's config, 0 = all
+    int batchSize = 500;
+    int threads = 0;
+    std::string device;          ///< empty = the experiment's device
+};
+/// Adds one NoiseCurve per run (replacing an earlier one with the same units) and the
+/// energy report, and returns the updated experiment. `progress` gets (done, total).
+Experiment evaluateNoise(const Experiment& experiment, const NoiseOptions& options,
+                         std::stop_token stop,
+                         const std::function<void(int, int)>& progress = {});
+
+/// Speed measurement of training steps (`dwmtj bench`).
+struct BenchOptions {
+    NeuronKind neuron = NeuronKind::Lif;
+    int hidden = 500, timesteps = 80, batchSize = 100;
+    int steps = 10, warmup = 2;
+    int threads = 0;
+    std::string device = "cpu";
+    std::string lutPath;
+};
+struct BenchResult {
+    double secondsPerStep = 0;       ///< median
+    double imagesPerSecond = 0;
+    double flopsPerStep = 0;         ///< GEMM FLOPs of forward + backward
+    double achievedGflops = 0;
+    double gemmSecondsPerStep = 0;   ///< the same GEMMs timed alone (median)
+    double gemmGflops = 0;
+    double forwardSecondsPerStep = 0;  ///< inference only (median)
+    int threads = 0;
+    std::string device;
+    std::vector<std::pair<std::string, double>> phases;  ///< seconds per step by phase
+};
+BenchResult runBenchmark(const BenchOptions& options);
+
+/// The intra-op thread count in effect after applying `requested` (0 = default).
+int applyThreadCount(int requested);
+
+}  // namespace dwmtj::core

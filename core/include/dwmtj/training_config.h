@@ -1,0 +1,46 @@
+#pragma once
+// Configuration of a training call: network, neuron, device operating point, data.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace dwmtj::core {
+
+enum class NeuronKind { Lif, Binary, MultiState };
+const char* toString(NeuronKind k);          ///< "lif", "binary", "multistate"
+NeuronKind neuronKindFromString(const std::string& s);  ///< throws OptionsError
+
+/// Units of the noise sigma: pixel units (x' = clamp(x + sigma N(0,1), 0, 1)) or
+/// standardized units (sigma times the training set's pixel standard deviation).
+enum class NoiseUnits { Pixel, Standardized };
+const char* toString(NoiseUnits u);          ///< "pixel", "standardized"
+NoiseUnits noiseUnitsFromString(const std::string& s);
+
+/// Options of one training call (several seeds). Defaults are the paper's network.
+struct TrainingConfig {
+    NeuronKind neuron = NeuronKind::Lif;
+    int hidden = 500;        ///< H, units per hidden layer
+    int timesteps = 80;      ///< T, steps per image
+    int batchSize = 100;
+    double learningRate = 1e-3;  ///< Adam
+    int epochs = 10;
+    std::vector<uint64_t> seeds{0};
+    /// LUT for the DW-MTJ neurons (.csv or .h5 written by `dwmtj fit --lut`); empty = the
+    /// bundled example LUT for the neuron kind (datasets/binary-lut.csv, multistate-lut.csv).
+    std::string lutPath;
+    /// Neuron operating point: V_t = centre + gain * x_t [V, V per unit input]; NaN = the
+    /// LUT's suggestion (binary: V50 and 2w; multi-state: mid and half-spread of the notches).
+    double centreVoltage = std::numeric_limits<double>::quiet_NaN();
+    double gainVolts = std::numeric_limits<double>::quiet_NaN();
+    std::string device = "cpu";  ///< "cpu", "cuda" or "auto" (CUDA when available)
+    int threads = 0;             ///< intra-op threads; 0 = $DWMTJ_THREADS or all cores
+    std::string dataDir;         ///< Fashion-MNIST directory; empty = the Debian default
+    int trainLimit = 0;          ///< > 0: use only the first N training-file images
+    int testLimit = 0;           ///< > 0: use only the first N test images
+    int validationSize = 10000;  ///< images held out of the training file (capped at 1/6)
+    double divergenceLoss = 1e3; ///< a batch loss above this (or NaN) ends the run: Diverged
+    void validate() const;       ///< throws OptionsError
+};
+
+}  // namespace dwmtj::core

@@ -1,0 +1,179 @@
+// Spiking MLP, Poisson encoding, Adam, state dicts.
+#include "network.h"
+
+#include <ATen/Parallel.h>
+
+#include <cmath>
+
+#include "dwmtj/error.h"
+#include "rng.h"
+
+namespace dwmtj::core::snn {
+
+using torch::Tensor;
+
+Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
+{
+    const Tensor images = imagesIn.contiguous();
+    const int64_t B = images.size(0), P = images.size(1), BP = B * P;
+    Tensor out = torch::empty({timesteps, B, P}, images.options());
+    if (!images.device().is_cpu())
+        return out.copy_(torch::rand({timesteps, B, P}, images.options()) < images.unsqueeze(0));
+    const float* px = images.data_ptr<float>();
+    float* po = out.data_ptr<float>();
+    const int64_t M = int64_t(timesteps) * BP;
+    constexpr int64_t kBlock = 4096;
+    at::parallel_for(0, (M + kBlock - 1) / kBlock, 1, [&](int64_t b0, int64_t b1) {
+        uint32_t u[kBlock];
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
+            fillUniformU32(key, e0, n, u);
+            int64_t j = e0 % BP;
+            for (int64_t k = 0; k < n; ++k) {
+                po[e0 + k] = toUnitFloat(u[k]) < px[j] ? 1.0f : 0.0f;
+                if (++j == BP) j = 0;
+            }
+        }
+    });
+    return out;
+}
+
+SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
+                               std::shared_ptr<const DeviceTable> table)
+    : m_kind(kind), m_table(std::move(table))
+{
+    if (kind != NeuronKind::Lif && !m_table) throw Error("a DW-MTJ neuron needs a lookup table");
+    fc1 = register_module("fc1", torch::nn::Linear(inputs, hidden));
+    bn1 = register_module("bn1", torch::nn::BatchNorm1d(hidden));
+    fc2 = register_module("fc2", torch::nn::Linear(hidden, hidden));
+    bn2 = register_module("bn2", torch::nn::BatchNorm1d(hidden));
+    fc3 = register_module("fc3", torch::nn::Linear(hidden, classes));
+}
+
+Tensor SpikingMlpImpl::neuron(const Tensor& x, uint64_t key, ActivityTally* tally)
+{
+    switch (m_kind) {
+    case NeuronKind::Lif: return lifLayer(x, tally);
+    case NeuronKind::Binary: return binaryLayer(x, *m_table, key, tally);
+    case NeuronKind::MultiState: return multiStateLayer(x, *m_table, key, tally);
+    }
+    throw Error("unknown neuron kind");
+}
+
+Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, ActivityTally* tally)
+{
+    const int64_t B = images.size(0);
+    // Layer-wise over time: each Linear is one GEMM over all T*B rows, BatchNorm normalizes
+    // over the T*B rows, and only the neuron recurrence loops over T (fused).
+    Tensor x = poissonEncode(images, T, streamKey(key, 0));
+    Tensor h = bn1(fc1(x.view({T * B, x.size(2)})));
+    Tensor z = neuron(h.view({T, B, -1}), streamKey(key, 1), tally);
+    h = bn2(fc2(z.view({T * B, -1})));
+    z = neuron(h.view({T, B, -1}), streamKey(key, 2), tally);
+    Tensor o = fc3(z.view({T * B, -1})).view({T, B, -1});
+    return liReadout(o);
+}
+
+Tensor SpikingMlpImpl::loss(const Tensor& voltage, const Tensor& labels, Tensor* logits)
+{
+    Tensor m = std::get<0>(voltage.max(0));
+    if (logits) *logits = m.detach();
+    return torch::nll_loss(torch::log_softmax(m, 1), labels);
+}
+
+Adam::Adam(std::vector<Tensor> params, std::vector<std::string> names, double lr, double beta1,
+           double beta2, double eps)
+    : m_params(std::move(params)), m_names(std::move(names)), m_lr(lr), m_b1(beta1), m_b2(beta2), m_eps(eps)
+{
+    for (const auto& p : m_params) {
+        m_m.push_back(torch::zeros_like(p));
+        m_v.push_back(torch::zeros_like(p));
+    }
+}
+
+void Adam::zeroGrad()
+{
+    for (auto& p : m_params)
+        if (p.grad().defined()) p.mutable_grad().zero_();
+}
+
+void Adam::step()
+{
+    torch::NoGradGuard ng;
+    ++m_step;
+    const double bc1 = 1 - std::pow(m_b1, double(m_step));
+    const double bc2 = 1 - std::pow(m_b2, double(m_step));
+    for (size_t k = 0; k < m_params.size(); ++k) {
+        const Tensor& g = m_params[k].grad();
+        if (!g.defined()) continue;
+        m_m[k].mul_(m_b1).add_(g, 1 - m_b1);
+        m_v[k].mul_(m_b2).addcmul_(g, g, 1 - m_b2);
+        Tensor denom = (m_v[k].sqrt() / std::sqrt(bc2)).add_(m_eps);
+        m_params[k].addcdiv_(m_m[k], denom, -m_lr / bc1);
+    }
+}
+
+void Adam::saveState(StateDict& out) const
+{
+    for (size_t k = 0; k < m_params.size(); ++k) {
+        out["adam.m." + m_names[k]] = toArray(m_m[k]);
+        out["adam.v." + m_names[k]] = toArray(m_v[k]);
+    }
+    out["adam.step"] = NamedArray{{1}, {float(m_step)}};
+}
+
+void Adam::loadState(const StateDict& in)
+{
+    torch::NoGradGuard ng;
+    for (size_t k = 0; k < m_params.size(); ++k) {
+        for (auto [prefix, dst] : {std::pair{"adam.m.", &m_m[k]}, std::pair{"adam.v.", &m_v[k]}}) {
+            const auto it = in.find(prefix + m_names[k]);
+            if (it == in.end()) throw Error("checkpoint has no optimizer state " + std::string(prefix) + m_names[k]);
+            dst->copy_(fromArray(it->second).view(dst->sizes()));
+        }
+    }
+    const auto it = in.find("adam.step");
+    if (it == in.end() || it->second.data.empty()) throw Error("checkpoint has no adam.step");
+    m_step = int64_t(std::llround(it->second.data[0]));
+}
+
+NamedArray toArray(const Tensor& t)
+{
+    const Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    NamedArray a;
+    a.shape.assign(c.sizes().begin(), c.sizes().end());
+    a.data.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    return a;
+}
+
+Tensor fromArray(const NamedArray& a)
+{
+    return torch::from_blob(const_cast<float*>(a.data.data()), a.shape, torch::kFloat).clone();
+}
+
+StateDict moduleState(torch::nn::Module& module)
+{
+    StateDict out;
+    for (const auto& p : module.named_parameters()) out[p.key()] = toArray(p.value());
+    for (const auto& b : module.named_buffers()) out[b.key()] = toArray(b.value());
+    return out;
+}
+
+void loadModuleState(torch::nn::Module& module, const StateDict& state)
+{
+    torch::NoGradGuard ng;
+    auto load = [&](const std::string& name, Tensor& dst) {
+        const auto it = state.find(name);
+        if (it == state.end()) throw Error("checkpoint has no entry " + name);
+        const auto& a = it->second;
+        if (int64_t(a.data.size()) != dst.numel())
+            throw Error("checkpoint entry " + name + " has " + std::to_string(a.data.size()) +
+                        " values, the network expects " + std::to_string(dst.numel()) +
+                        " (was it trained with another hidden size?)");
+        dst.copy_(fromArray(a).view(dst.sizes()).to(dst.dtype()));
+    };
+    for (auto& p : module.named_parameters()) load(p.key(), p.value());
+    for (auto& b : module.named_buffers()) load(b.key(), b.value());
+}
+
+}  // namespace dwmtj::core::snn

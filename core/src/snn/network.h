@@ -1,0 +1,64 @@
+#pragma once
+// The spiking MLP 784 -> H -> H -> 10 (Linear -> BatchNorm -> neuron per hidden layer,
+// Linear -> leaky-integrator readout), Poisson input encoding, Adam, state dicts.
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "dwmtj/experiment.h"
+#include "neurons.h"
+
+namespace dwmtj::core::snn {
+
+/// Rate code: spikes [T, B, P] with spike = (u < pixel), pixel in [0, 1].
+torch::Tensor poissonEncode(const torch::Tensor& images, int timesteps, uint64_t key);
+
+class SpikingMlpImpl : public torch::nn::Module {
+public:
+    /// `table` is required for the DW-MTJ neurons and must outlive the module.
+    SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
+                   std::shared_ptr<const DeviceTable> table);
+    /// images [B, P] in [0, 1] -> readout voltage [T, B, classes]. Random streams derive
+    /// from `key`; `tally` (optional) collects the hidden layers' device activity.
+    torch::Tensor forward(const torch::Tensor& images, int timesteps, uint64_t key,
+                          ActivityTally* tally = nullptr);
+    /// Loss of DESIGN.md: max over time per class -> log_softmax -> NLL; also the logits.
+    static torch::Tensor loss(const torch::Tensor& voltage, const torch::Tensor& labels,
+                              torch::Tensor* logits = nullptr);
+
+    torch::nn::Linear fc1{nullptr}, fc2{nullptr}, fc3{nullptr};
+    torch::nn::BatchNorm1d bn1{nullptr}, bn2{nullptr};
+
+private:
+    torch::Tensor neuron(const torch::Tensor& x, uint64_t key, ActivityTally* tally);
+    NeuronKind m_kind;
+    std::shared_ptr<const DeviceTable> m_table;
+};
+TORCH_MODULE(SpikingMlp);
+
+/// Adam (Kingma & Ba, as torch.optim.Adam without weight decay) with a checkpointable state.
+class Adam {
+public:
+    Adam(std::vector<torch::Tensor> params, std::vector<std::string> names, double lr,
+         double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
+    void zeroGrad();
+    void step();
+    void saveState(StateDict& out) const;  ///< adds adam.m.*, adam.v.*, adam.step
+    void loadState(const StateDict& in);   ///< throws FileFormatError-like Error if missing
+
+private:
+    std::vector<torch::Tensor> m_params, m_m, m_v;
+    std::vector<std::string> m_names;
+    double m_lr, m_b1, m_b2, m_eps;
+    int64_t m_step = 0;
+};
+
+/// Parameters and buffers (named "fc1.weight", "bn1.running_mean", ...), copied to the CPU.
+StateDict moduleState(torch::nn::Module& module);
+/// Copies a state dict into the module; throws Error naming a missing or misshapen entry.
+void loadModuleState(torch::nn::Module& module, const StateDict& state);
+
+NamedArray toArray(const torch::Tensor& t);
+torch::Tensor fromArray(const NamedArray& a);
+
+}  // namespace dwmtj::core::snn

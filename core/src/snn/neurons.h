@@ -1,0 +1,51 @@
+#pragma once
+// The neuron layers of the spiking network, each one fused custom autograd function whose
+// time loop runs inside (forward and backward written by hand). Tensors are time-major
+// [T, B, N] and contiguous. CPU: fused C++ loops parallel over neurons; other devices
+// (CUDA): the same equations as a loop of tensor ops inside the same autograd function.
+// Equations: ../shared/DESIGN.md "Neuron equations" (Norse v1.0.0, dt = 1e-3).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "dwmtj/lut.h"
+
+namespace dwmtj::core::snn {
+
+/// Float copy of a LUT for sampling. Binary: one curve p(V). Multi-state: K-1 cumulative
+/// curves C_k(V) = P(state >= k | V), k = 2..K, made non-increasing in k.
+struct DeviceTable {
+    int numCurves = 1;
+    int size = 0;
+    float vMin = 0, invStep = 0;
+    float centre = 0, gain = 0;       ///< V_t = centre + gain * x_t
+    std::vector<float> value, deriv;  ///< [size][numCurves]
+    torch::Tensor valueT, derivT;     ///< the same on the compute device, [size, numCurves]
+    static DeviceTable fromLut(const Lut& lut, double centreVoltage, double gainVolts,
+                               const torch::Device& device);
+};
+
+/// Device activity of a forward pass (evaluation): sum of V_t^2 and sample/spike counts.
+struct ActivityTally {
+    double sumSquareVoltage = 0;
+    double samples = 0;
+    double spikes = 0;
+};
+
+/// LIF layer: x [T,B,N] -> spikes z [T,B,N]. SuperSpike surrogate, reset not detached.
+torch::Tensor lifLayer(const torch::Tensor& x, ActivityTally* tally = nullptr);
+/// Leaky-integrator readout: x [T,B,C] -> membrane voltage v [T,B,C].
+torch::Tensor liReadout(const torch::Tensor& x);
+/// Binary DW-MTJ layer: z_t ~ Bernoulli(p(centre + gain x_t)), straight-through gain * p'.
+torch::Tensor binaryLayer(const torch::Tensor& x, const DeviceTable& table, uint64_t key,
+                          ActivityTally* tally = nullptr);
+/// Multi-weight DW-MTJ layer (notch-advance quantized integrate-and-fire). If `states` is
+/// given it receives the state m after each step, [T,B,N] int8 (for tests).
+torch::Tensor multiStateLayer(const torch::Tensor& x, const DeviceTable& table, uint64_t key,
+                              ActivityTally* tally = nullptr, torch::Tensor* states = nullptr);
+
+/// Use the tensor-op implementation on the CPU too (tests compare the two).
+void setForceGenericKernels(bool on);
+
+}  // namespace dwmtj::core::snn

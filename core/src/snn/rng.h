@@ -1,0 +1,44 @@
+#pragma once
+// Counter-based random numbers for the spiking network: uniform u(key, i) for every
+// element index i of a stream, so results do not depend on the thread count or on how
+// work is split. SplitMix64 output function over a Weyl sequence; one 64-bit mix gives two
+// 32-bit uniforms (elements 2j and 2j+1). Cheap: ~1 ns per pair, no state, no locks.
+#include <cstdint>
+
+namespace dwmtj::core::snn {
+
+inline uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// A stream key from a seed and up to three counters (epoch, batch, purpose).
+inline uint64_t streamKey(uint64_t seed, uint64_t a, uint64_t b = 0, uint64_t c = 0)
+{
+    uint64_t k = mix64(seed + 0x9E3779B97F4A7C15ull);
+    k = mix64(k ^ (a + 0x632BE59BD9B4E019ull));
+    k = mix64(k ^ (b + 0x8CB92BA72F3D8DD7ull));
+    return mix64(k ^ (c + 0xD6E8FEB86659FD93ull));
+}
+
+/// 32-bit uniforms u(key, start + k), k = 0..count-1, into out.
+inline void fillUniformU32(uint64_t key, int64_t start, int64_t count, uint32_t* out)
+{
+    constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+    int64_t i = start;
+    const int64_t end = start + count;
+    if ((i & 1) && i < end) *out++ = uint32_t(mix64(key + uint64_t(i >> 1) * kGolden) >> 32), ++i;
+    for (; i + 1 < end; i += 2) {
+        const uint64_t h = mix64(key + uint64_t(i >> 1) * kGolden);
+        *out++ = uint32_t(h);
+        *out++ = uint32_t(h >> 32);
+    }
+    if (i < end) *out = uint32_t(mix64(key + uint64_t(i >> 1) * kGolden));
+}
+
+/// u32 -> float in [0, 1) with 24 bits.
+inline float toUnitFloat(uint32_t u) { return float(u >> 8) * (1.0f / 16777216.0f); }
+
+}  // namespace dwmtj::core::snn

@@ -1,0 +1,154 @@
+#include "common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+
+#include "dwmtj/energy.h"
+#include "dwmtj/error.h"
+#include "dwmtj/paths.h"
+#include "snn/rng.h"
+
+namespace dwmtj::core {
+
+int applyThreadCount(int requested)
+{
+    int n = requested;
+    if (n <= 0)
+        if (const char* env = std::getenv("DWMTJ_THREADS")) n = std::atoi(env);
+    if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (torch::get_num_threads() != n) torch::set_num_threads(n);
+    return n;
+}
+
+namespace train {
+
+torch::Device resolveDevice(const std::string& name)
+{
+    if (name == "cpu" || name.empty()) return torch::kCPU;
+    const bool cuda = torch::cuda::is_available();
+    if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+    if (!cuda)
+        throw OptionsError("device '" + name + "' requested but CUDA is not available in this build of "
+                           "LibTorch (Debian's libtorch is CPU-only); use --device cpu or auto");
+    return torch::Device(name);
+}
+
+Lut resolveLut(NeuronKind neuron, const std::string& lutPath)
+{
+    std::string path = lutPath;
+    if (path.empty()) {
+        const std::string dir = datasetsDir();
+        if (dir.empty()) throw Error("no LUT given and the bundled datasets folder was not found (set DWMTJ_DATASETS_DIR)");
+        path = (std::filesystem::path(dir) / (neuron == NeuronKind::Binary ? "binary-lut.csv" : "multistate-lut.csv")).string();
+    }
+    Lut lut = loadLut(path);
+    const bool wantBinary = neuron == NeuronKind::Binary;
+    if (wantBinary != (lut.kind == DeviceKind::Binary))
+        throw FileFormatError(path, "", std::string("a ") + (wantBinary ? "binary" : "multi-state") +
+                                            " LUT for the " + toString(neuron) + " neuron",
+                              std::string("a ") + (wantBinary ? "multi-state" : "binary") + " LUT");
+    if (lut.provenance.find("lut_file") == lut.provenance.end()) lut.provenance["lut_file"] = path;
+    return lut;
+}
+
+std::shared_ptr<const snn::DeviceTable> makeTable(const Lut& lut, double centre, double gain,
+                                                  const torch::Device& device)
+{
+    return std::make_shared<const snn::DeviceTable>(snn::DeviceTable::fromLut(
+        lut, std::isnan(centre) ? lut.centreVoltage : centre, std::isnan(gain) ? lut.gainVolts : gain, device));
+}
+
+void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x, torch::Tensor& y)
+{
+    x = torch::from_blob(const_cast<float*>(set.pixels.data()), {set.size(), kImagePixels}, torch::kFloat)
+            .clone()
+            .to(device);
+    std::vector<int64_t> labels(set.labels.begin(), set.labels.end());
+    y = torch::tensor(labels, torch::kLong).to(device);
+}
+
+double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y, int T, int batchSize,
+                uint64_t key, snn::ActivityTally* tally, std::stop_token stop,
+                const std::function<torch::Tensor(const torch::Tensor&, int)>& transform,
+                const std::function<void()>& afterBatch)
+{
+    torch::NoGradGuard ng;
+    model->eval();
+    const int64_t N = X.size(0);
+    int64_t correct = 0;
+    int b = 0;
+    for (int64_t s = 0; s < N; s += batchSize, ++b) {
+        if (stop.stop_requested()) return std::nan("");
+        const int64_t e = std::min<int64_t>(N, s + batchSize);
+        torch::Tensor x = X.slice(0, s, e);
+        if (transform) x = transform(x, b);
+        torch::Tensor v = model->forward(x, T, snn::streamKey(key, uint64_t(b)), tally);
+        correct += (std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, e)).sum().item<int64_t>();
+        if (afterBatch) afterBatch();
+    }
+    return N ? double(correct) / double(N) : std::nan("");
+}
+
+torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device& device)
+{
+    torch::Tensor out = torch::empty(shape, torch::kFloat);
+    const int64_t n = out.numel();
+    float* p = out.data_ptr<float>();
+    std::vector<uint32_t> u(size_t(n + 1) & ~size_t(1));
+    snn::fillUniformU32(key, 0, int64_t(u.size()), u.data());
+    for (int64_t i = 0; i < n; i += 2) {
+        const double u1 = (double(u[i]) + 0.5) / 4294967296.0, u2 = double(u[i + 1]) / 4294967296.0;
+        const double r = std::sqrt(-2.0 * std::log(u1));
+        p[i] = float(r * std::cos(2 * M_PI * u2));
+        if (i + 1 < n) p[i + 1] = float(r * std::sin(2 * M_PI * u2));
+    }
+    return out.to(device);
+}
+
+snn::SpikingMlp buildModel(const TrainingConfig& c, std::shared_ptr<const snn::DeviceTable> table,
+                           const torch::Device& device)
+{
+    snn::SpikingMlp model(kImagePixels, c.hidden, kNumClasses, c.neuron, std::move(table));
+    model->to(device);
+    return model;
+}
+
+EnergyReport energyFrom(const snn::ActivityTally& t, int images)
+{
+    EnergyReport r;
+    if (t.samples <= 0 || images <= 0) return r;
+    const EnergyParameters p;
+    r.valid = true;
+    r.samplesPerInference = t.samples / images;
+    r.spikesPerInference = t.spikes / images;
+    r.meanSquareVoltage = t.sumSquareVoltage / t.samples;
+    r.energyPerSampleJ = sampleEnergyAt(p, std::sqrt(r.meanSquareVoltage));
+    r.energyPerInferenceJ = sampleEnergyAt(p, 1.0) * t.sumSquareVoltage / images;  // E(V) = E(1 V) V^2
+    return r;
+}
+
+std::string hostName()
+{
+    char buf[256] = {0};
+    if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+    return buf;
+}
+
+std::string nowIso()
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace train
+}  // namespace dwmtj::core

@@ -1,0 +1,119 @@
+// Training configuration: names, validation, JSON text.
+#include <cmath>
+#include <cstdio>
+
+#include "dwmtj/error.h"
+#include "dwmtj/experiment.h"
+#include "dwmtj/training_config.h"
+
+namespace dwmtj::core {
+
+const char* toString(NeuronKind k)
+{
+    switch (k) {
+    case NeuronKind::Lif: return "lif";
+    case NeuronKind::Binary: return "binary";
+    case NeuronKind::MultiState: return "multistate";
+    }
+    return "?";
+}
+
+NeuronKind neuronKindFromString(const std::string& s)
+{
+    if (s == "lif") return NeuronKind::Lif;
+    if (s == "binary") return NeuronKind::Binary;
+    if (s == "multistate" || s == "mw") return NeuronKind::MultiState;
+    throw OptionsError("unknown neuron '" + s + "': expected lif, binary or multistate");
+}
+
+const char* toString(NoiseUnits u) { return u == NoiseUnits::Pixel ? "pixel" : "standardized"; }
+
+NoiseUnits noiseUnitsFromString(const std::string& s)
+{
+    if (s == "pixel") return NoiseUnits::Pixel;
+    if (s == "standardized") return NoiseUnits::Standardized;
+    throw OptionsError("unknown noise units '" + s + "': expected pixel or standardized");
+}
+
+const char* toString(RunStatus s)
+{
+    switch (s) {
+    case RunStatus::Running: return "running";
+    case RunStatus::Completed: return "completed";
+    case RunStatus::Stopped: return "stopped";
+    case RunStatus::Diverged: return "diverged";
+    case RunStatus::Failed: return "failed";
+    }
+    return "?";
+}
+
+RunStatus runStatusFromString(const std::string& s)
+{
+    for (auto st : {RunStatus::Running, RunStatus::Completed, RunStatus::Stopped, RunStatus::Diverged, RunStatus::Failed})
+        if (s == toString(st)) return st;
+    throw Error("unknown run status '" + s + "'");
+}
+
+void TrainingConfig::validate() const
+{
+    auto need = [](bool ok, const std::string& msg) {
+        if (!ok) throw OptionsError(msg);
+    };
+    need(hidden >= 1 && hidden <= 100000, "hidden size must be 1..100000, got " + std::to_string(hidden));
+    need(timesteps >= 1 && timesteps <= 10000, "timesteps must be 1..10000, got " + std::to_string(timesteps));
+    need(batchSize >= 2 && batchSize <= 100000, "batch size must be 2..100000 (BatchNorm needs 2), got " +
+                                                    std::to_string(batchSize));
+    need(learningRate > 0 && std::isfinite(learningRate), "learning rate must be a positive number");
+    need(epochs >= 1 && epochs <= 100000, "epochs must be 1..100000, got " + std::to_string(epochs));
+    need(!seeds.empty(), "at least one seed is needed");
+    need(device == "cpu" || device == "cuda" || device == "auto" || device.rfind("cuda:", 0) == 0,
+         "device must be cpu, cuda, cuda:N or auto, got '" + device + "'");
+    need(threads >= 0, "threads must be >= 0");
+    need(trainLimit >= 0 && testLimit >= 0 && validationSize >= 0, "limits must be >= 0");
+    need(divergenceLoss > 0, "divergence loss must be > 0");
+    need(std::isnan(gainVolts) || (std::isfinite(gainVolts) && gainVolts != 0),
+         "the input-to-voltage gain must be a non-zero number");
+    need(std::isnan(centreVoltage) || std::isfinite(centreVoltage), "the centre voltage must be a number");
+}
+
+namespace {
+std::string q(const std::string& s)
+{
+    std::string o = "\"";
+    for (char ch : s) {
+        if (ch == '"' || ch == '\\') o += '\\';
+        if (static_cast<unsigned char>(ch) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", ch);
+            o += buf;
+            continue;
+        }
+        o += ch;
+    }
+    return o + "\"";
+}
+std::string n(double x)
+{
+    if (!std::isfinite(x)) return "null";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", x);
+    return buf;
+}
+}  // namespace
+
+std::string configToJson(const TrainingConfig& c)
+{
+    std::string seeds;
+    for (size_t k = 0; k < c.seeds.size(); ++k) seeds += (k ? "," : "") + std::to_string(c.seeds[k]);
+    return "{\"neuron\":" + q(toString(c.neuron)) + ",\"hidden\":" + std::to_string(c.hidden) +
+           ",\"timesteps\":" + std::to_string(c.timesteps) + ",\"batch_size\":" + std::to_string(c.batchSize) +
+           ",\"learning_rate\":" + n(c.learningRate) + ",\"epochs\":" + std::to_string(c.epochs) +
+           ",\"seeds\":[" + seeds + "],\"lut_path\":" + q(c.lutPath) + ",\"centre_voltage_V\":" +
+           n(c.centreVoltage) + ",\"gain_V\":" + n(c.gainVolts) + ",\"device\":" + q(c.device) +
+           ",\"threads\":" + std::to_string(c.threads) + ",\"data_dir\":" + q(c.dataDir) +
+           ",\"train_limit\":" + std::to_string(c.trainLimit) + ",\"test_limit\":" + std::to_string(c.testLimit) +
+           ",\"validation_size\":" + std::to_string(c.validationSize) + ",\"divergence_loss\":" +
+           n(c.divergenceLoss) + "}";
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,291 @@
+// Experiment file (HDF5): layout documented in the README, "Experiment file".
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "dwmtj/error.h"
+#include "dwmtj/experiment.h"
+#include "io/h5.h"
+#include "lut/lut_h5.h"
+#include "util/atomic_file.h"
+
+namespace dwmtj::core {
+namespace {
+
+constexpr const char* kFormat = "dwmtj-experiment";
+
+std::string seedsText(const std::vector<uint64_t>& seeds)
+{
+    std::string s;
+    for (size_t k = 0; k < seeds.size(); ++k) s += (k ? "," : "") + std::to_string(seeds[k]);
+    return s;
+}
+
+std::vector<uint64_t> parseSeeds(const std::string& text, const std::string& path)
+{
+    std::vector<uint64_t> out;
+    std::stringstream in(text);
+    std::string tok;
+    while (std::getline(in, tok, ','))
+        try {
+            out.push_back(std::stoull(tok));
+        } catch (const std::exception&) {
+            throw FileFormatError(path, "/config@seeds", "comma-separated integers", "'" + text + "'");
+        }
+    return out;
+}
+
+void writeDoubles1(const h5::File& f, const std::string& p, const std::vector<double>& v)
+{
+    h5::writeDoubles(f, p, v, {v.size()});
+}
+
+std::vector<double> readDoubles1(const h5::File& f, const std::string& p)
+{
+    std::vector<uint64_t> dims;
+    return h5::readDoubles(f, p, dims, 1);
+}
+
+void writeState(const h5::File& f, const std::string& group, const StateDict& s)
+{
+    h5::createGroup(f, group);
+    for (const auto& [name, a] : s) {
+        std::vector<uint64_t> dims(a.shape.begin(), a.shape.end());
+        if (dims.empty()) dims = {a.data.size()};
+        h5::writeFloats(f, group + "/" + name, a.data, dims);
+        if (a.shape.empty()) h5::writeDoubleAttr(f, group + "/" + name, "scalar", 1);  // 0-d tensor
+    }
+}
+
+StateDict readState(const h5::File& f, const std::string& group)
+{
+    StateDict s;
+    if (!h5::exists(f, group)) return s;
+    for (const auto& name : h5::children(f, group)) {
+        std::vector<uint64_t> dims;
+        NamedArray a;
+        a.data = h5::readFloats(f, group + "/" + name, dims);
+        a.shape.assign(dims.begin(), dims.end());
+        if (h5::hasAttr(f, group + "/" + name, "scalar")) a.shape.clear();
+        s[name] = std::move(a);
+    }
+    return s;
+}
+
+double attrOr(const h5::File& f, const std::string& obj, const std::string& name, double fallback)
+{
+    return h5::hasAttr(f, obj, name) ? h5::readDoubleAttr(f, obj, name) : fallback;
+}
+std::string attrOr(const h5::File& f, const std::string& obj, const std::string& name, const char* fallback)
+{
+    return h5::hasAttr(f, obj, name) ? h5::readStringAttr(f, obj, name) : std::string(fallback);
+}
+
+void writeFile(const Experiment& e, const std::string& tmp)
+{
+    auto f = h5::create(tmp);
+    h5::writeStringAttr(f, "/", "format", kFormat);
+    h5::writeDoubleAttr(f, "/", "format_version", Experiment::kFormatVersion);
+    const auto& c = e.config;
+    const std::string g = "/config";
+    h5::createGroup(f, g);
+    h5::writeStringAttr(f, g, "json", configToJson(c));
+    h5::writeStringAttr(f, g, "neuron", toString(c.neuron));
+    h5::writeDoubleAttr(f, g, "hidden", c.hidden);
+    h5::writeDoubleAttr(f, g, "timesteps", c.timesteps);
+    h5::writeDoubleAttr(f, g, "batch_size", c.batchSize);
+    h5::writeDoubleAttr(f, g, "learning_rate", c.learningRate);
+    h5::writeDoubleAttr(f, g, "epochs", c.epochs);
+    h5::writeStringAttr(f, g, "seeds", seedsText(c.seeds));
+    h5::writeStringAttr(f, g, "lut_path", c.lutPath);
+    h5::writeDoubleAttr(f, g, "centre_voltage_V", c.centreVoltage);
+    h5::writeDoubleAttr(f, g, "gain_V", c.gainVolts);
+    h5::writeStringAttr(f, g, "device", c.device);
+    h5::writeDoubleAttr(f, g, "threads", c.threads);
+    h5::writeStringAttr(f, g, "data_dir", c.dataDir);
+    h5::writeDoubleAttr(f, g, "train_limit", c.trainLimit);
+    h5::writeDoubleAttr(f, g, "test_limit", c.testLimit);
+    h5::writeDoubleAttr(f, g, "validation_size", c.validationSize);
+    h5::writeDoubleAttr(f, g, "divergence_loss", c.divergenceLoss);
+
+    h5::createGroup(f, "/data");
+    h5::writeDoubleAttr(f, "/data", "train_images", e.trainImages);
+    h5::writeDoubleAttr(f, "/data", "validation_images", e.validationImages);
+    h5::writeDoubleAttr(f, "/data", "test_images", e.testImages);
+    h5::writeDoubleAttr(f, "/data", "pixel_std", e.pixelStd);
+
+    if (e.lut) writeLutGroup(f, "/lut", *e.lut);
+
+    const auto& p = e.provenance;
+    h5::createGroup(f, "/provenance");
+    for (const auto& [k, v] : {std::pair{"software", p.software}, {"git_hash", p.gitHash}, {"host", p.host},
+                               {"blas", p.blas}, {"device", p.device}, {"start_time", p.startTime},
+                               {"end_time", p.endTime}})
+        h5::writeStringAttr(f, "/provenance", k, v);
+    h5::writeDoubleAttr(f, "/provenance", "threads", p.threads);
+    h5::writeStringAttr(f, "/provenance", "seeds", seedsText(c.seeds));
+
+    h5::createGroup(f, "/runs");
+    for (const auto& r : e.runs) {
+        const std::string rg = "/runs/seed_" + std::to_string(r.seed);
+        h5::createGroup(f, rg);
+        h5::writeDoubleAttr(f, rg, "seed", double(r.seed));
+        h5::writeStringAttr(f, rg, "status", toString(r.status));
+        h5::writeStringAttr(f, rg, "message", r.message);
+        h5::writeDoubleAttr(f, rg, "best_epoch", r.bestEpoch);
+        h5::writeDoubleAttr(f, rg, "best_validation_accuracy", r.bestValidationAccuracy);
+        h5::writeDoubleAttr(f, rg, "test_accuracy", r.testAccuracy);
+        h5::writeDoubleAttr(f, rg, "train_seconds", r.trainSeconds);
+        h5::writeDoubleAttr(f, rg, "last_checkpoint_batches", r.lastCheckpointBatches);
+        writeDoubles1(f, rg + "/batch_loss", r.batchLoss);
+        writeDoubles1(f, rg + "/epoch_loss", r.epochLoss);
+        writeDoubles1(f, rg + "/epoch_train_accuracy", r.epochTrainAccuracy);
+        writeDoubles1(f, rg + "/epoch_validation_accuracy", r.epochValidationAccuracy);
+        writeDoubles1(f, rg + "/epoch_seconds", r.epochSeconds);
+        if (!r.bestCheckpoint.empty()) writeState(f, rg + "/checkpoint_best", r.bestCheckpoint);
+        if (!r.lastCheckpoint.empty()) writeState(f, rg + "/checkpoint_last", r.lastCheckpoint);
+        for (const auto& n : r.noise) {
+            const std::string ng = rg + "/noise/" + toString(n.units);
+            writeDoubles1(f, ng + "/sigma", n.sigma);
+            writeDoubles1(f, ng + "/accuracy", n.accuracy);
+            writeDoubles1(f, ng + "/normalized_accuracy", n.normalized);
+            h5::writeStringAttr(f, ng, "units", toString(n.units));
+            h5::writeDoubleAttr(f, ng, "pixel_std", n.pixelStd);
+            h5::writeDoubleAttr(f, ng, "seed", double(n.seed));
+        }
+        if (r.energy.valid) {
+            const std::string eg = rg + "/energy";
+            h5::createGroup(f, eg);
+            h5::writeDoubleAttr(f, eg, "samples_per_inference", r.energy.samplesPerInference);
+            h5::writeDoubleAttr(f, eg, "spikes_per_inference", r.energy.spikesPerInference);
+            h5::writeDoubleAttr(f, eg, "mean_square_voltage_V2", r.energy.meanSquareVoltage);
+            h5::writeDoubleAttr(f, eg, "energy_per_sample_J", r.energy.energyPerSampleJ);
+            h5::writeDoubleAttr(f, eg, "energy_per_inference_J", r.energy.energyPerInferenceJ);
+        }
+    }
+}
+
+}  // namespace
+
+RunRecord* Experiment::findRun(uint64_t seed)
+{
+    for (auto& r : runs)
+        if (r.seed == seed) return &r;
+    return nullptr;
+}
+
+void saveExperiment(const Experiment& e, const std::string& path)
+{
+    detail::writeAtomically(path, [&](const std::string& tmp) { writeFile(e, tmp); });
+}
+
+Experiment loadExperiment(const std::string& path)
+{
+    auto f = h5::openRead(path);
+    if (!h5::hasAttr(f, "/", "format") || h5::readStringAttr(f, "/", "format") != kFormat)
+        throw FileFormatError(path, "/@format", std::string("'") + kFormat + "'",
+                              h5::hasAttr(f, "/", "format") ? "'" + h5::readStringAttr(f, "/", "format") + "'"
+                                                            : "no format attribute",
+                              "is this an experiment file written by dwmtj train?");
+    const double version = h5::readDoubleAttr(f, "/", "format_version");
+    if (version > Experiment::kFormatVersion)
+        throw FileFormatError(path, "/@format_version", "at most " + std::to_string(Experiment::kFormatVersion),
+                              std::to_string(int(version)), "written by a newer DW-MTJ Workbench");
+    Experiment e;
+    auto& c = e.config;
+    const std::string g = "/config";
+    if (!h5::exists(f, g)) throw FileFormatError(path, g, "a config group", "nothing at this path");
+    try {
+        c.neuron = neuronKindFromString(h5::readStringAttr(f, g, "neuron"));
+    } catch (const OptionsError& err) {
+        throw FileFormatError(path, g + "@neuron", "lif, binary or multistate", err.what());
+    }
+    c.hidden = int(h5::readDoubleAttr(f, g, "hidden"));
+    c.timesteps = int(h5::readDoubleAttr(f, g, "timesteps"));
+    c.batchSize = int(h5::readDoubleAttr(f, g, "batch_size"));
+    c.learningRate = h5::readDoubleAttr(f, g, "learning_rate");
+    c.epochs = int(h5::readDoubleAttr(f, g, "epochs"));
+    c.seeds = parseSeeds(h5::readStringAttr(f, g, "seeds"), path);
+    c.lutPath = attrOr(f, g, "lut_path", "");
+    c.centreVoltage = attrOr(f, g, "centre_voltage_V", std::nan(""));
+    c.gainVolts = attrOr(f, g, "gain_V", std::nan(""));
+    c.device = attrOr(f, g, "device", "cpu");
+    c.threads = int(attrOr(f, g, "threads", 0.0));
+    c.dataDir = attrOr(f, g, "data_dir", "");
+    c.trainLimit = int(attrOr(f, g, "train_limit", 0.0));
+    c.testLimit = int(attrOr(f, g, "test_limit", 0.0));
+    c.validationSize = int(attrOr(f, g, "validation_size", 10000.0));
+    c.divergenceLoss = attrOr(f, g, "divergence_loss", 1e3);
+
+    if (h5::exists(f, "/data")) {
+        e.trainImages = int(attrOr(f, "/data", "train_images", 0.0));
+        e.validationImages = int(attrOr(f, "/data", "validation_images", 0.0));
+        e.testImages = int(attrOr(f, "/data", "test_images", 0.0));
+        e.pixelStd = attrOr(f, "/data", "pixel_std", 0.0);
+    }
+    if (h5::exists(f, "/lut")) e.lut = readLutGroup(f, "/lut");
+    if (h5::exists(f, "/provenance")) {
+        auto& p = e.provenance;
+        p.software = attrOr(f, "/provenance", "software", "");
+        p.gitHash = attrOr(f, "/provenance", "git_hash", "");
+        p.host = attrOr(f, "/provenance", "host", "");
+        p.blas = attrOr(f, "/provenance", "blas", "");
+        p.device = attrOr(f, "/provenance", "device", "");
+        p.startTime = attrOr(f, "/provenance", "start_time", "");
+        p.endTime = attrOr(f, "/provenance", "end_time", "");
+        p.threads = int(attrOr(f, "/provenance", "threads", 0.0));
+    }
+    if (h5::exists(f, "/runs"))
+        for (const auto& name : h5::children(f, "/runs")) {
+            const std::string rg = "/runs/" + name;
+            RunRecord r;
+            r.seed = uint64_t(h5::readDoubleAttr(f, rg, "seed"));
+            try {
+                r.status = runStatusFromString(h5::readStringAttr(f, rg, "status"));
+            } catch (const Error& err) {
+                throw FileFormatError(path, rg + "@status", "running, completed, stopped, diverged or failed", err.what());
+            }
+            r.message = attrOr(f, rg, "message", "");
+            r.bestEpoch = int(attrOr(f, rg, "best_epoch", 0.0));
+            r.bestValidationAccuracy = attrOr(f, rg, "best_validation_accuracy", std::nan(""));
+            r.testAccuracy = attrOr(f, rg, "test_accuracy", std::nan(""));
+            r.trainSeconds = attrOr(f, rg, "train_seconds", 0.0);
+            r.lastCheckpointBatches = int(attrOr(f, rg, "last_checkpoint_batches", 0.0));
+            r.batchLoss = readDoubles1(f, rg + "/batch_loss");
+            r.epochLoss = readDoubles1(f, rg + "/epoch_loss");
+            r.epochTrainAccuracy = readDoubles1(f, rg + "/epoch_train_accuracy");
+            r.epochValidationAccuracy = readDoubles1(f, rg + "/epoch_validation_accuracy");
+            r.epochSeconds = readDoubles1(f, rg + "/epoch_seconds");
+            r.bestCheckpoint = readState(f, rg + "/checkpoint_best");
+            r.lastCheckpoint = readState(f, rg + "/checkpoint_last");
+            if (h5::exists(f, rg + "/noise"))
+                for (const auto& units : h5::children(f, rg + "/noise")) {
+                    const std::string ng = rg + "/noise/" + units;
+                    NoiseCurve n;
+                    n.units = noiseUnitsFromString(units);
+                    n.sigma = readDoubles1(f, ng + "/sigma");
+                    n.accuracy = readDoubles1(f, ng + "/accuracy");
+                    n.normalized = readDoubles1(f, ng + "/normalized_accuracy");
+                    n.pixelStd = attrOr(f, ng, "pixel_std", 1.0);
+                    n.seed = uint64_t(attrOr(f, ng, "seed", 0.0));
+                    if (n.accuracy.size() != n.sigma.size() || n.normalized.size() != n.sigma.size())
+                        throw FileFormatError(path, ng, "sigma, accuracy and normalized_accuracy of one length",
+                                              "different lengths");
+                    r.noise.push_back(std::move(n));
+                }
+            if (h5::exists(f, rg + "/energy")) {
+                const std::string eg = rg + "/energy";
+                r.energy.valid = true;
+                r.energy.samplesPerInference = h5::readDoubleAttr(f, eg, "samples_per_inference");
+                r.energy.spikesPerInference = h5::readDoubleAttr(f, eg, "spikes_per_inference");
+                r.energy.meanSquareVoltage = h5::readDoubleAttr(f, eg, "mean_square_voltage_V2");
+                r.energy.energyPerSampleJ = h5::readDoubleAttr(f, eg, "energy_per_sample_J");
+                r.energy.energyPerInferenceJ = h5::readDoubleAttr(f, eg, "energy_per_inference_J");
+            }
+            e.runs.push_back(std::move(r));
+        }
+    std::sort(e.runs.begin(), e.runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.seed < b.seed; });
+    return e;
+}
+
+}  // namespace dwmtj::core

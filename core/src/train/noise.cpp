@@ -1,0 +1,87 @@
+// Noise robustness: test accuracy of each run's best checkpoint under Gaussian pixel noise.
+#include <cmath>
+
+#include "common.h"
+#include "dwmtj/error.h"
+#include "snn/rng.h"
+
+namespace dwmtj::core {
+
+Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::stop_token stop,
+                         const std::function<void(int, int)>& progress)
+{
+    Experiment e = input;
+    const auto& c = e.config;
+    std::vector<double> sigmas = o.sigmas;
+    if (sigmas.empty())
+        for (int k = 0; k <= 30; ++k) sigmas.push_back(0.1 * k);
+    for (double s : sigmas)
+        if (!(s >= 0) || !std::isfinite(s)) throw OptionsError("noise sigmas must be finite and >= 0");
+    if (o.batchSize < 1) throw OptionsError("batch size must be >= 1");
+    applyThreadCount(o.threads > 0 ? o.threads : c.threads);
+    const torch::Device device = train::resolveDevice(o.device.empty() ? c.device : o.device);
+    std::shared_ptr<const snn::DeviceTable> table;
+    if (c.neuron != NeuronKind::Lif) {
+        if (!e.lut) throw Error("the experiment has no lookup table for its " + std::string(toString(c.neuron)) + " neurons");
+        table = train::makeTable(*e.lut, c.centreVoltage, c.gainVolts, device);
+    }
+    const int limit = o.testLimit >= 0 ? o.testLimit : c.testLimit;
+    const ImageSet test = loadFashionMnist(o.dataDir.empty() ? c.dataDir : o.dataDir, FashionSplit::Test, limit);
+    torch::Tensor X, Y;
+    train::toTensors(test, device, X, Y);
+    double pixelStd = 1.0;
+    if (o.units == NoiseUnits::Standardized) {
+        if (!(e.pixelStd > 0)) throw Error("the experiment does not record the training pixel std");
+        pixelStd = e.pixelStd;
+    }
+    int evaluated = 0;
+    for (const auto& r : e.runs) evaluated += r.bestCheckpoint.empty() ? 0 : 1;
+    if (evaluated == 0) throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
+    const int batchesPerPass = int((X.size(0) + o.batchSize - 1) / o.batchSize);
+    const int total = evaluated * int(sigmas.size()) * batchesPerPass;
+    int done = 0;
+    for (auto& r : e.runs) {
+        if (r.bestCheckpoint.empty()) continue;
+        auto model = train::buildModel(c, table, device);
+        snn::loadModuleState(*model, r.bestCheckpoint);
+        NoiseCurve curve;
+        curve.units = o.units;
+        curve.pixelStd = pixelStd;
+        curve.seed = o.seed;
+        snn::ActivityTally tally;
+        for (size_t k = 0; k < sigmas.size(); ++k) {
+            const double sd = sigmas[k] * pixelStd;
+            const uint64_t key = snn::streamKey(o.seed, r.seed, k, 7);
+            auto addNoise = [&](const torch::Tensor& x, int b) {
+                if (sd == 0) return x;
+                return (x + float(sd) * train::gaussian(x.sizes(), snn::streamKey(key, uint64_t(b), 1), device))
+                    .clamp(0.0, 1.0);
+            };
+            const bool clean = sd == 0;
+            const double acc = train::evaluate(model, X, Y, c.timesteps, o.batchSize, key,
+                                               clean && !tally.samples ? &tally : nullptr, stop, addNoise,
+                                               [&] {
+                                                   if (progress) progress(++done, total);
+                                               });
+            if (std::isnan(acc)) return input;  // stopped: nothing changes
+            curve.sigma.push_back(sigmas[k]);
+            curve.accuracy.push_back(acc);
+        }
+        // Normalized accuracy = accuracy(sigma) / accuracy(0); sigma 0 evaluated if not listed.
+        double clean = std::nan("");
+        for (size_t k = 0; k < curve.sigma.size(); ++k)
+            if (curve.sigma[k] == 0) clean = curve.accuracy[k];
+        if (std::isnan(clean)) {
+            clean = train::evaluate(model, X, Y, c.timesteps, o.batchSize, snn::streamKey(o.seed, r.seed, 0, 7),
+                                    &tally, stop);
+            if (std::isnan(clean)) return input;
+        }
+        for (double a : curve.accuracy) curve.normalized.push_back(clean > 0 ? a / clean : std::nan(""));
+        std::erase_if(r.noise, [&](const NoiseCurve& n) { return n.units == curve.units; });
+        r.noise.push_back(std::move(curve));
+        if (c.neuron != NeuronKind::Lif && tally.samples > 0) r.energy = train::energyFrom(tally, int(X.size(0)));
+    }
+    return e;
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,305 @@
+// Fashion-MNIST reader, short real training runs on the committed sample, experiment files,
+// resume, stop, divergence and noise evaluation (the public, torch-free API only).
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "dwmtj/error.h"
+#include "dwmtj/fashion_mnist.h"
+#include "dwmtj/training.h"
+#include "test_paths.h"
+
+using namespace dwmtj::core;
+
+namespace {
+
+const std::string kSample = std::string(DWMTJ_DATASETS_DIR) + "/fashion-mnist-sample";
+
+TrainingConfig smallConfig(NeuronKind kind)
+{
+    TrainingConfig c;
+    c.neuron = kind;
+    c.hidden = 64;
+    c.timesteps = 16;
+    c.batchSize = 50;
+    c.epochs = 3;
+    c.seeds = {0};
+    c.dataDir = kSample;
+    c.validationSize = 500;
+    c.learningRate = 2e-3;
+    c.threads = 2;
+    return c;
+}
+
+struct Recorder : TrainingObserver {
+    int batches = 0, epochs = 0, finished = 0;
+    std::stop_source* stopAfter = nullptr;
+    int stopAt = -1;
+    BatchProgress last;
+    void onBatch(const BatchProgress& p) override
+    {
+        last = p;
+        if (++batches == stopAt && stopAfter) stopAfter->request_stop();
+    }
+    void onEpoch(const EpochReport&) override { ++epochs; }
+    void onRunFinished(const RunRecord&) override { ++finished; }
+};
+
+}  // namespace
+
+TEST(FashionMnist, ReadsTheCommittedSample)
+{
+    const ImageSet train = loadFashionMnist(kSample, FashionSplit::Train);
+    const ImageSet test = loadFashionMnist(kSample, FashionSplit::Test);
+    EXPECT_EQ(train.size(), 3000);
+    EXPECT_EQ(test.size(), 1000);
+    ASSERT_EQ(train.pixels.size(), 3000u * 784u);
+    float lo = 1, hi = 0;
+    for (float p : train.pixels) lo = std::min(lo, p), hi = std::max(hi, p);
+    EXPECT_EQ(lo, 0.0f);
+    EXPECT_EQ(hi, 1.0f);
+    std::vector<int> perClass(10, 0);
+    for (auto l : train.labels) perClass[l]++;
+    for (int n : perClass) EXPECT_NEAR(n, 300, 60);
+    EXPECT_EQ(loadFashionMnist(kSample, FashionSplit::Train, 100).size(), 100);
+}
+
+TEST(FashionMnist, MissingAndCorruptFilesGiveClearErrors)
+{
+    const std::string dir = tmpPath("fmnist_bad");
+    std::filesystem::create_directories(dir);
+    try {
+        loadFashionMnist(dir, FashionSplit::Train);
+        FAIL() << "no error for a missing file";
+    } catch (const FileFormatError& e) {
+        EXPECT_NE(std::string(e.what()).find("train-images-idx3-ubyte.gz"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("dataset-fashion-mnist"), std::string::npos) << e.what();
+    }
+    // Truncated data: a valid gzip stream holding only part of the images.
+    std::ifstream in(kSample + "/t10k-images-idx3-ubyte.gz", std::ios::binary);
+    std::string gz((std::istreambuf_iterator<char>(in)), {});
+    std::vector<unsigned char> raw(16 + 784 * 1000);
+    uLongf rawLen = 0;
+    {
+        gzFile f = gzopen((kSample + "/t10k-images-idx3-ubyte.gz").c_str(), "rb");
+        rawLen = uLongf(gzread(f, raw.data(), unsigned(raw.size())));
+        gzclose(f);
+    }
+    ASSERT_EQ(rawLen, raw.size());
+    gzFile out = gzopen((dir + "/t10k-images-idx3-ubyte.gz").c_str(), "wb");
+    gzwrite(out, raw.data(), unsigned(raw.size() / 2));
+    gzclose(out);
+    std::filesystem::copy_file(kSample + "/t10k-labels-idx1-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz",
+                               std::filesystem::copy_options::overwrite_existing);
+    try {
+        loadFashionMnist(dir, FashionSplit::Test);
+        FAIL() << "no error for a truncated file";
+    } catch (const FileFormatError& e) {
+        EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
+    }
+    // Labels given as images: wrong magic number.
+    std::filesystem::copy_file(kSample + "/t10k-labels-idx1-ubyte.gz", dir + "/t10k-images-idx3-ubyte.gz",
+                               std::filesystem::copy_options::overwrite_existing);
+    EXPECT_THROW(loadFashionMnist(dir, FashionSplit::Test), FileFormatError);
+    // Not gzip at all: garbage bytes are read through (transparent mode) and fail the header.
+    std::ofstream(dir + "/t10k-images-idx3-ubyte.gz") << "not an idx file";
+    EXPECT_THROW(loadFashionMnist(dir, FashionSplit::Test), FileFormatError);
+}
+
+TEST(FashionMnist, SplitIsSeededAndDisjoint)
+{
+    std::vector<int> a, va, b, vb, c, vc;
+    splitTrainValidation(600, 100, 1, a, va);
+    splitTrainValidation(600, 100, 1, b, vb);
+    splitTrainValidation(600, 100, 2, c, vc);
+    EXPECT_EQ(va, vb);
+    EXPECT_NE(va, vc);
+    EXPECT_EQ(a.size(), 500u);
+    std::vector<int> all = a;
+    all.insert(all.end(), va.begin(), va.end());
+    std::sort(all.begin(), all.end());
+    for (int i = 0; i < 600; ++i) ASSERT_EQ(all[size_t(i)], i);
+}
+
+// A short real training run per neuron type (H = 64, T = 16, 3 epochs on the 2500-image
+// training split of the sample) must clearly beat chance (10 %) on the 1000 test images.
+class ShortTraining : public ::testing::TestWithParam<NeuronKind> {};
+
+TEST_P(ShortTraining, LearnsFashionMnistSample)
+{
+    const TrainingConfig c = smallConfig(GetParam());
+    Recorder rec;
+    const std::string out = tmpPath(std::string("short_") + toString(GetParam()) + ".h5");
+    const Experiment e = runTraining(c, rec, std::stop_token{}, out);
+    ASSERT_EQ(e.runs.size(), 1u);
+    const RunRecord& r = e.runs[0];
+    EXPECT_EQ(r.status, RunStatus::Completed) << r.message;
+    EXPECT_EQ(r.epochsDone(), 3);
+    EXPECT_EQ(rec.batches, 3 * (2500 / 50));
+    EXPECT_EQ(rec.epochs, 3);
+    EXPECT_EQ(int(r.batchLoss.size()), 3 * 50);
+    EXPECT_GT(r.testAccuracy, 0.60) << toString(GetParam());
+    EXPECT_GT(r.bestValidationAccuracy, 0.60);
+    // The loss falls: the mean of the last 20 batches is below that of the first 20.
+    double first = 0, last = 0;
+    for (int k = 0; k < 20; ++k) first += r.batchLoss[size_t(k)], last += r.batchLoss[r.batchLoss.size() - 1 - size_t(k)];
+    EXPECT_LT(last, 0.8 * first);
+    EXPECT_EQ(r.energy.valid, GetParam() != NeuronKind::Lif);
+    if (r.energy.valid) {
+        // One device sample per hidden neuron per step.
+        EXPECT_DOUBLE_EQ(r.energy.samplesPerInference, 2.0 * c.hidden * c.timesteps);
+        EXPECT_GT(r.energy.energyPerInferenceJ, 0);
+    }
+    const Experiment back = loadExperiment(out);
+    EXPECT_EQ(back.runs.at(0).testAccuracy, r.testAccuracy);
+}
+
+INSTANTIATE_TEST_SUITE_P(Neurons, ShortTraining,
+                         ::testing::Values(NeuronKind::Lif, NeuronKind::Binary, NeuronKind::MultiState),
+                         [](const auto& info) { return std::string(toString(info.param)); });
+
+TEST(Experiment, FileRoundTrips)
+{
+    TrainingConfig c = smallConfig(NeuronKind::Binary);
+    c.epochs = 1;
+    c.seeds = {3, 12};
+    c.trainLimit = 600;
+    c.testLimit = 200;
+    c.validationSize = 100;
+    c.gainVolts = 0.25;
+    Recorder rec;
+    const std::string out = tmpPath("roundtrip.h5");
+    const Experiment e = runTraining(c, rec, std::stop_token{}, out);
+    const Experiment b = loadExperiment(out);
+    EXPECT_EQ(b.config.neuron, c.neuron);
+    EXPECT_EQ(b.config.hidden, c.hidden);
+    EXPECT_EQ(b.config.seeds, c.seeds);
+    EXPECT_EQ(b.config.gainVolts, 0.25);
+    EXPECT_TRUE(std::isnan(b.config.centreVoltage));
+    EXPECT_EQ(b.config.dataDir, c.dataDir);
+    ASSERT_TRUE(b.lut.has_value());
+    EXPECT_EQ(b.lut->curves, e.lut->curves);
+    EXPECT_EQ(b.trainImages, 500);
+    EXPECT_EQ(b.validationImages, 100);
+    EXPECT_EQ(b.testImages, 200);
+    EXPECT_NEAR(b.pixelStd, e.pixelStd, 1e-12);
+    EXPECT_FALSE(b.provenance.software.empty());
+    EXPECT_FALSE(b.provenance.startTime.empty());
+    ASSERT_EQ(b.runs.size(), 2u);
+    for (size_t k = 0; k < 2; ++k) {
+        EXPECT_EQ(b.runs[k].seed, e.runs[k].seed);
+        EXPECT_EQ(b.runs[k].status, e.runs[k].status);
+        EXPECT_EQ(b.runs[k].batchLoss, e.runs[k].batchLoss);
+        EXPECT_EQ(b.runs[k].epochValidationAccuracy, e.runs[k].epochValidationAccuracy);
+        ASSERT_EQ(b.runs[k].bestCheckpoint.size(), e.runs[k].bestCheckpoint.size());
+        for (const auto& [name, arr] : e.runs[k].bestCheckpoint) {
+            EXPECT_EQ(b.runs[k].bestCheckpoint.at(name).shape, arr.shape) << name;
+            EXPECT_EQ(b.runs[k].bestCheckpoint.at(name).data, arr.data) << name;
+        }
+        EXPECT_TRUE(b.runs[k].lastCheckpoint.count("adam.m.fc1.weight"));
+    }
+    EXPECT_NE(e.runs[0].batchLoss, e.runs[1].batchLoss) << "different seeds, different runs";
+    // A file that is not an experiment is rejected with the HDF5 path in the message.
+    try {
+        loadExperiment(std::string(DWMTJ_DATASETS_DIR) + "/binary-device.h5");
+        FAIL();
+    } catch (const FileFormatError& err) {
+        EXPECT_NE(std::string(err.what()).find("/@format"), std::string::npos) << err.what();
+    }
+}
+
+TEST(Experiment, ResumedRunContinuesWhereItStopped)
+{
+    TrainingConfig c = smallConfig(NeuronKind::Lif);
+    c.trainLimit = 1200;
+    c.testLimit = 200;
+    c.validationSize = 200;
+    c.epochs = 2;
+    Recorder rec;
+    const Experiment whole = runTraining(c, rec, std::stop_token{}, tmpPath("whole.h5"));
+    // Stop during epoch 2, then resume from the epoch-1 checkpoint.
+    std::stop_source stop;
+    Recorder r1;
+    r1.stopAfter = &stop;
+    r1.stopAt = 20 + 5;  // 20 batches per epoch
+    const std::string path = tmpPath("resumed.h5");
+    const Experiment part = runTraining(c, r1, stop.get_token(), path);
+    ASSERT_EQ(part.runs[0].status, RunStatus::Stopped);
+    EXPECT_EQ(part.runs[0].epochsDone(), 1);
+    EXPECT_NE(part.runs[0].message.find("stopped by the user"), std::string::npos);
+    EXPECT_EQ(loadExperiment(path).runs[0].status, RunStatus::Stopped);
+    Recorder r2;
+    const Experiment resumed = resumeTraining(path, r2, std::stop_token{});
+    const auto& a = whole.runs[0];
+    const auto& b = resumed.runs[0];
+    EXPECT_EQ(b.status, RunStatus::Completed);
+    EXPECT_EQ(r2.batches, 20);
+    ASSERT_EQ(b.batchLoss.size(), a.batchLoss.size());
+    for (size_t k = 0; k < a.batchLoss.size(); ++k) EXPECT_NEAR(b.batchLoss[k], a.batchLoss[k], 1e-4) << k;
+    ASSERT_EQ(b.epochValidationAccuracy.size(), 2u);
+    EXPECT_NEAR(b.epochValidationAccuracy[1], a.epochValidationAccuracy[1], 0.011);
+    EXPECT_NEAR(b.testAccuracy, a.testAccuracy, 0.011);
+}
+
+TEST(Experiment, DivergenceEndsTheRunCleanly)
+{
+    TrainingConfig c = smallConfig(NeuronKind::Lif);
+    c.trainLimit = 600;
+    c.testLimit = 100;
+    c.validationSize = 100;
+    c.epochs = 2;
+    c.divergenceLoss = 1e-6;  // any real loss counts as divergence
+    Recorder rec;
+    const Experiment e = runTraining(c, rec, std::stop_token{}, tmpPath("diverged.h5"));
+    EXPECT_EQ(e.runs[0].status, RunStatus::Diverged);
+    EXPECT_NE(e.runs[0].message.find("diverged"), std::string::npos);
+    EXPECT_TRUE(e.runs[0].batchLoss.empty());
+    EXPECT_EQ(loadExperiment(tmpPath("diverged.h5")).runs[0].status, RunStatus::Diverged);
+}
+
+TEST(Experiment, InvalidOptionsAreRejected)
+{
+    TrainingConfig c = smallConfig(NeuronKind::Lif);
+    c.hidden = 0;
+    Recorder rec;
+    EXPECT_THROW(runTraining(c, rec, std::stop_token{}), OptionsError);
+    c = smallConfig(NeuronKind::Binary);
+    c.lutPath = std::string(DWMTJ_DATASETS_DIR) + "/multistate-lut.csv";
+    EXPECT_THROW(runTraining(c, rec, std::stop_token{}), FileFormatError);
+    c = smallConfig(NeuronKind::Lif);
+    c.dataDir = tmpPath("no_such_dir");
+    EXPECT_THROW(runTraining(c, rec, std::stop_token{}), FileFormatError);
+}
+
+TEST(Noise, AccuracyFallsWithNoiseAndCurvesAreStored)
+{
+    TrainingConfig c = smallConfig(NeuronKind::Lif);
+    c.epochs = 2;
+    c.testLimit = 500;
+    Recorder rec;
+    const std::string path = tmpPath("noise.h5");
+    const Experiment e = runTraining(c, rec, std::stop_token{}, path);
+    NoiseOptions o;
+    o.sigmas = {0, 0.5, 3};
+    int calls = 0;
+    const Experiment n = evaluateNoise(loadExperiment(path), o, std::stop_token{}, [&](int, int) { ++calls; });
+    EXPECT_EQ(calls, 3 * 1);  // 3 sigmas x one batch of 500
+    ASSERT_EQ(n.runs[0].noise.size(), 1u);
+    const auto& curve = n.runs[0].noise[0];
+    EXPECT_EQ(curve.units, NoiseUnits::Pixel);
+    EXPECT_NEAR(curve.accuracy[0], e.runs[0].testAccuracy, 0.03);  // other spike draws, same model
+    EXPECT_DOUBLE_EQ(curve.normalized[0], 1.0);
+    EXPECT_LT(curve.accuracy[2], curve.accuracy[0] - 0.2);
+    EXPECT_LT(curve.accuracy[2], 0.45);
+    saveExperiment(n, path);
+    o.units = NoiseUnits::Standardized;
+    o.sigmas = {0, 1};
+    const Experiment n2 = evaluateNoise(loadExperiment(path), o, std::stop_token{});
+    ASSERT_EQ(n2.runs[0].noise.size(), 2u);
+    EXPECT_GT(n2.runs[0].noise[1].pixelStd, 0.2);
+    saveExperiment(n2, path);
+    EXPECT_EQ(loadExperiment(path).runs[0].noise.size(), 2u);
+}
