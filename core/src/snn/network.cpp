@@ -30,7 +30,7 @@ Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
             fillUniformU32(key, e0, n, u);
             int64_t j = e0 % BP;
             for (int64_t k = 0; k < n; ++k) {
-                po[e0 + k] = toUnitFloat(u[k]) < px[j] ? 1.0f : 0.0f;
+                po[e0 + k] = bernoulli(u[k], px[j]);
                 if (++j == BP) j = 0;
             }
         }

@@ -306,14 +306,22 @@ Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tenso
         for (int64_t b = b0; b < b1; ++b) {
             const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
             fillUniformU32(key, e0, n, u);
+            const float* val = tb.value.data();
+            const float* der = tb.deriv.data();
+            const float last = float(tb.size - 1);
+            const int maxIndex = tb.size - 2;
             double sv = 0, ss = 0;
             for (int64_t k = 0; k < n; ++k) {
                 const float V = tb.centre + tb.gain * px[e0 + k];
-                float p, d;
-                lookup(tb, V, 0, p, d);
-                const float s = toUnitFloat(u[k]) < p ? 1.0f : 0.0f;
+                float f = (V - tb.vMin) * tb.invStep;
+                f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+                f = f < last ? f : last;
+                const int i0 = std::min(int(f), maxIndex);
+                const float fr = f - float(i0);
+                const float p = val[i0] + fr * (val[i0 + 1] - val[i0]);
+                const float s = bernoulli(u[k], p);
                 pz[e0 + k] = s;
-                if (pl) pl[e0 + k] = tb.gain * d;
+                if (pl) pl[e0 + k] = tb.gain * (der[i0] + fr * (der[i0 + 1] - der[i0]));
                 if (tally) { sv += double(V) * V; ss += s; }
             }
             if (tally) { v2[b] = sv; spikes[b] = ss; }
@@ -373,6 +381,11 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
     at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
         uint32_t u[kBlock];
         int8_t m[kBlock];
+        const float* val = tb.value.data();
+        const float* der = tb.deriv.data();
+        const int nc = tb.numCurves;
+        const float last = float(tb.size - 1);
+        const int maxIndex = tb.size - 2;
         for (int64_t b = b0; b < b1; ++b) {
             const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
             std::fill_n(m, n, int8_t(1));
@@ -383,23 +396,23 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
                 for (int64_t k = 0; k < n; ++k) {
                     const float V = tb.centre + tb.gain * px[o + k];
                     float f = (V - tb.vMin) * tb.invStep;
-                    if (!(f > 0)) f = 0;
-                    if (f > float(tb.size - 1)) f = float(tb.size - 1);
-                    const int i0 = std::min(int(f), tb.size - 2);
+                    f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+                    f = f < last ? f : last;
+                    const int i0 = std::min(int(f), maxIndex);
                     const float fr = f - float(i0);
-                    const float* lo = tb.value.data() + i0 * tb.numCurves;
-                    const float* hi = lo + tb.numCurves;
+                    const float* lo = val + i0 * nc;
+                    const float* hi = lo + nc;
                     const float uk = toUnitFloat(u[k]);
                     int d = 0;  // notches advanced: count of k with u < C_k(V)
-                    for (int c = 0; c < tb.numCurves; ++c) d += uk < lo[c] + fr * (hi[c] - lo[c]);
+                    for (int c = 0; c < nc; ++c) d += uk < lo[c] + fr * (hi[c] - lo[c]);
                     const int need = K - m[k];
-                    const bool spike = d >= need;
+                    const int spike = d >= need;
                     if (pl) {
-                        const float* dlo = tb.deriv.data() + i0 * tb.numCurves + (need - 1);
-                        pl[o + k] = tb.gain * (dlo[0] + fr * (dlo[tb.numCurves] - dlo[0]));
+                        const float* dlo = der + i0 * nc + (need - 1);
+                        pl[o + k] = tb.gain * (dlo[0] + fr * (dlo[nc] - dlo[0]));
                     }
-                    m[k] = spike ? int8_t(1) : int8_t(m[k] + d);
-                    pz[o + k] = spike ? 1.0f : 0.0f;
+                    m[k] = int8_t(spike + (1 - spike) * (m[k] + d));  // branch-free reset
+                    pz[o + k] = static_cast<float>(spike);
                     if (pst) pst[o + k] = m[k];
                     if (tally) { sv += double(V) * V; ss += spike; }
                 }

@@ -4,6 +4,7 @@
 // work is split. SplitMix64 output function over a Weyl sequence; one 64-bit mix gives two
 // 32-bit uniforms (elements 2j and 2j+1). Cheap: ~1 ns per pair, no state, no locks.
 #include <cstdint>
+#include <cstring>
 
 namespace dwmtj::core::snn {
 
@@ -40,5 +41,15 @@ inline void fillUniformU32(uint64_t key, int64_t start, int64_t count, uint32_t*
 
 /// u32 -> float in [0, 1) with 24 bits.
 inline float toUnitFloat(uint32_t u) { return float(u >> 8) * (1.0f / 16777216.0f); }
+
+/// 1.0f if toUnitFloat(u) < p else 0.0f, without a branch (a data-dependent branch here
+/// is mispredicted half of the time and doubled the cost of a stochastic layer).
+inline float bernoulli(uint32_t u, float p)
+{
+    const float diff = toUnitFloat(u) - p;  // negative iff u < p
+    uint32_t bits;
+    std::memcpy(&bits, &diff, sizeof bits);
+    return float(bits >> 31);
+}
 
 }  // namespace dwmtj::core::snn

@@ -12,12 +12,14 @@
 #include "dwmtj/energy.h"
 #include "dwmtj/error.h"
 #include "dwmtj/paths.h"
+#include "snn/cpu_allocator.h"
 #include "snn/rng.h"
 
 namespace dwmtj::core {
 
 int applyThreadCount(int requested)
 {
+    snn::installCachingCpuAllocator();
     int n = requested;
     if (n <= 0)
         if (const char* env = std::getenv("DWMTJ_THREADS")) n = std::atoi(env);
