@@ -292,3 +292,30 @@ TEST_F(SnnTest, SgemmMatchesDoublePrecisionOnTheNetworkShapes)
         EXPECT_LT(rel, 1e-5) << s[0] << "x" << s[1] << " @ " << s[1] << "x" << s[2];
     }
 }
+
+TEST_F(SnnTest, GenericMultiWeightKernelMatchesFusedStatistics)
+{
+    // The tensor-op implementation (used on CUDA) against the fused CPU loop: same spike
+    // rate per input level within 4 standard errors, same local gradient rule.
+    const Lut lut = exampleLut("multistate-lut.csv");
+    const DeviceTable tb = DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, torch::kCPU);
+    const int64_t T = 100, B = 200, N = 4;
+    Tensor x = torch::tensor({-0.8f, -0.2f, 0.3f, 0.9f}).view({1, 1, N}).expand({T, B, N}).contiguous();
+    Tensor fused = multiStateLayer(x, tb, 21).mean(std::vector<int64_t>{0, 1});
+    setForceGenericKernels(true);
+    Tensor states;
+    Tensor zg = multiStateLayer(x, tb, 21, nullptr, &states);
+    Tensor generic = zg.mean(std::vector<int64_t>{0, 1});
+    for (int64_t n = 0; n < N; ++n) {
+        const double p = fused[n].item<double>();
+        const double se = std::sqrt(std::max(p * (1 - p), 1e-4) / double(T * B));
+        EXPECT_NEAR(generic[n].item<double>(), p, 4 * std::sqrt(2.0) * se + 2e-3) << "input " << n;
+    }
+    EXPECT_EQ(states.max().item<int>(), lut.numStates - 1);  // K is reached only by firing
+    EXPECT_EQ(states.min().item<int>(), 1);
+    Tensor xg = x.clone().requires_grad_(true);
+    Tensor z = multiStateLayer(xg, tb, 21);
+    z.sum().backward();
+    EXPECT_TRUE(torch::isfinite(xg.grad()).all().item<bool>());
+    EXPECT_GT(xg.grad().abs().sum().item<double>(), 0);
+}

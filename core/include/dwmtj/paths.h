@@ -10,6 +10,8 @@ namespace dwmtj::core {
 std::string datasetsDir();
 /// Software version string ("0.1.0").
 const char* version();
+/// Git commit of the source tree at configure time ("" if unknown).
+const char* gitHash();
 
 }  // namespace dwmtj::core
 

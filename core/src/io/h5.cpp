@@ -191,14 +191,15 @@ void writeInts(const File& f, const std::string& dset, const std::vector<std::in
 void writeStringAttr(const File& f, const std::string& obj, const std::string& name, const std::string& value)
 {
     Handle o = openObject(f, obj);
+    // Variable-length UTF-8: h5py reads these as Python str (fixed-length ones come as bytes).
     Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(type.id(), value.empty() ? 1 : value.size());
+    H5Tset_size(type.id(), H5T_VARIABLE);
     H5Tset_cset(type.id(), H5T_CSET_UTF8);
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(o.id(), name.c_str()) > 0) H5Adelete(o.id(), name.c_str());
     Handle a(H5Acreate2(o.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    const char* data = value.empty() ? "" : value.c_str();
-    if (!a.valid() || H5Awrite(a.id(), type.id(), data) < 0)
+    const char* data = value.c_str();
+    if (!a.valid() || H5Awrite(a.id(), type.id(), &data) < 0)
         throw Error(f.path + ": cannot write attribute " + obj + "@" + name);
 }
 

@@ -10,9 +10,6 @@
 #include "dwmtj/paths.h"
 #include "snn/rng.h"
 
-#ifndef DWMTJ_GIT_HASH
-#define DWMTJ_GIT_HASH ""
-#endif
 
 namespace dwmtj::core {
 namespace {
@@ -74,7 +71,7 @@ void prepare(Session& s)
     const double n = double(tr.pixels.size());
     e.pixelStd = std::sqrt(std::max(0.0, sum2 / n - (sum / n) * (sum / n)));
     e.provenance.software = std::string("dwmtj-workbench ") + version();
-    e.provenance.gitHash = DWMTJ_GIT_HASH;
+    e.provenance.gitHash = gitHash();
     e.provenance.host = train::hostName();
     e.provenance.blas = libraryVersions();
     e.provenance.startTime = train::nowIso();

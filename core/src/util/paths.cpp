@@ -17,6 +17,11 @@ std::string datasetsDir()
 
 const char* version() { return DWMTJ_VERSION; }
 
+#ifndef DWMTJ_GIT_HASH
+#define DWMTJ_GIT_HASH ""
+#endif
+const char* gitHash() { return DWMTJ_GIT_HASH; }
+
 }  // namespace dwmtj::core
 
 #include <hdf5.h>

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# End-to-end checks of `dwmtj train`, `dwmtj noise` and `dwmtj bench` on the committed
+# Fashion-MNIST sample (small network so it runs in seconds).
+set -u
+SRC=$1
+B=${DWMTJ:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
+D="$SRC/datasets/fashion-mnist-sample"
+SMALL="--hidden 32 --timesteps 8 --batch 50 --data-dir $D --validation 500 --test-limit 500"
+
+out=$("$B" train --neuron binary $SMALL --epochs 2 --seeds 0-1 --out "$T/run.h5" 2>"$T/err")
+check "train exits 0 and prints a summary row per seed" '[ $? -eq 0 ] && [ $(grep -c "completed" <<<"$out") -eq 2 ]'
+check "train reports epochs and progress on stderr" 'grep -q "seed 1 epoch 2" "$T/err" && grep -q "img/s" "$T/err"'
+check "experiment file readable with h5py" "/usr/bin/python3 - <<PY
+import h5py, json
+f = h5py.File('$T/run.h5')
+assert f.attrs['format'] == 'dwmtj-experiment'
+cfg = json.loads(f['config'].attrs['json'])
+assert cfg['neuron'] == 'binary' and cfg['seeds'] == [0, 1]
+r = f['runs/seed_1']
+assert r.attrs['status'] == 'completed'
+assert r['epoch_validation_accuracy'].shape == (2,)
+assert r['batch_loss'].shape == (100,)
+assert r['checkpoint_best/fc1.weight'].shape == (32, 784)
+assert f['lut/curves'].shape[0] == 1
+assert 'blas' in f['provenance'].attrs
+PY"
+
+out=$("$B" noise "$T/run.h5" --sigma 0:1:0.5 2>/dev/null)
+check "noise prints one row per sigma" '[ $(grep -cE "^ +(0\.00|0\.50|1\.00) " <<<"$out") -eq 3 ]'
+check "noise curves and energy stored" "/usr/bin/python3 -c \"
+import h5py; f = h5py.File('$T/run.h5'); n = f['runs/seed_0/noise/pixel']
+assert list(n['sigma'][:]) == [0, 0.5, 1] and abs(n['normalized_accuracy'][0] - 1) < 1e-12
+assert f['runs/seed_0/energy'].attrs['energy_per_inference_J'] > 0\""
+"$B" noise "$T/run.h5" --sigma 0,2 --units standardized --json >"$T/noise.json" 2>/dev/null
+check "noise --json in standardized units" "/usr/bin/python3 -c \"import json; d=json.load(open('$T/noise.json')); assert d['units']=='standardized' and len(d['runs'])==2\""
+
+"$B" train --neuron lif $SMALL --epochs 1 --out "$T/lif.h5" >/dev/null 2>&1
+"$B" train --resume "$T/lif.h5" --epochs 2 >"$T/res.out" 2>"$T/res.err"
+check "resume extends a finished run by one epoch" 'grep -q "resuming after epoch 1" "$T/res.err" && grep -qE "^0 +completed +2 " "$T/res.out"'
+
+"$B" train --neuron binary --lut "$SRC/datasets/multistate-lut.csv" $SMALL --out "$T/x.h5" 2>"$T/err"; rc=$?
+check "wrong LUT kind exits 1 naming the file" '[ $rc -eq 1 ] && grep -q "multistate-lut.csv" "$T/err"'
+"$B" train --neuron lif --data-dir "$T/nowhere" --out "$T/y.h5" 2>"$T/err"; rc=$?
+check "missing data names the file and the package" '[ $rc -eq 1 ] && grep -q "train-images-idx3-ubyte.gz" "$T/err" && grep -q "dataset-fashion-mnist" "$T/err"'
+"$B" train --neuron lif 2>/dev/null; rc=$?
+check "missing --out is a usage error" '[ $rc -eq 2 ]'
+
+out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1)
+check "bench prints step time, FLOPs and the GEMM-bound ratio" 'grep -q "seconds per step" <<<"$out" && grep -q "GFLOP" <<<"$out" && grep -q "GEMM-bound limit" <<<"$out"'
+exit $fail
