@@ -1,12 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of `dwmtj fit`, `dwmtj energy` and `dwmtj simulate-device`.
-set -u
-SRC=$1
-B=${DWMTJ:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
+source "$(dirname "$0")/common.sh"
 
 out=$("$B" fit "$SRC/datasets/binary-device-traces.csv" --lut "$T/lut.csv" --grid 256)
 check "fit prints V50 and the goodness of fit" 'grep -q "V50" <<<"$out" && grep -q "Pearson chi^2" <<<"$out"'

@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end checks of `dwmtj train`, `dwmtj noise` and `dwmtj bench` on the committed
 # Fashion-MNIST sample (small network so it runs in seconds).
-set -u
-SRC=$1
-B=${DWMTJ:?}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
+source "$(dirname "$0")/common.sh"
 D="$SRC/datasets/fashion-mnist-sample"
 SMALL="--hidden 32 --timesteps 8 --batch 50 --data-dir $D --validation 500 --test-limit 500"
 
