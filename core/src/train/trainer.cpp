@@ -23,6 +23,10 @@ double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(
 
 /// One training call: data, device table and bookkeeping shared by its seeds.
 struct Session {
+    Session(Experiment& e, TrainingObserver& o, std::stop_token st, std::string out)
+        : exp(e), observer(o), stop(std::move(st)), outPath(std::move(out))
+    {
+    }
     Experiment& exp;
     TrainingObserver& observer;
     std::stop_token stop;
