@@ -140,7 +140,11 @@ void printSummary(const Experiment& e, const std::string& out)
     int n = 0;
     for (const auto& r : e.runs) {
         char energy[32] = "-";
-        if (r.energy.valid) std::snprintf(energy, sizeof energy, "%.3g nJ", r.energy.energyPerInferenceJ * 1e9);
+        if (r.energy.valid) {
+            const double j = r.energy.energyPerInferenceJ;
+            if (j >= 1e-6) std::snprintf(energy, sizeof energy, "%.3f uJ", j * 1e6);
+            else std::snprintf(energy, sizeof energy, "%.3f nJ", j * 1e9);
+        }
         std::printf("%-6llu %-10s %6d %6d %10s %10s %14s\n", (unsigned long long)r.seed, toString(r.status),
                     r.epochsDone(), r.bestEpoch, percent(r.bestValidationAccuracy).c_str(),
                     percent(r.testAccuracy).c_str(), energy);
@@ -294,9 +298,11 @@ int runNoise(const std::vector<std::string>& argv)
     }
     for (const auto& r : e.runs)
         if (r.energy.valid)
-            std::printf("seed %llu energy per inference: %.4g nJ (%.0f device samples, mean V^2 %.3f V^2)\n",
-                        (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e9, r.energy.samplesPerInference,
-                        r.energy.meanSquareVoltage);
+            std::printf("seed %llu energy per inference: %.4g uJ (%.0f device samples of %.2f pJ at the RMS "
+                        "voltage %.3f V, %.0f spikes)\n",
+                        (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e6, r.energy.samplesPerInference,
+                        r.energy.energyPerSampleJ * 1e12, std::sqrt(r.energy.meanSquareVoltage),
+                        r.energy.spikesPerInference);
     std::printf("written to %s\n", path.c_str());
     return 0;
 }
