@@ -244,6 +244,29 @@ TEST(Experiment, ResumedRunContinuesWhereItStopped)
     EXPECT_NEAR(b.testAccuracy, a.testAccuracy, 0.011);
 }
 
+TEST(Experiment, StopInTheFirstEpochThenResumeStartsClean)
+{
+    TrainingConfig c = smallConfig(NeuronKind::Lif);
+    c.trainLimit = 1200;
+    c.testLimit = 200;
+    c.validationSize = 200;
+    c.epochs = 1;
+    std::stop_source stop;
+    Recorder r1;
+    r1.stopAfter = &stop;
+    r1.stopAt = 3;
+    const std::string path = tmpPath("stop_first.h5");
+    const Experiment part = runTraining(c, r1, stop.get_token(), path);
+    EXPECT_EQ(part.runs[0].status, RunStatus::Stopped);
+    EXPECT_EQ(part.runs[0].epochsDone(), 0);
+    EXPECT_TRUE(std::isnan(part.runs[0].testAccuracy));
+    Recorder r2;
+    const Experiment resumed = resumeTraining(path, r2, std::stop_token{});
+    EXPECT_EQ(resumed.runs[0].status, RunStatus::Completed);
+    EXPECT_EQ(resumed.runs[0].batchLoss.size(), 20u) << "the 3 losses of the stopped epoch are dropped";
+    EXPECT_EQ(resumed.runs[0].batchLoss[0], part.runs[0].batchLoss[0]) << "same seed, same first batch";
+}
+
 TEST(Experiment, DivergenceEndsTheRunCleanly)
 {
     TrainingConfig c = smallConfig(NeuronKind::Lif);

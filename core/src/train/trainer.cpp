@@ -93,10 +93,11 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     std::vector<std::string> names;
     for (const auto& p : model->named_parameters()) params.push_back(p.value()), names.push_back(p.key());
     snn::Adam opt(params, names, c.learningRate);
+    // Losses of a partial epoch (after the last checkpoint) belong to no kept state.
+    run.batchLoss.resize(std::min<size_t>(run.batchLoss.size(), size_t(run.lastCheckpointBatches)));
     if (!run.lastCheckpoint.empty()) {
         snn::loadModuleState(*model, run.lastCheckpoint);
         opt.loadState(run.lastCheckpoint);
-        run.batchLoss.resize(std::min<size_t>(run.batchLoss.size(), size_t(run.lastCheckpointBatches)));
         s.observer.onMessage("seed " + std::to_string(seed) + ": resuming after epoch " +
                              std::to_string(run.epochsDone()));
     }
@@ -244,7 +245,19 @@ void trainAll(Session& s, int epochsOverride)
     }
     for (size_t k = 0; k < todo.size(); ++k) {
         if (s.stop.stop_requested()) break;
-        trainSeed(s, todo[k], int(k), int(todo.size()));
+        try {
+            trainSeed(s, todo[k], int(k), int(todo.size()));
+        } catch (const std::exception& err) {
+            // Keep what the run had (its last epoch checkpoint) and say why it ended.
+            auto& run = e.runs[todo[k]];
+            run.status = RunStatus::Failed;
+            run.message = err.what();
+            try {
+                s.save();
+            } catch (const std::exception&) {
+            }
+            throw;
+        }
     }
     e.provenance.endTime = train::nowIso();
     s.save();
