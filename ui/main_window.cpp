@@ -12,11 +12,14 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QProgressBar>
 #include <QStatusBar>
+#include <QTabWidget>
 
 #include "charts/chart_export.h"
 #include "charts/probability_chart.h"
 #include "devices/device_page.h"
+#include "training/training_page.h"
 #include "dwmtj/paths.h"
 
 namespace dwmtj::ui {
@@ -26,7 +29,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     setWindowTitle(tr("DW-MTJ Workbench"));
     setAcceptDrops(true);
     m_device = new DevicePage;
-    setCentralWidget(m_device);
+    m_training = new TrainingPage;
+    m_tabs = new QTabWidget;
+    m_tabs->addTab(m_device, tr("1  Device data && fit"));
+    m_tabs->addTab(m_training, tr("2  Train"));
+    setCentralWidget(m_tabs);
+    m_busy = new QProgressBar;
+    m_busy->setMaximumWidth(160);
+    m_busy->setRange(0, 0);  // indeterminate while something runs in the background
+    m_busy->hide();
+    statusBar()->addPermanentWidget(m_busy);
+    connect(m_training, &TrainingPage::logMessage, this, &MainWindow::log);
+    connect(m_training, &TrainingPage::busyChanged, this, [this](bool busy, const QString& what) {
+        m_busy->setVisible(busy);
+        m_busy->setToolTip(what);
+        if (busy) statusBar()->showMessage(what);
+        else statusBar()->showMessage(tr("Ready"), 3000);
+    });
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
@@ -62,6 +81,11 @@ bool MainWindow::openDeviceFile(const QString& path)
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Device data and fit"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
+                    [this] { m_tabs->setCurrentWidget(m_device); });
+    view->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                    [this] { m_tabs->setCurrentWidget(m_training); });
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),
                                                        tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));

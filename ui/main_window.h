@@ -1,20 +1,24 @@
 #pragma once
-// The workbench window: menus, the device page, a log panel, recent files and window
+// The workbench window: menus, the device and training pages, a log panel, recent files and window
 // state kept in QSettings. Features live in pages; this class only wires them.
 #include <QMainWindow>
 
 class QMenu;
+class QProgressBar;
+class QTabWidget;
 class QPlainTextEdit;
 
 namespace dwmtj::ui {
 
 class DevicePage;
+class TrainingPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     DevicePage* devicePage() const { return m_device; }
+    TrainingPage* trainingPage() const { return m_training; }
     /// Opens a device file (shows the error and keeps the previous data on failure).
     bool openDeviceFile(const QString& path);
     /// The bundled example (binary traces) if it can be found.
@@ -36,6 +40,9 @@ private:
     void about();
 
     DevicePage* m_device = nullptr;
+    TrainingPage* m_training = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QProgressBar* m_busy = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QMenu* m_recent = nullptr;
 };

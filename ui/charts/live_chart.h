@@ -1,0 +1,41 @@
+#pragma once
+// A line chart fed while a run is going (STYLE.md section 4): points are buffered and a
+// single-shot coalescing timer flushes them at most every 60 ms, with one replace() per
+// series; at most ~2000 points per series are drawn (min/max decimation) while the full
+// history is kept for export.
+#include <QChartView>
+#include <QMap>
+#include <QPointF>
+#include <QTimer>
+
+class QLineSeries;
+class QValueAxis;
+
+namespace dwmtj::ui {
+
+class LiveChart : public QChartView {
+    Q_OBJECT
+public:
+    LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
+    void addPoint(const QString& series, QPointF p);
+    void clear();
+    void flush();  ///< draw what is pending now (also called at the end of a run)
+    /// The full history of a series (what export writes).
+    QList<QPointF> history(const QString& series) const { return m_history.value(series); }
+    QStringList seriesNames() const { return m_history.keys(); }
+    static QList<QPointF> decimateMinMax(const QList<QPointF>& points, int maxPoints);
+
+protected:
+    void showEvent(QShowEvent* e) override;
+
+private:
+    void redraw();
+    QLineSeries* seriesFor(const QString& name);
+    QMap<QString, QList<QPointF>> m_pending, m_history;
+    QMap<QString, QLineSeries*> m_series;
+    QValueAxis* m_x = nullptr;
+    QValueAxis* m_y = nullptr;
+    QTimer m_flushTimer;
+};
+
+}  // namespace dwmtj::ui
