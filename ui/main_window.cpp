@@ -19,6 +19,7 @@
 #include "charts/chart_export.h"
 #include "charts/probability_chart.h"
 #include "devices/device_page.h"
+#include "lut/lut_page.h"
 #include "training/training_page.h"
 #include "dwmtj/paths.h"
 
@@ -29,10 +30,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     setWindowTitle(tr("DW-MTJ Workbench"));
     setAcceptDrops(true);
     m_device = new DevicePage;
+    m_lut = new LutPage(m_device);
     m_training = new TrainingPage;
     m_tabs = new QTabWidget;
     m_tabs->addTab(m_device, tr("1  Device data && fit"));
-    m_tabs->addTab(m_training, tr("2  Train"));
+    m_tabs->addTab(m_lut, tr("2  Lookup table"));
+    m_tabs->addTab(m_training, tr("3  Train"));
     setCentralWidget(m_tabs);
     m_busy = new QProgressBar;
     m_busy->setMaximumWidth(160);
@@ -40,6 +43,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_busy->hide();
     statusBar()->addPermanentWidget(m_busy);
     connect(m_training, &TrainingPage::logMessage, this, &MainWindow::log);
+    connect(m_lut, &LutPage::logMessage, this, &MainWindow::log);
     connect(m_training, &TrainingPage::busyChanged, this, [this](bool busy, const QString& what) {
         m_busy->setVisible(busy);
         m_busy->setToolTip(what);
@@ -84,7 +88,9 @@ void MainWindow::buildMenus()
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Device data and fit"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
                     [this] { m_tabs->setCurrentWidget(m_device); });
-    view->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+    view->addAction(tr("&Lookup table"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
+                    [this] { m_tabs->setCurrentWidget(m_lut); });
+    view->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
                     [this] { m_tabs->setCurrentWidget(m_training); });
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),

@@ -12,6 +12,7 @@ namespace dwmtj::ui {
 
 class DevicePage;
 class TrainingPage;
+class LutPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -19,6 +20,7 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     DevicePage* devicePage() const { return m_device; }
     TrainingPage* trainingPage() const { return m_training; }
+    LutPage* lutPage() const { return m_lut; }
     /// Opens a device file (shows the error and keeps the previous data on failure).
     bool openDeviceFile(const QString& path);
     /// The bundled example (binary traces) if it can be found.
@@ -41,6 +43,7 @@ private:
 
     DevicePage* m_device = nullptr;
     TrainingPage* m_training = nullptr;
+    LutPage* m_lut = nullptr;
     QTabWidget* m_tabs = nullptr;
     QProgressBar* m_busy = nullptr;
     QPlainTextEdit* m_log = nullptr;

@@ -50,6 +50,12 @@ void LiveChart::addPoint(const QString& series, QPointF p)
     if (!m_flushTimer.isActive()) m_flushTimer.start();
 }
 
+void LiveChart::setFixedYRange(double lo, double hi)
+{
+    m_fixedY = true;
+    m_y->setRange(lo, hi);
+}
+
 void LiveChart::clear()
 {
     m_pending.clear();
@@ -57,7 +63,7 @@ void LiveChart::clear()
     for (auto* s : std::as_const(m_series)) chart()->removeSeries(s), delete s;
     m_series.clear();
     m_x->setRange(0, 1);
-    m_y->setRange(0, 1);
+    if (!m_fixedY) m_y->setRange(0, 1);
 }
 
 QList<QPointF> LiveChart::decimateMinMax(const QList<QPointF>& pts, int maxPoints)
@@ -104,9 +110,11 @@ void LiveChart::redraw()
     if (x1 >= x0) {
         m_x->setRange(x0, x1 > x0 ? x1 : x0 + 1);
         m_x->applyNiceNumbers();
-        const double pad = std::max(1e-9, 0.05 * (y1 - y0));
-        m_y->setRange(y0 - pad, y1 + pad);
-        m_y->applyNiceNumbers();
+        if (!m_fixedY) {
+            const double pad = std::max(1e-9, 0.05 * (y1 - y0));
+            m_y->setRange(y0 - pad, y1 + pad);
+            m_y->applyNiceNumbers();
+        }
     }
     for (auto* s : std::as_const(m_series)) s->setPointsVisible(m_history.value(s->name()).size() <= 60);
 }

@@ -19,6 +19,8 @@ public:
     LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
     void addPoint(const QString& series, QPointF p);
     void clear();
+    /// Keep the y axis at [lo, hi] instead of following the data (e.g. probabilities).
+    void setFixedYRange(double lo, double hi);
     void flush();  ///< draw what is pending now (also called at the end of a run)
     /// The full history of a series (what export writes).
     QList<QPointF> history(const QString& series) const { return m_history.value(series); }
@@ -36,6 +38,7 @@ private:
     QValueAxis* m_x = nullptr;
     QValueAxis* m_y = nullptr;
     QTimer m_flushTimer;
+    bool m_fixedY = false;
 };
 
 }  // namespace dwmtj::ui
