@@ -31,10 +31,28 @@ bool fused(const Tensor& x) { return x.device().is_cpu() && !g_forceGeneric.load
 void checkInput(const Tensor& x, const char* what)
 {
     if (x.dim() != 3) throw Error(std::string(what) + ": expected a [T, B, N] tensor");
-    if (x.scalar_type() != torch::kFloat) throw Error(std::string(what) + ": expected float32 input");
+    if (x.scalar_type() != torch::kFloat)
+        throw Error(std::string(what) + ": expected float32 input");
 }
 
 int64_t blocksOf(int64_t n) { return (n + kBlock - 1) / kBlock; }
+
+/// Runs body(block, e0, n, s0, s1) for every block of up to kBlock neurons [e0, e0 + n),
+/// in parallel; s0 and s1 are the block's two state arrays, set to zero (v and i, or their
+/// adjoints). Results do not depend on how blocks are spread over threads.
+template <typename Body>
+void forNeuronBlocks(int64_t N, Body&& body)
+{
+    at::parallel_for(0, blocksOf(N), 1, [&](int64_t b0, int64_t b1) {
+        float s0[kBlock], s1[kBlock];
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
+            std::fill_n(s0, n, 0.0f);
+            std::fill_n(s1, n, 0.0f);
+            body(b, e0, n, s0, s1);
+        }
+    });
+}
 
 /// Linear interpolation of curve c (and its derivative) at V, clamped to the grid.
 inline void lookup(const DeviceTable& tb, float v, int c, float& val, float& der)
@@ -51,8 +69,8 @@ inline void lookup(const DeviceTable& tb, float v, int c, float& val, float& der
     der = tb.deriv[a] + fr * (tb.deriv[b] - tb.deriv[a]);
 }
 
-void addTally(ActivityTally* tally, const std::vector<double>& v2, const std::vector<double>& spikes,
-              double samples)
+void addTally(ActivityTally* tally, const std::vector<double>& v2,
+              const std::vector<double>& spikes, double samples)
 {
     if (!tally) return;
     for (double s : v2) tally->sumSquareVoltage += s;
@@ -70,32 +88,26 @@ Tensor lifForwardCpu(const Tensor& x, Tensor* vdOut, ActivityTally* tally)
     float* pz = z.data_ptr<float>();
     float* pvd = vdOut ? vd.data_ptr<float>() : nullptr;
     std::vector<double> spikes(blocksOf(N), 0.0);
-    at::parallel_for(0, blocksOf(N), 1, [&](int64_t b0, int64_t b1) {
-        float v[kBlock], i[kBlock];
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
-            std::fill_n(v, n, 0.0f);
-            std::fill_n(i, n, 0.0f);
-            double count = 0;
-            for (int64_t t = 0; t < T; ++t) {
-                const float* xt = px + t * N + e0;
-                float* zt = pz + t * N + e0;
-                float* vdt = pvd ? pvd + t * N + e0 : nullptr;
-                float c = 0;
-                for (int64_t k = 0; k < n; ++k) {
-                    const float vdk = v[k] + kMemDecay * (i[k] - v[k]);
-                    const float idk = i[k] - kSynDecay * i[k];
-                    const float s = vdk > 1.0f ? 1.0f : 0.0f;
-                    zt[k] = s;
-                    c += s;
-                    v[k] = (1.0f - s) * vdk;
-                    i[k] = idk + xt[k];
-                    if (vdt) vdt[k] = vdk;
-                }
-                count += c;
+    forNeuronBlocks(N, [&](int64_t b, int64_t e0, int64_t n, float* v, float* i) {
+        double count = 0;
+        for (int64_t t = 0; t < T; ++t) {
+            const float* xt = px + t * N + e0;
+            float* zt = pz + t * N + e0;
+            float* vdt = pvd ? pvd + t * N + e0 : nullptr;
+            float c = 0;
+            for (int64_t k = 0; k < n; ++k) {
+                const float vdk = v[k] + kMemDecay * (i[k] - v[k]);
+                const float idk = i[k] - kSynDecay * i[k];
+                const float s = vdk > 1.0f ? 1.0f : 0.0f;
+                zt[k] = s;
+                c += s;
+                v[k] = (1.0f - s) * vdk;
+                i[k] = idk + xt[k];
+                if (vdt) vdt[k] = vdk;
             }
-            spikes[b] = count;
+            count += c;
         }
+        spikes[b] = count;
     });
     if (vdOut) *vdOut = vd;
     addTally(tally, {}, spikes, 0);
@@ -109,26 +121,20 @@ Tensor lifBackwardCpu(const Tensor& gz, const Tensor& vd)
     const float* pg = gz.data_ptr<float>();
     const float* pvd = vd.data_ptr<float>();
     float* pgx = gx.data_ptr<float>();
-    at::parallel_for(0, blocksOf(N), 1, [&](int64_t b0, int64_t b1) {
-        float gv[kBlock], gi[kBlock];
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
-            std::fill_n(gv, n, 0.0f);
-            std::fill_n(gi, n, 0.0f);
-            for (int64_t t = T - 1; t >= 0; --t) {
-                const float* vdt = pvd + t * N + e0;
-                const float* gzt = pg + t * N + e0;
-                float* gxt = pgx + t * N + e0;
-                for (int64_t k = 0; k < n; ++k) {
-                    const float xm = vdt[k] - 1.0f;
-                    const float r = 1.0f / (kAlpha * std::fabs(xm) + 1.0f);
-                    const float s = r * r;  // SuperSpike dz/dx
-                    const float zk = xm > 0 ? 1.0f : 0.0f;
-                    const float gvd = gzt[k] * s + gv[k] * ((1.0f - zk) - vdt[k] * s);
-                    gxt[k] = gi[k];
-                    gv[k] = (1.0f - kMemDecay) * gvd;
-                    gi[k] = kMemDecay * gvd + (1.0f - kSynDecay) * gi[k];
-                }
+    forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* gv, float* gi) {
+        for (int64_t t = T - 1; t >= 0; --t) {
+            const float* vdt = pvd + t * N + e0;
+            const float* gzt = pg + t * N + e0;
+            float* gxt = pgx + t * N + e0;
+            for (int64_t k = 0; k < n; ++k) {
+                const float xm = vdt[k] - 1.0f;
+                const float r = 1.0f / (kAlpha * std::fabs(xm) + 1.0f);
+                const float s = r * r;  // SuperSpike dz/dx
+                const float zk = xm > 0 ? 1.0f : 0.0f;
+                const float gvd = gzt[k] * s + gv[k] * ((1.0f - zk) - vdt[k] * s);
+                gxt[k] = gi[k];
+                gv[k] = (1.0f - kMemDecay) * gvd;
+                gi[k] = kMemDecay * gvd + (1.0f - kSynDecay) * gi[k];
             }
         }
     });
@@ -207,20 +213,14 @@ Tensor liForward(const Tensor& x)
     Tensor out = torch::empty_like(x);
     const float* px = x.data_ptr<float>();
     float* po = out.data_ptr<float>();
-    at::parallel_for(0, blocksOf(N), 1, [&](int64_t b0, int64_t b1) {
-        float v[kBlock], i[kBlock];
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
-            std::fill_n(v, n, 0.0f);
-            std::fill_n(i, n, 0.0f);
-            for (int64_t t = 0; t < T; ++t)
-                for (int64_t k = 0; k < n; ++k) {
-                    const float ij = i[k] + px[t * N + e0 + k];
-                    v[k] = v[k] + kMemDecay * (ij - v[k]);
-                    i[k] = ij - kSynDecay * ij;
-                    po[t * N + e0 + k] = v[k];
-                }
-        }
+    forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* v, float* i) {
+        for (int64_t t = 0; t < T; ++t)
+            for (int64_t k = 0; k < n; ++k) {
+                const float ij = i[k] + px[t * N + e0 + k];
+                v[k] = v[k] + kMemDecay * (ij - v[k]);
+                i[k] = ij - kSynDecay * ij;
+                po[t * N + e0 + k] = v[k];
+            }
     });
     return out;
 }
@@ -244,28 +244,25 @@ Tensor liBackward(const Tensor& gout)
     Tensor gx = torch::empty_like(gout);
     const float* pg = gout.data_ptr<float>();
     float* pgx = gx.data_ptr<float>();
-    at::parallel_for(0, blocksOf(N), 1, [&](int64_t b0, int64_t b1) {
-        float gv[kBlock], gi[kBlock];
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
-            std::fill_n(gv, n, 0.0f);
-            std::fill_n(gi, n, 0.0f);
-            for (int64_t t = T - 1; t >= 0; --t)
-                for (int64_t k = 0; k < n; ++k) {
-                    const float gV = pg[t * N + e0 + k] + gv[k];
-                    const float gij = kMemDecay * gV + (1.0f - kSynDecay) * gi[k];
-                    pgx[t * N + e0 + k] = gij;
-                    gv[k] = (1.0f - kMemDecay) * gV;
-                    gi[k] = gij;
-                }
-        }
+    forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* gv, float* gi) {
+        for (int64_t t = T - 1; t >= 0; --t)
+            for (int64_t k = 0; k < n; ++k) {
+                const float gV = pg[t * N + e0 + k] + gv[k];
+                const float gij = kMemDecay * gV + (1.0f - kSynDecay) * gi[k];
+                pgx[t * N + e0 + k] = gij;
+                gv[k] = (1.0f - kMemDecay) * gV;
+                gi[k] = gij;
+            }
     });
     return gx;
 }
 
 struct LiFn : torch::autograd::Function<LiFn> {
     static Tensor forward(AutogradContext*, Tensor x) { return liForward(x); }
-    static tensor_list backward(AutogradContext*, tensor_list g) { return {liBackward(g[0].contiguous())}; }
+    static tensor_list backward(AutogradContext*, tensor_list g)
+    {
+        return {liBackward(g[0].contiguous())};
+    }
 };
 
 // ---------------------------------------------------------------- binary DW-MTJ
@@ -285,7 +282,8 @@ Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tenso
         Tensor p = torch::take(col, idx) + fr * (torch::take(col, idx + 1) - torch::take(col, idx));
         z.copy_(torch::rand_like(x) < p);
         if (localGrad) {
-            Tensor d = torch::take(dcol, idx) + fr * (torch::take(dcol, idx + 1) - torch::take(dcol, idx));
+            Tensor d =
+                torch::take(dcol, idx) + fr * (torch::take(dcol, idx + 1) - torch::take(dcol, idx));
             localGrad->copy_(tb.gain * d);
         }
         if (tally) {
@@ -322,9 +320,15 @@ Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tenso
                 const float s = bernoulli(u[k], p);
                 pz[e0 + k] = s;
                 if (pl) pl[e0 + k] = tb.gain * (der[i0] + fr * (der[i0 + 1] - der[i0]));
-                if (tally) { sv += double(V) * V; ss += s; }
+                if (tally) {
+                    sv += double(V) * V;
+                    ss += s;
+                }
             }
-            if (tally) { v2[b] = sv; spikes[b] = ss; }
+            if (tally) {
+                v2[b] = sv;
+                spikes[b] = ss;
+            }
         }
     });
     addTally(tally, v2, spikes, double(M));
@@ -356,9 +360,11 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
             Tensor need = K - m;
             Tensor spike = d >= need;
             if (localGrad) {
-                Tensor D = tb.derivT.index_select(0, idx) +
-                           fr * (tb.derivT.index_select(0, idx + 1) - tb.derivT.index_select(0, idx));
-                (*localGrad)[t].copy_((tb.gain * D.gather(1, (need - 1).unsqueeze(1))).reshape(x[t].sizes()));
+                Tensor D =
+                    tb.derivT.index_select(0, idx) +
+                    fr * (tb.derivT.index_select(0, idx + 1) - tb.derivT.index_select(0, idx));
+                (*localGrad)[t].copy_(
+                    (tb.gain * D.gather(1, (need - 1).unsqueeze(1))).reshape(x[t].sizes()));
             }
             m = torch::where(spike, torch::ones_like(m), m + d);
             z[t].copy_(spike.reshape(x[t].sizes()));
@@ -414,10 +420,16 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
                     m[k] = int8_t(spike + (1 - spike) * (m[k] + d));  // branch-free reset
                     pz[o + k] = static_cast<float>(spike);
                     if (pst) pst[o + k] = m[k];
-                    if (tally) { sv += double(V) * V; ss += spike; }
+                    if (tally) {
+                        sv += double(V) * V;
+                        ss += spike;
+                    }
                 }
             }
-            if (tally) { v2[b] = sv; spikes[b] = ss; }
+            if (tally) {
+                v2[b] = sv;
+                spikes[b] = ss;
+            }
         }
     });
     addTally(tally, v2, spikes, double(x.numel()));
@@ -450,8 +462,7 @@ bool needsGrad(const Tensor& x) { return torch::GradMode::is_enabled() && x.requ
 DeviceTable DeviceTable::fromLut(const Lut& lut, double centreVoltage, double gainVolts,
                                  const torch::Device& device)
 {
-    if (lut.voltage.size() < 2 || lut.curves.empty())
-        throw Error("the lookup table is empty");
+    if (lut.voltage.size() < 2 || lut.curves.empty()) throw Error("the lookup table is empty");
     if (!std::isfinite(centreVoltage) || !std::isfinite(gainVolts))
         throw OptionsError("the neuron's centre voltage and gain must be finite numbers");
     DeviceTable tb;
@@ -486,7 +497,8 @@ Tensor lifLayer(const Tensor& x, ActivityTally* tally)
     const Tensor xc = x.contiguous();
     if (!needsGrad(xc)) {
         torch::NoGradGuard ng;
-        return fused(xc) ? lifForwardCpu(xc, nullptr, tally) : lifForwardGeneric(xc, nullptr, tally);
+        return fused(xc) ? lifForwardCpu(xc, nullptr, tally)
+                         : lifForwardGeneric(xc, nullptr, tally);
     }
     return LifFn::apply(xc, tally);
 }
@@ -508,8 +520,8 @@ Tensor binaryLayer(const Tensor& x, const DeviceTable& table, uint64_t key, Acti
     return StochasticFn::apply(xc, &table, key, tally, false);
 }
 
-Tensor multiStateLayer(const Tensor& x, const DeviceTable& table, uint64_t key, ActivityTally* tally,
-                       Tensor* states)
+Tensor multiStateLayer(const Tensor& x, const DeviceTable& table, uint64_t key,
+                       ActivityTally* tally, Tensor* states)
 {
     checkInput(x, "multi-weight DW-MTJ layer");
     if (table.numCurves < 1 || table.numCurves > 100)

@@ -233,23 +233,23 @@ void trainAll(Session& s, int epochsOverride)
             e.runs.push_back(std::move(r));
         }
     const int64_t batches = s.trainX.size(0) / e.config.batchSize;
-    std::vector<size_t> todo;
+    std::vector<size_t> pending;  // runs to train or continue
     for (size_t k = 0; k < e.runs.size(); ++k) {
         const auto& r = e.runs[k];
         const bool unfinished = r.status == RunStatus::Running || r.status == RunStatus::Stopped ||
                                 (r.status == RunStatus::Completed && r.epochsDone() < e.config.epochs);
         if (unfinished && r.epochsDone() < e.config.epochs) {
-            todo.push_back(k);
+            pending.push_back(k);
             s.totalBatches += batches * (e.config.epochs - r.epochsDone());
         }
     }
-    for (size_t k = 0; k < todo.size(); ++k) {
+    for (size_t k = 0; k < pending.size(); ++k) {
         if (s.stop.stop_requested()) break;
         try {
-            trainSeed(s, todo[k], int(k), int(todo.size()));
+            trainSeed(s, pending[k], int(k), int(pending.size()));
         } catch (const std::exception& err) {
             // Keep what the run had (its last epoch checkpoint) and say why it ended.
-            auto& run = e.runs[todo[k]];
+            auto& run = e.runs[pending[k]];
             run.status = RunStatus::Failed;
             run.message = err.what();
             try {
