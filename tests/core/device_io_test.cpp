@@ -146,3 +146,41 @@ TEST(DeviceIo, AtomicWriteLeavesNoPartialFile)
     EXPECT_THROW(saveCountsCsv(sim, path), Error);
     EXPECT_FALSE(std::filesystem::exists(path));
 }
+
+TEST(DeviceIo, ImportPreviewShowsUnmappedColumnsAndTheUserCanMapThem)
+{
+    const auto dir = std::filesystem::temp_directory_path() / ("dwmtj-roles-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "lab.csv").string();
+    {
+        std::ofstream f(path);
+        f << "Vpulse;n_sw;n_tot;comment\n1.6;3;100;a\n1.8;52;100;b\n2.0;97;100;c\n";
+    }
+    // The header names are not known: loading fails, the preview still shows the table.
+    EXPECT_THROW(loadDeviceFile(path), FileFormatError);
+    const auto layout = inspectCsv(path);
+    EXPECT_FALSE(layout.problem.empty());
+    EXPECT_NE(layout.problem.find("lab.csv"), std::string::npos);
+    EXPECT_EQ(layout.delimiter, ';');
+    EXPECT_TRUE(layout.hasHeader);
+    EXPECT_EQ(layout.dataRows, 3u);
+    ASSERT_EQ(layout.previewRows.size(), 3u);
+    EXPECT_EQ(layout.previewRows[1][1], "52");
+    ASSERT_EQ(layout.headers.size(), 4u);
+    // Mapping the columns by hand loads the counts.
+    DeviceLoadOptions o;
+    o.roles = {ColumnRole::Voltage, ColumnRole::Switches, ColumnRole::Trials, ColumnRole::Ignore};
+    const auto mapped = inspectCsv(path, o);
+    EXPECT_TRUE(mapped.problem.empty()) << mapped.problem;
+    EXPECT_EQ(mapped.shape, CsvShape::Counts);
+    const auto d = loadDeviceFile(path, o);
+    ASSERT_EQ(d.binary.counts.size(), 3u);
+    EXPECT_EQ(d.binary.counts[1].switches, 52);
+    EXPECT_EQ(d.binary.counts[2].trials, 100);
+    // Two columns mapped to one quantity, or a wrong number of roles, are errors that say so.
+    o.roles = {ColumnRole::Voltage, ColumnRole::Switches, ColumnRole::Switches, ColumnRole::Ignore};
+    EXPECT_NE(inspectCsv(path, o).problem.find("one column per quantity"), std::string::npos);
+    o.roles = {ColumnRole::Voltage, ColumnRole::Switches};
+    EXPECT_NE(inspectCsv(path, o).problem.find("4 column roles"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}

@@ -207,3 +207,34 @@ TEST(SigmoidFit, ExclusionsAndRangeAreHonoured)
     const auto fit = fitSigmoid(d.binary.counts, true, fo);
     EXPECT_EQ(fit.pointsUsed, 11 - 2 - 1);
 }
+
+TEST(SigmoidFit, ResidualsAgreeWithTheGoodnessOfFitAndCoverExcludedPoints)
+{
+    BinarySimulationOptions o;
+    o.cycles = 200;
+    o.seed = 5;
+    const auto d = simulateBinaryDevice(o);
+    SigmoidFitOptions fo;
+    fo.excludeVoltages = {d.binary.counts[3].voltage};
+    const auto fit = fitSigmoid(d.binary.counts, true, fo);
+    const auto res = sigmoidResiduals(d.binary.counts, true, fit);
+    ASSERT_EQ(res.size(), d.binary.counts.size());
+    // The squared Pearson residuals of the points the fit used sum to its Pearson chi^2.
+    double chi2 = 0;
+    for (std::size_t i = 0; i < res.size(); ++i) {
+        const auto& c = d.binary.counts[i];
+        EXPECT_NEAR(res[i].expected, fit.probability(c.voltage), 1e-15);
+        EXPECT_NEAR(res[i].raw, c.switches / c.trials - res[i].expected, 1e-15);
+        if (i != 3) chi2 += res[i].pearson * res[i].pearson;
+    }
+    EXPECT_NEAR(chi2, fit.pearsonChi2, 1e-9 * fit.pearsonChi2);
+    EXPECT_TRUE(std::isfinite(res[3].pearson));  // excluded points still get a residual
+    // Without trial counts there is no Pearson residual, only the raw one.
+    std::vector<VoltageCounts> p;
+    for (const auto& c : d.binary.counts) p.push_back({c.voltage, 0, 0, c.switches / c.trials});
+    const auto ls = fitSigmoid(p, false);
+    for (const auto& r : sigmoidResiduals(p, false, ls)) {
+        EXPECT_TRUE(std::isnan(r.pearson));
+        EXPECT_NEAR(r.raw, r.observed - ls.probability(r.voltage), 1e-15);
+    }
+}

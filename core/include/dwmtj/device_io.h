@@ -33,16 +33,21 @@ struct CsvLayout {
     std::vector<std::string> units;  ///< unit as written ("mV", "kOhm", "")
     CsvShape shape = CsvShape::Auto;
     std::vector<std::vector<std::string>> previewRows;  ///< first data rows, as text
+    std::size_t dataRows = 0;  ///< number of data rows
+    std::string problem;       ///< why the columns cannot be mapped as they are ("" = fine)
 };
 
 struct DeviceLoadOptions {
     CsvShape shape = CsvShape::Auto;  ///< CSV only; Auto = from the header names
+    std::vector<ColumnRole> roles;     ///< CSV only; one per column, overrides the header names
     SwitchDetectionOptions detection;  ///< for resistance traces
     int numStates = 0;                 ///< multi-state: 0 = the largest state seen
     std::size_t maxRows = 50'000'000;  ///< refuse larger files (guards against hostile input)
 };
 
-/// Detect delimiter, header, column roles, units and shape. Throws FileFormatError.
+/// Detect delimiter, header, column roles, units and shape (what the import preview shows).
+/// Throws FileFormatError when the file cannot be read as a table; a table whose columns
+/// cannot be mapped is returned with `problem` set, so the user can map them.
 CsvLayout inspectCsv(const std::string& path, const DeviceLoadOptions& options = {});
 
 /// Load any supported file (by extension: .csv/.txt/.tsv, .h5/.hdf5, .npy, .npz).

@@ -58,6 +58,17 @@ struct SigmoidFit {
     void band(double voltage, double confidence, double& lower, double& upper) const;
 };
 
+/// Residual of one per-voltage point against a fitted curve.
+struct FitResidual {
+    double voltage = 0;
+    double observed = 0, expected = 0;  ///< probabilities
+    double raw = 0;                      ///< observed - expected
+    double pearson = 0;  ///< (s - n p) / sqrt(n p (1 - p)); NaN when trials are unknown
+};
+/// Residuals of every point in `counts` (also the points the fit left out).
+std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& counts, bool trialsKnown,
+                                          const SigmoidFit& fit);
+
 /// Fit a sigmoid to per-voltage counts. Throws FitError if the data cannot determine it
 /// (fewer points than parameters, complete separation, no variation).
 SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown,

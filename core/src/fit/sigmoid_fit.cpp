@@ -326,4 +326,23 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     return fit;
 }
 
+std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& counts, bool trialsKnown,
+                                          const SigmoidFit& fit)
+{
+    std::vector<FitResidual> out;
+    out.reserve(counts.size());
+    for (const auto& c : counts) {
+        FitResidual r;
+        r.voltage = c.voltage;
+        r.expected = fit.probability(c.voltage);
+        r.observed = trialsKnown && c.trials > 0 ? c.switches / c.trials : c.probability;
+        r.raw = r.observed - r.expected;
+        const double var = c.trials * r.expected * (1 - r.expected);
+        r.pearson = trialsKnown && var > 0 ? (c.switches - c.trials * r.expected) / std::sqrt(var)
+                                           : std::numeric_limits<double>::quiet_NaN();
+        out.push_back(r);
+    }
+    return out;
+}
+
 }  // namespace dwmtj::core

@@ -228,7 +228,87 @@ double parseNumber(const std::string& path, const CsvRow& row, std::size_t col, 
     return v;
 }
 
-CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options)
+/// Column roles, units and shape of the table: from the header names, or from the roles the
+/// user chose in the import preview, or from an explicit shape for a header-less file.
+void mapColumns(const std::string& path, const DeviceLoadOptions& options, const std::vector<std::string>& first,
+                int firstLine, CsvLayout& L)
+{
+    const std::size_t ncols = first.size();
+    L.roles.assign(ncols, ColumnRole::Ignore);
+    L.scale.assign(ncols, 1.0);
+    L.units.assign(ncols, "");
+    L.headers.clear();
+    const bool userRoles = !options.roles.empty();
+    const std::string where = "line " + std::to_string(firstLine);
+    if (L.hasHeader) {
+        for (std::size_t c = 0; c < ncols; ++c) {
+            std::string name, unit;
+            splitHeader(first[c], name, unit);
+            L.headers.push_back(first[c]);
+            L.roles[c] = roleOf(name);
+            if (userRoles && c < options.roles.size()) L.roles[c] = options.roles[c];
+            if (!unit.empty()) {
+                UnitInfo info{1, false, false};
+                const bool known = parseUnit(unit, info);
+                const bool needsVolt = L.roles[c] == ColumnRole::Voltage;
+                const bool needsOhm = L.roles[c] == ColumnRole::Resistance;
+                if ((needsVolt || needsOhm) && (!known || (needsVolt && !info.voltage) || (needsOhm && !info.resistance)))
+                    throw FileFormatError(path, where + ", column '" + first[c] + "'",
+                                          needsVolt ? "a voltage unit (V, mV, uV)" : "a resistance unit (Ohm, kOhm, MOhm)",
+                                          "unit '" + unit + "'");
+                if (known && (needsVolt || needsOhm)) {
+                    L.scale[c] = info.factor;
+                    L.units[c] = unit;
+                }
+            }
+        }
+    } else {
+        for (std::size_t c = 0; c < ncols; ++c) L.headers.push_back("column " + std::to_string(c + 1));
+    }
+    if (userRoles) {
+        if (options.roles.size() != ncols)
+            throw FileFormatError(path, "columns", std::to_string(ncols) + " column roles",
+                                  std::to_string(options.roles.size()));
+        L.roles = options.roles;
+    } else if (!L.hasHeader) {
+        L.shape = options.shape;
+        if (L.shape == CsvShape::Auto && ncols == 2) L.shape = CsvShape::Probabilities;
+        if (L.shape == CsvShape::Auto)
+            throw FileFormatError(path, where, "a header naming the columns (or an explicit shape)",
+                                  std::to_string(ncols) + " unnamed numeric columns",
+                                  "Add a header line such as 'voltage,switches,trials'");
+        const auto canon = canonicalRoles(L.shape);
+        for (std::size_t c = 0; c < ncols && c < canon.size(); ++c) L.roles[c] = canon[c];
+        for (std::size_t c = 0; c < ncols && c < canon.size(); ++c) L.headers[c] = toString(canon[c]);
+    }
+    std::set<ColumnRole> seen;
+    for (std::size_t c = 0; c < ncols; ++c) {
+        if (L.roles[c] == ColumnRole::Ignore) continue;
+        if (!seen.insert(L.roles[c]).second)
+            throw FileFormatError(path, userRoles ? std::string("columns") : where, "one column per quantity",
+                                  "two columns read as '" + std::string(toString(L.roles[c])) + "'");
+    }
+    if (L.hasHeader || userRoles) {
+        L.shape = options.shape != CsvShape::Auto ? options.shape : shapeFromRoles(L.roles);
+        if (L.shape == CsvShape::Auto)
+            throw FileFormatError(path, userRoles ? std::string("columns") : where,
+                                  "columns of one known shape: (voltage, cycle, pulse, resistance), "
+                                  "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
+                                  "(voltage, probability[, trials]) or (voltage, cycle, state)",
+                                  describeRoles(L.headers), "Rename the header columns (see README, File formats)");
+    }
+    // The required roles must be present.
+    auto required = canonicalRoles(L.shape);
+    if (L.shape == CsvShape::Probabilities || L.shape == CsvShape::Events) required.pop_back();  // trials / censored optional
+    if (L.shape == CsvShape::Events) required.erase(required.begin() + 1);  // cycle optional
+    for (auto r : required)
+        if (std::find(L.roles.begin(), L.roles.end(), r) == L.roles.end())
+            throw FileFormatError(path, L.hasHeader && !userRoles ? where : std::string("columns"),
+                                  std::string("a '") + toString(r) + "' column for " + toString(L.shape),
+                                  describeRoles(L.headers));
+}
+
+CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options, bool tolerant)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
@@ -285,65 +365,8 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options)
     L.roles.assign(ncols, ColumnRole::Ignore);
     L.scale.assign(ncols, 1.0);
     L.units.assign(ncols, "");
-    if (L.hasHeader) {
-        L.headerLine = lines[0].first;
-        for (std::size_t c = 0; c < ncols; ++c) {
-            std::string name, unit;
-            splitHeader(first[c], name, unit);
-            L.headers.push_back(first[c]);
-            L.roles[c] = roleOf(name);
-            if (!unit.empty()) {
-                UnitInfo info{1, false, false};
-                const bool known = parseUnit(unit, info);
-                const bool needsVolt = L.roles[c] == ColumnRole::Voltage;
-                const bool needsOhm = L.roles[c] == ColumnRole::Resistance;
-                if ((needsVolt || needsOhm) && (!known || (needsVolt && !info.voltage) || (needsOhm && !info.resistance)))
-                    throw FileFormatError(path, "line " + std::to_string(L.headerLine) + ", column '" + first[c] + "'",
-                                          needsVolt ? "a voltage unit (V, mV, uV)" : "a resistance unit (Ohm, kOhm, MOhm)",
-                                          "unit '" + unit + "'");
-                if (known && (needsVolt || needsOhm)) {
-                    L.scale[c] = info.factor;
-                    L.units[c] = unit;
-                }
-            }
-        }
-        std::set<ColumnRole> seen;
-        for (std::size_t c = 0; c < ncols; ++c) {
-            if (L.roles[c] == ColumnRole::Ignore) continue;
-            if (!seen.insert(L.roles[c]).second)
-                throw FileFormatError(path, "line " + std::to_string(L.headerLine),
-                                      "one column per quantity", "two columns read as '" +
-                                      std::string(toString(L.roles[c])) + "'");
-        }
-        L.shape = options.shape != CsvShape::Auto ? options.shape : shapeFromRoles(L.roles);
-        if (L.shape == CsvShape::Auto)
-            throw FileFormatError(path, "line " + std::to_string(L.headerLine),
-                                  "columns of one known shape: (voltage, cycle, pulse, resistance), "
-                                  "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
-                                  "(voltage, probability[, trials]) or (voltage, cycle, state)",
-                                  describeRoles(first), "Rename the header columns (see README, File formats)");
-    } else {
-        L.shape = options.shape;
-        if (L.shape == CsvShape::Auto && ncols == 2) L.shape = CsvShape::Probabilities;
-        if (L.shape == CsvShape::Auto)
-            throw FileFormatError(path, "line " + std::to_string(lines[0].first),
-                                  "a header naming the columns (or an explicit shape)",
-                                  std::to_string(ncols) + " unnamed numeric columns",
-                                  "Add a header line such as 'voltage,switches,trials'");
-        const auto canon = canonicalRoles(L.shape);
-        for (std::size_t c = 0; c < ncols && c < canon.size(); ++c) L.roles[c] = canon[c];
-        for (std::size_t c = 0; c < ncols; ++c) L.headers.push_back(c < canon.size() ? toString(canon[c]) : "column " + std::to_string(c + 1));
-    }
-    // The required roles must be present.
-    auto required = canonicalRoles(L.shape);
-    if (L.shape == CsvShape::Probabilities || L.shape == CsvShape::Events) required.pop_back();  // trials / censored optional
-    if (L.shape == CsvShape::Events) required.erase(required.begin() + 1);  // cycle optional
-    for (auto r : required)
-        if (std::find(L.roles.begin(), L.roles.end(), r) == L.roles.end())
-            throw FileFormatError(path, L.hasHeader ? "line " + std::to_string(L.headerLine) : "columns",
-                                  std::string("a '") + toString(r) + "' column for " + toString(L.shape),
-                                  describeRoles(L.headers));
-
+    // Data rows first, so that a preview can show them even when the columns cannot be mapped.
+    if (L.hasHeader) L.headerLine = lines[0].first;
     for (std::size_t i = L.hasHeader ? 1 : 0; i < lines.size(); ++i) {
         CsvRow row{lines[i].first, split(lines[i].second, best)};
         if (row.fields.size() != ncols)
@@ -353,8 +376,15 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options)
         if (L.previewRows.size() < 20) L.previewRows.push_back(row.fields);
         t.rows.push_back(std::move(row));
     }
+    L.dataRows = t.rows.size();
     if (t.rows.empty())
         throw FileFormatError(path, "", "data rows after the header", "a header only");
+    try {
+        mapColumns(path, options, first, lines[0].first, L);
+    } catch (const FileFormatError& e) {
+        if (!tolerant) throw;
+        L.problem = e.what();
+    }
     return t;
 }
 
@@ -362,7 +392,7 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options)
 
 CsvLayout inspectCsv(const std::string& path, const DeviceLoadOptions& options)
 {
-    return detail::readCsv(path, options).layout;
+    return detail::readCsv(path, options, true).layout;
 }
 
 }  // namespace dwmtj::core

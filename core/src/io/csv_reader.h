@@ -17,8 +17,9 @@ struct CsvTable {
     std::vector<CsvRow> rows;  ///< data rows (after the header)
 };
 
-/// Reads, tokenizes and maps columns; throws FileFormatError.
-CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options);
+/// Reads, tokenizes and maps columns; throws FileFormatError. With `tolerant`, a column
+/// mapping problem is reported in layout.problem instead (for the import preview).
+CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options, bool tolerant = false);
 
 /// Parse a finite double; throws FileFormatError naming line and column.
 double parseNumber(const std::string& path, const CsvRow& row, std::size_t col,
