@@ -1,6 +1,8 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QChartView>
+#include <QDir>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDockWidget>
@@ -13,6 +15,7 @@
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -20,7 +23,11 @@
 #include "charts/probability_chart.h"
 #include "devices/device_page.h"
 #include "lut/lut_page.h"
+#include "robustness/robustness_page.h"
+#include "runs/experiment_store.h"
+#include "runs/runs_page.h"
 #include "training/training_page.h"
+#include "dwmtj/training.h"
 #include "dwmtj/paths.h"
 
 namespace dwmtj::ui {
@@ -29,13 +36,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("DW-MTJ Workbench"));
     setAcceptDrops(true);
+    m_store = new ExperimentStore(this);
     m_device = new DevicePage;
     m_lut = new LutPage(m_device);
-    m_training = new TrainingPage;
+    m_training = new TrainingPage(m_store);
+    m_robustness = new RobustnessPage(m_store);
+    m_runs = new RunsPage(m_store);
     m_tabs = new QTabWidget;
+    m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_device, tr("1  Device data && fit"));
     m_tabs->addTab(m_lut, tr("2  Lookup table"));
     m_tabs->addTab(m_training, tr("3  Train"));
+    m_tabs->addTab(m_robustness, tr("4  Robustness"));
+    m_tabs->addTab(m_runs, tr("5  Runs"));
     setCentralWidget(m_tabs);
     m_busy = new QProgressBar;
     m_busy->setMaximumWidth(160);
@@ -44,12 +57,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     statusBar()->addPermanentWidget(m_busy);
     connect(m_training, &TrainingPage::logMessage, this, &MainWindow::log);
     connect(m_lut, &LutPage::logMessage, this, &MainWindow::log);
-    connect(m_training, &TrainingPage::busyChanged, this, [this](bool busy, const QString& what) {
-        m_busy->setVisible(busy);
-        m_busy->setToolTip(what);
-        if (busy) statusBar()->showMessage(what);
-        else statusBar()->showMessage(tr("Ready"), 3000);
-    });
+    connect(m_robustness, &RobustnessPage::logMessage, this, &MainWindow::log);
+    connect(m_runs, &RunsPage::logMessage, this, &MainWindow::log);
+    connect(m_training, &TrainingPage::busyChanged, this, &MainWindow::setBusy);
+    connect(m_robustness, &RobustnessPage::busyChanged, this, &MainWindow::setBusy);
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
@@ -65,6 +76,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     QSettings s;
     if (!restoreGeometry(s.value("window/geometry").toByteArray())) resize(1280, 800);
     restoreState(s.value("window/state").toByteArray());
+}
+
+void MainWindow::setBusy(bool busy, const QString& what)
+{
+    // Training and noise evaluation may run at the same time; the indicator stays while either does.
+    const QString key = sender() ? sender()->metaObject()->className() : QString();
+    m_activeTasks.removeAll(key);
+    if (busy) m_activeTasks << key;
+    m_busy->setVisible(!m_activeTasks.isEmpty());
+    m_busy->setToolTip(what);
+    if (busy) statusBar()->showMessage(what);
+    else if (m_activeTasks.isEmpty()) statusBar()->showMessage(tr("Ready"), 3000);
 }
 
 QString MainWindow::exampleFile()
@@ -92,6 +115,9 @@ void MainWindow::buildMenus()
                     [this] { m_tabs->setCurrentWidget(m_lut); });
     view->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
                     [this] { m_tabs->setCurrentWidget(m_training); });
+    view->addAction(tr("&Robustness"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
+                    [this] { m_tabs->setCurrentWidget(m_robustness); });
+    view->addAction(tr("R&uns"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { m_tabs->setCurrentWidget(m_runs); });
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),
                                                        tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
@@ -102,10 +128,19 @@ void MainWindow::buildMenus()
         if (f.isEmpty()) log(tr("Error: the bundled example data were not found"));
         else openDeviceFile(f);
     });
+    file->addAction(tr("Open e&xperiment file..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
+        m_tabs->setCurrentWidget(m_runs);
+        m_runs->openDialog();
+    });
+    file->addAction(tr("&Save experiment copy as..."), QKeySequence::SaveAs, this, [this] {
+        m_tabs->setCurrentWidget(m_runs);
+        m_runs->saveAsDialog();
+    });
     m_recent = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addSeparator();
-    file->addAction(tr("Export &chart (PNG, SVG, PDF)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportChart);
+    file->addAction(tr("Export this page's &charts (PNG, SVG, PDF, CSV)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::exportPageChartsDialog);
     file->addAction(tr("Export &table (CSV)..."), this, &MainWindow::exportTable);
     file->addAction(tr("Export &lookup table (CSV, HDF5)..."), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::exportLut);
     file->addSeparator();
@@ -138,13 +173,30 @@ void MainWindow::rebuildRecentMenu()
     m_recent->setEnabled(!list.isEmpty());
 }
 
-void MainWindow::exportChart()
+QString MainWindow::exportPageCharts(const QString& dir)
 {
-    const QString p = QFileDialog::getSaveFileName(this, tr("Export chart"), "switching-probability.png",
-                                                   tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
-    if (p.isEmpty()) return;
-    const QString err = dwmtj::ui::exportChart(m_device->chart(), p);
-    log(err.isEmpty() ? tr("Chart written to %1").arg(p) : tr("Error: %1").arg(err));
+    QStringList errors;
+    int n = 0;
+    for (QChartView* view : m_tabs->currentWidget()->findChildren<QChartView*>()) {
+        if (!view->chart() || view->chart()->series().isEmpty()) continue;
+        QString name = view->chart()->title().toLower();
+        name.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
+        name = name.left(60).remove(QRegularExpression(QStringLiteral("^-+|-+$")));
+        if (name.isEmpty()) name = QStringLiteral("chart");
+        const QString err = exportChartSet(view, dir, QStringLiteral("%1-%2").arg(++n, 2, 10, QLatin1Char('0')).arg(name));
+        if (!err.isEmpty()) errors << err;
+    }
+    if (n == 0) errors << tr("this page has no chart with data to export");
+    return errors.join(QLatin1Char('\n'));
+}
+
+void MainWindow::exportPageChartsDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export charts into folder"));
+    if (dir.isEmpty()) return;
+    const QString err = exportPageCharts(dir);
+    log(err.isEmpty() ? tr("Charts written to %1 (PNG, SVG, PDF and CSV)").arg(dir) : tr("Error: %1").arg(err));
+    if (!err.isEmpty()) QMessageBox::warning(this, tr("Export charts"), err);
 }
 
 void MainWindow::exportTable()
@@ -169,8 +221,9 @@ void MainWindow::about()
 {
     QMessageBox::about(this, tr("About DW-MTJ Workbench"),
                        tr("<h3>DW-MTJ Workbench %1</h3><p>Stochastic domain-wall MTJ neurons: device data, fits, "
-                          "lookup tables.</p><pre>Qt %2\n%3</pre>")
-                           .arg(core::version(), qVersion(), QString::fromStdString(core::libraryVersions()).toHtmlEscaped()));
+                          "lookup tables, spiking-network training and noise robustness.</p><pre>Qt %2\n%3\n%4</pre>")
+                           .arg(core::version(), qVersion(), QString::fromStdString(core::libraryVersions()).toHtmlEscaped(),
+                                QString::fromStdString(core::computeDeviceDescription()).toHtmlEscaped()));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -1,5 +1,6 @@
 #pragma once
-// The workbench window: menus, the device and training pages, a log panel, recent files and window
+// The workbench window: menus, the pages in workflow order (device data and fit, lookup
+// table, train, robustness, runs), a log panel, recent files and window
 // state kept in QSettings. Features live in pages; this class only wires them.
 #include <QMainWindow>
 
@@ -13,6 +14,9 @@ namespace dwmtj::ui {
 class DevicePage;
 class TrainingPage;
 class LutPage;
+class RobustnessPage;
+class RunsPage;
+class ExperimentStore;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -21,6 +25,13 @@ public:
     DevicePage* devicePage() const { return m_device; }
     TrainingPage* trainingPage() const { return m_training; }
     LutPage* lutPage() const { return m_lut; }
+    RobustnessPage* robustnessPage() const { return m_robustness; }
+    RunsPage* runsPage() const { return m_runs; }
+    ExperimentStore* store() const { return m_store; }
+    QTabWidget* tabs() const { return m_tabs; }
+    /// Writes PNG, SVG, PDF and CSV of every chart on the current page into `dir`;
+    /// returns the errors (empty on success).
+    QString exportPageCharts(const QString& dir);
     /// Opens a device file (shows the error and keeps the previous data on failure).
     bool openDeviceFile(const QString& path);
     /// The bundled example (binary traces) if it can be found.
@@ -36,7 +47,8 @@ private:
     void log(const QString& text);
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
-    void exportChart();
+    void exportPageChartsDialog();
+    void setBusy(bool busy, const QString& what);
     void exportLut();
     void exportTable();
     void about();
@@ -44,10 +56,14 @@ private:
     DevicePage* m_device = nullptr;
     TrainingPage* m_training = nullptr;
     LutPage* m_lut = nullptr;
+    RobustnessPage* m_robustness = nullptr;
+    RunsPage* m_runs = nullptr;
+    ExperimentStore* m_store = nullptr;
     QTabWidget* m_tabs = nullptr;
     QProgressBar* m_busy = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QMenu* m_recent = nullptr;
+    QStringList m_activeTasks;  ///< pages with background work in flight
 };
 
 }  // namespace dwmtj::ui

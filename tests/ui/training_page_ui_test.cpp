@@ -1,11 +1,17 @@
-// Training page, offscreen: a tiny run reports progress and chart points and finishes;
-// Stop ends a run within 5 s and the state returns to Idle; bad input does not start.
+// Training page, offscreen: a tiny run reports progress and chart points and finishes; a
+// queue of two neuron types x two seeds fills the mean +/- sd chart; Stop ends a run within
+// 5 s, the state returns to Idle, and Start resumes the stopped job to completion; bad
+// input does not start.
 #include <QLabel>
 #include <QLineEdit>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QTableWidget>
+
+#include "charts/band_chart.h"
 #include "charts/live_chart.h"
+#include "runs/experiment_store.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "training/training_page.h"
@@ -33,7 +39,8 @@ private:
 private Q_SLOTS:
     void tinyRunReportsProgressAndFinishes()
     {
-        ui::TrainingPage page;
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
         page.resize(1200, 700);
         page.show();
         const QString out = m_dir.filePath("tiny.h5");
@@ -56,8 +63,11 @@ private Q_SLOTS:
         QCOMPARE(failed, 0);
         QCOMPARE(finished, 1);
         QCOMPARE(batches, config.epochs * (2500 / 50));  // sample: 2500 train images
-        QCOMPARE(page.lossChart()->history("seed 0").size(), config.epochs * 50);
-        QCOMPARE(page.accuracyChart()->history("seed 0").size(), config.epochs);
+        const QString label = QStringLiteral("binary H%1 T%2").arg(config.hidden).arg(config.timesteps);
+        QCOMPARE(page.lossChart()->history(label + " seed 0").size(), config.epochs * 50);
+        QCOMPARE(page.accuracyChart()->points(label).size(), config.epochs);
+        QCOMPARE(store.experiments().size(), 1);  // the finished file is open for the other pages
+        QCOMPARE(page.queueTable()->item(0, 2)->text(), QString("completed"));
         // DWMTJ_SCREENSHOT_DIR: save what the page looks like after a real (tiny) run.
         const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
         if (!shots.isEmpty()) page.grab().save(QString::fromLocal8Bit(shots) + "/training-page.png");
@@ -66,10 +76,45 @@ private Q_SLOTS:
         QVERIFY(e.runs.at(0).testAccuracy > 0.3);
     }
 
-    void stopEndsTheRunWithinFiveSeconds()
+    void queueOfTwoNeuronTypesAndTwoSeedsFillsTheBands()
     {
-        ui::TrainingPage page;
-        page.setConfig(tiny(200), m_dir.filePath("stopped.h5"));
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto c = tiny(2);
+        c.seeds = {0, 1};
+        c.trainLimit = 500;
+        page.setConfig(c, m_dir.filePath("queue.h5"));
+        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+        const auto jobs = page.jobsFromForm();
+        QCOMPARE(jobs.size(), 2);
+        QVERIFY(jobs[0].outPath.endsWith("queue-lif-H16-T4.h5"));
+        QVERIFY(jobs[1].outPath.endsWith("queue-binary-H16-T4.h5"));
+        page.start();
+        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->state(), State::Idle, 60000);
+        QCOMPARE(store.experiments().size(), 2);
+        QCOMPARE(page.accuracyChart()->groups(), QStringList({"lif H16 T4", "binary H16 T4"}));
+        for (const QString& g : page.accuracyChart()->groups()) {
+            const auto pts = page.accuracyChart()->points(g);
+            QCOMPARE(pts.size(), 2);
+            QCOMPARE(pts[1].n, 2);  // both seeds at epoch 2
+            const double a = pts[1].values[0], b = pts[1].values[1];
+            QVERIFY(std::abs(pts[1].mean - (a + b) / 2) < 1e-9);
+            QVERIFY(std::abs(pts[1].sd - std::abs(a - b) / std::sqrt(2.0)) < 1e-9);
+        }
+        for (int r = 0; r < 2; ++r) QCOMPARE(page.queueTable()->item(r, 2)->text(), QString("completed"));
+        // A second Start with the same form never overwrites the finished files.
+        const auto again = page.jobsFromForm();
+        QVERIFY(again[0].outPath.endsWith("queue-lif-H16-T4-2.h5"));
+        QVERIFY(page.accuracyChart()->csv().startsWith("group,x,mean,sd,n,seed 0,seed 1\n"));
+    }
+
+    void stopEndsTheRunWithinFiveSecondsAndStartResumesIt()
+    {
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto c = tiny(200);
+        const QString out = m_dir.filePath("stopped.h5");
+        page.setConfig(c, out);
         int batches = 0;
         std::vector<ui::RunSummary> finished;
         connect(page.controller(), &ui::TrainingController::batch, &page, [&] { ++batches; });
@@ -85,11 +130,20 @@ private Q_SLOTS:
         QVERIFY(t.elapsed() < 5000);
         QCOMPARE(finished.size(), size_t(1));
         QCOMPARE(finished[0].runs.at(0).status, core::RunStatus::Stopped);
+        QVERIFY(page.queueTable()->item(0, 2)->text().contains("resumable"));
+        // Resume the stopped file up to epoch 2: it continues from its checkpoint and completes.
+        page.resumeFile(out, 2);
+        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->state(), State::Idle, 60000);
+        QCOMPARE(finished.size(), size_t(2));
+        const auto e = core::loadExperiment(out.toStdString());
+        QCOMPARE(e.runs.at(0).status, core::RunStatus::Completed);
+        QCOMPARE(e.runs.at(0).epochsDone(), 2);
     }
 
     void badSeedsDoNotStart()
     {
-        ui::TrainingPage page;
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
         auto c = tiny(1);
         page.setConfig(c, m_dir.filePath("bad.h5"));
         auto* seeds = page.findChild<QLineEdit*>("seeds");
@@ -98,7 +152,7 @@ private Q_SLOTS:
         page.start();
         QCOMPARE(page.controller()->state(), State::Idle);
         auto* status = page.findChild<QLabel*>("status");
-        QVERIFY(status && status->text().contains("Cannot start"));
+        QVERIFY(status && status->text().contains("Cannot"));
         QVERIFY(status->text().contains("seeds"));
     }
 };

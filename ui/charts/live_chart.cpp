@@ -119,4 +119,17 @@ void LiveChart::redraw()
     for (auto* s : std::as_const(m_series)) s->setPointsVisible(m_history.value(s->name()).size() <= 60);
 }
 
+QString LiveChart::csv() const
+{
+    QString out = QStringLiteral("series,x,y\n");
+    auto all = m_history;
+    for (auto it = m_pending.cbegin(); it != m_pending.cend(); ++it) all[it.key()].append(it.value());
+    for (auto it = all.cbegin(); it != all.cend(); ++it) {
+        const QString name = QString(it.key()).replace(QLatin1Char(','), QLatin1Char(';'));
+        for (const QPointF& p : it.value())
+            out += QStringLiteral("%1,%2,%3\n").arg(name).arg(p.x(), 0, 'g', 10).arg(p.y(), 0, 'g', 10);
+    }
+    return out;
+}
+
 }  // namespace dwmtj::ui

@@ -8,12 +8,14 @@
 #include <QPointF>
 #include <QTimer>
 
+#include "charts/chart_export.h"
+
 class QLineSeries;
 class QValueAxis;
 
 namespace dwmtj::ui {
 
-class LiveChart : public QChartView {
+class LiveChart : public QChartView, public CsvSource {
     Q_OBJECT
 public:
     LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
@@ -25,6 +27,8 @@ public:
     /// The full history of a series (what export writes).
     QList<QPointF> history(const QString& series) const { return m_history.value(series); }
     QStringList seriesNames() const { return m_history.keys(); }
+    /// series,x,y for the full history (pending points included).
+    QString csv() const override;
     static QList<QPointF> decimateMinMax(const QList<QPointF>& points, int maxPoints);
 
 protected:

@@ -18,9 +18,8 @@ private:
 
 }  // namespace
 
-TrainingWorker::TrainingWorker(TrainingController* controller, core::TrainingConfig config, QString outPath,
-                               std::stop_token stop)
-    : m_controller(controller), m_config(std::move(config)), m_outPath(std::move(outPath)), m_stop(std::move(stop))
+TrainingWorker::TrainingWorker(TrainingController* controller, QList<TrainingJob> jobs, std::stop_token stop)
+    : m_controller(controller), m_jobs(std::move(jobs)), m_stop(std::move(stop))
 {
 }
 
@@ -28,19 +27,26 @@ void TrainingWorker::run()
 {
     // The controller waits for this thread in its destructor, so it outlives run().
     TrainingController& c = *m_controller;
-    try {
-        QueuedObserver observer(c);
-        const core::Experiment e = core::runTraining(m_config, observer, m_stop, m_outPath.toStdString());
-        RunSummary s;
-        s.outPath = m_outPath;
-        for (auto r : e.runs) {
-            r.bestCheckpoint.clear();
-            r.lastCheckpoint.clear();
-            s.runs.push_back(std::move(r));
+    QueuedObserver observer(c);
+    for (int i = 0; i < m_jobs.size() && !m_stop.stop_requested(); ++i) {
+        const TrainingJob& job = m_jobs[i];
+        Q_EMIT c.jobStarted(i);
+        try {
+            const core::Experiment e =
+                job.kind == TrainingJob::Kind::Resume
+                    ? core::resumeTraining(job.outPath.toStdString(), observer, m_stop, job.resumeEpochs)
+                    : core::runTraining(job.config, observer, m_stop, job.outPath.toStdString());
+            RunSummary s;
+            s.outPath = job.outPath;
+            for (auto r : e.runs) {
+                r.bestCheckpoint.clear();
+                r.lastCheckpoint.clear();
+                s.runs.push_back(std::move(r));
+            }
+            Q_EMIT c.finished(s);
+        } catch (const std::exception& err) {
+            Q_EMIT c.failed(QString::fromUtf8(err.what()));
         }
-        Q_EMIT c.finished(s);
-    } catch (const std::exception& err) {
-        Q_EMIT c.failed(QString::fromUtf8(err.what()));
     }
     Q_EMIT done();
 }
@@ -70,11 +76,20 @@ void TrainingController::setState(State s)
 
 void TrainingController::start(const core::TrainingConfig& config, const QString& outPath)
 {
-    if (m_state != State::Idle) return;
-    config.validate();
+    TrainingJob job;
+    job.config = config;
+    job.outPath = outPath;
+    start(QList<TrainingJob>{job});
+}
+
+void TrainingController::start(const QList<TrainingJob>& jobs)
+{
+    if (m_state != State::Idle || jobs.isEmpty()) return;
+    for (const auto& j : jobs)
+        if (j.kind == TrainingJob::Kind::Train) j.config.validate();
     m_stop = std::stop_source();
     m_thread = new QThread;  // no parent: freed through finished -> deleteLater
-    auto* worker = new TrainingWorker(this, config, outPath, m_stop.get_token());
+    auto* worker = new TrainingWorker(this, jobs, m_stop.get_token());
     worker->moveToThread(m_thread);
     connect(m_thread, &QThread::started, worker, &TrainingWorker::run);
     connect(worker, &TrainingWorker::done, m_thread, &QThread::quit);

@@ -1,8 +1,10 @@
 #pragma once
-// Runs core::runTraining in a worker thread (STYLE.md section 3): the controller lives on
-// the GUI thread, owns the QThread and the states Idle -> Running -> Stopping -> Idle.
-// Stop goes through a std::stop_source that the core checks every batch, never through a
-// queued slot. Results travel as copyable value structs.
+// Runs a queue of training jobs in a worker thread (STYLE.md section 3): the controller
+// lives on the GUI thread, owns the QThread and the states Idle -> Running -> Stopping ->
+// Idle. Stop goes through a std::stop_source that the core checks every batch, never
+// through a queued slot; it ends the job in flight (its file is kept, status "stopped",
+// resumable) and leaves the jobs after it unstarted. Results travel as value structs.
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QString>
@@ -13,7 +15,18 @@
 
 namespace dwmtj::ui {
 
-/// What a finished call reports back (one row per seed).
+/// One entry of the run queue: train a configuration into a new file, or continue the
+/// unfinished runs of an existing experiment file.
+struct TrainingJob {
+    enum class Kind { Train, Resume };
+    Kind kind = Kind::Train;
+    core::TrainingConfig config;  ///< Train; for Resume, the file's config (for labels)
+    QString outPath;
+    int resumeEpochs = 0;  ///< Resume: total epochs to reach (0 = as configured)
+    QString label;         ///< "binary H500 T80": the chart group
+};
+
+/// What a finished job reports back (one row per seed).
 struct RunSummary {
     QString outPath;
     std::vector<core::RunRecord> runs;  ///< without checkpoints (kept small)
@@ -22,12 +35,11 @@ struct RunSummary {
 class TrainingController;
 
 /// Lives in the worker thread; emits the controller's signals (queued to the GUI thread,
-/// since the controller lives there) and `done` when the call returns.
+/// since the controller lives there) and `done` when the queue is finished or stopped.
 class TrainingWorker : public QObject {
     Q_OBJECT
 public:
-    TrainingWorker(TrainingController* controller, core::TrainingConfig config, QString outPath,
-                   std::stop_token stop);
+    TrainingWorker(TrainingController* controller, QList<TrainingJob> jobs, std::stop_token stop);
     void run();  ///< worker thread
 
 Q_SIGNALS:
@@ -35,8 +47,7 @@ Q_SIGNALS:
 
 private:
     QPointer<TrainingController> m_controller;
-    core::TrainingConfig m_config;
-    QString m_outPath;
+    QList<TrainingJob> m_jobs;
     std::stop_token m_stop;
 };
 
@@ -49,17 +60,20 @@ public:
     ~TrainingController() override;  ///< requests stop and waits for the worker
     State state() const { return m_state; }
 
-    /// Validates the config (throws core::OptionsError) and starts; ignored unless Idle.
-    void start(const core::TrainingConfig& config, const QString& outPath);
+    /// Validates every job's config (throws core::OptionsError) and starts the queue;
+    /// ignored unless Idle. Job i is reported with index i.
+    void start(const QList<TrainingJob>& jobs);
+    void start(const core::TrainingConfig& config, const QString& outPath);  ///< one job
     void stop();  ///< takes effect after the batch in flight
 
 Q_SIGNALS:
     void stateChanged(dwmtj::ui::TrainingController::State state);
+    void jobStarted(int index);
     void batch(const dwmtj::core::BatchProgress& progress);
     void epoch(const dwmtj::core::EpochReport& report);
     void message(const QString& text);
-    void finished(const dwmtj::ui::RunSummary& summary);
-    void failed(const QString& error);
+    void finished(const dwmtj::ui::RunSummary& summary);  ///< one job done (any run status)
+    void failed(const QString& error);                    ///< one job could not run
 
 private:
     void setState(State s);

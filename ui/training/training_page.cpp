@@ -5,7 +5,10 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -15,11 +18,18 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
+#include "charts/band_chart.h"
 #include "charts/live_chart.h"
+#include "runs/experiment_store.h"
 #include "dwmtj/error.h"
+#include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
+#include "dwmtj/training.h"
 
 namespace dwmtj::ui {
 namespace {
@@ -35,33 +45,43 @@ QString duration(double s)
 
 struct Preset {
     const char* name;
-    int hidden, timesteps;
+    const char* hidden;
+    int timesteps;
 };
-// The paper's experiments (Fig. 3b: H 500 and 200 at T 80; Fig. 3c: T 120; Fig. 3d: T 40).
-constexpr Preset kPresets[] = {{"Custom", 0, 0},
-                               {"Fig. 3b: H 500, T 80", 500, 80},
-                               {"Fig. 3b: H 200, T 80", 200, 80},
-                               {"Fig. 3c: H 500, T 120", 500, 120},
-                               {"Fig. 3d: H 500, T 40", 500, 40}};
+// The paper's experiments, each with the three neuron types over seeds 0-4
+// (Fig. 3b: H 500 and 200 at T 80; Fig. 3c: T 120; Fig. 3d: T 40).
+constexpr Preset kPresets[] = {{"Custom", "", 0},
+                               {"Fig. 3b: H 500 and 200, T 80", "500,200", 80},
+                               {"Fig. 3c: H 500, T 120", "500", 120},
+                               {"Fig. 3d: H 500, T 40", "500", 40}};
+
+QStringList neuronNames() { return {QStringLiteral("LIF"), QStringLiteral("binary"), QStringLiteral("multi-weight")}; }
 
 }  // namespace
 
-TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent), m_controller(new TrainingController(this))
+
+TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
+    : QWidget(parent), m_controller(new TrainingController(this)), m_store(store)
 {
     auto* form = new QFormLayout;
     m_preset = new QComboBox;
     for (const auto& p : kPresets) m_preset->addItem(QString::fromUtf8(p.name));
-    m_neuron = new QComboBox;
-    m_neuron->addItem(tr("LIF (ideal)"), int(core::NeuronKind::Lif));
-    m_neuron->addItem(tr("Binary DW-MTJ"), int(core::NeuronKind::Binary));
-    m_neuron->addItem(tr("Multi-weight DW-MTJ"), int(core::NeuronKind::MultiState));
+    m_lif = new QCheckBox(tr("LIF (ideal)"));
+    m_binary = new QCheckBox(tr("binary DW-MTJ"));
+    m_multi = new QCheckBox(tr("multi-weight DW-MTJ"));
+    m_binary->setChecked(true);
+    auto* neurons = new QHBoxLayout;
+    for (auto* b : {m_lif, m_binary, m_multi}) neurons->addWidget(b);
+    neurons->addStretch();
     auto spin = [](int lo, int hi, int v) {
         auto* s = new QSpinBox;
         s->setRange(lo, hi);
         s->setValue(v);
         return s;
     };
-    m_hidden = spin(1, 100000, 500);
+    m_hidden = new QLineEdit(QStringLiteral("500"));
+    m_hidden->setObjectName(QStringLiteral("hidden"));
+    m_hidden->setToolTip(tr("Hidden units per layer; several sizes separated by commas queue one job each"));
     m_timesteps = spin(1, 10000, 80);
     m_epochs = spin(1, 100000, 10);
     m_batch = spin(2, 100000, 100);
@@ -70,58 +90,88 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent), m_controller(new 
     m_lr->setRange(1e-5, 1.0);
     m_lr->setSingleStep(1e-4);
     m_lr->setValue(1e-3);
+    m_device = new QComboBox;
+    for (const auto& d : core::availableDevices()) m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
+    m_device->setToolTip(tr("CUDA appears when this build's LibTorch sees a GPU"));
     m_seeds = new QLineEdit(QStringLiteral("0"));
     m_seeds->setObjectName(QStringLiteral("seeds"));
     m_seeds->setToolTip(tr("Seeds: a list like 0,3,7 or a range like 0-4"));
     m_lut = new QLineEdit;
     m_lut->setPlaceholderText(tr("bundled example LUT"));
+    m_lut->setToolTip(tr("Lookup table (CSV or HDF5) for the DW-MTJ neurons; build one on the Lookup table page"));
     m_dataDir = new QLineEdit;
     m_dataDir->setPlaceholderText(QString::fromUtf8(core::kDefaultFashionMnistDir));
     m_sample = new QCheckBox(tr("Use the bundled 3000-image sample (quick try)"));
     m_out = new QLineEdit(QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
                               .filePath(QStringLiteral("dwmtj-run.h5")));
+    m_out->setToolTip(tr("With several jobs, each writes <name>-<neuron>-H<h>-T<t>.h5; existing files are never overwritten"));
     auto* browse = new QPushButton(tr("Browse..."));
     auto* outRow = new QHBoxLayout;
     outRow->addWidget(m_out);
     outRow->addWidget(browse);
     form->addRow(tr("Preset"), m_preset);
-    form->addRow(tr("Neuron"), m_neuron);
+    form->addRow(tr("Neurons"), neurons);
     form->addRow(tr("Hidden units H"), m_hidden);
     form->addRow(tr("Time steps T"), m_timesteps);
     form->addRow(tr("Epochs"), m_epochs);
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate (Adam)"), m_lr);
     form->addRow(tr("Seeds"), m_seeds);
+    form->addRow(tr("Device"), m_device);
     form->addRow(tr("Lookup table"), m_lut);
     form->addRow(tr("Fashion-MNIST folder"), m_dataDir);
     form->addRow(QString(), m_sample);
     form->addRow(tr("Experiment file"), outRow);
 
     m_startButton = new QPushButton(tr("Start"));
+    m_startButton->setToolTip(tr("Run the queued jobs (the form's jobs if the queue is empty)"));
     m_stopButton = new QPushButton(tr("Stop"));
+    m_stopButton->setToolTip(tr("Stop after the current batch; the file is kept and can be resumed"));
+    m_addButton = new QPushButton(tr("Add to queue"));
+    m_resumeButton = new QPushButton(tr("Resume file..."));
+    m_resumeButton->setToolTip(tr("Continue the unfinished runs of an experiment file"));
+    m_removeButton = new QPushButton(tr("Remove"));
     m_startButton->setDefault(true);
     m_stopButton->setEnabled(false);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_startButton);
     buttons->addWidget(m_stopButton);
     buttons->addStretch();
+    buttons->addWidget(m_addButton);
+    buttons->addWidget(m_resumeButton);
+    buttons->addWidget(m_removeButton);
+    m_queue = new QTableWidget(0, 6);
+    m_queue->setObjectName(QStringLiteral("queue"));
+    m_queue->setHorizontalHeaderLabels({tr("Job"), tr("Seeds"), tr("Status"), tr("Best val. %"), tr("Test %"), tr("File")});
+    m_queue->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_queue->horizontalHeader()->setStretchLastSection(true);
+    m_queue->verticalHeader()->hide();
+    m_queue->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_queue->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_queue->setMinimumHeight(120);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     m_status = new QLabel(tr("Idle"));
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* config = new QGroupBox(tr("Network and training"));
     auto* cl = new QVBoxLayout(config);
     cl->addLayout(form);
     cl->addLayout(buttons);
+    cl->addWidget(new QLabel(tr("<b>Run queue</b>")));
+    cl->addWidget(m_queue, 1);
     cl->addWidget(m_progress);
     cl->addWidget(m_status);
-    cl->addStretch();
 
-    m_loss = new LiveChart(tr("Training loss per batch"), tr("batch"), tr("NLL loss"));
-    m_accuracy = new LiveChart(tr("Validation accuracy per epoch"), tr("epoch"), tr("accuracy (%)"));
+    m_loss = new LiveChart(tr("Training loss per batch"), tr("batch (per seed)"), tr("NLL loss"));
+    m_accuracy = new BandChart(tr("Validation accuracy per epoch (mean ± sd across seeds)"), tr("epoch"),
+                               tr("accuracy (%)"));
+    m_accuracy->setIntegerX(true);
+    installExportMenu(m_loss, QStringLiteral("training-loss"));
+    installExportMenu(m_accuracy, QStringLiteral("validation-accuracy"));
     auto* charts = new QSplitter(Qt::Vertical);
     charts->addWidget(m_loss);
     charts->addWidget(m_accuracy);
@@ -129,6 +179,7 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent), m_controller(new 
     split->addWidget(config);
     split->addWidget(charts);
     split->setStretchFactor(1, 1);
+    split->setSizes({480, 800});
     auto* top = new QVBoxLayout(this);
     top->addWidget(split);
 
@@ -140,36 +191,100 @@ TrainingPage::TrainingPage(QWidget* parent) : QWidget(parent), m_controller(new 
     });
     connect(m_startButton, &QPushButton::clicked, this, &TrainingPage::start);
     connect(m_stopButton, &QPushButton::clicked, this, &TrainingPage::stop);
+    connect(m_addButton, &QPushButton::clicked, this, &TrainingPage::addToQueue);
+    connect(m_removeButton, &QPushButton::clicked, this, [this] {
+        QList<int> rows;
+        for (const auto& r : m_queue->selectionModel()->selectedRows()) rows << r.row();
+        std::sort(rows.rbegin(), rows.rend());
+        for (int r : rows)
+            if (r < m_entries.size() && !m_running.contains(r)) m_entries.removeAt(r);
+        refreshQueue();
+    });
+    connect(m_resumeButton, &QPushButton::clicked, this, [this] {
+        const int row = m_queue->currentRow();
+        const QString suggestion = row >= 0 && row < m_entries.size() ? m_entries[row].job.outPath : m_out->text();
+        const QString f = QFileDialog::getOpenFileName(this, tr("Resume experiment file"), suggestion,
+                                                       tr("HDF5 experiment (*.h5)"));
+        if (f.isEmpty()) return;
+        int configured = 0;
+        try {
+            configured = core::loadExperiment(f.toStdString()).config.epochs;
+        } catch (const std::exception& e) {
+            showError(QString::fromUtf8(e.what()));
+            return;
+        }
+        bool ok = false;
+        const int epochs = QInputDialog::getInt(this, tr("Resume"), tr("Train the unfinished runs up to epoch:"),
+                                                configured, 1, 100000, 1, &ok);
+        if (ok) resumeFile(f, epochs);
+    });
+    connect(m_controller, &TrainingController::jobStarted, this, &TrainingPage::onJobStarted);
     connect(m_controller, &TrainingController::batch, this, &TrainingPage::onBatch);
     connect(m_controller, &TrainingController::epoch, this, &TrainingPage::onEpoch);
     connect(m_controller, &TrainingController::finished, this, &TrainingPage::onFinished);
+    connect(m_controller, &TrainingController::failed, this, &TrainingPage::onFailed);
     connect(m_controller, &TrainingController::stateChanged, this, &TrainingPage::onState);
     connect(m_controller, &TrainingController::message, this, &TrainingPage::logMessage);
-    connect(m_controller, &TrainingController::failed, this, [this](const QString& e) {
-        m_status->setText(tr("Failed: %1").arg(e));
-        m_status->setStyleSheet(QStringLiteral("color: #b00020"));
-        Q_EMIT logMessage(tr("training failed: %1").arg(e));
-    });
+}
+
+void TrainingPage::showError(const QString& text)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(QStringLiteral("color: #b00020"));
+    Q_EMIT logMessage(tr("Error: %1").arg(text));
 }
 
 void TrainingPage::applyPreset(int index)
 {
     if (index <= 0 || index >= int(std::size(kPresets))) return;
-    m_hidden->setValue(kPresets[index].hidden);
+    m_hidden->setText(QString::fromUtf8(kPresets[index].hidden));
     m_timesteps->setValue(kPresets[index].timesteps);
+    for (auto* b : {m_lif, m_binary, m_multi}) b->setChecked(true);
+    m_seeds->setText(QStringLiteral("0-4"));
     m_batch->setValue(100);
     m_lr->setValue(1e-3);
 }
 
+void TrainingPage::setNeuronTypes(const QList<core::NeuronKind>& kinds)
+{
+    m_lif->setChecked(kinds.contains(core::NeuronKind::Lif));
+    m_binary->setChecked(kinds.contains(core::NeuronKind::Binary));
+    m_multi->setChecked(kinds.contains(core::NeuronKind::MultiState));
+}
+
+void TrainingPage::setHiddenSizes(const QString& list) { m_hidden->setText(list); }
+
+namespace {
+std::vector<int> parseHidden(const QString& text)
+{
+    std::vector<int> out;
+    for (const QString& part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int h = part.trimmed().toInt(&ok);
+        if (!ok || h < 1 || h > 100000)
+            throw core::OptionsError("hidden units: expected sizes like 500 or 500,200, got '" + text.toStdString() + "'");
+        if (std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
+    }
+    if (out.empty()) throw core::OptionsError("hidden units: enter at least one size, like 500");
+    return out;
+}
+}  // namespace
+
 core::TrainingConfig TrainingPage::config() const
 {
     core::TrainingConfig c;
-    c.neuron = core::NeuronKind(m_neuron->currentData().toInt());
-    c.hidden = m_hidden->value();
+    const QList<QCheckBox*> boxes = {m_lif, m_binary, m_multi};
+    int kind = -1;
+    for (int i = 0; i < boxes.size() && kind < 0; ++i)
+        if (boxes[i]->isChecked()) kind = i;
+    if (kind < 0) throw core::OptionsError("choose at least one neuron type");
+    c.neuron = core::NeuronKind(kind);
+    c.hidden = parseHidden(m_hidden->text()).front();
     c.timesteps = m_timesteps->value();
     c.epochs = m_epochs->value();
     c.batchSize = m_batch->value();
     c.learningRate = m_lr->value();
+    c.device = m_device->currentData().toString().toStdString();
     c.lutPath = m_lut->text().trimmed().toStdString();
     c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir() : m_dataDir->text().trimmed().toStdString();
     if (m_sample->isChecked()) c.validationSize = 500;
@@ -184,14 +299,61 @@ core::TrainingConfig TrainingPage::config() const
                                      m_seeds->text().toStdString() + "'");
         for (qulonglong s = a; s <= b; ++s) c.seeds.push_back(s);
     }
+    if (c.seeds.empty()) throw core::OptionsError("seeds: enter at least one seed, like 0 or 0-4");
     return c;
 }
+
+QString TrainingPage::uniquePath(const QString& wanted, const QStringList& taken) const
+{
+    QString p = wanted;
+    const QFileInfo fi(wanted);
+    for (int k = 2; QFileInfo::exists(p) || taken.contains(p); ++k)
+        p = fi.dir().filePath(QStringLiteral("%1-%2.%3").arg(fi.completeBaseName()).arg(k).arg(fi.suffix()));
+    return p;
+}
+
+QList<TrainingJob> TrainingPage::jobsFromForm() const
+{
+    const core::TrainingConfig base = config();
+    if (outPath().isEmpty()) throw core::OptionsError("choose an experiment file to write");
+    const QList<QCheckBox*> boxes = {m_lif, m_binary, m_multi};
+    const auto hidden = parseHidden(m_hidden->text());
+    QStringList taken;
+    for (const auto& e : m_entries) taken << e.job.outPath;
+    int count = 0;
+    for (auto* b : boxes) count += b->isChecked() ? int(hidden.size()) : 0;
+    QList<TrainingJob> jobs;
+    const QFileInfo out(outPath());
+    for (int k = 0; k < boxes.size(); ++k) {
+        if (!boxes[k]->isChecked()) continue;
+        for (int h : hidden) {
+            TrainingJob j;
+            j.config = base;
+            j.config.neuron = core::NeuronKind(k);
+            j.config.hidden = h;
+            j.config.validate();
+            j.label = ExperimentStore::label(j.config);
+            const QString wanted = count == 1 ? out.absoluteFilePath()
+                                              : out.dir().filePath(QStringLiteral("%1-%2-H%3-T%4.h5")
+                                                                       .arg(out.completeBaseName(),
+                                                                            QString::fromUtf8(core::toString(j.config.neuron)))
+                                                                       .arg(h)
+                                                                       .arg(j.config.timesteps));
+            j.outPath = uniquePath(wanted, taken);
+            taken << j.outPath;
+            jobs << j;
+        }
+    }
+    return jobs;
+}
+
+QString TrainingPage::outPath() const { return m_out->text().trimmed(); }
 
 void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPath)
 {
     m_preset->setCurrentIndex(0);
-    m_neuron->setCurrentIndex(m_neuron->findData(int(c.neuron)));
-    m_hidden->setValue(c.hidden);
+    setNeuronTypes({c.neuron});
+    m_hidden->setText(QString::number(c.hidden));
     m_timesteps->setValue(c.timesteps);
     m_epochs->setValue(c.epochs);
     m_batch->setValue(c.batchSize);
@@ -199,6 +361,8 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     QStringList seeds;
     for (auto s : c.seeds) seeds << QString::number(s);
     m_seeds->setText(seeds.join(QLatin1Char(',')));
+    const int dev = m_device->findData(QString::fromStdString(c.device));
+    if (dev >= 0) m_device->setCurrentIndex(dev);
     m_lut->setText(QString::fromStdString(c.lutPath));
     const bool sample = !c.dataDir.empty() && c.dataDir == core::fashionMnistSampleDir();
     m_sample->setChecked(sample);
@@ -206,30 +370,91 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_out->setText(outPath);
 }
 
-QString TrainingPage::outPath() const { return m_out->text().trimmed(); }
+int TrainingPage::pendingJobs() const
+{
+    int n = 0;
+    for (const auto& e : m_entries) n += e.status == QLatin1String("queued");
+    return n;
+}
+
+void TrainingPage::addToQueue()
+{
+    try {
+        const auto jobs = jobsFromForm();
+        for (const auto& j : jobs) m_entries.append(QueueEntry{j});
+        refreshQueue();
+        m_status->setStyleSheet(QString());
+        m_status->setText(tr("%n job(s) queued", nullptr, pendingJobs()));
+    } catch (const std::exception& e) {
+        showError(tr("Cannot queue: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void TrainingPage::resumeFile(const QString& path, int epochs)
+{
+    core::Experiment e;
+    try {
+        e = core::loadExperiment(path.toStdString());
+    } catch (const std::exception& err) {
+        showError(QString::fromUtf8(err.what()));
+        return;
+    }
+    TrainingJob j;
+    j.kind = TrainingJob::Kind::Resume;
+    j.config = e.config;
+    j.outPath = QFileInfo(path).absoluteFilePath();
+    j.resumeEpochs = epochs;
+    j.label = ExperimentStore::label(e.config);
+    bool reused = false;  // a stopped job of this file becomes the resume job
+    for (auto& entry : m_entries)
+        if (!reused && entry.job.outPath == j.outPath && entry.status.startsWith(QLatin1String("stopped"))) {
+            entry.job = j;
+            entry.status = QStringLiteral("queued");
+            reused = true;
+        }
+    if (!reused) m_entries.append(QueueEntry{j});
+    refreshQueue();
+    Q_EMIT logMessage(tr("queued: resume %1 up to epoch %2").arg(path).arg(epochs > 0 ? epochs : e.config.epochs));
+    if (m_controller->state() == TrainingController::State::Idle) start();
+}
 
 void TrainingPage::start()
 {
+    if (m_controller->state() != TrainingController::State::Idle) return;
+    // Start continues a stopped queue: stopped jobs are resumed from their files.
+    for (auto& e : m_entries)
+        if (e.status.startsWith(QLatin1String("stopped")) && QFileInfo::exists(e.job.outPath)) {
+            e.job.kind = TrainingJob::Kind::Resume;
+            e.job.resumeEpochs = e.job.config.epochs;
+            e.status = QStringLiteral("queued");
+        }
+    if (pendingJobs() == 0) addToQueue();
+    if (pendingJobs() == 0) return;  // the form was invalid; addToQueue said why
+    QList<TrainingJob> jobs;
+    m_running.clear();
+    for (int i = 0; i < m_entries.size(); ++i)
+        if (m_entries[i].status == QLatin1String("queued")) {
+            jobs << m_entries[i].job;
+            m_running << i;
+        }
     try {
-        const core::TrainingConfig c = config();
-        if (outPath().isEmpty()) throw core::OptionsError("choose an experiment file to write");
         m_loss->clear();
         m_accuracy->clear();
-        m_globalBatch = 0;
         m_progress->setValue(0);
         m_status->setStyleSheet(QString());
         m_status->setText(tr("Loading data..."));
-        m_controller->start(c, outPath());
-        Q_EMIT logMessage(tr("training %1 neurons, H %2, T %3, %4 epoch(s), %5 seed(s) -> %6")
-                              .arg(QString::fromUtf8(core::toString(c.neuron)))
-                              .arg(c.hidden)
-                              .arg(c.timesteps)
-                              .arg(c.epochs)
-                              .arg(c.seeds.size())
-                              .arg(outPath()));
+        m_controller->start(jobs);
+        for (const auto& j : jobs)
+            Q_EMIT logMessage(j.kind == TrainingJob::Kind::Resume
+                                  ? tr("resume %1 (%2)").arg(j.outPath, j.label)
+                                  : tr("train %1, %2 epoch(s), %3 seed(s) -> %4")
+                                        .arg(j.label)
+                                        .arg(j.config.epochs)
+                                        .arg(j.config.seeds.size())
+                                        .arg(j.outPath));
     } catch (const std::exception& e) {
-        m_status->setText(tr("Cannot start: %1").arg(QString::fromUtf8(e.what())));
-        m_status->setStyleSheet(QStringLiteral("color: #b00020"));
+        m_running.clear();
+        showError(tr("Cannot start: %1").arg(QString::fromUtf8(e.what())));
     }
 }
 
@@ -239,14 +464,41 @@ void TrainingPage::stop()
     m_status->setText(tr("Stopping after the current batch..."));
 }
 
+void TrainingPage::onJobStarted(int index)
+{
+    m_current = index < m_running.size() ? m_running[index] : -1;
+    if (m_current < 0) return;
+    QueueEntry& e = m_entries[m_current];
+    e.status = QStringLiteral("running");
+    refreshQueue();
+    if (e.job.kind == TrainingJob::Kind::Resume) {
+        // Show the epochs the file already has, so the curves continue where they stopped.
+        if (const auto* loaded = m_store->find(e.job.outPath); loaded || m_store->open(e.job.outPath).isEmpty()) {
+            loaded = m_store->find(e.job.outPath);
+            for (const auto& r : loaded->experiment.runs)
+                for (int k = 0; k < r.epochsDone(); ++k)
+                    m_accuracy->setValue(e.job.label, k + 1, tr("seed %1").arg(r.seed), 100 * r.epochValidationAccuracy[k]);
+        }
+    }
+}
+
 void TrainingPage::onBatch(const core::BatchProgress& p)
 {
-    ++m_globalBatch;
-    m_loss->addPoint(tr("seed %1").arg(p.seed), QPointF(m_globalBatch, p.loss));
+    if (m_current < 0) return;
+    const QueueEntry& e = m_entries[m_current];
+    m_loss->addPoint(tr("%1 seed %2").arg(e.job.label).arg(p.seed),
+                     QPointF(double(p.epoch - 1) * p.batches + p.batch, p.loss));
     const double perSeed = double(p.epochs) * p.batches;
     const double done = p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch;
-    m_progress->setValue(int(1000 * done / (perSeed * p.seedCount)));
-    m_status->setText(tr("Seed %1 (%2 of %3), epoch %4 of %5, batch %6 of %7 — loss %8, %9 images/s, ETA %10")
+    const int jobIndex = int(m_running.indexOf(m_current));
+    const double jobFraction = done / (perSeed * p.seedCount);
+    m_progress->setValue(int(1000 * (jobIndex + jobFraction) / std::max<qsizetype>(1, m_running.size())));
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Job %1 of %2: %3 — seed %4 (%5 of %6), epoch %7 of %8, batch %9 of %10\n"
+                         "loss %11, %12 images/s, ETA %13 for this job")
+                          .arg(jobIndex + 1)
+                          .arg(m_running.size())
+                          .arg(e.job.label)
                           .arg(p.seed)
                           .arg(p.seedIndex + 1)
                           .arg(p.seedCount)
@@ -257,13 +509,16 @@ void TrainingPage::onBatch(const core::BatchProgress& p)
                           .arg(p.loss, 0, 'f', 4)
                           .arg(p.imagesPerSecond, 0, 'f', 0)
                           .arg(duration(p.etaSeconds)));
-    Q_EMIT busyChanged(true, tr("Training: ETA %1").arg(duration(p.etaSeconds)));
+    Q_EMIT busyChanged(true, tr("Training job %1 of %2: ETA %3").arg(jobIndex + 1).arg(m_running.size()).arg(duration(p.etaSeconds)));
 }
 
 void TrainingPage::onEpoch(const core::EpochReport& r)
 {
-    m_accuracy->addPoint(tr("seed %1").arg(r.seed), QPointF(r.epoch, 100 * r.validationAccuracy));
-    Q_EMIT logMessage(tr("seed %1 epoch %2: loss %3, train %4 %, validation %5 %%6")
+    if (m_current < 0) return;
+    const QString label = m_entries[m_current].job.label;
+    m_accuracy->setValue(label, r.epoch, tr("seed %1").arg(r.seed), 100 * r.validationAccuracy);
+    Q_EMIT logMessage(tr("%1 seed %2 epoch %3: loss %4, train %5 %, validation %6 %%7")
+                          .arg(label)
                           .arg(r.seed)
                           .arg(r.epoch)
                           .arg(r.trainLoss, 0, 'f', 4)
@@ -276,15 +531,60 @@ void TrainingPage::onFinished(const RunSummary& s)
 {
     m_loss->flush();
     m_accuracy->flush();
-    QStringList rows;
-    for (const auto& r : s.runs)
+    QStringList rows, statuses;
+    double val = 0, test = 0;
+    int n = 0;
+    for (const auto& r : s.runs) {
         rows << tr("seed %1: %2, best validation %3 %, test %4 %")
                     .arg(r.seed)
                     .arg(QString::fromUtf8(core::toString(r.status)))
                     .arg(100 * r.bestValidationAccuracy, 0, 'f', 2)
                     .arg(100 * r.testAccuracy, 0, 'f', 2);
+        const QString st = QString::fromUtf8(core::toString(r.status));
+        if (!statuses.contains(st)) statuses << st;
+        if (std::isfinite(r.testAccuracy)) val += r.bestValidationAccuracy, test += r.testAccuracy, ++n;
+    }
+    if (m_current >= 0) {
+        QueueEntry& e = m_entries[m_current];
+        e.status = statuses.join(QStringLiteral(", "));
+        if (statuses.contains(QStringLiteral("stopped"))) e.status += tr(" (resumable)");
+        e.bestValidation = n ? 100 * val / n : -1;
+        e.test = n ? 100 * test / n : -1;
+        refreshQueue();
+    }
+    const QString err = m_store->open(s.outPath);
+    if (!err.isEmpty()) Q_EMIT logMessage(tr("Error: %1").arg(err));
     m_status->setText(rows.join(QLatin1Char('\n')) + tr("\nSaved to %1").arg(s.outPath));
     for (const auto& row : rows) Q_EMIT logMessage(row);
+}
+
+void TrainingPage::onFailed(const QString& error)
+{
+    if (m_current >= 0) {
+        m_entries[m_current].status = tr("failed");
+        refreshQueue();
+    }
+    showError(tr("Failed: %1").arg(error));
+}
+
+void TrainingPage::refreshQueue()
+{
+    m_queue->setRowCount(int(m_entries.size()));
+    for (int r = 0; r < m_entries.size(); ++r) {
+        const auto& e = m_entries[r];
+        QStringList seeds;
+        for (auto s : e.job.config.seeds) seeds << QString::number(s);
+        const QStringList cells = {
+            (e.job.kind == TrainingJob::Kind::Resume ? tr("resume ") : QString()) + e.job.label,
+            seeds.join(QLatin1Char(',')), e.status,
+            e.bestValidation >= 0 ? QString::number(e.bestValidation, 'f', 2) : QString(),
+            e.test >= 0 ? QString::number(e.test, 'f', 2) : QString(), e.job.outPath};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (c == 5) item->setToolTip(cells[c]);
+            m_queue->setItem(r, c, item);
+        }
+    }
 }
 
 void TrainingPage::onState(TrainingController::State s)
@@ -292,12 +592,19 @@ void TrainingPage::onState(TrainingController::State s)
     const bool idle = s == TrainingController::State::Idle;
     m_startButton->setEnabled(idle);
     m_stopButton->setEnabled(s == TrainingController::State::Running);
-    for (QWidget* w : {static_cast<QWidget*>(m_preset), static_cast<QWidget*>(m_neuron), static_cast<QWidget*>(m_hidden),
-                       static_cast<QWidget*>(m_timesteps), static_cast<QWidget*>(m_epochs), static_cast<QWidget*>(m_batch),
-                       static_cast<QWidget*>(m_lr), static_cast<QWidget*>(m_seeds), static_cast<QWidget*>(m_lut),
-                       static_cast<QWidget*>(m_dataDir), static_cast<QWidget*>(m_sample), static_cast<QWidget*>(m_out)})
+    m_resumeButton->setEnabled(idle);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_preset, m_lif, m_binary, m_multi, m_hidden, m_timesteps, m_epochs,
+                                                      m_batch, m_lr, m_device, m_seeds, m_lut, m_dataDir, m_sample, m_out})
         w->setEnabled(idle);
-    if (idle) Q_EMIT busyChanged(false, QString());
+    if (idle) {
+        // Jobs the stop left unstarted go back to the queue.
+        for (int i : std::as_const(m_running))
+            if (m_entries[i].status == QLatin1String("running")) m_entries[i].status = tr("stopped (resumable)");
+        m_running.clear();
+        m_current = -1;
+        refreshQueue();
+        Q_EMIT busyChanged(false, QString());
+    }
 }
 
 }  // namespace dwmtj::ui

@@ -1,6 +1,8 @@
 #pragma once
-// The Train page: configuration form, Start / Stop, progress with images/s and ETA, and
-// live charts of the per-batch loss and the per-epoch validation accuracy of each seed.
+// The Train page: configuration form with the paper's presets, a run queue (one job per
+// neuron type x hidden size, plus resumed files) executed in a worker thread, Start /
+// Stop, progress with images/s and ETA, and live charts: per-batch loss per seed, and the
+// per-epoch validation accuracy of each configuration as mean +/- sd across seeds.
 #include <QWidget>
 
 #include "training/training_controller.h"
@@ -13,51 +15,80 @@ class QPushButton;
 class QProgressBar;
 class QLabel;
 class QCheckBox;
+class QTableWidget;
 
 namespace dwmtj::ui {
 
 class LiveChart;
+class BandChart;
+class ExperimentStore;
 
 class TrainingPage : public QWidget {
     Q_OBJECT
 public:
-    explicit TrainingPage(QWidget* parent = nullptr);
+    explicit TrainingPage(ExperimentStore* store, QWidget* parent = nullptr);
     TrainingController* controller() const { return m_controller; }
     LiveChart* lossChart() const { return m_loss; }
-    LiveChart* accuracyChart() const { return m_accuracy; }
-    /// The configuration the form describes (throws core::OptionsError for bad seeds).
+    BandChart* accuracyChart() const { return m_accuracy; }
+    QTableWidget* queueTable() const { return m_queue; }
+    /// The configuration the form describes for its first neuron type and hidden size
+    /// (throws core::OptionsError for bad seeds, hidden sizes or no neuron type).
     core::TrainingConfig config() const;
-    /// Fill the form (used by presets and tests).
+    /// One job per checked neuron type x hidden size, with their output files.
+    QList<TrainingJob> jobsFromForm() const;
+    /// Fill the form (used by presets and tests): one neuron type, one hidden size.
     void setConfig(const core::TrainingConfig& c, const QString& outPath);
+    void setNeuronTypes(const QList<core::NeuronKind>& kinds);
+    void setHiddenSizes(const QString& list);
     QString outPath() const;
 
-    void start();  ///< Start button
-    void stop();   ///< Stop button
+    void addToQueue();                       ///< Add to queue button
+    void start();                            ///< Start: runs the queued jobs (adds the form's if none)
+    void stop();                             ///< Stop button
+    void resumeFile(const QString& path, int epochs = 0);  ///< queue a resume job and start
+    int pendingJobs() const;
 
 Q_SIGNALS:
     void logMessage(const QString& text);
     void busyChanged(bool busy, const QString& what);
 
 private:
+    struct QueueEntry {
+        TrainingJob job;
+        QString status = QStringLiteral("queued");
+        double bestValidation = -1, test = -1;
+    };
+    void onJobStarted(int index);
     void onBatch(const core::BatchProgress& p);
     void onEpoch(const core::EpochReport& r);
     void onFinished(const RunSummary& s);
+    void onFailed(const QString& error);
     void onState(TrainingController::State s);
     void applyPreset(int index);
+    void refreshQueue();
+    void showError(const QString& text);
+    QString uniquePath(const QString& wanted, const QStringList& taken) const;
 
     TrainingController* m_controller = nullptr;
+    ExperimentStore* m_store = nullptr;
     QComboBox* m_preset = nullptr;
-    QComboBox* m_neuron = nullptr;
-    QSpinBox *m_hidden = nullptr, *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
+    QCheckBox *m_lif = nullptr, *m_binary = nullptr, *m_multi = nullptr;
+    QLineEdit* m_hidden = nullptr;
+    QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
+    QComboBox* m_device = nullptr;
     QLineEdit *m_seeds = nullptr, *m_lut = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
     QCheckBox* m_sample = nullptr;
-    QPushButton *m_startButton = nullptr, *m_stopButton = nullptr;
+    QPushButton *m_startButton = nullptr, *m_stopButton = nullptr, *m_addButton = nullptr, *m_resumeButton = nullptr,
+                *m_removeButton = nullptr;
+    QTableWidget* m_queue = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
     LiveChart* m_loss = nullptr;
-    LiveChart* m_accuracy = nullptr;
-    int m_globalBatch = 0;
+    BandChart* m_accuracy = nullptr;
+    QList<QueueEntry> m_entries;
+    QList<int> m_running;  ///< entry index of each job of the queue in flight
+    int m_current = -1;    ///< entry index of the job in flight
 };
 
 }  // namespace dwmtj::ui

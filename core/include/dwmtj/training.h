@@ -71,6 +71,10 @@ Experiment evaluateNoise(const Experiment& experiment, const NoiseOptions& optio
                          std::stop_token stop,
                          const std::function<void(int, int)>& progress = {});
 
+/// One image with the noise evaluateNoise() applies: clamp(x + sigma * scale * N(0,1), 0, 1),
+/// scale = 1 in pixel units or the training pixel std in standardized units (Fig. 4a).
+std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale, uint64_t seed);
+
 /// Speed measurement of training steps (`dwmtj bench`).
 struct BenchOptions {
     NeuronKind neuron = NeuronKind::Lif;
@@ -93,6 +97,11 @@ struct BenchResult {
     std::vector<std::pair<std::string, double>> phases;  ///< seconds per step by phase
 };
 BenchResult runBenchmark(const BenchOptions& options);
+
+/// Compute devices this build can train on: "cpu", then "cuda" when LibTorch sees a GPU.
+std::vector<std::string> availableDevices();
+/// One line for About boxes and reports: CPU model and threads, CUDA devices or "none".
+std::string computeDeviceDescription();
 
 /// The intra-op thread count in effect after applying `requested` (0 = default).
 int applyThreadCount(int requested);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "dwmtj/energy.h"
@@ -26,6 +27,29 @@ int applyThreadCount(int requested)
     if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
     if (torch::get_num_threads() != n) torch::set_num_threads(n);
     return n;
+}
+
+std::vector<std::string> availableDevices()
+{
+    std::vector<std::string> out{"cpu"};
+    if (torch::cuda::is_available()) out.push_back("cuda");
+    return out;
+}
+
+std::string computeDeviceDescription()
+{
+    std::string cpu = "unknown CPU";
+    std::ifstream info("/proc/cpuinfo");
+    for (std::string line; std::getline(info, line);)
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) cpu = line.substr(colon + 2);
+            break;
+        }
+    std::string out = "CPU: " + cpu + ", " + std::to_string(at::get_num_threads()) + " training threads";
+    out += torch::cuda::is_available() ? ", CUDA: " + std::to_string(torch::cuda::device_count()) + " device(s)"
+                                       : ", CUDA: not available (CPU-only LibTorch)";
+    return out;
 }
 
 namespace train {

@@ -84,4 +84,14 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     return e;
 }
 
+std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale, uint64_t seed)
+{
+    if (!(sigma >= 0) || !std::isfinite(sigma) || !(scale > 0)) throw OptionsError("noise sigma must be finite and >= 0");
+    const auto n = int64_t(pixels.size());
+    torch::Tensor x = torch::from_blob(const_cast<float*>(pixels.data()), {n}, torch::kFloat32).clone();
+    if (sigma > 0)
+        x = (x + float(sigma * scale) * train::gaussian({n}, snn::streamKey(seed, 0, 0, 11), torch::kCPU)).clamp(0.0, 1.0);
+    return std::vector<float>(x.data_ptr<float>(), x.data_ptr<float>() + n);
+}
+
 }  // namespace dwmtj::core

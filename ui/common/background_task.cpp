@@ -1,0 +1,53 @@
+#include "common/background_task.h"
+
+namespace dwmtj::ui {
+
+BackgroundTask::~BackgroundTask()
+{
+    if (m_thread) {
+        m_stop.request_stop();
+        m_thread->wait();
+    }
+}
+
+void BackgroundTask::setState(State s)
+{
+    if (s == m_state) return;
+    m_state = s;
+    Q_EMIT stateChanged(s);
+}
+
+bool BackgroundTask::start(const QString& what, Work work)
+{
+    if (m_state != State::Idle) return false;
+    m_what = what;
+    m_stop = std::stop_source();
+    const std::stop_token token = m_stop.get_token();
+    m_thread = QThread::create([this, token, work = std::move(work)] {
+        // `this` outlives the thread: the destructor waits for it.
+        try {
+            work(token, *this);
+        } catch (const std::exception& e) {
+            Q_EMIT failed(QString::fromUtf8(e.what()));
+        }
+    });
+    connect(m_thread, &QThread::finished, this, [this, token] {
+        m_thread->deleteLater();
+        m_thread = nullptr;
+        const bool stopped = token.stop_requested();
+        setState(State::Idle);
+        Q_EMIT finished(stopped);
+    });
+    setState(State::Running);
+    m_thread->start();
+    return true;
+}
+
+void BackgroundTask::stop()
+{
+    if (m_state != State::Running) return;
+    m_stop.request_stop();
+    setState(State::Stopping);
+}
+
+}  // namespace dwmtj::ui

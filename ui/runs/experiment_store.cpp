@@ -1,0 +1,51 @@
+#include "runs/experiment_store.h"
+
+#include <QFileInfo>
+
+namespace dwmtj::ui {
+
+QString ExperimentStore::label(const core::TrainingConfig& c)
+{
+    return QStringLiteral("%1 H%2 T%3").arg(QString::fromUtf8(core::toString(c.neuron))).arg(c.hidden).arg(c.timesteps);
+}
+
+QString ExperimentStore::open(const QString& path)
+{
+    LoadedExperiment item;
+    item.path = QFileInfo(path).absoluteFilePath();
+    try {
+        item.experiment = core::loadExperiment(path.toStdString());
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+    for (auto& r : item.experiment.runs) {
+        r.bestCheckpoint.clear();
+        r.lastCheckpoint.clear();
+    }
+    bool replaced = false;
+    for (auto& existing : m_items)
+        if (existing.path == item.path) {
+            existing = item;
+            replaced = true;
+        }
+    if (!replaced) m_items.append(std::move(item));
+    Q_EMIT changed();
+    return {};
+}
+
+void ExperimentStore::close(const QString& path)
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    const auto n = m_items.removeIf([&](const LoadedExperiment& e) { return e.path == abs; });
+    if (n) Q_EMIT changed();
+}
+
+const LoadedExperiment* ExperimentStore::find(const QString& path) const
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    for (const auto& e : m_items)
+        if (e.path == abs) return &e;
+    return nullptr;
+}
+
+}  // namespace dwmtj::ui

@@ -1,0 +1,47 @@
+#pragma once
+// The Runs page: every run (one seed of one configuration) in the experiment files open in
+// the workbench, with its configuration, best accuracy, time and energy; selecting several
+// overlays their validation-accuracy and loss curves. Open, save as and close files here.
+#include <QWidget>
+
+class QTableWidget;
+class QLabel;
+
+namespace dwmtj::ui {
+
+class ExperimentStore;
+class LiveChart;
+
+class RunsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunsPage(ExperimentStore* store, QWidget* parent = nullptr);
+    QTableWidget* table() const { return m_table; }
+    LiveChart* accuracyChart() const { return m_accuracy; }
+    LiveChart* lossChart() const { return m_loss; }
+    /// Opens an experiment file; on failure shows the error, keeps what is open, returns false.
+    bool openFile(const QString& path);
+    /// Writes a copy of the open file `from` to `to` (atomically); returns an error or "".
+    QString saveCopy(const QString& from, const QString& to);
+    /// Writes the table as CSV; returns an error or "".
+    QString exportTableCsv(const QString& path) const;
+    void openDialog();
+    void saveAsDialog();
+
+Q_SIGNALS:
+    void logMessage(const QString& text);
+    void fileOpened(const QString& path);
+
+private:
+    void rebuild();
+    void overlay();
+    QString selectedFile() const;
+
+    ExperimentStore* m_store = nullptr;
+    QTableWidget* m_table = nullptr;
+    QLabel* m_banner = nullptr;
+    LiveChart* m_accuracy = nullptr;
+    LiveChart* m_loss = nullptr;
+};
+
+}  // namespace dwmtj::ui
