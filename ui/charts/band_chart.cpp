@@ -59,6 +59,8 @@ void BandChart::clear()
 void BandChart::setFixedYRange(double lo, double hi)
 {
     m_fixedY = true;
+    m_yLo = lo;
+    m_yHi = hi;
     m_y->setRange(lo, hi);
 }
 
@@ -160,15 +162,18 @@ void BandChart::redraw()
             s->attachAxis(m_x);
             s->attachAxis(m_y);
         }
-        // One legend entry per group: the band's marker is hidden.
-        const auto markers = chart()->legend()->markers(band);
-        for (auto* m : markers) m->setVisible(false);
     }
+    // One legend entry per group (the band's marker is hidden).
+    for (auto* m : chart()->legend()->markers()) m->setVisible(m->type() != QLegendMarker::LegendMarkerTypeArea);
+    chart()->legend()->setVisible(!m_order.isEmpty());
+
     if (x1 >= x0) {
         m_x->setRange(x0, x1 > x0 ? x1 : x0 + 1);
         if (m_integerX && x1 - x0 <= 20) m_x->setTickCount(int(x1 - x0) + 1 > 1 ? int(x1 - x0) + 1 : 2);
         else m_x->applyNiceNumbers();
-        if (!m_fixedY) {
+        if (m_fixedY) {
+            m_y->setRange(m_yLo, m_yHi);
+        } else {
             const double pad = std::max(1e-9, 0.05 * (y1 - y0));
             m_y->setRange(y0 - pad, y1 + pad);
             m_y->applyNiceNumbers();

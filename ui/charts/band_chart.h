@@ -45,6 +45,7 @@ private:
     QValueAxis* m_y = nullptr;
     QTimer m_timer;
     bool m_fixedY = false, m_integerX = false, m_dirty = false;
+    double m_yLo = 0, m_yHi = 1;
 };
 
 /// Colour i of the workbench palette (colour-blind safe, Okabe-Ito order).

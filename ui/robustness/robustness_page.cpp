@@ -117,7 +117,6 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
 
     m_raw = new BandChart(tr("Test accuracy under noise (Fig. 4b)"), tr("noise σ"), tr("accuracy (%)"));
     m_normalized = new BandChart(tr("Normalized accuracy (Fig. 4c)"), tr("noise σ"), tr("accuracy / clean accuracy"));
-    m_raw->setFixedYRange(0, 100);
     installExportMenu(m_raw, QStringLiteral("noise-accuracy"));
     installExportMenu(m_normalized, QStringLiteral("noise-normalized"));
     m_energy = new QTableWidget(0, 6);
@@ -253,7 +252,8 @@ void RobustnessPage::refreshCharts()
         if (!chosen.contains(e.path)) continue;
         const QString label = ExperimentStore::label(e.experiment.config);
         for (const auto& r : e.experiment.runs) {
-            const QString member = tr("seed %1").arg(r.seed);
+            // One member per run: seeds of several files with the same configuration add up.
+            const QString member = tr("seed %1 (%2)").arg(r.seed).arg(QFileInfo(e.path).completeBaseName());
             for (const auto& c : r.noise) {
                 if (c.units != units()) continue;
                 for (size_t k = 0; k < c.sigma.size(); ++k) {

@@ -182,7 +182,7 @@ void RunsPage::rebuild()
             m_table->setItem(row, Epochs, new NumberItem(QStringLiteral("%1 / %2").arg(r.epochsDone()).arg(x.config.epochs), r.epochsDone()));
             m_table->setItem(row, BestVal, new NumberItem(fmt(100 * r.bestValidationAccuracy, 2), r.bestValidationAccuracy));
             m_table->setItem(row, Test, new NumberItem(fmt(100 * r.testAccuracy, 2), r.testAccuracy));
-            m_table->setItem(row, Time, new NumberItem(fmt(r.trainSeconds, 0), r.trainSeconds));
+            m_table->setItem(row, Time, new NumberItem(fmt(r.trainSeconds, 1), r.trainSeconds));
             m_table->setItem(row, Energy, new NumberItem(r.energy.valid ? fmt(r.energy.energyPerInferenceJ * 1e6, 3) : QStringLiteral("—"),
                                                          r.energy.valid ? r.energy.energyPerInferenceJ : -1));
             m_table->setItem(row, Lut, new QTableWidgetItem(lutText(x)));
