@@ -21,12 +21,14 @@
 
 #include "charts/chart_export.h"
 #include "charts/probability_chart.h"
+#include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "lut/lut_page.h"
 #include "robustness/robustness_page.h"
 #include "runs/experiment_store.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
+#include "dwmtj/experiment.h"
 #include "dwmtj/training.h"
 #include "dwmtj/paths.h"
 
@@ -97,9 +99,21 @@ QString MainWindow::exampleFile()
     return !dir.isEmpty() && QFileInfo::exists(f) ? f : QString();
 }
 
-bool MainWindow::openDeviceFile(const QString& path)
+bool MainWindow::openDeviceFileInteractive(const QString& path)
 {
-    const bool ok = m_device->loadFile(path);
+    if (!isCsvFile(path)) return openDeviceFile(path);
+    CsvImportDialog dialog(path, this);
+    if (dialog.exec() != QDialog::Accepted) {
+        log(tr("Import of %1 cancelled; the loaded data are unchanged").arg(path));
+        return false;
+    }
+    return openDeviceFile(path, dialog.options());
+}
+
+bool MainWindow::openDeviceFile(const QString& path, const core::DeviceLoadOptions& options)
+{
+    m_tabs->setCurrentWidget(m_device);
+    const bool ok = m_device->loadFile(path, options);
     statusBar()->showMessage(ok ? tr("Loaded %1").arg(QFileInfo(path).fileName())
                                 : tr("Could not load %1").arg(QFileInfo(path).fileName()), 5000);
     return ok;
@@ -121,7 +135,7 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),
                                                        tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
-        if (!p.isEmpty()) openDeviceFile(p);
+        if (!p.isEmpty()) openDeviceFileInteractive(p);
     });
     file->addAction(tr("Open &example data"), this, [this] {
         const QString f = exampleFile();
@@ -169,7 +183,7 @@ void MainWindow::rebuildRecentMenu()
 {
     m_recent->clear();
     const QStringList list = QSettings().value("recentFiles").toStringList();
-    for (const QString& p : list) m_recent->addAction(p, this, [this, p] { openDeviceFile(p); });
+    for (const QString& p : list) m_recent->addAction(p, this, [this, p] { openDeviceFileInteractive(p); });
     m_recent->setEnabled(!list.isEmpty());
 }
 
@@ -242,7 +256,20 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 void MainWindow::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) openDeviceFile(urls.first().toLocalFile());
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    const QString path = urls.first().toLocalFile();
+    // An experiment file goes to the Runs page, anything else is device data.
+    bool experiment = false;
+    try {
+        core::loadExperiment(path.toStdString());
+        experiment = true;
+    } catch (const std::exception&) {
+    }
+    if (experiment && m_runs->openFile(path)) {
+        m_tabs->setCurrentWidget(m_runs);
+        return;
+    }
+    openDeviceFileInteractive(path);
 }
 
 }  // namespace dwmtj::ui

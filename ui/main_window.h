@@ -4,6 +4,8 @@
 // state kept in QSettings. Features live in pages; this class only wires them.
 #include <QMainWindow>
 
+#include "dwmtj/device_io.h"
+
 class QMenu;
 class QProgressBar;
 class QTabWidget;
@@ -33,7 +35,10 @@ public:
     /// returns the errors (empty on success).
     QString exportPageCharts(const QString& dir);
     /// Opens a device file (shows the error and keeps the previous data on failure).
-    bool openDeviceFile(const QString& path);
+    bool openDeviceFile(const QString& path, const core::DeviceLoadOptions& options = {});
+    /// What File > Open, drag and drop and the recent list do: CSV files go through the
+    /// import preview first.
+    bool openDeviceFileInteractive(const QString& path);
     /// The bundled example (binary traces) if it can be found.
     static QString exampleFile();
 

@@ -238,3 +238,33 @@ TEST(SigmoidFit, ResidualsAgreeWithTheGoodnessOfFitAndCoverExcludedPoints)
         EXPECT_NEAR(r.raw, r.observed - ls.probability(r.voltage), 1e-15);
     }
 }
+
+TEST(PulseHistogram, SimulatedSwitchingFollowsTheGeometricLaw)
+{
+    // Simulated device with p(1.8 V) = 0.5: the pulses-to-switch counts follow
+    // N p (1-p)^(k-1); a Pearson chi^2 over k = 1..5 (pooled tail) stays below the
+    // 99.99 % quantile of chi^2 with 5 degrees of freedom (25.7).
+    BinarySimulationOptions o;
+    o.voltages = {1.8};
+    o.cycles = 2000;
+    o.seed = 3;
+    const auto d = simulateBinaryDevice(o);
+    const auto h = pulsesToSwitchHistogram(d.binary.events, 1.8, 0.5);
+    EXPECT_EQ(h.cycles, 2000);
+    double total = h.censored;
+    for (double c : h.observed) total += c;
+    EXPECT_EQ(total, 2000);
+    ASSERT_GE(h.observed.size(), 5u);
+    double chi2 = 0, obsTail = h.censored, expTail = 2000;
+    for (int k = 0; k < 5; ++k) {
+        chi2 += std::pow(h.observed[k] - h.expected[k], 2) / h.expected[k];
+        expTail -= h.expected[k];
+    }
+    for (std::size_t k = 5; k < h.observed.size(); ++k) obsTail += h.observed[k];
+    chi2 += std::pow(obsTail - expTail, 2) / expTail;
+    EXPECT_LT(chi2, 25.7);
+    EXPECT_NEAR(h.expected[0], 1000, 1e-9);
+    EXPECT_NEAR(h.expected[1], 500, 1e-9);
+    EXPECT_THROW(pulsesToSwitchHistogram(d.binary.events, 2.5, 0.5), Error);
+    EXPECT_THROW(pulsesToSwitchHistogram(d.binary.events, 1.8, 1.5), Error);
+}

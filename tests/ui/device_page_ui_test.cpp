@@ -4,7 +4,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <QBarSeries>
+#include <QLineSeries>
+#include <QPlainTextEdit>
+#include <QScatterSeries>
+#include <QTableWidget>
+
 #include "charts/chart_export.h"
+#include "charts/device_charts.h"
+#include "devices/csv_import_dialog.h"
 #include "charts/probability_chart.h"
 #include "devices/device_page.h"
 #include "dwmtj/lut.h"
@@ -71,6 +79,84 @@ private Q_SLOTS:
         QFile t(dir.filePath("t.csv"));
         QVERIFY(t.open(QIODevice::ReadOnly));
         QCOMPARE(t.readAll().count('\n'), 12);  // header + 11 voltages
+    }
+
+    void clickingPointsAndTheRangeChangeTheFitAndItsReport()
+    {
+        MainWindow w;
+        QVERIFY(w.openDeviceFile(MainWindow::exampleFile()));
+        auto* page = w.devicePage();
+        const int all = page->sigmoidFit()->pointsUsed;
+        QCOMPARE(all, 11);
+        const double v = page->data()->binary.counts[6].voltage;
+        page->toggleExcluded(v + 0.004);  // a click near the point snaps to it
+        QCOMPARE(page->sigmoidFit()->pointsUsed, all - 1);
+        QCOMPARE(int(page->excluded().size()), 1);
+        QVERIFY(std::fabs(page->excluded()[0] - v) < 1e-12);
+        auto* report = page->findChild<QPlainTextEdit*>();
+        QVERIFY(report && report->toPlainText().contains("Left out of the fit"));
+        bool hollow = false;
+        for (auto* s : page->chart()->chart()->series()) hollow |= s->name() == "Excluded from the fit";
+        QVERIFY(hollow);
+        // The residuals of all 11 points are drawn: 10 used and 1 excluded.
+        int residualPoints = 0;
+        for (auto* s : page->residualChart()->chart()->series())
+            if (auto* sc = qobject_cast<QScatterSeries*>(s)) residualPoints += sc->count();
+        QCOMPARE(residualPoints, 11);
+        page->toggleExcluded(v);
+        QCOMPARE(page->sigmoidFit()->pointsUsed, all);
+        // A narrower voltage range fits fewer points.
+        const auto& c = page->data()->binary.counts;
+        page->setFitRange(c[2].voltage, c[8].voltage);
+        page->setExcluded({});
+        QCOMPARE(page->sigmoidFit()->pointsUsed, 7);
+    }
+
+    void tracesAndPulsesToSwitchHistogram()
+    {
+        MainWindow w;
+        QVERIFY(w.openDeviceFile(MainWindow::exampleFile()));
+        auto* page = w.devicePage();
+        page->showTraces(5, 2);
+        QVERIFY(page->traceChart()->chart()->title().contains("cycle 2"));
+        auto* trace = qobject_cast<QLineSeries*>(page->traceChart()->chart()->series().at(0));
+        QVERIFY(trace && trace->count() > 0);
+        bool bars = false;
+        for (auto* s : page->histogramChart()->chart()->series()) bars |= qobject_cast<QBarSeries*>(s) != nullptr;
+        QVERIFY(bars);
+        QVERIFY(page->histogramChart()->chart()->title().contains("cycles"));
+    }
+
+    void csvImportPreviewMapsUnknownColumns()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("lab.csv");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("Vpulse,n_sw,n_tot\n1.6,3,100\n1.7,20,100\n1.8,52,100\n1.9,80,100\n2.0,97,100\n");
+        f.close();
+        dwmtj::ui::CsvImportDialog dialog(path);
+        QVERIFY(!dialog.acceptable());  // unknown header names: the user must map them
+        QCOMPARE(int(dialog.layout().previewRows.size()), 5);
+        auto* preview = dialog.findChild<QTableWidget*>("preview");
+        QVERIFY(preview && preview->rowCount() == 6);  // role row + 5 data rows
+        dialog.setRole(0, dwmtj::core::ColumnRole::Voltage);
+        dialog.setRole(1, dwmtj::core::ColumnRole::Switches);
+        QVERIFY(!dialog.acceptable());
+        dialog.setRole(2, dwmtj::core::ColumnRole::Trials);
+        QVERIFY(dialog.acceptable());
+        QCOMPARE(dialog.layout().shape, dwmtj::core::CsvShape::Counts);
+        MainWindow w;
+        QVERIFY(w.openDeviceFile(path, dialog.options()));
+        QCOMPARE(int(w.devicePage()->data()->binary.counts.size()), 5);
+        QVERIFY(std::fabs(w.devicePage()->sigmoidFit()->v50() - 1.8) < 0.02);
+        const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            dwmtj::ui::CsvImportDialog fresh(path);
+            fresh.show();
+            QTest::qWait(100);
+            fresh.grab().save(QString::fromLocal8Bit(shots) + "/csv-import.png");
+        }
     }
 
     void multiStateFileShowsStateCurves()

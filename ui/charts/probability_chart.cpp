@@ -7,6 +7,7 @@
 #include <QScatterSeries>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 
 namespace dwmtj::ui {
 namespace {
@@ -56,7 +57,8 @@ ProbabilityChart::ProbabilityChart(QWidget* parent) : QChartView(parent)
 }
 
 void ProbabilityChart::showBinary(const std::vector<core::ProportionEstimate>& est,
-                                  const std::optional<core::SigmoidFit>& fit, const QString& title)
+                                  const std::optional<core::SigmoidFit>& fit, const QString& title,
+                                  const std::vector<double>& excluded)
 {
     QChart* chart = freshChart(title);
     double xmin = 1e300, xmax = -1e300;
@@ -109,8 +111,20 @@ void ProbabilityChart::showBinary(const std::vector<core::ProportionEstimate>& e
     pts->setMarkerSize(8);
     pts->setColor(kData);
     pts->setBorderColor(kData.darker());
-    for (const auto& e : est) pts->append(e.voltage, e.p);
+    auto* out = new QScatterSeries;
+    out->setName(tr("Excluded from the fit"));
+    out->setMarkerSize(9);
+    out->setColor(Qt::white);
+    out->setBorderColor(Qt::darkGray);
+    for (const auto& e : est) {
+        const bool isOut = std::any_of(excluded.begin(), excluded.end(), [&](double v) { return std::fabs(v - e.voltage) < 1e-9; });
+        (isOut ? out : pts)->append(e.voltage, e.p);
+    }
     chart->addSeries(pts);
+    if (out->count() > 0) chart->addSeries(out);
+    for (QScatterSeries* s : {pts, out})
+        connect(s, &QScatterSeries::clicked, this, [this](const QPointF& p) { Q_EMIT pointClicked(p.x()); });
+    if (out->count() == 0) delete out;
     setAxes(chart, xmin, xmax);
     QChart* old = this->chart();
     setChart(chart);

@@ -17,10 +17,15 @@ class ProbabilityChart : public QChartView {
     Q_OBJECT
 public:
     explicit ProbabilityChart(QWidget* parent = nullptr);
+    /// Points at `excluded` voltages are drawn hollow; clicking any point emits pointClicked.
     void showBinary(const std::vector<core::ProportionEstimate>& estimates,
-                    const std::optional<core::SigmoidFit>& fit, const QString& title);
+                    const std::optional<core::SigmoidFit>& fit, const QString& title,
+                    const std::vector<double>& excluded = {});
     void showMultiState(const core::MultiStateDeviceData& data, const std::optional<core::OrdinalFit>& fit,
                         const QString& title);
+
+Q_SIGNALS:
+    void pointClicked(double voltage);
 };
 
 }  // namespace dwmtj::ui

@@ -1,6 +1,13 @@
 #include "devices/device_page.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <algorithm>
+#include <cmath>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -12,6 +19,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "charts/chart_export.h"
+#include "charts/device_charts.h"
 #include "charts/probability_chart.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
@@ -47,25 +56,102 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_chart = new ProbabilityChart;
+    m_residuals = new ResidualChart;
+    m_traces = new TraceChart;
+    m_histogram = new HistogramChart;
+    installExportMenu(m_chart, QStringLiteral("switching-probability"));
+    installExportMenu(m_residuals, QStringLiteral("fit-residuals"));
+    installExportMenu(m_traces, QStringLiteral("resistance-trace"));
+    installExportMenu(m_histogram, QStringLiteral("pulses-to-switch"));
+    connect(m_chart, &ProbabilityChart::pointClicked, this, &DevicePage::toggleExcluded);
+
+    auto vspin = [] {
+        auto* s = new QDoubleSpinBox;
+        s->setDecimals(3);
+        s->setRange(-1000, 1000);
+        s->setSingleStep(0.05);
+        s->setSuffix(QStringLiteral(" V"));
+        return s;
+    };
+    m_vmin = vspin();
+    m_vmax = vspin();
+    m_vmin->setToolTip(tr("Only points at or above this voltage are fitted"));
+    m_vmax->setToolTip(tr("Only points at or below this voltage are fitted"));
+    auto* reset = new QPushButton(tr("Use all points"));
+    connect(reset, &QPushButton::clicked, this, [this] {
+        m_excluded.clear();
+        if (m_data && m_data->kind == core::DeviceKind::Binary && !m_data->binary.counts.empty())
+            setFitRange(m_data->binary.counts.front().voltage, m_data->binary.counts.back().voltage);
+        refit();
+    });
+    for (auto* sb : {m_vmin, m_vmax}) connect(sb, &QDoubleSpinBox::editingFinished, this, [this] { refit(); });
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_source, 1);
-    top->addWidget(new QLabel(tr("Model:")));
-    top->addWidget(m_form);
+    auto* options = new QHBoxLayout;
+    options->addWidget(new QLabel(tr("Model:")));
+    options->addWidget(m_form);
+    options->addSpacing(12);
+    options->addWidget(new QLabel(tr("Fit range:")));
+    options->addWidget(m_vmin);
+    options->addWidget(new QLabel(tr("to")));
+    options->addWidget(m_vmax);
+    options->addWidget(reset);
+    options->addSpacing(12);
+    auto* hint = new QLabel(tr("Click a point (or untick a row) to leave it out of the fit."));
+    hint->setStyleSheet(QStringLiteral("color: #555"));
+    options->addWidget(hint);
+    options->addStretch();
+
     auto* left = new QSplitter(Qt::Vertical);
     left->addWidget(m_table);
     left->addWidget(m_report);
     left->setStretchFactor(0, 1);
     left->setStretchFactor(1, 1);
+    auto* fitView = new QSplitter(Qt::Vertical);
+    fitView->addWidget(m_chart);
+    fitView->addWidget(m_residuals);
+    fitView->setStretchFactor(0, 3);
+    fitView->setStretchFactor(1, 1);
+    m_traceVoltage = new QComboBox;
+    m_traceCycle = new QSpinBox;
+    m_traceCycle->setRange(0, 0);
+    auto* traceControls = new QHBoxLayout;
+    traceControls->addWidget(new QLabel(tr("Voltage:")));
+    traceControls->addWidget(m_traceVoltage);
+    traceControls->addWidget(new QLabel(tr("Cycle:")));
+    traceControls->addWidget(m_traceCycle);
+    traceControls->addStretch();
+    auto* traceTab = new QWidget;
+    auto* tl = new QVBoxLayout(traceTab);
+    tl->addLayout(traceControls);
+    auto* traceSplit = new QSplitter(Qt::Vertical);
+    traceSplit->addWidget(m_traces);
+    traceSplit->addWidget(m_histogram);
+    tl->addWidget(traceSplit, 1);
+    connect(m_traceVoltage, &QComboBox::currentIndexChanged, this, [this] { updateDeviceCharts(); });
+    connect(m_traceCycle, &QSpinBox::valueChanged, this, [this] { updateDeviceCharts(); });
+    m_views = new QTabWidget;
+    m_views->addTab(fitView, tr("p(V), fit and residuals"));
+    m_views->addTab(traceTab, tr("Traces and pulses to switch (Fig. 2b, 2c)"));
+    connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (!m_data || m_data->kind != core::DeviceKind::Binary || item->column() != 0) return;
+        const double v = item->data(Qt::UserRole).toDouble();
+        const bool out = item->checkState() != Qt::Checked;
+        const bool isOut = std::any_of(m_excluded.begin(), m_excluded.end(), [&](double x) { return std::fabs(x - v) < 1e-9; });
+        if (out != isOut) toggleExcluded(v);
+    });
+
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
-    split->addWidget(m_chart);
+    split->addWidget(m_views);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
     split->setSizes({560, 720});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
     layout->addLayout(top);
+    layout->addLayout(options);
     layout->addWidget(split, 1);
 }
 
@@ -78,11 +164,11 @@ void DevicePage::showError(const QString& text)
     if (!text.isEmpty()) Q_EMIT logMessage(tr("Error: %1").arg(text));
 }
 
-bool DevicePage::loadFile(const QString& path)
+bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& options)
 {
     std::optional<core::DeviceData> loaded;
     try {
-        loaded = core::loadDeviceFile(path.toStdString());
+        loaded = core::loadDeviceFile(path.toStdString(), options);
     } catch (const std::exception& e) {
         showError(QString::fromStdString(e.what()) +
                   (m_data ? tr("\nThe previously loaded data are kept.") : QString()));
@@ -95,6 +181,11 @@ bool DevicePage::loadFile(const QString& path)
                                                            QString::fromStdString(d.sourceShape),
                                                            QString::fromStdString(d.sourceSha256.substr(0, 12))));
     m_form->setEnabled(d.kind == core::DeviceKind::Binary);
+    m_excluded.clear();
+    const bool binary = d.kind == core::DeviceKind::Binary && !d.binary.counts.empty();
+    for (auto* sb : {m_vmin, m_vmax}) sb->setEnabled(binary);
+    if (binary) setFitRange(d.binary.counts.front().voltage, d.binary.counts.back().voltage);
+    fillTraceControls();
     for (const auto& w : d.warnings)
         Q_EMIT logMessage(tr("Warning: %1: %2").arg(path, QString::fromStdString(w.message)));
     Q_EMIT logMessage(tr("Loaded %1 (%2)").arg(path, QString::fromStdString(d.sourceShape)));
@@ -115,9 +206,18 @@ void DevicePage::refit()
         const auto est = core::estimateProportions(d.binary);
         m_table->setColumnCount(5);
         m_table->setHorizontalHeaderLabels({tr("V [V]"), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
+        const QSignalBlocker block(m_table);  // no itemChanged while filling
         m_table->setRowCount(int(est.size()));
+        core::SigmoidFitOptions fo;
+        fo.form = m_form->currentData().toInt() == 4 ? core::SigmoidForm::FourParameter : core::SigmoidForm::TwoParameter;
+        fo.voltageMin = m_vmin->value() - 1e-9;
+        fo.voltageMax = m_vmax->value() + 1e-9;
+        std::vector<double> shownOut = m_excluded;  // clicked points and those outside the range
         for (int r = 0; r < int(est.size()); ++r) {
             const auto& e = est[r];
+            const bool clicked = std::any_of(m_excluded.begin(), m_excluded.end(), [&](double v) { return std::fabs(v - e.voltage) < 1e-9; });
+            const bool outside = e.voltage < fo.voltageMin || e.voltage > fo.voltageMax;
+            if (outside) shownOut.push_back(e.voltage);
             const QStringList cells = {QString::number(e.voltage, 'f', 4),
                                        e.trialsKnown ? QString::number(e.switches) : "-",
                                        e.trialsKnown ? QString::number(e.trials) : "-", QString::number(e.p, 'f', 5),
@@ -125,19 +225,32 @@ void DevicePage::refit()
             for (int c = 0; c < cells.size(); ++c) {
                 auto* item = new QTableWidgetItem(cells[c]);
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                if (c == 0) {
+                    item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+                    item->setCheckState(clicked ? Qt::Unchecked : Qt::Checked);
+                    item->setData(Qt::UserRole, e.voltage);
+                    item->setToolTip(outside ? tr("outside the fit range") : tr("untick to leave this point out of the fit"));
+                }
+                if (clicked || outside) item->setForeground(Qt::gray);
                 m_table->setItem(r, c, item);
             }
         }
-        core::SigmoidFitOptions fo;
-        fo.form = m_form->currentData().toInt() == 4 ? core::SigmoidForm::FourParameter : core::SigmoidForm::TwoParameter;
+        fo.excludeVoltages = m_excluded;
         try {
             m_fit = core::fitSigmoid(d.binary.counts, d.binary.trialsKnown, fo);
             report = QString::fromStdString(core::formatSigmoidReport(*m_fit));
+            if (!shownOut.empty()) {
+                QStringList vs;
+                for (double v : shownOut) vs << QString::number(v, 'f', 3);
+                report += tr("\nLeft out of the fit (V): %1\n").arg(vs.join(QStringLiteral(", ")));
+            }
         } catch (const std::exception& e) {
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));
             Q_EMIT logMessage(tr("%1: %2").arg(name, QString::fromStdString(e.what())));
         }
-        m_chart->showBinary(est, m_fit, tr("Switching probability per pulse — %1").arg(name));
+        m_chart->showBinary(est, m_fit, tr("Switching probability per pulse — %1").arg(name), shownOut);
+        if (m_fit) m_residuals->showResiduals(core::sigmoidResiduals(d.binary.counts, d.binary.trialsKnown, *m_fit), shownOut);
+        else m_residuals->showMessage(tr("No fit, no residuals"));
     } else {
         const auto& m = d.multi;
         m_table->setColumnCount(m.numStates + 2);
@@ -160,9 +273,101 @@ void DevicePage::refit()
         } catch (const std::exception& e) {
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));
         }
-        m_chart->showMultiState(m, m_ordinal, tr("State probabilities — %1").arg(name));
+        m_chart->showMultiState(m, m_ordinal, tr("State probabilities — %1 (Fig. 2e)").arg(name));
+        m_residuals->showMessage(tr("Residuals are shown for binary devices"));
     }
     m_report->setPlainText(report);
+    updateDeviceCharts();
+}
+
+void DevicePage::setExcluded(const std::vector<double>& voltages)
+{
+    m_excluded = voltages;
+    refit();
+}
+
+void DevicePage::toggleExcluded(double voltage)
+{
+    if (!m_data || m_data->kind != core::DeviceKind::Binary || m_data->binary.counts.empty()) return;
+    // The clicked position snaps to the nearest measured voltage.
+    double nearest = m_data->binary.counts.front().voltage;
+    for (const auto& c : m_data->binary.counts)
+        if (std::fabs(c.voltage - voltage) < std::fabs(nearest - voltage)) nearest = c.voltage;
+    const auto it = std::find_if(m_excluded.begin(), m_excluded.end(), [&](double v) { return std::fabs(v - nearest) < 1e-9; });
+    const bool nowOut = it == m_excluded.end();
+    if (nowOut) m_excluded.push_back(nearest);
+    else m_excluded.erase(it);
+    Q_EMIT logMessage(nowOut ? tr("%1 V left out of the fit").arg(nearest, 0, 'f', 4)
+                             : tr("%1 V included in the fit again").arg(nearest, 0, 'f', 4));
+    refit();
+}
+
+void DevicePage::setFitRange(double vmin, double vmax)
+{
+    const QSignalBlocker b1(m_vmin), b2(m_vmax);
+    m_vmin->setValue(vmin);
+    m_vmax->setValue(vmax);
+}
+
+void DevicePage::fillTraceControls()
+{
+    const QSignalBlocker b1(m_traceVoltage), b2(m_traceCycle);
+    m_traceVoltage->clear();
+    if (!m_data || m_data->kind != core::DeviceKind::Binary) return;
+    for (const auto& c : m_data->binary.counts) m_traceVoltage->addItem(QString::number(c.voltage, 'f', 3) + QStringLiteral(" V"), c.voltage);
+    // Start where switching is most uncertain (p closest to 0.5): the most telling traces.
+    int best = 0;
+    for (int i = 0; i < int(m_data->binary.counts.size()); ++i)
+        if (std::fabs(m_data->binary.counts[i].probability - 0.5) < std::fabs(m_data->binary.counts[best].probability - 0.5)) best = i;
+    m_traceVoltage->setCurrentIndex(best);
+}
+
+void DevicePage::showTraces(int voltageIndex, int cycle)
+{
+    m_traceVoltage->setCurrentIndex(voltageIndex);
+    m_traceCycle->setValue(cycle);
+    updateDeviceCharts();
+}
+
+void DevicePage::updateDeviceCharts()
+{
+    if (!m_data || m_data->kind != core::DeviceKind::Binary) {
+        m_traces->showMessage(tr("Traces are shown for binary devices measured pulse by pulse"));
+        m_histogram->showMessage(tr("The pulses-to-switch histogram needs switching events"));
+        return;
+    }
+    const auto& b = m_data->binary;
+    const double v = m_traceVoltage->currentData().toDouble();
+    std::vector<const core::ResistanceTrace*> traces;
+    for (const auto& t : b.traces)
+        if (std::fabs(t.voltage - v) < 1e-9) traces.push_back(&t);
+    if (traces.empty()) {
+        m_traces->showMessage(b.traces.empty() ? tr("This file has no resistance traces (events or counts only)")
+                                               : tr("No traces at %1 V").arg(v));
+    } else {
+        const QSignalBlocker block(m_traceCycle);
+        int lo = traces.front()->cycle, hi = lo;
+        for (auto* t : traces) lo = std::min(lo, t->cycle), hi = std::max(hi, t->cycle);
+        m_traceCycle->setRange(lo, hi);
+        const int cycle = m_traceCycle->value();
+        const core::ResistanceTrace* chosen = traces.front();
+        for (auto* t : traces)
+            if (t->cycle == cycle) chosen = t;
+        int switchPulse = 0;
+        for (const auto& e : b.events)
+            if (std::fabs(e.voltage - v) < 1e-9 && e.cycle == chosen->cycle && !e.censored) switchPulse = e.pulses;
+        m_traces->showTrace(*chosen, b.detection, switchPulse);
+    }
+    if (b.events.empty()) {
+        m_histogram->showMessage(tr("This file has no per-cycle switching events (counts only)"));
+        return;
+    }
+    try {
+        const double p = m_fit ? m_fit->probability(v) : b.counts.at(std::size_t(std::max(0, m_traceVoltage->currentIndex()))).probability;
+        m_histogram->showHistogram(core::pulsesToSwitchHistogram(b.events, v, p), p, m_fit ? tr("fitted") : tr("measured"));
+    } catch (const std::exception& e) {
+        m_histogram->showMessage(QString::fromUtf8(e.what()));
+    }
 }
 
 QString DevicePage::exportLut(const QString& path) const

@@ -5,10 +5,14 @@
 #include <optional>
 
 #include "dwmtj/device_data.h"
+#include "dwmtj/device_io.h"
 #include "dwmtj/ordinal_fit.h"
 #include "dwmtj/sigmoid_fit.h"
 
 class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+class QTabWidget;
 class QLabel;
 class QPlainTextEdit;
 class QTableWidget;
@@ -16,6 +20,9 @@ class QTableWidget;
 namespace dwmtj::ui {
 
 class ProbabilityChart;
+class ResidualChart;
+class TraceChart;
+class HistogramChart;
 
 class DevicePage : public QWidget {
     Q_OBJECT
@@ -23,12 +30,22 @@ public:
     explicit DevicePage(QWidget* parent = nullptr);
     /// Loads and fits `path`. On failure the error is shown, the previous data stay and
     /// false is returned.
-    bool loadFile(const QString& path);
+    bool loadFile(const QString& path, const core::DeviceLoadOptions& options = {});
     bool hasData() const { return m_data.has_value(); }
     const core::DeviceData* data() const { return m_data ? &*m_data : nullptr; }
     const std::optional<core::SigmoidFit>& sigmoidFit() const { return m_fit; }
     const std::optional<core::OrdinalFit>& ordinalFit() const { return m_ordinal; }
     ProbabilityChart* chart() const { return m_chart; }
+    ResidualChart* residualChart() const { return m_residuals; }
+    TraceChart* traceChart() const { return m_traces; }
+    HistogramChart* histogramChart() const { return m_histogram; }
+    /// Fit options: points left out (by voltage) and the voltage range used.
+    void setExcluded(const std::vector<double>& voltages);
+    const std::vector<double>& excluded() const { return m_excluded; }
+    void toggleExcluded(double voltage);  ///< what a click on a point does
+    void setFitRange(double vmin, double vmax);
+    /// Show the trace of (voltage index, cycle) and the histogram of that voltage.
+    void showTraces(int voltageIndex, int cycle);
     QString errorText() const;
     /// Builds the LUT (fit source, 1024 points) and writes it; returns an error or "".
     QString exportLut(const QString& path) const;
@@ -42,6 +59,8 @@ Q_SIGNALS:
 private:
     void refit();
     void showError(const QString& text);
+    void fillTraceControls();
+    void updateDeviceCharts();
 
     std::optional<core::DeviceData> m_data;
     std::optional<core::SigmoidFit> m_fit;
@@ -52,6 +71,14 @@ private:
     QTableWidget* m_table = nullptr;
     QPlainTextEdit* m_report = nullptr;
     ProbabilityChart* m_chart = nullptr;
+    ResidualChart* m_residuals = nullptr;
+    TraceChart* m_traces = nullptr;
+    HistogramChart* m_histogram = nullptr;
+    QTabWidget* m_views = nullptr;
+    QDoubleSpinBox *m_vmin = nullptr, *m_vmax = nullptr;
+    QComboBox* m_traceVoltage = nullptr;
+    QSpinBox* m_traceCycle = nullptr;
+    std::vector<double> m_excluded;
 };
 
 }  // namespace dwmtj::ui

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dwmtj/error.h"
 #include "dwmtj/stats.h"
 
 namespace dwmtj::core {
@@ -43,6 +44,31 @@ std::vector<ProportionEstimate> estimateProportions(const BinaryDeviceData& data
         out.push_back(e);
     }
     return out;
+}
+
+PulseHistogram pulsesToSwitchHistogram(const std::vector<SwitchEvent>& events, double voltage, double p)
+{
+    if (!(p >= 0 && p <= 1)) throw Error("pulses-to-switch histogram: p must be in [0, 1]");
+    PulseHistogram h;
+    h.voltage = voltage;
+    for (const auto& e : events)
+        if (std::fabs(e.voltage - voltage) < 1e-9) {
+            ++h.cycles;
+            h.cap = std::max(h.cap, e.pulses);
+        }
+    if (h.cycles == 0) throw Error("no switching events at " + std::to_string(voltage) + " V");
+    h.observed.assign(std::size_t(std::max(h.cap, 1)), 0.0);
+    for (const auto& e : events) {
+        if (std::fabs(e.voltage - voltage) >= 1e-9) continue;
+        if (e.censored) h.censored += 1;
+        else if (e.pulses >= 1) h.observed[std::size_t(e.pulses - 1)] += 1;
+    }
+    double survive = 1;
+    for (int k = 1; k <= int(h.observed.size()); ++k) {
+        h.expected.push_back(h.cycles * survive * p);
+        survive *= 1 - p;
+    }
+    return h;
 }
 
 }  // namespace dwmtj::core
