@@ -1,10 +1,11 @@
-// dwmtj-workbench: the Qt GUI. Usage: dwmtj-workbench [DEVICE_FILE]
+// dwmtj-workbench: the Qt GUI. Usage: dwmtj-workbench [DEVICE_FILE] [--screenshot FILE | --screenshots DIR]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
 #include "dwmtj/paths.h"
 #include "main_window.h"
+#include "screenshot_tour.h"
 
 int main(int argc, char** argv)
 {
@@ -19,8 +20,11 @@ int main(int argc, char** argv)
     parser.addPositionalArgument("file", "Device data file to open (default: the bundled example)");
     QCommandLineOption shot("screenshot", "Render the window to PNG FILE and exit (for docs and checks).", "FILE");
     parser.addOption(shot);
+    QCommandLineOption tour("screenshots", "Walk through every page with real data, save one PNG per page into DIR and exit.", "DIR");
+    parser.addOption(tour);
     parser.process(app);
     dwmtj::ui::MainWindow window;
+    if (parser.isSet(tour)) return runScreenshotTour(window, parser.value(tour));
     const QString file = parser.positionalArguments().value(0, dwmtj::ui::MainWindow::exampleFile());
     if (!file.isEmpty()) window.openDeviceFile(file);
     window.show();

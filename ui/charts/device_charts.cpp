@@ -55,7 +55,7 @@ void message(QChartView* view, const QString& text)
 ResidualChart::ResidualChart(QWidget* parent) : QChartView(parent)
 {
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(180);
+    setMinimumHeight(230);
     showMessage(tr("Residuals appear after a fit"));
 }
 
@@ -64,8 +64,8 @@ void ResidualChart::showMessage(const QString& text) { message(this, text); }
 void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residuals, const std::vector<double>& excluded)
 {
     const bool pearson = !residuals.empty() && std::isfinite(residuals.front().pearson);
-    QChart* chart = freshChart(pearson ? tr("Pearson residuals (s − n·p̂) / √(n·p̂·(1 − p̂))")
-                                       : tr("Residuals p − p̂ (no trial counts)"));
+    QChart* chart = freshChart(pearson ? tr("Pearson residuals (s − n·p_fit) / √(n·p_fit·(1 − p_fit))")
+                                       : tr("Residuals p − p_fit (no trial counts)"));
     auto* used = new QScatterSeries;
     used->setName(tr("used in the fit"));
     used->setMarkerSize(8);
@@ -98,12 +98,15 @@ void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residual
             chart->addSeries(l);
         }
     chart->addSeries(used);
-    if (left->count() > 0) chart->addSeries(left);
-    else delete left;
+    const bool anyLeftOut = left->count() > 0;
+    if (anyLeftOut) chart->addSeries(left);
+    else delete left, left = nullptr;
     axis(chart, Qt::AlignBottom, tr("Pulse voltage V [V]"), x0 - pad, x1 + pad);
-    axis(chart, Qt::AlignLeft, pearson ? tr("residual") : tr("p − p̂"), -ymax, ymax);
+    axis(chart, Qt::AlignLeft, pearson ? tr("residual") : tr("p − p_fit"), -ymax, ymax);
+    // A legend only when some points are left out (then it tells the two kinds apart).
     for (auto* m : chart->legend()->markers())
         m->setVisible(m->series() == used || m->series() == left);
+    chart->legend()->setVisible(anyLeftOut);
     replaceChart(this, chart);
 }
 
@@ -155,8 +158,13 @@ void TraceChart::showTrace(const core::ResistanceTrace& trace, const std::option
         chart->addSeries(mark);
     }
     const double pad = 0.08 * std::max(1.0, hi - lo);
-    axis(chart, Qt::AlignBottom, tr("pulse number"), 1, n)->setLabelFormat(QStringLiteral("%d"));
-    axis(chart, Qt::AlignLeft, tr("resistance [Ω]"), lo - pad, hi + pad)->setLabelFormat(QStringLiteral("%.0f"));
+    auto* xa = axis(chart, Qt::AlignBottom, tr("pulse number"), 1, n);
+    xa->setLabelFormat(QStringLiteral("%d"));
+    if (n <= 16) xa->setTickCount(int(n));  // one tick per pulse
+    else xa->applyNiceNumbers();
+    auto* ya = axis(chart, Qt::AlignLeft, tr("resistance [Ω]"), lo - pad, hi + pad);
+    ya->applyNiceNumbers();
+    ya->setLabelFormat(QStringLiteral("%.0f"));
     for (auto* m : chart->legend()->markers())
         if (m->label().isEmpty()) m->setVisible(false);
     replaceChart(this, chart);
@@ -213,11 +221,7 @@ void HistogramChart::showHistogram(const core::PulseHistogram& h, double p, cons
     cats->setTitleText(tr("pulses until the device switched"));
     chart->addAxis(cats, Qt::AlignBottom);
     bars->attachAxis(cats);
-    auto* hidden = new QValueAxis;  // the line's x axis, aligned with the bar centres
-    hidden->setRange(-0.5, shown - 0.5);
-    hidden->setVisible(false);
-    chart->addAxis(hidden, Qt::AlignBottom);
-    geo->attachAxis(hidden);
+    geo->attachAxis(cats);  // a line on a category axis: point k sits on bar k
     auto* y = new QValueAxis;
     y->setTitleText(tr("cycles"));
     y->setRange(0, ymax * 1.1);

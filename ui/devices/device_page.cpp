@@ -111,7 +111,7 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     auto* fitView = new QSplitter(Qt::Vertical);
     fitView->addWidget(m_chart);
     fitView->addWidget(m_residuals);
-    fitView->setStretchFactor(0, 3);
+    fitView->setStretchFactor(0, 2);
     fitView->setStretchFactor(1, 1);
     m_traceVoltage = new QComboBox;
     m_traceCycle = new QSpinBox;

@@ -44,6 +44,7 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
 {
     m_runs = new QListWidget;
     m_runs->setObjectName(QStringLiteral("runs"));
+    m_runs->setMaximumHeight(160);
     m_runs->setToolTip(tr("Experiment files open in the workbench (train on the Train page or open them on the Runs page)"));
     auto dspin = [](double lo, double hi, double v, double step) {
         auto* s = new QDoubleSpinBox;
@@ -108,12 +109,13 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     auto* left = new QGroupBox(tr("Noise evaluation"));
     auto* ll = new QVBoxLayout(left);
     ll->addWidget(new QLabel(tr("<b>Experiment files</b>")));
-    ll->addWidget(m_runs, 1);
+    ll->addWidget(m_runs);
     ll->addLayout(form);
     ll->addLayout(buttons);
     ll->addWidget(m_progress);
     ll->addWidget(m_status);
     ll->addWidget(imageBox);
+    ll->addStretch();
 
     m_raw = new BandChart(tr("Test accuracy under noise (Fig. 4b)"), tr("noise σ"), tr("accuracy (%)"));
     m_normalized = new BandChart(tr("Normalized accuracy (Fig. 4c)"), tr("noise σ"), tr("accuracy / clean accuracy"));
@@ -121,8 +123,10 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     installExportMenu(m_normalized, QStringLiteral("noise-normalized"));
     m_energy = new QTableWidget(0, 6);
     m_energy->setObjectName(QStringLiteral("energy"));
-    m_energy->setHorizontalHeaderLabels({tr("Network"), tr("Seed"), tr("Clean test %"), tr("Energy / inference (µJ)"),
+    m_energy->setHorizontalHeaderLabels({tr("Network (file)"), tr("Runs"), tr("Clean test %"), tr("Energy / inference (µJ)"),
                                          tr("Device samples / inference"), tr("Energy / sample (pJ)")});
+    m_energy->setToolTip(tr("Mean ± sd across the runs (seeds); energy from the device samples drawn on the clean test set"));
+    m_energy->setMinimumHeight(130);
     m_energy->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_energy->horizontalHeader()->setStretchLastSection(true);
     m_energy->verticalHeader()->hide();
@@ -261,15 +265,37 @@ void RobustnessPage::refreshCharts()
                     if (k < c.normalized.size()) m_normalized->setValue(label, c.sigma[k], member, c.normalized[k]);
                 }
             }
-            if (!std::isfinite(r.testAccuracy)) continue;
-            const int row = m_energy->rowCount();
-            m_energy->insertRow(row);
-            const QStringList cells = {label, QString::number(r.seed), QString::number(100 * r.testAccuracy, 'f', 2),
-                                       r.energy.valid ? QString::number(r.energy.energyPerInferenceJ * 1e6, 'f', 3) : tr("— (LIF: no device)"),
-                                       r.energy.valid ? QString::number(r.energy.samplesPerInference, 'f', 0) : QString(),
-                                       r.energy.valid ? QString::number(r.energy.energyPerSampleJ * 1e12, 'f', 2) : QString()};
-            for (int c = 0; c < cells.size(); ++c) m_energy->setItem(row, c, new QTableWidgetItem(cells[c]));
         }
+        // One row per configuration: mean +/- sd across its runs (seeds), for this file.
+        std::vector<double> clean, energy, samples, perSample;
+        for (const auto& r : e.experiment.runs) {
+            if (!std::isfinite(r.testAccuracy)) continue;
+            clean.push_back(100 * r.testAccuracy);
+            if (r.energy.valid) {
+                energy.push_back(r.energy.energyPerInferenceJ * 1e6);
+                samples.push_back(r.energy.samplesPerInference);
+                perSample.push_back(r.energy.energyPerSampleJ * 1e12);
+            }
+        }
+        if (clean.empty()) continue;
+        auto stat = [](const std::vector<double>& v, int decimals) {
+            if (v.empty()) return QString();
+            double m = 0, ss = 0;
+            for (double x : v) m += x;
+            m /= double(v.size());
+            for (double x : v) ss += (x - m) * (x - m);
+            const double sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0;
+            return v.size() > 1 ? QStringLiteral("%1 ± %2").arg(m, 0, 'f', decimals).arg(sd, 0, 'f', decimals)
+                                : QString::number(m, 'f', decimals);
+        };
+        const int row = m_energy->rowCount();
+        m_energy->insertRow(row);
+        const bool lif = e.experiment.config.neuron == core::NeuronKind::Lif;
+        const QStringList cells = {label + QStringLiteral(" (") + QFileInfo(e.path).fileName() + QStringLiteral(")"),
+                                   QString::number(clean.size()), stat(clean, 2),
+                                   lif ? tr("— (LIF: no device)") : energy.empty() ? tr("evaluate to measure") : stat(energy, 3),
+                                   stat(samples, 0), stat(perSample, 2)};
+        for (int c = 0; c < cells.size(); ++c) m_energy->setItem(row, c, new QTableWidgetItem(cells[c]));
     }
     m_raw->flush();
     m_normalized->flush();

@@ -86,6 +86,7 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
     split->addWidget(charts);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({300, 420});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_banner);
     layout->addLayout(buttons);
@@ -198,6 +199,9 @@ void RunsPage::overlay()
     m_loss->clear();
     QList<int> rows;
     for (const auto& idx : m_table->selectionModel()->selectedRows()) rows << idx.row();
+    // Curve names: configuration and seed, plus the file when that alone is ambiguous.
+    QStringList plain;
+    for (int row : rows) plain << m_table->item(row, Network)->text() + QStringLiteral(" seed ") + m_table->item(row, Seed)->text();
     for (int row : rows) {
         const auto* file = m_table->item(row, File);
         const auto* e = m_store->find(file->data(Qt::UserRole).toString());
@@ -205,8 +209,8 @@ void RunsPage::overlay()
         const auto seed = file->data(Qt::UserRole + 2).toULongLong();
         for (const auto& r : e->experiment.runs) {
             if (r.seed != seed) continue;
-            const QString name = QStringLiteral("%1 seed %2 (%3)").arg(ExperimentStore::label(e->experiment.config)).arg(seed)
-                                     .arg(QFileInfo(e->path).completeBaseName());
+            const QString base = QStringLiteral("%1 seed %2").arg(ExperimentStore::label(e->experiment.config)).arg(seed);
+            const QString name = plain.count(base) > 1 ? base + QStringLiteral(" (%1)").arg(QFileInfo(e->path).completeBaseName()) : base;
             for (int k = 0; k < r.epochsDone(); ++k) m_accuracy->addPoint(name, QPointF(k + 1, 100 * r.epochValidationAccuracy[k]));
             for (size_t k = 0; k < r.batchLoss.size(); ++k) m_loss->addPoint(name, QPointF(double(k + 1), r.batchLoss[k]));
         }

@@ -1,0 +1,120 @@
+#include "screenshot_tour.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTimer>
+#include <cstdio>
+
+#include "common/background_task.h"
+#include "devices/csv_import_dialog.h"
+#include "devices/device_page.h"
+#include "dwmtj/fashion_mnist.h"
+#include "dwmtj/paths.h"
+#include "main_window.h"
+#include "robustness/robustness_page.h"
+#include "runs/runs_page.h"
+#include "training/training_page.h"
+
+using namespace dwmtj;
+
+namespace {
+
+void settle(int ms = 400)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+bool save(QWidget* w, const QString& dir, const QString& name)
+{
+    settle();
+    const QString path = QDir(dir).filePath(name);
+    const bool ok = w->grab().save(path);
+    std::printf("%s %s\n", ok ? "wrote" : "FAILED", qPrintable(path));
+    return ok;
+}
+
+template <typename Pred>
+bool waitUntil(Pred done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs) return false;
+        settle(100);
+    }
+    return true;
+}
+
+}  // namespace
+
+int runScreenshotTour(ui::MainWindow& w, const QString& dir)
+{
+    QDir().mkpath(dir);
+    const QString datasets = QString::fromStdString(core::datasetsDir());
+    w.resize(1440, 900);
+    w.show();
+    bool ok = true;
+    auto* tabs = w.tabs();
+    // 1. Device data: the bundled binary example, its fit, then traces; the multi-weight device.
+    ok &= w.openDeviceFile(datasets + "/binary-device-traces.csv");
+    ok &= save(&w, dir, "01-device-fit.png");
+    w.devicePage()->showTraces(5, 3);
+    if (auto* views = w.devicePage()->findChild<QTabWidget*>()) views->setCurrentIndex(1);
+    ok &= save(&w, dir, "02-device-traces.png");
+    if (auto* views = w.devicePage()->findChild<QTabWidget*>()) views->setCurrentIndex(0);
+    ok &= w.openDeviceFile(datasets + "/multistate-device.h5");
+    ok &= save(&w, dir, "03-device-multistate.png");
+    ok &= w.openDeviceFile(datasets + "/binary-device-traces.csv");
+    // 2. The CSV import preview.
+    {
+        ui::CsvImportDialog dialog(datasets + "/binary-device-counts.csv", &w);
+        dialog.show();
+        ok &= save(&dialog, dir, "04-csv-import.png");
+    }
+    // 3. Lookup table.
+    tabs->setCurrentIndex(1);
+    ok &= save(&w, dir, "05-lookup-table.png");
+    // 4. Train: the three neuron types, 2 seeds, on the bundled sample.
+    tabs->setCurrentIndex(2);
+    core::TrainingConfig c;
+    c.neuron = core::NeuronKind::Lif;
+    c.hidden = 64;
+    c.timesteps = 16;
+    c.epochs = 4;
+    c.batchSize = 50;
+    c.seeds = {0, 1};
+    c.dataDir = core::fashionMnistSampleDir();
+    QDir(dir).mkpath("runs");
+    for (const QString& f : QDir(QDir(dir).filePath("runs")).entryList({"*.h5"})) QFile::remove(QDir(dir).filePath("runs/" + f));
+    w.trainingPage()->setConfig(c, QDir(dir).filePath("runs/tour.h5"));
+    w.trainingPage()->setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary, core::NeuronKind::MultiState});
+    w.trainingPage()->start();
+    settle(3000);
+    ok &= save(&w, dir, "06-train-running.png");
+    ok &= waitUntil([&] { return w.trainingPage()->controller()->state() == ui::TrainingController::State::Idle; }, 900000);
+    ok &= save(&w, dir, "07-train-done.png");
+    // 5. Robustness: sigma 0..3 on 1000 test images.
+    tabs->setCurrentIndex(3);
+    auto* rob = w.robustnessPage();
+    rob->setSigmaRange(0, 3, 0.25);
+    rob->setTestImages(1000);
+    rob->evaluate();
+    ok &= waitUntil([&] { return rob->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
+    ok &= save(&w, dir, "08-robustness.png");
+    // 6. Runs: two runs overlaid.
+    tabs->setCurrentIndex(4);
+    auto* table = w.runsPage()->table();
+    table->setSelectionMode(QAbstractItemView::MultiSelection);
+    table->selectRow(0);
+    table->selectRow(2);
+    table->selectRow(4);
+    table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    ok &= save(&w, dir, "09-runs.png");
+    return ok ? 0 : 1;
+}
