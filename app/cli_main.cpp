@@ -53,7 +53,7 @@ int main(int argc, char** argv)
         if (cmd == "train") return dwmtj::cli::runTrain(args);
         if (cmd == "noise") return dwmtj::cli::runNoise(args);
         if (cmd == "bench") return dwmtj::cli::runBench(args);
-        if (cmd == "version") {
+        if (cmd == "version" || cmd == "--version") {
             std::printf("dwmtj %s\n", DWMTJ_VERSION);
             return 0;
         }

@@ -1,6 +1,7 @@
 // dwmtj-workbench: the Qt GUI. Usage: dwmtj-workbench [DEVICE_FILE] [--screenshot FILE | --screenshots DIR]
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 #include "dwmtj/paths.h"
@@ -13,6 +14,8 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName("dwmtj");
     QApplication::setApplicationName("DW-MTJ Workbench");
     QApplication::setApplicationVersion(dwmtj::core::version());
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/dwmtj-workbench.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("dwmtj-workbench"));
     QCommandLineParser parser;
     parser.setApplicationDescription("DW-MTJ Workbench: device data, fits and lookup tables for DW-MTJ neurons");
     parser.addHelpOption();

@@ -164,7 +164,7 @@ void TraceChart::showTrace(const core::ResistanceTrace& trace, const std::option
     else xa->applyNiceNumbers();
     auto* ya = axis(chart, Qt::AlignLeft, tr("resistance [Ω]"), lo - pad, hi + pad);
     ya->applyNiceNumbers();
-    ya->setLabelFormat(QStringLiteral("%.0f"));
+    ya->setLabelFormat(QStringLiteral("%g"));
     for (auto* m : chart->legend()->markers())
         if (m->label().isEmpty()) m->setVisible(false);
     replaceChart(this, chart);
@@ -225,7 +225,8 @@ void HistogramChart::showHistogram(const core::PulseHistogram& h, double p, cons
     auto* y = new QValueAxis;
     y->setTitleText(tr("cycles"));
     y->setRange(0, ymax * 1.1);
-    y->setLabelFormat(QStringLiteral("%.0f"));
+    y->applyNiceNumbers();  // round tick values, so the labels are exact
+    y->setLabelFormat(QStringLiteral("%g"));
     chart->addAxis(y, Qt::AlignLeft);
     bars->attachAxis(y);
     geo->attachAxis(y);
