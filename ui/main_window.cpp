@@ -59,6 +59,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     statusBar()->addPermanentWidget(m_busy);
     connect(m_training, &TrainingPage::logMessage, this, &MainWindow::log);
     connect(m_lut, &LutPage::logMessage, this, &MainWindow::log);
+    connect(m_lut, &LutPage::useForTraining, this, [this](const QString& path, bool multi) {
+        m_training->setLutPath(path, multi);
+        statusBar()->showMessage(tr("The Train page now uses %1").arg(path), 5000);
+    });
     connect(m_robustness, &RobustnessPage::logMessage, this, &MainWindow::log);
     connect(m_runs, &RunsPage::logMessage, this, &MainWindow::log);
     connect(m_training, &TrainingPage::busyChanged, this, &MainWindow::setBusy);

@@ -14,12 +14,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "charts/chart_export.h"
+#include "common/table_export.h"
 #include "charts/device_charts.h"
 #include "charts/probability_chart.h"
 #include "dwmtj/device_io.h"
@@ -55,6 +55,7 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_report->setReadOnly(true);
     m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
+    installTableExportMenu(m_table, QStringLiteral("per-voltage"));
     m_chart = new ProbabilityChart;
     m_residuals = new ResidualChart;
     m_traces = new TraceChart;
@@ -385,19 +386,6 @@ QString DevicePage::exportLut(const QString& path) const
     return {};
 }
 
-QString DevicePage::exportTableCsv(const QString& path) const
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return tr("%1: cannot write the file").arg(path);
-    QStringList header;
-    for (int c = 0; c < m_table->columnCount(); ++c) header << m_table->horizontalHeaderItem(c)->text();
-    f.write((header.join(',') + '\n').toUtf8());
-    for (int r = 0; r < m_table->rowCount(); ++r) {
-        QStringList row;
-        for (int c = 0; c < m_table->columnCount(); ++c) row << (m_table->item(r, c) ? m_table->item(r, c)->text() : "");
-        f.write((row.join(',') + '\n').toUtf8());
-    }
-    return f.commit() ? QString() : tr("%1: writing failed").arg(path);
-}
+QString DevicePage::exportTableCsv(const QString& path) const { return ui::exportTableCsv(m_table, path); }
 
 }  // namespace dwmtj::ui

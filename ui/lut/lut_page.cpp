@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QHBoxLayout>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -58,7 +59,12 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : QWidget(parent), m_sourc
     auto* lutBox = new QGroupBox(tr("Lookup table"));
     auto* lb = new QVBoxLayout(lutBox);
     lb->addLayout(build);
-    lb->addWidget(exportButton);
+    auto* useButton = new QPushButton(tr("Use for training..."));
+    useButton->setToolTip(tr("Save this lookup table and make it the Train page's table for its neuron type"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(exportButton);
+    buttons->addWidget(useButton);
+    lb->addLayout(buttons);
     lb->addWidget(m_info);
 
     const core::EnergyParameters paper;
@@ -115,6 +121,15 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : QWidget(parent), m_sourc
         if (p.isEmpty()) return;
         const QString err = exportLut(p);
         Q_EMIT logMessage(err.isEmpty() ? tr("Lookup table written to %1").arg(p) : tr("Error: %1").arg(err));
+    });
+    connect(useButton, &QPushButton::clicked, this, [this] {
+        if (!m_lut) return;
+        const QString p = QFileDialog::getSaveFileName(this, tr("Save lookup table for training"), QStringLiteral("device-lut.h5"),
+                                                       tr("HDF5 (*.h5);;CSV (*.csv)"));
+        if (p.isEmpty()) return;
+        const QString err = exportLut(p);
+        Q_EMIT logMessage(err.isEmpty() ? tr("Lookup table written to %1 and chosen for training").arg(p) : tr("Error: %1").arg(err));
+        if (err.isEmpty()) Q_EMIT useForTraining(p, m_lut->kind == core::DeviceKind::MultiState);
     });
     connect(m_source, &DevicePage::fileLoaded, this, &LutPage::rebuild);
     updateEnergy();

@@ -35,6 +35,8 @@ public:
 
 Q_SIGNALS:
     void logMessage(const QString& text);
+    /// The user saved the LUT at `path` for training (multi-weight or binary neurons).
+    void useForTraining(const QString& path, bool multiState);
 
 protected:
     void showEvent(QShowEvent* e) override;  ///< catches up with a refit on the device page

@@ -22,6 +22,7 @@
 
 #include "charts/band_chart.h"
 #include "common/background_task.h"
+#include "common/table_export.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
@@ -127,6 +128,7 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
                                          tr("Device samples / inference"), tr("Energy / sample (pJ)")});
     m_energy->setToolTip(tr("Mean ± sd across the runs (seeds); energy from the device samples drawn on the clean test set"));
     m_energy->setMinimumHeight(130);
+    installTableExportMenu(m_energy, QStringLiteral("energy-and-accuracy"));
     m_energy->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_energy->horizontalHeader()->setStretchLastSection(true);
     m_energy->verticalHeader()->hide();

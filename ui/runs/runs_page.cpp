@@ -6,13 +6,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
 
 #include "charts/live_chart.h"
+#include "common/table_export.h"
 #include "dwmtj/experiment.h"
 #include "runs/experiment_store.h"
 
@@ -73,6 +73,7 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
     m_table->setSortingEnabled(true);
+    installTableExportMenu(m_table, QStringLiteral("runs"));
 
     m_accuracy = new LiveChart(tr("Validation accuracy of the selected runs"), tr("epoch"), tr("accuracy (%)"));
     m_loss = new LiveChart(tr("Training loss of the selected runs"), tr("batch"), tr("NLL loss"));
@@ -175,6 +176,7 @@ void RunsPage::rebuild()
             file->setData(Qt::UserRole, e.path);
             file->setData(Qt::UserRole + 2, qulonglong(r.seed));
             file->setToolTip(e.path);
+            file->setData(Qt::UserRole + 10, e.path);  // the CSV gets the full path
             m_table->setItem(row, File, file);
             m_table->setItem(row, Network, new QTableWidgetItem(label));
             m_table->setItem(row, Seed, new NumberItem(QString::number(r.seed), double(r.seed)));
@@ -219,24 +221,6 @@ void RunsPage::overlay()
     m_loss->flush();
 }
 
-QString RunsPage::exportTableCsv(const QString& path) const
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return tr("%1: cannot write the file").arg(path);
-    QStringList header;
-    for (int c = 0; c < m_table->columnCount(); ++c) header << m_table->horizontalHeaderItem(c)->text();
-    f.write((header.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8());
-    for (int r = 0; r < m_table->rowCount(); ++r) {
-        QStringList row;
-        for (int c = 0; c < m_table->columnCount(); ++c) {
-            QString t = m_table->item(r, c) ? m_table->item(r, c)->text() : QString();
-            if (c == File && m_table->item(r, c)) t = m_table->item(r, c)->data(Qt::UserRole).toString();
-            if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"'))) t = QLatin1Char('"') + t.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-            row << t;
-        }
-        f.write((row.join(QLatin1Char(',')) + QLatin1Char('\n')).toUtf8());
-    }
-    return f.commit() ? QString() : tr("%1: writing failed").arg(path);
-}
+QString RunsPage::exportTableCsv(const QString& path) const { return ui::exportTableCsv(m_table, path); }
 
 }  // namespace dwmtj::ui

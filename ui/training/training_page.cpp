@@ -25,6 +25,7 @@
 
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
+#include "common/table_export.h"
 #include "runs/experiment_store.h"
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
@@ -96,9 +97,12 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_seeds = new QLineEdit(QStringLiteral("0"));
     m_seeds->setObjectName(QStringLiteral("seeds"));
     m_seeds->setToolTip(tr("Seeds: a list like 0,3,7 or a range like 0-4"));
-    m_lut = new QLineEdit;
-    m_lut->setPlaceholderText(tr("bundled example LUT"));
-    m_lut->setToolTip(tr("Lookup table (CSV or HDF5) for the DW-MTJ neurons; build one on the Lookup table page"));
+    m_lutBinary = new QLineEdit;
+    m_lutBinary->setPlaceholderText(tr("bundled binary-device LUT"));
+    m_lutBinary->setToolTip(tr("Lookup table (CSV or HDF5) of a binary device; build one on the Lookup table page"));
+    m_lutMulti = new QLineEdit;
+    m_lutMulti->setPlaceholderText(tr("bundled multi-weight-device LUT"));
+    m_lutMulti->setToolTip(tr("Lookup table (CSV or HDF5) of a multi-weight device; build one on the Lookup table page"));
     m_dataDir = new QLineEdit;
     m_dataDir->setPlaceholderText(QString::fromUtf8(core::kDefaultFashionMnistDir));
     m_sample = new QCheckBox(tr("Use the bundled 3000-image sample (quick try)"));
@@ -118,7 +122,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     form->addRow(tr("Learning rate (Adam)"), m_lr);
     form->addRow(tr("Seeds"), m_seeds);
     form->addRow(tr("Device"), m_device);
-    form->addRow(tr("Lookup table"), m_lut);
+    form->addRow(tr("Binary LUT"), m_lutBinary);
+    form->addRow(tr("Multi-weight LUT"), m_lutMulti);
     form->addRow(tr("Fashion-MNIST folder"), m_dataDir);
     form->addRow(QString(), m_sample);
     form->addRow(tr("Experiment file"), outRow);
@@ -149,6 +154,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_queue->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_queue->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_queue->setMinimumHeight(120);
+    installTableExportMenu(m_queue, QStringLiteral("run-queue"));
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
@@ -254,6 +260,14 @@ void TrainingPage::setNeuronTypes(const QList<core::NeuronKind>& kinds)
 
 void TrainingPage::setHiddenSizes(const QString& list) { m_hidden->setText(list); }
 
+void TrainingPage::setLutPath(const QString& path, bool multiState) { (multiState ? m_lutMulti : m_lutBinary)->setText(path); }
+
+std::string TrainingPage::lutFor(core::NeuronKind kind) const
+{
+    if (kind == core::NeuronKind::Lif) return {};
+    return (kind == core::NeuronKind::MultiState ? m_lutMulti : m_lutBinary)->text().trimmed().toStdString();
+}
+
 namespace {
 std::vector<int> parseHidden(const QString& text)
 {
@@ -285,7 +299,7 @@ core::TrainingConfig TrainingPage::config() const
     c.batchSize = m_batch->value();
     c.learningRate = m_lr->value();
     c.device = m_device->currentData().toString().toStdString();
-    c.lutPath = m_lut->text().trimmed().toStdString();
+    c.lutPath = lutFor(c.neuron);
     c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir() : m_dataDir->text().trimmed().toStdString();
     if (m_sample->isChecked()) c.validationSize = 500;
     c.seeds.clear();
@@ -331,6 +345,7 @@ QList<TrainingJob> TrainingPage::jobsFromForm() const
             j.config = base;
             j.config.neuron = core::NeuronKind(k);
             j.config.hidden = h;
+            j.config.lutPath = lutFor(j.config.neuron);
             j.config.validate();
             j.label = ExperimentStore::label(j.config);
             const QString wanted = count == 1 ? out.absoluteFilePath()
@@ -363,7 +378,7 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_seeds->setText(seeds.join(QLatin1Char(',')));
     const int dev = m_device->findData(QString::fromStdString(c.device));
     if (dev >= 0) m_device->setCurrentIndex(dev);
-    m_lut->setText(QString::fromStdString(c.lutPath));
+    if (c.neuron != core::NeuronKind::Lif) setLutPath(QString::fromStdString(c.lutPath), c.neuron == core::NeuronKind::MultiState);
     const bool sample = !c.dataDir.empty() && c.dataDir == core::fashionMnistSampleDir();
     m_sample->setChecked(sample);
     m_dataDir->setText(sample ? QString() : QString::fromStdString(c.dataDir));
@@ -594,7 +609,8 @@ void TrainingPage::onState(TrainingController::State s)
     m_stopButton->setEnabled(s == TrainingController::State::Running);
     m_resumeButton->setEnabled(idle);
     for (QWidget* w : std::initializer_list<QWidget*>{m_preset, m_lif, m_binary, m_multi, m_hidden, m_timesteps, m_epochs,
-                                                      m_batch, m_lr, m_device, m_seeds, m_lut, m_dataDir, m_sample, m_out})
+                                                      m_batch, m_lr, m_device, m_seeds, m_lutBinary, m_lutMulti, m_dataDir,
+                                                      m_sample, m_out})
         w->setEnabled(idle);
     if (idle) {
         // Jobs the stop left unstarted go back to the queue.

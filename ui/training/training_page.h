@@ -40,6 +40,8 @@ public:
     void setConfig(const core::TrainingConfig& c, const QString& outPath);
     void setNeuronTypes(const QList<core::NeuronKind>& kinds);
     void setHiddenSizes(const QString& list);
+    /// The lookup table the binary (or multi-weight) DW-MTJ jobs use ("" = bundled).
+    void setLutPath(const QString& path, bool multiState);
     QString outPath() const;
 
     void addToQueue();                       ///< Add to queue button
@@ -68,6 +70,7 @@ private:
     void refreshQueue();
     void showError(const QString& text);
     QString uniquePath(const QString& wanted, const QStringList& taken) const;
+    std::string lutFor(core::NeuronKind kind) const;
 
     TrainingController* m_controller = nullptr;
     ExperimentStore* m_store = nullptr;
@@ -77,7 +80,7 @@ private:
     QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
     QComboBox* m_device = nullptr;
-    QLineEdit *m_seeds = nullptr, *m_lut = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
+    QLineEdit *m_seeds = nullptr, *m_lutBinary = nullptr, *m_lutMulti = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
     QCheckBox* m_sample = nullptr;
     QPushButton *m_startButton = nullptr, *m_stopButton = nullptr, *m_addButton = nullptr, *m_resumeButton = nullptr,
                 *m_removeButton = nullptr;

@@ -1,0 +1,59 @@
+#include "common/table_export.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QTableWidget>
+
+namespace dwmtj::ui {
+namespace {
+QString quoted(QString t)
+{
+    if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"')) || t.contains(QLatin1Char('\n')))
+        t = QLatin1Char('"') + t.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return t;
+}
+}  // namespace
+
+QString tableCsv(const QTableWidget* table)
+{
+    QStringList lines, header;
+    for (int c = 0; c < table->columnCount(); ++c)
+        header << quoted(table->horizontalHeaderItem(c) ? table->horizontalHeaderItem(c)->text() : QString());
+    lines << header.join(QLatin1Char(','));
+    for (int r = 0; r < table->rowCount(); ++r) {
+        QStringList row;
+        for (int c = 0; c < table->columnCount(); ++c) {
+            const QTableWidgetItem* item = table->item(r, c);
+            const QVariant full = item ? item->data(Qt::UserRole + 10) : QVariant();
+            row << quoted(full.isValid() ? full.toString() : item ? item->text() : QString());
+        }
+        lines << row.join(QLatin1Char(','));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+QString exportTableCsv(const QTableWidget* table, const QString& path)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return path + QStringLiteral(": cannot write the file");
+    f.write(tableCsv(table).toUtf8());
+    return f.commit() ? QString() : path + QStringLiteral(": writing failed");
+}
+
+void installTableExportMenu(QTableWidget* table, const QString& baseName)
+{
+    table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* action = new QAction(QObject::tr("Export table (CSV)..."), table);
+    QObject::connect(action, &QAction::triggered, table, [table, baseName] {
+        const QString p = QFileDialog::getSaveFileName(table, QObject::tr("Export table"), baseName + QStringLiteral(".csv"),
+                                                       QObject::tr("CSV (*.csv)"));
+        if (p.isEmpty()) return;
+        const QString err = exportTableCsv(table, p);
+        if (!err.isEmpty()) QMessageBox::warning(table, QObject::tr("Export table"), err);
+    });
+    table->addAction(action);
+}
+
+}  // namespace dwmtj::ui
