@@ -1,5 +1,7 @@
 #include "charts/band_chart.h"
 
+#include "charts/chart_style.h"
+
 #include <QAreaSeries>
 #include <QLegend>
 #include <QLegendMarker>
@@ -21,17 +23,8 @@ QColor paletteColor(int i)
 BandChart::BandChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QChartView(parent)
 {
-    auto* c = new QChart;
-    c->setTitle(title);
-    m_x = new QValueAxis;
-    m_y = new QValueAxis;
-    m_x->setTitleText(xTitle);
-    m_x->setLabelFormat(QStringLiteral("%g"));
-    m_y->setTitleText(yTitle);
-    m_y->setLabelFormat(QStringLiteral("%g"));
-    c->addAxis(m_x, Qt::AlignBottom);
-    c->addAxis(m_y, Qt::AlignLeft);
-    c->legend()->setAlignment(Qt::AlignBottom);
+    QChart* c = freshChart(title);
+    addValueAxes(c, xTitle, yTitle, m_x, m_y);
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(220);

@@ -12,19 +12,10 @@
 #include <cmath>
 
 #include "charts/band_chart.h"
+#include "charts/chart_style.h"
 
 namespace dwmtj::ui {
 namespace {
-
-QChart* freshChart(const QString& title)
-{
-    auto* chart = new QChart;
-    chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setMargins(QMargins(6, 6, 6, 6));
-    return chart;
-}
 
 void replaceChart(QChartView* view, QChart* chart)
 {
@@ -101,8 +92,8 @@ void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residual
     const bool anyLeftOut = left->count() > 0;
     if (anyLeftOut) chart->addSeries(left);
     else delete left, left = nullptr;
-    axis(chart, Qt::AlignBottom, tr("Pulse voltage V [V]"), x0 - pad, x1 + pad);
-    axis(chart, Qt::AlignLeft, pearson ? tr("residual") : tr("p − p_fit"), -ymax, ymax);
+    axis(chart, Qt::AlignBottom, tr("Pulse voltage V [V]"), x0 - pad, x1 + pad)->applyNiceNumbers();
+    axis(chart, Qt::AlignLeft, pearson ? tr("residual") : tr("p − p_fit"), -ymax, ymax)->applyNiceNumbers();
     // A legend only when some points are left out (then it tells the two kinds apart).
     for (auto* m : chart->legend()->markers())
         m->setVisible(m->series() == used || m->series() == left);

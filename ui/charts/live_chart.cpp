@@ -1,5 +1,7 @@
 #include "charts/live_chart.h"
 
+#include "charts/chart_style.h"
+
 #include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
@@ -14,16 +16,8 @@ constexpr int kMaxVisiblePoints = 2000;
 LiveChart::LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QChartView(parent)
 {
-    auto* c = new QChart;
-    c->setTitle(title);
-    m_x = new QValueAxis;
-    m_y = new QValueAxis;
-    m_x->setTitleText(xTitle);
-    m_x->setLabelFormat(QStringLiteral("%g"));
-    m_y->setTitleText(yTitle);
-    c->addAxis(m_x, Qt::AlignBottom);
-    c->addAxis(m_y, Qt::AlignLeft);
-    c->legend()->setAlignment(Qt::AlignBottom);
+    QChart* c = freshChart(title);
+    addValueAxes(c, xTitle, yTitle, m_x, m_y);
     setChart(c);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(220);
@@ -117,6 +111,7 @@ void LiveChart::redraw()
         }
     }
     for (auto* s : std::as_const(m_series)) s->setPointsVisible(m_history.value(s->name()).size() <= 60);
+    chart()->legend()->setVisible(m_series.size() <= 12);  // 30 seeds x configurations: the legend would hide the plot
 }
 
 QString LiveChart::csv() const

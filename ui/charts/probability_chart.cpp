@@ -1,5 +1,7 @@
 #include "charts/probability_chart.h"
 
+#include "charts/chart_style.h"
+
 #include <QAreaSeries>
 #include <QChart>
 #include <QLegendMarker>
@@ -35,16 +37,6 @@ void setAxes(QChart* chart, double xmin, double xmax)
         s->attachAxis(ax);
         s->attachAxis(ay);
     }
-}
-
-QChart* freshChart(const QString& title)
-{
-    auto* chart = new QChart;
-    chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setMargins(QMargins(6, 6, 6, 6));
-    return chart;
 }
 
 }  // namespace

@@ -9,6 +9,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "common/error_banner.h"
+
 namespace dwmtj::ui {
 namespace {
 const core::ColumnRole kRoles[] = {core::ColumnRole::Ignore,      core::ColumnRole::Voltage,  core::ColumnRole::Cycle,
@@ -28,10 +30,7 @@ CsvImportDialog::CsvImportDialog(const QString& path, QWidget* parent) : QDialog
     setWindowTitle(tr("Import %1").arg(QFileInfo(path).fileName()));
     m_summary = new QLabel;
     m_summary->setWordWrap(true);
-    m_problem = new QLabel;
-    m_problem->setWordWrap(true);
-    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_problem->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px; }"));
+    m_problem = makeErrorBanner();
     m_table = new QTableWidget;
     m_table->setObjectName(QStringLiteral("preview"));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);

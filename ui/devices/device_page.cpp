@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include "charts/chart_export.h"
+#include "common/error_banner.h"
 #include "common/table_export.h"
 #include "charts/device_charts.h"
 #include "charts/probability_chart.h"
@@ -32,11 +33,7 @@ namespace dwmtj::ui {
 
 DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
 {
-    m_banner = new QLabel;
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px; }");
-    m_banner->hide();
+    m_banner = makeErrorBanner();
     m_source = new QLabel(tr("No device data loaded. Use File > Open or drop a file here."));
     m_source->setWordWrap(true);
     m_form = new QComboBox;

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "charts/live_chart.h"
+#include "common/error_banner.h"
 #include "common/table_export.h"
 #include "dwmtj/experiment.h"
 #include "runs/experiment_store.h"
@@ -46,11 +47,7 @@ QString fmt(double v, int decimals) { return std::isfinite(v) ? QString::number(
 
 RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m_store(store)
 {
-    m_banner = new QLabel;
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px; }"));
-    m_banner->hide();
+    m_banner = makeErrorBanner();
     auto* open = new QPushButton(tr("Open experiment..."));
     auto* saveAs = new QPushButton(tr("Save copy as..."));
     auto* close = new QPushButton(tr("Close file"));
