@@ -21,6 +21,7 @@
 
 #include "charts/chart_export.h"
 #include "charts/probability_chart.h"
+#include "common/background_task.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "lut/lut_page.h"
@@ -246,6 +247,20 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    const bool training = m_training->controller()->state() != TrainingController::State::Idle;
+    const bool evaluating = m_robustness->task()->state() != BackgroundTask::State::Idle;
+    if (training || evaluating) {
+        const auto answer = QMessageBox::question(
+            this, tr("Quit"),
+            tr("%1 is running. Quit anyway?\n\nThe run is stopped after the current batch; its experiment file is kept "
+               "and can be resumed later.")
+                .arg(training ? tr("Training") : tr("A noise evaluation")),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings s;
     s.setValue("window/geometry", saveGeometry());
     s.setValue("window/state", saveState());
