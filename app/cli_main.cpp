@@ -34,6 +34,10 @@ const char* kUsage =
     "      curves and the energy per inference to the file\n"
     "  bench [--neuron lif] [--hidden 500] [--timesteps 80] [--batch 100] [--steps 10] [--json]\n"
     "      seconds per training step against this machine's GEMM-bound limit\n"
+    "  reproduce [--scale smoke|quick|paper] [--lut-binary F] [--lut-multistate F] [--device cpu|cuda]\n"
+    "            [--data-dir DIR] [--threads N] --out DIR\n"
+    "      the paper's experiments, figures (PNG, SVG, CSV) and a claims report (Markdown, HTML);\n"
+    "      run it again to continue an interrupted reproduction\n"
     "  version\n";
 }  // namespace
 
@@ -53,6 +57,9 @@ int main(int argc, char** argv)
         if (cmd == "train") return dwmtj::cli::runTrain(args);
         if (cmd == "noise") return dwmtj::cli::runNoise(args);
         if (cmd == "bench") return dwmtj::cli::runBench(args);
+#ifdef DWMTJ_HAVE_UI
+        if (cmd == "reproduce") return dwmtj::cli::runReproduce(args);
+#endif
         if (cmd == "version" || cmd == "--version") {
             std::printf("dwmtj %s\n", DWMTJ_VERSION);
             return 0;

@@ -10,6 +10,7 @@
 
 #include "cli_args.h"
 #include "cli_commands.h"
+#include "cli_progress.h"
 #include "dwmtj/error.h"
 #include "dwmtj/training.h"
 
@@ -18,45 +19,6 @@ namespace {
 
 using namespace dwmtj::core;
 
-std::atomic<int> g_interrupts{0};
-extern "C" void onSigint(int)
-{
-    if (++g_interrupts >= 2) std::_Exit(130);
-}
-
-/// Ctrl+C asks the trainer to stop after the batch in flight (a second one exits at once).
-class InterruptWatcher {
-public:
-    InterruptWatcher() : m_thread([this](std::stop_token st) {
-        while (!st.stop_requested()) {
-            if (g_interrupts > 0 && !m_source.stop_requested()) {
-                std::fputs("\ninterrupt: stopping after the current batch (Ctrl+C again to quit now)\n", stderr);
-                m_source.request_stop();
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    })
-    {
-        std::signal(SIGINT, onSigint);
-    }
-    ~InterruptWatcher() { std::signal(SIGINT, SIG_DFL); }
-    std::stop_token token() const { return m_source.get_token(); }
-
-private:
-    std::stop_source m_source;
-    std::jthread m_thread;
-};
-
-std::string duration(double s)
-{
-    if (!std::isfinite(s) || s < 0) return "?";
-    char buf[32];
-    const long t = long(s + 0.5);
-    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-    else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-    else std::snprintf(buf, sizeof buf, "%lds", t);
-    return buf;
-}
 
 std::string percent(double x)
 {

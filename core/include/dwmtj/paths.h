@@ -8,6 +8,9 @@ namespace dwmtj::core {
 /// <prefix>/share/dwmtj-workbench/datasets, else the source tree's datasets/.
 /// Returns an empty string if none exists.
 std::string datasetsDir();
+/// The resources folder (paper-experiments.ini): $DWMTJ_RESOURCES_DIR, the installed
+/// <prefix>/share/dwmtj-workbench/resources, else the source tree's resources/ ("" if none).
+std::string resourcesDir();
 /// Software version string ("0.1.0").
 const char* version();
 /// Git commit of the source tree at configure time ("" if unknown).

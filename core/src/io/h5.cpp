@@ -160,6 +160,31 @@ void writeFloats(const File& f, const std::string& dset, const std::vector<float
         throw Error(f.path + ": cannot write dataset " + dset);
 }
 
+void copyFileInto(const File& dst, const std::string& dstGroup, const std::string& srcPath)
+{
+    const File src = openRead(srcPath);
+    ensureParents(dst, dstGroup);
+    Handle ocpypl(H5Pcreate(H5P_OBJECT_COPY), H5Pclose);
+    if (H5Ocopy(src.handle.id(), "/", dst.handle.id(), dstGroup.c_str(), ocpypl.id(), H5P_DEFAULT) < 0)
+        throw Error(dst.path + ": cannot copy " + srcPath + " into " + dstGroup);
+}
+
+void writeStrings(const File& f, const std::string& dset, const std::vector<std::string>& values)
+{
+    ensureParents(f, dset);
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type.id(), H5T_VARIABLE);
+    H5Tset_cset(type.id(), H5T_CSET_UTF8);
+    const hsize_t n = values.size();
+    Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+             H5Dclose);
+    std::vector<const char*> ptrs;
+    for (const auto& v : values) ptrs.push_back(v.c_str());
+    if (!d.valid() || (n > 0 && H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+        throw Error(f.path + ": cannot write dataset " + dset);
+}
+
 std::vector<std::string> children(const File& f, const std::string& group)
 {
     Handle g(H5Gopen2(f.handle.id(), group.c_str(), H5P_DEFAULT), H5Gclose);

@@ -48,6 +48,11 @@ std::vector<float> readFloats(const File& f, const std::string& dset, std::vecto
                               int maxRank = 8, std::uint64_t maxElements = 200'000'000);
 void writeFloats(const File& f, const std::string& dset, const std::vector<float>& data,
                  const std::vector<std::uint64_t>& dims);
+/// Copies the whole of the HDF5 file `srcPath` (its root group with attributes and
+/// everything below) into `dstGroup` of `dst` (which must not exist yet).
+void copyFileInto(const File& dst, const std::string& dstGroup, const std::string& srcPath);
+/// A 1-D dataset of variable-length UTF-8 strings.
+void writeStrings(const File& f, const std::string& dset, const std::vector<std::string>& values);
 /// Names of the members of a group, sorted by name.
 std::vector<std::string> children(const File& f, const std::string& group);
 void writeInts(const File& f, const std::string& dset, const std::vector<std::int64_t>& data);

@@ -15,6 +15,16 @@ std::string datasetsDir()
     return {};
 }
 
+std::string resourcesDir()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (const char* env = std::getenv("DWMTJ_RESOURCES_DIR"); env && fs::is_directory(env, ec)) return env;
+    for (const char* dir : {DWMTJ_INSTALLED_RESOURCES_DIR, DWMTJ_SOURCE_RESOURCES_DIR})
+        if (fs::is_regular_file(std::string(dir) + "/paper-experiments.ini", ec)) return dir;
+    return {};
+}
+
 const char* version() { return DWMTJ_VERSION; }
 
 #ifndef DWMTJ_GIT_HASH

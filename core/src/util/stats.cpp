@@ -148,4 +148,44 @@ double studentTQuantile(double p, double df)
     return 0.5 * (lo + hi);
 }
 
+Summary summarize(const std::vector<double>& values)
+{
+    Summary s;
+    s.n = int(values.size());
+    if (s.n == 0) return s;
+    for (double v : values) s.mean += v;
+    s.mean /= s.n;
+    double ss = 0;
+    for (double v : values) ss += (v - s.mean) * (v - s.mean);
+    s.sd = s.n > 1 ? std::sqrt(ss / (s.n - 1)) : 0.0;
+    return s;
+}
+
+TTest welchTTest(const std::vector<double>& a, const std::vector<double>& b)
+{
+    TTest r;
+    const Summary sa = summarize(a), sb = summarize(b);
+    if (sa.n < 2 || sb.n < 2) return r;
+    const double va = sa.sd * sa.sd / sa.n, vb = sb.sd * sb.sd / sb.n;
+    if (!(va + vb > 0)) return r;
+    r.t = (sa.mean - sb.mean) / std::sqrt(va + vb);
+    // Welch-Satterthwaite degrees of freedom.
+    r.df = (va + vb) * (va + vb) / (va * va / (sa.n - 1) + vb * vb / (sb.n - 1));
+    r.p = 2 * studentTCdf(-std::fabs(r.t), r.df);
+    r.valid = true;
+    return r;
+}
+
+TTest oneSampleTTest(const std::vector<double>& a, double mu, bool greater)
+{
+    TTest r;
+    const Summary s = summarize(a);
+    if (s.n < 2 || !(s.sd > 0)) return r;
+    r.t = (s.mean - mu) / (s.sd / std::sqrt(double(s.n)));
+    r.df = s.n - 1;
+    r.p = greater ? studentTCdf(-r.t, r.df) : 2 * studentTCdf(-std::fabs(r.t), r.df);
+    r.valid = true;
+    return r;
+}
+
 }  // namespace dwmtj::core::stats

@@ -1,0 +1,46 @@
+#include "cli_progress.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+
+namespace dwmtj::cli {
+namespace {
+std::atomic<int> g_interrupts{0};
+extern "C" void onSigint(int)
+{
+    if (++g_interrupts >= 2) std::_Exit(130);
+}
+}  // namespace
+
+InterruptWatcher::InterruptWatcher()
+    : m_thread([this](std::stop_token st) {
+          while (!st.stop_requested()) {
+              if (g_interrupts > 0 && !m_source.stop_requested()) {
+                  std::fputs("\ninterrupt: stopping after the current batch (Ctrl+C again to quit now)\n", stderr);
+                  m_source.request_stop();
+              }
+              std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+      })
+{
+    std::signal(SIGINT, onSigint);
+}
+
+InterruptWatcher::~InterruptWatcher() { std::signal(SIGINT, SIG_DFL); }
+
+std::string duration(double s)
+{
+    if (!std::isfinite(s) || s < 0) return "?";
+    char buf[32];
+    const long t = long(s + 0.5);
+    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+    else std::snprintf(buf, sizeof buf, "%lds", t);
+    return buf;
+}
+
+}  // namespace dwmtj::cli

@@ -1,0 +1,140 @@
+// dwmtj reproduce: the paper's experiments, figures and claims report in one command.
+#include <QApplication>
+#include <QDir>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli_args.h"
+#include "cli_commands.h"
+#include "cli_progress.h"
+#include "dwmtj/error.h"
+#include "dwmtj/reproduce.h"
+#include "reproduce/figures.h"
+
+namespace dwmtj::cli {
+namespace {
+
+using namespace dwmtj::core;
+
+/// Relative cost of a job: GEMM work per image x images x epochs x seeds.
+double cost(const ReproJob& j)
+{
+    const auto& c = j.config;
+    return double(784 + c.hidden + 10) * c.hidden * c.timesteps * c.epochs * double(c.seeds.size());
+}
+
+/// One progress line every 2 s: job i of n, seed, epoch, batch, loss, images/s, ETA of the
+/// whole reproduction (from the measured speed and the remaining jobs' relative cost).
+class Printer : public ReproObserver {
+public:
+    explicit Printer(const ReproPlan& plan) : m_plan(plan)
+    {
+        for (const auto& j : plan.jobs) m_total += cost(j);
+    }
+    void onJobStarted(int i, int n, const ReproJob& j) override
+    {
+        finishJob();
+        m_index = i;
+        m_jobStart = clock::now();
+        std::printf("[%d/%d] %s (%s, H %d, T %d, %zu seed(s), %d epoch(s)) -> %s\n", i + 1, n, j.name.c_str(),
+                    toString(j.config.neuron), j.config.hidden, j.config.timesteps, j.config.seeds.size(), j.config.epochs,
+                    j.path.c_str());
+        std::fflush(stdout);
+    }
+    void onBatch(const BatchProgress& p) override
+    {
+        const auto t = clock::now();
+        if (t - m_lastPrint < std::chrono::seconds(2)) return;
+        m_lastPrint = t;
+        const double jobCost = cost(m_plan.jobs[size_t(m_index)]);
+        const double perSeed = double(p.epochs) * p.batches;
+        const double frac = (p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch) / (perSeed * p.seedCount);
+        const double spent = m_doneSeconds + std::chrono::duration<double>(t - m_jobStart).count();
+        const double doneCost = m_doneCost + frac * jobCost;
+        const double eta = doneCost > 0 ? spent / doneCost * (m_total - doneCost) : -1;
+        std::printf("    seed %llu epoch %d/%d batch %d/%d loss %.4f  %.0f img/s  ETA %s (all)\n", (unsigned long long)p.seed,
+                    p.epoch, p.epochs, p.batch, p.batches, p.loss, p.imagesPerSecond, duration(eta).c_str());
+        std::fflush(stdout);
+    }
+    void onEpoch(const EpochReport& r) override
+    {
+        std::printf("    seed %llu epoch %d: validation %.2f %%%s\n", (unsigned long long)r.seed, r.epoch,
+                    100 * r.validationAccuracy, r.best ? " (best)" : "");
+        std::fflush(stdout);
+    }
+    void onNoiseProgress(int done, int total) override
+    {
+        const auto t = clock::now();
+        if (done != total && t - m_lastPrint < std::chrono::seconds(2)) return;
+        m_lastPrint = t;
+        std::printf("    noise: batch %d of %d\n", done, total);
+        std::fflush(stdout);
+    }
+    void onMessage(const std::string& m) override
+    {
+        std::printf("    %s\n", m.c_str());
+        std::fflush(stdout);
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    void finishJob()
+    {
+        if (m_index < 0) return;
+        m_doneCost += cost(m_plan.jobs[size_t(m_index)]);
+        m_doneSeconds += std::chrono::duration<double>(clock::now() - m_jobStart).count();
+    }
+    const ReproPlan& m_plan;
+    double m_total = 0, m_doneCost = 0, m_doneSeconds = 0;
+    int m_index = -1;
+    clock::time_point m_jobStart{}, m_lastPrint{};
+};
+
+}  // namespace
+
+int runReproduce(const std::vector<std::string>& argv)
+{
+    const Args a(argv, {}, {"scale", "lut-binary", "lut-multistate", "device", "out", "data-dir", "threads", "presets"});
+    ReproOptions o;
+    o.scale = reproScaleFromString(a.get("scale", "quick"));
+    o.lutBinary = a.get("lut-binary", "");
+    o.lutMultiState = a.get("lut-multistate", "");
+    o.device = a.get("device", "cpu");
+    o.outDir = a.get("out", "");
+    o.dataDir = a.get("data-dir", "");
+    o.presetsPath = a.get("presets", "");
+    o.threads = int(a.integer("threads", 0));
+    if (o.outDir.empty()) throw UsageError("--out DIR is required");
+    // The figures are drawn by the workbench's chart classes, off screen.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    int qargc = 1;
+    char name[] = "dwmtj";
+    char* qargv[] = {name, nullptr};
+    QApplication app(qargc, qargv);
+
+    const ReproPlan plan = makeReproPlan(o);
+    std::printf("dwmtj reproduce, scale %s: %s\n%zu training jobs -> %s\n", toString(plan.scale), plan.scaleDescription.c_str(),
+                plan.jobs.size(), o.outDir.c_str());
+    Printer printer(plan);
+    InterruptWatcher interrupts;
+    const ReproResult r = runReproduction(o, printer, interrupts.token());
+    QStringList errors;
+    const QString figDir = QDir(QString::fromStdString(o.outDir)).filePath(QStringLiteral("figures"));
+    const auto figures = ui::renderReproductionFigures(r, figDir, errors);
+    for (const auto& e : errors) std::fprintf(stderr, "warning: %s\n", qPrintable(e));
+    const std::string report = writeReproductionReport(r, figures, o.outDir);
+
+    std::printf("\n%-30s %-28s %s\n", "claim", "verdict", "p");
+    for (const auto& c : r.claims)
+        std::printf("%-30s %-28s %s\n", c.id.c_str(), c.verdict.c_str(),
+                    std::isfinite(c.pValue) ? std::to_string(c.pValue).c_str() : "-");
+    std::printf("\n%s after %s: %zu of %zu jobs, %zu figures\nreport: %s\nall runs: %s\n",
+                r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(), plan.jobs.size(),
+                figures.size(), report.c_str(), r.combinedPath.c_str());
+    if (!r.complete) std::printf("run the same command again to continue where it stopped\n");
+    return r.complete ? 0 : 3;
+}
+
+}  // namespace dwmtj::cli

@@ -1,0 +1,184 @@
+// Reading resources/paper-experiments.ini into a reproduction plan.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "dwmtj/error.h"
+#include "dwmtj/fashion_mnist.h"
+#include "dwmtj/paths.h"
+#include "dwmtj/reproduce.h"
+
+namespace dwmtj::core {
+namespace {
+
+std::string trim(const std::string& s)
+{
+    const auto a = s.find_first_not_of(" \t\r");
+    if (a == std::string::npos) return {};
+    const auto b = s.find_last_not_of(" \t\r");
+    return s.substr(a, b - a + 1);
+}
+
+struct Section {
+    std::string kind, name;  ///< "experiment" "fig3c"; "noise" ""; "scale" "quick"
+    int line = 0;
+    std::map<std::string, std::string> values;
+};
+
+std::vector<Section> readIni(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in) throw FileFormatError(path, "", "a readable presets file", "no such file");
+    std::vector<Section> out;
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        const std::string t = trim(line);
+        if (t.empty() || t[0] == '#') continue;
+        if (t.front() == '[') {
+            if (t.back() != ']') throw FileFormatError(path, "line " + std::to_string(n), "[section name]", "'" + t + "'");
+            std::istringstream head(t.substr(1, t.size() - 2));
+            Section s;
+            head >> s.kind >> s.name;
+            s.line = n;
+            out.push_back(s);
+            continue;
+        }
+        const auto eq = t.find('=');
+        if (eq == std::string::npos || out.empty())
+            throw FileFormatError(path, "line " + std::to_string(n), "key = value inside a [section]", "'" + t + "'");
+        out.back().values[trim(t.substr(0, eq))] = trim(t.substr(eq + 1));
+    }
+    return out;
+}
+
+const std::string& need(const Section& s, const std::string& key, const std::string& path)
+{
+    const auto it = s.values.find(key);
+    if (it == s.values.end())
+        throw FileFormatError(path, "[" + s.kind + (s.name.empty() ? "" : " " + s.name) + "] (line " + std::to_string(s.line) + ")",
+                              "a '" + key + "' entry", "none");
+    return it->second;
+}
+
+double number(const Section& s, const std::string& key, const std::string& path)
+{
+    const std::string& v = need(s, key, path);
+    try {
+        size_t used = 0;
+        const double d = std::stod(v, &used);
+        if (used == v.size() && std::isfinite(d)) return d;
+    } catch (const std::exception&) {
+    }
+    throw FileFormatError(path, "[" + s.kind + " " + s.name + "] " + key, "a number", "'" + v + "'");
+}
+
+std::string presetsFile(const ReproOptions& o)
+{
+    if (!o.presetsPath.empty()) return o.presetsPath;
+    const std::string dir = resourcesDir();
+    if (dir.empty()) throw Error("the resources folder (paper-experiments.ini) was not found; set DWMTJ_RESOURCES_DIR");
+    return dir + "/paper-experiments.ini";
+}
+
+}  // namespace
+
+const char* toString(ReproScale s)
+{
+    switch (s) {
+    case ReproScale::Smoke: return "smoke";
+    case ReproScale::Quick: return "quick";
+    case ReproScale::Paper: return "paper";
+    }
+    return "?";
+}
+
+ReproScale reproScaleFromString(const std::string& s)
+{
+    if (s == "smoke") return ReproScale::Smoke;
+    if (s == "quick") return ReproScale::Quick;
+    if (s == "paper") return ReproScale::Paper;
+    throw OptionsError("scale: expected smoke, quick or paper, got '" + s + "'");
+}
+
+ReproPlan makeReproPlan(const ReproOptions& o)
+{
+    if (o.outDir.empty()) throw OptionsError("choose an output folder (--out DIR)");
+    ReproPlan plan;
+    plan.scale = o.scale;
+    plan.presetsPath = presetsFile(o);
+    const auto sections = readIni(plan.presetsPath);
+    const Section* scale = nullptr;
+    const Section* noise = nullptr;
+    for (const auto& s : sections) {
+        if (s.kind == "scale" && s.name == toString(o.scale)) scale = &s;
+        if (s.kind == "noise") noise = &s;
+    }
+    const std::string& path = plan.presetsPath;
+    if (!scale) throw FileFormatError(path, "", std::string("a [scale ") + toString(o.scale) + "] section", "none");
+    if (!noise) throw FileFormatError(path, "", "a [noise] section", "none");
+    const int seeds = int(number(*scale, "seeds", path));
+    const int epochs = int(number(*scale, "epochs", path));
+    const double hf = number(*scale, "hidden_factor", path), tf = number(*scale, "timesteps_factor", path);
+    const bool sample = scale->values.count("data") && scale->values.at("data") == "sample";
+    std::ostringstream d;
+    d << seeds << " seeds, " << epochs << " epoch(s)";
+    if (hf != 1 || tf != 1) d << ", hidden units x" << hf << " and time steps x" << tf;
+    const int trainLimit = int(number(*scale, "train_limit", path));
+    const int validation = int(number(*scale, "validation", path));
+    const int testLimit = int(number(*scale, "test_limit", path));
+    if (sample) d << ", the bundled 3000-image Fashion-MNIST sample";
+    else if (trainLimit > 0) d << ", the first " << trainLimit << " training images";
+    else d << ", the full Fashion-MNIST training set";
+    d << " (" << validation << " held out for validation), "
+      << (testLimit > 0 ? std::to_string(testLimit) + " test images" : std::string("the full test set"));
+    for (const auto& s : sections) {
+        if (s.kind != "experiment") continue;
+        std::stringstream neurons(need(s, "neurons", path));
+        for (std::string n; std::getline(neurons, n, ',');) {
+            ReproJob j;
+            j.experiment = s.name;
+            j.figure = need(s, "figure", path);
+            j.caption = s.values.count("caption") ? s.values.at("caption") : std::string();
+            TrainingConfig& c = j.config;
+            c.neuron = neuronKindFromString(trim(n));
+            c.hidden = std::max(4, int(std::lround(number(s, "hidden", path) * hf)));
+            c.timesteps = std::max(4, int(std::lround(number(s, "timesteps", path) * tf)));
+            c.epochs = epochs;
+            c.seeds.clear();
+            for (int k = 0; k < seeds; ++k) c.seeds.push_back(uint64_t(k));
+            c.lutPath = c.neuron == NeuronKind::Binary ? o.lutBinary : c.neuron == NeuronKind::MultiState ? o.lutMultiState : "";
+            c.device = o.device;
+            c.threads = o.threads;
+            c.dataDir = sample ? fashionMnistSampleDir() : o.dataDir;
+            c.trainLimit = sample ? 0 : trainLimit;
+            c.validationSize = validation;
+            c.testLimit = testLimit;
+            c.validate();
+            j.name = s.name + "-" + toString(c.neuron);
+            j.path = (std::filesystem::path(o.outDir) / "runs" / (j.name + ".h5")).string();
+            plan.jobs.push_back(std::move(j));
+        }
+    }
+    if (plan.jobs.empty()) throw FileFormatError(path, "", "at least one [experiment] section", "none");
+    plan.noiseExperiment = need(*noise, "networks", path);
+    const double from = number(*noise, "sigma_from", path), to = number(*noise, "sigma_to", path);
+    const double step = number(*scale, "sigma_step", path);
+    if (!(step > 0) || to < from) throw FileFormatError(path, "[noise]", "sigma_from <= sigma_to and sigma_step > 0", "an empty range");
+    for (int k = 0; from + k * step <= to + 1e-9; ++k) plan.noise.sigmas.push_back(std::round((from + k * step) * 1e9) / 1e9);
+    plan.noise.seed = uint64_t(number(*noise, "seed", path));
+    const int noiseLimit = int(number(*scale, "noise_test_limit", path));
+    plan.noise.testLimit = noiseLimit > 0 ? noiseLimit : 0;
+    plan.noise.device = o.device;
+    plan.noise.threads = o.threads;
+    bool found = false;
+    for (const auto& j : plan.jobs) found |= j.experiment == plan.noiseExperiment;
+    if (!found) throw FileFormatError(path, "[noise] networks", "the name of an [experiment]", "'" + plan.noiseExperiment + "'");
+    d << "; noise: sigma " << from << " to " << to << " in steps of " << step << " on "
+      << (noiseLimit > 0 ? std::to_string(noiseLimit) + " test images" : std::string("the full test set"));
+    plan.scaleDescription = d.str();
+    return plan;
+}
+
+}  // namespace dwmtj::core

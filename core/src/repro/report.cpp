@@ -1,0 +1,195 @@
+// report.md and report.html of a reproduction: provenance, per-experiment results, the
+// claims table and the figures. Both are built from the same rows.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "dwmtj/error.h"
+#include "dwmtj/reproduce.h"
+#include "dwmtj/stats.h"
+#include "util/atomic_file.h"
+
+namespace dwmtj::core {
+namespace {
+
+std::string fixed(double v, int decimals)
+{
+    if (!std::isfinite(v)) return "n/a";
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(decimals);
+    s << v;
+    return s.str();
+}
+
+std::string meanSd(const std::vector<double>& v, int decimals)
+{
+    if (v.empty()) return "n/a";
+    const auto s = stats::summarize(v);
+    return fixed(s.mean, decimals) + " ± " + fixed(s.sd, decimals);
+}
+
+std::string html(const std::string& s)
+{
+    std::string o;
+    for (char c : s) {
+        if (c == '&') o += "&amp;";
+        else if (c == '<') o += "&lt;";
+        else if (c == '>') o += "&gt;";
+        else if (c == '"') o += "&quot;";
+        else o += c;
+    }
+    return o;
+}
+
+std::string md(const std::string& s)
+{
+    std::string o;
+    for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
+    return o;
+}
+
+struct Table {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+};
+
+std::string toMarkdown(const Table& t)
+{
+    std::ostringstream o;
+    o << "|";
+    for (const auto& h : t.header) o << " " << md(h) << " |";
+    o << "\n|";
+    for (size_t k = 0; k < t.header.size(); ++k) o << " --- |";
+    o << "\n";
+    for (const auto& r : t.rows) {
+        o << "|";
+        for (const auto& c : r) o << " " << md(c) << " |";
+        o << "\n";
+    }
+    return o.str();
+}
+
+std::string toHtml(const Table& t)
+{
+    std::ostringstream o;
+    o << "<table>\n<tr>";
+    for (const auto& h : t.header) o << "<th>" << html(h) << "</th>";
+    o << "</tr>\n";
+    for (const auto& r : t.rows) {
+        o << "<tr>";
+        for (const auto& c : r) {
+            const bool verdict = c == "reproduced" || c == "not reproduced" || c == "inconclusive at this scale";
+            o << "<td" << (verdict ? " class=\"" + std::string(c == "reproduced" ? "ok" : c == "not reproduced" ? "no" : "maybe") + "\"" : "")
+              << ">" << html(c) << "</td>";
+        }
+        o << "</tr>\n";
+    }
+    o << "</table>\n";
+    return o.str();
+}
+
+std::string pValueText(double p)
+{
+    if (!std::isfinite(p)) return "n/a";
+    if (p < 1e-4) return "< 0.0001";
+    std::ostringstream s;
+    s.precision(3);
+    s << p;
+    return s.str();
+}
+
+}  // namespace
+
+std::string writeReproductionReport(const ReproResult& r, const std::vector<ReportFigure>& figures, const std::string& outDir)
+{
+    Table prov{{"item", "value"}, {}};
+    prov.rows = {{"scale", std::string(toString(r.plan.scale)) + ": " + r.plan.scaleDescription},
+                 {"status", r.complete ? "complete" : "stopped before the end: the tables show the jobs finished so far"},
+                 {"software", r.provenance.software + (r.provenance.gitHash.empty() ? "" : " (git " + r.provenance.gitHash + ")")},
+                 {"compute device", r.provenance.device},
+                 {"threads", std::to_string(r.provenance.threads)},
+                 {"BLAS and libraries", r.provenance.blas},
+                 {"host", r.provenance.host},
+                 {"started / finished", r.provenance.startTime + " / " + r.provenance.endTime},
+                 {"wall time of this session", fixed(r.wallSeconds / 60, 1) + " min"},
+                 {"presets", r.plan.presetsPath},
+                 {"all runs in one file", "reproduction.h5 (HDF5: /experiments/<job>, /claims)"}};
+    for (auto& row : prov.rows)
+        for (auto& c : row)
+            for (auto& ch : c)
+                if (ch == '\n') ch = ';';
+
+    Table exps{{"job", "figure", "network", "seeds", "epochs", "best validation %", "test %", "training time (min)",
+                "energy / inference (µJ)", "lookup table"},
+               {}};
+    for (const auto& j : r.jobs) {
+        const auto& e = j.experiment;
+        std::vector<double> val, test, energy;
+        for (const auto& run : e.runs) {
+            if (std::isfinite(run.bestValidationAccuracy)) val.push_back(100 * run.bestValidationAccuracy);
+            if (std::isfinite(run.testAccuracy)) test.push_back(100 * run.testAccuracy);
+            if (run.energy.valid) energy.push_back(run.energy.energyPerInferenceJ * 1e6);
+        }
+        std::string lut = "—";
+        if (e.lut) {
+            const auto it = e.lut->provenance.find("source_file");
+            lut = it != e.lut->provenance.end() ? std::filesystem::path(it->second).filename().string() : "(no source recorded)";
+        }
+        exps.rows.push_back({j.job.name, j.job.figure,
+                             std::string(toString(e.config.neuron)) + " H" + std::to_string(e.config.hidden) + " T" +
+                                 std::to_string(e.config.timesteps),
+                             std::to_string(e.runs.size()), std::to_string(e.config.epochs), meanSd(val, 2), meanSd(test, 2),
+                             fixed(j.wallSeconds / 60, 1), energy.empty() ? "—" : meanSd(energy, 3), lut});
+    }
+
+    Table claims{{"claim (paper)", "measured (mean ± sd, n seeds)", "test", "statistic", "p", "verdict", "why"}, {}};
+    for (const auto& c : r.claims)
+        claims.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3), pValueText(c.pValue), c.verdict, c.reason});
+
+    const std::string caveat =
+        r.plan.scale == ReproScale::Paper
+            ? "The full protocol. Verdicts use alpha = 0.05 on the per-seed values."
+            : std::string("Scale '") + toString(r.plan.scale) +
+                  "' is smaller than the paper's protocol (see 'scale' under Provenance): a verdict holds for these runs, "
+                  "not for the paper's networks; 'inconclusive at this scale' means the numbers cannot decide.";
+
+    std::ostringstream m;
+    m << "# Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons\n\n" << caveat << "\n\n";
+    m << "## Claims\n\n" << toMarkdown(claims) << "\n";
+    m << "## Experiments\n\n" << toMarkdown(exps) << "\n";
+    m << "## Figures\n\n";
+    for (const auto& f : figures)
+        m << "### " << f.title << "\n\n![" << f.title << "](figures/" << f.stem << ".png)\n\n" << f.caption << " ([SVG](figures/" << f.stem
+          << ".svg), [CSV](figures/" << f.stem << ".csv))\n\n";
+    m << "## Provenance\n\n" << toMarkdown(prov);
+
+    std::ostringstream h;
+    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>DW-MTJ reproduction report</title>\n"
+      << "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+         "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
+         "th{background:#f0f3f6}td.ok{background:#e3f4e8}td.no{background:#fbe3e3}td.maybe{background:#fff6dc}"
+         "img{max-width:100%;border:1px solid #ddd}</style></head><body>\n"
+      << "<h1>Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons</h1>\n<p>" << html(caveat) << "</p>\n"
+      << "<h2>Claims</h2>\n" << toHtml(claims) << "<h2>Experiments</h2>\n" << toHtml(exps) << "<h2>Figures</h2>\n";
+    for (const auto& f : figures)
+        h << "<h3>" << html(f.title) << "</h3>\n<img src=\"figures/" << html(f.stem) << ".png\" alt=\"" << html(f.title) << "\">\n<p>"
+          << html(f.caption) << " (<a href=\"figures/" << html(f.stem) << ".svg\">SVG</a>, <a href=\"figures/" << html(f.stem)
+          << ".csv\">CSV</a>)</p>\n";
+    h << "<h2>Provenance</h2>\n" << toHtml(prov) << "</body></html>\n";
+
+    const auto dir = std::filesystem::path(outDir);
+    auto write = [](const std::filesystem::path& p, const std::string& text) {
+        detail::writeAtomically(p.string(), [&](const std::string& tmp) {
+            std::ofstream f(tmp, std::ios::binary);
+            f << text;
+            if (!f) throw Error(p.string() + ": cannot write the report");
+        });
+    };
+    write(dir / "report.md", m.str());
+    write(dir / "report.html", h.str());
+    return (dir / "report.html").string();
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,187 @@
+// Running the reproduction plan: resumable training of every job, the noise study, the
+// claims, and one HDF5 file with every run (reproduction.h5).
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <unistd.h>
+
+#include "dwmtj/energy.h"
+#include "dwmtj/error.h"
+#include "dwmtj/paths.h"
+#include "dwmtj/reproduce.h"
+#include "io/h5.h"
+#include "util/atomic_file.h"
+
+namespace dwmtj::core {
+namespace {
+
+bool allCompleted(const Experiment& e)
+{
+    if (e.runs.size() != e.config.seeds.size()) return false;
+    for (const auto& r : e.runs)
+        if (r.status != RunStatus::Completed) return false;
+    return true;
+}
+
+/// True when every run already has a noise curve over exactly these sigmas.
+bool hasNoise(const Experiment& e, const NoiseOptions& o)
+{
+    for (const auto& r : e.runs) {
+        bool found = false;
+        for (const auto& c : r.noise) found |= c.units == o.units && c.sigma == o.sigmas && c.seed == o.seed;
+        if (!found) return false;
+    }
+    return !e.runs.empty();
+}
+
+/// The parts of a config that must match for a file of an earlier session to be reused.
+bool sameProtocol(const TrainingConfig& a, const TrainingConfig& b)
+{
+    return a.neuron == b.neuron && a.hidden == b.hidden && a.timesteps == b.timesteps && a.seeds == b.seeds &&
+           a.batchSize == b.batchSize && a.trainLimit == b.trainLimit && a.testLimit == b.testLimit &&
+           a.validationSize == b.validationSize;
+}
+
+void stripCheckpoints(Experiment& e)
+{
+    for (auto& r : e.runs) {
+        r.bestCheckpoint.clear();
+        r.lastCheckpoint.clear();
+    }
+}
+
+std::string now()
+{
+    const std::time_t t = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", std::localtime(&t));
+    return buf;
+}
+
+void writeCombined(const ReproResult& r, const std::string& path)
+{
+    h5::quiet();
+    detail::writeAtomically(path, [&](const std::string& tmp) {
+        const h5::File f = h5::create(tmp);
+        h5::writeStringAttr(f, "/", "format", "dwmtj-reproduction");
+        h5::writeDoubleAttr(f, "/", "format_version", 1);
+        h5::writeStringAttr(f, "/", "scale", toString(r.plan.scale));
+        h5::writeStringAttr(f, "/", "scale_description", r.plan.scaleDescription);
+        h5::writeStringAttr(f, "/", "software", r.provenance.software);
+        h5::writeStringAttr(f, "/", "git_hash", r.provenance.gitHash);
+        h5::writeStringAttr(f, "/", "created", r.provenance.endTime);
+        h5::writeStringAttr(f, "/", "noise_experiment", r.plan.noiseExperiment);
+        h5::writeDoubleAttr(f, "/", "energy_per_sample_paper_J", r.energyPerSamplePaperJ);
+        h5::writeDoubleAttr(f, "/", "complete", r.complete ? 1 : 0);
+        h5::createGroup(f, "/experiments");
+        for (const auto& j : r.jobs) {
+            const std::string g = "/experiments/" + j.job.name;
+            h5::copyFileInto(f, g, j.job.path);
+            h5::writeStringAttr(f, g, "experiment", j.job.experiment);
+            h5::writeStringAttr(f, g, "figure", j.job.figure);
+            h5::writeDoubleAttr(f, g, "wall_seconds", j.wallSeconds);
+        }
+        // The claims table: one entry per claim; measured groups as <claim>/groups/<k>.
+        std::vector<std::string> ids, texts, tests, verdicts, reasons, measured;
+        std::vector<double> stat, p;
+        for (const auto& c : r.claims) {
+            ids.push_back(c.id);
+            texts.push_back(c.claim);
+            tests.push_back(c.test);
+            verdicts.push_back(c.verdict);
+            reasons.push_back(c.reason);
+            measured.push_back(c.measured);
+            stat.push_back(c.statistic);
+            p.push_back(c.pValue);
+        }
+        h5::writeStrings(f, "/claims/id", ids);
+        h5::writeStrings(f, "/claims/claim", texts);
+        h5::writeStrings(f, "/claims/test", tests);
+        h5::writeStrings(f, "/claims/verdict", verdicts);
+        h5::writeStrings(f, "/claims/reason", reasons);
+        h5::writeStrings(f, "/claims/measured", measured);
+        h5::writeDoubles(f, "/claims/statistic", stat, {stat.size()});
+        h5::writeDoubles(f, "/claims/p_value", p, {p.size()});
+        for (const auto& c : r.claims)
+            for (size_t k = 0; k < c.groups.size(); ++k) {
+                const std::string g = "/claims/groups/" + c.id + "/" + std::to_string(k);
+                h5::writeDoubles(f, g + "/values", c.groups[k].values, {c.groups[k].values.size()});
+                h5::writeStringAttr(f, g, "label", c.groups[k].label);
+                h5::writeDoubleAttr(f, g, "mean", c.groups[k].mean);
+                h5::writeDoubleAttr(f, g, "sd", c.groups[k].sd);
+                h5::writeDoubleAttr(f, g, "n", c.groups[k].n);
+            }
+    });
+}
+
+}  // namespace
+
+ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer, std::stop_token stop)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    ReproResult result;
+    result.plan = makeReproPlan(options);
+    std::filesystem::create_directories(std::filesystem::path(options.outDir) / "runs");
+    result.provenance.software = std::string("dwmtj-workbench ") + version();
+    result.provenance.gitHash = gitHash();
+    result.provenance.startTime = now();
+    result.provenance.device = options.device;
+    result.provenance.threads = applyThreadCount(options.threads);
+    result.provenance.blas = libraryVersions();
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    result.provenance.host = host;
+    result.energyPerSamplePaperJ = sampleEnergy(EnergyParameters{}).energyJ;
+
+    const int count = int(result.plan.jobs.size());
+    for (int i = 0; i < count && !stop.stop_requested(); ++i) {
+        const ReproJob& job = result.plan.jobs[size_t(i)];
+        observer.onJobStarted(i, count, job);
+        ReproJobResult jr;
+        jr.job = job;
+        Experiment e;
+        bool reuse = false;
+        if (std::filesystem::exists(job.path)) {
+            e = loadExperiment(job.path);
+            if (!sameProtocol(e.config, job.config))
+                throw Error(job.path + " was written with another protocol (scale, network or seeds); "
+                            "use another output folder or remove the file");
+            reuse = true;
+        }
+        if (reuse && allCompleted(e) && e.config.epochs >= job.config.epochs) {
+            jr.skipped = true;
+            observer.onMessage(job.name + ": complete in " + job.path + ", not trained again");
+        } else if (reuse) {
+            observer.onMessage(job.name + ": continuing " + job.path);
+            e = resumeTraining(job.path, observer, stop, job.config.epochs);
+        } else {
+            e = runTraining(job.config, observer, stop, job.path);
+        }
+        if (stop.stop_requested()) break;
+        if (job.experiment == result.plan.noiseExperiment && !hasNoise(e, result.plan.noise)) {
+            observer.onMessage(job.name + ": noise study over " + std::to_string(result.plan.noise.sigmas.size()) + " sigmas");
+            const Experiment withNoise = evaluateNoise(e, result.plan.noise, stop, [&](int done, int total) {
+                observer.onNoiseProgress(done, total);
+            });
+            if (stop.stop_requested()) break;
+            saveExperiment(withNoise, job.path);
+            e = withNoise;
+        }
+        for (const auto& r : e.runs) jr.wallSeconds += r.trainSeconds;
+        stripCheckpoints(e);
+        jr.experiment = std::move(e);
+        result.jobs.push_back(std::move(jr));
+    }
+    result.complete = int(result.jobs.size()) == count && !stop.stop_requested();
+    result.claims = evaluateClaims(result.plan, result.jobs);
+    result.provenance.endTime = now();
+    result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!result.jobs.empty()) {
+        result.combinedPath = (std::filesystem::path(options.outDir) / "reproduction.h5").string();
+        writeCombined(result, result.combinedPath);
+    }
+    return result;
+}
+
+}  // namespace dwmtj::core
