@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `dwmtj reproduce --scale smoke` end to end: every experiment trained, the figures (PNG,
+# SVG, CSV), the report (Markdown, HTML) and reproduction.h5; the report's numbers equal
+# the experiment data in reproduction.h5; a second run continues (nothing is retrained).
+source "$(dirname "$0")/common.sh"
+PY=/usr/bin/python3
+out="$T/repro"
+"$B" reproduce --scale smoke --out "$out" >"$T/run1.txt" 2>&1
+rc=$?
+check "reproduce --scale smoke exits 0 (rc $rc)" '[ $rc -eq 0 ]'
+[ $rc -eq 0 ] || tail -30 "$T/run1.txt"
+check "12 training jobs" '[ $(grep -c "^\[[0-9]*/12\]" "$T/run1.txt") -eq 12 ]'
+for f in fig2d-binary-switching fig2e-multiweight-states fig3b-validation fig3c-validation fig3d-validation \
+         fig4a-noisy-images fig4b-noise-accuracy fig4c-noise-normalized; do
+  check "figure $f as PNG, SVG and CSV" '[ -s "$out/figures/$f.png" ] && grep -q "<svg" "$out/figures/$f.svg" && [ $(wc -l <"$out/figures/$f.csv") -gt 2 ]'
+done
+check "report.md and report.html" '[ -s "$out/report.md" ] && grep -q "<table>" "$out/report.html"'
+check "every claim has a verdict in the report" '[ $(grep -cE "\| (reproduced|not reproduced|inconclusive at this scale) \|" "$out/report.md") -eq 9 ]'
+check "smoke verdicts are not claimed for the paper" 'grep -q "smaller than the paper" "$out/report.md"'
+# The numbers: recompute every claim group from /experiments and compare with /claims and
+# with the text of report.md.
+"$PY" - "$out" >"$T/consistency.txt" 2>&1 <<'PYEOF'
+import sys, h5py, numpy as np, re
+out = sys.argv[1]
+f = h5py.File(out + "/reproduction.h5", "r")
+assert f.attrs["format"] == "dwmtj-reproduction", f.attrs["format"]
+report = open(out + "/report.md", encoding="utf-8").read()
+ids = [x.decode() if isinstance(x, bytes) else x for x in f["claims/id"][()]]
+measured = [x.decode() if isinstance(x, bytes) else x for x in f["claims/measured"][()]]
+verdicts = [x.decode() if isinstance(x, bytes) else x for x in f["claims/verdict"][()]]
+def runs(job):
+    g = f["experiments/" + job + "/runs"]
+    return [g[k] for k in sorted(g.keys())]
+def best_val(job):
+    return [100 * r.attrs["best_validation_accuracy"] for r in runs(job)]
+def noisy(job, sigma):
+    v = []
+    for r in runs(job):
+        c = r["noise"][sorted(r["noise"].keys())[0]]
+        s = c["sigma"][()]
+        k = int(np.argmin(abs(s - sigma)))
+        assert abs(s[k] - sigma) < 1e-9
+        v.append(100 * c["accuracy"][()][k])
+    return v
+expected = {
+    "mw-above-binary-H500-T80": [best_val("fig3b-H500-multistate"), best_val("fig3b-H500-binary")],
+    "no-difference-H200": [best_val("fig3b-H200-multistate"), best_val("fig3b-H200-binary")],
+    "mw-above-binary-T120": [best_val("fig3c-multistate"), best_val("fig3c-binary")],
+    "no-difference-T40": [best_val("fig3d-multistate"), best_val("fig3d-binary")],
+    "lif-highest-clean": [noisy("fig3b-H500-" + n, 0) for n in ("lif", "binary", "multistate")],
+    "lif-below-dwmtj-under-noise": [noisy("fig3b-H500-" + n, 1.5) for n in ("lif", "binary", "multistate")],
+    "mw-below-binary-under-noise": [noisy("fig3b-H500-" + n, 1.5) for n in ("binary", "multistate")],
+    "sigma3-chance": [noisy("fig3b-H500-" + n, 3) for n in ("lif", "binary", "multistate")],
+}
+checked = 0
+for i, cid in enumerate(ids):
+    assert f"| {verdicts[i]} |" in report, (cid, verdicts[i])
+    if cid not in expected:
+        continue
+    for k, values in enumerate(expected[cid]):
+        g = f[f"claims/groups/{cid}/{k}"]
+        stored = g["values"][()]
+        assert np.allclose(sorted(stored), sorted(values), atol=1e-9), (cid, k, stored, values)
+        mean, sd = np.mean(values), np.std(values, ddof=1)
+        assert abs(g.attrs["mean"] - mean) < 1e-9 and abs(g.attrs["sd"] - sd) < 1e-9, (cid, k)
+        text = f"{mean:.2f} ± {sd:.2f} % (n = {len(values)})"
+        assert text in measured[i] and text in report, (cid, text)
+        checked += 1
+assert checked == 19, checked
+print("consistent:", checked, "groups")
+PYEOF
+check "report numbers equal the experiment data ($(tail -1 "$T/consistency.txt"))" 'grep -q "consistent: 19 groups" "$T/consistency.txt"'
+grep -q "consistent" "$T/consistency.txt" || cat "$T/consistency.txt"
+# A second run continues: nothing is trained again and the claims stay the same.
+"$B" reproduce --scale smoke --out "$out" >"$T/run2.txt" 2>&1
+check "a second run trains nothing" '[ $(grep -c "not trained again" "$T/run2.txt") -eq 12 ] && ! grep -q "epoch 1/" "$T/run2.txt"'
+check "the same verdicts" 'diff <(grep -E "^(mw|no|lif|sigma3|energy)" "$T/run1.txt") <(grep -E "^(mw|no|lif|sigma3|energy)" "$T/run2.txt")'
+"$B" reproduce --scale huge --out "$T/x" >"$T/bad.txt" 2>&1
+check "an unknown scale is a usage error" '[ $? -ne 0 ] && grep -q "smoke, quick or paper" "$T/bad.txt"'
+exit $fail

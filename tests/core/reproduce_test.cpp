@@ -1,0 +1,180 @@
+// The reproduction's plan from the presets, and the claims' verdicts on runs with known
+// values: a claim is only called reproduced or not reproduced when the test supports it.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "dwmtj/error.h"
+#include "dwmtj/reproduce.h"
+
+using namespace dwmtj::core;
+
+namespace {
+
+std::string scratch()
+{
+    const auto d = std::filesystem::temp_directory_path() / ("dwmtj-repro-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(d);
+    return d.string();
+}
+
+ReproPlan smokePlan()
+{
+    ReproOptions o;
+    o.scale = ReproScale::Smoke;
+    o.outDir = scratch();
+    o.presetsPath = std::string(DWMTJ_SOURCE_DIR) + "/resources/paper-experiments.ini";
+    return makeReproPlan(o);
+}
+
+/// A finished job whose runs have the given best validation accuracies (percent) and, for
+/// the noise experiment, the given accuracy at every sigma of the plan.
+ReproJobResult job(const ReproPlan& plan, const std::string& name, const std::vector<double>& validation,
+                   const std::vector<std::vector<double>>& noisy = {})
+{
+    ReproJobResult j;
+    for (const auto& pj : plan.jobs)
+        if (pj.name == name) j.job = pj;
+    EXPECT_FALSE(j.job.name.empty()) << name;
+    j.experiment.config = j.job.config;
+    for (size_t s = 0; s < validation.size(); ++s) {
+        RunRecord r;
+        r.seed = s;
+        r.status = RunStatus::Completed;
+        r.bestValidationAccuracy = validation[s] / 100;
+        r.testAccuracy = validation[s] / 100;
+        if (s < noisy.size()) {
+            NoiseCurve c;
+            c.sigma = plan.noise.sigmas;
+            for (double a : noisy[s]) c.accuracy.push_back(a / 100);
+            r.noise.push_back(c);
+        }
+        j.experiment.runs.push_back(r);
+    }
+    return j;
+}
+
+const ClaimResult& claim(const std::vector<ClaimResult>& claims, const std::string& id)
+{
+    for (const auto& c : claims)
+        if (c.id == id) return c;
+    throw std::runtime_error("no claim " + id);
+}
+
+/// Noise curve over the plan's sigmas: `clean` at 0 falling linearly to `floor` at sigma >= 1.
+std::vector<double> curve(const ReproPlan& p, double clean, double floor)
+{
+    std::vector<double> out;
+    for (double s : p.noise.sigmas) out.push_back(s >= 1 ? floor : clean + (floor - clean) * s);
+    return out;
+}
+
+}  // namespace
+
+TEST(Reproduce, SmokePlanFollowsThePresets)
+{
+    const auto p = smokePlan();
+    ASSERT_EQ(p.jobs.size(), 12u);  // 4 experiments x 3 neuron types
+    EXPECT_EQ(p.jobs[0].name, "fig3b-H500-lif");
+    EXPECT_EQ(p.jobs[0].config.hidden, 100);  // 500 x 0.2
+    EXPECT_EQ(p.jobs[0].config.timesteps, 16);
+    EXPECT_EQ(p.jobs[0].config.seeds.size(), 2u);
+    EXPECT_EQ(p.jobs[6].experiment, "fig3c");
+    EXPECT_EQ(p.jobs[6].config.timesteps, 24);  // 120 x 0.2
+    EXPECT_EQ(p.noiseExperiment, "fig3b-H500");
+    EXPECT_EQ(p.noise.sigmas.size(), 7u);  // 0 to 3 by 0.5
+    EXPECT_NE(p.scaleDescription.find("sample"), std::string::npos);
+    EXPECT_NE(p.jobs[0].path.find("runs/fig3b-H500-lif.h5"), std::string::npos);
+}
+
+TEST(Reproduce, BadPresetsNameTheFileAndSection)
+{
+    const std::string path = scratch() + "/bad.ini";
+    {
+        std::ofstream f(path);
+        f << "[experiment x]\nfigure = 3b\nhidden = many\ntimesteps = 80\nneurons = lif\n[noise]\nnetworks = x\n"
+             "sigma_from = 0\nsigma_to = 3\nseed = 1\n[scale smoke]\nseeds = 1\nepochs = 1\nhidden_factor = 1\n"
+             "timesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = 0\nnoise_test_limit = 0\nsigma_step = 1\n";
+    }
+    ReproOptions o;
+    o.scale = ReproScale::Smoke;
+    o.outDir = scratch();
+    o.presetsPath = path;
+    try {
+        makeReproPlan(o);
+        FAIL() << "expected FileFormatError";
+    } catch (const FileFormatError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("bad.ini"), std::string::npos) << m;
+        EXPECT_NE(m.find("hidden"), std::string::npos) << m;
+        EXPECT_NE(m.find("many"), std::string::npos) << m;
+    }
+    o.scale = ReproScale::Paper;  // no [scale paper] section
+    EXPECT_THROW(makeReproPlan(o), FileFormatError);
+    EXPECT_THROW(reproScaleFromString("huge"), OptionsError);
+}
+
+TEST(Reproduce, ClaimsFollowTheNumbers)
+{
+    const auto p = smokePlan();
+    std::vector<ReproJobResult> jobs;
+    // Fig. 3b H500: multi-weight clearly above binary (5 seeds each): reproduced.
+    jobs.push_back(job(p, "fig3b-H500-multistate", {85.0, 85.2, 85.1, 85.3, 84.9},
+                       std::vector<std::vector<double>>(5, curve(p, 84, 30))));
+    jobs.push_back(job(p, "fig3b-H500-binary", {83.0, 83.2, 83.1, 83.3, 82.9},
+                       std::vector<std::vector<double>>(5, curve(p, 83, 40))));
+    // LIF: highest clean, at chance under heavy noise.
+    std::vector<std::vector<double>> lifNoise;
+    for (int s = 0; s < 5; ++s) lifNoise.push_back(curve(p, 87 + 0.1 * s, 10 + 0.1 * s));
+    jobs.push_back(job(p, "fig3b-H500-lif", {87.0, 87.1, 87.2, 87.3, 87.4}, lifNoise));
+    // Spread in the noisy curves so that the t tests have variance.
+    for (auto& j : jobs)
+        for (size_t s = 0; s < j.experiment.runs.size(); ++s)
+            for (auto& a : j.experiment.runs[s].noise[0].accuracy) a += 0.001 * double(s);
+    // Fig. 3b H200: equal groups (no difference); Fig. 3c: binary clearly above (the opposite
+    // of the paper); Fig. 3d: only 2 seeds (too few to call "no difference").
+    jobs.push_back(job(p, "fig3b-H200-multistate", {80.0, 81.0, 82.0, 80.5, 81.5}));
+    jobs.push_back(job(p, "fig3b-H200-binary", {80.2, 81.2, 81.8, 80.7, 81.3}));
+    jobs.push_back(job(p, "fig3c-multistate", {80.0, 80.1, 80.2, 80.3, 80.4}));
+    jobs.push_back(job(p, "fig3c-binary", {84.0, 84.1, 84.2, 84.3, 84.4}));
+    jobs.push_back(job(p, "fig3d-multistate", {80.0, 81.0}));
+    jobs.push_back(job(p, "fig3d-binary", {80.5, 81.5}));
+    const auto claims = evaluateClaims(p, jobs);
+
+    const auto& above = claim(claims, "mw-above-binary-H500-T80");
+    EXPECT_EQ(above.verdict, "reproduced");
+    EXPECT_LT(above.pValue, 1e-4);
+    ASSERT_EQ(above.groups.size(), 2u);
+    EXPECT_NEAR(above.groups[0].mean, 85.1, 1e-9);
+    EXPECT_EQ(above.groups[0].n, 5);
+    EXPECT_EQ(claim(claims, "no-difference-H200").verdict, "reproduced");
+    EXPECT_EQ(claim(claims, "mw-above-binary-T120").verdict, "not reproduced");
+    EXPECT_EQ(claim(claims, "no-difference-T40").verdict, "inconclusive at this scale");
+    EXPECT_EQ(claim(claims, "lif-highest-clean").verdict, "reproduced");
+    EXPECT_EQ(claim(claims, "lif-below-dwmtj-under-noise").verdict, "reproduced");
+    EXPECT_EQ(claim(claims, "mw-below-binary-under-noise").verdict, "reproduced");  // 30 % < 40 %
+    EXPECT_EQ(claim(claims, "sigma3-chance").verdict, "reproduced");
+    EXPECT_EQ(claim(claims, "energy-per-sample").verdict, "reproduced");
+    EXPECT_NE(claim(claims, "energy-per-sample").measured.find("44.68 pJ"), std::string::npos);
+
+    // Without any runs nothing can be decided.
+    for (const auto& c : evaluateClaims(p, {}))
+        if (c.id != "energy-per-sample") EXPECT_EQ(c.verdict, "inconclusive at this scale") << c.id;
+
+    // The report lists every claim with its verdict.
+    ReproResult r;
+    r.plan = p;
+    r.jobs = jobs;
+    r.claims = claims;
+    const std::string dir = scratch();
+    const std::string html = writeReproductionReport(r, {{"fig3b-validation", "Fig. 3b", "caption"}}, dir);
+    std::ifstream md(dir + "/report.md");
+    const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("| not reproduced |"), std::string::npos);
+    EXPECT_NE(text.find("figures/fig3b-validation.png"), std::string::npos);
+    EXPECT_NE(text.find("85.10 ± 0.16 % (n = 5)"), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(html));
+    std::filesystem::remove_all(scratch());
+}
