@@ -25,6 +25,7 @@
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "lut/lut_page.h"
+#include "reproduce/reproduce_page.h"
 #include "robustness/robustness_page.h"
 #include "runs/experiment_store.h"
 #include "runs/runs_page.h"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_training = new TrainingPage(m_store);
     m_robustness = new RobustnessPage(m_store);
     m_runs = new RunsPage(m_store);
+    m_reproduce = new ReproducePage;
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_device, tr("1  Device data && fit"));
@@ -52,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_tabs->addTab(m_training, tr("3  Train"));
     m_tabs->addTab(m_robustness, tr("4  Robustness"));
     m_tabs->addTab(m_runs, tr("5  Runs"));
+    m_tabs->addTab(m_reproduce, tr("6  Reproduce the paper"));
     setCentralWidget(m_tabs);
     m_busy = new QProgressBar;
     m_busy->setMaximumWidth(160);
@@ -68,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_runs, &RunsPage::logMessage, this, &MainWindow::log);
     connect(m_training, &TrainingPage::busyChanged, this, &MainWindow::setBusy);
     connect(m_robustness, &RobustnessPage::busyChanged, this, &MainWindow::setBusy);
+    connect(m_reproduce, &ReproducePage::busyChanged, this, &MainWindow::setBusy);
+    connect(m_reproduce, &ReproducePage::logMessage, this, &MainWindow::log);
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
@@ -137,6 +142,9 @@ void MainWindow::buildMenus()
     view->addAction(tr("&Robustness"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
                     [this] { m_tabs->setCurrentWidget(m_robustness); });
     view->addAction(tr("R&uns"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { m_tabs->setCurrentWidget(m_runs); });
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Reproduce the paper..."), QKeySequence(Qt::CTRL | Qt::Key_6), this,
+                     [this] { m_tabs->setCurrentWidget(m_reproduce); });
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),
                                                        tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
@@ -248,13 +256,14 @@ void MainWindow::about()
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     const bool training = m_training->controller()->state() != TrainingController::State::Idle;
-    const bool evaluating = m_robustness->task()->state() != BackgroundTask::State::Idle;
+    const bool evaluating = m_robustness->task()->state() != BackgroundTask::State::Idle ||
+                            m_reproduce->task()->state() != BackgroundTask::State::Idle;
     if (training || evaluating) {
         const auto answer = QMessageBox::question(
             this, tr("Quit"),
             tr("%1 is running. Quit anyway?\n\nThe run is stopped after the current batch; its experiment file is kept "
                "and can be resumed later.")
-                .arg(training ? tr("Training") : tr("A noise evaluation")),
+                .arg(training ? tr("Training") : tr("A noise evaluation or reproduction")),
             QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
         if (answer != QMessageBox::Yes) {
             event->ignore();

@@ -18,6 +18,7 @@ class TrainingPage;
 class LutPage;
 class RobustnessPage;
 class RunsPage;
+class ReproducePage;
 class ExperimentStore;
 
 class MainWindow : public QMainWindow {
@@ -29,6 +30,7 @@ public:
     LutPage* lutPage() const { return m_lut; }
     RobustnessPage* robustnessPage() const { return m_robustness; }
     RunsPage* runsPage() const { return m_runs; }
+    ReproducePage* reproducePage() const { return m_reproduce; }
     ExperimentStore* store() const { return m_store; }
     QTabWidget* tabs() const { return m_tabs; }
     /// Writes PNG, SVG, PDF and CSV of every chart on the current page into `dir`;
@@ -63,6 +65,7 @@ private:
     LutPage* m_lut = nullptr;
     RobustnessPage* m_robustness = nullptr;
     RunsPage* m_runs = nullptr;
+    ReproducePage* m_reproduce = nullptr;
     ExperimentStore* m_store = nullptr;
     QTabWidget* m_tabs = nullptr;
     QProgressBar* m_busy = nullptr;

@@ -11,6 +11,7 @@
 #include <QThread>
 #include <stop_token>
 
+#include "common/core_metatypes.h"
 #include "dwmtj/training.h"
 
 namespace dwmtj::ui {
@@ -84,6 +85,4 @@ private:
 
 }  // namespace dwmtj::ui
 
-Q_DECLARE_METATYPE(dwmtj::core::BatchProgress)
-Q_DECLARE_METATYPE(dwmtj::core::EpochReport)
 Q_DECLARE_METATYPE(dwmtj::ui::RunSummary)

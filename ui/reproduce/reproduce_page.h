@@ -1,0 +1,87 @@
+#pragma once
+// The Reproduce page: runs `dwmtj reproduce` (the paper's experiments at a chosen scale) in
+// a worker thread with live charts, then draws the figures, writes the report and shows
+// the claims table; "Open report" (and, by default, the end of a run) opens report.html.
+#include <QWidget>
+#include <memory>
+
+#include "common/core_metatypes.h"
+#include "dwmtj/reproduce.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace dwmtj::ui {
+
+class BackgroundTask;
+class BandChart;
+class LiveChart;
+
+/// Carries the worker's progress to the GUI thread (its signals are emitted from the
+/// worker; receivers on the GUI thread get them queued).
+class ReproBridge : public QObject, public core::ReproObserver {
+    Q_OBJECT
+public:
+    void onJobStarted(int index, int count, const core::ReproJob& job) override;
+    void onBatch(const core::BatchProgress& p) override { Q_EMIT batch(p); }
+    void onEpoch(const core::EpochReport& r) override { Q_EMIT epoch(r); }
+    void onNoiseProgress(int done, int total) override { Q_EMIT noise(done, total); }
+    void onMessage(const std::string& m) override { Q_EMIT message(QString::fromStdString(m)); }
+
+Q_SIGNALS:
+    void jobStarted(int index, int count, const QString& name);
+    void batch(const dwmtj::core::BatchProgress& p);
+    void epoch(const dwmtj::core::EpochReport& r);
+    void noise(int done, int total);
+    void message(const QString& text);
+};
+
+class ReproducePage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ReproducePage(QWidget* parent = nullptr);
+    ~ReproducePage() override;
+    BackgroundTask* task() const { return m_task; }
+    QTableWidget* claimsTable() const { return m_claims; }
+    BandChart* accuracyChart() const { return m_accuracy; }
+    void setScale(core::ReproScale s);
+    void setOutDir(const QString& dir);
+    void setLuts(const QString& binary, const QString& multiState);
+    void setOpenReportWhenDone(bool on) { m_openWhenDone = on; }
+    /// Another presets file than resources/paper-experiments.ini (tests, own protocols).
+    void setPresetsPath(const QString& path) { m_presets = path; }
+    QString reportPath() const { return m_reportPath; }
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    void logMessage(const QString& text);
+    void busyChanged(bool busy, const QString& what);
+    void reportWritten(const QString& path);
+
+private:
+    void onFinished(bool stopped);
+    void showClaims(const std::vector<core::ClaimResult>& claims);
+
+    BackgroundTask* m_task = nullptr;
+    ReproBridge* m_bridge = nullptr;
+    QComboBox *m_scale = nullptr, *m_device = nullptr;
+    QLineEdit *m_lutBinary = nullptr, *m_lutMulti = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
+    QPushButton *m_start = nullptr, *m_stop = nullptr, *m_open = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_plan = nullptr;
+    LiveChart* m_loss = nullptr;
+    BandChart* m_accuracy = nullptr;
+    QTableWidget* m_claims = nullptr;
+    std::shared_ptr<core::ReproResult> m_result;
+    QString m_currentJob, m_reportPath, m_presets;
+    int m_jobIndex = 0, m_jobCount = 0;
+    bool m_openWhenDone = true;
+};
+
+}  // namespace dwmtj::ui
