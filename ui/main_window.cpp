@@ -65,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_lut, &LutPage::logMessage, this, &MainWindow::log);
     connect(m_lut, &LutPage::useForTraining, this, [this](const QString& path, bool multi) {
         m_training->setLutPath(path, multi);
+        m_reproduce->setLut(path, multi);
         statusBar()->showMessage(tr("The Train page now uses %1").arg(path), 5000);
     });
     connect(m_robustness, &RobustnessPage::logMessage, this, &MainWindow::log);

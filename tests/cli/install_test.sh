@@ -13,6 +13,7 @@ check "the wrapper runs dwmtj (got: $out)" 'grep -qE "^dwmtj [0-9]+\.[0-9]+" <<<
 data="$T/usr/share/dwmtj-workbench/datasets"
 check "datasets installed" '[ -f "$data/binary-device-traces.csv" ] && [ -f "$data/binary-lut.csv" ] && [ -f "$data/multistate-lut.csv" ]'
 check "Fashion-MNIST sample installed" '[ $(ls "$data/fashion-mnist-sample"/*.gz | wc -l) -eq 4 ]'
+check "reproduction presets installed" 'grep -q "^\[scale quick\]" "$T/usr/share/dwmtj-workbench/resources/paper-experiments.ini"'
 check "desktop entry installed" 'grep -q "^Exec=dwmtj-workbench" "$T/usr/share/applications/dwmtj-workbench.desktop"'
 if command -v desktop-file-validate >/dev/null; then
   check "desktop entry is valid" 'desktop-file-validate "$T/usr/share/applications/dwmtj-workbench.desktop"'

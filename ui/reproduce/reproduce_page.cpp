@@ -193,6 +193,8 @@ void ReproducePage::setLuts(const QString& binary, const QString& multiState)
     m_lutMulti->setText(multiState);
 }
 
+void ReproducePage::setLut(const QString& path, bool multiState) { (multiState ? m_lutMulti : m_lutBinary)->setText(path); }
+
 void ReproducePage::start()
 {
     if (m_task->state() != BackgroundTask::State::Idle) return;

@@ -51,6 +51,7 @@ public:
     void setScale(core::ReproScale s);
     void setOutDir(const QString& dir);
     void setLuts(const QString& binary, const QString& multiState);
+    void setLut(const QString& path, bool multiState);  ///< one of the two
     void setOpenReportWhenDone(bool on) { m_openWhenDone = on; }
     /// Another presets file than resources/paper-experiments.ini (tests, own protocols).
     void setPresetsPath(const QString& path) { m_presets = path; }
