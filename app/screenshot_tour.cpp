@@ -15,6 +15,7 @@
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/paths.h"
 #include "main_window.h"
+#include "reproduce/reproduce_page.h"
 #include "robustness/robustness_page.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
@@ -116,5 +117,16 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     table->selectRow(4);
     table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     ok &= save(&w, dir, "09-runs.png");
+    // 7. Reproduce the paper at the smoke scale (the full pipeline in about 15 s).
+    tabs->setCurrentIndex(5);
+    auto* repro = w.reproducePage();
+    repro->setScale(core::ReproScale::Smoke);
+    repro->setOutDir(QDir(dir).filePath("reproduce"));
+    repro->setOpenReportWhenDone(false);
+    repro->start();
+    settle(4000);
+    ok &= save(&w, dir, "10-reproduce-running.png");
+    ok &= waitUntil([&] { return repro->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
+    ok &= save(&w, dir, "11-reproduce-done.png");
     return ok ? 0 : 1;
 }

@@ -159,6 +159,8 @@ void BandChart::redraw()
     // One legend entry per group (the band's marker is hidden).
     for (auto* m : chart()->legend()->markers()) m->setVisible(m->type() != QLegendMarker::LegendMarkerTypeArea);
     chart()->legend()->setVisible(!m_order.isEmpty());
+    // Many groups: a column on the right keeps every label readable.
+    chart()->legend()->setAlignment(m_order.size() > 4 ? Qt::AlignRight : Qt::AlignBottom);
 
     if (x1 >= x0) {
         m_x->setRange(x0, x1 > x0 ? x1 : x0 + 1);

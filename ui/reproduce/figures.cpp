@@ -4,7 +4,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QImage>
-#include <QLegend>
 #include <QPainter>
 #include <QSaveFile>
 #include <QSvgGenerator>
@@ -39,10 +38,7 @@ void writeView(QChartView* view, const QString& dir, const QString& stem, QStrin
     view->setAttribute(Qt::WA_DontShowOnScreen);
     view->resize(kWidth, kHeight);
     view->show();
-    if (auto* band = dynamic_cast<BandChart*>(view)) {
-        band->flush();
-        if (band->groups().size() > 3) band->chart()->legend()->setAlignment(Qt::AlignRight);  // long lists read better
-    }
+    if (auto* band = dynamic_cast<BandChart*>(view)) band->flush();
     if (auto* live = dynamic_cast<LiveChart*>(view)) live->flush();
     // Let the chart lay out its legend and axes before it is rendered.
     for (int k = 0; k < 3; ++k) QCoreApplication::processEvents();

@@ -84,7 +84,7 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     m_plan->setStyleSheet(QStringLiteral("color: #555"));
     m_claims = new QTableWidget(0, 5);
     m_claims->setObjectName(QStringLiteral("claims"));
-    m_claims->setHorizontalHeaderLabels({tr("Claim (paper)"), tr("Measured"), tr("Test"), tr("p"), tr("Verdict")});
+    m_claims->setHorizontalHeaderLabels({tr("Claim (paper)"), tr("Verdict"), tr("p"), tr("Measured"), tr("Test")});
     m_claims->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_claims->horizontalHeader()->setStretchLastSection(true);
     m_claims->verticalHeader()->hide();
@@ -269,23 +269,23 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims)
     m_claims->setRowCount(int(claims.size()));
     for (int i = 0; i < int(claims.size()); ++i) {
         const auto& c = claims[size_t(i)];
-        const QStringList cells = {QString::fromStdString(c.claim), QString::fromStdString(c.measured),
-                                   QString::fromStdString(c.test),
+        const QStringList cells = {QString::fromStdString(c.claim), QString::fromStdString(c.verdict),
                                    std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3) : QStringLiteral("—"),
-                                   QString::fromStdString(c.verdict)};
+                                   QString::fromStdString(c.measured), QString::fromStdString(c.test)};
         for (int k = 0; k < cells.size(); ++k) {
             auto* item = new QTableWidgetItem(cells[k]);
-            item->setToolTip(k == 4 ? QString::fromStdString(c.reason) : cells[k]);
-            if (k == 4)
+            item->setToolTip(k == 1 ? QString::fromStdString(c.reason) : cells[k]);
+            if (k == 1)
                 item->setBackground(c.verdict == "reproduced" ? QColor(227, 244, 232)
                                     : c.verdict == "not reproduced" ? QColor(251, 227, 227)
                                                                     : QColor(255, 246, 220));
             m_claims->setItem(i, k, item);
         }
     }
-    m_claims->setColumnWidth(0, 320);
-    m_claims->setColumnWidth(1, 360);
-    m_claims->setColumnWidth(2, 200);
+    m_claims->setColumnWidth(0, 330);
+    m_claims->setColumnWidth(1, 170);
+    m_claims->setColumnWidth(2, 60);
+    m_claims->setColumnWidth(3, 420);
     m_claims->resizeRowsToContents();
 }
 
