@@ -160,6 +160,7 @@ void aboveBothClaim(ClaimResult& cl, const GroupValues& a, const GroupValues& b,
         cl.reason = "fewer than 2 runs per group (or no spread): no test possible";
         return;
     }
+    // Shown: the larger p when both tests must pass; the deciding test when one contradicts.
     cl.statistic = t1.p >= t2.p ? t1.t : t2.t;
     cl.pValue = std::max(t1.p, t2.p);
     const bool aboveB = t1.p < kAlpha && a.mean > b.mean, aboveC = t2.p < kAlpha && a.mean > c.mean;
@@ -169,7 +170,9 @@ void aboveBothClaim(ClaimResult& cl, const GroupValues& a, const GroupValues& b,
         cl.reason = "significantly above both (" + pText(t1.p) + ", " + pText(t2.p) + ")";
     } else if (belowB || belowC) {
         cl.verdict = kNotReproduced;
-        cl.reason = "significantly below " + std::string(belowB ? b.label : c.label) + " (" + pText(belowB ? t1.p : t2.p) + ")";
+        cl.statistic = belowB ? t1.t : t2.t;
+        cl.pValue = belowB ? t1.p : t2.p;
+        cl.reason = "significantly below " + std::string(belowB ? b.label : c.label) + " (" + pText(cl.pValue) + ")";
     } else {
         cl.verdict = kInconclusive;
         cl.reason = "not significantly above both (" + pText(t1.p) + ", " + pText(t2.p) + ")";
@@ -252,9 +255,20 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector
             c.pValue = std::max(tb.p, tm.p);
             const bool bAbove = tb.p < kAlpha && b.mean > l.mean, mAbove = tm.p < kAlpha && m.mean > l.mean;
             const bool bBelow = tb.p < kAlpha && b.mean < l.mean, mBelow = tm.p < kAlpha && m.mean < l.mean;
-            if (bAbove && mAbove) c.verdict = kReproduced, c.reason = "both DW-MTJ networks significantly above LIF";
-            else if (bBelow || mBelow) c.verdict = kNotReproduced, c.reason = "LIF significantly above a DW-MTJ network";
-            else c.verdict = kInconclusive, c.reason = "differences not significant (" + pText(tb.p) + ", " + pText(tm.p) + ")";
+            if (bAbove && mAbove) {
+                c.verdict = kReproduced;
+                c.reason = "both DW-MTJ networks significantly above LIF (" + pText(tb.p) + ", " + pText(tm.p) + ")";
+            } else if (bBelow || mBelow) {
+                // The deciding test is shown: LIF significantly above this DW-MTJ network.
+                c.verdict = kNotReproduced;
+                c.statistic = bBelow ? tb.t : tm.t;
+                c.pValue = bBelow ? tb.p : tm.p;
+                c.reason = std::string("LIF significantly above the ") + (bBelow ? "binary" : "multi-weight") + " network (" +
+                           pText(c.pValue) + ")";
+            } else {
+                c.verdict = kInconclusive;
+                c.reason = "differences not significant (" + pText(tb.p) + ", " + pText(tm.p) + ")";
+            }
         }
         out.push_back(c);
     }
