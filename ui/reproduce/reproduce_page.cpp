@@ -99,6 +99,7 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     ll->addWidget(m_status);
     ll->addWidget(m_plan);
     ll->addStretch();
+    left->setMinimumWidth(380);
 
     m_loss = new LiveChart(tr("Training loss (per batch, every job and seed)"), tr("batch (per seed)"), tr("NLL loss"));
     m_accuracy = new BandChart(tr("Validation accuracy per job (mean ± sd across seeds)"), tr("epoch"), tr("accuracy (%)"));
@@ -108,16 +109,17 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     auto* charts = new QSplitter(Qt::Horizontal);
     charts->addWidget(m_loss);
     charts->addWidget(m_accuracy);
-    auto* right = new QSplitter(Qt::Vertical);
-    right->addWidget(charts);
-    right->addWidget(m_claims);
-    right->setStretchFactor(0, 3);
-    right->setStretchFactor(1, 2);
-    auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
-    split->addWidget(right);
-    split->setStretchFactor(1, 1);
-    split->setSizes({420, 860});
+    // Form and live charts on top, the claims table across the full width below.
+    auto* upper = new QSplitter(Qt::Horizontal);
+    upper->addWidget(left);
+    upper->addWidget(charts);
+    upper->setStretchFactor(1, 1);
+    upper->setSizes({420, 860});
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(upper);
+    split->addWidget(m_claims);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     auto* top = new QVBoxLayout(this);
     top->addWidget(split);
 

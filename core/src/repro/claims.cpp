@@ -99,20 +99,29 @@ GroupValues noisyAccuracy(const std::vector<ReproJobResult>& jobs, const std::st
     return group(l.str(), v);
 }
 
-/// "a above b" as a two-sided Welch test: reproduced / not reproduced / inconclusive.
-void aboveClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
+/// The common start of a two-group claim: groups, description, the Welch test. Returns
+/// false (verdict inconclusive) when the test cannot be computed.
+bool compareTwo(ClaimResult& c, const GroupValues& a, const GroupValues& b, stats::TTest& t)
 {
     c.groups = {a, b};
     c.measured = describe(a) + "; " + describe(b);
     c.test = "Welch t-test (two-sided), alpha 0.05";
-    const auto t = stats::welchTTest(a.values, b.values);
+    t = stats::welchTTest(a.values, b.values);
     if (!t.valid) {
         c.verdict = kInconclusive;
         c.reason = "fewer than 2 runs per group (or no spread): no test possible";
-        return;
+        return false;
     }
     c.statistic = t.t;
     c.pValue = t.p;
+    return true;
+}
+
+/// "a above b" as a two-sided Welch test: reproduced / not reproduced / inconclusive.
+void aboveClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
+{
+    stats::TTest t;
+    if (!compareTwo(c, a, b, t)) return;
     if (t.p < kAlpha) {
         c.verdict = a.mean > b.mean ? kReproduced : kNotReproduced;
         c.reason = a.mean > b.mean ? "the difference is in the paper's direction and significant (" + pText(t.p) + ")"
@@ -126,17 +135,8 @@ void aboveClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
 /// "no significant difference": reproduced when the test finds none.
 void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
 {
-    c.groups = {a, b};
-    c.measured = describe(a) + "; " + describe(b);
-    c.test = "Welch t-test (two-sided), alpha 0.05";
-    const auto t = stats::welchTTest(a.values, b.values);
-    if (!t.valid) {
-        c.verdict = kInconclusive;
-        c.reason = "fewer than 2 runs per group (or no spread): no test possible";
-        return;
-    }
-    c.statistic = t.t;
-    c.pValue = t.p;
+    stats::TTest t;
+    if (!compareTwo(c, a, b, t)) return;
     if (t.p >= kAlpha && std::min(a.n, b.n) < 3) {
         c.verdict = kInconclusive;
         c.reason = "not significant (" + pText(t.p) + "), but with fewer than 3 seeds per group that says little";
