@@ -9,6 +9,7 @@
 #include <QSvgGenerator>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "charts/band_chart.h"
 #include "charts/chart_export.h"
@@ -28,8 +29,9 @@ constexpr int kWidth = 900, kHeight = 600;
 
 QString neuronName(core::NeuronKind k)
 {
-    return k == core::NeuronKind::Lif ? QStringLiteral("LIF") : k == core::NeuronKind::Binary ? QStringLiteral("binary")
-                                                                                               : QStringLiteral("multi-weight");
+    return k == core::NeuronKind::Lif      ? QStringLiteral("LIF")
+           : k == core::NeuronKind::Binary ? QStringLiteral("binary")
+                                           : QStringLiteral("multi-weight");
 }
 
 /// Lays the view out off screen (so it draws) and writes PNG, SVG and CSV.
@@ -43,7 +45,8 @@ void writeView(QChartView* view, const QString& dir, const QString& stem, QStrin
     // Let the chart lay out its legend and axes before it is rendered.
     for (int k = 0; k < 3; ++k) QCoreApplication::processEvents();
     for (const char* suffix : {"png", "svg"}) {
-        const QString e = exportChart(view, QDir(dir).filePath(stem + QLatin1Char('.') + QLatin1String(suffix)));
+        const QString e =
+            exportChart(view, QDir(dir).filePath(stem + QLatin1Char('.') + QLatin1String(suffix)));
         if (!e.isEmpty()) errors << e;
     }
     const QString e = exportChartCsv(view, QDir(dir).filePath(stem + QStringLiteral(".csv")));
@@ -58,10 +61,24 @@ const core::ReproJobResult* firstJob(const core::ReproResult& r, core::NeuronKin
     return nullptr;
 }
 
-QString sourceFile(const core::Lut& lut)
+/// The device data the LUT was built from, when its recorded source file is still readable
+/// and of the expected kind (else the figure falls back to the LUT's own curves).
+std::optional<core::DeviceData> lutSourceData(const core::Lut& lut, core::DeviceKind kind)
 {
     const auto it = lut.provenance.find("source_file");
-    return it == lut.provenance.end() ? QString() : QString::fromStdString(it->second);
+    if (it == lut.provenance.end() || !QFileInfo::exists(QString::fromStdString(it->second)))
+        return std::nullopt;
+    try {
+        auto d = core::loadDeviceFile(it->second);
+        if (d.kind == kind) return d;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+QString fileName(const core::DeviceData& d)
+{
+    return QFileInfo(QString::fromStdString(d.sourcePath)).fileName();
 }
 
 /// Fig. 2d: the binary device's p(V): its data and fit when the LUT's source file is
@@ -71,25 +88,23 @@ bool fig2d(const core::ReproResult& r, const QString& dir, QStringList& errors)
     const auto* j = firstJob(r, core::NeuronKind::Binary);
     if (!j) return false;
     const core::Lut& lut = *j->experiment.lut;
-    const QString src = sourceFile(lut);
-    try {
-        if (!src.isEmpty() && QFileInfo::exists(src)) {
-            const auto d = core::loadDeviceFile(src.toStdString());
-            if (d.kind == core::DeviceKind::Binary) {
-                ProbabilityChart view;
-                const auto fit = core::fitSigmoid(d.binary.counts, d.binary.trialsKnown);
-                view.showBinary(core::estimateProportions(d.binary), fit,
-                                QObject::tr("Binary DW-MTJ: switching probability per pulse (%1)").arg(QFileInfo(src).fileName()));
-                writeView(&view, dir, QStringLiteral("fig2d-binary-switching"), errors);
-                return true;
-            }
+    if (const auto d = lutSourceData(lut, core::DeviceKind::Binary)) {
+        try {
+            ProbabilityChart view;
+            const auto fit = core::fitSigmoid(d->binary.counts, d->binary.trialsKnown);
+            view.showBinary(core::estimateProportions(d->binary), fit,
+                            QObject::tr("Binary DW-MTJ: switching probability per pulse (%1)")
+                                .arg(fileName(*d)));
+            writeView(&view, dir, QStringLiteral("fig2d-binary-switching"), errors);
+            return true;
+        } catch (const std::exception&) {
+            // no fit: fall through to the LUT curve
         }
-    } catch (const std::exception&) {
-        // fall through to the LUT curve
     }
-    LiveChart view(QObject::tr("Binary DW-MTJ: switching probability of the lookup table"), QObject::tr("pulse voltage V [V]"),
-                   QObject::tr("probability"));
-    for (size_t i = 0; i < lut.voltage.size(); ++i) view.addPoint(QStringLiteral("p(V)"), QPointF(lut.voltage[i], lut.curves[0][i]));
+    LiveChart view(QObject::tr("Binary DW-MTJ: switching probability of the lookup table"),
+                   QObject::tr("pulse voltage V [V]"), QObject::tr("probability"));
+    for (size_t i = 0; i < lut.voltage.size(); ++i)
+        view.addPoint(QStringLiteral("p(V)"), QPointF(lut.voltage[i], lut.curves[0][i]));
     writeView(&view, dir, QStringLiteral("fig2d-binary-switching"), errors);
     return true;
 }
@@ -100,22 +115,20 @@ bool fig2e(const core::ReproResult& r, const QString& dir, QStringList& errors)
     const auto* j = firstJob(r, core::NeuronKind::MultiState);
     if (!j) return false;
     const core::Lut& lut = *j->experiment.lut;
-    const QString src = sourceFile(lut);
-    try {
-        if (!src.isEmpty() && QFileInfo::exists(src)) {
-            const auto d = core::loadDeviceFile(src.toStdString());
-            if (d.kind == core::DeviceKind::MultiState) {
-                ProbabilityChart view;
-                view.showMultiState(d.multi, core::fitOrdinal(d.multi),
-                                    QObject::tr("Multi-weight DW-MTJ: state probabilities (%1)").arg(QFileInfo(src).fileName()));
-                writeView(&view, dir, QStringLiteral("fig2e-multiweight-states"), errors);
-                return true;
-            }
+    if (const auto d = lutSourceData(lut, core::DeviceKind::MultiState)) {
+        try {
+            ProbabilityChart view;
+            view.showMultiState(
+                d->multi, core::fitOrdinal(d->multi),
+                QObject::tr("Multi-weight DW-MTJ: state probabilities (%1)").arg(fileName(*d)));
+            writeView(&view, dir, QStringLiteral("fig2e-multiweight-states"), errors);
+            return true;
+        } catch (const std::exception&) {
+            // no fit: fall through to the LUT curves
         }
-    } catch (const std::exception&) {
     }
-    LiveChart view(QObject::tr("Multi-weight DW-MTJ: state probabilities of the lookup table"), QObject::tr("pulse voltage V [V]"),
-                   QObject::tr("probability"));
+    LiveChart view(QObject::tr("Multi-weight DW-MTJ: state probabilities of the lookup table"),
+                   QObject::tr("pulse voltage V [V]"), QObject::tr("probability"));
     const int K = lut.numStates;
     for (size_t i = 0; i < lut.voltage.size(); ++i)
         for (int k = 1; k <= K; ++k) {
@@ -128,8 +141,8 @@ bool fig2e(const core::ReproResult& r, const QString& dir, QStringList& errors)
 }
 
 /// Validation accuracy per epoch, mean +/- sd across seeds, one group per job of the figure.
-bool accuracyFigure(const core::ReproResult& r, const std::string& figure, const QString& title, const QString& dir,
-                    const QString& stem, QStringList& errors)
+bool accuracyFigure(const core::ReproResult& r, const std::string& figure, const QString& title,
+                    const QString& dir, const QString& stem, QStringList& errors)
 {
     BandChart view(title, QObject::tr("epoch"), QObject::tr("validation accuracy (%)"));
     view.setIntegerX(true);
@@ -137,10 +150,12 @@ bool accuracyFigure(const core::ReproResult& r, const std::string& figure, const
     for (const auto& j : r.jobs) {
         if (j.job.figure != figure) continue;
         const auto& c = j.experiment.config;
-        const QString group = QStringLiteral("%1 H%2 T%3").arg(neuronName(c.neuron)).arg(c.hidden).arg(c.timesteps);
+        const QString group =
+            QStringLiteral("%1 H%2 T%3").arg(neuronName(c.neuron)).arg(c.hidden).arg(c.timesteps);
         for (const auto& run : j.experiment.runs)
             for (int k = 0; k < run.epochsDone(); ++k) {
-                view.setValue(group, k + 1, QStringLiteral("seed %1").arg(run.seed), 100 * run.epochValidationAccuracy[size_t(k)]);
+                view.setValue(group, k + 1, QStringLiteral("seed %1").arg(run.seed),
+                              100 * run.epochValidationAccuracy[size_t(k)]);
                 any = true;
             }
     }
@@ -148,28 +163,39 @@ bool accuracyFigure(const core::ReproResult& r, const std::string& figure, const
     return any;
 }
 
-bool noiseFigure(const core::ReproResult& r, bool normalized, const QString& dir, QStringList& errors)
+bool noiseFigure(const core::ReproResult& r, bool normalized, const QString& dir,
+                 QStringList& errors)
 {
-    BandChart view(normalized ? QObject::tr("Normalized test accuracy under Gaussian noise (Fig. 4c)")
-                              : QObject::tr("Test accuracy under Gaussian noise (Fig. 4b)"),
-                   QObject::tr("noise σ (pixel units)"), normalized ? QObject::tr("accuracy / clean accuracy") : QObject::tr("test accuracy (%)"));
+    BandChart view(
+        normalized ? QObject::tr("Normalized test accuracy under Gaussian noise (Fig. 4c)")
+                   : QObject::tr("Test accuracy under Gaussian noise (Fig. 4b)"),
+        QObject::tr("noise σ (pixel units)"),
+        normalized ? QObject::tr("accuracy / clean accuracy") : QObject::tr("test accuracy (%)"));
     bool any = false;
     for (const auto& j : r.jobs) {
         if (j.job.experiment != r.plan.noiseExperiment) continue;
         const auto& c = j.experiment.config;
-        const QString group = QStringLiteral("%1 H%2 T%3").arg(neuronName(c.neuron)).arg(c.hidden).arg(c.timesteps);
+        const QString group =
+            QStringLiteral("%1 H%2 T%3").arg(neuronName(c.neuron)).arg(c.hidden).arg(c.timesteps);
         for (const auto& run : j.experiment.runs)
             for (const auto& curve : run.noise) {
                 if (curve.units != core::NoiseUnits::Pixel) continue;
                 for (size_t k = 0; k < curve.sigma.size(); ++k) {
-                    const double y = normalized ? (k < curve.normalized.size() ? curve.normalized[k] : NAN) : 100 * curve.accuracy[k];
+                    const double y = normalized
+                                         ? (k < curve.normalized.size() ? curve.normalized[k] : NAN)
+                                         : 100 * curve.accuracy[k];
                     if (!std::isfinite(y)) continue;
-                    view.setValue(group, curve.sigma[k], QStringLiteral("seed %1").arg(run.seed), y);
+                    view.setValue(group, curve.sigma[k], QStringLiteral("seed %1").arg(run.seed),
+                                  y);
                     any = true;
                 }
             }
     }
-    if (any) writeView(&view, dir, normalized ? QStringLiteral("fig4c-noise-normalized") : QStringLiteral("fig4b-noise-accuracy"), errors);
+    if (any)
+        writeView(&view, dir,
+                  normalized ? QStringLiteral("fig4c-noise-normalized")
+                             : QStringLiteral("fig4b-noise-accuracy"),
+                  errors);
     return any;
 }
 
@@ -188,7 +214,8 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
     }
     const std::vector<double> sigmas = {0.0, 0.5, 1.0, 1.5, 2.0, 3.0};
     const int cell = 140, pad = 16, label = 28;
-    QImage sheet(int(sigmas.size()) * (cell + pad) + pad, cell + 2 * pad + label, QImage::Format_RGB32);
+    QImage sheet(int(sigmas.size()) * (cell + pad) + pad, cell + 2 * pad + label,
+                 QImage::Format_RGB32);
     sheet.fill(Qt::white);
     QString csv = QStringLiteral("sigma,row,column,pixel\n");
     {
@@ -203,12 +230,16 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
             for (int y = 0; y < 28; ++y)
                 for (int x = 0; x < 28; ++x) {
                     img.scanLine(y)[x] = uchar(std::lround(255 * px[size_t(y * 28 + x)]));
-                    csv += QStringLiteral("%1,%2,%3,%4\n").arg(sigmas[i]).arg(y).arg(x).arg(px[size_t(y * 28 + x)], 0, 'g', 6);
+                    csv += QStringLiteral("%1,%2,%3,%4\n")
+                               .arg(sigmas[i])
+                               .arg(y)
+                               .arg(x)
+                               .arg(px[size_t(y * 28 + x)], 0, 'g', 6);
                 }
             const QRect target(pad + int(i) * (cell + pad), pad, cell, cell);
             p.drawImage(target, img);
-            p.drawText(QRect(target.left(), target.bottom() + 4, cell, label), Qt::AlignHCenter | Qt::AlignTop,
-                       QStringLiteral("σ = %1").arg(sigmas[i]));
+            p.drawText(QRect(target.left(), target.bottom() + 4, cell, label),
+                       Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("σ = %1").arg(sigmas[i]));
         }
     }
     const QString png = QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.png"));
@@ -228,39 +259,53 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
         }
     }
     QSaveFile c(QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.csv")));
-    if (!c.open(QIODevice::WriteOnly) || c.write(csv.toUtf8()) < 0 || !c.commit()) errors << c.fileName() + QStringLiteral(": cannot write");
+    if (!c.open(QIODevice::WriteOnly) || c.write(csv.toUtf8()) < 0 || !c.commit())
+        errors << c.fileName() + QStringLiteral(": cannot write");
     return true;
 }
 
 }  // namespace
 
-std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResult& r, const QString& dir, QStringList& errors)
+std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResult& r,
+                                                          const QString& dir, QStringList& errors)
 {
     QDir().mkpath(dir);
     std::vector<core::ReportFigure> out;
     auto add = [&](bool made, const char* stem, const QString& title, const QString& caption) {
         if (made) out.push_back({stem, title.toStdString(), caption.toStdString()});
     };
-    add(fig2d(r, dir, errors), "fig2d-binary-switching", QObject::tr("Fig. 2d: binary DW-MTJ switching probability"),
-        QObject::tr("Measured per-pulse switching probability with 95 % Wilson intervals and the fitted sigmoid with its 95 % band "
+    add(fig2d(r, dir, errors), "fig2d-binary-switching",
+        QObject::tr("Fig. 2d: binary DW-MTJ switching probability"),
+        QObject::tr("Measured per-pulse switching probability with 95 % Wilson intervals and the "
+                    "fitted sigmoid with its 95 % band "
                     "(or the lookup table's curve when its source data are not available)."));
-    add(fig2e(r, dir, errors), "fig2e-multiweight-states", QObject::tr("Fig. 2e: multi-weight DW-MTJ state probabilities"),
-        QObject::tr("Observed state frequencies and the cumulative-logit fit (or the lookup table's state probabilities)."));
-    add(accuracyFigure(r, "3b", QObject::tr("Fig. 3b: validation accuracy per epoch"), dir, QStringLiteral("fig3b-validation"), errors),
+    add(fig2e(r, dir, errors), "fig2e-multiweight-states",
+        QObject::tr("Fig. 2e: multi-weight DW-MTJ state probabilities"),
+        QObject::tr("Observed state frequencies and the cumulative-logit fit (or the lookup "
+                    "table's state probabilities)."));
+    add(accuracyFigure(r, "3b", QObject::tr("Fig. 3b: validation accuracy per epoch"), dir,
+                       QStringLiteral("fig3b-validation"), errors),
         "fig3b-validation", QObject::tr("Fig. 3b: validation accuracy, two hidden sizes"),
-        QObject::tr("The paper: H 500 and 200, T 80. Mean over seeds with a ±1 standard deviation band, per neuron type and hidden size."));
-    add(accuracyFigure(r, "3c", QObject::tr("Fig. 3c: validation accuracy per epoch"), dir, QStringLiteral("fig3c-validation"), errors),
+        QObject::tr("The paper: H 500 and 200, T 80. Mean over seeds with a ±1 standard deviation "
+                    "band, per neuron type and hidden size."));
+    add(accuracyFigure(r, "3c", QObject::tr("Fig. 3c: validation accuracy per epoch"), dir,
+                       QStringLiteral("fig3c-validation"), errors),
         "fig3c-validation", QObject::tr("Fig. 3c: validation accuracy, more time steps"),
         QObject::tr("The paper: H 500, T 120. Mean over seeds with a ±1 standard deviation band."));
-    add(accuracyFigure(r, "3d", QObject::tr("Fig. 3d: validation accuracy per epoch"), dir, QStringLiteral("fig3d-validation"), errors),
+    add(accuracyFigure(r, "3d", QObject::tr("Fig. 3d: validation accuracy per epoch"), dir,
+                       QStringLiteral("fig3d-validation"), errors),
         "fig3d-validation", QObject::tr("Fig. 3d: validation accuracy, fewer time steps"),
         QObject::tr("The paper: H 500, T 40. Mean over seeds with a ±1 standard deviation band."));
-    add(fig4a(r, dir, errors), "fig4a-noisy-images", QObject::tr("Fig. 4a: a test image under Gaussian noise"),
+    add(fig4a(r, dir, errors), "fig4a-noisy-images",
+        QObject::tr("Fig. 4a: a test image under Gaussian noise"),
         QObject::tr("x' = clamp(x + σ·N(0, 1), 0, 1), the noise of the evaluation."));
-    add(noiseFigure(r, false, dir, errors), "fig4b-noise-accuracy", QObject::tr("Fig. 4b: test accuracy under noise"),
+    add(noiseFigure(r, false, dir, errors), "fig4b-noise-accuracy",
+        QObject::tr("Fig. 4b: test accuracy under noise"),
         QObject::tr("Best checkpoint of every seed; mean with a ±1 standard deviation band."));
-    add(noiseFigure(r, true, dir, errors), "fig4c-noise-normalized", QObject::tr("Fig. 4c: normalized test accuracy under noise"),
-        QObject::tr("Accuracy divided by the clean accuracy of the same network; mean with a ±1 standard deviation band."));
+    add(noiseFigure(r, true, dir, errors), "fig4c-noise-normalized",
+        QObject::tr("Fig. 4c: normalized test accuracy under noise"),
+        QObject::tr("Accuracy divided by the clean accuracy of the same network; mean with a ±1 "
+                    "standard deviation band."));
     return out;
 }
 

@@ -30,7 +30,8 @@ std::string pText(double p)
 {
     if (!std::isfinite(p)) return "n/a";
     std::ostringstream s;
-    if (p < 1e-4) s << "p < 0.0001";
+    if (p < 1e-4)
+        s << "p < 0.0001";
     else {
         s.precision(3);
         s << "p = " << p;
@@ -56,7 +57,8 @@ std::string describe(const GroupValues& g)
     return g.label + " " + pct(g.mean) + " ± " + pct(g.sd) + " % (n = " + std::to_string(g.n) + ")";
 }
 
-const ReproJobResult* findJob(const std::vector<ReproJobResult>& jobs, const std::string& experiment, NeuronKind kind)
+const ReproJobResult* findJob(const std::vector<ReproJobResult>& jobs,
+                              const std::string& experiment, NeuronKind kind)
 {
     for (const auto& j : jobs)
         if (j.job.experiment == experiment && j.job.config.neuron == kind) return &j;
@@ -65,25 +67,30 @@ const ReproJobResult* findJob(const std::vector<ReproJobResult>& jobs, const std
 
 std::string netLabel(const ReproJobResult* j, NeuronKind kind)
 {
-    const char* name = kind == NeuronKind::Lif ? "LIF" : kind == NeuronKind::Binary ? "binary" : "multi-weight";
+    const char* name = kind == NeuronKind::Lif      ? "LIF"
+                       : kind == NeuronKind::Binary ? "binary"
+                                                    : "multi-weight";
     if (!j) return name;
-    return std::string(name) + " H" + std::to_string(j->job.config.hidden) + " T" + std::to_string(j->job.config.timesteps);
+    return std::string(name) + " H" + std::to_string(j->job.config.hidden) + " T" +
+           std::to_string(j->job.config.timesteps);
 }
 
 /// Best validation accuracy of each finished run, in percent.
-GroupValues bestValidation(const std::vector<ReproJobResult>& jobs, const std::string& experiment, NeuronKind kind)
+GroupValues bestValidation(const std::vector<ReproJobResult>& jobs, const std::string& experiment,
+                           NeuronKind kind)
 {
     const auto* j = findJob(jobs, experiment, kind);
     std::vector<double> v;
     if (j)
         for (const auto& r : j->experiment.runs)
-            if (std::isfinite(r.bestValidationAccuracy) && r.status == RunStatus::Completed) v.push_back(100 * r.bestValidationAccuracy);
+            if (std::isfinite(r.bestValidationAccuracy) && r.status == RunStatus::Completed)
+                v.push_back(100 * r.bestValidationAccuracy);
     return group(netLabel(j, kind) + " best validation accuracy", v);
 }
 
 /// Test accuracy under noise at `sigma` (pixel units) of each run, in percent.
-GroupValues noisyAccuracy(const std::vector<ReproJobResult>& jobs, const std::string& experiment, NeuronKind kind,
-                          double sigma)
+GroupValues noisyAccuracy(const std::vector<ReproJobResult>& jobs, const std::string& experiment,
+                          NeuronKind kind, double sigma)
 {
     const auto* j = findJob(jobs, experiment, kind);
     std::vector<double> v;
@@ -124,11 +131,14 @@ void aboveClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
     if (!compareTwo(c, a, b, t)) return;
     if (t.p < kAlpha) {
         c.verdict = a.mean > b.mean ? kReproduced : kNotReproduced;
-        c.reason = a.mean > b.mean ? "the difference is in the paper's direction and significant (" + pText(t.p) + ")"
-                                   : "significant difference in the opposite direction (" + pText(t.p) + ")";
+        c.reason =
+            a.mean > b.mean
+                ? "the difference is in the paper's direction and significant (" + pText(t.p) + ")"
+                : "significant difference in the opposite direction (" + pText(t.p) + ")";
     } else {
         c.verdict = kInconclusive;
-        c.reason = "difference " + pct(a.mean - b.mean) + " points, not significant (" + pText(t.p) + ")";
+        c.reason =
+            "difference " + pct(a.mean - b.mean) + " points, not significant (" + pText(t.p) + ")";
     }
 }
 
@@ -139,22 +149,26 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
     if (!compareTwo(c, a, b, t)) return;
     if (t.p >= kAlpha && std::min(a.n, b.n) < 3) {
         c.verdict = kInconclusive;
-        c.reason = "not significant (" + pText(t.p) + "), but with fewer than 3 seeds per group that says little";
+        c.reason = "not significant (" + pText(t.p) +
+                   "), but with fewer than 3 seeds per group that says little";
         return;
     }
     c.verdict = t.p >= kAlpha ? kReproduced : kNotReproduced;
-    c.reason = t.p >= kAlpha ? "no significant difference (" + pText(t.p) + "; with n = " + std::to_string(std::min(a.n, b.n)) +
+    c.reason = t.p >= kAlpha ? "no significant difference (" + pText(t.p) +
+                                   "; with n = " + std::to_string(std::min(a.n, b.n)) +
                                    " seeds only large differences would be detected)"
-                             : "significant difference of " + pct(a.mean - b.mean) + " points (" + pText(t.p) + ")";
+                             : "significant difference of " + pct(a.mean - b.mean) + " points (" +
+                                   pText(t.p) + ")";
 }
 
-/// a above both b and c: both comparisons must agree.
-void aboveBothClaim(ClaimResult& cl, const GroupValues& a, const GroupValues& b, const GroupValues& c)
+/// Both pairs must show first > second significantly (reproduced); a significant reversal
+/// in either contradicts the claim (not reproduced; that test is shown); else inconclusive.
+/// The caller sets the groups, the measured text and the test description.
+void bothAboveClaim(ClaimResult& cl, const GroupValues& hi1, const GroupValues& lo1,
+                    const GroupValues& hi2, const GroupValues& lo2)
 {
-    cl.groups = {a, b, c};
-    cl.measured = describe(a) + "; " + describe(b) + "; " + describe(c);
-    cl.test = "two Welch t-tests (two-sided), alpha 0.05 each; the larger p is shown";
-    const auto t1 = stats::welchTTest(a.values, b.values), t2 = stats::welchTTest(a.values, c.values);
+    const auto t1 = stats::welchTTest(hi1.values, lo1.values),
+               t2 = stats::welchTTest(hi2.values, lo2.values);
     if (!t1.valid || !t2.valid) {
         cl.verdict = kInconclusive;
         cl.reason = "fewer than 2 runs per group (or no spread): no test possible";
@@ -163,53 +177,66 @@ void aboveBothClaim(ClaimResult& cl, const GroupValues& a, const GroupValues& b,
     // Shown: the larger p when both tests must pass; the deciding test when one contradicts.
     cl.statistic = t1.p >= t2.p ? t1.t : t2.t;
     cl.pValue = std::max(t1.p, t2.p);
-    const bool aboveB = t1.p < kAlpha && a.mean > b.mean, aboveC = t2.p < kAlpha && a.mean > c.mean;
-    const bool belowB = t1.p < kAlpha && a.mean < b.mean, belowC = t2.p < kAlpha && a.mean < c.mean;
-    if (aboveB && aboveC) {
+    const bool held1 = t1.p < kAlpha && hi1.mean > lo1.mean,
+               held2 = t2.p < kAlpha && hi2.mean > lo2.mean;
+    const bool reversed1 = t1.p < kAlpha && hi1.mean < lo1.mean,
+               reversed2 = t2.p < kAlpha && hi2.mean < lo2.mean;
+    if (held1 && held2) {
         cl.verdict = kReproduced;
-        cl.reason = "significantly above both (" + pText(t1.p) + ", " + pText(t2.p) + ")";
-    } else if (belowB || belowC) {
+        cl.reason = "significant in both comparisons (" + pText(t1.p) + ", " + pText(t2.p) + ")";
+    } else if (reversed1 || reversed2) {
         cl.verdict = kNotReproduced;
-        cl.statistic = belowB ? t1.t : t2.t;
-        cl.pValue = belowB ? t1.p : t2.p;
-        cl.reason = "significantly below " + std::string(belowB ? b.label : c.label) + " (" + pText(cl.pValue) + ")";
+        cl.statistic = reversed1 ? t1.t : t2.t;
+        cl.pValue = reversed1 ? t1.p : t2.p;
+        cl.reason = (reversed1 ? lo1.label : lo2.label) + " significantly above " +
+                    (reversed1 ? hi1.label : hi2.label) + " (" + pText(cl.pValue) + ")";
     } else {
         cl.verdict = kInconclusive;
-        cl.reason = "not significantly above both (" + pText(t1.p) + ", " + pText(t2.p) + ")";
+        cl.reason =
+            "not significant in both comparisons (" + pText(t1.p) + ", " + pText(t2.p) + ")";
     }
 }
 
 }  // namespace
 
-std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector<ReproJobResult>& jobs)
+std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
+                                        const std::vector<ReproJobResult>& jobs)
 {
     std::vector<ClaimResult> out;
     const auto L = NeuronKind::Lif, B = NeuronKind::Binary, M = NeuronKind::MultiState;
     {
         ClaimResult c;
         c.id = "mw-above-binary-H500-T80";
-        c.claim = "Fig. 3b: with 500 hidden units (T 80) the multi-weight DW-MTJ network slightly outperforms the binary one";
+        c.claim =
+            "Fig. 3b: with 500 hidden units (T 80) the multi-weight DW-MTJ network slightly "
+            "outperforms the binary one";
         aboveClaim(c, bestValidation(jobs, "fig3b-H500", M), bestValidation(jobs, "fig3b-H500", B));
         out.push_back(c);
     }
     {
         ClaimResult c;
         c.id = "no-difference-H200";
-        c.claim = "Fig. 3b: with 200 hidden units there is no significant difference between multi-weight and binary";
-        noDifferenceClaim(c, bestValidation(jobs, "fig3b-H200", M), bestValidation(jobs, "fig3b-H200", B));
+        c.claim =
+            "Fig. 3b: with 200 hidden units there is no significant difference between "
+            "multi-weight and binary";
+        noDifferenceClaim(c, bestValidation(jobs, "fig3b-H200", M),
+                          bestValidation(jobs, "fig3b-H200", B));
         out.push_back(c);
     }
     {
         ClaimResult c;
         c.id = "mw-above-binary-T120";
-        c.claim = "Fig. 3c: at 120 time steps (H 500) the multi-weight network slightly outperforms the binary one";
+        c.claim =
+            "Fig. 3c: at 120 time steps (H 500) the multi-weight network slightly outperforms the "
+            "binary one";
         aboveClaim(c, bestValidation(jobs, "fig3c", M), bestValidation(jobs, "fig3c", B));
         out.push_back(c);
     }
     {
         ClaimResult c;
         c.id = "no-difference-T40";
-        c.claim = "Fig. 3d: at 40 time steps both DW-MTJ networks reach similar validation accuracy";
+        c.claim =
+            "Fig. 3d: at 40 time steps both DW-MTJ networks reach similar validation accuracy";
         noDifferenceClaim(c, bestValidation(jobs, "fig3d", M), bestValidation(jobs, "fig3d", B));
         out.push_back(c);
     }
@@ -218,7 +245,12 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector
         ClaimResult c;
         c.id = "lif-highest-clean";
         c.claim = "Fig. 4b: the LIF network has the highest accuracy on clean test data";
-        aboveBothClaim(c, noisyAccuracy(jobs, nx, L, 0), noisyAccuracy(jobs, nx, B, 0), noisyAccuracy(jobs, nx, M, 0));
+        const auto l = noisyAccuracy(jobs, nx, L, 0), b = noisyAccuracy(jobs, nx, B, 0),
+                   m = noisyAccuracy(jobs, nx, M, 0);
+        c.groups = {l, b, m};
+        c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
+        c.test = "two Welch t-tests (two-sided), alpha 0.05 each; the larger p is shown";
+        bothAboveClaim(c, l, b, l, m);
         out.push_back(c);
     }
     // The noise level where the claims about noisy data are tested: the grid point nearest
@@ -229,53 +261,38 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector
     {
         ClaimResult c;
         c.id = "lif-below-dwmtj-under-noise";
-        c.claim = "Fig. 4b: as noise grows, LIF falls below both DW-MTJ networks (the paper sees the cross near sigma 0.7)";
-        const auto l = noisyAccuracy(jobs, nx, L, probe), b = noisyAccuracy(jobs, nx, B, probe), m = noisyAccuracy(jobs, nx, M, probe);
+        c.claim =
+            "Fig. 4b: as noise grows, LIF falls below both DW-MTJ networks (the paper sees the "
+            "cross near sigma 0.7)";
+        const auto l = noisyAccuracy(jobs, nx, L, probe), b = noisyAccuracy(jobs, nx, B, probe),
+                   m = noisyAccuracy(jobs, nx, M, probe);
         // Both DW-MTJ networks above LIF: test binary vs LIF and multi-weight vs LIF.
         c.groups = {l, b, m};
         c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
-        c.test = "two Welch t-tests (two-sided) at sigma " + pct(probe, 2) + ", alpha 0.05 each; the larger p is shown";
-        const auto tb = stats::welchTTest(b.values, l.values), tm = stats::welchTTest(m.values, l.values);
+        c.test = "two Welch t-tests (two-sided) at sigma " + pct(probe, 2) +
+                 ", alpha 0.05 each; the larger p is shown";
         // Where the LIF mean first drops below both DW-MTJ means (and stays there).
         double cross = std::nan("");
         for (double s : plan.noise.sigmas) {
-            const auto ls = noisyAccuracy(jobs, nx, L, s), bs = noisyAccuracy(jobs, nx, B, s), ms = noisyAccuracy(jobs, nx, M, s);
-            const bool below = ls.n > 0 && bs.n > 0 && ms.n > 0 && ls.mean < std::min(bs.mean, ms.mean);
+            const auto ls = noisyAccuracy(jobs, nx, L, s), bs = noisyAccuracy(jobs, nx, B, s),
+                       ms = noisyAccuracy(jobs, nx, M, s);
+            const bool below =
+                ls.n > 0 && bs.n > 0 && ms.n > 0 && ls.mean < std::min(bs.mean, ms.mean);
             if (below && std::isnan(cross)) cross = s;
             if (!below) cross = std::nan("");
         }
-        c.measured += std::isnan(cross) ? "; the LIF mean is not below both DW-MTJ means from some sigma on"
-                                        : "; the LIF mean is below both DW-MTJ means from sigma " + pct(cross, 2) + " on";
-        if (!tb.valid || !tm.valid) {
-            c.verdict = kInconclusive;
-            c.reason = "fewer than 2 runs per group (or no spread): no test possible";
-            c.statistic = c.pValue = std::nan("");
-        } else {
-            c.statistic = tb.p >= tm.p ? tb.t : tm.t;
-            c.pValue = std::max(tb.p, tm.p);
-            const bool bAbove = tb.p < kAlpha && b.mean > l.mean, mAbove = tm.p < kAlpha && m.mean > l.mean;
-            const bool bBelow = tb.p < kAlpha && b.mean < l.mean, mBelow = tm.p < kAlpha && m.mean < l.mean;
-            if (bAbove && mAbove) {
-                c.verdict = kReproduced;
-                c.reason = "both DW-MTJ networks significantly above LIF (" + pText(tb.p) + ", " + pText(tm.p) + ")";
-            } else if (bBelow || mBelow) {
-                // The deciding test is shown: LIF significantly above this DW-MTJ network.
-                c.verdict = kNotReproduced;
-                c.statistic = bBelow ? tb.t : tm.t;
-                c.pValue = bBelow ? tb.p : tm.p;
-                c.reason = std::string("LIF significantly above the ") + (bBelow ? "binary" : "multi-weight") + " network (" +
-                           pText(c.pValue) + ")";
-            } else {
-                c.verdict = kInconclusive;
-                c.reason = "differences not significant (" + pText(tb.p) + ", " + pText(tm.p) + ")";
-            }
-        }
+        c.measured +=
+            std::isnan(cross)
+                ? "; the LIF mean is not below both DW-MTJ means from some sigma on"
+                : "; the LIF mean is below both DW-MTJ means from sigma " + pct(cross, 2) + " on";
+        bothAboveClaim(c, b, l, m, l);
         out.push_back(c);
     }
     {
         ClaimResult c;
         c.id = "mw-below-binary-under-noise";
-        c.claim = "Fig. 4b: under the same noise the multi-weight network falls below the binary one";
+        c.claim =
+            "Fig. 4b: under the same noise the multi-weight network falls below the binary one";
         aboveClaim(c, noisyAccuracy(jobs, nx, B, probe), noisyAccuracy(jobs, nx, M, probe));
         c.test += " at sigma " + pct(probe, 2);
         out.push_back(c);
@@ -283,14 +300,20 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector
     {
         ClaimResult c;
         c.id = "sigma3-chance";
-        c.claim = "Fig. 4b: at sigma 3 LIF is near chance (10 %) while both DW-MTJ networks stay above chance";
+        c.claim =
+            "Fig. 4b: at sigma 3 LIF is near chance (10 %) while both DW-MTJ networks stay above "
+            "chance";
         const double top = plan.noise.sigmas.empty() ? 3 : plan.noise.sigmas.back();
-        const auto l = noisyAccuracy(jobs, nx, L, top), b = noisyAccuracy(jobs, nx, B, top), m = noisyAccuracy(jobs, nx, M, top);
+        const auto l = noisyAccuracy(jobs, nx, L, top), b = noisyAccuracy(jobs, nx, B, top),
+                   m = noisyAccuracy(jobs, nx, M, top);
         c.groups = {l, b, m};
         c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
-        c.test = "one-sample t-tests against 10 %: LIF two-sided ('near' = within 2 points), DW-MTJ one-sided (above), alpha 0.05";
+        c.test =
+            "one-sample t-tests against 10 %: LIF two-sided ('near' = within 2 points), DW-MTJ "
+            "one-sided (above), alpha 0.05";
         const auto tl = stats::oneSampleTTest(l.values, 10, false);
-        const auto tb = stats::oneSampleTTest(b.values, 10, true), tm = stats::oneSampleTTest(m.values, 10, true);
+        const auto tb = stats::oneSampleTTest(b.values, 10, true),
+                   tm = stats::oneSampleTTest(m.values, 10, true);
         if (!tb.valid || !tm.valid || l.n < 2) {
             c.verdict = kInconclusive;
             c.reason = "fewer than 2 runs per group (or no spread): no test possible";
@@ -301,21 +324,29 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector
             const bool lifFar = tl.valid && tl.p < kAlpha && l.mean - 10 > 2;
             const bool dwAbove = tb.p < kAlpha && tm.p < kAlpha;
             const bool dwAtChance = b.mean <= 10 || m.mean <= 10;
-            if (lifNear && dwAbove) c.verdict = kReproduced, c.reason = "LIF within 2 points of chance, both DW-MTJ significantly above";
+            if (lifNear && dwAbove)
+                c.verdict = kReproduced,
+                c.reason = "LIF within 2 points of chance, both DW-MTJ significantly above";
             else if (lifFar || dwAtChance)
                 c.verdict = kNotReproduced,
-                c.reason = lifFar ? "LIF significantly more than 2 points above chance" : "a DW-MTJ network is at or below chance";
-            else c.verdict = kInconclusive, c.reason = "DW-MTJ not significantly above chance (" + pText(c.pValue) + ")";
+                c.reason = lifFar ? "LIF significantly more than 2 points above chance"
+                                  : "a DW-MTJ network is at or below chance";
+            else
+                c.verdict = kInconclusive,
+                c.reason = "DW-MTJ not significantly above chance (" + pText(c.pValue) + ")";
         }
         out.push_back(c);
     }
     {
         ClaimResult c;
         c.id = "energy-per-sample";
-        c.claim = "Energy per DW-MTJ sample about 44.9 pJ (1.8 V pulse, R2 1029 ohm, R4 365 ohm, 30 ns + 10 ns)";
+        c.claim =
+            "Energy per DW-MTJ sample about 44.9 pJ (1.8 V pulse, R2 1029 ohm, R4 365 ohm, 30 ns + "
+            "10 ns)";
         const double pj = sampleEnergy(EnergyParameters{}).energyJ * 1e12;
         c.groups = {group("energy per sample at the paper's parameters [pJ]", {pj})};
-        c.measured = pct(pj) + " pJ per sample (" + pct(100 * (pj - 44.9) / 44.9, 1) + " % from 44.9 pJ)";
+        c.measured =
+            pct(pj) + " pJ per sample (" + pct(100 * (pj - 44.9) / 44.9, 1) + " % from 44.9 pJ)";
         c.test = "none (a computed value); agreement within 5 %";
         c.verdict = std::fabs(pj - 44.9) / 44.9 <= 0.05 ? kReproduced : kNotReproduced;
         c.reason = "the same formula and parameters as the paper";
