@@ -134,7 +134,7 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_views->addTab(traceTab, tr("Traces and pulses to switch (Fig. 2b, 2c)"));
     connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (!m_data || m_data->kind != core::DeviceKind::Binary || item->column() != 0) return;
-        const double v = item->data(Qt::UserRole).toDouble();
+        const double v = item->data(Qt::UserRole).value<double>();
         const bool out = item->checkState() != Qt::Checked;
         const bool isOut = std::any_of(m_excluded.begin(), m_excluded.end(), [&](double x) { return std::fabs(x - v) < 1e-9; });
         if (out != isOut) toggleExcluded(v);
@@ -335,7 +335,7 @@ void DevicePage::updateDeviceCharts()
         return;
     }
     const auto& b = m_data->binary;
-    const double v = m_traceVoltage->currentData().toDouble();
+    const double v = m_traceVoltage->currentData().value<double>();
     std::vector<const core::ResistanceTrace*> traces;
     for (const auto& t : b.traces)
         if (std::fabs(t.voltage - v) < 1e-9) traces.push_back(&t);

@@ -28,7 +28,7 @@ public:
     bool operator<(const QTableWidgetItem& other) const override
     {
         const QVariant a = data(Qt::UserRole + 1), b = other.data(Qt::UserRole + 1);
-        if (a.isValid() && b.isValid()) return a.toDouble() < b.toDouble();
+        if (a.isValid() && b.isValid()) return a.value<double>() < b.value<double>();
         return QTableWidgetItem::operator<(other);
     }
 };
