@@ -1,6 +1,5 @@
 #include "charts/band_chart.h"
 
-#include "charts/chart_style.h"
 
 #include <QAreaSeries>
 #include <QLegend>
@@ -21,31 +20,22 @@ QColor paletteColor(int i)
 }
 
 BandChart::BandChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
-    : QChartView(parent)
+    : ThrottledChart(title, xTitle, yTitle, parent)
 {
-    QChart* c = freshChart(title);
-    addValueAxes(c, xTitle, yTitle, m_x, m_y);
-    setChart(c);
-    setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(220);
-    m_timer.setSingleShot(true);
-    m_timer.setInterval(60);
-    connect(&m_timer, &QTimer::timeout, this, &BandChart::flush);
 }
 
 void BandChart::setValue(const QString& group, double x, const QString& member, double y)
 {
     if (!m_values.contains(group)) m_order << group;
     m_values[group][x][member] = y;
-    m_dirty = true;
-    if (!m_timer.isActive()) m_timer.start();
+    scheduleRedraw();
 }
 
 void BandChart::clear()
 {
     m_values.clear();
     m_order.clear();
-    m_dirty = true;
+    markDirty();
     flush();
 }
 
@@ -104,21 +94,8 @@ QString BandChart::csv() const
     return out;
 }
 
-void BandChart::flush()
-{
-    if (!m_dirty) return;
-    if (isVisible()) redraw();
-}
-
-void BandChart::showEvent(QShowEvent* e)
-{
-    QChartView::showEvent(e);
-    if (m_dirty) redraw();
-}
-
 void BandChart::redraw()
 {
-    m_dirty = false;
     chart()->removeAllSeries();
     double x0 = std::numeric_limits<double>::max(), x1 = -x0, y0 = x0, y1 = -x0;
     for (int gi = 0; gi < m_order.size(); ++gi) {

@@ -3,17 +3,14 @@
 // (neuron type, hidden size, ...): the paper's "clouds" in Fig. 3 and Fig. 4. Values may
 // arrive while a run is going; drawing is coalesced by a 60 ms single-shot timer (STYLE.md
 // section 4) and hidden charts skip drawing until they are shown.
-#include <QChartView>
 #include <QMap>
-#include <QTimer>
 
 #include "charts/chart_export.h"
-
-class QValueAxis;
+#include "charts/throttled_chart.h"
 
 namespace dwmtj::ui {
 
-class BandChart : public QChartView, public CsvSource {
+class BandChart : public ThrottledChart, public CsvSource {
     Q_OBJECT
 public:
     BandChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
@@ -22,7 +19,6 @@ public:
     void clear();
     void setFixedYRange(double lo, double hi);
     void setIntegerX(bool on) { m_integerX = on; }
-    void flush();
 
     struct Point {
         double x = 0, mean = 0, sd = 0;
@@ -35,16 +31,12 @@ public:
     QString csv() const override;
 
 protected:
-    void showEvent(QShowEvent* e) override;
+    void redraw() override;
 
 private:
-    void redraw();
     QMap<QString, QMap<double, QMap<QString, double>>> m_values;
     QStringList m_order;  ///< groups in the order they first appeared (stable colours)
-    QValueAxis* m_x = nullptr;
-    QValueAxis* m_y = nullptr;
-    QTimer m_timer;
-    bool m_fixedY = false, m_integerX = false, m_dirty = false;
+    bool m_fixedY = false, m_integerX = false;
     double m_yLo = 0, m_yHi = 1;
 };
 

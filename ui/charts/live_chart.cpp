@@ -1,6 +1,5 @@
 #include "charts/live_chart.h"
 
-#include "charts/chart_style.h"
 
 #include <QLineSeries>
 #include <QValueAxis>
@@ -14,16 +13,8 @@ constexpr int kMaxVisiblePoints = 2000;
 }
 
 LiveChart::LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
-    : QChartView(parent)
+    : ThrottledChart(title, xTitle, yTitle, parent)
 {
-    QChart* c = freshChart(title);
-    addValueAxes(c, xTitle, yTitle, m_x, m_y);
-    setChart(c);
-    setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(220);
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(60);
-    connect(&m_flushTimer, &QTimer::timeout, this, &LiveChart::flush);
 }
 
 QLineSeries* LiveChart::seriesFor(const QString& name)
@@ -41,7 +32,7 @@ QLineSeries* LiveChart::seriesFor(const QString& name)
 void LiveChart::addPoint(const QString& series, QPointF p)
 {
     m_pending[series].append(p);
-    if (!m_flushTimer.isActive()) m_flushTimer.start();
+    scheduleRedraw();
 }
 
 void LiveChart::setFixedYRange(double lo, double hi)
@@ -77,18 +68,10 @@ QList<QPointF> LiveChart::decimateMinMax(const QList<QPointF>& pts, int maxPoint
     return out;
 }
 
-void LiveChart::flush()
+void LiveChart::absorbPending()
 {
-    if (m_pending.isEmpty()) return;
     for (auto it = m_pending.begin(); it != m_pending.end(); ++it) m_history[it.key()].append(it.value());
     m_pending.clear();
-    if (isVisible()) redraw();  // hidden charts skip drawing; showEvent catches up
-}
-
-void LiveChart::showEvent(QShowEvent* e)
-{
-    QChartView::showEvent(e);
-    redraw();
 }
 
 void LiveChart::redraw()

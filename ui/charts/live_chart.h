@@ -3,19 +3,17 @@
 // single-shot coalescing timer flushes them at most every 60 ms, with one replace() per
 // series; at most ~2000 points per series are drawn (min/max decimation) while the full
 // history is kept for export.
-#include <QChartView>
 #include <QMap>
 #include <QPointF>
-#include <QTimer>
 
 #include "charts/chart_export.h"
+#include "charts/throttled_chart.h"
 
 class QLineSeries;
-class QValueAxis;
 
 namespace dwmtj::ui {
 
-class LiveChart : public QChartView, public CsvSource {
+class LiveChart : public ThrottledChart, public CsvSource {
     Q_OBJECT
 public:
     LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
@@ -23,7 +21,6 @@ public:
     void clear();
     /// Keep the y axis at [lo, hi] instead of following the data (e.g. probabilities).
     void setFixedYRange(double lo, double hi);
-    void flush();  ///< draw what is pending now (also called at the end of a run)
     /// The full history of a series (what export writes).
     QList<QPointF> history(const QString& series) const { return m_history.value(series); }
     QStringList seriesNames() const { return m_history.keys(); }
@@ -32,16 +29,13 @@ public:
     static QList<QPointF> decimateMinMax(const QList<QPointF>& points, int maxPoints);
 
 protected:
-    void showEvent(QShowEvent* e) override;
+    void absorbPending() override;
+    void redraw() override;
 
 private:
-    void redraw();
     QLineSeries* seriesFor(const QString& name);
     QMap<QString, QList<QPointF>> m_pending, m_history;
     QMap<QString, QLineSeries*> m_series;
-    QValueAxis* m_x = nullptr;
-    QValueAxis* m_y = nullptr;
-    QTimer m_flushTimer;
     bool m_fixedY = false;
 };
 
