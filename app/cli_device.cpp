@@ -21,6 +21,10 @@ using namespace dwmtj::core;
 
 std::string parameterJson(const FitParameter& p)
 {
+    if (p.interval != "Wald")
+        return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) + ",\"value\":" + jsonNumber(p.value) +
+               ",\"standard_error\":" + jsonNumber(p.standardError) + ",\"ci_lower\":" + jsonNumber(p.lower) +
+               ",\"ci_upper\":" + jsonNumber(p.upper) + ",\"ci_method\":" + jsonString(p.interval) + "}";
     return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) + ",\"value\":" + jsonNumber(p.value) +
            ",\"standard_error\":" + jsonNumber(p.standardError) + ",\"ci_lower\":" + jsonNumber(p.lower) +
            ",\"ci_upper\":" + jsonNumber(p.upper) + "}";
@@ -31,6 +35,14 @@ std::string warningsJson(const std::vector<std::string>& w)
     std::string s = "[";
     for (std::size_t i = 0; i < w.size(); ++i) s += (i ? "," : "") + jsonString(w[i]);
     return s + "]";
+}
+
+std::string nestedJson(const NestedModelTest& t)
+{
+    if (!t.available) return "null";
+    return "{\"statistic\":" + jsonNumber(t.statistic) + ",\"dof\":" + std::to_string(t.dof) + ",\"p\":" +
+           jsonNumber(t.pValue) + ",\"reference\":" + jsonString(t.reference) + ",\"aic_full\":" + jsonNumber(t.fullAic) +
+           ",\"aic_reduced\":" + jsonNumber(t.reducedAic) + ",\"log_likelihood_reduced\":" + jsonNumber(t.reducedLogLikelihood) + "}";
 }
 
 std::string gofJson(double ll, double aic, double dev, double chi2, int df, double p)
@@ -57,7 +69,7 @@ std::vector<double> parseList(const std::string& text, const std::string& option
 
 int runFit(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {"model", "form", "exclude", "fit-range", "direction", "lut", "grid", "range", "source", "states"});
+    Args a(argv, {"json", "common-width"}, {"model", "form", "exclude", "fit-range", "direction", "lut", "grid", "range", "source", "states"});
     if (a.positionals().size() != 1) throw UsageError("fit needs exactly one FILE");
     const std::string path = a.positionals()[0];
     DeviceLoadOptions lo;
@@ -117,7 +129,9 @@ int runFit(const std::vector<std::string>& argv)
                    (fit.form == SigmoidForm::TwoParameter ? "\"2-parameter\"" : "\"4-parameter\"") + ",\"parameters\":[";
             for (std::size_t i = 0; i < fit.parameters.size(); ++i) out += (i ? "," : "") + parameterJson(fit.parameters[i]);
             out += "]," + gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2, fit.degreesOfFreedom, fit.pearsonPValue) +
-                   ",\"points_used\":" + std::to_string(fit.pointsUsed) + ",\"warnings\":" + warningsJson(fit.warnings) + "}";
+                   ",\"points_used\":" + std::to_string(fit.pointsUsed) + ",\"converged\":true,\"convergence\":" +
+                   jsonString(fit.convergence) + ",\"active_bounds\":" + warningsJson(fit.activeBounds) +
+                   ",\"floor_ceiling_test\":" + nestedJson(fit.floorCeilingTest) + ",\"warnings\":" + warningsJson(fit.warnings) + "}";
         } else {
             out = path + " (" + data.sourceShape + ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
             if (data.binary.detection) {
@@ -131,7 +145,9 @@ int runFit(const std::vector<std::string>& argv)
             out += "Per-voltage switching probability per pulse:\n" + formatEstimateTable(est) + "\n" + formatSigmoidReport(fit);
         }
     } else {
-        const auto fit = withFile([&] { return fitOrdinal(data.multi); });
+        OrdinalFitOptions oo;
+        oo.commonWidth = a.has("common-width");
+        const auto fit = withFile([&] { return fitOrdinal(data.multi, oo); });
         if (!lutPath.empty()) saveLut(buildMultiStateLut(data, &fit, lutOpts), lutPath);
         if (json) {
             out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
@@ -144,11 +160,15 @@ int runFit(const std::vector<std::string>& argv)
                 for (int k = 1; k <= fit.numStates; ++k) out += (k > 1 ? "," : "") + jsonNumber(fit.stateProbability(k, data.multi.voltages[i]));
                 out += "]}";
             }
-            out += "],\"fit\":{\"method\":\"multinomial maximum likelihood\",\"thresholds\":[";
+            out += "],\"fit\":{\"method\":\"multinomial maximum likelihood\",\"common_width\":" +
+                   std::string(fit.commonWidth ? "true" : "false") + ",\"thresholds\":[";
             for (std::size_t i = 0; i < fit.thresholds.size(); ++i) out += (i ? "," : "") + parameterJson(fit.thresholds[i]);
             out += "],\"widths\":[";
             for (std::size_t i = 0; i < fit.widths.size(); ++i) out += (i ? "," : "") + parameterJson(fit.widths[i]);
             out += "]," + gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2, fit.degreesOfFreedom, fit.pearsonPValue) +
+                   ",\"converged\":true,\"convergence\":" + jsonString(fit.convergence) +
+                   ",\"active_constraints\":" + warningsJson(fit.activeConstraints) +
+                   ",\"common_width_test\":" + nestedJson(fit.commonWidthTest) +
                    ",\"warnings\":" + warningsJson(fit.warnings) + "}";
         } else {
             out = path + " (multi-state, K = " + std::to_string(data.multi.numStates) + ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";

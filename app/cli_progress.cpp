@@ -27,10 +27,16 @@ InterruptWatcher::InterruptWatcher()
           }
       })
 {
+    // SIGTERM (kill, a batch system's time limit) stops the same way as Ctrl+C.
     std::signal(SIGINT, onSigint);
+    std::signal(SIGTERM, onSigint);
 }
 
-InterruptWatcher::~InterruptWatcher() { std::signal(SIGINT, SIG_DFL); }
+InterruptWatcher::~InterruptWatcher()
+{
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
 
 std::string duration(double s)
 {

@@ -7,7 +7,12 @@
 
 namespace dwmtj::cli {
 
-/// Ctrl+C asks the work to stop after the batch in flight (a second one exits at once).
+/// Exit status of every long-running command (train, noise, reproduce) that was stopped
+/// by Ctrl+C or SIGTERM: the work done so far is kept; running it again continues.
+/// (0 success, 1 bad input / failure, 2 usage error, 3 stopped.)
+constexpr int kExitStopped = 3;
+
+/// Ctrl+C or SIGTERM asks the work to stop after the batch in flight (a second one exits at once).
 class InterruptWatcher {
 public:
     InterruptWatcher();

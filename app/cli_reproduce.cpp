@@ -128,13 +128,13 @@ int runReproduce(const std::vector<std::string>& argv)
 
     std::printf("\n%-30s %-28s %s\n", "claim", "verdict", "p");
     for (const auto& c : r.claims)
-        std::printf("%-30s %-28s %s\n", c.id.c_str(), c.verdict.c_str(),
-                    std::isfinite(c.pValue) ? std::to_string(c.pValue).c_str() : "-");
+        std::printf("%-30s %-28s %s\n", c.id.c_str(), toString(c.verdict),
+                    std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3).toUtf8().constData() : "-");
     std::printf("\n%s after %s: %zu of %zu jobs, %zu figures\nreport: %s\nall runs: %s\n",
                 r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(), plan.jobs.size(),
                 figures.size(), report.c_str(), r.combinedPath.c_str());
     if (!r.complete) std::printf("run the same command again to continue where it stopped\n");
-    return r.complete ? 0 : 3;
+    return r.complete ? 0 : kExitStopped;
 }
 
 }  // namespace dwmtj::cli

@@ -162,7 +162,8 @@ int runTrain(const std::vector<std::string>& argv)
     printSummary(e, out);
     bool ok = true;
     for (const auto& r : e.runs) ok = ok && r.status != RunStatus::Diverged && r.status != RunStatus::Failed;
-    return ok ? 0 : 1;
+    if (!ok) return 1;
+    return interrupts.token().stop_requested() ? kExitStopped : 0;
 }
 
 int runNoise(const std::vector<std::string>& argv)
@@ -214,7 +215,7 @@ int runNoise(const std::vector<std::string>& argv)
     if (tty) std::fputc('\n', stderr);
     if (interrupts.token().stop_requested()) {
         std::fprintf(stderr, "stopped: %s is unchanged\n", path.c_str());
-        return 1;
+        return kExitStopped;
     }
     saveExperiment(e, path);
     const char* units = toString(o.units);

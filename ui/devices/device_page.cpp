@@ -178,7 +178,22 @@ bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& op
     m_source->setText(tr("<b>%1</b> &mdash; %2, sha256 %3").arg(QFileInfo(path).fileName().toHtmlEscaped(),
                                                            QString::fromStdString(d.sourceShape),
                                                            QString::fromStdString(d.sourceSha256.substr(0, 12))));
-    m_form->setEnabled(d.kind == core::DeviceKind::Binary);
+    {
+        // The model choices of this kind of device: the sigmoid's form, or the ordinal
+        // fit's widths (one per threshold, or common: proportional odds).
+        const QSignalBlocker block(m_form);
+        const int previous = m_form->currentData().toInt();
+        m_form->clear();
+        if (d.kind == core::DeviceKind::Binary) {
+            m_form->addItem(tr("2-parameter sigmoid"), 2);
+            m_form->addItem(tr("4-parameter (floor / ceiling)"), 4);
+        } else {
+            m_form->addItem(tr("one width per threshold"), 10);
+            m_form->addItem(tr("common width (proportional odds)"), 11);
+        }
+        const int keep = m_form->findData(previous);
+        m_form->setCurrentIndex(keep >= 0 ? keep : 0);
+    }
     m_excluded.clear();
     const bool binary = d.kind == core::DeviceKind::Binary && !d.binary.counts.empty();
     for (auto* sb : {m_vmin, m_vmax}) sb->setEnabled(binary);
@@ -266,10 +281,13 @@ void DevicePage::refit()
             m_table->setItem(r, m.numStates + 1, new QTableWidgetItem(QString::number(n)));
         }
         try {
-            m_ordinal = core::fitOrdinal(m);
+            core::OrdinalFitOptions oo;
+            oo.commonWidth = m_form->currentData().toInt() == 11;
+            m_ordinal = core::fitOrdinal(m, oo);
             report = QString::fromStdString(core::formatOrdinalReport(*m_ordinal));
         } catch (const std::exception& e) {
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));
+            Q_EMIT logMessage(tr("%1: %2").arg(name, QString::fromStdString(e.what())));
         }
         m_chart->showMultiState(m, m_ordinal, tr("State probabilities — %1 (Fig. 2e)").arg(name));
         m_residuals->showMessage(tr("Residuals are shown for binary devices"));

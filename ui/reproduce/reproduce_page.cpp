@@ -271,16 +271,16 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims)
     m_claims->setRowCount(int(claims.size()));
     for (int i = 0; i < int(claims.size()); ++i) {
         const auto& c = claims[size_t(i)];
-        const QStringList cells = {QString::fromStdString(c.claim), QString::fromStdString(c.verdict),
+        const QStringList cells = {QString::fromStdString(c.claim), QString::fromUtf8(core::toString(c.verdict)),
                                    std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3) : QStringLiteral("—"),
                                    QString::fromStdString(c.measured), QString::fromStdString(c.test)};
         for (int k = 0; k < cells.size(); ++k) {
             auto* item = new QTableWidgetItem(cells[k]);
             item->setToolTip(k == 1 ? QString::fromStdString(c.reason) : cells[k]);
             if (k == 1)
-                item->setBackground(c.verdict == "reproduced" ? QColor(227, 244, 232)
-                                    : c.verdict == "not reproduced" ? QColor(251, 227, 227)
-                                                                    : QColor(255, 246, 220));
+                item->setBackground(c.verdict == core::Verdict::Reproduced ? QColor(227, 244, 232)
+                                    : c.verdict == core::Verdict::NotReproduced ? QColor(251, 227, 227)
+                                                                                : QColor(255, 246, 220));
             m_claims->setItem(i, k, item);
         }
     }

@@ -56,7 +56,6 @@ constexpr Preset kPresets[] = {{"Custom", "", 0},
                                {"Fig. 3c: H 500, T 120", "500", 120},
                                {"Fig. 3d: H 500, T 40", "500", 40}};
 
-QStringList neuronNames() { return {QStringLiteral("LIF"), QStringLiteral("binary"), QStringLiteral("multi-weight")}; }
 
 }  // namespace
 

@@ -3,7 +3,8 @@
 //   E = (V * R4/R2)^2 / R4 * t_eff,
 // V the pulse voltage across the two-point path [V], R2 the two-point resistance [ohm],
 // R4 the four-point (track) resistance [ohm], t_eff the effective pulse time [s]
-// (pulse width plus rise/fall time). The paper's values give about 44.9 pJ.
+// (pulse width plus rise/fall time). The paper's values give 44.68 pJ; the paper's "around
+// 44.9 pJ" rounds the track voltage 1.8 V x 365/1029 = 0.6385 V to 0.64 V (docs/models.md).
 
 namespace dwmtj::core {
 

@@ -44,6 +44,9 @@ struct ReproPlan {
     std::string scaleDescription;  ///< what the scale changes, for the report
     std::vector<ReproJob> jobs;
     std::string noiseExperiment;   ///< the experiment whose networks get the noise study
+    /// The claims to evaluate (ids from claimSpecs(); the presets' [claims] evaluate = ...;
+    /// default all). Empty = all. makeReproPlan checks that their experiments exist.
+    std::vector<std::string> claims;
     NoiseOptions noise;
     std::string presetsPath;
 };
@@ -58,6 +61,24 @@ struct GroupValues {
     int n = 0;
 };
 
+/// A claim's verdict; the report and the workbench map it to words and colours.
+enum class Verdict { Reproduced, NotReproduced, Inconclusive };
+/// "reproduced", "not reproduced", "inconclusive at this scale".
+const char* toString(Verdict v);
+
+/// What a claim needs from the plan: an experiment (by [experiment] name; "" = the
+/// [noise] section's networks) trained with these neuron kinds.
+struct ClaimRequirement {
+    std::string experiment;
+    std::vector<NeuronKind> kinds;
+};
+struct ClaimSpec {
+    std::string id;
+    std::vector<ClaimRequirement> needs;
+};
+/// Every claim the reproduction can evaluate, in report order, with what it needs.
+const std::vector<ClaimSpec>& claimSpecs();
+
 struct ClaimResult {
     std::string id;
     std::string claim;                 ///< the paper's statement
@@ -66,7 +87,7 @@ struct ClaimResult {
     std::string test;                  ///< which test, or "none (a measured value)"
     double statistic = std::numeric_limits<double>::quiet_NaN();
     double pValue = std::numeric_limits<double>::quiet_NaN();
-    std::string verdict;               ///< "reproduced", "not reproduced", "inconclusive at this scale"
+    Verdict verdict = Verdict::Inconclusive;
     std::string reason;                ///< why this verdict
 };
 

@@ -2,8 +2,11 @@
 // Sigmoid fit of the per-pulse switching probability p(V), in double precision.
 //   2-parameter: p(V) = 1 / (1 + exp(-(V - V50)/w))
 //   4-parameter: p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))
-// Fitted by maximum binomial likelihood (Fisher scoring with step halving). When trial
-// counts are unknown the fit falls back to least squares on the probabilities.
+// Fitted by maximum binomial likelihood: projected Fisher scoring with floor and ceiling
+// held in [0, 1] by an active set, convergence decided on the projected score. When trial
+// counts are unknown the fit falls back to least squares on the probabilities. A fit that
+// does not converge, or whose V50/width lie far outside the measured voltages, throws
+// FitError: it is not a result. See docs/models.md.
 #include <string>
 #include <vector>
 
@@ -27,6 +30,17 @@ struct FitParameter {
     std::string name;  ///< "V50" [V], "w" [V], "floor", "ceiling"
     std::string unit;
     double value = 0, standardError = 0, lower = 0, upper = 0;
+    std::string interval = "Wald";  ///< how [lower, upper] was made: "Wald", "profile likelihood", ...
+};
+
+/// A likelihood-ratio test of a model against a nested one.
+struct NestedModelTest {
+    bool available = false;
+    double statistic = 0;   ///< 2 (l_full - l_reduced)
+    int dof = 0;            ///< parameters added by the full model
+    double pValue = 1;
+    double reducedLogLikelihood = 0, reducedAic = 0, fullAic = 0;
+    std::string reference;  ///< the null distribution used
 };
 
 struct SigmoidFit {
@@ -43,6 +57,11 @@ struct SigmoidFit {
     double aic = 0;
     double residualSumSquares = 0;  ///< least-squares fit only
     int iterations = 0;
+    bool converged = false;         ///< always true for a returned fit (else FitError)
+    std::string convergence;        ///< how the optimizer stopped (projected score, iterations)
+    std::vector<std::string> activeBounds;  ///< e.g. "floor = 0": parameters held at a bound
+    /// 4-parameter binomial fit only: floor/ceiling against the 2-parameter model.
+    NestedModelTest floorCeilingTest;
     std::vector<std::string> warnings;
 
     double v50() const { return parameters.at(0).value; }
@@ -70,7 +89,8 @@ std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& coun
                                           const SigmoidFit& fit);
 
 /// Fit a sigmoid to per-voltage counts. Throws FitError if the data cannot determine it
-/// (fewer points than parameters, complete separation, no variation).
+/// (fewer points than parameters, complete separation, no variation, no convergence,
+/// implausible parameters).
 SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown,
                       const SigmoidFitOptions& options = {});
 

@@ -6,6 +6,7 @@ double normalQuantile(double p);              ///< inverse standard normal CDF, 
 double normalCdf(double x);
 double chiSquareSurvival(double x, int df);   ///< P(X > x), X ~ chi2(df)
 double regularizedGammaP(double a, double x); ///< lower regularized incomplete gamma
+double regularizedGammaQ(double a, double x); ///< upper regularized incomplete gamma, 1 - P, computed directly
 double logistic(double x);                    ///< 1/(1+exp(-x)), overflow-safe
 
 }  // namespace dwmtj::core::stats
@@ -13,6 +14,7 @@ double logistic(double x);                    ///< 1/(1+exp(-x)), overflow-safe
 namespace dwmtj::core::stats {
 double regularizedBeta(double a, double b, double x);  ///< I_x(a, b)
 double studentTCdf(double t, double df);
+double studentTSurvival(double t, double df);  ///< P(T > t), computed directly (no 1 - P cancellation)
 double studentTQuantile(double p, double df);  ///< inverse of studentTCdf, p in (0,1)
 }  // namespace dwmtj::core::stats
 
@@ -35,7 +37,13 @@ struct TTest {
 };
 /// Welch's unequal-variance t test of mean(a) - mean(b), two-sided.
 TTest welchTTest(const std::vector<double>& a, const std::vector<double>& b);
-/// One-sample t test of mean(a) against mu; `greater`: one-sided H1 mean > mu, else two-sided.
-TTest oneSampleTTest(const std::vector<double>& a, double mu, bool greater);
+/// The alternative hypothesis of a test.
+enum class Alternative { TwoSided, Greater, Less };
+/// One-sample t test of mean(a) against mu (Greater: H1 mean > mu; Less: H1 mean < mu).
+TTest oneSampleTTest(const std::vector<double>& a, double mu, Alternative alternative);
+/// Equivalence of two means within +-margin: Welch-based two one-sided tests (TOST).
+/// p < alpha shows |mean(a) - mean(b)| < margin; t is the statistic of the deciding
+/// (larger-p) one-sided test; df Welch-Satterthwaite.
+TTest equivalenceTest(const std::vector<double>& a, const std::vector<double>& b, double margin);
 
 }  // namespace dwmtj::core::stats

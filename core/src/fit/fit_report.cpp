@@ -16,11 +16,19 @@ std::string format(const char* fmt, auto... args)
 
 std::string parameterLine(const FitParameter& p)
 {
-    return format("  %-8s = %10.5f %-2s  (s.e. %.5f; 95 %% CI %.5f .. %.5f)\n", p.name.c_str(), p.value,
-                  p.unit.c_str(), p.standardError, p.lower, p.upper);
+    const std::string se = std::isfinite(p.standardError) ? format("s.e. %.5f", p.standardError) : std::string("s.e. n/a");
+    return format("  %-8s = %10.5f %-2s  (%s; 95 %% CI %.5f .. %.5f%s)\n", p.name.c_str(), p.value, p.unit.c_str(),
+                  se.c_str(), p.lower, p.upper, p.interval == "Wald" ? "" : (", " + p.interval).c_str());
 }
 
 std::string pvalue(double p) { return std::isfinite(p) ? format("%.4g", p) : std::string("n/a"); }
+
+std::string nestedLine(const char* what, const NestedModelTest& t, const char* fullName, const char* reducedName)
+{
+    if (!t.available) return {};
+    return format("  %s: LR = %.4f on %d d.o.f., p = %s (%s)\n    AIC %s %.4f vs %s %.4f\n", what, t.statistic, t.dof,
+                  pvalue(t.pValue).c_str(), t.reference.c_str(), fullName, t.fullAic, reducedName, t.reducedAic);
+}
 
 }  // namespace
 
@@ -44,10 +52,12 @@ std::string formatSigmoidReport(const SigmoidFit& f)
     s += f.form == SigmoidForm::TwoParameter ? "  p(V) = 1 / (1 + exp(-(V - V50)/w))\n"
                                              : "  p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))\n";
     for (const auto& p : f.parameters) s += parameterLine(p);
+    s += "  " + f.convergence + "\n";
     if (f.method == FitMethod::BinomialMaximumLikelihood) {
         s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);
         s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance,
                     f.pearsonChi2, f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
+        s += nestedLine("floor/ceiling vs the 2-parameter model", f.floorCeilingTest, "4-parameter", "2-parameter");
     } else {
         s += format("  residual sum of squares = %.6g on %d d.o.f.   AIC = %.4f\n", f.residualSumSquares,
                     f.degreesOfFreedom, f.aic);
@@ -73,16 +83,21 @@ std::string formatMultiStateTable(const MultiStateDeviceData& d)
 
 std::string formatOrdinalReport(const OrdinalFit& f)
 {
-    std::string s = format("Ordinal (cumulative-logit) fit, K = %d states, multinomial maximum likelihood, %d iterations\n",
-                           f.numStates, f.iterations);
-    s += "  P(state >= k | V) = 1 / (1 + exp(-(V - V_k)/w_k)),  k = 2..K\n";
+    std::string s = format("Ordinal (cumulative-logit) fit, K = %d states, %s, multinomial maximum likelihood, %d iterations\n",
+                           f.numStates, f.commonWidth ? "common width (proportional odds)" : "one width per threshold",
+                           f.iterations);
+    s += f.commonWidth ? "  P(state >= k | V) = 1 / (1 + exp(-(V - V_k)/w)),  k = 2..K\n"
+                       : "  P(state >= k | V) = 1 / (1 + exp(-(V - V_k)/w_k)),  k = 2..K\n";
+    s += "  curves ordered over the measured voltages by construction\n";
     for (std::size_t i = 0; i < f.thresholds.size(); ++i) {
         s += parameterLine(f.thresholds[i]);
-        s += parameterLine(f.widths[i]);
+        if (!f.commonWidth || i + 1 == f.thresholds.size()) s += parameterLine(f.widths[i]);
     }
+    s += "  " + f.convergence + "\n";
     s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);
     s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance, f.pearsonChi2,
                 f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
+    s += nestedLine("common width vs one width per threshold", f.commonWidthTest, "separate widths", "common width");
     for (const auto& w : f.warnings) s += "  warning: " + w + "\n";
     return s;
 }

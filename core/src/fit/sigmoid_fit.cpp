@@ -7,6 +7,7 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/stats.h"
+#include "fit/bounded_newton.h"
 #include "util/linalg.h"
 
 namespace dwmtj::core {
@@ -37,23 +38,82 @@ double model(const std::vector<double>& th, double v, std::vector<double>* grad)
     return f + (c - f) * q;
 }
 
-bool feasible(const std::vector<double>& th)
-{
-    if (!(std::isfinite(th[0]) && std::isfinite(th[1]) && th[1] != 0)) return false;
-    if (th.size() > 2) return th[2] >= 0 && th[3] <= 1 && th[2] < th[3];
-    return true;
-}
-
 constexpr double kPEps = 1e-15;
 
-double logLik(const std::vector<Point>& pts, const std::vector<double>& th)
+/// Second derivatives of p(V; theta) in theta (symmetric, k x k).
+Matrix modelHessian(const std::vector<double>& th, double v)
 {
-    double ll = 0;
-    for (const auto& pt : pts) {
-        const double p = std::clamp(model(th, pt.v, nullptr), kPEps, 1 - kPEps);
-        ll += pt.s * std::log(p) + (pt.n - pt.s) * std::log1p(-p);
+    const std::size_t k = th.size();
+    Matrix h(k, std::vector<double>(k, 0.0));
+    const double w = th[1], z = (v - th[0]) / w, q = stats::logistic(z);
+    const double q1 = q * (1 - q), q2 = q1 * (1 - 2 * q);
+    const double a = k > 2 ? th[3] - th[2] : 1.0;
+    h[0][0] = a * q2 / (w * w);
+    h[0][1] = h[1][0] = a * (q2 * z + q1) / (w * w);
+    h[1][1] = a * (q2 * z * z + 2 * q1 * z) / (w * w);
+    if (k > 2) {
+        h[0][2] = h[2][0] = q1 / w;
+        h[1][2] = h[2][1] = q1 * z / w;
+        h[0][3] = h[3][0] = -q1 / w;
+        h[1][3] = h[3][1] = -q1 * z / w;
     }
-    return ll;
+    return h;
+}
+
+/// The objective the fit maximizes: the binomial log-likelihood, or -RSS/2 for least
+/// squares (then "information" is the Gauss-Newton matrix), with its score, expected and
+/// observed information. -inf outside the model.
+double evaluate(const std::vector<Point>& pts, bool trialsKnown, const std::vector<double>& th,
+                std::vector<double>* score, Matrix* info, Matrix* observed = nullptr)
+{
+    const std::size_t k = th.size();
+    if (!(std::isfinite(th[0]) && std::isfinite(th[1]) && th[1] != 0)) return -INFINITY;
+    if (k > 2 && !(th[2] >= 0 && th[3] <= 1 && th[2] < th[3])) return -INFINITY;
+    if (score) score->assign(k, 0.0);
+    if (info) info->assign(k, std::vector<double>(k, 0.0));
+    if (observed) observed->assign(k, std::vector<double>(k, 0.0));
+    double obj = 0;
+    std::vector<double> g;
+    for (const auto& pt : pts) {
+        const double raw = model(th, pt.v, score || info || observed ? &g : nullptr);
+        double r, wInfo, wObs;
+        if (trialsKnown) {
+            const double p = std::clamp(raw, kPEps, 1 - kPEps);
+            obj += pt.s * std::log(p) + (pt.n - pt.s) * std::log1p(-p);
+            r = (pt.s - pt.n * p) / (p * (1 - p));
+            wInfo = pt.n / (p * (1 - p));
+            wObs = pt.s / (p * p) + (pt.n - pt.s) / ((1 - p) * (1 - p));
+        } else {
+            r = pt.p - raw;
+            obj -= 0.5 * r * r;
+            wInfo = wObs = 1.0;
+        }
+        for (std::size_t a = 0; score && a < k; ++a) (*score)[a] += r * g[a];
+        for (std::size_t a = 0; info && a < k; ++a)
+            for (std::size_t b = 0; b < k; ++b) (*info)[a][b] += wInfo * g[a] * g[b];
+        if (observed) {
+            const Matrix h = modelHessian(th, pt.v);
+            for (std::size_t a = 0; a < k; ++a)
+                for (std::size_t b = 0; b < k; ++b) (*observed)[a][b] += wObs * g[a] * g[b] - r * h[a][b];
+        }
+    }
+    return obj;
+}
+
+detail::BoundedProblem problemFor(const std::vector<Point>& pts, bool trialsKnown, std::size_t k, int maxIterations)
+{
+    detail::BoundedProblem pb;
+    pb.lower.assign(k, -INFINITY);
+    pb.upper.assign(k, INFINITY);
+    if (k > 2) {
+        pb.lower[2] = pb.lower[3] = 0;
+        pb.upper[2] = pb.upper[3] = 1;
+    }
+    pb.maxIterations = maxIterations;
+    pb.evaluate = [&pts, trialsKnown](const std::vector<double>& th, std::vector<double>* g, Matrix* i, Matrix* o) {
+        return evaluate(pts, trialsKnown, th, g, i, o);
+    };
+    return pb;
 }
 
 double sumSquares(const std::vector<Point>& pts, const std::vector<double>& th)
@@ -86,8 +146,9 @@ std::vector<double> startValues(const std::vector<Point>& pts, bool trialsKnown,
             pmin = std::min(pmin, pt.p);
             pmax = std::max(pmax, pt.p);
         }
-        th.push_back(std::clamp(pmin * 0.5, 0.0, 0.45));
-        th.push_back(std::clamp(1 - (1 - pmax) * 0.5, 0.55, 1.0));
+        // Strictly inside the box: the projected steps can still reach a bound.
+        th.push_back(std::clamp(pmin * 0.5, 0.01, 0.45));
+        th.push_back(std::clamp(1 - (1 - pmax) * 0.5, 0.55, 0.99));
     }
     return th;
 }
@@ -116,6 +177,97 @@ void checkSeparation(const std::vector<Point>& pts)
              "Measure more voltages in the transition region";
         throw FitError(m.str());
     }
+}
+
+/// A fitted curve whose centre or width lies far outside the measured voltages is not a
+/// description of a transition in the data (flat or non-monotone data, voltages nearly
+/// equal): refuse it rather than write a LUT from it.
+void checkPlausible(const std::vector<Point>& pts, const std::vector<double>& th)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& pt : pts) lo = std::min(lo, pt.v), hi = std::max(hi, pt.v);
+    const double span = hi - lo, mid = 0.5 * (lo + hi);
+    std::ostringstream m;
+    m.precision(4);
+    if (!(span > 1e-6 * std::max(1.0, std::fabs(mid))))
+        m << "the measured voltages span only " << span << " V around " << mid
+          << " V, too little to locate a transition";
+    else if (std::fabs(th[0] - mid) > 10 * span)
+        m << "the fitted V50 = " << th[0] << " V lies far outside the measured voltages [" << lo << ", " << hi
+          << "] V (more than ten times their span): the data show no switching transition there";
+    else if (std::fabs(th[1]) > 10 * span)
+        m << "the fitted width w = " << th[1] << " V is more than ten times the span of the measured voltages ("
+          << span << " V): the curve is flat over the data";
+    if (m.str().empty()) return;
+    throw FitError("sigmoid fit: " + m.str() +
+                   ". This is not a usable fit (non-monotone or flat data, or voltages too close together)");
+}
+
+/// Warnings for values no pulse voltage has: the usual cause is a unit mistake.
+void unitWarnings(const std::vector<Point>& pts, const std::vector<double>& th, std::vector<std::string>& warnings)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& pt : pts) lo = std::min(lo, pt.v), hi = std::max(hi, pt.v);
+    std::ostringstream m;
+    m.precision(4);
+    if (std::fabs(th[0]) > 50) {
+        m << "V50 = " << th[0] << " V is implausible for a pulse voltage (DW-MTJ switching pulses are a few volts): "
+          << "the voltage column looks like it is in " << (std::fabs(th[0]) > 5e4 ? "microvolts" : "millivolts")
+          << "; convert it to volts";
+    } else if (std::fabs(th[1]) < 1e-4 && hi - lo < 1e-2) {
+        m << "w = " << th[1] << " V and a voltage span of " << hi - lo
+          << " V are implausibly small for pulse voltages: the voltage column may be in kilovolts; convert it to volts";
+    }
+    if (!m.str().empty()) warnings.push_back(m.str());
+}
+
+/// Wald interval on the logit scale, mapped back into [0, 1] (least-squares floor/ceiling).
+void logitWald(FitParameter& p, double crit)
+{
+    p.interval = "Wald on the logit scale";
+    const double v = p.value;
+    if (!(v > 0 && v < 1) || !std::isfinite(p.standardError)) {
+        p.lower = v <= 0 ? 0.0 : std::clamp(v - crit * p.standardError, 0.0, 1.0);
+        p.upper = v >= 1 ? 1.0 : std::clamp(v + crit * p.standardError, 0.0, 1.0);
+        if (!std::isfinite(p.standardError)) p.lower = v <= 0 ? 0.0 : NAN, p.upper = v >= 1 ? 1.0 : NAN;
+        return;
+    }
+    const double l = std::log(v / (1 - v)), se = p.standardError / (v * (1 - v));
+    p.lower = stats::logistic(l - crit * se);
+    p.upper = stats::logistic(l + crit * se);
+}
+
+/// Profile-likelihood interval of parameter a (floor or ceiling) at the chi2_1 critical
+/// value `chi`: the set of values whose profile log-likelihood is within chi/2 of the
+/// maximum, found by bisection on each side inside [0, 1].
+void profileInterval(const std::vector<Point>& pts, int maxIterations, const detail::BoundedResult& opt,
+                     std::size_t a, double chi, double& lower, double& upper)
+{
+    auto pb = problemFor(pts, true, 4, maxIterations);
+    pb.fixed.assign(4, false);
+    pb.fixed[a] = true;
+    auto deficit = [&](double x) {
+        std::vector<double> st = opt.theta;
+        st[a] = x;
+        // Keep floor < ceiling in the start: move the other one out of the way.
+        if (a == 2 && st[3] <= x) st[3] = 0.5 * (x + 1);
+        if (a == 3 && st[2] >= x) st[2] = 0.5 * x;
+        const auto r = detail::maximizeBounded(pb, st);
+        return std::isfinite(r.logLikelihood) ? 2 * (opt.logLikelihood - r.logLikelihood) : INFINITY;
+    };
+    const double x0 = opt.theta[a];
+    auto side = [&](double bound) {
+        if (x0 == bound || deficit(bound) <= chi) return bound;
+        double in = x0, out = bound;
+        for (int i = 0; i < 50; ++i) {
+            const double mid = 0.5 * (in + out);
+            (deficit(mid) <= chi ? in : out) = mid;
+        }
+        return 0.5 * (in + out);
+    };
+    // The other parameter of the pair bounds this one: floor < ceiling.
+    lower = side(a == 2 ? 0.0 : 1e-9);
+    upper = side(a == 2 ? 1 - 1e-9 : 1.0);
 }
 
 }  // namespace
@@ -201,80 +353,56 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
                                "binomial goodness-of-fit tests are not available");
     }
 
-    std::vector<double> th = startValues(pts, trialsKnown, four);
-    auto objective = [&](const std::vector<double>& t) {
-        return trialsKnown ? logLik(pts, t) : -sumSquares(pts, t);
+    // The 2-parameter fit always comes first: it is the answer for that form, the nested
+    // model of the likelihood-ratio test, and (with floor 0, ceiling 1) a start value of the
+    // 4-parameter fit, so the 4-parameter optimum is never below it.
+    auto solve = [&](std::size_t kk, const std::vector<std::vector<double>>& starts) {
+        detail::BoundedResult best;
+        best.logLikelihood = -INFINITY;
+        for (const auto& st : starts) {
+            auto r = detail::maximizeBounded(problemFor(pts, trialsKnown, kk, options.maxIterations), st);
+            if (!std::isfinite(best.logLikelihood) || (r.converged && !best.converged) ||
+                (r.converged == best.converged && r.logLikelihood > best.logLikelihood))
+                best = std::move(r);
+        }
+        return best;
     };
-    // Fisher scoring (binomial) or Gauss-Newton (least squares), both with step halving and
-    // a Levenberg-style ridge when the information matrix is near-singular.
-    double obj = objective(th);
-    bool converged = false;
-    Matrix info, cov;
-    for (int it = 0; it < options.maxIterations; ++it) {
-        fit.iterations = it + 1;
-        info.assign(k, std::vector<double>(k, 0.0));
-        std::vector<double> score(k, 0.0), g;
-        for (const auto& pt : pts) {
-            const double p = std::clamp(model(th, pt.v, &g), kPEps, 1 - kPEps);
-            const double wInfo = trialsKnown ? pt.n / (p * (1 - p)) : 1.0;
-            const double r = trialsKnown ? (pt.s - pt.n * p) / (p * (1 - p)) : (pt.p - p);
-            for (std::size_t a = 0; a < k; ++a) {
-                score[a] += r * g[a];
-                for (std::size_t b = 0; b < k; ++b) info[a][b] += wInfo * g[a] * g[b];
-            }
-        }
-        Matrix inv;
-        double ridge = 0;
-        Matrix damped = info;
-        while (!detail::invert(damped, inv)) {
-            ridge = ridge == 0 ? 1e-10 : ridge * 100;
-            if (ridge > 1e6) throw FitError("sigmoid fit: the information matrix is singular; the "
-                                            "data do not determine all parameters");
-            damped = info;
-            for (std::size_t a = 0; a < k; ++a) damped[a][a] += ridge * (1 + info[a][a]);
-        }
-        const std::vector<double> step = detail::multiply(inv, score);
-        double t = 1.0;
-        bool improved = false;
-        std::vector<double> next(k);
-        for (int h = 0; h < 60; ++h, t *= 0.5) {
-            for (std::size_t a = 0; a < k; ++a) next[a] = th[a] + t * step[a];
-            if (!feasible(next)) continue;
-            const double o = objective(next);
-            if (o >= obj - 1e-12 * std::fabs(obj)) {
-                improved = true;
-                break;
-            }
-        }
-        if (!improved) { converged = true; break; }
-        const double change = objective(next) - obj;
-        double maxRel = 0;
-        for (std::size_t a = 0; a < k; ++a)
-            maxRel = std::max(maxRel, std::fabs(next[a] - th[a]) / (std::fabs(th[a]) + 1e-8));
-        th = next;
-        obj = objective(th);
-        if (std::fabs(change) < 1e-12 * (1 + std::fabs(obj)) && maxRel < 1e-9) {
-            converged = true;
-            break;
-        }
+    const std::vector<double> start2 = startValues(pts, trialsKnown, false);
+    const detail::BoundedResult two = solve(2, {start2});
+    detail::BoundedResult res = two;
+    if (four) {
+        std::vector<std::vector<double>> starts = {startValues(pts, trialsKnown, true)};
+        if (two.converged) starts.push_back({two.theta[0], two.theta[1], 0.0, 1.0});
+        res = solve(4, starts);
+        if (two.converged && res.logLikelihood < two.logLikelihood)  // cannot happen from the nested start
+            res = detail::maximizeBounded(problemFor(pts, trialsKnown, 4, options.maxIterations),
+                                          {two.theta[0], two.theta[1], 0.0, 1.0});
     }
-    if (!converged) fit.warnings.push_back("the fit did not converge in " + std::to_string(options.maxIterations) + " iterations");
+    const std::vector<double>& th = res.theta;
+    fit.iterations = res.iterations;
+    fit.converged = res.converged;
+    fit.convergence = res.message;
+    if (!res.converged)
+        throw FitError("sigmoid fit: the maximum-likelihood fit did not converge (" + res.message +
+                       "); this is not a result. Check the data for non-monotone or inconsistent points, "
+                       "or use the 2-parameter form");
+    const char* names[] = {"V50", "w", "floor", "ceiling"};
+    for (int a : res.activeLower) fit.activeBounds.push_back(std::string(names[a]) + " = 0");
+    for (int a : res.activeUpper) fit.activeBounds.push_back(std::string(names[a]) + " = 1");
+    checkPlausible(pts, th);
 
-    // Final information at the optimum -> covariance.
-    info.assign(k, std::vector<double>(k, 0.0));
-    std::vector<double> g;
-    for (const auto& pt : pts) {
-        const double p = std::clamp(model(th, pt.v, &g), kPEps, 1 - kPEps);
-        const double wInfo = trialsKnown ? pt.n / (p * (1 - p)) : 1.0;
-        for (std::size_t a = 0; a < k; ++a)
-            for (std::size_t b = 0; b < k; ++b) info[a][b] += wInfo * g[a] * g[b];
-    }
+    // Covariance from the information at the optimum. A parameter held at a bound is not
+    // estimated there: the others are conditional on it, and its standard error is n/a.
+    Matrix info;
+    evaluate(pts, trialsKnown, th, nullptr, &info);
+    Matrix cov;
+    if (!detail::covarianceAtOptimum(info, res, cov))
+        fit.warnings.push_back("the information matrix is singular at the optimum: standard errors are not available");
+    std::vector<bool> held(k, false);
+    for (int a : res.activeLower) held[std::size_t(a)] = true;
+    for (int a : res.activeUpper) held[std::size_t(a)] = true;
     const int df = int(pts.size()) - int(k);
     fit.degreesOfFreedom = df;
-    if (!detail::invert(info, cov)) {
-        cov.assign(k, std::vector<double>(k, std::numeric_limits<double>::quiet_NaN()));
-        fit.warnings.push_back("the information matrix is singular at the optimum: standard errors are not available");
-    }
     if (!trialsKnown) {
         fit.residualSumSquares = sumSquares(pts, th);
         const double s2 = df > 0 ? fit.residualSumSquares / df : std::numeric_limits<double>::quiet_NaN();
@@ -286,19 +414,32 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     const double crit = trialsKnown ? stats::normalQuantile(0.5 + options.confidence / 2)
                         : df > 0   ? stats::studentTQuantile(0.5 + options.confidence / 2, df)
                                    : std::numeric_limits<double>::quiet_NaN();
-    const char* names[] = {"V50", "w", "floor", "ceiling"};
     const char* units[] = {"V", "V", "", ""};
     for (std::size_t a = 0; a < k; ++a) {
-        FitParameter p{names[a], units[a], th[a], std::sqrt(cov[a][a]), 0, 0};
+        FitParameter p{names[a], units[a], th[a], held[a] ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(cov[a][a]), 0, 0};
         p.lower = p.value - crit * p.standardError;
         p.upper = p.value + crit * p.standardError;
+        p.interval = "Wald";
         fit.parameters.push_back(p);
     }
     if (four) {
-        if (th[2] < 1e-6) fit.warnings.push_back("the floor is at its bound 0: its interval is not reliable; consider the 2-parameter form");
-        if (th[3] > 1 - 1e-6) fit.warnings.push_back("the ceiling is at its bound 1: its interval is not reliable; consider the 2-parameter form");
+        // Floor and ceiling live in [0, 1]: profile-likelihood intervals (binomial), or Wald
+        // on the logit scale (least squares); both stay inside [0, 1] and work at a bound.
+        for (std::size_t a = 2; a < 4; ++a) {
+            auto& p = fit.parameters[a];
+            if (trialsKnown) {
+                const double chi = crit * crit;
+                profileInterval(pts, options.maxIterations, res, a, chi, p.lower, p.upper);
+                p.interval = "profile likelihood";
+            } else {
+                logitWald(p, crit);
+            }
+        }
+        for (const auto& b : fit.activeBounds)
+            fit.warnings.push_back("the maximum lies on the bound " + b + " (held there; its interval is one-sided)");
     }
     if (th[1] < 0) fit.warnings.push_back("the switching probability decreases with voltage (w < 0)");
+    unitWarnings(pts, th, fit.warnings);
 
     // Goodness of fit.
     double ll = 0, dev = 0, chi2 = 0;
@@ -315,6 +456,22 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
         fit.pearsonChi2 = chi2;
         fit.pearsonPValue = df > 0 ? stats::chiSquareSurvival(chi2, df) : std::numeric_limits<double>::quiet_NaN();
         fit.aic = -2 * ll + 2 * double(k);
+        if (four) {
+            // Is a floor/ceiling supported? 2 (l4 - l2); the null (floor 0, ceiling 1) is a
+            // corner of the parameter space, so the reference law is the chi-bar-squared
+            // mixture 1/4 chi2_0 + 1/2 chi2_1 + 1/4 chi2_2 (Self & Liang 1987).
+            auto& t = fit.floorCeilingTest;
+            t.available = true;
+            t.statistic = std::max(0.0, 2 * (ll - two.logLikelihood));
+            t.dof = 2;
+            t.pValue = t.statistic <= 0 ? 1.0
+                                        : 0.5 * stats::chiSquareSurvival(t.statistic, 1) +
+                                              0.25 * stats::chiSquareSurvival(t.statistic, 2);
+            t.reducedLogLikelihood = two.logLikelihood;
+            t.reducedAic = -2 * two.logLikelihood + 4;
+            t.fullAic = fit.aic;
+            t.reference = "chi-bar-squared (1/4 chi2_0 + 1/2 chi2_1 + 1/4 chi2_2): the 2-parameter model is a corner of the 4-parameter space";
+        }
         if (df > 0 && fit.pearsonPValue < 0.05)
             fit.warnings.push_back("Pearson chi^2 p < 0.05: the sigmoid does not describe the data within binomial scatter (overdispersion or a different curve shape)");
     } else {

@@ -168,9 +168,16 @@ Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptio
         y = isotonicRegression(y, w);
         for (int i = 0; i < o.size; ++i) pchip(x, y, lut.voltage[i], lut.curves[0][i], lut.derivatives[0][i]);
         // Operating point: where the monotone curve crosses 1/2, gain spans 0.12..0.88.
+        // First grid voltage where the curve reaches `target` (from index 0: a curve that
+        // starts above it crosses at the grid's start), interpolated between grid points.
         auto crossing = [&](double target) {
-            for (int i = 1; i < o.size; ++i)
-                if (lut.curves[0][i] >= target) return lut.voltage[i];
+            const auto& p = lut.curves[0];
+            for (int i = 0; i < o.size; ++i) {
+                if (p[i] < target) continue;
+                if (i == 0 || p[i] == p[i - 1]) return lut.voltage[i];
+                const double f = (target - p[i - 1]) / (p[i] - p[i - 1]);
+                return lut.voltage[i - 1] + f * (lut.voltage[i] - lut.voltage[i - 1]);
+            }
             return lut.voltage.back();
         };
         lut.centreVoltage = crossing(0.5);
@@ -231,10 +238,14 @@ Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutO
             for (int i = 0; i < o.size; ++i)
                 pchip(d.voltages, y, lut.voltage[i], lut.curves[k - 2][i], lut.derivatives[k - 2][i]);
         }
-        // Keep the cumulative curves ordered: P(>=k+1) <= P(>=k).
+        // Keep the cumulative curves ordered: P(>=k+1) <= P(>=k). Where a curve is clipped
+        // to the one below it, it *is* that curve there, and so is its derivative.
         for (int k = 1; k < K - 1; ++k)
             for (int i = 0; i < o.size; ++i)
-                lut.curves[k][i] = std::min(lut.curves[k][i], lut.curves[k - 1][i]);
+                if (lut.curves[k][i] > lut.curves[k - 1][i]) {
+                    lut.curves[k][i] = lut.curves[k - 1][i];
+                    lut.derivatives[k][i] = lut.derivatives[k - 1][i];
+                }
         auto crossing = [&](int c) {
             for (int i = 0; i < o.size; ++i)
                 if (lut.curves[c][i] >= 0.5) return lut.voltage[i];

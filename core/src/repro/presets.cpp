@@ -1,4 +1,5 @@
 // Reading resources/paper-experiments.ini into a reproduction plan.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -175,6 +176,48 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     bool found = false;
     for (const auto& j : plan.jobs) found |= j.experiment == plan.noiseExperiment;
     if (!found) throw FileFormatError(path, "[noise] networks", "the name of an [experiment]", "'" + plan.noiseExperiment + "'");
+    // The claims to evaluate, and what each needs: a missing experiment (or neuron kind) is
+    // an error naming it, not a claim left "inconclusive" for want of runs.
+    const Section* claims = nullptr;
+    for (const auto& s : sections)
+        if (s.kind == "claims") claims = &s;
+    std::vector<std::string> wanted;
+    const std::string list = claims && claims->values.count("evaluate") ? claims->values.at("evaluate") : "all";
+    if (list == "all") {
+        for (const auto& c : claimSpecs()) wanted.push_back(c.id);
+    } else {
+        std::stringstream ss(list);
+        for (std::string id; std::getline(ss, id, ',');) {
+            id = trim(id);
+            if (id.empty()) continue;
+            bool known = false;
+            for (const auto& c : claimSpecs()) known |= c.id == id;
+            if (!known) {
+                std::string ids;
+                for (const auto& c : claimSpecs()) ids += (ids.empty() ? "" : ", ") + c.id;
+                throw FileFormatError(path, "[claims] evaluate", "'all' or claim ids from: " + ids, "'" + id + "'");
+            }
+            wanted.push_back(id);
+        }
+    }
+    for (const auto& c : claimSpecs()) {
+        if (std::find(wanted.begin(), wanted.end(), c.id) == wanted.end()) continue;
+        for (const auto& need : c.needs) {
+            const std::string exp = need.experiment.empty() ? plan.noiseExperiment : need.experiment;
+            for (NeuronKind k : need.kinds) {
+                bool have = false;
+                for (const auto& j : plan.jobs) have |= j.experiment == exp && j.config.neuron == k;
+                if (!have)
+                    throw FileFormatError(path, "[experiment " + exp + "]",
+                                          std::string("an experiment '") + exp + "' that trains " + toString(k) +
+                                              " neurons (claim '" + c.id + "' needs it" +
+                                              (need.experiment.empty() ? ", through [noise] networks" : "") +
+                                              "; list the claims to evaluate in [claims] evaluate = ...)",
+                                          "none");
+            }
+        }
+    }
+    plan.claims = wanted;
     d << "; noise: sigma " << from << " to " << to << " in steps of " << step << " on "
       << (noiseLimit > 0 ? std::to_string(noiseLimit) + " test images" : std::string("the full test set"));
     plan.scaleDescription = d.str();

@@ -51,8 +51,11 @@ std::string md(const std::string& s)
 }
 
 struct Table {
+    Table(std::vector<std::string> h) : header(std::move(h)) {}
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
+    int verdictColumn = -1;               ///< the column coloured by rowVerdicts (HTML)
+    std::vector<Verdict> rowVerdicts;
 };
 
 std::string toMarkdown(const Table& t)
@@ -77,12 +80,16 @@ std::string toHtml(const Table& t)
     o << "<table>\n<tr>";
     for (const auto& h : t.header) o << "<th>" << html(h) << "</th>";
     o << "</tr>\n";
-    for (const auto& r : t.rows) {
+    for (std::size_t i = 0; i < t.rows.size(); ++i) {
         o << "<tr>";
-        for (const auto& c : r) {
-            const bool verdict = c == "reproduced" || c == "not reproduced" || c == "inconclusive at this scale";
-            o << "<td" << (verdict ? " class=\"" + std::string(c == "reproduced" ? "ok" : c == "not reproduced" ? "no" : "maybe") + "\"" : "")
-              << ">" << html(c) << "</td>";
+        for (std::size_t k = 0; k < t.rows[i].size(); ++k) {
+            const auto& c = t.rows[i][k];
+            std::string cls;
+            if (int(k) == t.verdictColumn && i < t.rowVerdicts.size()) {
+                const Verdict v = t.rowVerdicts[i];
+                cls = v == Verdict::Reproduced ? "ok" : v == Verdict::NotReproduced ? "no" : "maybe";
+            }
+            o << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << html(c) << "</td>";
         }
         o << "</tr>\n";
     }
@@ -104,7 +111,7 @@ std::string pValueText(double p)
 
 std::string writeReproductionReport(const ReproResult& r, const std::vector<ReportFigure>& figures, const std::string& outDir)
 {
-    Table prov{{"item", "value"}, {}};
+    Table prov({"item", "value"});
     prov.rows = {{"scale", std::string(toString(r.plan.scale)) + ": " + r.plan.scaleDescription},
                  {"status", r.complete ? "complete" : "stopped before the end: the tables show the jobs finished so far"},
                  {"software", r.provenance.software + (r.provenance.gitHash.empty() ? "" : " (git " + r.provenance.gitHash + ")")},
@@ -121,9 +128,8 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
             for (auto& ch : c)
                 if (ch == '\n') ch = ';';
 
-    Table exps{{"job", "figure", "network", "seeds", "epochs", "best validation %", "test %", "training time (min)",
-                "energy / inference (µJ)", "lookup table"},
-               {}};
+    Table exps({"job", "figure", "network", "seeds", "epochs", "best validation %", "test %",
+                "training time (min)", "energy / inference (µJ)", "lookup table"});
     for (const auto& j : r.jobs) {
         const auto& e = j.experiment;
         std::vector<double> val, test, energy;
@@ -144,9 +150,12 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
                              fixed(j.wallSeconds / 60, 1), energy.empty() ? "—" : meanSd(energy, 3), lut});
     }
 
-    Table claims{{"claim (paper)", "measured (mean ± sd, n seeds)", "test", "statistic", "p", "verdict", "why"}, {}};
-    for (const auto& c : r.claims)
-        claims.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3), pValueText(c.pValue), c.verdict, c.reason});
+    Table claims({"claim (paper)", "measured (mean ± sd, n seeds)", "test", "statistic", "p", "verdict", "why"});
+    claims.verdictColumn = 5;
+    for (const auto& c : r.claims) {
+        claims.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3), pValueText(c.pValue), toString(c.verdict), c.reason});
+        claims.rowVerdicts.push_back(c.verdict);
+    }
 
     const std::string caveat =
         r.plan.scale == ReproScale::Paper

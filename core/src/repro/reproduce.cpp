@@ -89,7 +89,7 @@ void writeCombined(const ReproResult& r, const std::string& path)
             ids.push_back(c.id);
             texts.push_back(c.claim);
             tests.push_back(c.test);
-            verdicts.push_back(c.verdict);
+            verdicts.push_back(toString(c.verdict));
             reasons.push_back(c.reason);
             measured.push_back(c.measured);
             stat.push_back(c.statistic);

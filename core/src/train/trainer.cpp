@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -166,9 +167,13 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
             s.observer.onBatch(p);
         }
         if (run.status != RunStatus::Running) break;
-        const double val = train::evaluate(model, s.valX, s.valY, T, kEvalBatch,
-                                           snn::streamKey(seed, uint64_t(epoch), 0, 2), nullptr, s.stop);
-        if (std::isnan(val)) {
+        // Without validation images (--validation 0) every epoch is taken as the best so far:
+        // the best checkpoint is the last one, and the validation accuracy is NaN.
+        const bool validating = s.valX.size(0) > 0;
+        const double val = validating ? train::evaluate(model, s.valX, s.valY, T, kEvalBatch,
+                                                        snn::streamKey(seed, uint64_t(epoch), 0, 2), nullptr, s.stop)
+                                      : std::numeric_limits<double>::quiet_NaN();
+        if (validating && std::isnan(val)) {
             run.status = RunStatus::Stopped;
             run.message = "stopped by the user while validating epoch " + std::to_string(epoch) +
                           "; the checkpoint of epoch " + std::to_string(run.epochsDone()) + " is kept";
@@ -186,7 +191,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
         run.epochTrainAccuracy.push_back(rep.trainAccuracy);
         run.epochValidationAccuracy.push_back(val);
         run.epochSeconds.push_back(rep.seconds);
-        if (run.bestEpoch == 0 || val > run.bestValidationAccuracy) {
+        if (!validating || run.bestEpoch == 0 || val > run.bestValidationAccuracy) {
             run.bestEpoch = epoch;
             run.bestValidationAccuracy = val;
             run.bestCheckpoint = snn::moduleState(*model);

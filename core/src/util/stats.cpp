@@ -1,5 +1,6 @@
 #include "dwmtj/stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -50,21 +51,23 @@ double normalQuantile(double p)
     return x - u / (1 + x * u / 2);
 }
 
-// Series for x < a+1, continued fraction otherwise (Numerical Recipes' scheme).
-double regularizedGammaP(double a, double x)
+namespace {
+// Series for P(a, x); valid and accurate for x < a + 1.
+double gammaSeries(double a, double x)
 {
-    if (x <= 0) return 0;
-    const double gln = std::lgamma(a);
-    if (x < a + 1) {
-        double ap = a, sum = 1.0 / a, del = sum;
-        for (int n = 0; n < 10000; ++n) {
-            ap += 1;
-            del *= x / ap;
-            sum += del;
-            if (std::fabs(del) < std::fabs(sum) * 1e-16) break;
-        }
-        return sum * std::exp(-x + a * std::log(x) - gln);
+    double ap = a, sum = 1.0 / a, del = sum;
+    for (int n = 0; n < 10000; ++n) {
+        ap += 1;
+        del *= x / ap;
+        sum += del;
+        if (std::fabs(del) < std::fabs(sum) * 1e-16) break;
     }
+    return sum * std::exp(-x + a * std::log(x) - std::lgamma(a));
+}
+
+// Continued fraction for Q(a, x) (modified Lentz); valid and accurate for x >= a + 1.
+double gammaContinuedFraction(double a, double x)
+{
     const double tiny = 1e-300;
     double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
     for (int i = 1; i < 10000; ++i) {
@@ -79,14 +82,29 @@ double regularizedGammaP(double a, double x)
         h *= del;
         if (std::fabs(del - 1) < 1e-16) break;
     }
-    return 1.0 - std::exp(-x + a * std::log(x) - gln) * h;
+    return std::exp(-x + a * std::log(x) - std::lgamma(a)) * h;
+}
+}  // namespace
+
+// Each tail is computed directly where it is the small one, so neither suffers 1 - P
+// cancellation (chi^2 = 80 on 1 d.o.f. gives 3.7e-19, not 0).
+double regularizedGammaP(double a, double x)
+{
+    if (x <= 0) return 0;
+    return x < a + 1 ? gammaSeries(a, x) : 1.0 - gammaContinuedFraction(a, x);
+}
+
+double regularizedGammaQ(double a, double x)
+{
+    if (x <= 0) return 1;
+    return x < a + 1 ? 1.0 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
 }
 
 double chiSquareSurvival(double x, int df)
 {
     if (df <= 0) return std::numeric_limits<double>::quiet_NaN();
     if (x <= 0) return 1.0;
-    return 1.0 - regularizedGammaP(df / 2.0, x / 2.0);
+    return regularizedGammaQ(df / 2.0, x / 2.0);
 }
 
 }  // namespace dwmtj::core::stats
@@ -137,15 +155,33 @@ double studentTCdf(double t, double df)
     return t > 0 ? 1 - tail : tail;
 }
 
+double studentTSurvival(double t, double df)
+{
+    // The tail beyond |t| is I_x(df/2, 1/2) / 2 with x = df / (df + t^2), computed directly.
+    const double x = df / (df + t * t);
+    const double tail = 0.5 * regularizedBeta(df / 2, 0.5, x);
+    return t > 0 ? tail : 1 - tail;
+}
+
 double studentTQuantile(double p, double df)
 {
     if (!(p > 0 && p < 1)) throw std::domain_error("studentTQuantile: p must be in (0,1)");
-    double lo = -1e3, hi = 1e3;
-    for (int i = 0; i < 200; ++i) {
+    if (!(df > 0)) throw std::domain_error("studentTQuantile: df must be positive");
+    if (df == 1) return std::tan(M_PI * (p - 0.5));  // Cauchy
+    if (df == 2) return (2 * p - 1) / std::sqrt(2 * p * (1 - p));
+    if (p == 0.5) return 0;
+    // Bracket by doubling (heavy tails at small df reach far), then bisect on the tail that
+    // is small, so that extreme p keep full relative precision.
+    const bool upper = p > 0.5;
+    const double tailP = upper ? 1 - p : p;
+    double lo = 0, hi = 1;
+    while (studentTSurvival(hi, df) > tailP && hi < 1e300) lo = hi, hi *= 2;
+    for (int i = 0; i < 300 && hi - lo > 1e-15 * hi; ++i) {
         const double mid = 0.5 * (lo + hi);
-        (studentTCdf(mid, df) < p ? lo : hi) = mid;
+        (studentTSurvival(mid, df) > tailP ? lo : hi) = mid;
     }
-    return 0.5 * (lo + hi);
+    const double q = 0.5 * (lo + hi);
+    return upper ? q : -q;
 }
 
 Summary summarize(const std::vector<double>& values)
@@ -171,19 +207,40 @@ TTest welchTTest(const std::vector<double>& a, const std::vector<double>& b)
     r.t = (sa.mean - sb.mean) / std::sqrt(va + vb);
     // Welch-Satterthwaite degrees of freedom.
     r.df = (va + vb) * (va + vb) / (va * va / (sa.n - 1) + vb * vb / (sb.n - 1));
-    r.p = 2 * studentTCdf(-std::fabs(r.t), r.df);
+    r.p = 2 * studentTSurvival(std::fabs(r.t), r.df);
     r.valid = true;
     return r;
 }
 
-TTest oneSampleTTest(const std::vector<double>& a, double mu, bool greater)
+TTest oneSampleTTest(const std::vector<double>& a, double mu, Alternative alternative)
 {
     TTest r;
     const Summary s = summarize(a);
     if (s.n < 2 || !(s.sd > 0)) return r;
     r.t = (s.mean - mu) / (s.sd / std::sqrt(double(s.n)));
     r.df = s.n - 1;
-    r.p = greater ? studentTCdf(-r.t, r.df) : 2 * studentTCdf(-std::fabs(r.t), r.df);
+    r.p = alternative == Alternative::Greater ? studentTSurvival(r.t, r.df)
+          : alternative == Alternative::Less  ? studentTSurvival(-r.t, r.df)
+                                              : 2 * studentTSurvival(std::fabs(r.t), r.df);
+    r.valid = true;
+    return r;
+}
+
+TTest equivalenceTest(const std::vector<double>& a, const std::vector<double>& b, double margin)
+{
+    TTest r;
+    const Summary sa = summarize(a), sb = summarize(b);
+    if (sa.n < 2 || sb.n < 2 || !(margin > 0)) return r;
+    const double va = sa.sd * sa.sd / sa.n, vb = sb.sd * sb.sd / sb.n;
+    if (!(va + vb > 0)) return r;
+    const double se = std::sqrt(va + vb), d = sa.mean - sb.mean;
+    r.df = (va + vb) * (va + vb) / (va * va / (sa.n - 1) + vb * vb / (sb.n - 1));
+    // Two one-sided tests: H0 d <= -margin (reject for large tLow), H0 d >= margin (reject
+    // for small tHigh). Equivalence is shown when both reject: p = the larger of the two.
+    const double tLow = (d + margin) / se, tHigh = (d - margin) / se;
+    const double pLow = studentTSurvival(tLow, r.df), pHigh = studentTSurvival(-tHigh, r.df);
+    r.t = pLow >= pHigh ? tLow : tHigh;
+    r.p = std::max(pLow, pHigh);
     r.valid = true;
     return r;
 }
