@@ -22,12 +22,15 @@ using namespace dwmtj::core;
 std::string parameterJson(const FitParameter& p)
 {
     if (p.interval != "Wald")
-        return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) + ",\"value\":" + jsonNumber(p.value) +
-               ",\"standard_error\":" + jsonNumber(p.standardError) + ",\"ci_lower\":" + jsonNumber(p.lower) +
-               ",\"ci_upper\":" + jsonNumber(p.upper) + ",\"ci_method\":" + jsonString(p.interval) + "}";
-    return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) + ",\"value\":" + jsonNumber(p.value) +
-           ",\"standard_error\":" + jsonNumber(p.standardError) + ",\"ci_lower\":" + jsonNumber(p.lower) +
-           ",\"ci_upper\":" + jsonNumber(p.upper) + "}";
+        return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) +
+               ",\"value\":" + jsonNumber(p.value) +
+               ",\"standard_error\":" + jsonNumber(p.standardError) +
+               ",\"ci_lower\":" + jsonNumber(p.lower) + ",\"ci_upper\":" + jsonNumber(p.upper) +
+               ",\"ci_method\":" + jsonString(p.interval) + "}";
+    return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) +
+           ",\"value\":" + jsonNumber(p.value) +
+           ",\"standard_error\":" + jsonNumber(p.standardError) +
+           ",\"ci_lower\":" + jsonNumber(p.lower) + ",\"ci_upper\":" + jsonNumber(p.upper) + "}";
 }
 
 std::string warningsJson(const std::vector<std::string>& w)
@@ -40,15 +43,18 @@ std::string warningsJson(const std::vector<std::string>& w)
 std::string nestedJson(const NestedModelTest& t)
 {
     if (!t.available) return "null";
-    return "{\"statistic\":" + jsonNumber(t.statistic) + ",\"dof\":" + std::to_string(t.dof) + ",\"p\":" +
-           jsonNumber(t.pValue) + ",\"reference\":" + jsonString(t.reference) + ",\"aic_full\":" + jsonNumber(t.fullAic) +
-           ",\"aic_reduced\":" + jsonNumber(t.reducedAic) + ",\"log_likelihood_reduced\":" + jsonNumber(t.reducedLogLikelihood) + "}";
+    return "{\"statistic\":" + jsonNumber(t.statistic) + ",\"dof\":" + std::to_string(t.dof) +
+           ",\"p\":" + jsonNumber(t.pValue) + ",\"reference\":" + jsonString(t.reference) +
+           ",\"aic_full\":" + jsonNumber(t.fullAic) +
+           ",\"aic_reduced\":" + jsonNumber(t.reducedAic) +
+           ",\"log_likelihood_reduced\":" + jsonNumber(t.reducedLogLikelihood) + "}";
 }
 
 std::string gofJson(double ll, double aic, double dev, double chi2, int df, double p)
 {
-    return "\"log_likelihood\":" + jsonNumber(ll) + ",\"aic\":" + jsonNumber(aic) + ",\"deviance\":" + jsonNumber(dev) +
-           ",\"pearson_chi2\":" + jsonNumber(chi2) + ",\"dof\":" + std::to_string(df) + ",\"pearson_p\":" + jsonNumber(p);
+    return "\"log_likelihood\":" + jsonNumber(ll) + ",\"aic\":" + jsonNumber(aic) +
+           ",\"deviance\":" + jsonNumber(dev) + ",\"pearson_chi2\":" + jsonNumber(chi2) +
+           ",\"dof\":" + std::to_string(df) + ",\"pearson_p\":" + jsonNumber(p);
 }
 
 std::vector<double> parseList(const std::string& text, const std::string& option)
@@ -59,7 +65,9 @@ std::vector<double> parseList(const std::string& text, const std::string& option
     while (std::getline(ss, item, ',')) {
         char* end = nullptr;
         const double v = std::strtod(item.c_str(), &end);
-        if (end == item.c_str() || *end != '\0') throw UsageError("--" + option + ": expected numbers separated by commas, found '" + item + "'");
+        if (end == item.c_str() || *end != '\0')
+            throw UsageError("--" + option + ": expected numbers separated by commas, found '" +
+                             item + "'");
         out.push_back(v);
     }
     return out;
@@ -69,27 +77,38 @@ std::vector<double> parseList(const std::string& text, const std::string& option
 
 int runFit(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json", "common-width"}, {"model", "form", "exclude", "fit-range", "direction", "lut", "grid", "range", "source", "states"});
+    Args a(argv, {"json", "common-width"},
+           {"model", "form", "exclude", "fit-range", "direction", "lut", "grid", "range", "source",
+            "states"});
     if (a.positionals().size() != 1) throw UsageError("fit needs exactly one FILE");
     const std::string path = a.positionals()[0];
     DeviceLoadOptions lo;
     const std::string dir = a.get("direction", "auto");
-    if (dir == "p-ap") lo.detection.direction = SwitchDirection::ParallelToAntiparallel;
-    else if (dir == "ap-p") lo.detection.direction = SwitchDirection::AntiparallelToParallel;
-    else if (dir != "auto") throw UsageError("--direction: expected p-ap, ap-p or auto, found '" + dir + "'");
+    if (dir == "p-ap")
+        lo.detection.direction = SwitchDirection::ParallelToAntiparallel;
+    else if (dir == "ap-p")
+        lo.detection.direction = SwitchDirection::AntiparallelToParallel;
+    else if (dir != "auto")
+        throw UsageError("--direction: expected p-ap, ap-p or auto, found '" + dir + "'");
     lo.numStates = int(a.integer("states", 0));
     const DeviceData data = loadDeviceFile(path, lo);
-    const std::string model = a.get("model", data.kind == DeviceKind::MultiState ? "multistate" : "binary");
-    if (model != "binary" && model != "multistate") throw UsageError("--model: expected binary or multistate, found '" + model + "'");
+    const std::string model =
+        a.get("model", data.kind == DeviceKind::MultiState ? "multistate" : "binary");
+    if (model != "binary" && model != "multistate")
+        throw UsageError("--model: expected binary or multistate, found '" + model + "'");
     if ((model == "multistate") != (data.kind == DeviceKind::MultiState))
         throw Error(path + ": --model " + model + " was asked for, but the file holds " +
-                    (data.kind == DeviceKind::MultiState ? "multi-state (voltage, cycle, state)" : "binary switching") + " data");
+                    (data.kind == DeviceKind::MultiState ? "multi-state (voltage, cycle, state)"
+                                                         : "binary switching") +
+                    " data");
 
     LutOptions lutOpts;
     lutOpts.size = int(a.integer("grid", 1024));
-    if (a.has("range")) parseRange(a.get("range", ""), "range", lutOpts.voltageMin, lutOpts.voltageMax);
+    if (a.has("range"))
+        parseRange(a.get("range", ""), "range", lutOpts.voltageMin, lutOpts.voltageMax);
     const std::string src = a.get("source", "fit");
-    if (src != "fit" && src != "empirical") throw UsageError("--source: expected fit or empirical, found '" + src + "'");
+    if (src != "fit" && src != "empirical")
+        throw UsageError("--source: expected fit or empirical, found '" + src + "'");
     lutOpts.source = src == "fit" ? LutSource::Fit : LutSource::Empirical;
     lutOpts.validate();
     const std::string lutPath = a.get("lut", "");
@@ -107,12 +126,15 @@ int runFit(const std::vector<std::string>& argv)
     if (data.kind == DeviceKind::Binary) {
         SigmoidFitOptions fo;
         const std::string form = a.get("form", "2");
-        if (form != "2" && form != "4") throw UsageError("--form: expected 2 or 4, found '" + form + "'");
+        if (form != "2" && form != "4")
+            throw UsageError("--form: expected 2 or 4, found '" + form + "'");
         fo.form = form == "4" ? SigmoidForm::FourParameter : SigmoidForm::TwoParameter;
         if (a.has("exclude")) fo.excludeVoltages = parseList(a.get("exclude", ""), "exclude");
-        if (a.has("fit-range")) parseRange(a.get("fit-range", ""), "fit-range", fo.voltageMin, fo.voltageMax);
+        if (a.has("fit-range"))
+            parseRange(a.get("fit-range", ""), "fit-range", fo.voltageMin, fo.voltageMax);
         const auto est = estimateProportions(data.binary);
-        const auto fit = withFile([&] { return fitSigmoid(data.binary.counts, data.binary.trialsKnown, fo); });
+        const auto fit =
+            withFile([&] { return fitSigmoid(data.binary.counts, data.binary.trialsKnown, fo); });
         Lut lut;
         if (!lutPath.empty()) {
             lut = buildBinaryLut(data, &fit, lutOpts);
@@ -120,29 +142,43 @@ int runFit(const std::vector<std::string>& argv)
         }
         if (json) {
             out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
-                  ",\"model\":\"binary\",\"shape\":" + jsonString(data.sourceShape) + ",\"estimates\":[";
+                  ",\"model\":\"binary\",\"shape\":" + jsonString(data.sourceShape) +
+                  ",\"estimates\":[";
             for (std::size_t i = 0; i < est.size(); ++i)
-                out += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(est[i].voltage) + ",\"switches\":" +
-                       jsonNumber(est[i].switches) + ",\"trials\":" + jsonNumber(est[i].trials) + ",\"p\":" + jsonNumber(est[i].p) +
-                       ",\"ci_lower\":" + jsonNumber(est[i].lower) + ",\"ci_upper\":" + jsonNumber(est[i].upper) + "}";
+                out += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(est[i].voltage) +
+                       ",\"switches\":" + jsonNumber(est[i].switches) +
+                       ",\"trials\":" + jsonNumber(est[i].trials) +
+                       ",\"p\":" + jsonNumber(est[i].p) +
+                       ",\"ci_lower\":" + jsonNumber(est[i].lower) +
+                       ",\"ci_upper\":" + jsonNumber(est[i].upper) + "}";
             out += "],\"fit\":{\"method\":" + jsonString(toString(fit.method)) + ",\"form\":" +
-                   (fit.form == SigmoidForm::TwoParameter ? "\"2-parameter\"" : "\"4-parameter\"") + ",\"parameters\":[";
-            for (std::size_t i = 0; i < fit.parameters.size(); ++i) out += (i ? "," : "") + parameterJson(fit.parameters[i]);
-            out += "]," + gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2, fit.degreesOfFreedom, fit.pearsonPValue) +
-                   ",\"points_used\":" + std::to_string(fit.pointsUsed) + ",\"converged\":true,\"convergence\":" +
-                   jsonString(fit.convergence) + ",\"active_bounds\":" + warningsJson(fit.activeBounds) +
-                   ",\"floor_ceiling_test\":" + nestedJson(fit.floorCeilingTest) + ",\"warnings\":" + warningsJson(fit.warnings) + "}";
+                   (fit.form == SigmoidForm::TwoParameter ? "\"2-parameter\"" : "\"4-parameter\"") +
+                   ",\"parameters\":[";
+            for (std::size_t i = 0; i < fit.parameters.size(); ++i)
+                out += (i ? "," : "") + parameterJson(fit.parameters[i]);
+            out += "]," +
+                   gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2,
+                           fit.degreesOfFreedom, fit.pearsonPValue) +
+                   ",\"points_used\":" + std::to_string(fit.pointsUsed) +
+                   ",\"converged\":true,\"convergence\":" + jsonString(fit.convergence) +
+                   ",\"active_bounds\":" + warningsJson(fit.activeBounds) +
+                   ",\"floor_ceiling_test\":" + nestedJson(fit.floorCeilingTest) +
+                   ",\"warnings\":" + warningsJson(fit.warnings) + "}";
         } else {
-            out = path + " (" + data.sourceShape + ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
+            out = path + " (" + data.sourceShape + ", sha256 " + data.sourceSha256.substr(0, 12) +
+                  ")\n";
             if (data.binary.detection) {
                 const auto& d = *data.binary.detection;
                 char buf[256];
-                std::snprintf(buf, sizeof buf, "Switch detection: levels %.1f / %.1f ohm, threshold %.1f ohm, %s (%s), separation %.1f s.d.\n",
+                std::snprintf(buf, sizeof buf,
+                              "Switch detection: levels %.1f / %.1f ohm, threshold %.1f ohm, %s "
+                              "(%s), separation %.1f s.d.\n",
                               d.lowLevelOhm, d.highLevelOhm, d.thresholdOhm, toString(d.direction),
                               d.directionDetected ? "detected" : "chosen", d.separation);
                 out += buf;
             }
-            out += "Per-voltage switching probability per pulse:\n" + formatEstimateTable(est) + "\n" + formatSigmoidReport(fit);
+            out += "Per-voltage switching probability per pulse:\n" + formatEstimateTable(est) +
+                   "\n" + formatSigmoidReport(fit);
         }
     } else {
         OrdinalFitOptions oo;
@@ -151,40 +187,54 @@ int runFit(const std::vector<std::string>& argv)
         if (!lutPath.empty()) saveLut(buildMultiStateLut(data, &fit, lutOpts), lutPath);
         if (json) {
             out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
-                  ",\"model\":\"multistate\",\"num_states\":" + std::to_string(fit.numStates) + ",\"state_table\":[";
+                  ",\"model\":\"multistate\",\"num_states\":" + std::to_string(fit.numStates) +
+                  ",\"state_table\":[";
             for (std::size_t i = 0; i < data.multi.voltages.size(); ++i) {
-                out += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(data.multi.voltages[i]) + ",\"counts\":[";
+                out += std::string(i ? "," : "") +
+                       "{\"voltage\":" + jsonNumber(data.multi.voltages[i]) + ",\"counts\":[";
                 for (std::size_t k = 0; k < data.multi.stateCounts[i].size(); ++k)
                     out += (k ? "," : "") + jsonNumber(data.multi.stateCounts[i][k]);
                 out += "],\"fitted\":[";
-                for (int k = 1; k <= fit.numStates; ++k) out += (k > 1 ? "," : "") + jsonNumber(fit.stateProbability(k, data.multi.voltages[i]));
+                for (int k = 1; k <= fit.numStates; ++k)
+                    out += (k > 1 ? "," : "") +
+                           jsonNumber(fit.stateProbability(k, data.multi.voltages[i]));
                 out += "]}";
             }
             out += "],\"fit\":{\"method\":\"multinomial maximum likelihood\",\"common_width\":" +
                    std::string(fit.commonWidth ? "true" : "false") + ",\"thresholds\":[";
-            for (std::size_t i = 0; i < fit.thresholds.size(); ++i) out += (i ? "," : "") + parameterJson(fit.thresholds[i]);
+            for (std::size_t i = 0; i < fit.thresholds.size(); ++i)
+                out += (i ? "," : "") + parameterJson(fit.thresholds[i]);
             out += "],\"widths\":[";
-            for (std::size_t i = 0; i < fit.widths.size(); ++i) out += (i ? "," : "") + parameterJson(fit.widths[i]);
-            out += "]," + gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2, fit.degreesOfFreedom, fit.pearsonPValue) +
+            for (std::size_t i = 0; i < fit.widths.size(); ++i)
+                out += (i ? "," : "") + parameterJson(fit.widths[i]);
+            out += "]," +
+                   gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2,
+                           fit.degreesOfFreedom, fit.pearsonPValue) +
                    ",\"converged\":true,\"convergence\":" + jsonString(fit.convergence) +
                    ",\"active_constraints\":" + warningsJson(fit.activeConstraints) +
                    ",\"common_width_test\":" + nestedJson(fit.commonWidthTest) +
                    ",\"warnings\":" + warningsJson(fit.warnings) + "}";
         } else {
-            out = path + " (multi-state, K = " + std::to_string(data.multi.numStates) + ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
-            out += "Observed state frequencies:\n" + formatMultiStateTable(data.multi) + "\n" + formatOrdinalReport(fit);
+            out = path + " (multi-state, K = " + std::to_string(data.multi.numStates) +
+                  ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
+            out += "Observed state frequencies:\n" + formatMultiStateTable(data.multi) + "\n" +
+                   formatOrdinalReport(fit);
         }
     }
     if (json) {
         out += ",\"load_warnings\":[";
         for (std::size_t i = 0; i < data.warnings.size(); ++i)
-            out += (i ? "," : "") + jsonString((data.warnings[i].location.empty() ? "" : data.warnings[i].location + ": ") + data.warnings[i].message);
+            out += (i ? "," : "") +
+                   jsonString(
+                       (data.warnings[i].location.empty() ? "" : data.warnings[i].location + ": ") +
+                       data.warnings[i].message);
         out += "]";
         if (!lutPath.empty()) out += ",\"lut\":" + jsonString(lutPath);
         out += "}\n";
     } else {
         for (const auto& w : data.warnings)
-            out += "warning: " + path + (w.location.empty() ? "" : ": " + w.location) + ": " + w.message + "\n";
+            out += "warning: " + path + (w.location.empty() ? "" : ": " + w.location) + ": " +
+                   w.message + "\n";
         if (!lutPath.empty()) out += "Lookup table written to " + lutPath + "\n";
     }
     std::fputs(out.c_str(), stdout);
@@ -203,32 +253,41 @@ int runEnergy(const std::vector<std::string>& argv)
     p.riseFallNs = a.number("rise-fall-ns", p.riseFallNs);
     const auto e = sampleEnergy(p);
     if (a.has("json")) {
-        std::printf("{\"voltage_V\":%s,\"r2_ohm\":%s,\"r4_ohm\":%s,\"t_eff_ns\":%s,\"track_voltage_V\":%s,\"track_current_A\":%s,\"power_W\":%s,\"energy_J\":%s,\"energy_pJ\":%s}\n",
-                    jsonNumber(p.voltageV).c_str(), jsonNumber(p.twoPointResistanceOhm).c_str(),
-                    jsonNumber(p.fourPointResistanceOhm).c_str(), jsonNumber(p.effectiveTimeNs()).c_str(),
-                    jsonNumber(e.trackVoltageV).c_str(), jsonNumber(e.trackCurrentA).c_str(), jsonNumber(e.powerW).c_str(),
-                    jsonNumber(e.energyJ).c_str(), jsonNumber(e.energyJ * 1e12).c_str());
+        std::printf(
+            "{\"voltage_V\":%s,\"r2_ohm\":%s,\"r4_ohm\":%s,\"t_eff_ns\":%s,\"track_voltage_V\":%s,"
+            "\"track_current_A\":%s,\"power_W\":%s,\"energy_J\":%s,\"energy_pJ\":%s}\n",
+            jsonNumber(p.voltageV).c_str(), jsonNumber(p.twoPointResistanceOhm).c_str(),
+            jsonNumber(p.fourPointResistanceOhm).c_str(), jsonNumber(p.effectiveTimeNs()).c_str(),
+            jsonNumber(e.trackVoltageV).c_str(), jsonNumber(e.trackCurrentA).c_str(),
+            jsonNumber(e.powerW).c_str(), jsonNumber(e.energyJ).c_str(),
+            jsonNumber(e.energyJ * 1e12).c_str());
     } else {
-        std::printf("Energy per device sample, E = (V * R4/R2)^2 / R4 * t_eff\n"
-                    "  pulse voltage V          %.4g V\n  two-point resistance R2  %.6g ohm\n"
-                    "  four-point resistance R4 %.6g ohm\n  effective time t_eff     %.4g ns (%.4g ns pulse + %.4g ns rise/fall)\n"
-                    "  voltage across the track %.4f V\n  current                  %.4f mA\n  power                    %.4f mW\n"
-                    "  energy per sample        %.2f pJ\n",
-                    p.voltageV, p.twoPointResistanceOhm, p.fourPointResistanceOhm, p.effectiveTimeNs(), p.pulseWidthNs,
-                    p.riseFallNs, e.trackVoltageV, e.trackCurrentA * 1e3, e.powerW * 1e3, e.energyJ * 1e12);
+        std::printf(
+            "Energy per device sample, E = (V * R4/R2)^2 / R4 * t_eff\n"
+            "  pulse voltage V          %.4g V\n  two-point resistance R2  %.6g ohm\n"
+            "  four-point resistance R4 %.6g ohm\n  effective time t_eff     %.4g ns (%.4g ns "
+            "pulse + %.4g ns rise/fall)\n"
+            "  voltage across the track %.4f V\n  current                  %.4f mA\n  power        "
+            "            %.4f mW\n"
+            "  energy per sample        %.2f pJ\n",
+            p.voltageV, p.twoPointResistanceOhm, p.fourPointResistanceOhm, p.effectiveTimeNs(),
+            p.pulseWidthNs, p.riseFallNs, e.trackVoltageV, e.trackCurrentA * 1e3, e.powerW * 1e3,
+            e.energyJ * 1e12);
     }
     return 0;
 }
 
 int runSimulateDevice(const std::vector<std::string>& argv)
 {
-    Args a(argv, {}, {"kind", "out", "shape", "seed", "v50", "width", "cycles", "cap", "noise", "states"});
+    Args a(argv, {},
+           {"kind", "out", "shape", "seed", "v50", "width", "cycles", "cap", "noise", "states"});
     const std::string kind = a.get("kind", "binary");
     const std::string out = a.get("out", "");
     if (out.empty()) throw UsageError("simulate-device needs --out FILE.{csv,h5}");
     std::string ext = std::filesystem::path(out).extension().string();
     const bool h5 = ext == ".h5" || ext == ".hdf5";
-    if (!h5 && ext != ".csv") throw UsageError("--out: expected a .csv or .h5 file name, found '" + out + "'");
+    if (!h5 && ext != ".csv")
+        throw UsageError("--out: expected a .csv or .h5 file name, found '" + out + "'");
     const auto seed = std::uint64_t(a.integer("seed", 1));
     DeviceData d;
     if (kind == "binary") {
@@ -241,18 +300,25 @@ int runSimulateDevice(const std::vector<std::string>& argv)
         o.readNoiseOhm = a.number("noise", o.readNoiseOhm);
         d = simulateBinaryDevice(o);
         const std::string shape = a.get("shape", "traces");
-        if (h5) saveDeviceHdf5(d, out);
-        else if (shape == "traces") saveTracesCsv(d, out);
-        else if (shape == "events") saveEventsCsv(d, out);
-        else if (shape == "counts") saveCountsCsv(d, out);
-        else throw UsageError("--shape: expected traces, events or counts, found '" + shape + "'");
+        if (h5)
+            saveDeviceHdf5(d, out);
+        else if (shape == "traces")
+            saveTracesCsv(d, out);
+        else if (shape == "events")
+            saveEventsCsv(d, out);
+        else if (shape == "counts")
+            saveCountsCsv(d, out);
+        else
+            throw UsageError("--shape: expected traces, events or counts, found '" + shape + "'");
     } else if (kind == "multistate") {
         MultiStateSimulationOptions o;
         o.seed = seed;
         o.cycles = int(a.integer("cycles", o.cycles));
         d = simulateMultiStateDevice(o);
-        if (h5) saveDeviceHdf5(d, out);
-        else saveMultiStateCsv(d, out);
+        if (h5)
+            saveDeviceHdf5(d, out);
+        else
+            saveMultiStateCsv(d, out);
     } else {
         throw UsageError("--kind: expected binary or multistate, found '" + kind + "'");
     }

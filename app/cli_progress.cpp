@@ -20,7 +20,9 @@ InterruptWatcher::InterruptWatcher()
     : m_thread([this](std::stop_token st) {
           while (!st.stop_requested()) {
               if (g_interrupts > 0 && !m_source.stop_requested()) {
-                  std::fputs("\ninterrupt: stopping after the current batch (Ctrl+C again to quit now)\n", stderr);
+                  std::fputs(
+                      "\ninterrupt: stopping after the current batch (Ctrl+C again to quit now)\n",
+                      stderr);
                   m_source.request_stop();
               }
               std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -43,9 +45,12 @@ std::string duration(double s)
     if (!std::isfinite(s) || s < 0) return "?";
     char buf[32];
     const long t = long(s + 0.5);
-    if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-    else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-    else std::snprintf(buf, sizeof buf, "%lds", t);
+    if (t >= 3600)
+        std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+    else if (t >= 60)
+        std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%lds", t);
     return buf;
 }
 

@@ -38,9 +38,9 @@ public:
         finishJob();
         m_index = i;
         m_jobStart = clock::now();
-        std::printf("[%d/%d] %s (%s, H %d, T %d, %zu seed(s), %d epoch(s)) -> %s\n", i + 1, n, j.name.c_str(),
-                    toString(j.config.neuron), j.config.hidden, j.config.timesteps, j.config.seeds.size(), j.config.epochs,
-                    j.path.c_str());
+        std::printf("[%d/%d] %s (%s, H %d, T %d, %zu seed(s), %d epoch(s)) -> %s\n", i + 1, n,
+                    j.name.c_str(), toString(j.config.neuron), j.config.hidden, j.config.timesteps,
+                    j.config.seeds.size(), j.config.epochs, j.path.c_str());
         std::fflush(stdout);
     }
     void onBatch(const BatchProgress& p) override
@@ -50,18 +50,20 @@ public:
         m_lastPrint = t;
         const double jobCost = cost(m_plan.jobs[size_t(m_index)]);
         const double perSeed = double(p.epochs) * p.batches;
-        const double frac = (p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch) / (perSeed * p.seedCount);
+        const double frac = (p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch) /
+                            (perSeed * p.seedCount);
         const double spent = m_doneSeconds + std::chrono::duration<double>(t - m_jobStart).count();
         const double doneCost = m_doneCost + frac * jobCost;
         const double eta = doneCost > 0 ? spent / doneCost * (m_total - doneCost) : -1;
-        std::printf("    seed %llu epoch %d/%d batch %d/%d loss %.4f  %.0f img/s  ETA %s (all)\n", (unsigned long long)p.seed,
-                    p.epoch, p.epochs, p.batch, p.batches, p.loss, p.imagesPerSecond, duration(eta).c_str());
+        std::printf("    seed %llu epoch %d/%d batch %d/%d loss %.4f  %.0f img/s  ETA %s (all)\n",
+                    (unsigned long long)p.seed, p.epoch, p.epochs, p.batch, p.batches, p.loss,
+                    p.imagesPerSecond, duration(eta).c_str());
         std::fflush(stdout);
     }
     void onEpoch(const EpochReport& r) override
     {
-        std::printf("    seed %llu epoch %d: validation %.2f %%%s\n", (unsigned long long)r.seed, r.epoch,
-                    100 * r.validationAccuracy, r.best ? " (best)" : "");
+        std::printf("    seed %llu epoch %d: validation %.2f %%%s\n", (unsigned long long)r.seed,
+                    r.epoch, 100 * r.validationAccuracy, r.best ? " (best)" : "");
         std::fflush(stdout);
     }
     void onNoiseProgress(int done, int total) override
@@ -96,7 +98,9 @@ private:
 
 int runReproduce(const std::vector<std::string>& argv)
 {
-    const Args a(argv, {}, {"scale", "lut-binary", "lut-multistate", "device", "out", "data-dir", "threads", "presets"});
+    const Args a(argv, {},
+                 {"scale", "lut-binary", "lut-multistate", "device", "out", "data-dir", "threads",
+                  "presets"});
     ReproOptions o;
     o.scale = reproScaleFromString(a.get("scale", "quick"));
     o.lutBinary = a.get("lut-binary", "");
@@ -115,24 +119,26 @@ int runReproduce(const std::vector<std::string>& argv)
     QApplication app(qargc, qargv);
 
     const ReproPlan plan = makeReproPlan(o);
-    std::printf("dwmtj reproduce, scale %s: %s\n%zu training jobs -> %s\n", toString(plan.scale), plan.scaleDescription.c_str(),
-                plan.jobs.size(), o.outDir.c_str());
+    std::printf("dwmtj reproduce, scale %s: %s\n%zu training jobs -> %s\n", toString(plan.scale),
+                plan.scaleDescription.c_str(), plan.jobs.size(), o.outDir.c_str());
     Printer printer(plan);
     InterruptWatcher interrupts;
     const ReproResult r = runReproduction(o, printer, interrupts.token());
     QStringList errors;
-    const QString figDir = QDir(QString::fromStdString(o.outDir)).filePath(QStringLiteral("figures"));
+    const QString figDir =
+        QDir(QString::fromStdString(o.outDir)).filePath(QStringLiteral("figures"));
     const auto figures = ui::renderReproductionFigures(r, figDir, errors);
     for (const auto& e : errors) std::fprintf(stderr, "warning: %s\n", qPrintable(e));
     const std::string report = writeReproductionReport(r, figures, o.outDir);
 
     std::printf("\n%-30s %-28s %s\n", "claim", "verdict", "p");
     for (const auto& c : r.claims)
-        std::printf("%-30s %-28s %s\n", c.id.c_str(), toString(c.verdict),
-                    std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3).toUtf8().constData() : "-");
+        std::printf(
+            "%-30s %-28s %s\n", c.id.c_str(), toString(c.verdict),
+            std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3).toUtf8().constData() : "-");
     std::printf("\n%s after %s: %zu of %zu jobs, %zu figures\nreport: %s\nall runs: %s\n",
-                r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(), plan.jobs.size(),
-                figures.size(), report.c_str(), r.combinedPath.c_str());
+                r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(),
+                plan.jobs.size(), figures.size(), report.c_str(), r.combinedPath.c_str());
     if (!r.complete) std::printf("run the same command again to continue where it stopped\n");
     return r.complete ? 0 : kExitStopped;
 }

@@ -19,7 +19,6 @@ namespace {
 
 using namespace dwmtj::core;
 
-
 std::string percent(double x)
 {
     if (!std::isfinite(x)) return "-";
@@ -36,13 +35,16 @@ public:
         const bool last = p.batch == p.batches;
         if (m_tty) {
             if (!last && now - m_lastDraw < std::chrono::milliseconds(200)) return;
-            std::fprintf(stderr, "\r[seed %llu, %d/%d] epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA %s   ",
-                         (unsigned long long)p.seed, p.seedIndex + 1, p.seedCount, p.epoch, p.epochs, p.batch,
-                         p.batches, p.loss, p.imagesPerSecond, duration(p.etaSeconds).c_str());
+            std::fprintf(
+                stderr,
+                "\r[seed %llu, %d/%d] epoch %d/%d  batch %d/%d  loss %.4f  %.0f img/s  ETA %s   ",
+                (unsigned long long)p.seed, p.seedIndex + 1, p.seedCount, p.epoch, p.epochs,
+                p.batch, p.batches, p.loss, p.imagesPerSecond, duration(p.etaSeconds).c_str());
         } else {
             const int step = std::max(1, p.batches / 5);
             if (p.batch % step != 0 && !last) return;
-            std::fprintf(stderr, "[seed %llu] epoch %d/%d batch %d/%d loss %.4f %.0f img/s ETA %s\n",
+            std::fprintf(stderr,
+                         "[seed %llu] epoch %d/%d batch %d/%d loss %.4f %.0f img/s ETA %s\n",
                          (unsigned long long)p.seed, p.epoch, p.epochs, p.batch, p.batches, p.loss,
                          p.imagesPerSecond, duration(p.etaSeconds).c_str());
         }
@@ -57,12 +59,16 @@ public:
     }
     void onRunFinished(const RunRecord& r) override
     {
-        std::fprintf(stderr, "%sseed %llu %s: best validation %s (epoch %d), test %s%s%s\n", m_tty ? "\r" : "",
-                     (unsigned long long)r.seed, toString(r.status), percent(r.bestValidationAccuracy).c_str(),
-                     r.bestEpoch, percent(r.testAccuracy).c_str(), r.message.empty() ? "" : "\n  ",
+        std::fprintf(stderr, "%sseed %llu %s: best validation %s (epoch %d), test %s%s%s\n",
+                     m_tty ? "\r" : "", (unsigned long long)r.seed, toString(r.status),
+                     percent(r.bestValidationAccuracy).c_str(), r.bestEpoch,
+                     percent(r.testAccuracy).c_str(), r.message.empty() ? "" : "\n  ",
                      r.message.c_str());
     }
-    void onMessage(const std::string& m) override { std::fprintf(stderr, "%s%s\n", m_tty ? "\r" : "", m.c_str()); }
+    void onMessage(const std::string& m) override
+    {
+        std::fprintf(stderr, "%s%s\n", m_tty ? "\r" : "", m.c_str());
+    }
 
 private:
     bool m_tty = isatty(2);
@@ -75,13 +81,15 @@ std::vector<uint64_t> parseSeeds(const std::string& text)
     size_t pos = 0;
     while (pos <= text.size()) {
         const size_t comma = text.find(',', pos);
-        const std::string tok = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        const std::string tok =
+            text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
         try {
             const size_t dash = tok.find('-');
             if (dash == std::string::npos) {
                 out.push_back(std::stoull(tok));
             } else {
-                const uint64_t a = std::stoull(tok.substr(0, dash)), b = std::stoull(tok.substr(dash + 1));
+                const uint64_t a = std::stoull(tok.substr(0, dash)),
+                               b = std::stoull(tok.substr(dash + 1));
                 if (b < a || b - a > 1000) throw UsageError("");
                 for (uint64_t s = a; s <= b; ++s) out.push_back(s);
             }
@@ -96,25 +104,30 @@ std::vector<uint64_t> parseSeeds(const std::string& text)
 
 void printSummary(const Experiment& e, const std::string& out)
 {
-    std::printf("\n%-6s %-10s %6s %6s %10s %10s %14s\n", "seed", "status", "epochs", "best", "val acc",
-                "test acc", "energy/image");
+    std::printf("\n%-6s %-10s %6s %6s %10s %10s %14s\n", "seed", "status", "epochs", "best",
+                "val acc", "test acc", "energy/image");
     double sum = 0, sum2 = 0;
     int n = 0;
     for (const auto& r : e.runs) {
         char energy[32] = "-";
         if (r.energy.valid) {
             const double j = r.energy.energyPerInferenceJ;
-            if (j >= 1e-6) std::snprintf(energy, sizeof energy, "%.3f uJ", j * 1e6);
-            else std::snprintf(energy, sizeof energy, "%.3f nJ", j * 1e9);
+            if (j >= 1e-6)
+                std::snprintf(energy, sizeof energy, "%.3f uJ", j * 1e6);
+            else
+                std::snprintf(energy, sizeof energy, "%.3f nJ", j * 1e9);
         }
-        std::printf("%-6llu %-10s %6d %6d %10s %10s %14s\n", (unsigned long long)r.seed, toString(r.status),
-                    r.epochsDone(), r.bestEpoch, percent(r.bestValidationAccuracy).c_str(),
-                    percent(r.testAccuracy).c_str(), energy);
-        if (std::isfinite(r.testAccuracy)) sum += r.testAccuracy, sum2 += r.testAccuracy * r.testAccuracy, ++n;
+        std::printf("%-6llu %-10s %6d %6d %10s %10s %14s\n", (unsigned long long)r.seed,
+                    toString(r.status), r.epochsDone(), r.bestEpoch,
+                    percent(r.bestValidationAccuracy).c_str(), percent(r.testAccuracy).c_str(),
+                    energy);
+        if (std::isfinite(r.testAccuracy))
+            sum += r.testAccuracy, sum2 += r.testAccuracy * r.testAccuracy, ++n;
     }
     if (n > 1) {
         const double m = sum / n, sd = std::sqrt(std::max(0.0, (sum2 - n * m * m) / (n - 1)));
-        std::printf("test accuracy over %d seeds: %.2f %% +/- %.2f %% (sd)\n", n, 100 * m, 100 * sd);
+        std::printf("test accuracy over %d seeds: %.2f %% +/- %.2f %% (sd)\n", n, 100 * m,
+                    100 * sd);
     }
     if (!out.empty()) std::printf("experiment file: %s\n", out.c_str());
 }
@@ -123,9 +136,10 @@ void printSummary(const Experiment& e, const std::string& out)
 
 int runTrain(const std::vector<std::string>& argv)
 {
-    Args a(argv, {}, {"neuron", "hidden", "timesteps", "epochs", "seeds", "lut", "device", "out", "batch", "lr",
-                      "gain", "centre", "threads", "data-dir", "train-limit", "test-limit", "validation",
-                      "resume"});
+    Args a(argv, {},
+           {"neuron", "hidden", "timesteps", "epochs", "seeds", "lut", "device", "out", "batch",
+            "lr", "gain", "centre", "threads", "data-dir", "train-limit", "test-limit",
+            "validation", "resume"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
@@ -154,30 +168,37 @@ int runTrain(const std::vector<std::string>& argv)
         out = a.get("out", "");
         if (out.empty()) throw UsageError("--out RUN.h5 is required (the experiment file)");
         c.validate();
-        std::fprintf(stderr, "training %s neurons, 784-%d-%d-10, T=%d, batch %d, lr %g, %d epoch(s), %zu seed(s)\n",
-                     toString(c.neuron), c.hidden, c.hidden, c.timesteps, c.batchSize, c.learningRate, c.epochs,
-                     c.seeds.size());
+        std::fprintf(
+            stderr,
+            "training %s neurons, 784-%d-%d-10, T=%d, batch %d, lr %g, %d epoch(s), %zu seed(s)\n",
+            toString(c.neuron), c.hidden, c.hidden, c.timesteps, c.batchSize, c.learningRate,
+            c.epochs, c.seeds.size());
         e = runTraining(c, observer, interrupts.token(), out);
     }
     printSummary(e, out);
     bool ok = true;
-    for (const auto& r : e.runs) ok = ok && r.status != RunStatus::Diverged && r.status != RunStatus::Failed;
+    for (const auto& r : e.runs)
+        ok = ok && r.status != RunStatus::Diverged && r.status != RunStatus::Failed;
     if (!ok) return 1;
     return interrupts.token().stop_requested() ? kExitStopped : 0;
 }
 
 int runNoise(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {"sigma", "units", "seed", "data-dir", "test-limit", "threads", "device", "batch"});
-    if (a.positionals().size() != 1) throw UsageError("expected one experiment file: dwmtj noise RUN.h5");
+    Args a(argv, {"json"},
+           {"sigma", "units", "seed", "data-dir", "test-limit", "threads", "device", "batch"});
+    if (a.positionals().size() != 1)
+        throw UsageError("expected one experiment file: dwmtj noise RUN.h5");
     const std::string path = a.positionals()[0];
     NoiseOptions o;
     if (a.has("sigma")) {
         const std::string s = a.get("sigma", "");
         double lo = 0, hi = 0, step = 0;
         if (std::sscanf(s.c_str(), "%lf:%lf:%lf", &lo, &hi, &step) == 3) {
-            if (!(step > 0) || hi < lo) throw UsageError("--sigma A:B:STEP needs STEP > 0 and B >= A");
-            for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k) o.sigmas.push_back(lo + k * step);
+            if (!(step > 0) || hi < lo)
+                throw UsageError("--sigma A:B:STEP needs STEP > 0 and B >= A");
+            for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k)
+                o.sigmas.push_back(lo + k * step);
         } else {
             size_t pos = 0;
             while (pos < s.size()) {
@@ -186,7 +207,8 @@ int runNoise(const std::vector<std::string>& argv)
                 try {
                     o.sigmas.push_back(std::stod(s.substr(pos, comma - pos)));
                 } catch (const std::exception&) {
-                    throw UsageError("--sigma: expected A:B:STEP or a list like 0,0.5,1, got '" + s + "'");
+                    throw UsageError("--sigma: expected A:B:STEP or a list like 0,0.5,1, got '" +
+                                     s + "'");
                 }
                 pos = comma + 1;
             }
@@ -209,8 +231,8 @@ int runNoise(const std::vector<std::string>& argv)
         if (done != total && now - lastDraw < std::chrono::milliseconds(tty ? 200 : 10000)) return;
         lastDraw = now;
         const double el = std::chrono::duration<double>(now - start).count();
-        std::fprintf(stderr, "%snoise evaluation: batch %d/%d  ETA %s%s", tty ? "\r" : "", done, total,
-                     duration(el / done * (total - done)).c_str(), tty ? "   " : "\n");
+        std::fprintf(stderr, "%snoise evaluation: batch %d/%d  ETA %s%s", tty ? "\r" : "", done,
+                     total, duration(el / done * (total - done)).c_str(), tty ? "   " : "\n");
     });
     if (tty) std::fputc('\n', stderr);
     if (interrupts.token().stop_requested()) {
@@ -220,25 +242,31 @@ int runNoise(const std::vector<std::string>& argv)
     saveExperiment(e, path);
     const char* units = toString(o.units);
     if (a.has("json")) {
-        std::string j = "{\"file\":" + jsonString(path) + ",\"units\":" + jsonString(units) + ",\"runs\":[";
+        std::string j =
+            "{\"file\":" + jsonString(path) + ",\"units\":" + jsonString(units) + ",\"runs\":[";
         bool first = true;
         for (const auto& r : e.runs)
             for (const auto& n : r.noise) {
                 if (n.units != o.units) continue;
-                j += std::string(first ? "" : ",") + "{\"seed\":" + std::to_string(r.seed) + ",\"sigma\":[";
-                for (size_t k = 0; k < n.sigma.size(); ++k) j += (k ? "," : "") + jsonNumber(n.sigma[k]);
+                j += std::string(first ? "" : ",") + "{\"seed\":" + std::to_string(r.seed) +
+                     ",\"sigma\":[";
+                for (size_t k = 0; k < n.sigma.size(); ++k)
+                    j += (k ? "," : "") + jsonNumber(n.sigma[k]);
                 j += "],\"accuracy\":[";
-                for (size_t k = 0; k < n.sigma.size(); ++k) j += (k ? "," : "") + jsonNumber(n.accuracy[k]);
+                for (size_t k = 0; k < n.sigma.size(); ++k)
+                    j += (k ? "," : "") + jsonNumber(n.accuracy[k]);
                 j += "],\"normalized\":[";
-                for (size_t k = 0; k < n.sigma.size(); ++k) j += (k ? "," : "") + jsonNumber(n.normalized[k]);
+                for (size_t k = 0; k < n.sigma.size(); ++k)
+                    j += (k ? "," : "") + jsonNumber(n.normalized[k]);
                 j += "]}";
                 first = false;
             }
         std::printf("%s]}\n", j.c_str());
         return 0;
     }
-    std::printf("noise robustness (%s units, %s neurons), test accuracy of each run's best checkpoint\n", units,
-                toString(e.config.neuron));
+    std::printf(
+        "noise robustness (%s units, %s neurons), test accuracy of each run's best checkpoint\n",
+        units, toString(e.config.neuron));
     std::printf("%8s", "sigma");
     std::vector<const NoiseCurve*> curves;
     for (const auto& r : e.runs)
@@ -261,18 +289,22 @@ int runNoise(const std::vector<std::string>& argv)
     }
     for (const auto& r : e.runs)
         if (r.energy.valid)
-            std::printf("seed %llu energy per inference: %.4g uJ (%.0f device samples of %.2f pJ at the RMS "
-                        "voltage %.3f V, %.0f spikes)\n",
-                        (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e6, r.energy.samplesPerInference,
-                        r.energy.energyPerSampleJ * 1e12, std::sqrt(r.energy.meanSquareVoltage),
-                        r.energy.spikesPerInference);
+            std::printf(
+                "seed %llu energy per inference: %.4g uJ (%.0f device samples of %.2f pJ at the "
+                "RMS "
+                "voltage %.3f V, %.0f spikes)\n",
+                (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e6,
+                r.energy.samplesPerInference, r.energy.energyPerSampleJ * 1e12,
+                std::sqrt(r.energy.meanSquareVoltage), r.energy.spikesPerInference);
     std::printf("written to %s\n", path.c_str());
     return 0;
 }
 
 int runBench(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
+    Args a(
+        argv, {"json"},
+        {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
     o.hidden = int(a.integer("hidden", o.hidden));
@@ -285,28 +317,34 @@ int runBench(const std::vector<std::string>& argv)
     o.lutPath = a.get("lut", "");
     const BenchResult r = runBenchmark(o);
     if (a.has("json")) {
-        std::printf("{\"neuron\":%s,\"hidden\":%d,\"timesteps\":%d,\"batch\":%d,\"device\":%s,\"threads\":%d,"
-                    "\"seconds_per_step\":%s,\"images_per_second\":%s,\"flops_per_step\":%s,"
-                    "\"achieved_gflops\":%s,\"gemm_seconds_per_step\":%s,\"gemm_gflops\":%s,"
-                    "\"ratio_to_gemm_bound\":%s,\"inference_seconds_per_batch\":%s}\n",
-                    jsonString(toString(o.neuron)).c_str(), o.hidden, o.timesteps, o.batchSize,
-                    jsonString(r.device).c_str(), r.threads, jsonNumber(r.secondsPerStep).c_str(),
-                    jsonNumber(r.imagesPerSecond).c_str(), jsonNumber(r.flopsPerStep).c_str(),
-                    jsonNumber(r.achievedGflops).c_str(), jsonNumber(r.gemmSecondsPerStep).c_str(),
-                    jsonNumber(r.gemmGflops).c_str(), jsonNumber(r.secondsPerStep / r.gemmSecondsPerStep).c_str(),
-                    jsonNumber(r.forwardSecondsPerStep).c_str());
+        std::printf(
+            "{\"neuron\":%s,\"hidden\":%d,\"timesteps\":%d,\"batch\":%d,\"device\":%s,\"threads\":%"
+            "d,"
+            "\"seconds_per_step\":%s,\"images_per_second\":%s,\"flops_per_step\":%s,"
+            "\"achieved_gflops\":%s,\"gemm_seconds_per_step\":%s,\"gemm_gflops\":%s,"
+            "\"ratio_to_gemm_bound\":%s,\"inference_seconds_per_batch\":%s}\n",
+            jsonString(toString(o.neuron)).c_str(), o.hidden, o.timesteps, o.batchSize,
+            jsonString(r.device).c_str(), r.threads, jsonNumber(r.secondsPerStep).c_str(),
+            jsonNumber(r.imagesPerSecond).c_str(), jsonNumber(r.flopsPerStep).c_str(),
+            jsonNumber(r.achievedGflops).c_str(), jsonNumber(r.gemmSecondsPerStep).c_str(),
+            jsonNumber(r.gemmGflops).c_str(),
+            jsonNumber(r.secondsPerStep / r.gemmSecondsPerStep).c_str(),
+            jsonNumber(r.forwardSecondsPerStep).c_str());
         return 0;
     }
-    std::printf("training step, %s neurons, 784-%d-%d-10, T=%d, batch %d, %s, %d thread(s), median of %d steps\n",
-                toString(o.neuron), o.hidden, o.hidden, o.timesteps, o.batchSize, r.device.c_str(), r.threads,
-                o.steps);
+    std::printf(
+        "training step, %s neurons, 784-%d-%d-10, T=%d, batch %d, %s, %d thread(s), median of %d "
+        "steps\n",
+        toString(o.neuron), o.hidden, o.hidden, o.timesteps, o.batchSize, r.device.c_str(),
+        r.threads, o.steps);
     std::printf("  seconds per step        %10.4f s\n", r.secondsPerStep);
     for (const auto& [name, s] : r.phases) std::printf("    %-21s %10.4f s\n", name.c_str(), s);
     std::printf("  images per second       %10.1f\n", r.imagesPerSecond);
-    std::printf("  GEMM FLOPs per step     %10.2f GFLOP (forward + backward)\n", r.flopsPerStep * 1e-9);
+    std::printf("  GEMM FLOPs per step     %10.2f GFLOP (forward + backward)\n",
+                r.flopsPerStep * 1e-9);
     std::printf("  achieved                %10.1f GFLOP/s\n", r.achievedGflops);
-    std::printf("  same GEMMs alone        %10.4f s  (%.1f GFLOP/s on this machine)\n", r.gemmSecondsPerStep,
-                r.gemmGflops);
+    std::printf("  same GEMMs alone        %10.4f s  (%.1f GFLOP/s on this machine)\n",
+                r.gemmSecondsPerStep, r.gemmGflops);
     std::printf("  step / GEMM-bound limit %10.2f x\n", r.secondsPerStep / r.gemmSecondsPerStep);
     std::printf("  inference, one batch    %10.4f s\n", r.forwardSecondsPerStep);
     return 0;

@@ -11,7 +11,7 @@ PKGS=(
   libgtest-dev googletest
   dataset-fashion-mnist
   libopenblas0-openmp
-  xvfb xauth dpkg-dev desktop-file-utils
+  xvfb xauth dpkg-dev desktop-file-utils clang-format
   python3-numpy python3-h5py
 )
 

@@ -17,6 +17,45 @@ check "bad file message names the file and the line" 'grep -q "switches_gt_trial
 check "no partial LUT left behind" '[ ! -e "$T/bad_lut.csv" ] && [ -z "$(ls "$T" | grep tmp)" ]'
 "$B" fit "$SRC/tests/data/bad/all_zero.csv" 2>"$T/err"; rc=$?
 check "unfittable data exits 1 with the file named" '[ $rc -eq 1 ] && grep -q "all_zero.csv: sigmoid fit: no switching" "$T/err"'
+# A fit that is not a result: no trend at all (the curve runs off), and 10 nV of span.
+printf 'voltage,switches,trials\n1.0,8,20\n1.2,4,20\n1.4,12,20\n1.6,4,20\n1.8,12,20\n2.0,4,20\n2.2,8,20\n' >"$T/flat.csv"
+"$B" fit "$T/flat.csv" --lut "$T/flat_lut.csv" 2>"$T/err" >/dev/null; rc=$?
+check "non-monotone data: exit 1, reason given, no LUT" '[ $rc -eq 1 ] && grep -q "flat.csv: sigmoid fit: .*not a usable fit" "$T/err" && [ ! -e "$T/flat_lut.csv" ]'
+printf 'voltage,switches,trials\n1.000000000,2,20\n1.0000000025,5,20\n1.000000005,8,20\n1.0000000075,11,20\n1.00000001,14,20\n' >"$T/nv.csv"
+"$B" fit "$T/nv.csv" --lut "$T/nv_lut.csv" 2>"$T/err" >/dev/null; rc=$?
+check "10 nV voltage span: exit 1, no LUT" '[ $rc -eq 1 ] && [ ! -e "$T/nv_lut.csv" ]'
+# Millivolts under a volt header: a fit, with a warning naming the unit mistake.
+/usr/bin/python3 - "$T/mv.csv" <<'PY'
+import math, sys
+with open(sys.argv[1], "w") as f:
+    f.write("voltage,switches,trials\n")
+    for i in range(11):
+        v = 1000 + 150 * i
+        f.write(f"{v},{round(40 / (1 + math.exp(-(v - 1800) / 120)))},40\n")
+PY
+check "voltages in mV are fitted with a unit warning" '"$B" fit "$T/mv.csv" | grep -q "millivolts"'
+# The 4-parameter fit reaches its maximum and reports the test against the 2-parameter model.
+"$B" fit "$SRC/datasets/binary-device-counts.csv" --form 4 --json >"$T/f4.json"
+check "4-parameter json: converged, floor held at 0, LR test, profile intervals in [0, 1]" "/usr/bin/python3 - <<PY
+import json
+d = json.load(open('$T/f4.json'))['fit']
+assert d['converged'] is True and 'floor = 0' in d['active_bounds'], d
+t = d['floor_ceiling_test']
+assert t['dof'] == 2 and 1.7 < t['statistic'] < 1.8 and 0.15 < t['p'] < 0.25, t
+assert abs(d['log_likelihood'] + 250.503) < 1e-3, d['log_likelihood']
+for p in d['parameters'][2:]:
+    assert p['ci_method'] == 'profile likelihood' and 0 <= p['ci_lower'] <= p['value'] <= p['ci_upper'] <= 1, p
+PY"
+"$B" fit "$SRC/datasets/multistate-device.csv" --common-width --json >"$T/cw.json"
+check "common-width ordinal fit with the LR test against separate widths" "/usr/bin/python3 - <<PY
+import json
+d = json.load(open('$T/cw.json'))['fit']
+assert d['common_width'] is True and d['converged'] is True
+w = [p['value'] for p in d['widths']]
+assert max(w) - min(w) < 1e-12, w
+t = d['common_width_test']
+assert t['dof'] == 3 and t['statistic'] > 0 and 0 < t['p'] < 1, t
+PY"
 "$B" fit --bogus 2>/dev/null; rc=$?
 check "unknown option is a usage error (2)" '[ $rc -eq 2 ]'
 "$B" simulate-device --kind binary --seed 5 --shape events --out "$T/ev.csv" >/dev/null

@@ -43,6 +43,31 @@ check "missing data names the file and the package" '[ $rc -eq 1 ] && grep -q "t
 "$B" train --neuron lif 2>/dev/null; rc=$?
 check "missing --out is a usage error" '[ $rc -eq 2 ]'
 
+"$B" train --neuron lif $SMALL --validation 0 --epochs 2 --out "$T/noval.h5" >"$T/noval.out" 2>&1; rc=$?
+check "--validation 0 trains every epoch, the last checkpoint is the best" "[ $rc -eq 0 ] && /usr/bin/python3 -c \"
+import h5py, math; r = h5py.File('$T/noval.h5')['runs/seed_0']
+assert r.attrs['status'] == 'completed' and r.attrs['best_epoch'] == 2, dict(r.attrs)
+assert math.isnan(r.attrs['best_validation_accuracy']) and r.attrs['test_accuracy'] > 0.1\""
+
+# Stopped is exit 3 for every long command: SIGTERM (a batch system's time limit) and
+# Ctrl+C (SIGINT) stop after the batch in flight and keep the file.
+"$B" train --neuron lif --hidden 32 --timesteps 8 --batch 50 --data-dir "$D" --validation 500 --epochs 50 \
+    --out "$T/stop.h5" >/dev/null 2>"$T/stop.err" &
+pid=$!
+for _ in $(seq 100); do grep -q "seed 0 epoch 1 " "$T/stop.err" 2>/dev/null && break; sleep 0.2; done
+kill -TERM $pid; wait $pid; rc=$?
+check "SIGTERM stops train with exit 3 and keeps a resumable file" "[ $rc -eq 3 ] && /usr/bin/python3 -c \"
+import h5py; r = h5py.File('$T/stop.h5')['runs/seed_0']; assert r.attrs['status'] == 'stopped'\""
+"$B" noise "$T/run.h5" --sigma 0:3:0.01 >/dev/null 2>"$T/nstop.err" &
+pid=$!
+# Wait until the process catches SIGINT (bit 2 of SigCgt), then interrupt it.
+for _ in $(seq 100); do
+  mask=$(awk '/^SigCgt/{print $2}' /proc/$pid/status 2>/dev/null || echo 0)
+  (( (16#${mask:-0} & 2) != 0 )) && break; sleep 0.1
+done
+kill -INT $pid; wait $pid; rc=$?
+check "Ctrl+C stops noise with exit 3" '[ $rc -eq 3 ] && grep -q "stopped" "$T/nstop.err"'
+
 out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1)
 check "bench prints step time, FLOPs and the GEMM-bound ratio" 'grep -q "seconds per step" <<<"$out" && grep -q "GFLOP" <<<"$out" && grep -q "GEMM-bound limit" <<<"$out"'
 exit $fail

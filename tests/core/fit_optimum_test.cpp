@@ -24,8 +24,8 @@ const std::string kDatasets = DWMTJ_DATASETS_DIR;
 const std::string kGood = std::string(DWMTJ_TEST_DATA_DIR) + "/good";
 
 /// Nelder-Mead maximisation with restarts (an optimiser unrelated to the fitters' Newton).
-std::vector<double> nelderMead(const std::function<double(const std::vector<double>&)>& f, std::vector<double> x,
-                               std::vector<double> scale, int restarts = 12)
+std::vector<double> nelderMead(const std::function<double(const std::vector<double>&)>& f,
+                               std::vector<double> x, std::vector<double> scale, int restarts = 12)
 {
     const std::size_t n = x.size();
     for (int r = 0; r < restarts; ++r) {
@@ -52,8 +52,10 @@ std::vector<double> nelderMead(const std::function<double(const std::vector<doub
             if (fr < fs[best]) {
                 const auto xe = along(-2);
                 const double fe = -f(xe);
-                if (fe < fr) s[worst] = xe, fs[worst] = fe;
-                else s[worst] = xr, fs[worst] = fr;
+                if (fe < fr)
+                    s[worst] = xe, fs[worst] = fe;
+                else
+                    s[worst] = xr, fs[worst] = fr;
             } else if (fr < fs[second]) {
                 s[worst] = xr, fs[worst] = fr;
             } else {
@@ -64,7 +66,8 @@ std::vector<double> nelderMead(const std::function<double(const std::vector<doub
                 } else {
                     for (std::size_t i = 0; i <= n; ++i)
                         if (i != best) {
-                            for (std::size_t k = 0; k < n; ++k) s[i][k] = s[best][k] + 0.5 * (s[i][k] - s[best][k]);
+                            for (std::size_t k = 0; k < n; ++k)
+                                s[i][k] = s[best][k] + 0.5 * (s[i][k] - s[best][k]);
                             fs[i] = -f(s[i]);
                         }
                 }
@@ -112,8 +115,8 @@ SigmoidFitOptions fourParameter()
 }
 
 /// Counts drawn from a known 4-parameter curve (seeded).
-std::vector<VoltageCounts> simulate(double v50, double w, double floor, double ceiling, int trials, uint64_t seed,
-                                    int nv = 13)
+std::vector<VoltageCounts> simulate(double v50, double w, double floor, double ceiling, int trials,
+                                    uint64_t seed, int nv = 13)
 {
     std::mt19937_64 rng(seed);
     std::vector<VoltageCounts> c;
@@ -129,10 +132,12 @@ std::vector<VoltageCounts> simulate(double v50, double w, double floor, double c
 
 /// Nelder-Mead over (V50, w, a, b) with floor = sin^2 a, ceiling = sin^2 b: smooth, and
 /// it reaches the bounds 0 and 1 exactly, so an optimum on a bound is found too.
-std::vector<double> independentFourParameterMle(const std::vector<VoltageCounts>& c, double v50, double w, int restarts = 12)
+std::vector<double> independentFourParameterMle(const std::vector<VoltageCounts>& c, double v50,
+                                                double w, int restarts = 12)
 {
     auto map = [](const std::vector<double>& x) {
-        return std::vector<double>{x[0], x[1], std::pow(std::sin(x[2]), 2), std::pow(std::sin(x[3]), 2)};
+        return std::vector<double>{x[0], x[1], std::pow(std::sin(x[2]), 2),
+                                   std::pow(std::sin(x[3]), 2)};
     };
     const auto x = nelderMead([&](const auto& t) { return sigmoidLogLik(c, map(t)); },
                               {v50, w, std::asin(std::sqrt(0.05)), std::asin(std::sqrt(0.95))},
@@ -165,7 +170,8 @@ TEST(FitOptimum, FourParameterReachesTheMaximumOnTheBundledCounts)
     EXPECT_NEAR(nm[3], four.ceiling(), 2e-3);
     // The likelihood-ratio test against the 2-parameter model is reported.
     ASSERT_TRUE(four.floorCeilingTest.available);
-    EXPECT_NEAR(four.floorCeilingTest.statistic, 2 * (four.logLikelihood - two.logLikelihood), 1e-9);
+    EXPECT_NEAR(four.floorCeilingTest.statistic, 2 * (four.logLikelihood - two.logLikelihood),
+                1e-9);
     EXPECT_EQ(four.floorCeilingTest.dof, 2);
     EXPECT_GT(four.floorCeilingTest.pValue, 0);
     EXPECT_LE(four.floorCeilingTest.pValue, 1);
@@ -183,9 +189,9 @@ TEST(FitOptimum, BoundsAreHeldWhenTheMaximumIsOnThem)
 {
     // p = 0 at the lowest voltages and p = 1 at the highest, from a 2-parameter truth: the
     // 4-parameter maximum lies on floor = 0 and ceiling = 1 (or just inside).
-    std::vector<VoltageCounts> c = {{1.0, 0, 40, 0},  {1.2, 0, 40, 0},  {1.4, 2, 40, 0},  {1.6, 11, 40, 0},
-                                    {1.8, 21, 40, 0}, {2.0, 31, 40, 0}, {2.2, 38, 40, 0}, {2.4, 40, 40, 0},
-                                    {2.6, 40, 40, 0}};
+    std::vector<VoltageCounts> c = {{1.0, 0, 40, 0},  {1.2, 0, 40, 0},  {1.4, 2, 40, 0},
+                                    {1.6, 11, 40, 0}, {1.8, 21, 40, 0}, {2.0, 31, 40, 0},
+                                    {2.2, 38, 40, 0}, {2.4, 40, 40, 0}, {2.6, 40, 40, 0}};
     const auto two = fitSigmoid(c, true);
     const auto four = fitSigmoid(c, true, fourParameter());
     EXPECT_GE(four.logLikelihood, two.logLikelihood - 1e-9);
@@ -227,7 +233,8 @@ TEST(FitOptimum, FourParameterIsNeverBelowTwoParameterOnAnyFile)
     }
     EXPECT_GE(checked, 3);
     for (uint64_t seed = 1; seed <= 40; ++seed) {
-        const auto c = simulate(1.8, 0.12, seed % 3 == 0 ? 0.0 : 0.05, seed % 2 ? 1.0 : 0.92, 15, seed);
+        const auto c =
+            simulate(1.8, 0.12, seed % 3 == 0 ? 0.0 : 0.05, seed % 2 ? 1.0 : 0.92, 15, seed);
         try {
             const auto two = fitSigmoid(c, true);
             const auto four = fitSigmoid(c, true, fourParameter());
@@ -265,8 +272,10 @@ TEST(FitOptimum, FloorCeilingTestIsCalibratedAndHasPower)
     // 8 % of 300 datasets; with floor 0.15 / ceiling 0.8 it rejects in at least 90 %.
     int nullReject = 0, altReject = 0;
     for (uint64_t seed = 1000; seed < 1300; ++seed) {
-        nullReject += fitSigmoid(simulate(1.8, 0.12, 0, 1, 60, seed), true, fourParameter()).floorCeilingTest.pValue < 0.05;
-        altReject += fitSigmoid(simulate(1.8, 0.12, 0.15, 0.8, 60, seed), true, fourParameter()).floorCeilingTest.pValue < 0.05;
+        nullReject += fitSigmoid(simulate(1.8, 0.12, 0, 1, 60, seed), true, fourParameter())
+                          .floorCeilingTest.pValue < 0.05;
+        altReject += fitSigmoid(simulate(1.8, 0.12, 0.15, 0.8, 60, seed), true, fourParameter())
+                         .floorCeilingTest.pValue < 0.05;
     }
     EXPECT_LE(nullReject, 24);
     EXPECT_GE(nullReject, 3);  // not absurdly conservative either
@@ -276,8 +285,9 @@ TEST(FitOptimum, FloorCeilingTestIsCalibratedAndHasPower)
 TEST(FitOptimum, ImplausibleFitsAreRefused)
 {
     // Non-monotone data without a trend: no transition; the curve runs off to megavolts.
-    const std::vector<VoltageCounts> bumpy = {{1.0, 8, 20, 0},  {1.2, 4, 20, 0}, {1.4, 12, 20, 0}, {1.6, 4, 20, 0},
-                                              {1.8, 12, 20, 0}, {2.0, 4, 20, 0}, {2.2, 8, 20, 0}};
+    const std::vector<VoltageCounts> bumpy = {{1.0, 8, 20, 0}, {1.2, 4, 20, 0},  {1.4, 12, 20, 0},
+                                              {1.6, 4, 20, 0}, {1.8, 12, 20, 0}, {2.0, 4, 20, 0},
+                                              {2.2, 8, 20, 0}};
     try {
         fitSigmoid(bumpy, true);
         FAIL() << "expected FitError";
@@ -320,8 +330,10 @@ TEST(FitOptimum, OrdinalFitReachesTheMaximumWithOrderedCurves)
     for (int i = 0; i <= 200; ++i) {
         const double v = lo + (hi - lo) * i / 200;
         for (int k = 2; k < m.numStates; ++k) {
-            const double a = 1 / (1 + std::exp(-(v - sep.thresholds[k - 2].value) / sep.widths[k - 2].value));
-            const double b = 1 / (1 + std::exp(-(v - sep.thresholds[k - 1].value) / sep.widths[k - 1].value));
+            const double a =
+                1 / (1 + std::exp(-(v - sep.thresholds[k - 2].value) / sep.widths[k - 2].value));
+            const double b =
+                1 / (1 + std::exp(-(v - sep.thresholds[k - 1].value) / sep.widths[k - 1].value));
             EXPECT_GE(a, b - 1e-12) << "v " << v << " k " << k;
         }
     }
@@ -333,9 +345,11 @@ TEST(FitOptimum, OrdinalFitReachesTheMaximumWithOrderedCurves)
             std::vector<double> P(std::size_t(mm + 2), 0.0);
             P[1] = 1;
             for (int k = 2; k <= mm + 1; ++k)
-                P[std::size_t(k)] = 1 / (1 + std::exp(-(m.voltages[i] - th[std::size_t(k - 2)]) / th[std::size_t(mm + k - 2)]));
+                P[std::size_t(k)] = 1 / (1 + std::exp(-(m.voltages[i] - th[std::size_t(k - 2)]) /
+                                                      th[std::size_t(mm + k - 2)]));
             for (int j = 1; j <= mm + 1; ++j) {
-                const double p = P[std::size_t(j)] - P[std::size_t(j + 1)], c = m.stateCounts[i][std::size_t(j - 1)];
+                const double p = P[std::size_t(j)] - P[std::size_t(j + 1)],
+                             c = m.stateCounts[i][std::size_t(j - 1)];
                 if (c > 0) {
                     if (!(p > 0)) return -1e300;
                     s += c * std::log(p);
@@ -346,8 +360,10 @@ TEST(FitOptimum, OrdinalFitReachesTheMaximumWithOrderedCurves)
         for (int g = 0; g <= 60; ++g) {
             const double v = m.voltages.front() + (m.voltages.back() - m.voltages.front()) * g / 60;
             for (int k = 2; k < mm + 1; ++k) {
-                const double a = 1 / (1 + std::exp(-(v - th[std::size_t(k - 2)]) / th[std::size_t(mm + k - 2)]));
-                const double b = 1 / (1 + std::exp(-(v - th[std::size_t(k - 1)]) / th[std::size_t(mm + k - 1)]));
+                const double a =
+                    1 / (1 + std::exp(-(v - th[std::size_t(k - 2)]) / th[std::size_t(mm + k - 2)]));
+                const double b =
+                    1 / (1 + std::exp(-(v - th[std::size_t(k - 1)]) / th[std::size_t(mm + k - 1)]));
                 if (b > a) return -1e300;
             }
         }
@@ -368,7 +384,8 @@ TEST(FitOptimum, OrdinalFitHoldsTouchingCurvesAndSaysSo)
     MultiStateDeviceData m;
     m.numStates = 3;
     m.voltages = {1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.2};
-    m.stateCounts = {{30, 0, 0}, {27, 1, 2}, {22, 0, 8}, {15, 1, 14}, {8, 0, 22}, {3, 0, 27}, {1, 0, 29}};
+    m.stateCounts = {{30, 0, 0}, {27, 1, 2}, {22, 0, 8}, {15, 1, 14},
+                     {8, 0, 22}, {3, 0, 27}, {1, 0, 29}};
     const auto f = fitOrdinal(m);
     EXPECT_TRUE(f.converged);
     for (double v : m.voltages)

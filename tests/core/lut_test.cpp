@@ -1,15 +1,15 @@
+#include "dwmtj/lut.h"
+
 #include <gtest/gtest.h>
-
-#include <cmath>
-
-#include <filesystem>
 #include <unistd.h>
 
+#include <cmath>
+#include <filesystem>
+
 #include "dwmtj/device_io.h"
-#include "test_paths.h"
 #include "dwmtj/error.h"
-#include "dwmtj/lut.h"
 #include "dwmtj/simulate.h"
+#include "test_paths.h"
 
 using namespace dwmtj::core;
 
@@ -101,7 +101,8 @@ TEST(Lut, MultiStateCurvesAreOrdered)
         const auto lut = buildMultiStateLut(d, &fit, o);
         ASSERT_EQ(lut.curves.size(), 4u);
         for (std::size_t k = 1; k < 4; ++k)
-            for (std::size_t i = 0; i < lut.voltage.size(); ++i) EXPECT_LE(lut.curves[k][i], lut.curves[k - 1][i] + 1e-12);
+            for (std::size_t i = 0; i < lut.voltage.size(); ++i)
+                EXPECT_LE(lut.curves[k][i], lut.curves[k - 1][i] + 1e-12);
         EXPECT_GT(lut.gainVolts, 0);
     }
 }
@@ -139,11 +140,62 @@ TEST(Lut, SaveAndLoadRoundTripInCsvAndHdf5)
 
 TEST(Lut, BadLutFilesAndOptionsAreRejected)
 {
-    EXPECT_THROW(loadLut(std::string(DWMTJ_DATASETS_DIR) + "/binary-device-counts.csv"), FileFormatError);
+    EXPECT_THROW(loadLut(std::string(DWMTJ_DATASETS_DIR) + "/binary-device-counts.csv"),
+                 FileFormatError);
     EXPECT_THROW(loadLut(std::string(DWMTJ_TEST_DATA_DIR) + "/bad/truncated.h5"), FileFormatError);
     LutOptions o;
     o.size = 1;
     EXPECT_THROW(o.validate(), OptionsError);
     const auto d = binaryData();
-    EXPECT_THROW(buildBinaryLut(d, nullptr, LutOptions{}), OptionsError);  // source fit without a fit
+    EXPECT_THROW(buildBinaryLut(d, nullptr, LutOptions{}),
+                 OptionsError);  // source fit without a fit
+}
+
+TEST(Lut, EmpiricalCrossingIsFoundFromTheFirstGridPoint)
+{
+    // A curve already at p >= 1/2 at the lowest voltage crosses 1/2 at the grid's start (the
+    // old search began at index 1 and reported the second grid voltage); crossings between
+    // grid points are interpolated.
+    DeviceData d;
+    d.kind = DeviceKind::Binary;
+    d.binary.trialsKnown = true;
+    d.binary.counts = {{1.0, 60, 100, 0.6}, {1.5, 80, 100, 0.8}, {2.0, 95, 100, 0.95}};
+    LutOptions o;
+    o.source = LutSource::Empirical;
+    o.size = 11;
+    const auto lut = buildBinaryLut(d, nullptr, o);
+    EXPECT_DOUBLE_EQ(lut.centreVoltage, 1.0);
+    // p = 0.88 lies between grid points: the crossing is interpolated, not snapped up.
+    double expected = 2.0;
+    for (std::size_t i = 1; i < lut.voltage.size(); ++i)
+        if (lut.curves[0][i] >= 0.88) {
+            const double f =
+                (0.88 - lut.curves[0][i - 1]) / (lut.curves[0][i] - lut.curves[0][i - 1]);
+            expected = lut.voltage[i - 1] + f * (lut.voltage[i] - lut.voltage[i - 1]);
+            break;
+        }
+    EXPECT_NEAR(lut.gainVolts, 0.5 * (expected - 1.0), 1e-12);
+}
+
+TEST(Lut, ClippedMultiStateCurvesTakeTheDerivativeOfTheCurveTheyFollow)
+{
+    // P(>= 2) = 0.1, 0.5, 0.9, 0.95 and P(>= 3) = 0, 0.2, 0.9, 0.92: equal at 2 V, where the
+    // monotone cubic of P(>= 3) is flatter, so just below 2 V it runs above P(>= 2) and is
+    // clipped. Where a curve is clipped to the one below it, its derivative is that curve's.
+    DeviceData d;
+    d.kind = DeviceKind::MultiState;
+    d.multi.numStates = 3;
+    d.multi.voltages = {1.0, 1.5, 2.0, 2.5};
+    d.multi.stateCounts = {{90, 10, 0}, {50, 30, 20}, {10, 0, 90}, {5, 3, 92}};
+    LutOptions o;
+    o.source = LutSource::Empirical;
+    o.size = 2000;
+    const auto lut = buildMultiStateLut(d, nullptr, o);
+    int clipped = 0;
+    for (std::size_t i = 0; i < lut.voltage.size(); ++i)
+        if (lut.curves[1][i] == lut.curves[0][i] && lut.curves[0][i] < 1) {
+            EXPECT_EQ(lut.derivatives[1][i], lut.derivatives[0][i]) << lut.voltage[i];
+            ++clipped;
+        }
+    EXPECT_GT(clipped, 10);
 }

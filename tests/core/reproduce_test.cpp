@@ -1,13 +1,14 @@
 // The reproduction's plan from the presets, and the claims' verdicts on runs with known
 // values: a claim is only called reproduced or not reproduced when the test supports it.
+#include "dwmtj/reproduce.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "dwmtj/error.h"
-#include "dwmtj/reproduce.h"
 
 using namespace dwmtj::core;
 
@@ -15,7 +16,8 @@ namespace {
 
 std::string scratch()
 {
-    const auto d = std::filesystem::temp_directory_path() / ("dwmtj-repro-" + std::to_string(::getpid()));
+    const auto d =
+        std::filesystem::temp_directory_path() / ("dwmtj-repro-" + std::to_string(::getpid()));
     std::filesystem::create_directories(d);
     return d.string();
 }
@@ -31,7 +33,8 @@ ReproPlan smokePlan()
 
 /// A finished job whose runs have the given best validation accuracies (percent) and, for
 /// the noise experiment, the given accuracy at every sigma of the plan.
-ReproJobResult job(const ReproPlan& plan, const std::string& name, const std::vector<double>& validation,
+ReproJobResult job(const ReproPlan& plan, const std::string& name,
+                   const std::vector<double>& validation,
                    const std::vector<std::vector<double>>& noisy = {})
 {
     ReproJobResult j;
@@ -94,9 +97,12 @@ TEST(Reproduce, BadPresetsNameTheFileAndSection)
     const std::string path = scratch() + "/bad.ini";
     {
         std::ofstream f(path);
-        f << "[experiment x]\nfigure = 3b\nhidden = many\ntimesteps = 80\nneurons = lif\n[noise]\nnetworks = x\n"
-             "sigma_from = 0\nsigma_to = 3\nseed = 1\n[scale smoke]\nseeds = 1\nepochs = 1\nhidden_factor = 1\n"
-             "timesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = 0\nnoise_test_limit = 0\nsigma_step = 1\n";
+        f << "[experiment x]\nfigure = 3b\nhidden = many\ntimesteps = 80\nneurons = "
+             "lif\n[noise]\nnetworks = x\n"
+             "sigma_from = 0\nsigma_to = 3\nseed = 1\n[scale smoke]\nseeds = 1\nepochs = "
+             "1\nhidden_factor = 1\n"
+             "timesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = "
+             "0\nnoise_test_limit = 0\nsigma_step = 1\n";
     }
     ReproOptions o;
     o.scale = ReproScale::Smoke;
@@ -154,7 +160,8 @@ TEST(Reproduce, ClaimsFollowTheNumbers)
     EXPECT_EQ(claim(claims, "no-difference-T40").verdict, Verdict::Inconclusive);
     EXPECT_EQ(claim(claims, "lif-highest-clean").verdict, Verdict::Reproduced);
     EXPECT_EQ(claim(claims, "lif-below-dwmtj-under-noise").verdict, Verdict::Reproduced);
-    EXPECT_EQ(claim(claims, "mw-below-binary-under-noise").verdict, Verdict::Reproduced);  // 30 % < 40 %
+    EXPECT_EQ(claim(claims, "mw-below-binary-under-noise").verdict,
+              Verdict::Reproduced);  // 30 % < 40 %
     EXPECT_EQ(claim(claims, "sigma3-chance").verdict, Verdict::Reproduced);
     EXPECT_EQ(claim(claims, "energy-per-sample").verdict, Verdict::Reproduced);
     EXPECT_NE(claim(claims, "energy-per-sample").measured.find("44.68 pJ"), std::string::npos);
@@ -171,7 +178,8 @@ TEST(Reproduce, ClaimsFollowTheNumbers)
     r.jobs = jobs;
     r.claims = claims;
     const std::string dir = scratch();
-    const std::string html = writeReproductionReport(r, {{"fig3b-validation", "Fig. 3b", "caption"}}, dir);
+    const std::string html =
+        writeReproductionReport(r, {{"fig3b-validation", "Fig. 3b", "caption"}}, dir);
     std::ifstream md(dir + "/report.md");
     const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
     EXPECT_NE(text.find("| not reproduced |"), std::string::npos);
@@ -186,11 +194,12 @@ TEST(Reproduce, NoDifferenceNeedsEquivalenceNotJustNoSignificance)
     const auto p = smokePlan();
     // Fig. 3b H200: 2.5 points apart with a wide spread: not significant, but nothing shows
     // equivalence within 1 point either: inconclusive (a t test alone would say reproduced).
-    std::vector<ReproJobResult> jobs = {job(p, "fig3b-H200-multistate", {78.0, 83.0, 80.0, 85.0, 79.0}),
-                                        job(p, "fig3b-H200-binary", {80.5, 84.5, 77.0, 82.0, 78.5}),
-                                        // Fig. 3d: tightly equal: equivalence shown.
-                                        job(p, "fig3d-multistate", {80.0, 80.2, 80.1, 80.3, 79.9}),
-                                        job(p, "fig3d-binary", {80.1, 80.0, 80.2, 80.3, 80.0})};
+    std::vector<ReproJobResult> jobs = {
+        job(p, "fig3b-H200-multistate", {78.0, 83.0, 80.0, 85.0, 79.0}),
+        job(p, "fig3b-H200-binary", {80.5, 84.5, 77.0, 82.0, 78.5}),
+        // Fig. 3d: tightly equal: equivalence shown.
+        job(p, "fig3d-multistate", {80.0, 80.2, 80.1, 80.3, 79.9}),
+        job(p, "fig3d-binary", {80.1, 80.0, 80.2, 80.3, 80.0})};
     const auto claims = evaluateClaims(p, jobs);
     const auto& h200 = claim(claims, "no-difference-H200");
     EXPECT_EQ(h200.verdict, Verdict::Inconclusive) << h200.reason;
@@ -234,9 +243,12 @@ TEST(Reproduce, PresetsWithoutAClaimsExperimentAreAnErrorNamingIt)
 {
     const std::string path = scratch() + "/partial.ini";
     const std::string common =
-        "[experiment fig3b-H500]\nfigure = 3b\nhidden = 40\ntimesteps = 8\nneurons = lif, binary, multistate\n"
-        "[noise]\nnetworks = fig3b-H500\nsigma_from = 0\nsigma_to = 3\nseed = 1\n[scale smoke]\nseeds = 2\nepochs = 1\n"
-        "hidden_factor = 1\ntimesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = 0\n"
+        "[experiment fig3b-H500]\nfigure = 3b\nhidden = 40\ntimesteps = 8\nneurons = lif, binary, "
+        "multistate\n"
+        "[noise]\nnetworks = fig3b-H500\nsigma_from = 0\nsigma_to = 3\nseed = 1\n[scale "
+        "smoke]\nseeds = 2\nepochs = 1\n"
+        "hidden_factor = 1\ntimesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = "
+        "0\n"
         "noise_test_limit = 0\nsigma_step = 1\n";
     ReproOptions o;
     o.scale = ReproScale::Smoke;
@@ -252,10 +264,12 @@ TEST(Reproduce, PresetsWithoutAClaimsExperimentAreAnErrorNamingIt)
         EXPECT_NE(m.find("no-difference-H200"), std::string::npos) << m;
     }
     // Naming the claims it can test makes the plan valid; an unknown id is an error.
-    std::ofstream(path) << common << "[claims]\nevaluate = mw-above-binary-H500-T80, sigma3-chance\n";
+    std::ofstream(path) << common
+                        << "[claims]\nevaluate = mw-above-binary-H500-T80, sigma3-chance\n";
     const auto plan = makeReproPlan(o);
     EXPECT_EQ(plan.claims, (std::vector<std::string>{"mw-above-binary-H500-T80", "sigma3-chance"}));
     EXPECT_EQ(evaluateClaims(plan, {}).size(), 2u);
-    std::ofstream(path) << common << "[claims]\nevaluate = mw-above-binary-H500-T80, no-such-claim\n";
+    std::ofstream(path) << common
+                        << "[claims]\nevaluate = mw-above-binary-H500-T80, no-such-claim\n";
     EXPECT_THROW(makeReproPlan(o), FileFormatError);
 }

@@ -1,4 +1,4 @@
-// The fused neuron layers against step-by-step reference implementations of the DESIGN.md
+// The fused neuron layers against step-by-step reference implementations of the docs/models.md
 // equations (forward) and autograd on those references (backward); stochastic neurons
 // against the LUT statistics.
 #include <gtest/gtest.h>
@@ -118,7 +118,8 @@ TEST_F(SnnTest, LifGenericKernelsMatchFusedOnes)
     Tensor z2 = lifLayer(x);
     (z2 * gz).sum().backward();
     EXPECT_TRUE(torch::equal(z, z2));
-    EXPECT_LT((g1 - x.grad()).abs().max().item<double>(), 1e-5 * g1.abs().max().item<double>() + 1e-7);
+    EXPECT_LT((g1 - x.grad()).abs().max().item<double>(),
+              1e-5 * g1.abs().max().item<double>() + 1e-7);
 }
 
 TEST_F(SnnTest, LeakyIntegratorReadoutForwardAndBackward)
@@ -148,7 +149,8 @@ TEST_F(SnnTest, BinaryNeuronFiresWithTheLutProbability)
             const double V = lut.centreVoltage + lut.gainVolts * xs[n].item<double>();
             const double p = lut.value(0, V);
             const double se = std::sqrt(p * (1 - p) / double(T * B));
-            EXPECT_NEAR(rate[n].item<double>(), p, 4 * se + 1e-4) << "V = " << V << (generic ? " generic" : "");
+            EXPECT_NEAR(rate[n].item<double>(), p, 4 * se + 1e-4)
+                << "V = " << V << (generic ? " generic" : "");
         }
     }
 }
@@ -158,7 +160,8 @@ TEST_F(SnnTest, BinaryNeuronIsSeededAndStraightThrough)
     const Lut lut = exampleLut("binary-lut.csv");
     const DeviceTable tb = DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, torch::kCPU);
     Tensor x = torch::randn({10, 4, 64}).requires_grad_(true);
-    Tensor z1 = binaryLayer(x, tb, 5), z2 = binaryLayer(x.detach(), tb, 5), z3 = binaryLayer(x.detach(), tb, 6);
+    Tensor z1 = binaryLayer(x, tb, 5), z2 = binaryLayer(x.detach(), tb, 5),
+           z3 = binaryLayer(x.detach(), tb, 6);
     EXPECT_TRUE(torch::equal(z1.detach(), z2));
     EXPECT_FALSE(torch::equal(z2, z3));
     Tensor gz = torch::randn_like(z1);
@@ -172,7 +175,8 @@ TEST_F(SnnTest, BinaryNeuronIsSeededAndStraightThrough)
             for (int n = 0; n < 64; ++n) {
                 const double V = lut.centreVoltage + lut.gainVolts * px[t][b][n];
                 const double expect = pg[t][b][n] * lut.gainVolts * lut.derivative(0, V);
-                worst = std::max(worst, std::fabs(pgx[t][b][n] - expect) / (std::fabs(expect) + 1e-3));
+                worst =
+                    std::max(worst, std::fabs(pgx[t][b][n] - expect) / (std::fabs(expect) + 1e-3));
             }
     EXPECT_LT(worst, 1e-4);  // float table vs the double LUT
 }
@@ -185,7 +189,10 @@ TEST_F(SnnTest, MultiWeightNeuronFollowsTheNotchAdvanceModel)
     const DeviceTable tb = DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, torch::kCPU);
     const int64_t T = 200, B = 100, N = 3;
     const std::vector<double> xs = {-0.6, 0.0, 0.5};
-    Tensor x = torch::tensor(std::vector<float>(xs.begin(), xs.end())).view({1, 1, N}).expand({T, B, N}).contiguous();
+    Tensor x = torch::tensor(std::vector<float>(xs.begin(), xs.end()))
+                   .view({1, 1, N})
+                   .expand({T, B, N})
+                   .contiguous();
     Tensor states;
     Tensor z = multiStateLayer(x, tb, 11, nullptr, &states);
     auto pz = z.accessor<float, 3>();
@@ -215,7 +222,8 @@ TEST_F(SnnTest, MultiWeightNeuronFollowsTheNotchAdvanceModel)
         for (int d = 0; d < K; ++d) {
             const double p = d < K - 1 ? C[d + 1] - C[d + 2] : C[K];
             const double se = std::sqrt(std::max(p * (1 - p), 1e-6) / fromOne);
-            EXPECT_NEAR(counts[size_t(d)] / fromOne, p, 4 * se + 1e-3) << "V = " << V << ", d = " << d;
+            EXPECT_NEAR(counts[size_t(d)] / fromOne, p, 4 * se + 1e-3)
+                << "V = " << V << ", d = " << d;
         }
         // Exact expected spike count from the Markov chain over states 1..K-1.
         std::vector<double> pi(K, 0.0);
@@ -233,7 +241,8 @@ TEST_F(SnnTest, MultiWeightNeuronFollowsTheNotchAdvanceModel)
             pi = next;
         }
         const double rate = spikes / double(B);
-        EXPECT_NEAR(rate, expectSpikes, 4 * std::sqrt(expectSpikes / double(B)) + 0.05) << "V = " << V;
+        EXPECT_NEAR(rate, expectSpikes, 4 * std::sqrt(expectSpikes / double(B)) + 0.05)
+            << "V = " << V;
     }
 }
 
@@ -261,14 +270,16 @@ TEST_F(SnnTest, MultiWeightBackwardIsTheSpikeProbabilityDerivative)
                 const double V = lut.centreVoltage + lut.gainVolts * px[t][b][n];
                 const int k = K - prev + 1;  // fire iff state reached from reset >= k
                 const double expect = pg[t][b][n] * lut.gainVolts * lut.derivative(k - 2, V);
-                worst = std::max(worst, std::fabs(pgx[t][b][n] - expect) / (std::fabs(expect) + 1e-3));
+                worst =
+                    std::max(worst, std::fabs(pgx[t][b][n] - expect) / (std::fabs(expect) + 1e-3));
             }
     EXPECT_LT(worst, 1e-4);
 }
 
 TEST_F(SnnTest, PoissonEncodingRateEqualsPixel)
 {
-    Tensor img = torch::tensor({0.0f, 0.1f, 0.5f, 0.9f, 1.0f}).view({1, 5}).expand({200, 5}).contiguous();
+    Tensor img =
+        torch::tensor({0.0f, 0.1f, 0.5f, 0.9f, 1.0f}).view({1, 5}).expand({200, 5}).contiguous();
     Tensor s = poissonEncode(img, 50, 42);
     Tensor rate = s.mean(std::vector<int64_t>{0, 1});
     const double n = 200.0 * 50;
@@ -282,8 +293,8 @@ TEST_F(SnnTest, PoissonEncodingRateEqualsPixel)
 TEST_F(SnnTest, SgemmMatchesDoublePrecisionOnTheNetworkShapes)
 {
     // The BLAS behind libtorch (OpenBLAS with a forced core type) must be accurate here.
-    const std::vector<std::array<int64_t, 3>> shapes = {{8000, 784, 500}, {8000, 500, 500}, {500, 8000, 784},
-                                                        {8000, 10, 500}};
+    const std::vector<std::array<int64_t, 3>> shapes = {
+        {8000, 784, 500}, {8000, 500, 500}, {500, 8000, 784}, {8000, 10, 500}};
     for (const auto& s : shapes) {
         Tensor a = torch::rand({s[0], s[1]}), b = torch::randn({s[1], s[2]});
         Tensor c = torch::mm(a, b).to(torch::kDouble);
@@ -300,7 +311,8 @@ TEST_F(SnnTest, GenericMultiWeightKernelMatchesFusedStatistics)
     const Lut lut = exampleLut("multistate-lut.csv");
     const DeviceTable tb = DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, torch::kCPU);
     const int64_t T = 100, B = 200, N = 4;
-    Tensor x = torch::tensor({-0.8f, -0.2f, 0.3f, 0.9f}).view({1, 1, N}).expand({T, B, N}).contiguous();
+    Tensor x =
+        torch::tensor({-0.8f, -0.2f, 0.3f, 0.9f}).view({1, 1, N}).expand({T, B, N}).contiguous();
     Tensor fused = multiStateLayer(x, tb, 21).mean(std::vector<int64_t>{0, 1});
     setForceGenericKernels(true);
     Tensor states;

@@ -1,3 +1,5 @@
+#include "dwmtj/stats.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 
 #include "dwmtj/device_io.h"
 #include "dwmtj/estimate.h"
-#include "dwmtj/stats.h"
 
 using namespace dwmtj::core;
 
@@ -95,7 +96,8 @@ TEST(Stats, OneSampleTTestClosedFormAndCalibration)
     EXPECT_NEAR(t.t, 2 * std::sqrt(3.0), 1e-12);
     EXPECT_EQ(t.df, 2);
     EXPECT_NEAR(t.p, stats::studentTCdf(-2 * std::sqrt(3.0), 2), 1e-12);
-    EXPECT_NEAR(stats::oneSampleTTest({11, 12, 13}, 10, stats::Alternative::TwoSided).p, 2 * t.p, 1e-12);
+    EXPECT_NEAR(stats::oneSampleTTest({11, 12, 13}, 10, stats::Alternative::TwoSided).p, 2 * t.p,
+                1e-12);
     std::mt19937_64 rng(7);
     std::normal_distribution<double> n01;
     int reject = 0;
@@ -126,13 +128,16 @@ TEST(Stats, StudentQuantilesHoldForEveryDf)
 {
     // df = 1 is Cauchy: tan(pi (p - 1/2)), including p beyond the old +-1000 bracket.
     for (double p : {0.6, 0.975, 0.9995, 0.99999, 1e-5})
-        EXPECT_NEAR(stats::studentTQuantile(p, 1), std::tan(M_PI * (p - 0.5)), 1e-9 * std::fabs(std::tan(M_PI * (p - 0.5))) + 1e-12) << p;
+        EXPECT_NEAR(stats::studentTQuantile(p, 1), std::tan(M_PI * (p - 0.5)),
+                    1e-9 * std::fabs(std::tan(M_PI * (p - 0.5))) + 1e-12)
+            << p;
     // df = 2 closed form, and a round trip for others.
     EXPECT_NEAR(stats::studentTQuantile(0.975, 2), 4.302652729911275, 1e-9);
     for (double df : {3.0, 4.5, 30.0})
         for (double p : {0.001, 0.3, 0.95, 0.99995}) {
             const double q = stats::studentTQuantile(p, df);
-            const double tail = p > 0.5 ? stats::studentTSurvival(q, df) : stats::studentTSurvival(-q, df);
+            const double tail =
+                p > 0.5 ? stats::studentTSurvival(q, df) : stats::studentTSurvival(-q, df);
             EXPECT_NEAR(tail / (p > 0.5 ? 1 - p : p), 1.0, 1e-8) << df << " " << p;
         }
 }
@@ -157,7 +162,8 @@ TEST(Stats, EquivalenceTestIsCalibratedAtTheMargin)
     int atMargin = 0, equal = 0;
     for (int r = 0; r < 2000; ++r) {
         std::vector<double> a, b, c;
-        for (int i = 0; i < 10; ++i) a.push_back(80 + z(rng)), b.push_back(81 + z(rng)), c.push_back(80 + z(rng));
+        for (int i = 0; i < 10; ++i)
+            a.push_back(80 + z(rng)), b.push_back(81 + z(rng)), c.push_back(80 + z(rng));
         atMargin += stats::equivalenceTest(a, b, 1.0).p < 0.05;
         equal += stats::equivalenceTest(a, c, 1.0).p < 0.05;
     }

@@ -39,7 +39,9 @@ private Q_SLOTS:
         QCOMPARE(page->accuracyChart()->groups().size(), 2);  // every job reported its epochs live
         for (int r = 0; r < page->claimsTable()->rowCount(); ++r) {
             const QString v = page->claimsTable()->item(r, 1)->text();
-            QVERIFY2(v == "reproduced" || v == "not reproduced" || v == "inconclusive at this scale", qPrintable(v));
+            QVERIFY2(
+                v == "reproduced" || v == "not reproduced" || v == "inconclusive at this scale",
+                qPrintable(v));
         }
     }
 

@@ -1,8 +1,9 @@
 #pragma once
 // Mean line with a +/- one standard deviation band across members (seeds) for each group
 // (neuron type, hidden size, ...): the paper's "clouds" in Fig. 3 and Fig. 4. Values may
-// arrive while a run is going; drawing is coalesced by a 60 ms single-shot timer (STYLE.md
-// section 4) and hidden charts skip drawing until they are shown.
+// arrive while a run is going; drawing is coalesced by a 60 ms single-shot timer (docs/
+// architecture.md, "Threading and cancellation") and hidden charts skip drawing until they are
+// shown.
 #include <QMap>
 
 #include "charts/chart_export.h"
@@ -13,7 +14,8 @@ namespace dwmtj::ui {
 class BandChart : public ThrottledChart, public CsvSource {
     Q_OBJECT
 public:
-    BandChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
+    BandChart(const QString& title, const QString& xTitle, const QString& yTitle,
+              QWidget* parent = nullptr);
     /// Sets the value of `member` (e.g. "seed 3") in `group` at x (replacing an earlier one).
     void setValue(const QString& group, double x, const QString& member, double y);
     void clear();

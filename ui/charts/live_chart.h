@@ -1,8 +1,8 @@
 #pragma once
-// A line chart fed while a run is going (STYLE.md section 4): points are buffered and a
-// single-shot coalescing timer flushes them at most every 60 ms, with one replace() per
-// series; at most ~2000 points per series are drawn (min/max decimation) while the full
-// history is kept for export.
+// A line chart fed while a run is going (docs/architecture.md, threading): points are buffered and
+// a single-shot coalescing timer flushes them at most every 60 ms, with one replace() per series;
+// at most ~2000 points per series are drawn (min/max decimation) while the full history is kept for
+// export.
 #include <QMap>
 #include <QPointF>
 
@@ -16,7 +16,8 @@ namespace dwmtj::ui {
 class LiveChart : public ThrottledChart, public CsvSource {
     Q_OBJECT
 public:
-    LiveChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
+    LiveChart(const QString& title, const QString& xTitle, const QString& yTitle,
+              QWidget* parent = nullptr);
     void addPoint(const QString& series, QPointF p);
     void clear();
     /// Keep the y axis at [lo, hi] instead of following the data (e.g. probabilities).

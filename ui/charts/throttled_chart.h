@@ -1,7 +1,7 @@
 #pragma once
-// A chart view fed while work is going (STYLE.md section 4): changes mark it dirty and a
-// single-shot 60 ms timer coalesces them into one redraw; hidden views skip drawing and
-// catch up when they are shown. LiveChart and BandChart build on it.
+// A chart view fed while work is going (docs/architecture.md, threading): changes mark it dirty and
+// a single-shot 60 ms timer coalesces them into one redraw; hidden views skip drawing and catch up
+// when they are shown. LiveChart and BandChart build on it.
 #include <QChartView>
 #include <QTimer>
 
@@ -12,7 +12,8 @@ namespace dwmtj::ui {
 class ThrottledChart : public QChartView {
     Q_OBJECT
 public:
-    ThrottledChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
+    ThrottledChart(const QString& title, const QString& xTitle, const QString& yTitle,
+                   QWidget* parent = nullptr);
     /// Draws what is pending now (also called at the end of a run); a hidden view draws
     /// when it is shown.
     void flush();

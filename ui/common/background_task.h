@@ -1,9 +1,9 @@
 #pragma once
 // One piece of long work (noise evaluation, a reproduction) in its own QThread, with the
 // states Idle -> Running -> Stopping -> Idle and cooperative cancellation through a
-// std::stop_token (STYLE.md section 3). The work function runs in the worker thread and
-// reports through the thread-safe report*() calls, which emit signals that reach GUI-thread
-// receivers queued.
+// std::stop_token (docs/architecture.md, "Threading and cancellation"). The work function runs in
+// the worker thread and reports through the thread-safe report*() calls, which emit signals that
+// reach GUI-thread receivers queued.
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -37,8 +37,8 @@ Q_SIGNALS:
     void progress(double fraction, const QString& text);
     void itemDone(const QString& item);  ///< e.g. a file the work has written
     void message(const QString& text);
-    void failed(const QString& error);    ///< the work threw; the state still returns to Idle
-    void finished(bool stopped);          ///< the work returned (or threw)
+    void failed(const QString& error);  ///< the work threw; the state still returns to Idle
+    void finished(bool stopped);        ///< the work returned (or threw)
 
 private:
     void setState(State s);

@@ -2,27 +2,27 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QPushButton>
-#include <QSignalBlocker>
-#include <QSpinBox>
-#include <QTabWidget>
-#include <algorithm>
-#include <cmath>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalBlocker>
+#include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 
 #include "charts/chart_export.h"
-#include "common/error_banner.h"
-#include "common/table_export.h"
 #include "charts/device_charts.h"
 #include "charts/probability_chart.h"
+#include "common/error_banner.h"
+#include "common/table_export.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "dwmtj/estimate.h"
@@ -42,7 +42,8 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     connect(m_form, &QComboBox::currentIndexChanged, this, [this] { refit(); });
 
     m_table = new QTableWidget(0, 5);
-    m_table->setHorizontalHeaderLabels({tr("V [V]"), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("V [V]"), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
@@ -79,10 +80,12 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     connect(reset, &QPushButton::clicked, this, [this] {
         m_excluded.clear();
         if (m_data && m_data->kind == core::DeviceKind::Binary && !m_data->binary.counts.empty())
-            setFitRange(m_data->binary.counts.front().voltage, m_data->binary.counts.back().voltage);
+            setFitRange(m_data->binary.counts.front().voltage,
+                        m_data->binary.counts.back().voltage);
         refit();
     });
-    for (auto* sb : {m_vmin, m_vmax}) connect(sb, &QDoubleSpinBox::editingFinished, this, [this] { refit(); });
+    for (auto* sb : {m_vmin, m_vmax})
+        connect(sb, &QDoubleSpinBox::editingFinished, this, [this] { refit(); });
 
     auto* top = new QHBoxLayout;
     top->addWidget(m_source, 1);
@@ -127,7 +130,8 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     traceSplit->addWidget(m_traces);
     traceSplit->addWidget(m_histogram);
     tl->addWidget(traceSplit, 1);
-    connect(m_traceVoltage, &QComboBox::currentIndexChanged, this, [this] { updateDeviceCharts(); });
+    connect(m_traceVoltage, &QComboBox::currentIndexChanged, this,
+            [this] { updateDeviceCharts(); });
     connect(m_traceCycle, &QSpinBox::valueChanged, this, [this] { updateDeviceCharts(); });
     m_views = new QTabWidget;
     m_views->addTab(fitView, tr("p(V), fit and residuals"));
@@ -136,7 +140,8 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
         if (!m_data || m_data->kind != core::DeviceKind::Binary || item->column() != 0) return;
         const double v = item->data(Qt::UserRole).value<double>();
         const bool out = item->checkState() != Qt::Checked;
-        const bool isOut = std::any_of(m_excluded.begin(), m_excluded.end(), [&](double x) { return std::fabs(x - v) < 1e-9; });
+        const bool isOut = std::any_of(m_excluded.begin(), m_excluded.end(),
+                                       [&](double x) { return std::fabs(x - v) < 1e-9; });
         if (out != isOut) toggleExcluded(v);
     });
 
@@ -153,7 +158,10 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     layout->addWidget(split, 1);
 }
 
-QString DevicePage::errorText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
+QString DevicePage::errorText() const
+{
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
 
 void DevicePage::showError(const QString& text)
 {
@@ -175,9 +183,10 @@ bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& op
     m_data = std::move(loaded);  // swap in only on success
     showError({});
     const auto& d = *m_data;
-    m_source->setText(tr("<b>%1</b> &mdash; %2, sha256 %3").arg(QFileInfo(path).fileName().toHtmlEscaped(),
-                                                           QString::fromStdString(d.sourceShape),
-                                                           QString::fromStdString(d.sourceSha256.substr(0, 12))));
+    m_source->setText(tr("<b>%1</b> &mdash; %2, sha256 %3")
+                          .arg(QFileInfo(path).fileName().toHtmlEscaped(),
+                               QString::fromStdString(d.sourceShape),
+                               QString::fromStdString(d.sourceSha256.substr(0, 12))));
     {
         // The model choices of this kind of device: the sigmoid's form, or the ordinal
         // fit's widths (one per threshold, or common: proportional odds).
@@ -218,23 +227,29 @@ void DevicePage::refit()
     if (d.kind == core::DeviceKind::Binary) {
         const auto est = core::estimateProportions(d.binary);
         m_table->setColumnCount(5);
-        m_table->setHorizontalHeaderLabels({tr("V [V]"), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
+        m_table->setHorizontalHeaderLabels(
+            {tr("V [V]"), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
         const QSignalBlocker block(m_table);  // no itemChanged while filling
         m_table->setRowCount(int(est.size()));
         core::SigmoidFitOptions fo;
-        fo.form = m_form->currentData().toInt() == 4 ? core::SigmoidForm::FourParameter : core::SigmoidForm::TwoParameter;
+        fo.form = m_form->currentData().toInt() == 4 ? core::SigmoidForm::FourParameter
+                                                     : core::SigmoidForm::TwoParameter;
         fo.voltageMin = m_vmin->value() - 1e-9;
         fo.voltageMax = m_vmax->value() + 1e-9;
         std::vector<double> shownOut = m_excluded;  // clicked points and those outside the range
         for (int r = 0; r < int(est.size()); ++r) {
             const auto& e = est[r];
-            const bool clicked = std::any_of(m_excluded.begin(), m_excluded.end(), [&](double v) { return std::fabs(v - e.voltage) < 1e-9; });
+            const bool clicked = std::any_of(m_excluded.begin(), m_excluded.end(), [&](double v) {
+                return std::fabs(v - e.voltage) < 1e-9;
+            });
             const bool outside = e.voltage < fo.voltageMin || e.voltage > fo.voltageMax;
             if (outside) shownOut.push_back(e.voltage);
-            const QStringList cells = {QString::number(e.voltage, 'f', 4),
-                                       e.trialsKnown ? QString::number(e.switches) : "-",
-                                       e.trialsKnown ? QString::number(e.trials) : "-", QString::number(e.p, 'f', 5),
-                                       e.trialsKnown ? QString("%1 .. %2").arg(e.lower, 0, 'f', 4).arg(e.upper, 0, 'f', 4) : "-"};
+            const QStringList cells = {
+                QString::number(e.voltage, 'f', 4),
+                e.trialsKnown ? QString::number(e.switches) : "-",
+                e.trialsKnown ? QString::number(e.trials) : "-", QString::number(e.p, 'f', 5),
+                e.trialsKnown ? QString("%1 .. %2").arg(e.lower, 0, 'f', 4).arg(e.upper, 0, 'f', 4)
+                              : "-"};
             for (int c = 0; c < cells.size(); ++c) {
                 auto* item = new QTableWidgetItem(cells[c]);
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -242,7 +257,8 @@ void DevicePage::refit()
                     item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
                     item->setCheckState(clicked ? Qt::Unchecked : Qt::Checked);
                     item->setData(Qt::UserRole, e.voltage);
-                    item->setToolTip(outside ? tr("outside the fit range") : tr("untick to leave this point out of the fit"));
+                    item->setToolTip(outside ? tr("outside the fit range")
+                                             : tr("untick to leave this point out of the fit"));
                 }
                 if (clicked || outside) item->setForeground(Qt::gray);
                 m_table->setItem(r, c, item);
@@ -261,9 +277,13 @@ void DevicePage::refit()
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));
             Q_EMIT logMessage(tr("%1: %2").arg(name, QString::fromStdString(e.what())));
         }
-        m_chart->showBinary(est, m_fit, tr("Switching probability per pulse — %1").arg(name), shownOut);
-        if (m_fit) m_residuals->showResiduals(core::sigmoidResiduals(d.binary.counts, d.binary.trialsKnown, *m_fit), shownOut);
-        else m_residuals->showMessage(tr("No fit, no residuals"));
+        m_chart->showBinary(est, m_fit, tr("Switching probability per pulse — %1").arg(name),
+                            shownOut);
+        if (m_fit)
+            m_residuals->showResiduals(
+                core::sigmoidResiduals(d.binary.counts, d.binary.trialsKnown, *m_fit), shownOut);
+        else
+            m_residuals->showMessage(tr("No fit, no residuals"));
     } else {
         const auto& m = d.multi;
         m_table->setColumnCount(m.numStates + 2);
@@ -277,7 +297,9 @@ void DevicePage::refit()
             for (double c : m.stateCounts[r]) n += c;
             m_table->setItem(r, 0, new QTableWidgetItem(QString::number(m.voltages[r], 'f', 3)));
             for (int k = 0; k < m.numStates; ++k)
-                m_table->setItem(r, k + 1, new QTableWidgetItem(QString::number(n > 0 ? m.stateCounts[r][k] / n : 0, 'f', 2)));
+                m_table->setItem(r, k + 1,
+                                 new QTableWidgetItem(
+                                     QString::number(n > 0 ? m.stateCounts[r][k] / n : 0, 'f', 2)));
             m_table->setItem(r, m.numStates + 1, new QTableWidgetItem(QString::number(n)));
         }
         try {
@@ -304,15 +326,19 @@ void DevicePage::setExcluded(const std::vector<double>& voltages)
 
 void DevicePage::toggleExcluded(double voltage)
 {
-    if (!m_data || m_data->kind != core::DeviceKind::Binary || m_data->binary.counts.empty()) return;
+    if (!m_data || m_data->kind != core::DeviceKind::Binary || m_data->binary.counts.empty())
+        return;
     // The clicked position snaps to the nearest measured voltage.
     double nearest = m_data->binary.counts.front().voltage;
     for (const auto& c : m_data->binary.counts)
         if (std::fabs(c.voltage - voltage) < std::fabs(nearest - voltage)) nearest = c.voltage;
-    const auto it = std::find_if(m_excluded.begin(), m_excluded.end(), [&](double v) { return std::fabs(v - nearest) < 1e-9; });
+    const auto it = std::find_if(m_excluded.begin(), m_excluded.end(),
+                                 [&](double v) { return std::fabs(v - nearest) < 1e-9; });
     const bool nowOut = it == m_excluded.end();
-    if (nowOut) m_excluded.push_back(nearest);
-    else m_excluded.erase(it);
+    if (nowOut)
+        m_excluded.push_back(nearest);
+    else
+        m_excluded.erase(it);
     Q_EMIT logMessage(nowOut ? tr("%1 V left out of the fit").arg(nearest, 0, 'f', 4)
                              : tr("%1 V included in the fit again").arg(nearest, 0, 'f', 4));
     refit();
@@ -330,11 +356,15 @@ void DevicePage::fillTraceControls()
     const QSignalBlocker b1(m_traceVoltage), b2(m_traceCycle);
     m_traceVoltage->clear();
     if (!m_data || m_data->kind != core::DeviceKind::Binary) return;
-    for (const auto& c : m_data->binary.counts) m_traceVoltage->addItem(QString::number(c.voltage, 'f', 3) + QStringLiteral(" V"), c.voltage);
+    for (const auto& c : m_data->binary.counts)
+        m_traceVoltage->addItem(QString::number(c.voltage, 'f', 3) + QStringLiteral(" V"),
+                                c.voltage);
     // Start where switching is most uncertain (p closest to 0.5): the most telling traces.
     int best = 0;
     for (int i = 0; i < int(m_data->binary.counts.size()); ++i)
-        if (std::fabs(m_data->binary.counts[i].probability - 0.5) < std::fabs(m_data->binary.counts[best].probability - 0.5)) best = i;
+        if (std::fabs(m_data->binary.counts[i].probability - 0.5) <
+            std::fabs(m_data->binary.counts[best].probability - 0.5))
+            best = i;
     m_traceVoltage->setCurrentIndex(best);
 }
 
@@ -358,8 +388,9 @@ void DevicePage::updateDeviceCharts()
     for (const auto& t : b.traces)
         if (std::fabs(t.voltage - v) < 1e-9) traces.push_back(&t);
     if (traces.empty()) {
-        m_traces->showMessage(b.traces.empty() ? tr("This file has no resistance traces (events or counts only)")
-                                               : tr("No traces at %1 V").arg(v));
+        m_traces->showMessage(b.traces.empty()
+                                  ? tr("This file has no resistance traces (events or counts only)")
+                                  : tr("No traces at %1 V").arg(v));
     } else {
         const QSignalBlocker block(m_traceCycle);
         int lo = traces.front()->cycle, hi = lo;
@@ -371,7 +402,8 @@ void DevicePage::updateDeviceCharts()
             if (t->cycle == cycle) chosen = t;
         int switchPulse = 0;
         for (const auto& e : b.events)
-            if (std::fabs(e.voltage - v) < 1e-9 && e.cycle == chosen->cycle && !e.censored) switchPulse = e.pulses;
+            if (std::fabs(e.voltage - v) < 1e-9 && e.cycle == chosen->cycle && !e.censored)
+                switchPulse = e.pulses;
         m_traces->showTrace(*chosen, b.detection, switchPulse);
     }
     if (b.events.empty()) {
@@ -379,8 +411,12 @@ void DevicePage::updateDeviceCharts()
         return;
     }
     try {
-        const double p = m_fit ? m_fit->probability(v) : b.counts.at(std::size_t(std::max(0, m_traceVoltage->currentIndex()))).probability;
-        m_histogram->showHistogram(core::pulsesToSwitchHistogram(b.events, v, p), p, m_fit ? tr("fitted") : tr("measured"));
+        const double p =
+            m_fit
+                ? m_fit->probability(v)
+                : b.counts.at(std::size_t(std::max(0, m_traceVoltage->currentIndex()))).probability;
+        m_histogram->showHistogram(core::pulsesToSwitchHistogram(b.events, v, p), p,
+                                   m_fit ? tr("fitted") : tr("measured"));
     } catch (const std::exception& e) {
         m_histogram->showMessage(QString::fromUtf8(e.what()));
     }
@@ -391,9 +427,10 @@ QString DevicePage::exportLut(const QString& path) const
     if (!m_data) return tr("No device data loaded");
     try {
         core::LutOptions o;
-        core::Lut lut = m_data->kind == core::DeviceKind::Binary
-                            ? core::buildBinaryLut(*m_data, m_fit ? &*m_fit : nullptr, o)
-                            : core::buildMultiStateLut(*m_data, m_ordinal ? &*m_ordinal : nullptr, o);
+        core::Lut lut =
+            m_data->kind == core::DeviceKind::Binary
+                ? core::buildBinaryLut(*m_data, m_fit ? &*m_fit : nullptr, o)
+                : core::buildMultiStateLut(*m_data, m_ordinal ? &*m_ordinal : nullptr, o);
         core::saveLut(lut, path.toStdString());
     } catch (const std::exception& e) {
         return QString::fromStdString(e.what());
@@ -401,6 +438,9 @@ QString DevicePage::exportLut(const QString& path) const
     return {};
 }
 
-QString DevicePage::exportTableCsv(const QString& path) const { return ui::exportTableCsv(m_table, path); }
+QString DevicePage::exportTableCsv(const QString& path) const
+{
+    return ui::exportTableCsv(m_table, path);
+}
 
 }  // namespace dwmtj::ui

@@ -33,25 +33,35 @@ void ReproBridge::onJobStarted(int index, int count, const core::ReproJob& job)
     Q_EMIT jobStarted(index, count, QString::fromStdString(job.name));
 }
 
-ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new BackgroundTask(this)), m_bridge(new ReproBridge)
+ReproducePage::ReproducePage(QWidget* parent)
+    : QWidget(parent), m_task(new BackgroundTask(this)), m_bridge(new ReproBridge)
 {
     qRegisterMetaType<core::BatchProgress>();
     qRegisterMetaType<core::EpochReport>();
     m_scale = new QComboBox;
-    m_scale->addItem(tr("smoke: a minute, bundled sample, tiny networks (a test of the pipeline)"), int(core::ReproScale::Smoke));
-    m_scale->addItem(tr("quick: about an hour on 2 cores (3 seeds, 2 epochs, 20 000 training images)"), int(core::ReproScale::Quick));
-    m_scale->addItem(tr("paper: the full protocol (5 seeds, 10 epochs, full data; many hours on a CPU)"), int(core::ReproScale::Paper));
+    m_scale->addItem(tr("smoke: a minute, bundled sample, tiny networks (a test of the pipeline)"),
+                     int(core::ReproScale::Smoke));
+    m_scale->addItem(
+        tr("quick: about an hour on 2 cores (3 seeds, 2 epochs, 20 000 training images)"),
+        int(core::ReproScale::Quick));
+    m_scale->addItem(
+        tr("paper: the full protocol (5 seeds, 10 epochs, full data; many hours on a CPU)"),
+        int(core::ReproScale::Paper));
     m_scale->setCurrentIndex(1);
     m_device = new QComboBox;
-    for (const auto& d : core::availableDevices()) m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
+    for (const auto& d : core::availableDevices())
+        m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
     m_lutBinary = new QLineEdit;
     m_lutBinary->setPlaceholderText(tr("bundled binary-device LUT"));
     m_lutMulti = new QLineEdit;
     m_lutMulti->setPlaceholderText(tr("bundled multi-weight-device LUT"));
     m_dataDir = new QLineEdit;
     m_dataDir->setPlaceholderText(QStringLiteral("/usr/share/datasets/fashion-mnist"));
-    m_out = new QLineEdit(QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation)).filePath(QStringLiteral("dwmtj-reproduction")));
-    m_out->setToolTip(tr("Everything goes here; run again with the same folder to continue an interrupted reproduction"));
+    m_out = new QLineEdit(QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                              .filePath(QStringLiteral("dwmtj-reproduction")));
+    m_out->setToolTip(
+        tr("Everything goes here; run again with the same folder to continue an interrupted "
+           "reproduction"));
     auto* browse = new QPushButton(tr("Browse..."));
     auto* outRow = new QHBoxLayout;
     outRow->addWidget(m_out);
@@ -76,7 +86,8 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     buttons->addWidget(m_open);
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
-    m_status = new QLabel(tr("The paper's Fig. 3 and Fig. 4 experiments, the figures and a claims report."));
+    m_status = new QLabel(
+        tr("The paper's Fig. 3 and Fig. 4 experiments, the figures and a claims report."));
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
     m_plan = new QLabel;
@@ -84,7 +95,8 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     m_plan->setStyleSheet(QStringLiteral("color: #555"));
     m_claims = new QTableWidget(0, 5);
     m_claims->setObjectName(QStringLiteral("claims"));
-    m_claims->setHorizontalHeaderLabels({tr("Claim (paper)"), tr("Verdict"), tr("p"), tr("Measured"), tr("Test")});
+    m_claims->setHorizontalHeaderLabels(
+        {tr("Claim (paper)"), tr("Verdict"), tr("p"), tr("Measured"), tr("Test")});
     m_claims->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_claims->horizontalHeader()->setStretchLastSection(true);
     m_claims->verticalHeader()->hide();
@@ -101,8 +113,10 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     ll->addStretch();
     left->setMinimumWidth(380);
 
-    m_loss = new LiveChart(tr("Training loss (per batch, every job and seed)"), tr("batch (per seed)"), tr("NLL loss"));
-    m_accuracy = new BandChart(tr("Validation accuracy per job (mean ± sd across seeds)"), tr("epoch"), tr("accuracy (%)"));
+    m_loss = new LiveChart(tr("Training loss (per batch, every job and seed)"),
+                           tr("batch (per seed)"), tr("NLL loss"));
+    m_accuracy = new BandChart(tr("Validation accuracy per job (mean ± sd across seeds)"),
+                               tr("epoch"), tr("accuracy (%)"));
     m_accuracy->setIntegerX(true);
     installExportMenu(m_loss, QStringLiteral("reproduce-loss"));
     installExportMenu(m_accuracy, QStringLiteral("reproduce-validation"));
@@ -124,7 +138,8 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     top->addWidget(split);
 
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString d = QFileDialog::getExistingDirectory(this, tr("Output folder"), m_out->text());
+        const QString d =
+            QFileDialog::getExistingDirectory(this, tr("Output folder"), m_out->text());
         if (!d.isEmpty()) m_out->setText(d);
     });
     connect(m_start, &QPushButton::clicked, this, &ReproducePage::start);
@@ -140,11 +155,14 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
         Q_EMIT logMessage(tr("reproduce: job %1 of %2: %3").arg(i + 1).arg(n).arg(name));
     });
     connect(m_bridge, &ReproBridge::batch, this, [this](const core::BatchProgress& p) {
-        m_loss->addPoint(QStringLiteral("%1 seed %2").arg(m_currentJob).arg(p.seed), QPointF(double(p.epoch - 1) * p.batches + p.batch, p.loss));
+        m_loss->addPoint(QStringLiteral("%1 seed %2").arg(m_currentJob).arg(p.seed),
+                         QPointF(double(p.epoch - 1) * p.batches + p.batch, p.loss));
         const double perSeed = double(p.epochs) * p.batches;
-        const double frac = (p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch) / (perSeed * p.seedCount);
+        const double frac = (p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch) /
+                            (perSeed * p.seedCount);
         m_progress->setValue(int(1000.0 * (m_jobIndex + frac) / std::max(1, m_jobCount)));
-        const QString text = tr("Job %1 of %2: %3 — seed %4, epoch %5 of %6, batch %7 of %8, %9 images/s, ETA of this job %10 s")
+        const QString text = tr("Job %1 of %2: %3 — seed %4, epoch %5 of %6, batch %7 of %8, %9 "
+                                "images/s, ETA of this job %10 s")
                                  .arg(m_jobIndex + 1)
                                  .arg(m_jobCount)
                                  .arg(m_currentJob)
@@ -156,13 +174,20 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
                                  .arg(p.imagesPerSecond, 0, 'f', 0)
                                  .arg(std::lround(p.etaSeconds));
         m_status->setText(text);
-        Q_EMIT busyChanged(true, tr("Reproducing: job %1 of %2").arg(m_jobIndex + 1).arg(m_jobCount));
+        Q_EMIT busyChanged(true,
+                           tr("Reproducing: job %1 of %2").arg(m_jobIndex + 1).arg(m_jobCount));
     });
     connect(m_bridge, &ReproBridge::epoch, this, [this](const core::EpochReport& r) {
-        m_accuracy->setValue(m_currentJob, r.epoch, QStringLiteral("seed %1").arg(r.seed), 100 * r.validationAccuracy);
+        m_accuracy->setValue(m_currentJob, r.epoch, QStringLiteral("seed %1").arg(r.seed),
+                             100 * r.validationAccuracy);
     });
     connect(m_bridge, &ReproBridge::noise, this, [this](int done, int total) {
-        m_status->setText(tr("Job %1 of %2: %3 — noise study, batch %4 of %5").arg(m_jobIndex + 1).arg(m_jobCount).arg(m_currentJob).arg(done).arg(total));
+        m_status->setText(tr("Job %1 of %2: %3 — noise study, batch %4 of %5")
+                              .arg(m_jobIndex + 1)
+                              .arg(m_jobCount)
+                              .arg(m_currentJob)
+                              .arg(done)
+                              .arg(total));
     });
     connect(m_bridge, &ReproBridge::message, this, &ReproducePage::logMessage);
     connect(m_task, &BackgroundTask::failed, this, [this](const QString& e) {
@@ -175,7 +200,9 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
         const bool idle = s == BackgroundTask::State::Idle;
         m_start->setEnabled(idle);
         m_stop->setEnabled(s == BackgroundTask::State::Running);
-        for (QWidget* w : std::initializer_list<QWidget*>{m_scale, m_device, m_lutBinary, m_lutMulti, m_dataDir, m_out}) w->setEnabled(idle);
+        for (QWidget* w : std::initializer_list<QWidget*>{m_scale, m_device, m_lutBinary,
+                                                          m_lutMulti, m_dataDir, m_out})
+            w->setEnabled(idle);
         if (idle) Q_EMIT busyChanged(false, QString());
     });
 }
@@ -187,7 +214,10 @@ ReproducePage::~ReproducePage()
     delete m_bridge;
 }
 
-void ReproducePage::setScale(core::ReproScale s) { m_scale->setCurrentIndex(m_scale->findData(int(s))); }
+void ReproducePage::setScale(core::ReproScale s)
+{
+    m_scale->setCurrentIndex(m_scale->findData(int(s)));
+}
 void ReproducePage::setOutDir(const QString& dir) { m_out->setText(dir); }
 void ReproducePage::setLuts(const QString& binary, const QString& multiState)
 {
@@ -195,7 +225,10 @@ void ReproducePage::setLuts(const QString& binary, const QString& multiState)
     m_lutMulti->setText(multiState);
 }
 
-void ReproducePage::setLut(const QString& path, bool multiState) { (multiState ? m_lutMulti : m_lutBinary)->setText(path); }
+void ReproducePage::setLut(const QString& path, bool multiState)
+{
+    (multiState ? m_lutMulti : m_lutBinary)->setText(path);
+}
 
 void ReproducePage::start()
 {
@@ -210,7 +243,9 @@ void ReproducePage::start()
     o.presetsPath = m_presets.toStdString();
     try {
         const auto plan = core::makeReproPlan(o);  // checks the options before the thread starts
-        m_plan->setText(tr("%1 training jobs: %2").arg(plan.jobs.size()).arg(QString::fromStdString(plan.scaleDescription)));
+        m_plan->setText(tr("%1 training jobs: %2")
+                            .arg(plan.jobs.size())
+                            .arg(QString::fromStdString(plan.scaleDescription)));
     } catch (const std::exception& e) {
         m_status->setText(tr("Cannot start: %1").arg(QString::fromUtf8(e.what())));
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -226,16 +261,19 @@ void ReproducePage::start()
     auto result = std::make_shared<core::ReproResult>();
     m_result = result;
     ReproBridge* bridge = m_bridge;
-    Q_EMIT logMessage(tr("reproduce, scale %1 -> %2").arg(QString::fromUtf8(core::toString(o.scale)), m_out->text()));
-    m_task->start(tr("Reproducing the paper"), [o, result, bridge](std::stop_token stop, BackgroundTask&) {
-        *result = core::runReproduction(o, *bridge, stop);
-    });
+    Q_EMIT logMessage(tr("reproduce, scale %1 -> %2")
+                          .arg(QString::fromUtf8(core::toString(o.scale)), m_out->text()));
+    m_task->start(tr("Reproducing the paper"),
+                  [o, result, bridge](std::stop_token stop, BackgroundTask&) {
+                      *result = core::runReproduction(o, *bridge, stop);
+                  });
 }
 
 void ReproducePage::stop()
 {
     m_task->stop();
-    m_status->setText(tr("Stopping after the current batch; run Start again with the same folder to continue."));
+    m_status->setText(
+        tr("Stopping after the current batch; run Start again with the same folder to continue."));
 }
 
 void ReproducePage::onFinished(bool stopped)
@@ -247,18 +285,22 @@ void ReproducePage::onFinished(bool stopped)
     // Figures and the report are drawn here, on the GUI thread (QWidget rendering).
     QStringList errors;
     const QString dir = m_out->text().trimmed();
-    const auto figures = renderReproductionFigures(r, QDir(dir).filePath(QStringLiteral("figures")), errors);
+    const auto figures =
+        renderReproductionFigures(r, QDir(dir).filePath(QStringLiteral("figures")), errors);
     for (const auto& e : errors) Q_EMIT logMessage(tr("Warning: %1").arg(e));
     try {
-        m_reportPath = QString::fromStdString(core::writeReproductionReport(r, figures, dir.toStdString()));
+        m_reportPath =
+            QString::fromStdString(core::writeReproductionReport(r, figures, dir.toStdString()));
     } catch (const std::exception& e) {
-        m_status->setText(tr("The report could not be written: %1").arg(QString::fromUtf8(e.what())));
+        m_status->setText(
+            tr("The report could not be written: %1").arg(QString::fromUtf8(e.what())));
         return;
     }
     showClaims(r.claims);
     m_open->setEnabled(true);
     m_progress->setValue(r.complete ? 1000 : m_progress->value());
-    m_status->setText((r.complete ? tr("Complete in %1 min.") : tr("Stopped after %1 min; Start continues where it stopped."))
+    m_status->setText((r.complete ? tr("Complete in %1 min.")
+                                  : tr("Stopped after %1 min; Start continues where it stopped."))
                           .arg(r.wallSeconds / 60, 0, 'f', 1) +
                       tr(" Report: %1").arg(m_reportPath));
     Q_EMIT logMessage(tr("reproduction report written to %1").arg(m_reportPath));
@@ -271,16 +313,18 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims)
     m_claims->setRowCount(int(claims.size()));
     for (int i = 0; i < int(claims.size()); ++i) {
         const auto& c = claims[size_t(i)];
-        const QStringList cells = {QString::fromStdString(c.claim), QString::fromUtf8(core::toString(c.verdict)),
-                                   std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3) : QStringLiteral("—"),
-                                   QString::fromStdString(c.measured), QString::fromStdString(c.test)};
+        const QStringList cells = {
+            QString::fromStdString(c.claim), QString::fromUtf8(core::toString(c.verdict)),
+            std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3) : QStringLiteral("—"),
+            QString::fromStdString(c.measured), QString::fromStdString(c.test)};
         for (int k = 0; k < cells.size(); ++k) {
             auto* item = new QTableWidgetItem(cells[k]);
             item->setToolTip(k == 1 ? QString::fromStdString(c.reason) : cells[k]);
             if (k == 1)
                 item->setBackground(c.verdict == core::Verdict::Reproduced ? QColor(227, 244, 232)
-                                    : c.verdict == core::Verdict::NotReproduced ? QColor(251, 227, 227)
-                                                                                : QColor(255, 246, 220));
+                                    : c.verdict == core::Verdict::NotReproduced
+                                        ? QColor(251, 227, 227)
+                                        : QColor(255, 246, 220));
             m_claims->setItem(i, k, item);
         }
     }

@@ -1,9 +1,9 @@
 #pragma once
-// Runs a queue of training jobs in a worker thread (STYLE.md section 3): the controller
-// lives on the GUI thread, owns the QThread and the states Idle -> Running -> Stopping ->
-// Idle. Stop goes through a std::stop_source that the core checks every batch, never
-// through a queued slot; it ends the job in flight (its file is kept, status "stopped",
-// resumable) and leaves the jobs after it unstarted. Results travel as value structs.
+// Runs a queue of training jobs in a worker thread (docs/architecture.md, "Threading and
+// cancellation"): the controller lives on the GUI thread, owns the QThread and the states Idle ->
+// Running -> Stopping -> Idle. Stop goes through a std::stop_source that the core checks every
+// batch, never through a queued slot; it ends the job in flight (its file is kept, status
+// "stopped", resumable) and leaves the jobs after it unstarted. Results travel as value structs.
 #include <QList>
 #include <QObject>
 #include <QPointer>

@@ -7,10 +7,10 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QHeaderView>
-#include <QInputDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -26,11 +26,11 @@
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
 #include "common/table_export.h"
-#include "runs/experiment_store.h"
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
+#include "runs/experiment_store.h"
 
 namespace dwmtj::ui {
 namespace {
@@ -56,9 +56,7 @@ constexpr Preset kPresets[] = {{"Custom", "", 0},
                                {"Fig. 3c: H 500, T 120", "500", 120},
                                {"Fig. 3d: H 500, T 40", "500", 40}};
 
-
 }  // namespace
-
 
 TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     : QWidget(parent), m_controller(new TrainingController(this)), m_store(store)
@@ -81,7 +79,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     };
     m_hidden = new QLineEdit(QStringLiteral("500"));
     m_hidden->setObjectName(QStringLiteral("hidden"));
-    m_hidden->setToolTip(tr("Hidden units per layer; several sizes separated by commas queue one job each"));
+    m_hidden->setToolTip(
+        tr("Hidden units per layer; several sizes separated by commas queue one job each"));
     m_timesteps = spin(1, 10000, 80);
     m_epochs = spin(1, 100000, 10);
     m_batch = spin(2, 100000, 100);
@@ -91,23 +90,28 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_lr->setSingleStep(1e-4);
     m_lr->setValue(1e-3);
     m_device = new QComboBox;
-    for (const auto& d : core::availableDevices()) m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
+    for (const auto& d : core::availableDevices())
+        m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
     m_device->setToolTip(tr("CUDA appears when this build's LibTorch sees a GPU"));
     m_seeds = new QLineEdit(QStringLiteral("0"));
     m_seeds->setObjectName(QStringLiteral("seeds"));
     m_seeds->setToolTip(tr("Seeds: a list like 0,3,7 or a range like 0-4"));
     m_lutBinary = new QLineEdit;
     m_lutBinary->setPlaceholderText(tr("bundled binary-device LUT"));
-    m_lutBinary->setToolTip(tr("Lookup table (CSV or HDF5) of a binary device; build one on the Lookup table page"));
+    m_lutBinary->setToolTip(
+        tr("Lookup table (CSV or HDF5) of a binary device; build one on the Lookup table page"));
     m_lutMulti = new QLineEdit;
     m_lutMulti->setPlaceholderText(tr("bundled multi-weight-device LUT"));
-    m_lutMulti->setToolTip(tr("Lookup table (CSV or HDF5) of a multi-weight device; build one on the Lookup table page"));
+    m_lutMulti->setToolTip(tr(
+        "Lookup table (CSV or HDF5) of a multi-weight device; build one on the Lookup table page"));
     m_dataDir = new QLineEdit;
     m_dataDir->setPlaceholderText(QString::fromUtf8(core::kDefaultFashionMnistDir));
     m_sample = new QCheckBox(tr("Use the bundled 3000-image sample (quick try)"));
     m_out = new QLineEdit(QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
                               .filePath(QStringLiteral("dwmtj-run.h5")));
-    m_out->setToolTip(tr("With several jobs, each writes <name>-<neuron>-H<h>-T<t>.h5; existing files are never overwritten"));
+    m_out->setToolTip(
+        tr("With several jobs, each writes <name>-<neuron>-H<h>-T<t>.h5; existing files are never "
+           "overwritten"));
     auto* browse = new QPushButton(tr("Browse..."));
     auto* outRow = new QHBoxLayout;
     outRow->addWidget(m_out);
@@ -130,7 +134,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_startButton = new QPushButton(tr("Start"));
     m_startButton->setToolTip(tr("Run the queued jobs (the form's jobs if the queue is empty)"));
     m_stopButton = new QPushButton(tr("Stop"));
-    m_stopButton->setToolTip(tr("Stop after the current batch; the file is kept and can be resumed"));
+    m_stopButton->setToolTip(
+        tr("Stop after the current batch; the file is kept and can be resumed"));
     m_addButton = new QPushButton(tr("Add to queue"));
     m_resumeButton = new QPushButton(tr("Resume file..."));
     m_resumeButton->setToolTip(tr("Continue the unfinished runs of an experiment file"));
@@ -146,7 +151,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     buttons->addWidget(m_removeButton);
     m_queue = new QTableWidget(0, 6);
     m_queue->setObjectName(QStringLiteral("queue"));
-    m_queue->setHorizontalHeaderLabels({tr("Job"), tr("Seeds"), tr("Status"), tr("Best val. %"), tr("Test %"), tr("File")});
+    m_queue->setHorizontalHeaderLabels(
+        {tr("Job"), tr("Seeds"), tr("Status"), tr("Best val. %"), tr("Test %"), tr("File")});
     m_queue->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_queue->horizontalHeader()->setStretchLastSection(true);
     m_queue->verticalHeader()->hide();
@@ -172,8 +178,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     cl->addWidget(m_status);
 
     m_loss = new LiveChart(tr("Training loss per batch"), tr("batch (per seed)"), tr("NLL loss"));
-    m_accuracy = new BandChart(tr("Validation accuracy per epoch (mean ± sd across seeds)"), tr("epoch"),
-                               tr("accuracy (%)"));
+    m_accuracy = new BandChart(tr("Validation accuracy per epoch (mean ± sd across seeds)"),
+                               tr("epoch"), tr("accuracy (%)"));
     m_accuracy->setIntegerX(true);
     installExportMenu(m_loss, QStringLiteral("training-loss"));
     installExportMenu(m_accuracy, QStringLiteral("validation-accuracy"));
@@ -207,9 +213,10 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     });
     connect(m_resumeButton, &QPushButton::clicked, this, [this] {
         const int row = m_queue->currentRow();
-        const QString suggestion = row >= 0 && row < m_entries.size() ? m_entries[row].job.outPath : m_out->text();
-        const QString f = QFileDialog::getOpenFileName(this, tr("Resume experiment file"), suggestion,
-                                                       tr("HDF5 experiment (*.h5)"));
+        const QString suggestion =
+            row >= 0 && row < m_entries.size() ? m_entries[row].job.outPath : m_out->text();
+        const QString f = QFileDialog::getOpenFileName(this, tr("Resume experiment file"),
+                                                       suggestion, tr("HDF5 experiment (*.h5)"));
         if (f.isEmpty()) return;
         int configured = 0;
         try {
@@ -219,8 +226,9 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
             return;
         }
         bool ok = false;
-        const int epochs = QInputDialog::getInt(this, tr("Resume"), tr("Train the unfinished runs up to epoch:"),
-                                                configured, 1, 100000, 1, &ok);
+        const int epochs =
+            QInputDialog::getInt(this, tr("Resume"), tr("Train the unfinished runs up to epoch:"),
+                                 configured, 1, 100000, 1, &ok);
         if (ok) resumeFile(f, epochs);
     });
     connect(m_controller, &TrainingController::jobStarted, this, &TrainingPage::onJobStarted);
@@ -259,12 +267,18 @@ void TrainingPage::setNeuronTypes(const QList<core::NeuronKind>& kinds)
 
 void TrainingPage::setHiddenSizes(const QString& list) { m_hidden->setText(list); }
 
-void TrainingPage::setLutPath(const QString& path, bool multiState) { (multiState ? m_lutMulti : m_lutBinary)->setText(path); }
+void TrainingPage::setLutPath(const QString& path, bool multiState)
+{
+    (multiState ? m_lutMulti : m_lutBinary)->setText(path);
+}
 
 std::string TrainingPage::lutFor(core::NeuronKind kind) const
 {
     if (kind == core::NeuronKind::Lif) return {};
-    return (kind == core::NeuronKind::MultiState ? m_lutMulti : m_lutBinary)->text().trimmed().toStdString();
+    return (kind == core::NeuronKind::MultiState ? m_lutMulti : m_lutBinary)
+        ->text()
+        .trimmed()
+        .toStdString();
 }
 
 namespace {
@@ -275,7 +289,8 @@ std::vector<int> parseHidden(const QString& text)
         bool ok = false;
         const int h = part.trimmed().toInt(&ok);
         if (!ok || h < 1 || h > 100000)
-            throw core::OptionsError("hidden units: expected sizes like 500 or 500,200, got '" + text.toStdString() + "'");
+            throw core::OptionsError("hidden units: expected sizes like 500 or 500,200, got '" +
+                                     text.toStdString() + "'");
         if (std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
     }
     if (out.empty()) throw core::OptionsError("hidden units: enter at least one size, like 500");
@@ -299,7 +314,8 @@ core::TrainingConfig TrainingPage::config() const
     c.learningRate = m_lr->value();
     c.device = m_device->currentData().toString().toStdString();
     c.lutPath = lutFor(c.neuron);
-    c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir() : m_dataDir->text().trimmed().toStdString();
+    c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir()
+                                      : m_dataDir->text().trimmed().toStdString();
     if (m_sample->isChecked()) c.validationSize = 500;
     c.seeds.clear();
     for (const QString& part : m_seeds->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
@@ -308,8 +324,9 @@ core::TrainingConfig TrainingPage::config() const
         const qulonglong a = ab[0].toULongLong(&ok1);
         const qulonglong b = ab.size() > 1 ? ab[1].toULongLong(&ok2) : a;
         if (!ok1 || !ok2 || ab.size() > 2 || b < a || b - a > 1000)
-            throw core::OptionsError("seeds: expected a list like 0,3,7 or a range like 0-4, got '" +
-                                     m_seeds->text().toStdString() + "'");
+            throw core::OptionsError(
+                "seeds: expected a list like 0,3,7 or a range like 0-4, got '" +
+                m_seeds->text().toStdString() + "'");
         for (qulonglong s = a; s <= b; ++s) c.seeds.push_back(s);
     }
     if (c.seeds.empty()) throw core::OptionsError("seeds: enter at least one seed, like 0 or 0-4");
@@ -321,7 +338,8 @@ QString TrainingPage::uniquePath(const QString& wanted, const QStringList& taken
     QString p = wanted;
     const QFileInfo fi(wanted);
     for (int k = 2; QFileInfo::exists(p) || taken.contains(p); ++k)
-        p = fi.dir().filePath(QStringLiteral("%1-%2.%3").arg(fi.completeBaseName()).arg(k).arg(fi.suffix()));
+        p = fi.dir().filePath(
+            QStringLiteral("%1-%2.%3").arg(fi.completeBaseName()).arg(k).arg(fi.suffix()));
     return p;
 }
 
@@ -347,12 +365,14 @@ QList<TrainingJob> TrainingPage::jobsFromForm() const
             j.config.lutPath = lutFor(j.config.neuron);
             j.config.validate();
             j.label = ExperimentStore::label(j.config);
-            const QString wanted = count == 1 ? out.absoluteFilePath()
-                                              : out.dir().filePath(QStringLiteral("%1-%2-H%3-T%4.h5")
-                                                                       .arg(out.completeBaseName(),
-                                                                            QString::fromUtf8(core::toString(j.config.neuron)))
-                                                                       .arg(h)
-                                                                       .arg(j.config.timesteps));
+            const QString wanted =
+                count == 1 ? out.absoluteFilePath()
+                           : out.dir().filePath(
+                                 QStringLiteral("%1-%2-H%3-T%4.h5")
+                                     .arg(out.completeBaseName(),
+                                          QString::fromUtf8(core::toString(j.config.neuron)))
+                                     .arg(h)
+                                     .arg(j.config.timesteps));
             j.outPath = uniquePath(wanted, taken);
             taken << j.outPath;
             jobs << j;
@@ -377,7 +397,8 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_seeds->setText(seeds.join(QLatin1Char(',')));
     const int dev = m_device->findData(QString::fromStdString(c.device));
     if (dev >= 0) m_device->setCurrentIndex(dev);
-    if (c.neuron != core::NeuronKind::Lif) setLutPath(QString::fromStdString(c.lutPath), c.neuron == core::NeuronKind::MultiState);
+    if (c.neuron != core::NeuronKind::Lif)
+        setLutPath(QString::fromStdString(c.lutPath), c.neuron == core::NeuronKind::MultiState);
     const bool sample = !c.dataDir.empty() && c.dataDir == core::fashionMnistSampleDir();
     m_sample->setChecked(sample);
     m_dataDir->setText(sample ? QString() : QString::fromStdString(c.dataDir));
@@ -421,14 +442,17 @@ void TrainingPage::resumeFile(const QString& path, int epochs)
     j.label = ExperimentStore::label(e.config);
     bool reused = false;  // a stopped job of this file becomes the resume job
     for (auto& entry : m_entries)
-        if (!reused && entry.job.outPath == j.outPath && entry.status.startsWith(QLatin1String("stopped"))) {
+        if (!reused && entry.job.outPath == j.outPath &&
+            entry.status.startsWith(QLatin1String("stopped"))) {
             entry.job = j;
             entry.status = QStringLiteral("queued");
             reused = true;
         }
     if (!reused) m_entries.append(QueueEntry{j});
     refreshQueue();
-    Q_EMIT logMessage(tr("queued: resume %1 up to epoch %2").arg(path).arg(epochs > 0 ? epochs : e.config.epochs));
+    Q_EMIT logMessage(tr("queued: resume %1 up to epoch %2")
+                          .arg(path)
+                          .arg(epochs > 0 ? epochs : e.config.epochs));
     if (m_controller->state() == TrainingController::State::Idle) start();
 }
 
@@ -487,11 +511,13 @@ void TrainingPage::onJobStarted(int index)
     refreshQueue();
     if (e.job.kind == TrainingJob::Kind::Resume) {
         // Show the epochs the file already has, so the curves continue where they stopped.
-        if (const auto* loaded = m_store->find(e.job.outPath); loaded || m_store->open(e.job.outPath).isEmpty()) {
+        if (const auto* loaded = m_store->find(e.job.outPath);
+            loaded || m_store->open(e.job.outPath).isEmpty()) {
             loaded = m_store->find(e.job.outPath);
             for (const auto& r : loaded->experiment.runs)
                 for (int k = 0; k < r.epochsDone(); ++k)
-                    m_accuracy->setValue(e.job.label, k + 1, tr("seed %1").arg(r.seed), 100 * r.epochValidationAccuracy[k]);
+                    m_accuracy->setValue(e.job.label, k + 1, tr("seed %1").arg(r.seed),
+                                         100 * r.epochValidationAccuracy[k]);
         }
     }
 }
@@ -506,7 +532,8 @@ void TrainingPage::onBatch(const core::BatchProgress& p)
     const double done = p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch;
     const int jobIndex = int(m_running.indexOf(m_current));
     const double jobFraction = done / (perSeed * p.seedCount);
-    m_progress->setValue(int(1000 * (jobIndex + jobFraction) / std::max<qsizetype>(1, m_running.size())));
+    m_progress->setValue(
+        int(1000 * (jobIndex + jobFraction) / std::max<qsizetype>(1, m_running.size())));
     m_status->setStyleSheet(QString());
     m_status->setText(tr("Job %1 of %2: %3 — seed %4 (%5 of %6), epoch %7 of %8, batch %9 of %10\n"
                          "loss %11, %12 images/s, ETA %13 for this job")
@@ -523,7 +550,10 @@ void TrainingPage::onBatch(const core::BatchProgress& p)
                           .arg(p.loss, 0, 'f', 4)
                           .arg(p.imagesPerSecond, 0, 'f', 0)
                           .arg(duration(p.etaSeconds)));
-    Q_EMIT busyChanged(true, tr("Training job %1 of %2: ETA %3").arg(jobIndex + 1).arg(m_running.size()).arg(duration(p.etaSeconds)));
+    Q_EMIT busyChanged(true, tr("Training job %1 of %2: ETA %3")
+                                 .arg(jobIndex + 1)
+                                 .arg(m_running.size())
+                                 .arg(duration(p.etaSeconds)));
 }
 
 void TrainingPage::onEpoch(const core::EpochReport& r)
@@ -556,7 +586,8 @@ void TrainingPage::onFinished(const RunSummary& s)
                     .arg(100 * r.testAccuracy, 0, 'f', 2);
         const QString st = QString::fromUtf8(core::toString(r.status));
         if (!statuses.contains(st)) statuses << st;
-        if (std::isfinite(r.testAccuracy)) val += r.bestValidationAccuracy, test += r.testAccuracy, ++n;
+        if (std::isfinite(r.testAccuracy))
+            val += r.bestValidationAccuracy, test += r.testAccuracy, ++n;
     }
     if (m_current >= 0) {
         QueueEntry& e = m_entries[m_current];
@@ -590,9 +621,11 @@ void TrainingPage::refreshQueue()
         for (auto s : e.job.config.seeds) seeds << QString::number(s);
         const QStringList cells = {
             (e.job.kind == TrainingJob::Kind::Resume ? tr("resume ") : QString()) + e.job.label,
-            seeds.join(QLatin1Char(',')), e.status,
+            seeds.join(QLatin1Char(',')),
+            e.status,
             e.bestValidation >= 0 ? QString::number(e.bestValidation, 'f', 2) : QString(),
-            e.test >= 0 ? QString::number(e.test, 'f', 2) : QString(), e.job.outPath};
+            e.test >= 0 ? QString::number(e.test, 'f', 2) : QString(),
+            e.job.outPath};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (c == 5) item->setToolTip(cells[c]);
@@ -607,14 +640,15 @@ void TrainingPage::onState(TrainingController::State s)
     m_startButton->setEnabled(idle);
     m_stopButton->setEnabled(s == TrainingController::State::Running);
     m_resumeButton->setEnabled(idle);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_preset, m_lif, m_binary, m_multi, m_hidden, m_timesteps, m_epochs,
-                                                      m_batch, m_lr, m_device, m_seeds, m_lutBinary, m_lutMulti, m_dataDir,
-                                                      m_sample, m_out})
+    for (QWidget* w : std::initializer_list<QWidget*>{
+             m_preset, m_lif, m_binary, m_multi, m_hidden, m_timesteps, m_epochs, m_batch, m_lr,
+             m_device, m_seeds, m_lutBinary, m_lutMulti, m_dataDir, m_sample, m_out})
         w->setEnabled(idle);
     if (idle) {
         // Jobs the stop left unstarted go back to the queue.
         for (int i : std::as_const(m_running))
-            if (m_entries[i].status == QLatin1String("running")) m_entries[i].status = tr("stopped (resumable)");
+            if (m_entries[i].status == QLatin1String("running"))
+                m_entries[i].status = tr("stopped (resumable)");
         m_running.clear();
         m_current = -1;
         refreshQueue();

@@ -22,16 +22,16 @@ struct OrdinalFitOptions {
 };
 
 struct OrdinalFit {
-    int numStates = 0;                 ///< K
-    std::vector<FitParameter> thresholds;  ///< V_2..V_K [V]
-    std::vector<FitParameter> widths;      ///< w_2..w_K [V]
+    int numStates = 0;                            ///< K
+    std::vector<FitParameter> thresholds;         ///< V_2..V_K [V]
+    std::vector<FitParameter> widths;             ///< w_2..w_K [V]
     std::vector<std::vector<double>> covariance;  ///< order V_2..V_K, w_2..w_K
     double logLikelihood = 0, deviance = 0, pearsonChi2 = 0, pearsonPValue = 0, aic = 0;
     int degreesOfFreedom = 0;
     int iterations = 0;
-    bool commonWidth = false;      ///< the proportional-odds model (widths all equal)
-    bool converged = false;        ///< always true for a returned fit (else FitError)
-    std::string convergence;       ///< how the optimizer stopped
+    bool commonWidth = false;  ///< the proportional-odds model (widths all equal)
+    bool converged = false;    ///< always true for a returned fit (else FitError)
+    std::string convergence;   ///< how the optimizer stopped
     /// Ordering constraints held at the optimum ("the curves of S2 and S3 touch at 1.2 V").
     std::vector<std::string> activeConstraints;
     /// Common width against one width per threshold (likelihood ratio, chi2 with K - 2 d.o.f.);

@@ -3,7 +3,7 @@
 // scale, resumable, with the noise study, the claims table (measured values, a test, a
 // verdict) and one HDF5 file holding every run. Figures and the report are written by
 // the callers (the figures need the GUI's chart code); see writeReproductionReport().
-// Torch-free facade (STYLE.md rule 1).
+// Torch-free facade (docs/architecture.md, "Layers").
 #include <functional>
 #include <limits>
 #include <stop_token>
@@ -24,26 +24,26 @@ struct ReproOptions {
     std::string lutBinary, lutMultiState;  ///< empty = the bundled LUTs
     std::string device = "cpu";
     std::string outDir;
-    std::string dataDir;       ///< empty = the default Fashion-MNIST folder (smoke: the sample)
-    std::string presetsPath;   ///< empty = resources/paper-experiments.ini
+    std::string dataDir;      ///< empty = the default Fashion-MNIST folder (smoke: the sample)
+    std::string presetsPath;  ///< empty = resources/paper-experiments.ini
     int threads = 0;
 };
 
 /// One training configuration of the plan ("fig3c-multistate"): one experiment file.
 struct ReproJob {
-    std::string name;          ///< "fig3c-multistate"
-    std::string experiment;    ///< "fig3c"
-    std::string figure;        ///< "3c"
+    std::string name;        ///< "fig3c-multistate"
+    std::string experiment;  ///< "fig3c"
+    std::string figure;      ///< "3c"
     std::string caption;
     TrainingConfig config;
-    std::string path;          ///< outDir/runs/<name>.h5
+    std::string path;  ///< outDir/runs/<name>.h5
 };
 
 struct ReproPlan {
     ReproScale scale = ReproScale::Quick;
     std::string scaleDescription;  ///< what the scale changes, for the report
     std::vector<ReproJob> jobs;
-    std::string noiseExperiment;   ///< the experiment whose networks get the noise study
+    std::string noiseExperiment;  ///< the experiment whose networks get the noise study
     /// The claims to evaluate (ids from claimSpecs(); the presets' [claims] evaluate = ...;
     /// default all). Empty = all. makeReproPlan checks that their experiments exist.
     std::vector<std::string> claims;
@@ -81,21 +81,21 @@ const std::vector<ClaimSpec>& claimSpecs();
 
 struct ClaimResult {
     std::string id;
-    std::string claim;                 ///< the paper's statement
-    std::vector<GroupValues> groups;   ///< what was measured (percent, or pJ)
-    std::string measured;              ///< the groups in words, with a derived value if any
-    std::string test;                  ///< which test, or "none (a measured value)"
+    std::string claim;                ///< the paper's statement
+    std::vector<GroupValues> groups;  ///< what was measured (percent, or pJ)
+    std::string measured;             ///< the groups in words, with a derived value if any
+    std::string test;                 ///< which test, or "none (a measured value)"
     double statistic = std::numeric_limits<double>::quiet_NaN();
     double pValue = std::numeric_limits<double>::quiet_NaN();
     Verdict verdict = Verdict::Inconclusive;
-    std::string reason;                ///< why this verdict
+    std::string reason;  ///< why this verdict
 };
 
 struct ReproJobResult {
     ReproJob job;
-    Experiment experiment;  ///< checkpoints cleared
-    double wallSeconds = 0; ///< training (and noise) time of this session and earlier ones
-    bool skipped = false;   ///< already complete in the output folder
+    Experiment experiment;   ///< checkpoints cleared
+    double wallSeconds = 0;  ///< training (and noise) time of this session and earlier ones
+    bool skipped = false;    ///< already complete in the output folder
 };
 
 struct ReproResult {
@@ -104,8 +104,8 @@ struct ReproResult {
     std::vector<ClaimResult> claims;
     double energyPerSamplePaperJ = 0;  ///< E(V) at the paper's electrical parameters
     double wallSeconds = 0;
-    bool complete = false;             ///< false when stopped
-    std::string combinedPath;          ///< outDir/reproduction.h5
+    bool complete = false;     ///< false when stopped
+    std::string combinedPath;  ///< outDir/reproduction.h5
     Provenance provenance;
 };
 
@@ -120,17 +120,20 @@ public:
 /// files are skipped, stopped ones resumed), the noise study runs on the chosen networks,
 /// the claims are evaluated and outDir/reproduction.h5 gets every run and the claims.
 /// A stop returns early with complete = false; everything finished so far is kept.
-ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer, std::stop_token stop);
+ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer,
+                            std::stop_token stop);
 
 /// The claims from finished jobs (exposed for tests).
-std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan, const std::vector<ReproJobResult>& jobs);
+std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
+                                        const std::vector<ReproJobResult>& jobs);
 
 /// A figure written by the caller: file stem (PNG, SVG and CSV exist), title, caption.
 struct ReportFigure {
     std::string stem, title, caption;
 };
 /// Writes outDir/report.md and outDir/report.html (atomically). Returns the HTML path.
-std::string writeReproductionReport(const ReproResult& result, const std::vector<ReportFigure>& figures,
+std::string writeReproductionReport(const ReproResult& result,
+                                    const std::vector<ReportFigure>& figures,
                                     const std::string& outDir);
 
 }  // namespace dwmtj::core

@@ -30,14 +30,15 @@ struct FitParameter {
     std::string name;  ///< "V50" [V], "w" [V], "floor", "ceiling"
     std::string unit;
     double value = 0, standardError = 0, lower = 0, upper = 0;
-    std::string interval = "Wald";  ///< how [lower, upper] was made: "Wald", "profile likelihood", ...
+    std::string interval =
+        "Wald";  ///< how [lower, upper] was made: "Wald", "profile likelihood", ...
 };
 
 /// A likelihood-ratio test of a model against a nested one.
 struct NestedModelTest {
     bool available = false;
-    double statistic = 0;   ///< 2 (l_full - l_reduced)
-    int dof = 0;            ///< parameters added by the full model
+    double statistic = 0;  ///< 2 (l_full - l_reduced)
+    int dof = 0;           ///< parameters added by the full model
     double pValue = 1;
     double reducedLogLikelihood = 0, reducedAic = 0, fullAic = 0;
     std::string reference;  ///< the null distribution used
@@ -46,7 +47,7 @@ struct NestedModelTest {
 struct SigmoidFit {
     SigmoidForm form = SigmoidForm::TwoParameter;
     FitMethod method = FitMethod::BinomialMaximumLikelihood;
-    std::vector<FitParameter> parameters;  ///< V50, w[, floor, ceiling]
+    std::vector<FitParameter> parameters;         ///< V50, w[, floor, ceiling]
     std::vector<std::vector<double>> covariance;  ///< same order as parameters
     int pointsUsed = 0;
     double logLikelihood = 0;  ///< Bernoulli log-likelihood (no combinatorial constant)
@@ -57,8 +58,8 @@ struct SigmoidFit {
     double aic = 0;
     double residualSumSquares = 0;  ///< least-squares fit only
     int iterations = 0;
-    bool converged = false;         ///< always true for a returned fit (else FitError)
-    std::string convergence;        ///< how the optimizer stopped (projected score, iterations)
+    bool converged = false;   ///< always true for a returned fit (else FitError)
+    std::string convergence;  ///< how the optimizer stopped (projected score, iterations)
     std::vector<std::string> activeBounds;  ///< e.g. "floor = 0": parameters held at a bound
     /// 4-parameter binomial fit only: floor/ceiling against the 2-parameter model.
     NestedModelTest floorCeilingTest;
@@ -81,12 +82,12 @@ struct SigmoidFit {
 struct FitResidual {
     double voltage = 0;
     double observed = 0, expected = 0;  ///< probabilities
-    double raw = 0;                      ///< observed - expected
+    double raw = 0;                     ///< observed - expected
     double pearson = 0;  ///< (s - n p) / sqrt(n p (1 - p)); NaN when trials are unknown
 };
 /// Residuals of every point in `counts` (also the points the fit left out).
-std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& counts, bool trialsKnown,
-                                          const SigmoidFit& fit);
+std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& counts,
+                                          bool trialsKnown, const SigmoidFit& fit);
 
 /// Fit a sigmoid to per-voltage counts. Throws FitError if the data cannot determine it
 /// (fewer points than parameters, complete separation, no variation, no convergence,

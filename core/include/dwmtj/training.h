@@ -1,7 +1,7 @@
 #pragma once
 // Training a spiking MLP (784 -> H -> H -> 10) with LIF, binary DW-MTJ or multi-weight
 // DW-MTJ neurons on Fashion-MNIST. This header is the facade the GUI and the CLI use:
-// plain structs, no torch types (STYLE.md rule 1).
+// plain structs, no torch types (docs/architecture.md, "Layers").
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -18,18 +18,18 @@ namespace dwmtj::core {
 struct BatchProgress {
     uint64_t seed = 0;
     int seedIndex = 0, seedCount = 1;
-    int epoch = 0, epochs = 0;     ///< epoch is 1-based
-    int batch = 0, batches = 0;    ///< batch is 1-based within the epoch
+    int epoch = 0, epochs = 0;   ///< epoch is 1-based
+    int batch = 0, batches = 0;  ///< batch is 1-based within the epoch
     double loss = 0;
     double imagesPerSecond = 0;
-    double etaSeconds = 0;         ///< whole call, all seeds
+    double etaSeconds = 0;  ///< whole call, all seeds
 };
 struct EpochReport {
     uint64_t seed = 0;
-    int epoch = 0;                 ///< 1-based
+    int epoch = 0;  ///< 1-based
     double trainLoss = 0, trainAccuracy = 0, validationAccuracy = 0;
     double seconds = 0;
-    bool best = false;             ///< new best validation accuracy
+    bool best = false;  ///< new best validation accuracy
 };
 class TrainingObserver {
 public:
@@ -51,29 +51,29 @@ Experiment runTraining(const TrainingConfig& config, TrainingObserver& observer,
 /// Continue the runs of an experiment file that did not complete (status Stopped or
 /// Running) from their last epoch checkpoint, up to `epochs` (0 = the configured epochs),
 /// then train the seeds that never started. Writes back to `path`.
-Experiment resumeTraining(const std::string& path, TrainingObserver& observer,
-                          std::stop_token stop, int epochs = 0);
+Experiment resumeTraining(const std::string& path, TrainingObserver& observer, std::stop_token stop,
+                          int epochs = 0);
 
 /// Test-set accuracy of a run's best checkpoint under Gaussian pixel noise.
 struct NoiseOptions {
     std::vector<double> sigmas;  ///< empty = 0, 0.1, ..., 3.0
     NoiseUnits units = NoiseUnits::Pixel;
-    uint64_t seed = 1234;        ///< noise and spike draws
-    std::string dataDir;         ///< empty = the experiment's data directory
-    int testLimit = -1;          ///< -1 = as in the experiment's config, 0 = all
+    uint64_t seed = 1234;  ///< noise and spike draws
+    std::string dataDir;   ///< empty = the experiment's data directory
+    int testLimit = -1;    ///< -1 = as in the experiment's config, 0 = all
     int batchSize = 500;
     int threads = 0;
-    std::string device;          ///< empty = the experiment's device
+    std::string device;  ///< empty = the experiment's device
 };
 /// Adds one NoiseCurve per run (replacing an earlier one with the same units) and the
 /// energy report, and returns the updated experiment. `progress` gets (done, total).
 Experiment evaluateNoise(const Experiment& experiment, const NoiseOptions& options,
-                         std::stop_token stop,
-                         const std::function<void(int, int)>& progress = {});
+                         std::stop_token stop, const std::function<void(int, int)>& progress = {});
 
 /// One image with the noise evaluateNoise() applies: clamp(x + sigma * scale * N(0,1), 0, 1),
 /// scale = 1 in pixel units or the training pixel std in standardized units (Fig. 4a).
-std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale, uint64_t seed);
+std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale,
+                              uint64_t seed);
 
 /// Speed measurement of training steps (`dwmtj bench`).
 struct BenchOptions {
@@ -85,11 +85,11 @@ struct BenchOptions {
     std::string lutPath;
 };
 struct BenchResult {
-    double secondsPerStep = 0;       ///< median
+    double secondsPerStep = 0;  ///< median
     double imagesPerSecond = 0;
-    double flopsPerStep = 0;         ///< GEMM FLOPs of forward + backward
+    double flopsPerStep = 0;  ///< GEMM FLOPs of forward + backward
     double achievedGflops = 0;
-    double gemmSecondsPerStep = 0;   ///< the same GEMMs timed alone (median)
+    double gemmSecondsPerStep = 0;  ///< the same GEMMs timed alone (median)
     double gemmGflops = 0;
     double forwardSecondsPerStep = 0;  ///< inference only (median)
     int threads = 0;

@@ -35,8 +35,8 @@ bool positiveDefinite(const Matrix& h, const std::vector<std::size_t>& free)
 }
 
 /// Solve I_FF d = g_F on the free set with a small ridge when I_FF is near-singular.
-bool solveFree(const Matrix& info, const std::vector<double>& g, const std::vector<std::size_t>& free,
-               std::vector<double>& step, double& decrement)
+bool solveFree(const Matrix& info, const std::vector<double>& g,
+               const std::vector<std::size_t>& free, std::vector<double>& step, double& decrement)
 {
     const std::size_t f = free.size();
     step.assign(g.size(), 0.0);
@@ -103,14 +103,19 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
             std::vector<std::size_t> free;
             for (std::size_t a = 0; a < k; ++a)
                 if (!active[a]) free.push_back(a);
-            if (!solveFree(info, g, free, step, dec)) { singular = true; break; }
+            if (!solveFree(info, g, free, step, dec)) {
+                singular = true;
+                break;
+            }
             bool changed = false;
             for (std::size_t a : free)
-                if ((atLower(a) && step[a] < 0) || (atUpper(a) && step[a] > 0)) active[a] = changed = true;
+                if ((atLower(a) && step[a] < 0) || (atUpper(a) && step[a] > 0))
+                    active[a] = changed = true;
             if (!changed) break;
         }
         if (singular) {
-            r.message = "the information matrix is singular: the data do not determine every parameter";
+            r.message =
+                "the information matrix is singular: the data do not determine every parameter";
             break;
         }
         r.activeLower.clear();
@@ -120,10 +125,14 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
         for (std::size_t a = 0; a < k; ++a) {
             if (isFixed(pb, a)) continue;
             const bool inward = (atLower(a) && g[a] > 0) || (atUpper(a) && g[a] < 0);
-            if (active[a] && atLower(a)) r.activeLower.push_back(int(a));
-            else if (active[a] && atUpper(a)) r.activeUpper.push_back(int(a));
-            if (!active[a] || inward) r.projectedScoreMax = std::max(r.projectedScoreMax, std::fabs(g[a]));
-            if (active[a] && inward) heldGain = std::max(heldGain, g[a] * g[a] / std::max(expected[a][a], 1e-300));
+            if (active[a] && atLower(a))
+                r.activeLower.push_back(int(a));
+            else if (active[a] && atUpper(a))
+                r.activeUpper.push_back(int(a));
+            if (!active[a] || inward)
+                r.projectedScoreMax = std::max(r.projectedScoreMax, std::fabs(g[a]));
+            if (active[a] && inward)
+                heldGain = std::max(heldGain, g[a] * g[a] / std::max(expected[a][a], 1e-300));
         }
         std::vector<std::size_t> free;
         for (std::size_t a = 0; a < k; ++a)
@@ -146,7 +155,8 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
         }
         // Projected Newton step with halving; if even tiny steps do not gain, a projected
         // scaled-gradient step (diagonal information) is tried before giving up.
-        auto tryDirection = [&](const std::vector<double>& dir, std::vector<double>& next, double& nextLl) {
+        auto tryDirection = [&](const std::vector<double>& dir, std::vector<double>& next,
+                                double& nextLl) {
             double t = 1.0;
             for (int h = 0; h < 60; ++h, t *= 0.5) {
                 for (std::size_t a = 0; a < k; ++a) next[a] = th[a] + t * dir[a];
@@ -173,8 +183,10 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
             const double roundoff = 1e-12 * (1 + std::fabs(ll));
             r.converged = dec < 1e3 * roundoff && heldGain < 1e3 * roundoff;
             std::ostringstream m;
-            m << (r.converged ? "converged (no further gain within rounding" : "stalled: no improving step although the score is not zero (")
-              << "Newton decrement " << dec << ", largest projected score " << r.projectedScoreMax << ")";
+            m << (r.converged ? "converged (no further gain within rounding"
+                              : "stalled: no improving step although the score is not zero (")
+              << "Newton decrement " << dec << ", largest projected score " << r.projectedScoreMax
+              << ")";
             r.message = m.str();
             break;
         }

@@ -23,8 +23,8 @@ struct BoundedProblem {
     /// (minus the Hessian). Returns -inf where theta is not a valid model. Newton steps use
     /// the observed information where it is positive definite on the free parameters
     /// (quadratic convergence), Fisher scoring otherwise.
-    std::function<double(const std::vector<double>& theta, std::vector<double>* score, Matrix* information,
-                         Matrix* observed)>
+    std::function<double(const std::vector<double>& theta, std::vector<double>* score,
+                         Matrix* information, Matrix* observed)>
         evaluate;
     int maxIterations = 200;
     /// Converged when the Newton decrement g_F' I_FF^-1 g_F (twice the log-likelihood a
@@ -37,10 +37,10 @@ struct BoundedResult {
     double logLikelihood = 0;
     bool converged = false;
     int iterations = 0;
-    double decrement = 0;            ///< g_F' I_FF^-1 g_F at the end
-    double projectedScoreMax = 0;    ///< max |projected score| at the end
+    double decrement = 0;                       ///< g_F' I_FF^-1 g_F at the end
+    double projectedScoreMax = 0;               ///< max |projected score| at the end
     std::vector<int> activeLower, activeUpper;  ///< indices held at a bound at the end
-    std::string message;             ///< why it stopped, in words
+    std::string message;                        ///< why it stopped, in words
 };
 
 BoundedResult maximizeBounded(const BoundedProblem& problem, std::vector<double> start);
@@ -48,6 +48,7 @@ BoundedResult maximizeBounded(const BoundedProblem& problem, std::vector<double>
 /// Covariance at an optimum: the inverse of `information` over the parameters not held at a
 /// bound (those are not estimated there: their rows and columns are 0, the others are
 /// conditional on them). Returns false, with every entry NaN, when it is singular.
-bool covarianceAtOptimum(const Matrix& information, const BoundedResult& optimum, Matrix& covariance);
+bool covarianceAtOptimum(const Matrix& information, const BoundedResult& optimum,
+                         Matrix& covariance);
 
 }  // namespace dwmtj::core::detail

@@ -16,18 +16,22 @@ std::string format(const char* fmt, auto... args)
 
 std::string parameterLine(const FitParameter& p)
 {
-    const std::string se = std::isfinite(p.standardError) ? format("s.e. %.5f", p.standardError) : std::string("s.e. n/a");
-    return format("  %-8s = %10.5f %-2s  (%s; 95 %% CI %.5f .. %.5f%s)\n", p.name.c_str(), p.value, p.unit.c_str(),
-                  se.c_str(), p.lower, p.upper, p.interval == "Wald" ? "" : (", " + p.interval).c_str());
+    const std::string se = std::isfinite(p.standardError) ? format("s.e. %.5f", p.standardError)
+                                                          : std::string("s.e. n/a");
+    return format("  %-8s = %10.5f %-2s  (%s; 95 %% CI %.5f .. %.5f%s)\n", p.name.c_str(), p.value,
+                  p.unit.c_str(), se.c_str(), p.lower, p.upper,
+                  p.interval == "Wald" ? "" : (", " + p.interval).c_str());
 }
 
 std::string pvalue(double p) { return std::isfinite(p) ? format("%.4g", p) : std::string("n/a"); }
 
-std::string nestedLine(const char* what, const NestedModelTest& t, const char* fullName, const char* reducedName)
+std::string nestedLine(const char* what, const NestedModelTest& t, const char* fullName,
+                       const char* reducedName)
 {
     if (!t.available) return {};
-    return format("  %s: LR = %.4f on %d d.o.f., p = %s (%s)\n    AIC %s %.4f vs %s %.4f\n", what, t.statistic, t.dof,
-                  pvalue(t.pValue).c_str(), t.reference.c_str(), fullName, t.fullAic, reducedName, t.reducedAic);
+    return format("  %s: LR = %.4f on %d d.o.f., p = %s (%s)\n    AIC %s %.4f vs %s %.4f\n", what,
+                  t.statistic, t.dof, pvalue(t.pValue).c_str(), t.reference.c_str(), fullName,
+                  t.fullAic, reducedName, t.reducedAic);
 }
 
 }  // namespace
@@ -37,9 +41,11 @@ std::string formatEstimateTable(const std::vector<ProportionEstimate>& est)
     std::string s = "  voltage [V]   switches     trials    p (MLE)   95 % Wilson interval\n";
     for (const auto& e : est) {
         if (e.trialsKnown)
-            s += format("  %11.4f %10.0f %10.0f %10.5f   %.5f .. %.5f\n", e.voltage, e.switches, e.trials, e.p, e.lower, e.upper);
+            s += format("  %11.4f %10.0f %10.0f %10.5f   %.5f .. %.5f\n", e.voltage, e.switches,
+                        e.trials, e.p, e.lower, e.upper);
         else
-            s += format("  %11.4f %10s %10s %10.5f   (no trial counts)\n", e.voltage, "-", "-", e.p);
+            s +=
+                format("  %11.4f %10s %10s %10.5f   (no trial counts)\n", e.voltage, "-", "-", e.p);
     }
     return s;
 }
@@ -49,18 +55,20 @@ std::string formatSigmoidReport(const SigmoidFit& f)
     std::string s = format("Sigmoid fit (%s, %s), %d voltages, %d iterations\n",
                            f.form == SigmoidForm::TwoParameter ? "2-parameter" : "4-parameter",
                            toString(f.method), f.pointsUsed, f.iterations);
-    s += f.form == SigmoidForm::TwoParameter ? "  p(V) = 1 / (1 + exp(-(V - V50)/w))\n"
-                                             : "  p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))\n";
+    s += f.form == SigmoidForm::TwoParameter
+             ? "  p(V) = 1 / (1 + exp(-(V - V50)/w))\n"
+             : "  p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))\n";
     for (const auto& p : f.parameters) s += parameterLine(p);
     s += "  " + f.convergence + "\n";
     if (f.method == FitMethod::BinomialMaximumLikelihood) {
         s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);
         s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance,
                     f.pearsonChi2, f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
-        s += nestedLine("floor/ceiling vs the 2-parameter model", f.floorCeilingTest, "4-parameter", "2-parameter");
+        s += nestedLine("floor/ceiling vs the 2-parameter model", f.floorCeilingTest, "4-parameter",
+                        "2-parameter");
     } else {
-        s += format("  residual sum of squares = %.6g on %d d.o.f.   AIC = %.4f\n", f.residualSumSquares,
-                    f.degreesOfFreedom, f.aic);
+        s += format("  residual sum of squares = %.6g on %d d.o.f.   AIC = %.4f\n",
+                    f.residualSumSquares, f.degreesOfFreedom, f.aic);
     }
     for (const auto& w : f.warnings) s += "  warning: " + w + "\n";
     return s;
@@ -83,9 +91,11 @@ std::string formatMultiStateTable(const MultiStateDeviceData& d)
 
 std::string formatOrdinalReport(const OrdinalFit& f)
 {
-    std::string s = format("Ordinal (cumulative-logit) fit, K = %d states, %s, multinomial maximum likelihood, %d iterations\n",
-                           f.numStates, f.commonWidth ? "common width (proportional odds)" : "one width per threshold",
-                           f.iterations);
+    std::string s = format(
+        "Ordinal (cumulative-logit) fit, K = %d states, %s, multinomial maximum likelihood, %d "
+        "iterations\n",
+        f.numStates, f.commonWidth ? "common width (proportional odds)" : "one width per threshold",
+        f.iterations);
     s += f.commonWidth ? "  P(state >= k | V) = 1 / (1 + exp(-(V - V_k)/w)),  k = 2..K\n"
                        : "  P(state >= k | V) = 1 / (1 + exp(-(V - V_k)/w_k)),  k = 2..K\n";
     s += "  curves ordered over the measured voltages by construction\n";
@@ -95,9 +105,10 @@ std::string formatOrdinalReport(const OrdinalFit& f)
     }
     s += "  " + f.convergence + "\n";
     s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);
-    s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance, f.pearsonChi2,
-                f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
-    s += nestedLine("common width vs one width per threshold", f.commonWidthTest, "separate widths", "common width");
+    s += format("  deviance = %.4f   Pearson chi^2 = %.4f on %d d.o.f., p = %s\n", f.deviance,
+                f.pearsonChi2, f.degreesOfFreedom, pvalue(f.pearsonPValue).c_str());
+    s += nestedLine("common width vs one width per threshold", f.commonWidthTest, "separate widths",
+                    "common width");
     for (const auto& w : f.warnings) s += "  warning: " + w + "\n";
     return s;
 }

@@ -48,7 +48,8 @@ struct Design {
 };
 
 /// State probabilities pi_1..pi_K at v and (optionally) their gradients in theta.
-void stateProbs(const Design& d, const std::vector<double>& th, double v, std::vector<double>& pi, Matrix* grad)
+void stateProbs(const Design& d, const std::vector<double>& th, double v, std::vector<double>& pi,
+                Matrix* grad)
 {
     const int K = d.m + 1;
     const std::size_t np = d.size();
@@ -68,7 +69,8 @@ void stateProbs(const Design& d, const std::vector<double>& th, double v, std::v
     for (int j = 1; j <= K; ++j) {
         pi[std::size_t(j - 1)] = P[std::size_t(j)] - P[std::size_t(j + 1)];
         if (grad)
-            for (std::size_t a = 0; a < np; ++a) (*grad)[std::size_t(j - 1)][a] = dP[std::size_t(j)][a] - dP[std::size_t(j + 1)][a];
+            for (std::size_t a = 0; a < np; ++a)
+                (*grad)[std::size_t(j - 1)][a] = dP[std::size_t(j)][a] - dP[std::size_t(j + 1)][a];
     }
 }
 
@@ -96,14 +98,19 @@ double evaluate(const MultiStateDeviceData& data, const Design& d, const std::ve
                 c2[std::size_t(k)] = q * (1 - q) * (1 - 2 * q);
             }
             for (int j = 1; j <= K; ++j) {
-                const double c = data.stateCounts[i][std::size_t(j - 1)], p = pi[std::size_t(j - 1)];
+                const double c = data.stateCounts[i][std::size_t(j - 1)],
+                             p = pi[std::size_t(j - 1)];
                 if (!(c > 0) || !(p > 0)) continue;
                 for (std::size_t a = 0; a < np; ++a)
                     for (std::size_t b = 0; b < np; ++b) {
                         double h = 0;
-                        if (j >= 2) h += c2[std::size_t(j)] * x[std::size_t(j)][a] * x[std::size_t(j)][b];
-                        if (j + 1 <= K) h -= c2[std::size_t(j + 1)] * x[std::size_t(j + 1)][a] * x[std::size_t(j + 1)][b];
-                        (*observed)[a][b] -= c * (h / p - g[std::size_t(j - 1)][a] * g[std::size_t(j - 1)][b] / (p * p));
+                        if (j >= 2)
+                            h += c2[std::size_t(j)] * x[std::size_t(j)][a] * x[std::size_t(j)][b];
+                        if (j + 1 <= K)
+                            h -= c2[std::size_t(j + 1)] * x[std::size_t(j + 1)][a] *
+                                 x[std::size_t(j + 1)][b];
+                        (*observed)[a][b] -= c * (h / p - g[std::size_t(j - 1)][a] *
+                                                              g[std::size_t(j - 1)][b] / (p * p));
                     }
             }
         }
@@ -133,7 +140,8 @@ double evaluate(const MultiStateDeviceData& data, const Design& d, const std::ve
             for (std::size_t a = 0; a < np; ++a) {
                 if (score && c > 0) (*score)[a] += c / p * g[std::size_t(j)][a];
                 if (info)
-                    for (std::size_t b = 0; b < np; ++b) (*info)[a][b] += n / pf * g[std::size_t(j)][a] * g[std::size_t(j)][b];
+                    for (std::size_t b = 0; b < np; ++b)
+                        (*info)[a][b] += n / pf * g[std::size_t(j)][a] * g[std::size_t(j)][b];
             }
         }
     }
@@ -162,23 +170,27 @@ std::vector<double> packStart(const Design& d, std::vector<double> L, std::vecto
         th[std::size_t(m)] = b / m;
     } else {
         th[std::size_t(m)] = U[0];
-        for (int i = 1; i < m; ++i) th[std::size_t(m + i)] = U[std::size_t(i - 1)] - U[std::size_t(i)];
+        for (int i = 1; i < m; ++i)
+            th[std::size_t(m + i)] = U[std::size_t(i - 1)] - U[std::size_t(i)];
     }
     return th;
 }
 
 /// Curve ends (L_k, U_k) of a solution.
-void unpack(const Design& d, const std::vector<double>& th, std::vector<double>& L, std::vector<double>& U)
+void unpack(const Design& d, const std::vector<double>& th, std::vector<double>& L,
+            std::vector<double>& U)
 {
     L.assign(std::size_t(d.m), 0.0);
     U.assign(std::size_t(d.m), 0.0);
     for (int i = 0; i < d.m; ++i) {
         const auto x0 = d.row(i, d.vmin), x1 = d.row(i, d.vmin + d.span);
-        for (std::size_t a = 0; a < d.size(); ++a) L[std::size_t(i)] += x0[a] * th[a], U[std::size_t(i)] += x1[a] * th[a];
+        for (std::size_t a = 0; a < d.size(); ++a)
+            L[std::size_t(i)] += x0[a] * th[a], U[std::size_t(i)] += x1[a] * th[a];
     }
 }
 
-Solved solve(const MultiStateDeviceData& data, Design d, const std::vector<std::vector<double>>& starts, int maxIterations)
+Solved solve(const MultiStateDeviceData& data, Design d,
+             const std::vector<std::vector<double>>& starts, int maxIterations)
 {
     detail::BoundedProblem pb;
     pb.lower.assign(d.size(), -INFINITY);
@@ -188,9 +200,8 @@ Solved solve(const MultiStateDeviceData& data, Design d, const std::vector<std::
         if (!d.common) pb.lower[std::size_t(d.m + i)] = 0;
     }
     pb.maxIterations = maxIterations;
-    pb.evaluate = [&data, d](const std::vector<double>& th, std::vector<double>* g, Matrix* i, Matrix* o) {
-        return evaluate(data, d, th, g, i, o);
-    };
+    pb.evaluate = [&data, d](const std::vector<double>& th, std::vector<double>* g, Matrix* i,
+                             Matrix* o) { return evaluate(data, d, th, g, i, o); };
     Solved best{d, {}};
     best.result.logLikelihood = -INFINITY;
     for (const auto& st : starts) {
@@ -250,7 +261,8 @@ std::vector<std::vector<double>> stateProbabilityTable(const OrdinalFit& fit,
 OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions& options)
 {
     const int K = data.numStates;
-    if (K < 2) throw FitError("ordinal fit: expected at least 2 states, found " + std::to_string(K));
+    if (K < 2)
+        throw FitError("ordinal fit: expected at least 2 states, found " + std::to_string(K));
     if (data.voltages.size() < 2)
         throw FitError("ordinal fit: expected at least 2 distinct voltages, found " +
                        std::to_string(data.voltages.size()));
@@ -277,7 +289,10 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
             std::ostringstream msg;
             msg << "ordinal fit: the threshold to state S" << k << " (P(state >= " << k
                 << ")) cannot be fitted: " << e.what();
-            if (any == 0) msg.str("ordinal fit: state S" + std::to_string(k) + " or above was never observed; expected observations of every state 1.." + std::to_string(K));
+            if (any == 0)
+                msg.str("ordinal fit: state S" + std::to_string(k) +
+                        " or above was never observed; expected observations of every state 1.." +
+                        std::to_string(K));
             throw FitError(msg.str());
         }
     }
@@ -287,7 +302,8 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     sep.vmin = com.vmin = *vlo;
     sep.span = com.span = *vhi - *vlo;
     com.common = true;
-    if (!(sep.span > 0)) throw FitError("ordinal fit: every measurement is at one voltage; no curve can be fitted");
+    if (!(sep.span > 0))
+        throw FitError("ordinal fit: every measurement is at one voltage; no curve can be fitted");
     std::vector<double> L(static_cast<std::size_t>(m), 0.0), U(static_cast<std::size_t>(m), 0.0);
     std::sort(startV.begin(), startV.end());
     std::vector<double> ws = startW;
@@ -306,7 +322,8 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     const Solved common = solve(data, com, {packStart(com, L, U)}, options.maxIterations);
     std::vector<std::vector<double>> sepStarts = {packStart(sep, L, U)};
     {
-        std::vector<double> l(static_cast<std::size_t>(m), 0.0), u(static_cast<std::size_t>(m), 0.0);
+        std::vector<double> l(static_cast<std::size_t>(m), 0.0),
+            u(static_cast<std::size_t>(m), 0.0);
         for (int i = 0; i < m; ++i) {
             const double w = startW[std::size_t(i)] > 0 ? startW[std::size_t(i)] : wMed;
             l[std::size_t(i)] = (sep.vmin - startV[std::size_t(i)]) / w;
@@ -331,16 +348,16 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     fit.convergence = res.message;
     if (!res.converged)
         throw FitError(std::string("ordinal fit: the maximum-likelihood fit (") +
-                       (options.commonWidth ? "common width" : "one width per threshold") + ") did not converge (" +
-                       res.message + "); this is not a result");
+                       (options.commonWidth ? "common width" : "one width per threshold") +
+                       ") did not converge (" + res.message + "); this is not a result");
     const std::vector<double>& th = res.theta;
     const double obj = res.logLikelihood;
     for (int a : res.activeLower) {
         const int i = a < m ? a : a - m;  // decrement index: curves i+1 and i+2 (0-based i)
         std::ostringstream c;
         c << "the curves of S" << i + 1 << " and S" << i + 2 << " touch at "
-          << (a < m ? sep.vmin : sep.vmin + sep.span) << " V (their ordering constraint is active: P(state = "
-          << i + 1 << ") is 0 there)";
+          << (a < m ? sep.vmin : sep.vmin + sep.span)
+          << " V (their ordering constraint is active: P(state = " << i + 1 << ") is 0 there)";
         fit.activeConstraints.push_back(c.str());
         fit.warnings.push_back(c.str());
     }
@@ -352,7 +369,8 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     evaluate(data, d, th, nullptr, &info);
     Matrix covTh;
     if (!detail::covarianceAtOptimum(info, res, covTh))
-        fit.warnings.push_back("the information matrix is singular at the optimum: standard errors are not available");
+        fit.warnings.push_back(
+            "the information matrix is singular at the optimum: standard errors are not available");
     unpack(d, th, L, U);
     Matrix J(std::size_t(2 * m), std::vector<double>(np, 0.0));  // d(V_2..V_K, w_2..w_K)/d theta
     for (int i = 0; i < m; ++i) {
@@ -377,8 +395,12 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
         const double r = U[std::size_t(i)] - L[std::size_t(i)];
         const double w = d.span / r, v = d.vmin - L[std::size_t(i)] * w;
         FitParameter pv{"V_" + k, "V", v, std::sqrt(cov[std::size_t(i)][std::size_t(i)]), 0, 0};
-        FitParameter pw{options.commonWidth ? "w" : "w_" + k, "V", w,
-                        std::sqrt(cov[std::size_t(m + i)][std::size_t(m + i)]), 0, 0};
+        FitParameter pw{options.commonWidth ? "w" : "w_" + k,
+                        "V",
+                        w,
+                        std::sqrt(cov[std::size_t(m + i)][std::size_t(m + i)]),
+                        0,
+                        0};
         for (auto* p : {&pv, &pw}) {
             p->lower = p->value - z * p->standardError;
             p->upper = p->value + z * p->standardError;
@@ -390,14 +412,18 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     for (int i = 0; i < m; ++i) {
         const double v = fit.thresholds[std::size_t(i)].value, w = fit.widths[std::size_t(i)].value;
         const double mid = d.vmin + d.span / 2;
-        if (!std::isfinite(v) || !std::isfinite(w) || std::fabs(v - mid) > 10 * d.span || std::fabs(w) > 10 * d.span) {
+        if (!std::isfinite(v) || !std::isfinite(w) || std::fabs(v - mid) > 10 * d.span ||
+            std::fabs(w) > 10 * d.span) {
             std::ostringstream msg;
-            msg << "ordinal fit: the curve of state S" << i + 2 << " and above has V = " << v << " V, w = " << w
-                << " V, far outside the measured voltages [" << d.vmin << ", " << d.vmin + d.span
+            msg << "ordinal fit: the curve of state S" << i + 2 << " and above has V = " << v
+                << " V, w = " << w << " V, far outside the measured voltages [" << d.vmin << ", "
+                << d.vmin + d.span
                 << "] V: the data show no transition to that state. This is not a usable fit";
             throw FitError(msg.str());
         }
-        if (w < 0) fit.warnings.push_back("the curve of state S" + std::to_string(i + 2) + " and above decreases with voltage (w < 0)");
+        if (w < 0)
+            fit.warnings.push_back("the curve of state S" + std::to_string(i + 2) +
+                                   " and above decreases with voltage (w < 0)");
     }
 
     double dev = 0, chi2 = 0;
@@ -408,7 +434,8 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
         double n = 0;
         for (int j = 0; j < K; ++j) n += data.stateCounts[i][std::size_t(j)];
         for (int j = 0; j < K; ++j) {
-            const double c = data.stateCounts[i][std::size_t(j)], e = n * std::max(pi[std::size_t(j)], 1e-300);
+            const double c = data.stateCounts[i][std::size_t(j)],
+                         e = n * std::max(pi[std::size_t(j)], 1e-300);
             if (c > 0) dev += 2 * c * std::log(c / e);
             chi2 += (c - e) * (c - e) / e;
             ++cells;
@@ -419,16 +446,20 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     fit.deviance = dev;
     fit.pearsonChi2 = chi2;
     fit.degreesOfFreedom = int(data.voltages.size()) * m - int(np);
-    fit.pearsonPValue = fit.degreesOfFreedom > 0 ? stats::chiSquareSurvival(chi2, fit.degreesOfFreedom)
-                                                 : std::numeric_limits<double>::quiet_NaN();
+    fit.pearsonPValue = fit.degreesOfFreedom > 0
+                            ? stats::chiSquareSurvival(chi2, fit.degreesOfFreedom)
+                            : std::numeric_limits<double>::quiet_NaN();
     fit.aic = -2 * obj + 2 * double(np);
     if (smallCells * 5 > cells)
-        fit.warnings.push_back("more than 20 % of the expected cell counts are below 1: the Pearson chi^2 p-value is only a rough guide");
+        fit.warnings.push_back(
+            "more than 20 % of the expected cell counts are below 1: the Pearson chi^2 p-value is "
+            "only a rough guide");
     // Common width (proportional odds) against one width per threshold.
     if (m > 1 && common.result.converged && separate.result.converged) {
         auto& t = fit.commonWidthTest;
         t.available = true;
-        t.statistic = std::max(0.0, 2 * (separate.result.logLikelihood - common.result.logLikelihood));
+        t.statistic =
+            std::max(0.0, 2 * (separate.result.logLikelihood - common.result.logLikelihood));
         t.dof = m - 1;
         t.pValue = stats::chiSquareSurvival(t.statistic, t.dof);
         t.reducedLogLikelihood = common.result.logLikelihood;

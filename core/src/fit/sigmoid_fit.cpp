@@ -94,13 +94,15 @@ double evaluate(const std::vector<Point>& pts, bool trialsKnown, const std::vect
         if (observed) {
             const Matrix h = modelHessian(th, pt.v);
             for (std::size_t a = 0; a < k; ++a)
-                for (std::size_t b = 0; b < k; ++b) (*observed)[a][b] += wObs * g[a] * g[b] - r * h[a][b];
+                for (std::size_t b = 0; b < k; ++b)
+                    (*observed)[a][b] += wObs * g[a] * g[b] - r * h[a][b];
         }
     }
     return obj;
 }
 
-detail::BoundedProblem problemFor(const std::vector<Point>& pts, bool trialsKnown, std::size_t k, int maxIterations)
+detail::BoundedProblem problemFor(const std::vector<Point>& pts, bool trialsKnown, std::size_t k,
+                                  int maxIterations)
 {
     detail::BoundedProblem pb;
     pb.lower.assign(k, -INFINITY);
@@ -110,7 +112,8 @@ detail::BoundedProblem problemFor(const std::vector<Point>& pts, bool trialsKnow
         pb.upper[2] = pb.upper[3] = 1;
     }
     pb.maxIterations = maxIterations;
-    pb.evaluate = [&pts, trialsKnown](const std::vector<double>& th, std::vector<double>* g, Matrix* i, Matrix* o) {
+    pb.evaluate = [&pts, trialsKnown](const std::vector<double>& th, std::vector<double>* g,
+                                      Matrix* i, Matrix* o) {
         return evaluate(pts, trialsKnown, th, g, i, o);
     };
     return pb;
@@ -134,7 +137,11 @@ std::vector<double> startValues(const std::vector<Point>& pts, bool trialsKnown,
         const double pa = trialsKnown ? (pt.s + 0.5) / (pt.n + 1) : std::clamp(pt.p, 0.01, 0.99);
         const double wt = trialsKnown ? (pt.n + 1) * pa * (1 - pa) : 1.0;
         const double y = std::log(pa / (1 - pa));
-        sw += wt; sx += wt * pt.v; sy += wt * y; sxx += wt * pt.v * pt.v; sxy += wt * pt.v * y;
+        sw += wt;
+        sx += wt * pt.v;
+        sy += wt * y;
+        sxx += wt * pt.v * pt.v;
+        sxy += wt * pt.v * y;
     }
     double b1 = (sw * sxy - sx * sy) / (sw * sxx - sx * sx);
     if (!std::isfinite(b1) || b1 == 0) b1 = 1.0;
@@ -157,23 +164,34 @@ void checkSeparation(const std::vector<Point>& pts)
 {
     double maxFail = -INFINITY, minFail = INFINITY, maxSucc = -INFINITY, minSucc = INFINITY;
     for (const auto& pt : pts) {
-        if (pt.s > 0) { maxSucc = std::max(maxSucc, pt.v); minSucc = std::min(minSucc, pt.v); }
-        if (pt.n - pt.s > 0) { maxFail = std::max(maxFail, pt.v); minFail = std::min(minFail, pt.v); }
+        if (pt.s > 0) {
+            maxSucc = std::max(maxSucc, pt.v);
+            minSucc = std::min(minSucc, pt.v);
+        }
+        if (pt.n - pt.s > 0) {
+            maxFail = std::max(maxFail, pt.v);
+            minFail = std::min(minFail, pt.v);
+        }
     }
     if (!std::isfinite(maxSucc))
-        throw FitError("sigmoid fit: no switching was observed at any voltage (all p = 0); the "
-                       "curve cannot be located. Measure at higher voltages");
+        throw FitError(
+            "sigmoid fit: no switching was observed at any voltage (all p = 0); the "
+            "curve cannot be located. Measure at higher voltages");
     if (!std::isfinite(maxFail))
-        throw FitError("sigmoid fit: the device switched on every pulse at every voltage (all "
-                       "p = 1); the curve cannot be located. Measure at lower voltages");
+        throw FitError(
+            "sigmoid fit: the device switched on every pulse at every voltage (all "
+            "p = 1); the curve cannot be located. Measure at lower voltages");
     if (maxFail <= minSucc || maxSucc <= minFail) {
         std::ostringstream m;
         m << "sigmoid fit: the data are completely separated (";
         if (maxFail <= minSucc)
-            m << "no switch at or below " << maxFail << " V, a switch on every pulse at or above " << minSucc << " V";
+            m << "no switch at or below " << maxFail << " V, a switch on every pulse at or above "
+              << minSucc << " V";
         else
-            m << "a switch on every pulse at or below " << maxSucc << " V, none at or above " << minFail << " V";
-        m << "), so the width is not identifiable and the maximum-likelihood estimate does not exist. "
+            m << "a switch on every pulse at or below " << maxSucc << " V, none at or above "
+              << minFail << " V";
+        m << "), so the width is not identifiable and the maximum-likelihood estimate does not "
+             "exist. "
              "Measure more voltages in the transition region";
         throw FitError(m.str());
     }
@@ -193,30 +211,36 @@ void checkPlausible(const std::vector<Point>& pts, const std::vector<double>& th
         m << "the measured voltages span only " << span << " V around " << mid
           << " V, too little to locate a transition";
     else if (std::fabs(th[0] - mid) > 10 * span)
-        m << "the fitted V50 = " << th[0] << " V lies far outside the measured voltages [" << lo << ", " << hi
+        m << "the fitted V50 = " << th[0] << " V lies far outside the measured voltages [" << lo
+          << ", " << hi
           << "] V (more than ten times their span): the data show no switching transition there";
     else if (std::fabs(th[1]) > 10 * span)
-        m << "the fitted width w = " << th[1] << " V is more than ten times the span of the measured voltages ("
-          << span << " V): the curve is flat over the data";
+        m << "the fitted width w = " << th[1]
+          << " V is more than ten times the span of the measured voltages (" << span
+          << " V): the curve is flat over the data";
     if (m.str().empty()) return;
-    throw FitError("sigmoid fit: " + m.str() +
-                   ". This is not a usable fit (non-monotone or flat data, or voltages too close together)");
+    throw FitError(
+        "sigmoid fit: " + m.str() +
+        ". This is not a usable fit (non-monotone or flat data, or voltages too close together)");
 }
 
 /// Warnings for values no pulse voltage has: the usual cause is a unit mistake.
-void unitWarnings(const std::vector<Point>& pts, const std::vector<double>& th, std::vector<std::string>& warnings)
+void unitWarnings(const std::vector<Point>& pts, const std::vector<double>& th,
+                  std::vector<std::string>& warnings)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (const auto& pt : pts) lo = std::min(lo, pt.v), hi = std::max(hi, pt.v);
     std::ostringstream m;
     m.precision(4);
     if (std::fabs(th[0]) > 50) {
-        m << "V50 = " << th[0] << " V is implausible for a pulse voltage (DW-MTJ switching pulses are a few volts): "
-          << "the voltage column looks like it is in " << (std::fabs(th[0]) > 5e4 ? "microvolts" : "millivolts")
-          << "; convert it to volts";
+        m << "V50 = " << th[0]
+          << " V is implausible for a pulse voltage (DW-MTJ switching pulses are a few volts): "
+          << "the voltage column looks like it is in "
+          << (std::fabs(th[0]) > 5e4 ? "microvolts" : "millivolts") << "; convert it to volts";
     } else if (std::fabs(th[1]) < 1e-4 && hi - lo < 1e-2) {
         m << "w = " << th[1] << " V and a voltage span of " << hi - lo
-          << " V are implausibly small for pulse voltages: the voltage column may be in kilovolts; convert it to volts";
+          << " V are implausibly small for pulse voltages: the voltage column may be in kilovolts; "
+             "convert it to volts";
     }
     if (!m.str().empty()) warnings.push_back(m.str());
 }
@@ -229,7 +253,8 @@ void logitWald(FitParameter& p, double crit)
     if (!(v > 0 && v < 1) || !std::isfinite(p.standardError)) {
         p.lower = v <= 0 ? 0.0 : std::clamp(v - crit * p.standardError, 0.0, 1.0);
         p.upper = v >= 1 ? 1.0 : std::clamp(v + crit * p.standardError, 0.0, 1.0);
-        if (!std::isfinite(p.standardError)) p.lower = v <= 0 ? 0.0 : NAN, p.upper = v >= 1 ? 1.0 : NAN;
+        if (!std::isfinite(p.standardError))
+            p.lower = v <= 0 ? 0.0 : NAN, p.upper = v >= 1 ? 1.0 : NAN;
         return;
     }
     const double l = std::log(v / (1 - v)), se = p.standardError / (v * (1 - v));
@@ -240,8 +265,9 @@ void logitWald(FitParameter& p, double crit)
 /// Profile-likelihood interval of parameter a (floor or ceiling) at the chi2_1 critical
 /// value `chi`: the set of values whose profile log-likelihood is within chi/2 of the
 /// maximum, found by bisection on each side inside [0, 1].
-void profileInterval(const std::vector<Point>& pts, int maxIterations, const detail::BoundedResult& opt,
-                     std::size_t a, double chi, double& lower, double& upper)
+void profileInterval(const std::vector<Point>& pts, int maxIterations,
+                     const detail::BoundedResult& opt, std::size_t a, double chi, double& lower,
+                     double& upper)
 {
     auto pb = problemFor(pts, true, 4, maxIterations);
     pb.fixed.assign(4, false);
@@ -253,7 +279,8 @@ void profileInterval(const std::vector<Point>& pts, int maxIterations, const det
         if (a == 2 && st[3] <= x) st[3] = 0.5 * (x + 1);
         if (a == 3 && st[2] >= x) st[2] = 0.5 * x;
         const auto r = detail::maximizeBounded(pb, st);
-        return std::isfinite(r.logLikelihood) ? 2 * (opt.logLikelihood - r.logLikelihood) : INFINITY;
+        return std::isfinite(r.logLikelihood) ? 2 * (opt.logLikelihood - r.logLikelihood)
+                                              : INFINITY;
     };
     const double x0 = opt.theta[a];
     auto side = [&](double bound) {
@@ -326,14 +353,14 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
         for (double x : options.excludeVoltages) excluded |= std::fabs(x - c.voltage) < 1e-9;
         if (excluded) continue;
         if (trialsKnown && c.trials <= 0) continue;
-        pts.push_back({c.voltage, c.switches, c.trials, trialsKnown ? c.switches / c.trials : c.probability});
+        pts.push_back(
+            {c.voltage, c.switches, c.trials, trialsKnown ? c.switches / c.trials : c.probability});
     }
     if (pts.size() < k + (trialsKnown ? 0 : 1)) {
         std::ostringstream m;
-        m << "sigmoid fit: expected at least " << k + (trialsKnown ? 0 : 1)
-          << " voltages for the " << k << "-parameter form"
-          << (trialsKnown ? "" : " by least squares") << ", found " << pts.size()
-          << " after the range and exclusions";
+        m << "sigmoid fit: expected at least " << k + (trialsKnown ? 0 : 1) << " voltages for the "
+          << k << "-parameter form" << (trialsKnown ? "" : " by least squares") << ", found "
+          << pts.size() << " after the range and exclusions";
         throw FitError(m.str());
     }
     SigmoidFit fit;
@@ -344,13 +371,20 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
         checkSeparation(pts);
     } else {
         double lo = INFINITY, hi = -INFINITY;
-        for (const auto& pt : pts) { lo = std::min(lo, pt.p); hi = std::max(hi, pt.p); }
-        if (hi <= 0) throw FitError("sigmoid fit: all probabilities are 0; the curve cannot be located");
-        if (lo >= 1) throw FitError("sigmoid fit: all probabilities are 1; the curve cannot be located");
-        if (hi - lo <= 0) throw FitError("sigmoid fit: all probabilities are equal; no transition to fit");
-        fit.warnings.push_back("trial counts are unknown: least-squares fit on the probabilities; "
-                               "intervals use the residual variance and Student's t, and the "
-                               "binomial goodness-of-fit tests are not available");
+        for (const auto& pt : pts) {
+            lo = std::min(lo, pt.p);
+            hi = std::max(hi, pt.p);
+        }
+        if (hi <= 0)
+            throw FitError("sigmoid fit: all probabilities are 0; the curve cannot be located");
+        if (lo >= 1)
+            throw FitError("sigmoid fit: all probabilities are 1; the curve cannot be located");
+        if (hi - lo <= 0)
+            throw FitError("sigmoid fit: all probabilities are equal; no transition to fit");
+        fit.warnings.push_back(
+            "trial counts are unknown: least-squares fit on the probabilities; "
+            "intervals use the residual variance and Student's t, and the "
+            "binomial goodness-of-fit tests are not available");
     }
 
     // The 2-parameter fit always comes first: it is the answer for that form, the nested
@@ -360,7 +394,8 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
         detail::BoundedResult best;
         best.logLikelihood = -INFINITY;
         for (const auto& st : starts) {
-            auto r = detail::maximizeBounded(problemFor(pts, trialsKnown, kk, options.maxIterations), st);
+            auto r = detail::maximizeBounded(
+                problemFor(pts, trialsKnown, kk, options.maxIterations), st);
             if (!std::isfinite(best.logLikelihood) || (r.converged && !best.converged) ||
                 (r.converged == best.converged && r.logLikelihood > best.logLikelihood))
                 best = std::move(r);
@@ -374,7 +409,8 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
         std::vector<std::vector<double>> starts = {startValues(pts, trialsKnown, true)};
         if (two.converged) starts.push_back({two.theta[0], two.theta[1], 0.0, 1.0});
         res = solve(4, starts);
-        if (two.converged && res.logLikelihood < two.logLikelihood)  // cannot happen from the nested start
+        if (two.converged &&
+            res.logLikelihood < two.logLikelihood)  // cannot happen from the nested start
             res = detail::maximizeBounded(problemFor(pts, trialsKnown, 4, options.maxIterations),
                                           {two.theta[0], two.theta[1], 0.0, 1.0});
     }
@@ -383,9 +419,10 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     fit.converged = res.converged;
     fit.convergence = res.message;
     if (!res.converged)
-        throw FitError("sigmoid fit: the maximum-likelihood fit did not converge (" + res.message +
-                       "); this is not a result. Check the data for non-monotone or inconsistent points, "
-                       "or use the 2-parameter form");
+        throw FitError(
+            "sigmoid fit: the maximum-likelihood fit did not converge (" + res.message +
+            "); this is not a result. Check the data for non-monotone or inconsistent points, "
+            "or use the 2-parameter form");
     const char* names[] = {"V50", "w", "floor", "ceiling"};
     for (int a : res.activeLower) fit.activeBounds.push_back(std::string(names[a]) + " = 0");
     for (int a : res.activeUpper) fit.activeBounds.push_back(std::string(names[a]) + " = 1");
@@ -397,7 +434,8 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     evaluate(pts, trialsKnown, th, nullptr, &info);
     Matrix cov;
     if (!detail::covarianceAtOptimum(info, res, cov))
-        fit.warnings.push_back("the information matrix is singular at the optimum: standard errors are not available");
+        fit.warnings.push_back(
+            "the information matrix is singular at the optimum: standard errors are not available");
     std::vector<bool> held(k, false);
     for (int a : res.activeLower) held[std::size_t(a)] = true;
     for (int a : res.activeUpper) held[std::size_t(a)] = true;
@@ -405,18 +443,22 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     fit.degreesOfFreedom = df;
     if (!trialsKnown) {
         fit.residualSumSquares = sumSquares(pts, th);
-        const double s2 = df > 0 ? fit.residualSumSquares / df : std::numeric_limits<double>::quiet_NaN();
+        const double s2 =
+            df > 0 ? fit.residualSumSquares / df : std::numeric_limits<double>::quiet_NaN();
         for (auto& row : cov)
             for (double& x : row) x *= s2;
     }
     fit.covariance = cov;
 
     const double crit = trialsKnown ? stats::normalQuantile(0.5 + options.confidence / 2)
-                        : df > 0   ? stats::studentTQuantile(0.5 + options.confidence / 2, df)
-                                   : std::numeric_limits<double>::quiet_NaN();
+                        : df > 0    ? stats::studentTQuantile(0.5 + options.confidence / 2, df)
+                                    : std::numeric_limits<double>::quiet_NaN();
     const char* units[] = {"V", "V", "", ""};
     for (std::size_t a = 0; a < k; ++a) {
-        FitParameter p{names[a], units[a], th[a], held[a] ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(cov[a][a]), 0, 0};
+        FitParameter p{
+            names[a], units[a],
+            th[a],    held[a] ? std::numeric_limits<double>::quiet_NaN() : std::sqrt(cov[a][a]),
+            0,        0};
         p.lower = p.value - crit * p.standardError;
         p.upper = p.value + crit * p.standardError;
         p.interval = "Wald";
@@ -436,9 +478,11 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
             }
         }
         for (const auto& b : fit.activeBounds)
-            fit.warnings.push_back("the maximum lies on the bound " + b + " (held there; its interval is one-sided)");
+            fit.warnings.push_back("the maximum lies on the bound " + b +
+                                   " (held there; its interval is one-sided)");
     }
-    if (th[1] < 0) fit.warnings.push_back("the switching probability decreases with voltage (w < 0)");
+    if (th[1] < 0)
+        fit.warnings.push_back("the switching probability decreases with voltage (w < 0)");
     unitWarnings(pts, th, fit.warnings);
 
     // Goodness of fit.
@@ -454,7 +498,8 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
         fit.logLikelihood = ll;
         fit.deviance = dev;
         fit.pearsonChi2 = chi2;
-        fit.pearsonPValue = df > 0 ? stats::chiSquareSurvival(chi2, df) : std::numeric_limits<double>::quiet_NaN();
+        fit.pearsonPValue =
+            df > 0 ? stats::chiSquareSurvival(chi2, df) : std::numeric_limits<double>::quiet_NaN();
         fit.aic = -2 * ll + 2 * double(k);
         if (four) {
             // Is a floor/ceiling supported? 2 (l4 - l2); the null (floor 0, ceiling 1) is a
@@ -470,21 +515,26 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
             t.reducedLogLikelihood = two.logLikelihood;
             t.reducedAic = -2 * two.logLikelihood + 4;
             t.fullAic = fit.aic;
-            t.reference = "chi-bar-squared (1/4 chi2_0 + 1/2 chi2_1 + 1/4 chi2_2): the 2-parameter model is a corner of the 4-parameter space";
+            t.reference =
+                "chi-bar-squared (1/4 chi2_0 + 1/2 chi2_1 + 1/4 chi2_2): the 2-parameter model is "
+                "a corner of the 4-parameter space";
         }
         if (df > 0 && fit.pearsonPValue < 0.05)
-            fit.warnings.push_back("Pearson chi^2 p < 0.05: the sigmoid does not describe the data within binomial scatter (overdispersion or a different curve shape)");
+            fit.warnings.push_back(
+                "Pearson chi^2 p < 0.05: the sigmoid does not describe the data within binomial "
+                "scatter (overdispersion or a different curve shape)");
     } else {
         const double n = double(pts.size());
         fit.logLikelihood = -0.5 * n * (std::log(2 * M_PI * fit.residualSumSquares / n) + 1);
         fit.aic = -2 * fit.logLikelihood + 2 * double(k + 1);
-        fit.deviance = fit.pearsonChi2 = fit.pearsonPValue = std::numeric_limits<double>::quiet_NaN();
+        fit.deviance = fit.pearsonChi2 = fit.pearsonPValue =
+            std::numeric_limits<double>::quiet_NaN();
     }
     return fit;
 }
 
-std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& counts, bool trialsKnown,
-                                          const SigmoidFit& fit)
+std::vector<FitResidual> sigmoidResiduals(const std::vector<VoltageCounts>& counts,
+                                          bool trialsKnown, const SigmoidFit& fit)
 {
     std::vector<FitResidual> out;
     out.reserve(counts.size());

@@ -35,11 +35,17 @@ double interpolateUniform(const std::vector<double>& x, const std::vector<double
 
 double Lut::value(int c, double v) const { return interpolateUniform(voltage, curves.at(c), v); }
 
-double Lut::derivative(int c, double v) const { return interpolateUniform(voltage, derivatives.at(c), v); }
+double Lut::derivative(int c, double v) const
+{
+    return interpolateUniform(voltage, derivatives.at(c), v);
+}
 
 std::vector<double> isotonicRegression(const std::vector<double>& y, const std::vector<double>& w)
 {
-    struct Block { double sum, weight; std::size_t count; };
+    struct Block {
+        double sum, weight;
+        std::size_t count;
+    };
     std::vector<Block> blocks;
     for (std::size_t i = 0; i < y.size(); ++i) {
         const double wi = w.empty() ? 1.0 : std::max(w[i], 1e-300);
@@ -48,7 +54,9 @@ std::vector<double> isotonicRegression(const std::vector<double>& y, const std::
             auto& b = blocks[blocks.size() - 1];
             auto& a = blocks[blocks.size() - 2];
             if (a.sum / a.weight <= b.sum / b.weight) break;
-            a.sum += b.sum; a.weight += b.weight; a.count += b.count;
+            a.sum += b.sum;
+            a.weight += b.weight;
+            a.count += b.count;
             blocks.pop_back();
         }
     }
@@ -61,9 +69,21 @@ void pchip(const std::vector<double>& x, const std::vector<double>& y, double xq
            double& derivative)
 {
     const std::size_t n = x.size();
-    if (n == 1) { value = y[0]; derivative = 0; return; }
-    if (xq <= x.front()) { value = y.front(); derivative = 0; return; }
-    if (xq >= x.back()) { value = y.back(); derivative = 0; return; }
+    if (n == 1) {
+        value = y[0];
+        derivative = 0;
+        return;
+    }
+    if (xq <= x.front()) {
+        value = y.front();
+        derivative = 0;
+        return;
+    }
+    if (xq >= x.back()) {
+        value = y.back();
+        derivative = 0;
+        return;
+    }
     std::vector<double> h(n - 1), delta(n - 1), d(n, 0.0);
     for (std::size_t i = 0; i + 1 < n; ++i) {
         h[i] = x[i + 1] - x[i];
@@ -73,14 +93,19 @@ void pchip(const std::vector<double>& x, const std::vector<double>& y, double xq
         d[0] = d[1] = delta[0];
     } else {
         for (std::size_t i = 1; i + 1 < n; ++i) {
-            if (delta[i - 1] * delta[i] <= 0) { d[i] = 0; continue; }
+            if (delta[i - 1] * delta[i] <= 0) {
+                d[i] = 0;
+                continue;
+            }
             const double w1 = 2 * h[i] + h[i - 1], w2 = h[i] + 2 * h[i - 1];
             d[i] = (w1 + w2) / (w1 / delta[i - 1] + w2 / delta[i]);
         }
         auto endSlope = [](double h0, double h1, double d0, double d1) {
             double s = ((2 * h0 + h1) * d0 - h0 * d1) / (h0 + h1);
-            if (s * d0 <= 0) s = 0;
-            else if (d0 * d1 <= 0 && std::fabs(s) > 3 * std::fabs(d0)) s = 3 * d0;
+            if (s * d0 <= 0)
+                s = 0;
+            else if (d0 * d1 <= 0 && std::fabs(s) > 3 * std::fabs(d0))
+                s = 3 * d0;
             return s;
         };
         d[0] = endSlope(h[0], h[1], delta[0], delta[1]);
@@ -91,7 +116,8 @@ void pchip(const std::vector<double>& x, const std::vector<double>& y, double xq
     value = (2 * t3 - 3 * t2 + 1) * y[i] + (t3 - 2 * t2 + t) * h[i] * d[i] +
             (-2 * t3 + 3 * t2) * y[i + 1] + (t3 - t2) * h[i] * d[i + 1];
     derivative = ((6 * t2 - 6 * t) * y[i] + (3 * t2 - 4 * t + 1) * h[i] * d[i] +
-                  (-6 * t2 + 6 * t) * y[i + 1] + (3 * t2 - 2 * t) * h[i] * d[i + 1]) / h[i];
+                  (-6 * t2 + 6 * t) * y[i + 1] + (3 * t2 - 2 * t) * h[i] * d[i + 1]) /
+                 h[i];
 }
 
 namespace {
@@ -126,10 +152,12 @@ void commonProvenance(Lut& lut, const DeviceData& data, const LutOptions& o)
 Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptions& o)
 {
     o.validate();
-    if (data.kind != DeviceKind::Binary) throw OptionsError("LUT: a binary LUT needs binary device data");
+    if (data.kind != DeviceKind::Binary)
+        throw OptionsError("LUT: a binary LUT needs binary device data");
     const auto& counts = data.binary.counts;
     if (counts.empty()) throw OptionsError("LUT: the device data hold no voltages");
-    if (o.source == LutSource::Fit && !fit) throw OptionsError("LUT: source 'fit' needs a sigmoid fit");
+    if (o.source == LutSource::Fit && !fit)
+        throw OptionsError("LUT: source 'fit' needs a sigmoid fit");
     double lo = o.voltageMin, hi = o.voltageMax;
     if (!(lo < hi)) {
         lo = counts.front().voltage;
@@ -154,7 +182,8 @@ Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptio
             lut.derivatives[0][i] = fit->derivative(lut.voltage[i]);
         }
         for (const auto& p : fit->parameters) lut.provenance["fit_" + p.name] = num(p.value);
-        lut.provenance["fit_form"] = fit->form == SigmoidForm::TwoParameter ? "2-parameter" : "4-parameter";
+        lut.provenance["fit_form"] =
+            fit->form == SigmoidForm::TwoParameter ? "2-parameter" : "4-parameter";
         lut.provenance["fit_method"] = toString(fit->method);
         lut.centreVoltage = fit->v50();
         lut.gainVolts = 2 * std::fabs(fit->width());
@@ -162,11 +191,13 @@ Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptio
         std::vector<double> x, y, w;
         for (const auto& c : counts) {
             x.push_back(c.voltage);
-            y.push_back(data.binary.trialsKnown && c.trials > 0 ? c.switches / c.trials : c.probability);
+            y.push_back(data.binary.trialsKnown && c.trials > 0 ? c.switches / c.trials
+                                                                : c.probability);
             w.push_back(data.binary.trialsKnown ? c.trials : 1.0);
         }
         y = isotonicRegression(y, w);
-        for (int i = 0; i < o.size; ++i) pchip(x, y, lut.voltage[i], lut.curves[0][i], lut.derivatives[0][i]);
+        for (int i = 0; i < o.size; ++i)
+            pchip(x, y, lut.voltage[i], lut.curves[0][i], lut.derivatives[0][i]);
         // Operating point: where the monotone curve crosses 1/2, gain spans 0.12..0.88.
         // First grid voltage where the curve reaches `target` (from index 0: a curve that
         // starts above it crosses at the grid's start), interpolated between grid points.
@@ -182,7 +213,8 @@ Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptio
         };
         lut.centreVoltage = crossing(0.5);
         lut.gainVolts = 0.5 * (crossing(0.88) - crossing(0.12));
-        lut.provenance["interpolation"] = "weighted isotonic regression + Fritsch-Carlson monotone cubic";
+        lut.provenance["interpolation"] =
+            "weighted isotonic regression + Fritsch-Carlson monotone cubic";
     }
     lut.provenance["voltage_min_V"] = num(lo);
     lut.provenance["voltage_max_V"] = num(hi);
@@ -192,10 +224,12 @@ Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptio
 Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutOptions& o)
 {
     o.validate();
-    if (data.kind != DeviceKind::MultiState) throw OptionsError("LUT: a multi-state LUT needs multi-state device data");
+    if (data.kind != DeviceKind::MultiState)
+        throw OptionsError("LUT: a multi-state LUT needs multi-state device data");
     const auto& d = data.multi;
     if (d.voltages.empty()) throw OptionsError("LUT: the device data hold no voltages");
-    if (o.source == LutSource::Fit && !fit) throw OptionsError("LUT: source 'fit' needs an ordinal fit");
+    if (o.source == LutSource::Fit && !fit)
+        throw OptionsError("LUT: source 'fit' needs an ordinal fit");
     const int K = o.source == LutSource::Fit ? fit->numStates : d.numStates;
     double lo = o.voltageMin, hi = o.voltageMax;
     if (!(lo < hi)) {
@@ -230,13 +264,17 @@ Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutO
             std::vector<double> y, w;
             for (const auto& row : d.stateCounts) {
                 double s = 0, n = 0;
-                for (int j = 1; j <= K; ++j) { n += row[j - 1]; if (j >= k) s += row[j - 1]; }
+                for (int j = 1; j <= K; ++j) {
+                    n += row[j - 1];
+                    if (j >= k) s += row[j - 1];
+                }
                 y.push_back(n > 0 ? s / n : 0);
                 w.push_back(n);
             }
             y = isotonicRegression(y, w);
             for (int i = 0; i < o.size; ++i)
-                pchip(d.voltages, y, lut.voltage[i], lut.curves[k - 2][i], lut.derivatives[k - 2][i]);
+                pchip(d.voltages, y, lut.voltage[i], lut.curves[k - 2][i],
+                      lut.derivatives[k - 2][i]);
         }
         // Keep the cumulative curves ordered: P(>=k+1) <= P(>=k). Where a curve is clipped
         // to the one below it, it *is* that curve there, and so is its derivative.
@@ -253,7 +291,8 @@ Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutO
         };
         lut.centreVoltage = 0.5 * (crossing(0) + crossing(K - 2));
         lut.gainVolts = 0.5 * (crossing(K - 2) - crossing(0));
-        lut.provenance["interpolation"] = "weighted isotonic regression + Fritsch-Carlson monotone cubic";
+        lut.provenance["interpolation"] =
+            "weighted isotonic regression + Fritsch-Carlson monotone cubic";
     }
     lut.provenance["num_states"] = std::to_string(K);
     lut.provenance["voltage_min_V"] = num(lo);

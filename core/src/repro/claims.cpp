@@ -164,7 +164,8 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
         c.verdict = kReproduced;
         c.statistic = e.t;
         c.pValue = e.p;
-        c.reason = diff + ": equivalent within ±" + pct(kEquivalenceMargin, 1) + " point (TOST " + pText(e.p) + ")";
+        c.reason = diff + ": equivalent within ±" + pct(kEquivalenceMargin, 1) + " point (TOST " +
+                   pText(e.p) + ")";
     } else if (t.p < kAlpha) {
         c.verdict = kNotReproduced;
         c.reason = diff + ", significant (Welch " + pText(t.p) + "); equivalence not shown";
@@ -172,9 +173,9 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
         c.verdict = kInconclusive;
         c.statistic = e.valid ? e.t : t.t;
         c.pValue = e.valid ? e.p : t.p;
-        c.reason = diff + ": neither equivalence within ±" + pct(kEquivalenceMargin, 1) + " point (TOST " +
-                   pText(e.p) + ") nor a difference (Welch " + pText(t.p) + ") is shown with n = " +
-                   std::to_string(std::min(a.n, b.n)) + " seeds";
+        c.reason = diff + ": neither equivalence within ±" + pct(kEquivalenceMargin, 1) +
+                   " point (TOST " + pText(e.p) + ") nor a difference (Welch " + pText(t.p) +
+                   ") is shown with n = " + std::to_string(std::min(a.n, b.n)) + " seeds";
     }
 }
 
@@ -219,9 +220,12 @@ void bothAboveClaim(ClaimResult& cl, const GroupValues& hi1, const GroupValues& 
 const char* toString(Verdict v)
 {
     switch (v) {
-    case Verdict::Reproduced: return "reproduced";
-    case Verdict::NotReproduced: return "not reproduced";
-    case Verdict::Inconclusive: return "inconclusive at this scale";
+        case Verdict::Reproduced:
+            return "reproduced";
+        case Verdict::NotReproduced:
+            return "not reproduced";
+        case Verdict::Inconclusive:
+            return "inconclusive at this scale";
     }
     return "?";
 }
@@ -353,7 +357,8 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
         c.groups = {l, b, m};
         c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
         c.test =
-            "one-sided one-sample t-tests, alpha 0.05: LIF below 12 % (near chance = within 2 points "
+            "one-sided one-sample t-tests, alpha 0.05: LIF below 12 % (near chance = within 2 "
+            "points "
             "of 10 %); each DW-MTJ network above 10 %; the deciding test is shown";
         using stats::Alternative;
         const auto lNear = stats::oneSampleTTest(l.values, kNearChance, Alternative::Less),
@@ -362,17 +367,22 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
                    mAbove = stats::oneSampleTTest(m.values, kChance, Alternative::Greater);
         const auto bNear = stats::oneSampleTTest(b.values, kNearChance, Alternative::Less),
                    mNear = stats::oneSampleTTest(m.values, kNearChance, Alternative::Less);
-        auto show = [&](const stats::TTest& t) { c.statistic = t.t; c.pValue = t.p; };
+        auto show = [&](const stats::TTest& t) {
+            c.statistic = t.t;
+            c.pValue = t.p;
+        };
         if (!lNear.valid || !bAbove.valid || !mAbove.valid) {
             c.verdict = kInconclusive;
             c.reason = "fewer than 2 runs per group (or no spread): no test possible";
         } else if (lNear.p < kAlpha && bAbove.p < kAlpha && mAbove.p < kAlpha) {
             c.verdict = kReproduced;
             const stats::TTest* worst = &lNear;
-            for (const auto* t : {&bAbove, &mAbove}) if (t->p > worst->p) worst = t;
+            for (const auto* t : {&bAbove, &mAbove})
+                if (t->p > worst->p) worst = t;
             show(*worst);
-            c.reason = "LIF significantly below 12 % (" + pText(lNear.p) + "), both DW-MTJ significantly above 10 % (" +
-                       pText(bAbove.p) + ", " + pText(mAbove.p) + ")";
+            c.reason = "LIF significantly below 12 % (" + pText(lNear.p) +
+                       "), both DW-MTJ significantly above 10 % (" + pText(bAbove.p) + ", " +
+                       pText(mAbove.p) + ")";
         } else if (lFar.p < kAlpha) {
             c.verdict = kNotReproduced;
             show(lFar);
@@ -382,14 +392,18 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
             const bool binaryNear = bNear.valid && bNear.p < kAlpha;
             show(binaryNear ? bNear : mNear);
             c.reason = std::string(binaryNear ? "the binary" : "the multi-weight") +
-                       " DW-MTJ network is significantly within 2 points of chance (" + pText(c.pValue) + ")";
+                       " DW-MTJ network is significantly within 2 points of chance (" +
+                       pText(c.pValue) + ")";
         } else {
             c.verdict = kInconclusive;
             const stats::TTest* worst = &lNear;
-            for (const auto* t : {&bAbove, &mAbove}) if (t->p > worst->p) worst = t;
+            for (const auto* t : {&bAbove, &mAbove})
+                if (t->p > worst->p) worst = t;
             show(*worst);
-            c.reason = "not all three one-sided tests are significant (LIF below 12 %: " + pText(lNear.p) +
-                       "; binary above 10 %: " + pText(bAbove.p) + "; multi-weight above 10 %: " + pText(mAbove.p) + ")";
+            c.reason =
+                "not all three one-sided tests are significant (LIF below 12 %: " + pText(lNear.p) +
+                "; binary above 10 %: " + pText(bAbove.p) +
+                "; multi-weight above 10 %: " + pText(mAbove.p) + ")";
         }
         out.push_back(c);
     }
@@ -405,8 +419,9 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
             pct(pj) + " pJ per sample (" + pct(100 * (pj - 44.9) / 44.9, 1) + " % from 44.9 pJ)";
         c.test = "none (a computed value); agreement within 5 %";
         c.verdict = std::fabs(pj - 44.9) / 44.9 <= 0.05 ? kReproduced : kNotReproduced;
-        c.reason = "the same formula and parameters as the paper (which rounds the track voltage "
-                   "0.6385 V to 0.64 V, giving 44.9 pJ)";
+        c.reason =
+            "the same formula and parameters as the paper (which rounds the track voltage "
+            "0.6385 V to 0.64 V, giving 44.9 pJ)";
         out.push_back(c);
     }
     if (!plan.claims.empty())

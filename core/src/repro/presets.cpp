@@ -38,7 +38,9 @@ std::vector<Section> readIni(const std::string& path)
         const std::string t = trim(line);
         if (t.empty() || t[0] == '#') continue;
         if (t.front() == '[') {
-            if (t.back() != ']') throw FileFormatError(path, "line " + std::to_string(n), "[section name]", "'" + t + "'");
+            if (t.back() != ']')
+                throw FileFormatError(path, "line " + std::to_string(n), "[section name]",
+                                      "'" + t + "'");
             std::istringstream head(t.substr(1, t.size() - 2));
             Section s;
             head >> s.kind >> s.name;
@@ -48,7 +50,8 @@ std::vector<Section> readIni(const std::string& path)
         }
         const auto eq = t.find('=');
         if (eq == std::string::npos || out.empty())
-            throw FileFormatError(path, "line " + std::to_string(n), "key = value inside a [section]", "'" + t + "'");
+            throw FileFormatError(path, "line " + std::to_string(n),
+                                  "key = value inside a [section]", "'" + t + "'");
         out.back().values[trim(t.substr(0, eq))] = trim(t.substr(eq + 1));
     }
     return out;
@@ -58,7 +61,9 @@ const std::string& need(const Section& s, const std::string& key, const std::str
 {
     const auto it = s.values.find(key);
     if (it == s.values.end())
-        throw FileFormatError(path, "[" + s.kind + (s.name.empty() ? "" : " " + s.name) + "] (line " + std::to_string(s.line) + ")",
+        throw FileFormatError(path,
+                              "[" + s.kind + (s.name.empty() ? "" : " " + s.name) + "] (line " +
+                                  std::to_string(s.line) + ")",
                               "a '" + key + "' entry", "none");
     return it->second;
 }
@@ -72,14 +77,17 @@ double number(const Section& s, const std::string& key, const std::string& path)
         if (used == v.size() && std::isfinite(d)) return d;
     } catch (const std::exception&) {
     }
-    throw FileFormatError(path, "[" + s.kind + " " + s.name + "] " + key, "a number", "'" + v + "'");
+    throw FileFormatError(path, "[" + s.kind + " " + s.name + "] " + key, "a number",
+                          "'" + v + "'");
 }
 
 std::string presetsFile(const ReproOptions& o)
 {
     if (!o.presetsPath.empty()) return o.presetsPath;
     const std::string dir = resourcesDir();
-    if (dir.empty()) throw Error("the resources folder (paper-experiments.ini) was not found; set DWMTJ_RESOURCES_DIR");
+    if (dir.empty())
+        throw Error(
+            "the resources folder (paper-experiments.ini) was not found; set DWMTJ_RESOURCES_DIR");
     return dir + "/paper-experiments.ini";
 }
 
@@ -88,9 +96,12 @@ std::string presetsFile(const ReproOptions& o)
 const char* toString(ReproScale s)
 {
     switch (s) {
-    case ReproScale::Smoke: return "smoke";
-    case ReproScale::Quick: return "quick";
-    case ReproScale::Paper: return "paper";
+        case ReproScale::Smoke:
+            return "smoke";
+        case ReproScale::Quick:
+            return "quick";
+        case ReproScale::Paper:
+            return "paper";
     }
     return "?";
 }
@@ -117,11 +128,14 @@ ReproPlan makeReproPlan(const ReproOptions& o)
         if (s.kind == "noise") noise = &s;
     }
     const std::string& path = plan.presetsPath;
-    if (!scale) throw FileFormatError(path, "", std::string("a [scale ") + toString(o.scale) + "] section", "none");
+    if (!scale)
+        throw FileFormatError(path, "", std::string("a [scale ") + toString(o.scale) + "] section",
+                              "none");
     if (!noise) throw FileFormatError(path, "", "a [noise] section", "none");
     const int seeds = int(number(*scale, "seeds", path));
     const int epochs = int(number(*scale, "epochs", path));
-    const double hf = number(*scale, "hidden_factor", path), tf = number(*scale, "timesteps_factor", path);
+    const double hf = number(*scale, "hidden_factor", path),
+                 tf = number(*scale, "timesteps_factor", path);
     const bool sample = scale->values.count("data") && scale->values.at("data") == "sample";
     std::ostringstream d;
     d << seeds << " seeds, " << epochs << " epoch(s)";
@@ -129,11 +143,15 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     const int trainLimit = int(number(*scale, "train_limit", path));
     const int validation = int(number(*scale, "validation", path));
     const int testLimit = int(number(*scale, "test_limit", path));
-    if (sample) d << ", the bundled 3000-image Fashion-MNIST sample";
-    else if (trainLimit > 0) d << ", the first " << trainLimit << " training images";
-    else d << ", the full Fashion-MNIST training set";
+    if (sample)
+        d << ", the bundled 3000-image Fashion-MNIST sample";
+    else if (trainLimit > 0)
+        d << ", the first " << trainLimit << " training images";
+    else
+        d << ", the full Fashion-MNIST training set";
     d << " (" << validation << " held out for validation), "
-      << (testLimit > 0 ? std::to_string(testLimit) + " test images" : std::string("the full test set"));
+      << (testLimit > 0 ? std::to_string(testLimit) + " test images"
+                        : std::string("the full test set"));
     for (const auto& s : sections) {
         if (s.kind != "experiment") continue;
         std::stringstream neurons(need(s, "neurons", path));
@@ -149,7 +167,9 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             c.epochs = epochs;
             c.seeds.clear();
             for (int k = 0; k < seeds; ++k) c.seeds.push_back(uint64_t(k));
-            c.lutPath = c.neuron == NeuronKind::Binary ? o.lutBinary : c.neuron == NeuronKind::MultiState ? o.lutMultiState : "";
+            c.lutPath = c.neuron == NeuronKind::Binary       ? o.lutBinary
+                        : c.neuron == NeuronKind::MultiState ? o.lutMultiState
+                                                             : "";
             c.device = o.device;
             c.threads = o.threads;
             c.dataDir = sample ? fashionMnistSampleDir() : o.dataDir;
@@ -162,12 +182,16 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             plan.jobs.push_back(std::move(j));
         }
     }
-    if (plan.jobs.empty()) throw FileFormatError(path, "", "at least one [experiment] section", "none");
+    if (plan.jobs.empty())
+        throw FileFormatError(path, "", "at least one [experiment] section", "none");
     plan.noiseExperiment = need(*noise, "networks", path);
     const double from = number(*noise, "sigma_from", path), to = number(*noise, "sigma_to", path);
     const double step = number(*scale, "sigma_step", path);
-    if (!(step > 0) || to < from) throw FileFormatError(path, "[noise]", "sigma_from <= sigma_to and sigma_step > 0", "an empty range");
-    for (int k = 0; from + k * step <= to + 1e-9; ++k) plan.noise.sigmas.push_back(std::round((from + k * step) * 1e9) / 1e9);
+    if (!(step > 0) || to < from)
+        throw FileFormatError(path, "[noise]", "sigma_from <= sigma_to and sigma_step > 0",
+                              "an empty range");
+    for (int k = 0; from + k * step <= to + 1e-9; ++k)
+        plan.noise.sigmas.push_back(std::round((from + k * step) * 1e9) / 1e9);
     plan.noise.seed = uint64_t(number(*noise, "seed", path));
     const int noiseLimit = int(number(*scale, "noise_test_limit", path));
     plan.noise.testLimit = noiseLimit > 0 ? noiseLimit : 0;
@@ -175,14 +199,17 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     plan.noise.threads = o.threads;
     bool found = false;
     for (const auto& j : plan.jobs) found |= j.experiment == plan.noiseExperiment;
-    if (!found) throw FileFormatError(path, "[noise] networks", "the name of an [experiment]", "'" + plan.noiseExperiment + "'");
+    if (!found)
+        throw FileFormatError(path, "[noise] networks", "the name of an [experiment]",
+                              "'" + plan.noiseExperiment + "'");
     // The claims to evaluate, and what each needs: a missing experiment (or neuron kind) is
     // an error naming it, not a claim left "inconclusive" for want of runs.
     const Section* claims = nullptr;
     for (const auto& s : sections)
         if (s.kind == "claims") claims = &s;
     std::vector<std::string> wanted;
-    const std::string list = claims && claims->values.count("evaluate") ? claims->values.at("evaluate") : "all";
+    const std::string list =
+        claims && claims->values.count("evaluate") ? claims->values.at("evaluate") : "all";
     if (list == "all") {
         for (const auto& c : claimSpecs()) wanted.push_back(c.id);
     } else {
@@ -195,7 +222,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             if (!known) {
                 std::string ids;
                 for (const auto& c : claimSpecs()) ids += (ids.empty() ? "" : ", ") + c.id;
-                throw FileFormatError(path, "[claims] evaluate", "'all' or claim ids from: " + ids, "'" + id + "'");
+                throw FileFormatError(path, "[claims] evaluate", "'all' or claim ids from: " + ids,
+                                      "'" + id + "'");
             }
             wanted.push_back(id);
         }
@@ -203,23 +231,26 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     for (const auto& c : claimSpecs()) {
         if (std::find(wanted.begin(), wanted.end(), c.id) == wanted.end()) continue;
         for (const auto& need : c.needs) {
-            const std::string exp = need.experiment.empty() ? plan.noiseExperiment : need.experiment;
+            const std::string exp =
+                need.experiment.empty() ? plan.noiseExperiment : need.experiment;
             for (NeuronKind k : need.kinds) {
                 bool have = false;
                 for (const auto& j : plan.jobs) have |= j.experiment == exp && j.config.neuron == k;
                 if (!have)
-                    throw FileFormatError(path, "[experiment " + exp + "]",
-                                          std::string("an experiment '") + exp + "' that trains " + toString(k) +
-                                              " neurons (claim '" + c.id + "' needs it" +
-                                              (need.experiment.empty() ? ", through [noise] networks" : "") +
-                                              "; list the claims to evaluate in [claims] evaluate = ...)",
-                                          "none");
+                    throw FileFormatError(
+                        path, "[experiment " + exp + "]",
+                        std::string("an experiment '") + exp + "' that trains " + toString(k) +
+                            " neurons (claim '" + c.id + "' needs it" +
+                            (need.experiment.empty() ? ", through [noise] networks" : "") +
+                            "; list the claims to evaluate in [claims] evaluate = ...)",
+                        "none");
             }
         }
     }
     plan.claims = wanted;
     d << "; noise: sigma " << from << " to " << to << " in steps of " << step << " on "
-      << (noiseLimit > 0 ? std::to_string(noiseLimit) + " test images" : std::string("the full test set"));
+      << (noiseLimit > 0 ? std::to_string(noiseLimit) + " test images"
+                         : std::string("the full test set"));
     plan.scaleDescription = d.str();
     return plan;
 }

@@ -34,11 +34,16 @@ std::string html(const std::string& s)
 {
     std::string o;
     for (char c : s) {
-        if (c == '&') o += "&amp;";
-        else if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
+        if (c == '&')
+            o += "&amp;";
+        else if (c == '<')
+            o += "&lt;";
+        else if (c == '>')
+            o += "&gt;";
+        else if (c == '"')
+            o += "&quot;";
+        else
+            o += c;
     }
     return o;
 }
@@ -54,7 +59,7 @@ struct Table {
     Table(std::vector<std::string> h) : header(std::move(h)) {}
     std::vector<std::string> header;
     std::vector<std::vector<std::string>> rows;
-    int verdictColumn = -1;               ///< the column coloured by rowVerdicts (HTML)
+    int verdictColumn = -1;  ///< the column coloured by rowVerdicts (HTML)
     std::vector<Verdict> rowVerdicts;
 };
 
@@ -87,9 +92,12 @@ std::string toHtml(const Table& t)
             std::string cls;
             if (int(k) == t.verdictColumn && i < t.rowVerdicts.size()) {
                 const Verdict v = t.rowVerdicts[i];
-                cls = v == Verdict::Reproduced ? "ok" : v == Verdict::NotReproduced ? "no" : "maybe";
+                cls = v == Verdict::Reproduced      ? "ok"
+                      : v == Verdict::NotReproduced ? "no"
+                                                    : "maybe";
             }
-            o << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << html(c) << "</td>";
+            o << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << html(c)
+              << "</td>";
         }
         o << "</tr>\n";
     }
@@ -109,20 +117,25 @@ std::string pValueText(double p)
 
 }  // namespace
 
-std::string writeReproductionReport(const ReproResult& r, const std::vector<ReportFigure>& figures, const std::string& outDir)
+std::string writeReproductionReport(const ReproResult& r, const std::vector<ReportFigure>& figures,
+                                    const std::string& outDir)
 {
     Table prov({"item", "value"});
-    prov.rows = {{"scale", std::string(toString(r.plan.scale)) + ": " + r.plan.scaleDescription},
-                 {"status", r.complete ? "complete" : "stopped before the end: the tables show the jobs finished so far"},
-                 {"software", r.provenance.software + (r.provenance.gitHash.empty() ? "" : " (git " + r.provenance.gitHash + ")")},
-                 {"compute device", r.provenance.device},
-                 {"threads", std::to_string(r.provenance.threads)},
-                 {"BLAS and libraries", r.provenance.blas},
-                 {"host", r.provenance.host},
-                 {"started / finished", r.provenance.startTime + " / " + r.provenance.endTime},
-                 {"wall time of this session", fixed(r.wallSeconds / 60, 1) + " min"},
-                 {"presets", r.plan.presetsPath},
-                 {"all runs in one file", "reproduction.h5 (HDF5: /experiments/<job>, /claims)"}};
+    prov.rows = {
+        {"scale", std::string(toString(r.plan.scale)) + ": " + r.plan.scaleDescription},
+        {"status", r.complete ? "complete"
+                              : "stopped before the end: the tables show the jobs finished so far"},
+        {"software",
+         r.provenance.software +
+             (r.provenance.gitHash.empty() ? "" : " (git " + r.provenance.gitHash + ")")},
+        {"compute device", r.provenance.device},
+        {"threads", std::to_string(r.provenance.threads)},
+        {"BLAS and libraries", r.provenance.blas},
+        {"host", r.provenance.host},
+        {"started / finished", r.provenance.startTime + " / " + r.provenance.endTime},
+        {"wall time of this session", fixed(r.wallSeconds / 60, 1) + " min"},
+        {"presets", r.plan.presetsPath},
+        {"all runs in one file", "reproduction.h5 (HDF5: /experiments/<job>, /claims)"}};
     for (auto& row : prov.rows)
         for (auto& c : row)
             for (auto& ch : c)
@@ -134,26 +147,33 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         const auto& e = j.experiment;
         std::vector<double> val, test, energy;
         for (const auto& run : e.runs) {
-            if (std::isfinite(run.bestValidationAccuracy)) val.push_back(100 * run.bestValidationAccuracy);
+            if (std::isfinite(run.bestValidationAccuracy))
+                val.push_back(100 * run.bestValidationAccuracy);
             if (std::isfinite(run.testAccuracy)) test.push_back(100 * run.testAccuracy);
             if (run.energy.valid) energy.push_back(run.energy.energyPerInferenceJ * 1e6);
         }
         std::string lut = "—";
         if (e.lut) {
             const auto it = e.lut->provenance.find("source_file");
-            lut = it != e.lut->provenance.end() ? std::filesystem::path(it->second).filename().string() : "(no source recorded)";
+            lut = it != e.lut->provenance.end()
+                      ? std::filesystem::path(it->second).filename().string()
+                      : "(no source recorded)";
         }
         exps.rows.push_back({j.job.name, j.job.figure,
-                             std::string(toString(e.config.neuron)) + " H" + std::to_string(e.config.hidden) + " T" +
+                             std::string(toString(e.config.neuron)) + " H" +
+                                 std::to_string(e.config.hidden) + " T" +
                                  std::to_string(e.config.timesteps),
-                             std::to_string(e.runs.size()), std::to_string(e.config.epochs), meanSd(val, 2), meanSd(test, 2),
-                             fixed(j.wallSeconds / 60, 1), energy.empty() ? "—" : meanSd(energy, 3), lut});
+                             std::to_string(e.runs.size()), std::to_string(e.config.epochs),
+                             meanSd(val, 2), meanSd(test, 2), fixed(j.wallSeconds / 60, 1),
+                             energy.empty() ? "—" : meanSd(energy, 3), lut});
     }
 
-    Table claims({"claim (paper)", "measured (mean ± sd, n seeds)", "test", "statistic", "p", "verdict", "why"});
+    Table claims({"claim (paper)", "measured (mean ± sd, n seeds)", "test", "statistic", "p",
+                  "verdict", "why"});
     claims.verdictColumn = 5;
     for (const auto& c : r.claims) {
-        claims.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3), pValueText(c.pValue), toString(c.verdict), c.reason});
+        claims.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3),
+                               pValueText(c.pValue), toString(c.verdict), c.reason});
         claims.rowVerdicts.push_back(c.verdict);
     }
 
@@ -161,31 +181,42 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         r.plan.scale == ReproScale::Paper
             ? "The full protocol. Verdicts use alpha = 0.05 on the per-seed values."
             : std::string("Scale '") + toString(r.plan.scale) +
-                  "' is smaller than the paper's protocol (see 'scale' under Provenance): a verdict holds for these runs, "
-                  "not for the paper's networks; 'inconclusive at this scale' means the numbers cannot decide.";
+                  "' is smaller than the paper's protocol (see 'scale' under Provenance): a "
+                  "verdict holds for these runs, "
+                  "not for the paper's networks; 'inconclusive at this scale' means the numbers "
+                  "cannot decide.";
 
     std::ostringstream m;
-    m << "# Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons\n\n" << caveat << "\n\n";
+    m << "# Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons\n\n"
+      << caveat << "\n\n";
     m << "## Claims\n\n" << toMarkdown(claims) << "\n";
     m << "## Experiments\n\n" << toMarkdown(exps) << "\n";
     m << "## Figures\n\n";
     for (const auto& f : figures)
-        m << "### " << f.title << "\n\n![" << f.title << "](figures/" << f.stem << ".png)\n\n" << f.caption << " ([SVG](figures/" << f.stem
-          << ".svg), [CSV](figures/" << f.stem << ".csv))\n\n";
+        m << "### " << f.title << "\n\n![" << f.title << "](figures/" << f.stem << ".png)\n\n"
+          << f.caption << " ([SVG](figures/" << f.stem << ".svg), [CSV](figures/" << f.stem
+          << ".csv))\n\n";
     m << "## Provenance\n\n" << toMarkdown(prov);
 
     std::ostringstream h;
-    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>DW-MTJ reproduction report</title>\n"
+    h << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>DW-MTJ reproduction "
+         "report</title>\n"
       << "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-         "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}"
-         "th{background:#f0f3f6}td.ok{background:#e3f4e8}td.no{background:#fbe3e3}td.maybe{background:#fff6dc}"
+         "table{border-collapse:collapse;margin:1em 0;font-size:90%}td,th{border:1px solid "
+         "#ccc;padding:4px 8px;vertical-align:top}"
+         "th{background:#f0f3f6}td.ok{background:#e3f4e8}td.no{background:#fbe3e3}td.maybe{"
+         "background:#fff6dc}"
          "img{max-width:100%;border:1px solid #ddd}</style></head><body>\n"
-      << "<h1>Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons</h1>\n<p>" << html(caveat) << "</p>\n"
-      << "<h2>Claims</h2>\n" << toHtml(claims) << "<h2>Experiments</h2>\n" << toHtml(exps) << "<h2>Figures</h2>\n";
+      << "<h1>Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons</h1>\n<p>"
+      << html(caveat) << "</p>\n"
+      << "<h2>Claims</h2>\n"
+      << toHtml(claims) << "<h2>Experiments</h2>\n"
+      << toHtml(exps) << "<h2>Figures</h2>\n";
     for (const auto& f : figures)
-        h << "<h3>" << html(f.title) << "</h3>\n<img src=\"figures/" << html(f.stem) << ".png\" alt=\"" << html(f.title) << "\">\n<p>"
-          << html(f.caption) << " (<a href=\"figures/" << html(f.stem) << ".svg\">SVG</a>, <a href=\"figures/" << html(f.stem)
-          << ".csv\">CSV</a>)</p>\n";
+        h << "<h3>" << html(f.title) << "</h3>\n<img src=\"figures/" << html(f.stem)
+          << ".png\" alt=\"" << html(f.title) << "\">\n<p>" << html(f.caption)
+          << " (<a href=\"figures/" << html(f.stem) << ".svg\">SVG</a>, <a href=\"figures/"
+          << html(f.stem) << ".csv\">CSV</a>)</p>\n";
     h << "<h2>Provenance</h2>\n" << toHtml(prov) << "</body></html>\n";
 
     const auto dir = std::filesystem::path(outDir);

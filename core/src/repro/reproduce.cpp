@@ -1,15 +1,17 @@
 // Running the reproduction plan: resumable training of every job, the noise study, the
 // claims, and one HDF5 file with every run (reproduction.h5).
+#include "dwmtj/reproduce.h"
+
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
-#include <unistd.h>
 
 #include "dwmtj/energy.h"
 #include "dwmtj/error.h"
 #include "dwmtj/paths.h"
-#include "dwmtj/reproduce.h"
 #include "io/h5.h"
 #include "util/atomic_file.h"
 
@@ -29,7 +31,8 @@ bool hasNoise(const Experiment& e, const NoiseOptions& o)
 {
     for (const auto& r : e.runs) {
         bool found = false;
-        for (const auto& c : r.noise) found |= c.units == o.units && c.sigma == o.sigmas && c.seed == o.seed;
+        for (const auto& c : r.noise)
+            found |= c.units == o.units && c.sigma == o.sigmas && c.seed == o.seed;
         if (!found) return false;
     }
     return !e.runs.empty();
@@ -38,9 +41,9 @@ bool hasNoise(const Experiment& e, const NoiseOptions& o)
 /// The parts of a config that must match for a file of an earlier session to be reused.
 bool sameProtocol(const TrainingConfig& a, const TrainingConfig& b)
 {
-    return a.neuron == b.neuron && a.hidden == b.hidden && a.timesteps == b.timesteps && a.seeds == b.seeds &&
-           a.batchSize == b.batchSize && a.trainLimit == b.trainLimit && a.testLimit == b.testLimit &&
-           a.validationSize == b.validationSize;
+    return a.neuron == b.neuron && a.hidden == b.hidden && a.timesteps == b.timesteps &&
+           a.seeds == b.seeds && a.batchSize == b.batchSize && a.trainLimit == b.trainLimit &&
+           a.testLimit == b.testLimit && a.validationSize == b.validationSize;
 }
 
 void stripCheckpoints(Experiment& e)
@@ -117,7 +120,8 @@ void writeCombined(const ReproResult& r, const std::string& path)
 
 }  // namespace
 
-ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer, std::stop_token stop)
+ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer,
+                            std::stop_token stop)
 {
     const auto t0 = std::chrono::steady_clock::now();
     ReproResult result;
@@ -145,7 +149,8 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
         if (std::filesystem::exists(job.path)) {
             e = loadExperiment(job.path);
             if (!sameProtocol(e.config, job.config))
-                throw Error(job.path + " was written with another protocol (scale, network or seeds); "
+                throw Error(job.path +
+                            " was written with another protocol (scale, network or seeds); "
                             "use another output folder or remove the file");
             reuse = true;
         }
@@ -160,10 +165,11 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
         }
         if (stop.stop_requested()) break;
         if (job.experiment == result.plan.noiseExperiment && !hasNoise(e, result.plan.noise)) {
-            observer.onMessage(job.name + ": noise study over " + std::to_string(result.plan.noise.sigmas.size()) + " sigmas");
-            const Experiment withNoise = evaluateNoise(e, result.plan.noise, stop, [&](int done, int total) {
-                observer.onNoiseProgress(done, total);
-            });
+            observer.onMessage(job.name + ": noise study over " +
+                               std::to_string(result.plan.noise.sigmas.size()) + " sigmas");
+            const Experiment withNoise =
+                evaluateNoise(e, result.plan.noise, stop,
+                              [&](int done, int total) { observer.onNoiseProgress(done, total); });
             if (stop.stop_requested()) break;
             saveExperiment(withNoise, job.path);
             e = withNoise;
@@ -176,7 +182,8 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     result.complete = int(result.jobs.size()) == count && !stop.stop_requested();
     result.claims = evaluateClaims(result.plan, result.jobs);
     result.provenance.endTime = now();
-    result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!result.jobs.empty()) {
         result.combinedPath = (std::filesystem::path(options.outDir) / "reproduction.h5").string();
         writeCombined(result, result.combinedPath);

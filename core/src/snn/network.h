@@ -22,7 +22,7 @@ public:
     /// from `key`; `tally` (optional) collects the hidden layers' device activity.
     torch::Tensor forward(const torch::Tensor& images, int timesteps, uint64_t key,
                           ActivityTally* tally = nullptr);
-    /// Loss of DESIGN.md: max over time per class -> log_softmax -> NLL; also the logits.
+    /// The loss of docs/models.md: max over time per class -> log_softmax -> NLL; also the logits.
     static torch::Tensor loss(const torch::Tensor& voltage, const torch::Tensor& labels,
                               torch::Tensor* logits = nullptr);
 

@@ -3,7 +3,7 @@
 // time loop runs inside (forward and backward written by hand). Tensors are time-major
 // [T, B, N] and contiguous. CPU: fused C++ loops parallel over neurons; other devices
 // (CUDA): the same equations as a loop of tensor ops inside the same autograd function.
-// Equations: ../shared/DESIGN.md "Neuron equations" (Norse v1.0.0, dt = 1e-3).
+// Equations: docs/models.md "Network and neurons" (Norse v1.0.0, dt = 1e-3).
 #include <torch/torch.h>
 
 #include <cstdint>

@@ -11,7 +11,6 @@
 #include "dwmtj/paths.h"
 #include "snn/rng.h"
 
-
 namespace dwmtj::core {
 namespace {
 
@@ -20,7 +19,10 @@ using torch::Tensor;
 constexpr uint64_t kSplitSeed = 0;  // one train/validation split for every run seed
 constexpr int kEvalBatch = 500;
 
-double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 /// One training call: data, device table and bookkeeping shared by its seeds.
 struct Session {
@@ -92,7 +94,8 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     auto model = train::buildModel(c, s.table, s.device);
     std::vector<Tensor> params;
     std::vector<std::string> names;
-    for (const auto& p : model->named_parameters()) params.push_back(p.value()), names.push_back(p.key());
+    for (const auto& p : model->named_parameters())
+        params.push_back(p.value()), names.push_back(p.key());
     snn::Adam opt(params, names, c.learningRate);
     // Losses of a partial epoch (after the last checkpoint) belong to no kept state.
     run.batchLoss.resize(std::min<size_t>(run.batchLoss.size(), size_t(run.lastCheckpointBatches)));
@@ -111,12 +114,14 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     const double priorSeconds = run.trainSeconds;
     s.save();
 
-    for (int epoch = run.epochsDone() + 1; epoch <= c.epochs && run.status == RunStatus::Running; ++epoch) {
+    for (int epoch = run.epochsDone() + 1; epoch <= c.epochs && run.status == RunStatus::Running;
+         ++epoch) {
         model->train();
         std::vector<int64_t> perm(static_cast<size_t>(N));
         std::iota(perm.begin(), perm.end(), 0);
         std::mt19937_64 rng(snn::streamKey(seed, uint64_t(epoch), 0, 0xE));
-        for (int64_t i = N - 1; i > 0; --i) std::swap(perm[size_t(i)], perm[size_t(rng() % uint64_t(i + 1))]);
+        for (int64_t i = N - 1; i > 0; --i)
+            std::swap(perm[size_t(i)], perm[size_t(rng() % uint64_t(i + 1))]);
         const Tensor permT = torch::tensor(perm, torch::kLong).to(s.device);
         const auto epochStart = Clock::now();
         double lossSum = 0;
@@ -126,7 +131,8 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                 run.status = RunStatus::Stopped;
                 run.message = "stopped by the user in epoch " + std::to_string(epoch) + ", batch " +
                               std::to_string(b + 1) + " of " + std::to_string(batches) +
-                              "; the checkpoint of epoch " + std::to_string(run.epochsDone()) + " is kept";
+                              "; the checkpoint of epoch " + std::to_string(run.epochsDone()) +
+                              " is kept";
                 break;
             }
             const Tensor idx = permT.slice(0, int64_t(b) * B, int64_t(b + 1) * B);
@@ -134,7 +140,8 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
             opt.zeroGrad();
             Tensor logits;
             Tensor loss = snn::SpikingMlpImpl::loss(
-                model->forward(x, T, snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 1)), y, &logits);
+                model->forward(x, T, snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 1)), y,
+                &logits);
             const double l = loss.item<double>();
             if (!std::isfinite(l) || l > c.divergenceLoss) {
                 run.status = RunStatus::Diverged;
@@ -171,12 +178,14 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
         // the best checkpoint is the last one, and the validation accuracy is NaN.
         const bool validating = s.valX.size(0) > 0;
         const double val = validating ? train::evaluate(model, s.valX, s.valY, T, kEvalBatch,
-                                                        snn::streamKey(seed, uint64_t(epoch), 0, 2), nullptr, s.stop)
+                                                        snn::streamKey(seed, uint64_t(epoch), 0, 2),
+                                                        nullptr, s.stop)
                                       : std::numeric_limits<double>::quiet_NaN();
         if (validating && std::isnan(val)) {
             run.status = RunStatus::Stopped;
             run.message = "stopped by the user while validating epoch " + std::to_string(epoch) +
-                          "; the checkpoint of epoch " + std::to_string(run.epochsDone()) + " is kept";
+                          "; the checkpoint of epoch " + std::to_string(run.epochsDone()) +
+                          " is kept";
             run.batchLoss.resize(size_t(run.lastCheckpointBatches));
             break;
         }
@@ -206,10 +215,12 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     }
     if (run.status == RunStatus::Running) run.status = RunStatus::Completed;
     if (run.status == RunStatus::Diverged)
-        run.batchLoss.resize(size_t(run.lastCheckpointBatches));  // keep the curve of the kept state
+        run.batchLoss.resize(
+            size_t(run.lastCheckpointBatches));  // keep the curve of the kept state
     // Final evaluation of the best checkpoint on the test set (skipped after a stop request).
     if (!run.bestCheckpoint.empty() && !s.stop.stop_requested()) {
-        s.observer.onMessage("seed " + std::to_string(seed) + ": testing the best checkpoint (epoch " +
+        s.observer.onMessage("seed " + std::to_string(seed) +
+                             ": testing the best checkpoint (epoch " +
                              std::to_string(run.bestEpoch) + ")");
         snn::loadModuleState(*model, run.bestCheckpoint);
         snn::ActivityTally tally;
@@ -217,7 +228,8 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                                            snn::streamKey(seed, 0, 0, 3), &tally, s.stop);
         if (!std::isnan(acc)) {
             run.testAccuracy = acc;
-            if (c.neuron != NeuronKind::Lif) run.energy = train::energyFrom(tally, int(s.testX.size(0)));
+            if (c.neuron != NeuronKind::Lif)
+                run.energy = train::energyFrom(tally, int(s.testX.size(0)));
         }
     }
     run.trainSeconds = priorSeconds + secondsSince(runStart);
@@ -241,8 +253,9 @@ void trainAll(Session& s, int epochsOverride)
     std::vector<size_t> pending;  // runs to train or continue
     for (size_t k = 0; k < e.runs.size(); ++k) {
         const auto& r = e.runs[k];
-        const bool unfinished = r.status == RunStatus::Running || r.status == RunStatus::Stopped ||
-                                (r.status == RunStatus::Completed && r.epochsDone() < e.config.epochs);
+        const bool unfinished =
+            r.status == RunStatus::Running || r.status == RunStatus::Stopped ||
+            (r.status == RunStatus::Completed && r.epochsDone() < e.config.epochs);
         if (unfinished && r.epochsDone() < e.config.epochs) {
             pending.push_back(k);
             s.totalBatches += batches * (e.config.epochs - r.epochsDone());
@@ -270,8 +283,8 @@ void trainAll(Session& s, int epochsOverride)
 
 }  // namespace
 
-Experiment runTraining(const TrainingConfig& config, TrainingObserver& observer, std::stop_token stop,
-                       const std::string& outPath)
+Experiment runTraining(const TrainingConfig& config, TrainingObserver& observer,
+                       std::stop_token stop, const std::string& outPath)
 {
     Experiment e;
     e.config = config;
@@ -280,7 +293,8 @@ Experiment runTraining(const TrainingConfig& config, TrainingObserver& observer,
     return e;
 }
 
-Experiment resumeTraining(const std::string& path, TrainingObserver& observer, std::stop_token stop, int epochs)
+Experiment resumeTraining(const std::string& path, TrainingObserver& observer, std::stop_token stop,
+                          int epochs)
 {
     Experiment e = loadExperiment(path);
     Session s{e, observer, stop, path};

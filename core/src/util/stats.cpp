@@ -28,9 +28,9 @@ double normalQuantile(double p)
                                -1.328068155288572e+01};
     static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
                                -2.400758277161838e+00, -2.549732539343734e+00,
-                               4.374664141464968e+00, 2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                               2.445134137142996e+00, 3.754408661907416e+00};
+                               4.374664141464968e+00,  2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
     const double plow = 0.02425;
     double x;
     if (p < plow) {
@@ -123,12 +123,17 @@ double betaContinuedFraction(double a, double b, double x)
     for (int m = 1; m < 10000; ++m) {
         const double m2 = 2.0 * m;
         double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
-        d = 1 + aa * d; if (std::fabs(d) < tiny) d = tiny;
-        c = 1 + aa / c; if (std::fabs(c) < tiny) c = tiny;
-        d = 1 / d; h *= d * c;
+        d = 1 + aa * d;
+        if (std::fabs(d) < tiny) d = tiny;
+        c = 1 + aa / c;
+        if (std::fabs(c) < tiny) c = tiny;
+        d = 1 / d;
+        h *= d * c;
         aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d; if (std::fabs(d) < tiny) d = tiny;
-        c = 1 + aa / c; if (std::fabs(c) < tiny) c = tiny;
+        d = 1 + aa * d;
+        if (std::fabs(d) < tiny) d = tiny;
+        c = 1 + aa / c;
+        if (std::fabs(c) < tiny) c = tiny;
         d = 1 / d;
         const double del = d * c;
         h *= del;
@@ -142,8 +147,8 @@ double regularizedBeta(double a, double b, double x)
 {
     if (x <= 0) return 0;
     if (x >= 1) return 1;
-    const double lbt = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                       b * std::log1p(-x);
+    const double lbt =
+        std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
     if (x < (a + 1) / (a + b + 2)) return std::exp(lbt) * betaContinuedFraction(a, b, x) / a;
     return 1 - std::exp(lbt) * betaContinuedFraction(b, a, 1 - x) / b;
 }
