@@ -1,5 +1,7 @@
 // Fashion-MNIST reader, short real training runs on the committed sample, experiment files,
 // resume, stop, divergence and noise evaluation (the public, torch-free API only).
+#include "dwmtj/training.h"
+
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -9,7 +11,6 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/fashion_mnist.h"
-#include "dwmtj/training.h"
 #include "test_paths.h"
 
 using namespace dwmtj::core;
@@ -75,8 +76,10 @@ TEST(FashionMnist, MissingAndCorruptFilesGiveClearErrors)
         loadFashionMnist(dir, FashionSplit::Train);
         FAIL() << "no error for a missing file";
     } catch (const FileFormatError& e) {
-        EXPECT_NE(std::string(e.what()).find("train-images-idx3-ubyte.gz"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("dataset-fashion-mnist"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("train-images-idx3-ubyte.gz"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("dataset-fashion-mnist"), std::string::npos)
+            << e.what();
     }
     // Truncated data: a valid gzip stream holding only part of the images.
     std::ifstream in(kSample + "/t10k-images-idx3-ubyte.gz", std::ios::binary);
@@ -92,7 +95,8 @@ TEST(FashionMnist, MissingAndCorruptFilesGiveClearErrors)
     gzFile out = gzopen((dir + "/t10k-images-idx3-ubyte.gz").c_str(), "wb");
     gzwrite(out, raw.data(), unsigned(raw.size() / 2));
     gzclose(out);
-    std::filesystem::copy_file(kSample + "/t10k-labels-idx1-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz",
+    std::filesystem::copy_file(kSample + "/t10k-labels-idx1-ubyte.gz",
+                               dir + "/t10k-labels-idx1-ubyte.gz",
                                std::filesystem::copy_options::overwrite_existing);
     try {
         loadFashionMnist(dir, FashionSplit::Test);
@@ -101,7 +105,8 @@ TEST(FashionMnist, MissingAndCorruptFilesGiveClearErrors)
         EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
     }
     // Labels given as images: wrong magic number.
-    std::filesystem::copy_file(kSample + "/t10k-labels-idx1-ubyte.gz", dir + "/t10k-images-idx3-ubyte.gz",
+    std::filesystem::copy_file(kSample + "/t10k-labels-idx1-ubyte.gz",
+                               dir + "/t10k-images-idx3-ubyte.gz",
                                std::filesystem::copy_options::overwrite_existing);
     EXPECT_THROW(loadFashionMnist(dir, FashionSplit::Test), FileFormatError);
     // Not gzip at all: garbage bytes are read through (transparent mode) and fail the header.
@@ -126,6 +131,15 @@ TEST(FashionMnist, SplitIsSeededAndDisjoint)
 
 // A short real training run per neuron type (H = 64, T = 16, 3 epochs on the 2500-image
 // training split of the sample) must clearly beat chance (10 %) on the 1000 test images.
+// Thresholds from the measured spread (packaging/training-spread.sh, docs/testing.md):
+// 20 seeds x OpenBLAS kernels SkylakeX, Haswell, Sandybridge, Prescott x 1 and 2 threads,
+// 160 runs per neuron type. Test accuracy: LIF 55.0-78.0 % (mean 71.4, sd 5.1; the LIF
+// trajectory at this size depends strongly on the seed and the kernel: seed 0 gives 55.0 %
+// with SkylakeX and 68.5 % with Haswell); binary 75.4-79.5 % (mean 77.6, sd 1.0);
+// multi-weight 75.1-80.6 % (mean 78.1, sd 1.0). Best validation accuracy minimum: LIF
+// 53.8 %, binary 76.4 %, multi-weight 76.6 %. The thresholds sit 8-10 points below the
+// lowest measured value and far above chance.
+static double accuracyThreshold(NeuronKind kind) { return kind == NeuronKind::Lif ? 0.45 : 0.67; }
 class ShortTraining : public ::testing::TestWithParam<NeuronKind> {};
 
 TEST_P(ShortTraining, LearnsFashionMnistSample)
@@ -141,11 +155,12 @@ TEST_P(ShortTraining, LearnsFashionMnistSample)
     EXPECT_EQ(rec.batches, 3 * (2500 / 50));
     EXPECT_EQ(rec.epochs, 3);
     EXPECT_EQ(int(r.batchLoss.size()), 3 * 50);
-    EXPECT_GT(r.testAccuracy, 0.60) << toString(GetParam());
-    EXPECT_GT(r.bestValidationAccuracy, 0.60);
+    EXPECT_GT(r.testAccuracy, accuracyThreshold(GetParam())) << toString(GetParam());
+    EXPECT_GT(r.bestValidationAccuracy, accuracyThreshold(GetParam())) << toString(GetParam());
     // The loss falls: the mean of the last 20 batches is below that of the first 20.
     double first = 0, last = 0;
-    for (int k = 0; k < 20; ++k) first += r.batchLoss[size_t(k)], last += r.batchLoss[r.batchLoss.size() - 1 - size_t(k)];
+    for (int k = 0; k < 20; ++k)
+        first += r.batchLoss[size_t(k)], last += r.batchLoss[r.batchLoss.size() - 1 - size_t(k)];
     EXPECT_LT(last, 0.8 * first);
     EXPECT_EQ(r.energy.valid, GetParam() != NeuronKind::Lif);
     if (r.energy.valid) {
@@ -158,7 +173,8 @@ TEST_P(ShortTraining, LearnsFashionMnistSample)
 }
 
 INSTANTIATE_TEST_SUITE_P(Neurons, ShortTraining,
-                         ::testing::Values(NeuronKind::Lif, NeuronKind::Binary, NeuronKind::MultiState),
+                         ::testing::Values(NeuronKind::Lif, NeuronKind::Binary,
+                                           NeuronKind::MultiState),
                          [](const auto& info) { return std::string(toString(info.param)); });
 
 TEST(Experiment, FileRoundTrips)
@@ -238,7 +254,8 @@ TEST(Experiment, ResumedRunContinuesWhereItStopped)
     EXPECT_EQ(b.status, RunStatus::Completed);
     EXPECT_EQ(r2.batches, 20);
     ASSERT_EQ(b.batchLoss.size(), a.batchLoss.size());
-    for (size_t k = 0; k < a.batchLoss.size(); ++k) EXPECT_NEAR(b.batchLoss[k], a.batchLoss[k], 1e-4) << k;
+    for (size_t k = 0; k < a.batchLoss.size(); ++k)
+        EXPECT_NEAR(b.batchLoss[k], a.batchLoss[k], 1e-4) << k;
     ASSERT_EQ(b.epochValidationAccuracy.size(), 2u);
     EXPECT_NEAR(b.epochValidationAccuracy[1], a.epochValidationAccuracy[1], 0.011);
     EXPECT_NEAR(b.testAccuracy, a.testAccuracy, 0.011);
@@ -263,8 +280,10 @@ TEST(Experiment, StopInTheFirstEpochThenResumeStartsClean)
     Recorder r2;
     const Experiment resumed = resumeTraining(path, r2, std::stop_token{});
     EXPECT_EQ(resumed.runs[0].status, RunStatus::Completed);
-    EXPECT_EQ(resumed.runs[0].batchLoss.size(), 20u) << "the 3 losses of the stopped epoch are dropped";
-    EXPECT_EQ(resumed.runs[0].batchLoss[0], part.runs[0].batchLoss[0]) << "same seed, same first batch";
+    EXPECT_EQ(resumed.runs[0].batchLoss.size(), 20u)
+        << "the 3 losses of the stopped epoch are dropped";
+    EXPECT_EQ(resumed.runs[0].batchLoss[0], part.runs[0].batchLoss[0])
+        << "same seed, same first batch";
 }
 
 TEST(Experiment, DivergenceEndsTheRunCleanly)
@@ -308,7 +327,8 @@ TEST(Noise, AccuracyFallsWithNoiseAndCurvesAreStored)
     NoiseOptions o;
     o.sigmas = {0, 0.5, 3};
     int calls = 0;
-    const Experiment n = evaluateNoise(loadExperiment(path), o, std::stop_token{}, [&](int, int) { ++calls; });
+    const Experiment n =
+        evaluateNoise(loadExperiment(path), o, std::stop_token{}, [&](int, int) { ++calls; });
     EXPECT_EQ(calls, 3 * 1);  // 3 sigmas x one batch of 500
     ASSERT_EQ(n.runs[0].noise.size(), 1u);
     const auto& curve = n.runs[0].noise[0];

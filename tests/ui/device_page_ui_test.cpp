@@ -1,19 +1,18 @@
 // Offscreen GUI test: the window opens on the example, fits it, rejects a bad file while
 // keeping the data, and writes valid chart and LUT files.
-#include <QFile>
-#include <QTemporaryDir>
-#include <QtTest>
-
 #include <QBarSeries>
+#include <QFile>
 #include <QLineSeries>
 #include <QPlainTextEdit>
 #include <QScatterSeries>
 #include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
 
 #include "charts/chart_export.h"
 #include "charts/device_charts.h"
-#include "devices/csv_import_dialog.h"
 #include "charts/probability_chart.h"
+#include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "dwmtj/lut.h"
 #include "main_window.h"
@@ -37,6 +36,37 @@ private Q_SLOTS:
         QVERIFY(page->chart()->chart()->series().size() > 3);
     }
 
+    void modelChoicesShowTheirTestsAndConvergence()
+    {
+        MainWindow w;
+        auto* page = w.devicePage();
+        QVERIFY(w.openDeviceFile(QStringLiteral(DWMTJ_TEST_DATASETS_DIR) +
+                                 "/binary-device-counts.csv"));
+        page->setModel("4");
+        QVERIFY(page->sigmoidFit().has_value());
+        QCOMPARE(page->sigmoidFit()->form, dwmtj::core::SigmoidForm::FourParameter);
+        QVERIFY(std::fabs(page->sigmoidFit()->logLikelihood + 250.503) < 1e-3);
+        const QString r = page->reportText();
+        QVERIFY2(r.contains("floor/ceiling vs the 2-parameter model:\n    LR ="), qPrintable(r));
+        QVERIFY(r.contains("profile likelihood"));
+        QVERIFY(r.contains("converged after"));
+        // DWMTJ_SCREENSHOT_DIR: save what the page looks like with the 4-parameter report.
+        if (const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR"); !shots.isEmpty()) {
+            w.resize(1500, 950);
+            w.show();
+            QTest::qWait(200);
+            w.grab().save(QString::fromLocal8Bit(shots) + "/device-page-4-parameter.png");
+        }
+        // A multi-weight file offers the ordinal widths instead; common width refits.
+        QVERIFY(
+            w.openDeviceFile(QStringLiteral(DWMTJ_TEST_DATASETS_DIR) + "/multistate-device.csv"));
+        page->setModel("common");
+        QVERIFY(page->ordinalFit().has_value());
+        QVERIFY(page->ordinalFit()->commonWidth);
+        QVERIFY(page->reportText().contains("common width (proportional odds)"));
+        QVERIFY(page->reportText().contains("common width vs one width per threshold:\n    LR ="));
+    }
+
     void badFileShowsErrorAndKeepsData()
     {
         MainWindow w;
@@ -48,7 +78,8 @@ private Q_SLOTS:
         QVERIFY(w.devicePage()->errorText().contains("line 3"));
         QVERIFY(w.devicePage()->errorText().contains("previously loaded data are kept"));
         QCOMPARE(w.devicePage()->sigmoidFit()->v50(), v50);
-        QVERIFY(w.devicePage()->data()->sourcePath.find("binary-device-traces.csv") != std::string::npos);
+        QVERIFY(w.devicePage()->data()->sourcePath.find("binary-device-traces.csv") !=
+                std::string::npos);
     }
 
     void exportsWriteValidFiles()
@@ -96,7 +127,8 @@ private Q_SLOTS:
         auto* report = page->findChild<QPlainTextEdit*>();
         QVERIFY(report && report->toPlainText().contains("Left out of the fit"));
         bool hollow = false;
-        for (auto* s : page->chart()->chart()->series()) hollow |= s->name() == "Excluded from the fit";
+        for (auto* s : page->chart()->chart()->series())
+            hollow |= s->name() == "Excluded from the fit";
         QVERIFY(hollow);
         // The residuals of all 11 points are drawn: 10 used and 1 excluded.
         int residualPoints = 0;
@@ -122,7 +154,8 @@ private Q_SLOTS:
         auto* trace = qobject_cast<QLineSeries*>(page->traceChart()->chart()->series().at(0));
         QVERIFY(trace && trace->count() > 0);
         bool bars = false;
-        for (auto* s : page->histogramChart()->chart()->series()) bars |= qobject_cast<QBarSeries*>(s) != nullptr;
+        for (auto* s : page->histogramChart()->chart()->series())
+            bars |= qobject_cast<QBarSeries*>(s) != nullptr;
         QVERIFY(bars);
         QVERIFY(page->histogramChart()->chart()->title().contains("cycles"));
     }
@@ -162,7 +195,8 @@ private Q_SLOTS:
     void multiStateFileShowsStateCurves()
     {
         MainWindow w;
-        QVERIFY(w.openDeviceFile(QString::fromLocal8Bit(qgetenv("DWMTJ_DATASETS_DIR")) + "/multistate-device.h5"));
+        QVERIFY(w.openDeviceFile(QString::fromLocal8Bit(qgetenv("DWMTJ_DATASETS_DIR")) +
+                                 "/multistate-device.h5"));
         QVERIFY(w.devicePage()->ordinalFit().has_value());
         QCOMPARE(w.devicePage()->chart()->chart()->series().size(), 10);  // 5 observed + 5 fitted
     }

@@ -4,16 +4,15 @@
 // input does not start.
 #include <QLabel>
 #include <QLineEdit>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <QTableWidget>
-
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
-#include "runs/experiment_store.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
+#include "runs/experiment_store.h"
 #include "training/training_page.h"
 
 using namespace dwmtj;
@@ -63,16 +62,21 @@ private Q_SLOTS:
         QCOMPARE(failed, 0);
         QCOMPARE(finished, 1);
         QCOMPARE(batches, config.epochs * (2500 / 50));  // sample: 2500 train images
-        const QString label = QStringLiteral("binary H%1 T%2").arg(config.hidden).arg(config.timesteps);
+        const QString label =
+            QStringLiteral("binary H%1 T%2").arg(config.hidden).arg(config.timesteps);
         QCOMPARE(page.lossChart()->history(label + " seed 0").size(), config.epochs * 50);
         QCOMPARE(page.accuracyChart()->points(label).size(), config.epochs);
         QCOMPARE(store.experiments().size(), 1);  // the finished file is open for the other pages
         QCOMPARE(page.queueTable()->item(0, 2)->text(), QString("completed"));
         // DWMTJ_SCREENSHOT_DIR: save what the page looks like after a real (tiny) run.
         const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
-        if (!shots.isEmpty()) page.grab().save(QString::fromLocal8Bit(shots) + "/training-page.png");
+        if (!shots.isEmpty())
+            page.grab().save(QString::fromLocal8Bit(shots) + "/training-page.png");
         const auto e = core::loadExperiment(out.toStdString());
         QCOMPARE(e.runs.at(0).status, core::RunStatus::Completed);
+        // Measured for this configuration (binary H 16, T 4, 2 epochs; 20 seeds x 4 OpenBLAS
+        // kernels x 1 and 2 threads, packaging/training-spread.sh): 45.3-63.0 %, seed 0
+        // 54.4-54.5 % on every kernel. 30 % is well below and well above chance.
         QVERIFY(e.runs.at(0).testAccuracy > 0.3);
     }
 
@@ -101,7 +105,8 @@ private Q_SLOTS:
             QVERIFY(std::abs(pts[1].mean - (a + b) / 2) < 1e-9);
             QVERIFY(std::abs(pts[1].sd - std::abs(a - b) / std::sqrt(2.0)) < 1e-9);
         }
-        for (int r = 0; r < 2; ++r) QCOMPARE(page.queueTable()->item(r, 2)->text(), QString("completed"));
+        for (int r = 0; r < 2; ++r)
+            QCOMPARE(page.queueTable()->item(r, 2)->text(), QString("completed"));
         // A second Start with the same form never overwrites the finished files.
         const auto again = page.jobsFromForm();
         QVERIFY(again[0].outPath.endsWith("queue-lif-H16-T4-2.h5"));

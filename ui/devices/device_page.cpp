@@ -37,6 +37,7 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_source = new QLabel(tr("No device data loaded. Use File > Open or drop a file here."));
     m_source->setWordWrap(true);
     m_form = new QComboBox;
+    m_form->setObjectName(QStringLiteral("model"));
     m_form->addItem(tr("2-parameter sigmoid"), 2);
     m_form->addItem(tr("4-parameter (floor / ceiling)"), 4);
     connect(m_form, &QComboBox::currentIndexChanged, this, [this] { refit(); });
@@ -52,7 +53,7 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_report = new QPlainTextEdit;
     m_report->setReadOnly(true);
     m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_report->setLineWrapMode(QPlainTextEdit::WidgetWidth);  // long warnings stay readable
     installTableExportMenu(m_table, QStringLiteral("per-voltage"));
     m_chart = new ProbabilityChart;
     m_residuals = new ResidualChart;
@@ -316,6 +317,15 @@ void DevicePage::refit()
     }
     m_report->setPlainText(report);
     updateDeviceCharts();
+}
+
+QString DevicePage::reportText() const { return m_report->toPlainText(); }
+
+void DevicePage::setModel(const QString& model)
+{
+    const int code = model == "4" ? 4 : model == "separate" ? 10 : model == "common" ? 11 : 2;
+    const int i = m_form->findData(code);
+    if (i >= 0) m_form->setCurrentIndex(i);  // refits through currentIndexChanged
 }
 
 void DevicePage::setExcluded(const std::vector<double>& voltages)

@@ -47,6 +47,10 @@ public:
     /// Show the trace of (voltage index, cycle) and the histogram of that voltage.
     void showTraces(int voltageIndex, int cycle);
     QString errorText() const;
+    /// The fit report as shown (parameters, convergence, tests between models, warnings).
+    QString reportText() const;
+    /// The model choice: "2", "4" (binary sigmoid) or "separate", "common" (ordinal widths).
+    void setModel(const QString& model);
     /// Builds the LUT (fit source, 1024 points) and writes it; returns an error or "".
     QString exportLut(const QString& path) const;
     /// Writes the per-voltage table as CSV; returns an error or "".

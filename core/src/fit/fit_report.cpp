@@ -29,9 +29,10 @@ std::string nestedLine(const char* what, const NestedModelTest& t, const char* f
                        const char* reducedName)
 {
     if (!t.available) return {};
-    return format("  %s: LR = %.4f on %d d.o.f., p = %s (%s)\n    AIC %s %.4f vs %s %.4f\n", what,
-                  t.statistic, t.dof, pvalue(t.pValue).c_str(), t.reference.c_str(), fullName,
-                  t.fullAic, reducedName, t.reducedAic);
+    return format(
+        "  %s:\n    LR = %.4f on %d d.o.f., p = %s; null law %s\n    AIC %s %.4f vs %s %.4f\n",
+        what, t.statistic, t.dof, pvalue(t.pValue).c_str(), t.reference.c_str(), fullName,
+        t.fullAic, reducedName, t.reducedAic);
 }
 
 }  // namespace

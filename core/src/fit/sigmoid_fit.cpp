@@ -516,8 +516,7 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
             t.reducedAic = -2 * two.logLikelihood + 4;
             t.fullAic = fit.aic;
             t.reference =
-                "chi-bar-squared (1/4 chi2_0 + 1/2 chi2_1 + 1/4 chi2_2): the 2-parameter model is "
-                "a corner of the 4-parameter space";
+                "chi-bar-squared 1/4 chi2_0 + 1/2 chi2_1 + 1/4 chi2_2 (null on the boundary)";
         }
         if (df > 0 && fit.pearsonPValue < 0.05)
             fit.warnings.push_back(
