@@ -51,10 +51,10 @@ assert math.isnan(r.attrs['best_validation_accuracy']) and r.attrs['test_accurac
 
 # Stopped is exit 3 for every long command: SIGTERM (a batch system's time limit) and
 # Ctrl+C (SIGINT) stop after the batch in flight and keep the file.
-"$B" train --neuron lif --hidden 32 --timesteps 8 --batch 50 --data-dir "$D" --validation 500 --epochs 50 \
+"$B" train --neuron lif --hidden 32 --timesteps 8 --batch 50 --data-dir "$D" --validation 500 --epochs 500 \
     --out "$T/stop.h5" >/dev/null 2>"$T/stop.err" &
 pid=$!
-for _ in $(seq 100); do grep -q "seed 0 epoch 1 " "$T/stop.err" 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 100); do grep -q "seed 0 epoch 1:" "$T/stop.err" 2>/dev/null && break; sleep 0.2; done
 kill -TERM $pid; wait $pid; rc=$?
 check "SIGTERM stops train with exit 3 and keeps a resumable file" "[ $rc -eq 3 ] && /usr/bin/python3 -c \"
 import h5py; r = h5py.File('$T/stop.h5')['runs/seed_0']; assert r.attrs['status'] == 'stopped'\""
@@ -67,6 +67,24 @@ for _ in $(seq 100); do
 done
 kill -INT $pid; wait $pid; rc=$?
 check "Ctrl+C stops noise with exit 3" '[ $rc -eq 3 ] && grep -q "stopped" "$T/nstop.err"'
+
+# A full disk (a 400 KiB tmpfs, where this test may mount one): the per-epoch write fails,
+# train and noise exit 1 with a message naming the file (no crash), the previous file is
+# kept and resumes, and no temporary file is left.
+FS="$T/small-disk"
+mkdir -p "$FS"
+if mount -t tmpfs -o size=400k tmpfs "$FS" 2>/dev/null; then
+  "$B" train --neuron lif --hidden 16 --timesteps 4 --batch 50 --data-dir "$D" --validation 500 --epochs 2 \
+      --out "$FS/k.h5" >/dev/null 2>"$T/full.err"; rc=$?
+  check "full disk: train exits 1 naming the file, no crash" '[ $rc -eq 1 ] && grep -q "$FS/k.h5: writing failed" "$T/full.err" && grep -q "previous file is kept" "$T/full.err"'
+  check "full disk: the previous file is kept (epoch 1) and no temporary file is left" "/usr/bin/python3 -c \"
+import h5py; r = h5py.File('$FS/k.h5')['runs/seed_0']; assert r['epoch_loss'].shape == (1,)\" && [ -z \"\$(ls '$FS' | grep tmp)\" ]"
+  "$B" noise "$FS/k.h5" --sigma 0:3:0.5 --test-limit 200 >/dev/null 2>"$T/nfull.err"; rc=$?
+  check "full disk: noise exits 1 naming the file, the file unchanged" '[ $rc -eq 1 ] && grep -q "$FS/k.h5" "$T/nfull.err" && "$B" noise "$FS/k.h5" --sigma 0 --test-limit 10 2>&1 | grep -q "writing failed"'
+  umount "$FS"
+else
+  echo "skip: cannot mount a small tmpfs here (needs root): full-disk checks not run"
+fi
 
 out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1)
 check "bench prints step time, FLOPs and the GEMM-bound ratio" 'grep -q "seconds per step" <<<"$out" && grep -q "GFLOP" <<<"$out" && grep -q "GEMM-bound limit" <<<"$out"'

@@ -23,11 +23,13 @@ std::vector<double> read1d(const h5::File& f, const std::string& dset, std::size
     std::vector<std::uint64_t> dims;
     auto v = h5::readDoubles(f, dset, dims, 1, o.maxRows);
     if (expectLen != std::size_t(-1) && v.size() != expectLen)
-        throw FileFormatError(f.path, dset, std::to_string(expectLen) + " values (as the voltage dataset)",
+        throw FileFormatError(f.path, dset,
+                              std::to_string(expectLen) + " values (as the voltage dataset)",
                               std::to_string(v.size()));
     for (std::size_t i = 0; i < v.size(); ++i)
         if (!std::isfinite(v[i]))
-            throw FileFormatError(f.path, dset + "[" + std::to_string(i) + "]", "a finite number", "NaN or inf");
+            throw FileFormatError(f.path, dset + "[" + std::to_string(i) + "]", "a finite number",
+                                  "NaN or inf");
     return v;
 }
 
@@ -51,9 +53,10 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
         std::vector<std::uint64_t> dims;
         const auto r = h5::readDoubles(f, "/traces/resistance", dims, 2, o.maxRows);
         if (dims.size() != 2 || dims[0] != v.size())
-            throw FileFormatError(path, "/traces/resistance", std::to_string(v.size()) + " x P (one row per cycle)",
-                                  dims.size() == 2 ? std::to_string(dims[0]) + " x " + std::to_string(dims[1])
-                                                   : "rank " + std::to_string(dims.size()));
+            throw FileFormatError(
+                path, "/traces/resistance", std::to_string(v.size()) + " x P (one row per cycle)",
+                dims.size() == 2 ? std::to_string(dims[0]) + " x " + std::to_string(dims[1])
+                                 : "rank " + std::to_string(dims.size()));
         std::vector<ResistanceTrace> traces;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string where = "/traces row " + std::to_string(i);
@@ -61,30 +64,41 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
             bool ended = false;
             for (std::size_t k = 0; k < dims[1]; ++k) {
                 const double x = r[i * dims[1] + k];
-                if (std::isnan(x)) { ended = true; continue; }
+                if (std::isnan(x)) {
+                    ended = true;
+                    continue;
+                }
                 if (ended || !(x > 0) || !std::isfinite(x))
-                    throw FileFormatError(path, "/traces/resistance[" + std::to_string(i) + "," + std::to_string(k) + "]",
-                                          "positive finite readings, NaN only after the last pulse",
-                                          std::to_string(x));
+                    throw FileFormatError(
+                        path,
+                        "/traces/resistance[" + std::to_string(i) + "," + std::to_string(k) + "]",
+                        "positive finite readings, NaN only after the last pulse",
+                        std::to_string(x));
                 t.resistanceOhm.push_back(x);
             }
             if (t.resistanceOhm.empty())
-                throw FileFormatError(path, "/traces/resistance[" + std::to_string(i) + "]", "at least one reading", "none");
+                throw FileFormatError(path, "/traces/resistance[" + std::to_string(i) + "]",
+                                      "at least one reading", "none");
             traces.push_back(std::move(t));
         }
         detail::buildFromTraces(d, path, std::move(traces), o);
     } else if (h5::exists(f, "/events")) {
         const auto v = read1d(f, "/events/voltage", std::size_t(-1), o);
         const auto p = read1d(f, "/events/pulses_to_switch", v.size(), o);
-        const auto c = h5::exists(f, "/events/cycle") ? read1d(f, "/events/cycle", v.size(), o) : std::vector<double>(v.size(), 0);
-        const auto z = h5::exists(f, "/events/censored") ? read1d(f, "/events/censored", v.size(), o) : std::vector<double>(v.size(), 0);
+        const auto c = h5::exists(f, "/events/cycle") ? read1d(f, "/events/cycle", v.size(), o)
+                                                      : std::vector<double>(v.size(), 0);
+        const auto z = h5::exists(f, "/events/censored")
+                           ? read1d(f, "/events/censored", v.size(), o)
+                           : std::vector<double>(v.size(), 0);
         const auto wh = rowNames("/events", v.size());
         std::vector<SwitchEvent> ev;
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (z[i] != 0 && z[i] != 1)
-                throw FileFormatError(path, "/events/censored[" + std::to_string(i) + "]", "0 or 1", std::to_string(z[i]));
+                throw FileFormatError(path, "/events/censored[" + std::to_string(i) + "]", "0 or 1",
+                                      std::to_string(z[i]));
             ev.push_back({v[i], detail::wholeNumber(path, wh[i], "cycle", c[i], 0),
-                          detail::wholeNumber(path, wh[i], "pulses_to_switch", p[i], 1), z[i] == 1});
+                          detail::wholeNumber(path, wh[i], "pulses_to_switch", p[i], 1),
+                          z[i] == 1});
         }
         detail::buildFromEvents(d, path, std::move(ev), wh);
     } else if (h5::exists(f, "/counts")) {
@@ -96,7 +110,9 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
             detail::buildFromCounts(d, path, v, s, n, wh);
         } else {
             const auto p = read1d(f, "/counts/probability", v.size(), o);
-            const auto n = h5::exists(f, "/counts/trials") ? read1d(f, "/counts/trials", v.size(), o) : std::vector<double>{};
+            const auto n = h5::exists(f, "/counts/trials")
+                               ? read1d(f, "/counts/trials", v.size(), o)
+                               : std::vector<double>{};
             detail::buildFromProbabilities(d, path, v, p, n, wh);
         }
     } else if (h5::exists(f, "/multistate")) {
@@ -110,11 +126,13 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
                            detail::wholeNumber(path, wh[i], "state", s[i], 1)});
         DeviceLoadOptions oo = o;
         if (oo.numStates == 0 && h5::hasAttr(f, "/multistate", "num_states"))
-            oo.numStates = detail::wholeNumber(path, "/multistate@num_states", "num_states",
-                                               h5::readDoubleAttr(f, "/multistate", "num_states"), 2);
+            oo.numStates =
+                detail::wholeNumber(path, "/multistate@num_states", "num_states",
+                                    h5::readDoubleAttr(f, "/multistate", "num_states"), 2);
         detail::buildMultiState(d, path, std::move(obs), wh, oo);
     } else {
-        throw FileFormatError(path, "/", "one of the groups /traces, /events, /counts or /multistate",
+        throw FileFormatError(path, "/",
+                              "one of the groups /traces, /events, /counts or /multistate",
                               "none of them", "See README, 'HDF5 device file'");
     }
     return d;
@@ -130,11 +148,16 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
         h5::writeStringAttr(f, "/", "source", d.sourcePath);
         if (d.kind == DeviceKind::MultiState) {
             std::vector<double> v, c, s;
-            for (const auto& o : d.multi.observations) { v.push_back(o.voltage); c.push_back(o.cycle); s.push_back(o.state); }
+            for (const auto& o : d.multi.observations) {
+                v.push_back(o.voltage);
+                c.push_back(o.cycle);
+                s.push_back(o.state);
+            }
             h5::writeDoubles(f, "/multistate/voltage", v, {v.size()});
             h5::writeDoubles(f, "/multistate/cycle", c, {c.size()});
             h5::writeDoubles(f, "/multistate/state", s, {s.size()});
             h5::writeDoubleAttr(f, "/multistate", "num_states", d.multi.numStates);
+            h5::close(f);
             return;
         }
         const auto& b = d.binary;
@@ -145,7 +168,8 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
             for (std::size_t i = 0; i < b.traces.size(); ++i) {
                 v.push_back(b.traces[i].voltage);
                 c.push_back(b.traces[i].cycle);
-                for (std::size_t k = 0; k < b.traces[i].resistanceOhm.size(); ++k) r[i * P + k] = b.traces[i].resistanceOhm[k];
+                for (std::size_t k = 0; k < b.traces[i].resistanceOhm.size(); ++k)
+                    r[i * P + k] = b.traces[i].resistanceOhm[k];
             }
             h5::writeDoubles(f, "/traces/voltage", v, {v.size()});
             h5::writeDoubles(f, "/traces/cycle", c, {c.size()});
@@ -155,14 +179,24 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
         }
         if (!b.events.empty()) {
             std::vector<double> v, c, p, z;
-            for (const auto& e : b.events) { v.push_back(e.voltage); c.push_back(e.cycle); p.push_back(e.pulses); z.push_back(e.censored); }
+            for (const auto& e : b.events) {
+                v.push_back(e.voltage);
+                c.push_back(e.cycle);
+                p.push_back(e.pulses);
+                z.push_back(e.censored);
+            }
             h5::writeDoubles(f, "/events/voltage", v, {v.size()});
             h5::writeDoubles(f, "/events/cycle", c, {c.size()});
             h5::writeDoubles(f, "/events/pulses_to_switch", p, {p.size()});
             h5::writeDoubles(f, "/events/censored", z, {z.size()});
         }
         std::vector<double> v, s, n, p;
-        for (const auto& c : b.counts) { v.push_back(c.voltage); s.push_back(c.switches); n.push_back(c.trials); p.push_back(c.probability); }
+        for (const auto& c : b.counts) {
+            v.push_back(c.voltage);
+            s.push_back(c.switches);
+            n.push_back(c.trials);
+            p.push_back(c.probability);
+        }
         h5::writeDoubles(f, "/counts/voltage", v, {v.size()});
         if (b.trialsKnown) {
             h5::writeDoubles(f, "/counts/switches", s, {s.size()});
@@ -170,6 +204,7 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
         } else {
             h5::writeDoubles(f, "/counts/probability", p, {p.size()});
         }
+        h5::close(f);
     });
 }
 

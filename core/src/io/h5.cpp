@@ -1,5 +1,10 @@
 #include "io/h5.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "dwmtj/error.h"
@@ -30,19 +35,64 @@ File openRead(const std::string& path)
     if (!std::filesystem::exists(path))
         throw FileFormatError(path, "", "an existing HDF5 file", "no such file");
     if (H5Fis_hdf5(path.c_str()) <= 0)
-        throw FileFormatError(path, "", "an HDF5 file", "no HDF5 signature (not HDF5, or truncated/corrupt)");
+        throw FileFormatError(path, "", "an HDF5 file",
+                              "no HDF5 signature (not HDF5, or truncated/corrupt)");
     hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0)
-        throw FileFormatError(path, "", "a readable HDF5 file", "HDF5 could not open it (truncated or corrupt)");
+        throw FileFormatError(path, "", "a readable HDF5 file",
+                              "HDF5 could not open it (truncated or corrupt)");
     return File{path, Handle(id, H5Fclose)};
 }
 
 File create(const std::string& path)
 {
     quiet();
-    hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (id < 0) throw Error(path + ": cannot create the HDF5 file (is the folder writable?)");
+    // The file is built in memory (core driver, no backing store) and written to `path`
+    // by close() with plain POSIX writes whose every failure is seen. HDF5 itself never
+    // writes to disk here: with the sec2 driver a full disk makes H5Fclose fail, the file
+    // stays registered, and libhdf5 1.10 then crashes in its exit handler.
+    Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    if (!fapl.valid() || H5Pset_fapl_core(fapl.id(), std::size_t(1) << 20, 0) < 0 ||
+        H5Pset_fclose_degree(fapl.id(), H5F_CLOSE_STRONG) < 0)
+        throw Error(path + ": cannot set up the HDF5 file (HDF5 property list)");
+    hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id());
+    if (id < 0) throw Error(path + ": cannot create the HDF5 file");
     return File{path, Handle(id, H5Fclose)};
+}
+
+void close(File& f)
+{
+    if (!f.handle.valid()) return;
+    const hid_t id = f.handle.release();
+    std::vector<char> image;
+    ssize_t size = H5Fflush(id, H5F_SCOPE_LOCAL) < 0 ? -1 : H5Fget_file_image(id, nullptr, 0);
+    if (size > 0) {
+        image.resize(std::size_t(size));
+        size = H5Fget_file_image(id, image.data(), image.size());
+    }
+    if (H5Fclose(id) < 0 || size <= 0) throw Error(f.path + ": HDF5 could not assemble the file");
+    const int fd = ::open(f.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(f.path + ": cannot create the file (" + std::strerror(errno) +
+                    "; is the folder writable?)");
+    std::size_t done = 0;
+    while (done < image.size()) {
+        const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const std::string why = n < 0 ? std::strerror(errno) : "nothing written";
+            ::close(fd);
+            ::unlink(f.path.c_str());
+            throw Error(f.path + ": writing failed after " + std::to_string(done) + " of " +
+                        std::to_string(image.size()) + " bytes (" + why + "; disk full?)");
+        }
+        done += std::size_t(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(f.path.c_str());
+        throw Error(f.path + ": writing failed (" + why + "; disk full?)");
+    }
 }
 
 bool exists(const File& f, const std::string& objPath)
@@ -67,7 +117,8 @@ std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<s
 {
     if (!exists(f, dset)) throw FileFormatError(f.path, dset, "a dataset", "nothing at this path");
     Handle d(H5Dopen2(f.handle.id(), dset.c_str(), H5P_DEFAULT), H5Dclose);
-    if (!d.valid()) throw FileFormatError(f.path, dset, "a dataset", "an object that is not a dataset");
+    if (!d.valid())
+        throw FileFormatError(f.path, dset, "a dataset", "an object that is not a dataset");
     Handle type(H5Dget_type(d.id()), H5Tclose);
     const H5T_class_t cls = H5Tget_class(type.id());
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
@@ -76,14 +127,16 @@ std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<s
     Handle space(H5Dget_space(d.id()), H5Sclose);
     const int rank = H5Sget_simple_extent_ndims(space.id());
     if (rank < 1 || rank > maxRank)
-        throw FileFormatError(f.path, dset, "rank 1.." + std::to_string(maxRank), "rank " + std::to_string(rank));
+        throw FileFormatError(f.path, dset, "rank 1.." + std::to_string(maxRank),
+                              "rank " + std::to_string(rank));
     std::vector<hsize_t> hd(rank);
     H5Sget_simple_extent_dims(space.id(), hd.data(), nullptr);
     std::uint64_t total = 1;
     dims.assign(hd.begin(), hd.end());
     for (auto x : hd) {
         if (x != 0 && total > maxElements / x)
-            throw FileFormatError(f.path, dset, "at most " + std::to_string(maxElements) + " elements",
+            throw FileFormatError(f.path, dset,
+                                  "at most " + std::to_string(maxElements) + " elements",
                                   "a larger dataset");
         total *= x;
     }
@@ -97,14 +150,16 @@ std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<s
 }
 }  // namespace
 
-std::vector<double> readDoubles(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
-                                int maxRank, std::uint64_t maxElements)
+std::vector<double> readDoubles(const File& f, const std::string& dset,
+                                std::vector<std::uint64_t>& dims, int maxRank,
+                                std::uint64_t maxElements)
 {
     return readNumeric<double>(f, dset, dims, maxRank, maxElements, H5T_NATIVE_DOUBLE);
 }
 
-std::vector<float> readFloats(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
-                              int maxRank, std::uint64_t maxElements)
+std::vector<float> readFloats(const File& f, const std::string& dset,
+                              std::vector<std::uint64_t>& dims, int maxRank,
+                              std::uint64_t maxElements)
 {
     return readNumeric<float>(f, dset, dims, maxRank, maxElements, H5T_NATIVE_FLOAT);
 }
@@ -132,7 +187,8 @@ void createGroup(const File& f, const std::string& group)
 {
     ensureParents(f, group);
     if (H5Lexists(f.handle.id(), group.c_str(), H5P_DEFAULT) > 0) return;
-    Handle g(H5Gcreate2(f.handle.id(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    Handle g(H5Gcreate2(f.handle.id(), group.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+             H5Gclose);
     if (!g.valid()) throw Error(f.path + ": cannot create group " + group);
 }
 
@@ -143,8 +199,10 @@ void writeDoubles(const File& f, const std::string& dset, const std::vector<doub
     std::vector<hsize_t> hd(dims.begin(), dims.end());
     Handle space(H5Screate_simple(int(hd.size()), hd.data(), nullptr), H5Sclose);
     Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT,
-                        H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+                        H5P_DEFAULT, H5P_DEFAULT),
+             H5Dclose);
+    if (!d.valid() ||
+        H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         throw Error(f.path + ": cannot write dataset " + dset);
 }
 
@@ -155,8 +213,10 @@ void writeFloats(const File& f, const std::string& dset, const std::vector<float
     std::vector<hsize_t> hd(dims.begin(), dims.end());
     Handle space(H5Screate_simple(int(hd.size()), hd.data(), nullptr), H5Sclose);
     Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_IEEE_F32LE, space.id(), H5P_DEFAULT,
-                        H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+                        H5P_DEFAULT, H5P_DEFAULT),
+             H5Dclose);
+    if (!d.valid() ||
+        H5Dwrite(d.id(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         throw Error(f.path + ": cannot write dataset " + dset);
 }
 
@@ -165,7 +225,8 @@ void copyFileInto(const File& dst, const std::string& dstGroup, const std::strin
     const File src = openRead(srcPath);
     ensureParents(dst, dstGroup);
     Handle ocpypl(H5Pcreate(H5P_OBJECT_COPY), H5Pclose);
-    if (H5Ocopy(src.handle.id(), "/", dst.handle.id(), dstGroup.c_str(), ocpypl.id(), H5P_DEFAULT) < 0)
+    if (H5Ocopy(src.handle.id(), "/", dst.handle.id(), dstGroup.c_str(), ocpypl.id(), H5P_DEFAULT) <
+        0)
         throw Error(dst.path + ": cannot copy " + srcPath + " into " + dstGroup);
 }
 
@@ -177,11 +238,13 @@ void writeStrings(const File& f, const std::string& dset, const std::vector<std:
     H5Tset_cset(type.id(), H5T_CSET_UTF8);
     const hsize_t n = values.size();
     Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), type.id(), space.id(), H5P_DEFAULT,
+                        H5P_DEFAULT, H5P_DEFAULT),
              H5Dclose);
     std::vector<const char*> ptrs;
     for (const auto& v : values) ptrs.push_back(v.c_str());
-    if (!d.valid() || (n > 0 && H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
+    if (!d.valid() ||
+        (n > 0 && H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()) < 0))
         throw Error(f.path + ": cannot write dataset " + dset);
 }
 
@@ -190,13 +253,16 @@ std::vector<std::string> children(const File& f, const std::string& group)
     Handle g(H5Gopen2(f.handle.id(), group.c_str(), H5P_DEFAULT), H5Gclose);
     if (!g.valid()) throw FileFormatError(f.path, group, "a group", "nothing at this path");
     H5G_info_t info;
-    if (H5Gget_info(g.id(), &info) < 0) throw FileFormatError(f.path, group, "a readable group", "an error");
+    if (H5Gget_info(g.id(), &info) < 0)
+        throw FileFormatError(f.path, group, "a readable group", "an error");
     std::vector<std::string> out;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
-        const ssize_t n = H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        const ssize_t n =
+            H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
         if (n < 0) continue;
         std::string name(size_t(n), '\0');
-        H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), size_t(n) + 1, H5P_DEFAULT);
+        H5Lget_name_by_idx(g.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), size_t(n) + 1,
+                           H5P_DEFAULT);
         out.push_back(name);
     }
     return out;
@@ -208,12 +274,15 @@ void writeInts(const File& f, const std::string& dset, const std::vector<std::in
     hsize_t n = data.size();
     Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
     Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT,
-                        H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    if (!d.valid() || H5Dwrite(d.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+                        H5P_DEFAULT, H5P_DEFAULT),
+             H5Dclose);
+    if (!d.valid() ||
+        H5Dwrite(d.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         throw Error(f.path + ": cannot write dataset " + dset);
 }
 
-void writeStringAttr(const File& f, const std::string& obj, const std::string& name, const std::string& value)
+void writeStringAttr(const File& f, const std::string& obj, const std::string& name,
+                     const std::string& value)
 {
     Handle o = openObject(f, obj);
     // Variable-length UTF-8: h5py reads these as Python str (fixed-length ones come as bytes).
@@ -222,7 +291,8 @@ void writeStringAttr(const File& f, const std::string& obj, const std::string& n
     H5Tset_cset(type.id(), H5T_CSET_UTF8);
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(o.id(), name.c_str()) > 0) H5Adelete(o.id(), name.c_str());
-    Handle a(H5Acreate2(o.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    Handle a(H5Acreate2(o.id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT),
+             H5Aclose);
     const char* data = value.c_str();
     if (!a.valid() || H5Awrite(a.id(), type.id(), &data) < 0)
         throw Error(f.path + ": cannot write attribute " + obj + "@" + name);
@@ -233,7 +303,8 @@ void writeDoubleAttr(const File& f, const std::string& obj, const std::string& n
     Handle o = openObject(f, obj);
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     if (H5Aexists(o.id(), name.c_str()) > 0) H5Adelete(o.id(), name.c_str());
-    Handle a(H5Acreate2(o.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    Handle a(H5Acreate2(o.id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+             H5Aclose);
     if (!a.valid() || H5Awrite(a.id(), H5T_NATIVE_DOUBLE, &value) < 0)
         throw Error(f.path + ": cannot write attribute " + obj + "@" + name);
 }
@@ -249,10 +320,12 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
 {
     Handle o = openObject(f, obj);
     Handle a(H5Aopen(o.id(), name.c_str(), H5P_DEFAULT), H5Aclose);
-    if (!a.valid()) throw FileFormatError(f.path, obj + "@" + name, "a string attribute", "no such attribute");
+    if (!a.valid())
+        throw FileFormatError(f.path, obj + "@" + name, "a string attribute", "no such attribute");
     Handle type(H5Aget_type(a.id()), H5Tclose);
     if (H5Tget_class(type.id()) != H5T_STRING)
-        throw FileFormatError(f.path, obj + "@" + name, "a string attribute", "a non-string attribute");
+        throw FileFormatError(f.path, obj + "@" + name, "a string attribute",
+                              "a non-string attribute");
     if (H5Tis_variable_str(type.id()) > 0) {
         Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
         H5Tset_size(mem.id(), H5T_VARIABLE);
@@ -265,7 +338,8 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
         return out;
     }
     const std::size_t n = H5Tget_size(type.id());
-    if (n > (1u << 26)) throw FileFormatError(f.path, obj + "@" + name, "a string under 64 MiB", "a larger string");
+    if (n > (1u << 26))
+        throw FileFormatError(f.path, obj + "@" + name, "a string under 64 MiB", "a larger string");
     std::string buf(n, '\0');
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem.id(), n);
@@ -281,11 +355,13 @@ double readDoubleAttr(const File& f, const std::string& obj, const std::string& 
 {
     Handle o = openObject(f, obj);
     Handle a(H5Aopen(o.id(), name.c_str(), H5P_DEFAULT), H5Aclose);
-    if (!a.valid()) throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute", "no such attribute");
+    if (!a.valid())
+        throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute", "no such attribute");
     Handle type(H5Aget_type(a.id()), H5Tclose);
     const auto cls = H5Tget_class(type.id());
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-        throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute", "a non-numeric attribute");
+        throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute",
+                              "a non-numeric attribute");
     double v = 0;
     if (H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v) < 0)
         throw FileFormatError(f.path, obj + "@" + name, "a readable number", "a read error");
@@ -300,7 +376,8 @@ std::vector<std::string> attrNames(const File& f, const std::string& obj)
     if (H5Oget_info2(o.id(), &info, H5O_INFO_NUM_ATTRS) < 0) return names;
     for (hsize_t i = 0; i < info.num_attrs; ++i) {
         char buf[512];
-        if (H5Aget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT) >= 0)
+        if (H5Aget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, buf, sizeof buf,
+                               H5P_DEFAULT) >= 0)
             names.emplace_back(buf);
     }
     return names;

@@ -20,6 +20,13 @@ public:
     ~Handle();
     hid_t id() const { return m_id; }
     bool valid() const { return m_id >= 0; }
+    /// Gives up ownership without closing; returns the id.
+    hid_t release()
+    {
+        const hid_t id = m_id;
+        m_id = -1;
+        return id;
+    }
 
 private:
     hid_t m_id = -1;
@@ -36,16 +43,23 @@ struct File {
 
 File openRead(const std::string& path);
 File create(const std::string& path);  ///< truncates
+/// Finishes a file being written: create() builds it in memory; close() writes the image
+/// to the path (POSIX write + fsync) and throws Error naming the file when anything fails
+/// (a full disk), removing the partial file. Every writer calls it: without it nothing is
+/// written at all.
+void close(File& f);
 
 bool exists(const File& f, const std::string& objPath);
 /// Reads a numeric dataset as doubles (HDF5 converts integer and float types). Checks the
 /// class, the rank (1 or 2 allowed by `maxRank`) and the element count limit.
-std::vector<double> readDoubles(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
-                                int maxRank = 2, std::uint64_t maxElements = 100'000'000);
+std::vector<double> readDoubles(const File& f, const std::string& dset,
+                                std::vector<std::uint64_t>& dims, int maxRank = 2,
+                                std::uint64_t maxElements = 100'000'000);
 void writeDoubles(const File& f, const std::string& dset, const std::vector<double>& data,
                   const std::vector<std::uint64_t>& dims);
-std::vector<float> readFloats(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
-                              int maxRank = 8, std::uint64_t maxElements = 200'000'000);
+std::vector<float> readFloats(const File& f, const std::string& dset,
+                              std::vector<std::uint64_t>& dims, int maxRank = 8,
+                              std::uint64_t maxElements = 200'000'000);
 void writeFloats(const File& f, const std::string& dset, const std::vector<float>& data,
                  const std::vector<std::uint64_t>& dims);
 /// Copies the whole of the HDF5 file `srcPath` (its root group with attributes and
@@ -57,7 +71,8 @@ void writeStrings(const File& f, const std::string& dset, const std::vector<std:
 std::vector<std::string> children(const File& f, const std::string& group);
 void writeInts(const File& f, const std::string& dset, const std::vector<std::int64_t>& data);
 void createGroup(const File& f, const std::string& group);
-void writeStringAttr(const File& f, const std::string& obj, const std::string& name, const std::string& value);
+void writeStringAttr(const File& f, const std::string& obj, const std::string& name,
+                     const std::string& value);
 void writeDoubleAttr(const File& f, const std::string& obj, const std::string& name, double value);
 bool hasAttr(const File& f, const std::string& obj, const std::string& name);
 std::string readStringAttr(const File& f, const std::string& obj, const std::string& name);

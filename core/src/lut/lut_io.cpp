@@ -32,21 +32,32 @@ void validateLut(const Lut& lut, const std::string& path)
     const std::size_t n = lut.voltage.size();
     if (n < 2) throw FileFormatError(path, "voltage", "at least 2 grid points", std::to_string(n));
     const double step = (lut.voltage.back() - lut.voltage.front()) / double(n - 1);
-    if (!(step > 0)) throw FileFormatError(path, "voltage", "an increasing grid", "a non-increasing one");
+    if (!(step > 0))
+        throw FileFormatError(path, "voltage", "an increasing grid", "a non-increasing one");
     for (std::size_t i = 0; i < n; ++i)
-        if (!std::isfinite(lut.voltage[i]) || std::fabs(lut.voltage[i] - (lut.voltage.front() + step * double(i))) > 1e-6 * std::max(1.0, std::fabs(step) * double(n)))
-            throw FileFormatError(path, "voltage[" + std::to_string(i) + "]", "a uniform grid", full(lut.voltage[i]));
-    const std::size_t expectCurves = lut.kind == DeviceKind::Binary ? 1 : std::size_t(lut.numStates - 1);
+        if (!std::isfinite(lut.voltage[i]) ||
+            std::fabs(lut.voltage[i] - (lut.voltage.front() + step * double(i))) >
+                1e-6 * std::max(1.0, std::fabs(step) * double(n)))
+            throw FileFormatError(path, "voltage[" + std::to_string(i) + "]", "a uniform grid",
+                                  full(lut.voltage[i]));
+    const std::size_t expectCurves =
+        lut.kind == DeviceKind::Binary ? 1 : std::size_t(lut.numStates - 1);
     if (lut.curves.size() != expectCurves || lut.derivatives.size() != expectCurves)
-        throw FileFormatError(path, "curves", std::to_string(expectCurves) + " curves", std::to_string(lut.curves.size()));
+        throw FileFormatError(path, "curves", std::to_string(expectCurves) + " curves",
+                              std::to_string(lut.curves.size()));
     for (std::size_t c = 0; c < expectCurves; ++c) {
         if (lut.curves[c].size() != n || lut.derivatives[c].size() != n)
-            throw FileFormatError(path, "curve " + std::to_string(c), std::to_string(n) + " values", std::to_string(lut.curves[c].size()));
+            throw FileFormatError(path, "curve " + std::to_string(c), std::to_string(n) + " values",
+                                  std::to_string(lut.curves[c].size()));
         for (std::size_t i = 0; i < n; ++i) {
             if (!(lut.curves[c][i] >= 0 && lut.curves[c][i] <= 1))
-                throw FileFormatError(path, "curve " + std::to_string(c) + " [" + std::to_string(i) + "]", "a probability in [0, 1]", full(lut.curves[c][i]));
+                throw FileFormatError(path,
+                                      "curve " + std::to_string(c) + " [" + std::to_string(i) + "]",
+                                      "a probability in [0, 1]", full(lut.curves[c][i]));
             if (!std::isfinite(lut.derivatives[c][i]))
-                throw FileFormatError(path, "derivative " + std::to_string(c) + " [" + std::to_string(i) + "]", "a finite number", "NaN or inf");
+                throw FileFormatError(
+                    path, "derivative " + std::to_string(c) + " [" + std::to_string(i) + "]",
+                    "a finite number", "NaN or inf");
         }
     }
 }
@@ -78,14 +89,17 @@ void writeLutGroup(const h5::File& f, const std::string& root, const Lut& lut)
 Lut readLutGroup(const h5::File& f, const std::string& root)
 {
     Lut lut;
-    if (!h5::exists(f, root)) throw FileFormatError(f.path, root, "a LUT group", "nothing at this path");
+    if (!h5::exists(f, root))
+        throw FileFormatError(f.path, root, "a LUT group", "nothing at this path");
     const std::string kind = h5::readStringAttr(f, root, "kind");
     if (kind != "binary" && kind != "multistate")
         throw FileFormatError(f.path, root + "@kind", "'binary' or 'multistate'", "'" + kind + "'");
     lut.kind = kind == "binary" ? DeviceKind::Binary : DeviceKind::MultiState;
     lut.numStates = int(h5::readDoubleAttr(f, root, "num_states"));
-    if (lut.numStates < 2 || lut.numStates > 64 || (lut.kind == DeviceKind::Binary && lut.numStates != 2))
-        throw FileFormatError(f.path, root + "@num_states", "2 (binary) or 2..64", std::to_string(lut.numStates));
+    if (lut.numStates < 2 || lut.numStates > 64 ||
+        (lut.kind == DeviceKind::Binary && lut.numStates != 2))
+        throw FileFormatError(f.path, root + "@num_states", "2 (binary) or 2..64",
+                              std::to_string(lut.numStates));
     lut.centreVoltage = h5::readDoubleAttr(f, root, "centre_voltage_V");
     lut.gainVolts = h5::readDoubleAttr(f, root, "gain_V");
     std::vector<std::uint64_t> dv, dc, dd;
@@ -94,8 +108,11 @@ Lut readLutGroup(const h5::File& f, const std::string& root)
     const auto ders = h5::readDoubles(f, root + "/derivatives", dd, 2);
     const std::size_t n = lut.voltage.size(), c = std::size_t(lut.numStates - 1);
     if (dc.size() != 2 || dc[0] != c || dc[1] != n)
-        throw FileFormatError(f.path, root + "/curves", std::to_string(c) + " x " + std::to_string(n), "another shape");
-    if (dd != dc) throw FileFormatError(f.path, root + "/derivatives", "the shape of /lut/curves", "another shape");
+        throw FileFormatError(f.path, root + "/curves",
+                              std::to_string(c) + " x " + std::to_string(n), "another shape");
+    if (dd != dc)
+        throw FileFormatError(f.path, root + "/derivatives", "the shape of /lut/curves",
+                              "another shape");
     for (std::size_t k = 0; k < c; ++k) {
         lut.curves.emplace_back(curves.begin() + long(k * n), curves.begin() + long((k + 1) * n));
         lut.derivatives.emplace_back(ders.begin() + long(k * n), ders.begin() + long((k + 1) * n));
@@ -137,6 +154,7 @@ void saveLut(const Lut& lut, const std::string& path)
         detail::writeAtomically(path, [&](const std::string& tmp) {
             auto f = h5::create(tmp);
             writeLutGroup(f, "/lut", lut);
+            h5::close(f);
         });
     } else {
         throw Error(path + ": expected a LUT file name ending in .csv or .h5, found '" + e + "'");
@@ -152,7 +170,8 @@ Lut loadLut(const std::string& path)
         lut = readLutGroup(f, "/lut");
     } else {
         std::ifstream in(path);
-        if (!in) throw FileFormatError(path, "", "a readable LUT file", "no such file or unreadable");
+        if (!in)
+            throw FileFormatError(path, "", "a readable LUT file", "no such file or unreadable");
         std::string line;
         int lineNo = 0;
         bool header = false, magic = false;
@@ -163,25 +182,38 @@ Lut loadLut(const std::string& path)
             if (line.empty()) continue;
             if (line[0] == '#') {
                 const std::string body = line.substr(line.find_first_not_of("# "));
-                if (body.rfind("dwmtj-lut", 0) == 0) { magic = true; continue; }
+                if (body.rfind("dwmtj-lut", 0) == 0) {
+                    magic = true;
+                    continue;
+                }
                 const auto eq = body.find('=');
                 if (eq == std::string::npos) continue;
                 const std::string k = body.substr(0, eq), v = body.substr(eq + 1);
                 try {
-                    if (k == "kind") lut.kind = v == "multistate" ? DeviceKind::MultiState : DeviceKind::Binary;
-                    else if (k == "num_states") lut.numStates = std::stoi(v);
-                    else if (k == "centre_voltage_V") lut.centreVoltage = std::stod(v);
-                    else if (k == "gain_V") lut.gainVolts = std::stod(v);
-                    else if (k.rfind("provenance.", 0) == 0) lut.provenance[k.substr(11)] = v;
+                    if (k == "kind")
+                        lut.kind = v == "multistate" ? DeviceKind::MultiState : DeviceKind::Binary;
+                    else if (k == "num_states")
+                        lut.numStates = std::stoi(v);
+                    else if (k == "centre_voltage_V")
+                        lut.centreVoltage = std::stod(v);
+                    else if (k == "gain_V")
+                        lut.gainVolts = std::stod(v);
+                    else if (k.rfind("provenance.", 0) == 0)
+                        lut.provenance[k.substr(11)] = v;
                 } catch (const std::exception&) {
-                    throw FileFormatError(path, "line " + std::to_string(lineNo), "a number for '" + k + "'", "'" + v + "'");
+                    throw FileFormatError(path, "line " + std::to_string(lineNo),
+                                          "a number for '" + k + "'", "'" + v + "'");
                 }
                 continue;
             }
             if (!header) {
-                if (!magic) throw FileFormatError(path, "line 1", "a '# dwmtj-lut' first line (a LUT written by dwmtj)", "'" + line.substr(0, 60) + "'");
+                if (!magic)
+                    throw FileFormatError(path, "line 1",
+                                          "a '# dwmtj-lut' first line (a LUT written by dwmtj)",
+                                          "'" + line.substr(0, 60) + "'");
                 if (lut.numStates < 2 || lut.numStates > 64)
-                    throw FileFormatError(path, "num_states", "2..64", std::to_string(lut.numStates));
+                    throw FileFormatError(path, "num_states", "2..64",
+                                          std::to_string(lut.numStates));
                 cols = 1 + 2 * std::size_t(lut.numStates - 1);
                 lut.curves.assign(lut.numStates - 1, {});
                 lut.derivatives.assign(lut.numStates - 1, {});
@@ -195,17 +227,21 @@ Lut loadLut(const std::string& path)
                 char* end = nullptr;
                 const double x = std::strtod(field.c_str(), &end);
                 if (end == field.c_str() || *end != '\0')
-                    throw FileFormatError(path, "line " + std::to_string(lineNo), "a number", "'" + field + "'");
+                    throw FileFormatError(path, "line " + std::to_string(lineNo), "a number",
+                                          "'" + field + "'");
                 vals.push_back(x);
             }
             if (vals.size() != cols)
-                throw FileFormatError(path, "line " + std::to_string(lineNo), std::to_string(cols) + " fields", std::to_string(vals.size()));
+                throw FileFormatError(path, "line " + std::to_string(lineNo),
+                                      std::to_string(cols) + " fields",
+                                      std::to_string(vals.size()));
             lut.voltage.push_back(vals[0]);
             for (std::size_t k = 0; k + 1 < std::size_t(lut.numStates); ++k) {
                 lut.curves[k].push_back(vals[1 + k]);
                 lut.derivatives[k].push_back(vals[lut.numStates + k]);
             }
-            if (lut.voltage.size() > 10'000'000) throw FileFormatError(path, "", "at most 1e7 rows", "more");
+            if (lut.voltage.size() > 10'000'000)
+                throw FileFormatError(path, "", "at most 1e7 rows", "more");
         }
         if (!header) throw FileFormatError(path, "", "a LUT header and rows", "no data");
     }

@@ -66,7 +66,7 @@ void writeCombined(const ReproResult& r, const std::string& path)
 {
     h5::quiet();
     detail::writeAtomically(path, [&](const std::string& tmp) {
-        const h5::File f = h5::create(tmp);
+        h5::File f = h5::create(tmp);
         h5::writeStringAttr(f, "/", "format", "dwmtj-reproduction");
         h5::writeDoubleAttr(f, "/", "format_version", 1);
         h5::writeStringAttr(f, "/", "scale", toString(r.plan.scale));
@@ -115,6 +115,7 @@ void writeCombined(const ReproResult& r, const std::string& path)
                 h5::writeDoubleAttr(f, g, "sd", c.groups[k].sd);
                 h5::writeDoubleAttr(f, g, "n", c.groups[k].n);
             }
+        h5::close(f);
     });
 }
 

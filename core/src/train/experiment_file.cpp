@@ -26,11 +26,11 @@ std::vector<uint64_t> parseSeeds(const std::string& text, const std::string& pat
     std::vector<uint64_t> out;
     std::stringstream in(text);
     std::string tok;
-    while (std::getline(in, tok, ','))
-        try {
+    while (std::getline(in, tok, ',')) try {
             out.push_back(std::stoull(tok));
         } catch (const std::exception&) {
-            throw FileFormatError(path, "/config@seeds", "comma-separated integers", "'" + text + "'");
+            throw FileFormatError(path, "/config@seeds", "comma-separated integers",
+                                  "'" + text + "'");
         }
     return out;
 }
@@ -76,7 +76,8 @@ double attrOr(const h5::File& f, const std::string& obj, const std::string& name
 {
     return h5::hasAttr(f, obj, name) ? h5::readDoubleAttr(f, obj, name) : fallback;
 }
-std::string attrOr(const h5::File& f, const std::string& obj, const std::string& name, const char* fallback)
+std::string attrOr(const h5::File& f, const std::string& obj, const std::string& name,
+                   const char* fallback)
 {
     return h5::hasAttr(f, obj, name) ? h5::readStringAttr(f, obj, name) : std::string(fallback);
 }
@@ -118,8 +119,12 @@ void writeFile(const Experiment& e, const std::string& tmp)
 
     const auto& p = e.provenance;
     h5::createGroup(f, "/provenance");
-    for (const auto& [k, v] : {std::pair{"software", p.software}, {"git_hash", p.gitHash}, {"host", p.host},
-                               {"blas", p.blas}, {"device", p.device}, {"start_time", p.startTime},
+    for (const auto& [k, v] : {std::pair{"software", p.software},
+                               {"git_hash", p.gitHash},
+                               {"host", p.host},
+                               {"blas", p.blas},
+                               {"device", p.device},
+                               {"start_time", p.startTime},
                                {"end_time", p.endTime}})
         h5::writeStringAttr(f, "/provenance", k, v);
     h5::writeDoubleAttr(f, "/provenance", "threads", p.threads);
@@ -163,6 +168,7 @@ void writeFile(const Experiment& e, const std::string& tmp)
             h5::writeDoubleAttr(f, eg, "energy_per_inference_J", r.energy.energyPerInferenceJ);
         }
     }
+    h5::close(f);
 }
 
 }  // namespace
@@ -184,12 +190,14 @@ Experiment loadExperiment(const std::string& path)
     auto f = h5::openRead(path);
     if (!h5::hasAttr(f, "/", "format") || h5::readStringAttr(f, "/", "format") != kFormat)
         throw FileFormatError(path, "/@format", std::string("'") + kFormat + "'",
-                              h5::hasAttr(f, "/", "format") ? "'" + h5::readStringAttr(f, "/", "format") + "'"
-                                                            : "no format attribute",
+                              h5::hasAttr(f, "/", "format")
+                                  ? "'" + h5::readStringAttr(f, "/", "format") + "'"
+                                  : "no format attribute",
                               "is this an experiment file written by dwmtj train?");
     const double version = h5::readDoubleAttr(f, "/", "format_version");
     if (version > Experiment::kFormatVersion)
-        throw FileFormatError(path, "/@format_version", "at most " + std::to_string(Experiment::kFormatVersion),
+        throw FileFormatError(path, "/@format_version",
+                              "at most " + std::to_string(Experiment::kFormatVersion),
                               std::to_string(int(version)), "written by a newer DW-MTJ Workbench");
     Experiment e;
     auto& c = e.config;
@@ -243,7 +251,9 @@ Experiment loadExperiment(const std::string& path)
             try {
                 r.status = runStatusFromString(h5::readStringAttr(f, rg, "status"));
             } catch (const Error& err) {
-                throw FileFormatError(path, rg + "@status", "running, completed, stopped, diverged or failed", err.what());
+                throw FileFormatError(path, rg + "@status",
+                                      "running, completed, stopped, diverged or failed",
+                                      err.what());
             }
             r.message = attrOr(f, rg, "message", "");
             r.bestEpoch = int(attrOr(f, rg, "best_epoch", 0.0));
@@ -268,9 +278,11 @@ Experiment loadExperiment(const std::string& path)
                     n.normalized = readDoubles1(f, ng + "/normalized_accuracy");
                     n.pixelStd = attrOr(f, ng, "pixel_std", 1.0);
                     n.seed = uint64_t(attrOr(f, ng, "seed", 0.0));
-                    if (n.accuracy.size() != n.sigma.size() || n.normalized.size() != n.sigma.size())
-                        throw FileFormatError(path, ng, "sigma, accuracy and normalized_accuracy of one length",
-                                              "different lengths");
+                    if (n.accuracy.size() != n.sigma.size() ||
+                        n.normalized.size() != n.sigma.size())
+                        throw FileFormatError(
+                            path, ng, "sigma, accuracy and normalized_accuracy of one length",
+                            "different lengths");
                     r.noise.push_back(std::move(n));
                 }
             if (h5::exists(f, rg + "/energy")) {
@@ -284,7 +296,8 @@ Experiment loadExperiment(const std::string& path)
             }
             e.runs.push_back(std::move(r));
         }
-    std::sort(e.runs.begin(), e.runs.end(), [](const RunRecord& a, const RunRecord& b) { return a.seed < b.seed; });
+    std::sort(e.runs.begin(), e.runs.end(),
+              [](const RunRecord& a, const RunRecord& b) { return a.seed < b.seed; });
     return e;
 }
 

@@ -1,13 +1,18 @@
 #pragma once
-// Atomic file writing: write `path.tmp`, then rename it over `path`. Internal to the core.
+// Atomic file writing: write `path.tmp.<pid>`, verify, fsync, then rename it over `path`.
+// Internal to the core.
 #include <functional>
 #include <string>
 
 namespace dwmtj::core::detail {
 
-/// Calls writer(tmpPath); on success renames tmpPath to path, on any exception removes
-/// tmpPath and rethrows. No partial `path` is ever left behind.
-void writeAtomically(const std::string& path, const std::function<void(const std::string&)>& writer);
+/// Calls writer(tmpPath) (which must close its file and throw if that fails, e.g.
+/// h5::close); then fsyncs tmpPath, renames it to path and fsyncs the folder. On any
+/// failure tmpPath is removed, `path` is untouched and the error (naming `path`, not the
+/// temporary) is thrown. Temporary files of killed writers of the same target are removed
+/// first. No partial `path` is ever left behind.
+void writeAtomically(const std::string& path,
+                     const std::function<void(const std::string&)>& writer);
 /// Writes text atomically.
 void writeTextAtomically(const std::string& path, const std::string& text);
 
