@@ -316,6 +316,20 @@ bool hasAttr(const File& f, const std::string& obj, const std::string& name)
     return H5Aexists(o.id(), name.c_str()) > 0;
 }
 
+namespace {
+/// An attribute that should hold one value must have a scalar (or one-element) dataspace:
+/// reading an array into one variable overruns it.
+void requireOneElement(const File& f, const Handle& a, const std::string& where, const char* expected)
+{
+    Handle space(H5Aget_space(a.id()), H5Sclose);
+    const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.id()) : -1;
+    if (n != 1)
+        throw FileFormatError(f.path, where, expected,
+                              n < 0 ? std::string("an unreadable dataspace")
+                                    : "an array of " + std::to_string(n) + " elements");
+}
+}  // namespace
+
 std::string readStringAttr(const File& f, const std::string& obj, const std::string& name)
 {
     Handle o = openObject(f, obj);
@@ -326,6 +340,7 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
     if (H5Tget_class(type.id()) != H5T_STRING)
         throw FileFormatError(f.path, obj + "@" + name, "a string attribute",
                               "a non-string attribute");
+    requireOneElement(f, a, obj + "@" + name, "one string");
     if (H5Tis_variable_str(type.id()) > 0) {
         Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
         H5Tset_size(mem.id(), H5T_VARIABLE);
@@ -362,6 +377,7 @@ double readDoubleAttr(const File& f, const std::string& obj, const std::string& 
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
         throw FileFormatError(f.path, obj + "@" + name, "a numeric attribute",
                               "a non-numeric attribute");
+    requireOneElement(f, a, obj + "@" + name, "one number");
     double v = 0;
     if (H5Aread(a.id(), H5T_NATIVE_DOUBLE, &v) < 0)
         throw FileFormatError(f.path, obj + "@" + name, "a readable number", "a read error");
