@@ -4,14 +4,19 @@
 // expected and what was found, instead of being read past the end of one variable.
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
+#include "dwmtj/lut.h"
 
 using namespace dwmtj::core;
 namespace fs = std::filesystem;
@@ -35,7 +40,8 @@ std::string goodExperiment(const std::string& name)
 }
 
 /// Replaces attribute `name` of `obj` by an array attribute of `n` elements of `type`.
-void replaceWithArray(const std::string& path, const char* obj, const char* name, hid_t type, hsize_t n)
+void replaceWithArray(const std::string& path, const char* obj, const char* name, hid_t type,
+                      hsize_t n)
 {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
@@ -106,4 +112,50 @@ TEST(HostileFiles, ArrayAttributesWhereOneValueBelongsAreRefused)
     H5Tclose(vlen);
     expectRefused(d, "/config@neuron", "an array of 3 elements");
     fs::remove_all(fs::path(a).parent_path());
+}
+
+TEST(HostileFiles, SizesAFileAsksForAreCheckedBeforeAllocating)
+{
+    // An experiment file whose configuration asks for hidden 100000 or threads 1e9 is
+    // refused at load (not built and sent to OpenMP); 1e12 is not cast to int.
+    const std::string a = goodExperiment("hidden.h5");
+    for (const auto& [name, value, found] :
+         {std::tuple{"hidden", 100000.0, "hidden size must be 1..8192"},
+          std::tuple{"threads", 1e9, "threads must be 0..1024"},
+          std::tuple{"timesteps", 1e12, "an integer"}}) {
+        const std::string p = goodExperiment(std::string(name) + ".h5");
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        const hid_t f = H5Fopen(p.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        const hid_t o = H5Oopen(f, "/config", H5P_DEFAULT);
+        const hid_t at = H5Aopen(o, name, H5P_DEFAULT);
+        H5Awrite(at, H5T_NATIVE_DOUBLE, &value);
+        H5Aclose(at);
+        H5Oclose(o);
+        H5Fclose(f);
+        expectRefused(p, "/config", found);
+    }
+    // A multi-state device file with a state of 2 000 000 000.
+    const auto dir = fs::path(a).parent_path();
+    const std::string csv = (dir / "states.csv").string();
+    {
+        std::ofstream out(csv);
+        out << "voltage,cycle,state\n1.0,1,1\n1.5,1,2\n2.0,1,2000000000\n";
+    }
+    try {
+        loadDeviceFile(csv);
+        FAIL() << "expected FileFormatError";
+    } catch (const FileFormatError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("states.csv"), std::string::npos) << m;
+        EXPECT_NE(m.find("a state in 1..64"), std::string::npos) << m;
+        EXPECT_NE(m.find("2000000000"), std::string::npos) << m;
+    }
+    // A FIFO or a character device given as a file is refused, not read (forever).
+    const std::string fifo = (dir / "lut.csv").string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_THROW(loadLut(fifo), FileFormatError);
+    EXPECT_THROW(loadDeviceFile(fifo), FileFormatError);
+    EXPECT_THROW(loadLut("/dev/zero"), FileFormatError);
+    EXPECT_THROW(loadExperiment("/dev/zero"), FileFormatError);
+    fs::remove_all(dir);
 }

@@ -29,8 +29,8 @@ struct SwitchEvent {
 /// Bernoulli counts at one voltage (aggregated over cycles and pulses).
 struct VoltageCounts {
     double voltage = 0;
-    double switches = 0;  ///< successes s
-    double trials = 0;    ///< trials n (0 when unknown)
+    double switches = 0;     ///< successes s
+    double trials = 0;       ///< trials n (0 when unknown)
     double probability = 0;  ///< s/n, or the given probability when trials are unknown
 };
 
@@ -74,6 +74,9 @@ struct LoadWarning {
 };
 
 /// Everything loaded from one device file.
+/// Plausibility limit on the states of a multi-weight device read from a file.
+constexpr int kMaxDeviceStates = 64;
+
 struct DeviceData {
     DeviceKind kind = DeviceKind::Binary;
     std::string sourcePath;

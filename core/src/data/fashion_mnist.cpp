@@ -11,6 +11,7 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/paths.h"
+#include "util/atomic_file.h"
 
 namespace dwmtj::core {
 namespace {
@@ -21,6 +22,7 @@ std::vector<uint8_t> readGz(const std::string& path)
         throw FileFormatError(path, "", "a Fashion-MNIST IDX .gz file", "no such file",
                               "install Debian's dataset-fashion-mnist package "
                               "(packaging/install-deps.sh does) or pass --data-dir");
+    detail::requireRegularFile(path);
     std::unique_ptr<gzFile_s, int (*)(gzFile)> f(gzopen(path.c_str(), "rb"), gzclose);
     if (!f) throw FileFormatError(path, "", "a readable gzip file", "cannot open it");
     std::vector<uint8_t> out;
@@ -68,8 +70,9 @@ uint32_t checkIdx(const std::vector<uint8_t>& d, const std::string& path, uint32
     }
     const uint32_t n = be32(d, 4);
     if (d.size() != header + size_t(n) * itemSize)
-        throw FileFormatError(path, "data", std::to_string(header + size_t(n) * itemSize) +
-                                                " bytes for " + std::to_string(n) + " items",
+        throw FileFormatError(path, "data",
+                              std::to_string(header + size_t(n) * itemSize) + " bytes for " +
+                                  std::to_string(n) + " items",
                               std::to_string(d.size()) + " bytes", "the file is truncated");
     return n;
 }
@@ -96,14 +99,17 @@ ImageSet loadFashionMnist(const std::string& dirIn, FashionSplit split, int limi
 {
     const std::string dir = dirIn.empty() ? kDefaultFashionMnistDir : dirIn;
     const std::string prefix = split == FashionSplit::Train ? "train" : "t10k";
-    const std::string imagesPath = (std::filesystem::path(dir) / (prefix + "-images-idx3-ubyte.gz")).string();
-    const std::string labelsPath = (std::filesystem::path(dir) / (prefix + "-labels-idx1-ubyte.gz")).string();
+    const std::string imagesPath =
+        (std::filesystem::path(dir) / (prefix + "-images-idx3-ubyte.gz")).string();
+    const std::string labelsPath =
+        (std::filesystem::path(dir) / (prefix + "-labels-idx1-ubyte.gz")).string();
     const auto images = readGz(imagesPath);
     const auto labels = readGz(labelsPath);
     const uint32_t ni = checkIdx(images, imagesPath, 2051, {28, 28});
     const uint32_t nl = checkIdx(labels, labelsPath, 2049, {});
     if (ni != nl)
-        throw FileFormatError(labelsPath, "header", std::to_string(ni) + " labels (one per image in " + imagesPath + ")",
+        throw FileFormatError(labelsPath, "header",
+                              std::to_string(ni) + " labels (one per image in " + imagesPath + ")",
                               std::to_string(nl) + " labels");
     const int n = limit > 0 ? std::min<int>(limit, int(ni)) : int(ni);
     ImageSet set;
@@ -121,7 +127,8 @@ ImageSet loadFashionMnist(const std::string& dirIn, FashionSplit split, int limi
 std::string fashionMnistSampleDir()
 {
     const std::string base = datasetsDir();
-    return base.empty() ? std::string() : (std::filesystem::path(base) / "fashion-mnist-sample").string();
+    return base.empty() ? std::string()
+                        : (std::filesystem::path(base) / "fashion-mnist-sample").string();
 }
 
 void splitTrainValidation(int count, int validationCount, uint64_t seed, std::vector<int>& train,
@@ -129,7 +136,8 @@ void splitTrainValidation(int count, int validationCount, uint64_t seed, std::ve
 {
     if (validationCount < 0 || validationCount >= count)
         throw OptionsError("validation size " + std::to_string(validationCount) +
-                           " must be at least 0 and below the training set size " + std::to_string(count));
+                           " must be at least 0 and below the training set size " +
+                           std::to_string(count));
     std::vector<int> idx(count);
     std::iota(idx.begin(), idx.end(), 0);
     std::mt19937_64 rng(seed ^ 0x5eed5e7u);

@@ -14,17 +14,20 @@
 
 namespace dwmtj::core {
 
-DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& options);  // device_hdf5.cpp
+DeviceData loadDeviceHdf5(const std::string& path,
+                          const DeviceLoadOptions& options);  // device_hdf5.cpp
 DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions& options);  // npy.cpp
 
 namespace detail {
 
-int wholeNumber(const std::string& path, const std::string& where, const std::string& what, double x, int minimum)
+int wholeNumber(const std::string& path, const std::string& where, const std::string& what,
+                double x, int minimum)
 {
     if (std::floor(x) != x || x < minimum || x > 2e9) {
         std::ostringstream f;
         f << x;
-        throw FileFormatError(path, where, what + " as a whole number >= " + std::to_string(minimum), f.str());
+        throw FileFormatError(path, where,
+                              what + " as a whole number >= " + std::to_string(minimum), f.str());
     }
     return int(x);
 }
@@ -41,25 +44,30 @@ void binaryWarnings(DeviceData& d)
 {
     const auto& c = d.binary.counts;
     if (c.size() == 1)
-        d.warnings.push_back({"", "only one voltage (" + fmt(c[0].voltage) + " V): no curve can be fitted; expected at least 2"});
+        d.warnings.push_back({"", "only one voltage (" + fmt(c[0].voltage) +
+                                      " V): no curve can be fitted; expected at least 2"});
     bool anyPos = false, anyBelowOne = false;
     for (const auto& x : c) {
         anyPos |= x.probability > 0;
         anyBelowOne |= x.probability < 1;
     }
     if (!c.empty() && !anyPos)
-        d.warnings.push_back({"", "the device never switched (p = 0 at every voltage): no curve can be fitted"});
+        d.warnings.push_back(
+            {"", "the device never switched (p = 0 at every voltage): no curve can be fitted"});
     if (!c.empty() && !anyBelowOne)
-        d.warnings.push_back({"", "the device switched on every pulse (p = 1 at every voltage): no curve can be fitted"});
+        d.warnings.push_back({"",
+                              "the device switched on every pulse (p = 1 at every voltage): no "
+                              "curve can be fitted"});
 }
 
-void orderWarning(DeviceData& d, const std::vector<double>& v, const std::vector<std::string>& where)
+void orderWarning(DeviceData& d, const std::vector<double>& v,
+                  const std::vector<std::string>& where)
 {
     for (std::size_t i = 1; i < v.size(); ++i)
         if (v[i] < v[i - 1]) {
             d.warnings.push_back({where.empty() ? "" : where[i],
-                                  "voltages are not in increasing order (" + fmt(v[i]) + " V after " +
-                                      fmt(v[i - 1]) + " V); the rows were sorted"});
+                                  "voltages are not in increasing order (" + fmt(v[i]) +
+                                      " V after " + fmt(v[i - 1]) + " V); the rows were sorted"});
             return;
         }
 }
@@ -84,8 +92,9 @@ void buildFromTraces(DeviceData& d, const std::string& path, std::vector<Resista
     d.binary.trialsKnown = true;
     const auto& det = *d.binary.detection;
     if (det.separation < 8)
-        d.warnings.push_back({"resistance", "the two resistance levels are only " + fmt(det.separation) +
-                                                " noise s.d. apart: some readings may be misclassified"});
+        d.warnings.push_back(
+            {"resistance", "the two resistance levels are only " + fmt(det.separation) +
+                               " noise s.d. apart: some readings may be misclassified"});
     binaryWarnings(d);
 }
 
@@ -100,8 +109,9 @@ void buildFromEvents(DeviceData& d, const std::string& path, std::vector<SwitchE
             auto [it, fresh] = seen.emplace(std::pair{events[i].voltage, events[i].cycle}, i);
             if (!fresh)
                 throw FileFormatError(path, where[i], "one row per (voltage, cycle)",
-                                      "a duplicate of " + where[it->second] + " (" + fmt(events[i].voltage) +
-                                          " V, cycle " + std::to_string(events[i].cycle) + ")");
+                                      "a duplicate of " + where[it->second] + " (" +
+                                          fmt(events[i].voltage) + " V, cycle " +
+                                          std::to_string(events[i].cycle) + ")");
         }
     }
     orderWarning(d, v, where);
@@ -122,9 +132,10 @@ void buildFromCounts(DeviceData& d, const std::string& path, const std::vector<d
     for (std::size_t i = 0; i < v.size(); ++i) {
         auto [it, fresh] = seen.emplace(v[i], i);
         if (!fresh)
-            throw FileFormatError(path, where[i], "one row per voltage",
-                                  "voltage " + fmt(v[i]) + " V again (first at " + where[it->second] + ")",
-                                  "Merge the rows by adding switches and trials");
+            throw FileFormatError(
+                path, where[i], "one row per voltage",
+                "voltage " + fmt(v[i]) + " V again (first at " + where[it->second] + ")",
+                "Merge the rows by adding switches and trials");
         wholeNumber(path, where[i], "switches", s[i], 0);
         wholeNumber(path, where[i], "trials", n[i], 1);
         if (s[i] > n[i])
@@ -151,8 +162,9 @@ void buildFromProbabilities(DeviceData& d, const std::string& path, const std::v
     for (std::size_t i = 0; i < v.size(); ++i) {
         auto [it, fresh] = seen.emplace(v[i], i);
         if (!fresh)
-            throw FileFormatError(path, where[i], "one row per voltage",
-                                  "voltage " + fmt(v[i]) + " V again (first at " + where[it->second] + ")");
+            throw FileFormatError(
+                path, where[i], "one row per voltage",
+                "voltage " + fmt(v[i]) + " V again (first at " + where[it->second] + ")");
         if (!(p[i] >= 0 && p[i] <= 1))
             throw FileFormatError(path, where[i], "a probability in [0, 1]", fmt(p[i]));
         double trials = 0;
@@ -166,19 +178,28 @@ void buildFromProbabilities(DeviceData& d, const std::string& path, const std::v
     d.binary.counts = std::move(counts);
     d.binary.trialsKnown = known;
     if (!known)
-        d.warnings.push_back({"", "no trial counts: the fit will use least squares and no binomial intervals"});
+        d.warnings.push_back(
+            {"", "no trial counts: the fit will use least squares and no binomial intervals"});
     binaryWarnings(d);
 }
 
 void buildMultiState(DeviceData& d, const std::string& path, std::vector<MultiStateObservation> obs,
                      const std::vector<std::string>& where, const DeviceLoadOptions& o)
 {
+    if (o.numStates > kMaxDeviceStates)
+        throw FileFormatError(path, "number of states",
+                              "at most " + std::to_string(kMaxDeviceStates),
+                              std::to_string(o.numStates));
     std::vector<double> v;
     int maxState = 0;
     for (std::size_t i = 0; i < obs.size(); ++i) {
         v.push_back(obs[i].voltage);
-        if (o.numStates > 0 && obs[i].state > o.numStates)
-            throw FileFormatError(path, where[i], "a state in 1.." + std::to_string(o.numStates),
+        // Plausibility limit: no multi-weight device has more than 64 notches, and the state
+        // count sizes every table built from the file.
+        const int limit =
+            o.numStates > 0 ? std::min(o.numStates, kMaxDeviceStates) : kMaxDeviceStates;
+        if (obs[i].state > limit)
+            throw FileFormatError(path, where[i], "a state in 1.." + std::to_string(limit),
                                   std::to_string(obs[i].state));
         maxState = std::max(maxState, obs[i].state);
     }
@@ -231,91 +252,103 @@ DeviceData loadCsv(const std::string& path, const DeviceLoadOptions& o)
     for (const auto& row : table.rows) wh.push_back(where(row));
 
     switch (L.shape) {
-    case CsvShape::Traces: {
-        std::map<std::pair<double, int>, std::map<int, std::pair<double, int>>> byCycle;
-        for (const auto& row : table.rows) {
-            const double v = num(row, ColumnRole::Voltage);
-            const int cyc = detail::wholeNumber(path, where(row), "cycle", num(row, ColumnRole::Cycle), 0);
-            const int pulse = detail::wholeNumber(path, where(row), "pulse", num(row, ColumnRole::Pulse), 1);
-            const double r = num(row, ColumnRole::Resistance);
-            if (!(r > 0))
-                throw FileFormatError(path, where(row), "a positive resistance", std::to_string(r) + " ohm");
-            auto [it, fresh] = byCycle[{v, cyc}].emplace(pulse, std::pair{r, row.line});
-            if (!fresh)
-                throw FileFormatError(path, where(row), "one reading per (voltage, cycle, pulse)",
-                                      "pulse " + std::to_string(pulse) + " again (first at line " +
-                                          std::to_string(it->second.second) + ")");
-        }
-        std::vector<ResistanceTrace> traces;
-        for (const auto& [key, pulses] : byCycle) {
-            ResistanceTrace t{key.first, key.second, {}};
-            int expect = 1;
-            for (const auto& [pulse, rv] : pulses) {
-                if (pulse != expect)
-                    throw FileFormatError(path, "line " + std::to_string(rv.second),
-                                          "pulses numbered 1, 2, 3, ... in each cycle",
-                                          "pulse " + std::to_string(pulse) + " where pulse " +
-                                              std::to_string(expect) + " was due (V = " +
-                                              std::to_string(key.first) + ", cycle " + std::to_string(key.second) + ")");
-                t.resistanceOhm.push_back(rv.first);
-                ++expect;
+        case CsvShape::Traces: {
+            std::map<std::pair<double, int>, std::map<int, std::pair<double, int>>> byCycle;
+            for (const auto& row : table.rows) {
+                const double v = num(row, ColumnRole::Voltage);
+                const int cyc =
+                    detail::wholeNumber(path, where(row), "cycle", num(row, ColumnRole::Cycle), 0);
+                const int pulse =
+                    detail::wholeNumber(path, where(row), "pulse", num(row, ColumnRole::Pulse), 1);
+                const double r = num(row, ColumnRole::Resistance);
+                if (!(r > 0))
+                    throw FileFormatError(path, where(row), "a positive resistance",
+                                          std::to_string(r) + " ohm");
+                auto [it, fresh] = byCycle[{v, cyc}].emplace(pulse, std::pair{r, row.line});
+                if (!fresh)
+                    throw FileFormatError(
+                        path, where(row), "one reading per (voltage, cycle, pulse)",
+                        "pulse " + std::to_string(pulse) + " again (first at line " +
+                            std::to_string(it->second.second) + ")");
             }
-            traces.push_back(std::move(t));
+            std::vector<ResistanceTrace> traces;
+            for (const auto& [key, pulses] : byCycle) {
+                ResistanceTrace t{key.first, key.second, {}};
+                int expect = 1;
+                for (const auto& [pulse, rv] : pulses) {
+                    if (pulse != expect)
+                        throw FileFormatError(path, "line " + std::to_string(rv.second),
+                                              "pulses numbered 1, 2, 3, ... in each cycle",
+                                              "pulse " + std::to_string(pulse) + " where pulse " +
+                                                  std::to_string(expect) +
+                                                  " was due (V = " + std::to_string(key.first) +
+                                                  ", cycle " + std::to_string(key.second) + ")");
+                    t.resistanceOhm.push_back(rv.first);
+                    ++expect;
+                }
+                traces.push_back(std::move(t));
+            }
+            detail::buildFromTraces(d, path, std::move(traces), o);
+            break;
         }
-        detail::buildFromTraces(d, path, std::move(traces), o);
-        break;
-    }
-    case CsvShape::Events: {
-        std::vector<SwitchEvent> ev;
-        const bool hasCycle = column(L, ColumnRole::Cycle) >= 0;
-        const int cens = column(L, ColumnRole::Censored);
-        for (const auto& row : table.rows) {
-            SwitchEvent e;
-            e.voltage = num(row, ColumnRole::Voltage);
-            e.cycle = hasCycle ? detail::wholeNumber(path, where(row), "cycle", num(row, ColumnRole::Cycle), 0) : 0;
-            e.pulses = detail::wholeNumber(path, where(row), "pulses_to_switch", num(row, ColumnRole::PulsesToSwitch), 1);
-            e.censored = cens >= 0 && parseFlag(path, row, cens, L.headers[cens]);
-            ev.push_back(e);
+        case CsvShape::Events: {
+            std::vector<SwitchEvent> ev;
+            const bool hasCycle = column(L, ColumnRole::Cycle) >= 0;
+            const int cens = column(L, ColumnRole::Censored);
+            for (const auto& row : table.rows) {
+                SwitchEvent e;
+                e.voltage = num(row, ColumnRole::Voltage);
+                e.cycle = hasCycle ? detail::wholeNumber(path, where(row), "cycle",
+                                                         num(row, ColumnRole::Cycle), 0)
+                                   : 0;
+                e.pulses = detail::wholeNumber(path, where(row), "pulses_to_switch",
+                                               num(row, ColumnRole::PulsesToSwitch), 1);
+                e.censored = cens >= 0 && parseFlag(path, row, cens, L.headers[cens]);
+                ev.push_back(e);
+            }
+            if (cens < 0)
+                d.warnings.push_back(
+                    {"", "no 'censored' column: every cycle is taken to have switched"});
+            detail::buildFromEvents(d, path, std::move(ev), wh);
+            break;
         }
-        if (cens < 0) d.warnings.push_back({"", "no 'censored' column: every cycle is taken to have switched"});
-        detail::buildFromEvents(d, path, std::move(ev), wh);
-        break;
-    }
-    case CsvShape::Counts: {
-        std::vector<double> v, s, n;
-        for (const auto& row : table.rows) {
-            v.push_back(num(row, ColumnRole::Voltage));
-            s.push_back(num(row, ColumnRole::Switches));
-            n.push_back(num(row, ColumnRole::Trials));
+        case CsvShape::Counts: {
+            std::vector<double> v, s, n;
+            for (const auto& row : table.rows) {
+                v.push_back(num(row, ColumnRole::Voltage));
+                s.push_back(num(row, ColumnRole::Switches));
+                n.push_back(num(row, ColumnRole::Trials));
+            }
+            detail::buildFromCounts(d, path, v, s, n, wh);
+            break;
         }
-        detail::buildFromCounts(d, path, v, s, n, wh);
-        break;
-    }
-    case CsvShape::Probabilities: {
-        std::vector<double> v, p, n;
-        const bool hasTrials = column(L, ColumnRole::Trials) >= 0;
-        for (const auto& row : table.rows) {
-            v.push_back(num(row, ColumnRole::Voltage));
-            p.push_back(num(row, ColumnRole::Probability));
-            if (hasTrials) n.push_back(num(row, ColumnRole::Trials));
+        case CsvShape::Probabilities: {
+            std::vector<double> v, p, n;
+            const bool hasTrials = column(L, ColumnRole::Trials) >= 0;
+            for (const auto& row : table.rows) {
+                v.push_back(num(row, ColumnRole::Voltage));
+                p.push_back(num(row, ColumnRole::Probability));
+                if (hasTrials) n.push_back(num(row, ColumnRole::Trials));
+            }
+            detail::buildFromProbabilities(d, path, v, p, n, wh);
+            break;
         }
-        detail::buildFromProbabilities(d, path, v, p, n, wh);
-        break;
-    }
-    case CsvShape::MultiState: {
-        std::vector<MultiStateObservation> obs;
-        for (const auto& row : table.rows) {
-            MultiStateObservation m;
-            m.voltage = num(row, ColumnRole::Voltage);
-            m.cycle = detail::wholeNumber(path, where(row), "cycle", num(row, ColumnRole::Cycle), 0);
-            m.state = detail::wholeNumber(path, where(row), "state", num(row, ColumnRole::State), 1);
-            obs.push_back(m);
+        case CsvShape::MultiState: {
+            std::vector<MultiStateObservation> obs;
+            for (const auto& row : table.rows) {
+                MultiStateObservation m;
+                m.voltage = num(row, ColumnRole::Voltage);
+                m.cycle =
+                    detail::wholeNumber(path, where(row), "cycle", num(row, ColumnRole::Cycle), 0);
+                m.state =
+                    detail::wholeNumber(path, where(row), "state", num(row, ColumnRole::State), 1);
+                obs.push_back(m);
+            }
+            detail::buildMultiState(d, path, std::move(obs), wh, o);
+            break;
         }
-        detail::buildMultiState(d, path, std::move(obs), wh, o);
-        break;
-    }
-    default:
-        throw FileFormatError(path, "", "a known CSV shape", "none");
+        default:
+            throw FileFormatError(path, "", "a known CSV shape", "none");
     }
     return d;
 }
@@ -339,6 +372,7 @@ std::string provenanceHeader(const DeviceData& d, const char* shape)
 
 DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options)
 {
+    detail::requireRegularFile(path);
     const std::string ext = detail::lowerExtension(path);
     DeviceData d;
     if (ext == ".h5" || ext == ".hdf5" || ext == ".he5")
@@ -361,7 +395,8 @@ void saveTracesCsv(const DeviceData& d, const std::string& path)
     s << provenanceHeader(d, "resistance traces") << "voltage (V),cycle,pulse,resistance (Ohm)\n";
     for (const auto& t : d.binary.traces)
         for (std::size_t i = 0; i < t.resistanceOhm.size(); ++i)
-            s << fmtFull(t.voltage) << ',' << t.cycle << ',' << i + 1 << ',' << fmtFull(t.resistanceOhm[i]) << '\n';
+            s << fmtFull(t.voltage) << ',' << t.cycle << ',' << i + 1 << ','
+              << fmtFull(t.resistanceOhm[i]) << '\n';
     detail::writeTextAtomically(path, s.str());
 }
 
@@ -370,7 +405,8 @@ void saveEventsCsv(const DeviceData& d, const std::string& path)
     std::ostringstream s;
     s << provenanceHeader(d, "switching events") << "voltage (V),cycle,pulses_to_switch,censored\n";
     for (const auto& e : d.binary.events)
-        s << fmtFull(e.voltage) << ',' << e.cycle << ',' << e.pulses << ',' << (e.censored ? 1 : 0) << '\n';
+        s << fmtFull(e.voltage) << ',' << e.cycle << ',' << e.pulses << ',' << (e.censored ? 1 : 0)
+          << '\n';
     detail::writeTextAtomically(path, s.str());
 }
 
@@ -380,10 +416,12 @@ void saveCountsCsv(const DeviceData& d, const std::string& path)
     s << provenanceHeader(d, "aggregated counts");
     if (d.binary.trialsKnown) {
         s << "voltage (V),switches,trials\n";
-        for (const auto& c : d.binary.counts) s << fmtFull(c.voltage) << ',' << c.switches << ',' << c.trials << '\n';
+        for (const auto& c : d.binary.counts)
+            s << fmtFull(c.voltage) << ',' << c.switches << ',' << c.trials << '\n';
     } else {
         s << "voltage (V),probability\n";
-        for (const auto& c : d.binary.counts) s << fmtFull(c.voltage) << ',' << fmtFull(c.probability) << '\n';
+        for (const auto& c : d.binary.counts)
+            s << fmtFull(c.voltage) << ',' << fmtFull(c.probability) << '\n';
     }
     detail::writeTextAtomically(path, s.str());
 }
@@ -392,7 +430,8 @@ void saveMultiStateCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
     s << provenanceHeader(d, "multi-state") << "voltage (V),cycle,state\n";
-    for (const auto& o : d.multi.observations) s << fmtFull(o.voltage) << ',' << o.cycle << ',' << o.state << '\n';
+    for (const auto& o : d.multi.observations)
+        s << fmtFull(o.voltage) << ',' << o.cycle << ',' << o.state << '\n';
     detail::writeTextAtomically(path, s.str());
 }
 

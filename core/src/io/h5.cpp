@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "dwmtj/error.h"
+#include "util/atomic_file.h"
 
 namespace dwmtj::core::h5 {
 
@@ -34,6 +35,7 @@ File openRead(const std::string& path)
     quiet();
     if (!std::filesystem::exists(path))
         throw FileFormatError(path, "", "an existing HDF5 file", "no such file");
+    detail::requireRegularFile(path);
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw FileFormatError(path, "", "an HDF5 file",
                               "no HDF5 signature (not HDF5, or truncated/corrupt)");
@@ -319,7 +321,8 @@ bool hasAttr(const File& f, const std::string& obj, const std::string& name)
 namespace {
 /// An attribute that should hold one value must have a scalar (or one-element) dataspace:
 /// reading an array into one variable overruns it.
-void requireOneElement(const File& f, const Handle& a, const std::string& where, const char* expected)
+void requireOneElement(const File& f, const Handle& a, const std::string& where,
+                       const char* expected)
 {
     Handle space(H5Aget_space(a.id()), H5Sclose);
     const hssize_t n = space.valid() ? H5Sget_simple_extent_npoints(space.id()) : -1;

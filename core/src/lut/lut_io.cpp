@@ -163,6 +163,7 @@ void saveLut(const Lut& lut, const std::string& path)
 
 Lut loadLut(const std::string& path)
 {
+    detail::requireRegularFile(path);
     const std::string e = detail::lowerExtension(path);
     Lut lut;
     if (e == ".h5" || e == ".hdf5") {

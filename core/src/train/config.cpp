@@ -11,9 +11,12 @@ namespace dwmtj::core {
 const char* toString(NeuronKind k)
 {
     switch (k) {
-    case NeuronKind::Lif: return "lif";
-    case NeuronKind::Binary: return "binary";
-    case NeuronKind::MultiState: return "multistate";
+        case NeuronKind::Lif:
+            return "lif";
+        case NeuronKind::Binary:
+            return "binary";
+        case NeuronKind::MultiState:
+            return "multistate";
     }
     return "?";
 }
@@ -38,18 +41,24 @@ NoiseUnits noiseUnitsFromString(const std::string& s)
 const char* toString(RunStatus s)
 {
     switch (s) {
-    case RunStatus::Running: return "running";
-    case RunStatus::Completed: return "completed";
-    case RunStatus::Stopped: return "stopped";
-    case RunStatus::Diverged: return "diverged";
-    case RunStatus::Failed: return "failed";
+        case RunStatus::Running:
+            return "running";
+        case RunStatus::Completed:
+            return "completed";
+        case RunStatus::Stopped:
+            return "stopped";
+        case RunStatus::Diverged:
+            return "diverged";
+        case RunStatus::Failed:
+            return "failed";
     }
     return "?";
 }
 
 RunStatus runStatusFromString(const std::string& s)
 {
-    for (auto st : {RunStatus::Running, RunStatus::Completed, RunStatus::Stopped, RunStatus::Diverged, RunStatus::Failed})
+    for (auto st : {RunStatus::Running, RunStatus::Completed, RunStatus::Stopped,
+                    RunStatus::Diverged, RunStatus::Failed})
         if (s == toString(st)) return st;
     throw Error("unknown run status '" + s + "'");
 }
@@ -59,21 +68,35 @@ void TrainingConfig::validate() const
     auto need = [](bool ok, const std::string& msg) {
         if (!ok) throw OptionsError(msg);
     };
-    need(hidden >= 1 && hidden <= 100000, "hidden size must be 1..100000, got " + std::to_string(hidden));
-    need(timesteps >= 1 && timesteps <= 10000, "timesteps must be 1..10000, got " + std::to_string(timesteps));
-    need(batchSize >= 2 && batchSize <= 100000, "batch size must be 2..100000 (BatchNorm needs 2), got " +
-                                                    std::to_string(batchSize));
-    need(learningRate > 0 && std::isfinite(learningRate), "learning rate must be a positive number");
-    need(epochs >= 1 && epochs <= 100000, "epochs must be 1..100000, got " + std::to_string(epochs));
+    // Plausibility limits (docs/experiment-file.md): far above every real use (the paper:
+    // H 500, T 120, batch 100), low enough that a file or a typo cannot make the program
+    // allocate tens of gigabytes.
+    need(hidden >= 1 && hidden <= 8192,
+         "hidden size must be 1..8192, got " + std::to_string(hidden));
+    need(timesteps >= 1 && timesteps <= 1000,
+         "timesteps must be 1..1000, got " + std::to_string(timesteps));
+    need(batchSize >= 2 && batchSize <= 100000,
+         "batch size must be 2..100000 (BatchNorm needs 2), got " + std::to_string(batchSize));
+    need(learningRate > 0 && std::isfinite(learningRate),
+         "learning rate must be a positive number");
+    need(epochs >= 1 && epochs <= 100000,
+         "epochs must be 1..100000, got " + std::to_string(epochs));
     need(!seeds.empty(), "at least one seed is needed");
+    need(seeds.size() <= 1000, "at most 1000 seeds, got " + std::to_string(seeds.size()));
+    need(double(hidden) * timesteps * batchSize <= double(1 << 28),
+         "hidden x timesteps x batch must be at most 2^28 (one layer's activations, 1 GiB), got " +
+             std::to_string(hidden) + " x " + std::to_string(timesteps) + " x " +
+             std::to_string(batchSize));
     need(device == "cpu" || device == "cuda" || device == "auto" || device.rfind("cuda:", 0) == 0,
          "device must be cpu, cuda, cuda:N or auto, got '" + device + "'");
-    need(threads >= 0, "threads must be >= 0");
+    need(threads >= 0 && threads <= 1024,
+         "threads must be 0..1024 (0 = all cores), got " + std::to_string(threads));
     need(trainLimit >= 0 && testLimit >= 0 && validationSize >= 0, "limits must be >= 0");
     need(divergenceLoss > 0, "divergence loss must be > 0");
     need(std::isnan(gainVolts) || (std::isfinite(gainVolts) && gainVolts != 0),
          "the input-to-voltage gain must be a non-zero number");
-    need(std::isnan(centreVoltage) || std::isfinite(centreVoltage), "the centre voltage must be a number");
+    need(std::isnan(centreVoltage) || std::isfinite(centreVoltage),
+         "the centre voltage must be a number");
 }
 
 namespace {
@@ -104,16 +127,19 @@ std::string n(double x)
 std::string configToJson(const TrainingConfig& c)
 {
     std::string seeds;
-    for (size_t k = 0; k < c.seeds.size(); ++k) seeds += (k ? "," : "") + std::to_string(c.seeds[k]);
+    for (size_t k = 0; k < c.seeds.size(); ++k)
+        seeds += (k ? "," : "") + std::to_string(c.seeds[k]);
     return "{\"neuron\":" + q(toString(c.neuron)) + ",\"hidden\":" + std::to_string(c.hidden) +
-           ",\"timesteps\":" + std::to_string(c.timesteps) + ",\"batch_size\":" + std::to_string(c.batchSize) +
+           ",\"timesteps\":" + std::to_string(c.timesteps) +
+           ",\"batch_size\":" + std::to_string(c.batchSize) +
            ",\"learning_rate\":" + n(c.learningRate) + ",\"epochs\":" + std::to_string(c.epochs) +
-           ",\"seeds\":[" + seeds + "],\"lut_path\":" + q(c.lutPath) + ",\"centre_voltage_V\":" +
-           n(c.centreVoltage) + ",\"gain_V\":" + n(c.gainVolts) + ",\"device\":" + q(c.device) +
-           ",\"threads\":" + std::to_string(c.threads) + ",\"data_dir\":" + q(c.dataDir) +
-           ",\"train_limit\":" + std::to_string(c.trainLimit) + ",\"test_limit\":" + std::to_string(c.testLimit) +
-           ",\"validation_size\":" + std::to_string(c.validationSize) + ",\"divergence_loss\":" +
-           n(c.divergenceLoss) + "}";
+           ",\"seeds\":[" + seeds + "],\"lut_path\":" + q(c.lutPath) +
+           ",\"centre_voltage_V\":" + n(c.centreVoltage) + ",\"gain_V\":" + n(c.gainVolts) +
+           ",\"device\":" + q(c.device) + ",\"threads\":" + std::to_string(c.threads) +
+           ",\"data_dir\":" + q(c.dataDir) + ",\"train_limit\":" + std::to_string(c.trainLimit) +
+           ",\"test_limit\":" + std::to_string(c.testLimit) +
+           ",\"validation_size\":" + std::to_string(c.validationSize) +
+           ",\"divergence_loss\":" + n(c.divergenceLoss) + "}";
 }
 
 }  // namespace dwmtj::core

@@ -1,6 +1,7 @@
 // Experiment file (HDF5): layout documented in the README, "Experiment file".
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "dwmtj/error.h"
@@ -80,6 +81,18 @@ std::string attrOr(const h5::File& f, const std::string& obj, const std::string&
                    const char* fallback)
 {
     return h5::hasAttr(f, obj, name) ? h5::readStringAttr(f, obj, name) : std::string(fallback);
+}
+
+/// An integer-valued attribute (stored as a double): finite, whole and within int range,
+/// else FileFormatError (a cast of 1e12 or NaN to int would be undefined).
+int intAttr(const h5::File& f, const std::string& obj, const char* name,
+            std::optional<double> fallback = {})
+{
+    const double v =
+        fallback && !h5::hasAttr(f, obj, name) ? *fallback : h5::readDoubleAttr(f, obj, name);
+    if (!(std::isfinite(v) && v == std::floor(v) && v >= -2147483648.0 && v <= 2147483647.0))
+        throw FileFormatError(f.path, obj + "@" + name, "an integer", std::to_string(v));
+    return int(v);
 }
 
 void writeFile(const Experiment& e, const std::string& tmp)
@@ -198,7 +211,7 @@ Experiment loadExperiment(const std::string& path)
     if (version > Experiment::kFormatVersion)
         throw FileFormatError(path, "/@format_version",
                               "at most " + std::to_string(Experiment::kFormatVersion),
-                              std::to_string(int(version)), "written by a newer DW-MTJ Workbench");
+                              std::to_string(version), "written by a newer DW-MTJ Workbench");
     Experiment e;
     auto& c = e.config;
     const std::string g = "/config";
@@ -208,27 +221,34 @@ Experiment loadExperiment(const std::string& path)
     } catch (const OptionsError& err) {
         throw FileFormatError(path, g + "@neuron", "lif, binary or multistate", err.what());
     }
-    c.hidden = int(h5::readDoubleAttr(f, g, "hidden"));
-    c.timesteps = int(h5::readDoubleAttr(f, g, "timesteps"));
-    c.batchSize = int(h5::readDoubleAttr(f, g, "batch_size"));
+    c.hidden = intAttr(f, g, "hidden");
+    c.timesteps = intAttr(f, g, "timesteps");
+    c.batchSize = intAttr(f, g, "batch_size");
     c.learningRate = h5::readDoubleAttr(f, g, "learning_rate");
-    c.epochs = int(h5::readDoubleAttr(f, g, "epochs"));
+    c.epochs = intAttr(f, g, "epochs");
     c.seeds = parseSeeds(h5::readStringAttr(f, g, "seeds"), path);
     c.lutPath = attrOr(f, g, "lut_path", "");
     c.centreVoltage = attrOr(f, g, "centre_voltage_V", std::nan(""));
     c.gainVolts = attrOr(f, g, "gain_V", std::nan(""));
     c.device = attrOr(f, g, "device", "cpu");
-    c.threads = int(attrOr(f, g, "threads", 0.0));
+    c.threads = intAttr(f, g, "threads", 0.0);
     c.dataDir = attrOr(f, g, "data_dir", "");
-    c.trainLimit = int(attrOr(f, g, "train_limit", 0.0));
-    c.testLimit = int(attrOr(f, g, "test_limit", 0.0));
-    c.validationSize = int(attrOr(f, g, "validation_size", 10000.0));
+    c.trainLimit = intAttr(f, g, "train_limit", 0.0);
+    c.testLimit = intAttr(f, g, "test_limit", 0.0);
+    c.validationSize = intAttr(f, g, "validation_size", 10000.0);
     c.divergenceLoss = attrOr(f, g, "divergence_loss", 1e3);
+    // The file is untrusted input: a configuration outside the plausibility limits (hidden
+    // 100000, threads 1e9, ...) is refused before anything is built from it.
+    try {
+        c.validate();
+    } catch (const OptionsError& err) {
+        throw FileFormatError(path, g, "a valid training configuration", err.what());
+    }
 
     if (h5::exists(f, "/data")) {
-        e.trainImages = int(attrOr(f, "/data", "train_images", 0.0));
-        e.validationImages = int(attrOr(f, "/data", "validation_images", 0.0));
-        e.testImages = int(attrOr(f, "/data", "test_images", 0.0));
+        e.trainImages = intAttr(f, "/data", "train_images", 0.0);
+        e.validationImages = intAttr(f, "/data", "validation_images", 0.0);
+        e.testImages = intAttr(f, "/data", "test_images", 0.0);
         e.pixelStd = attrOr(f, "/data", "pixel_std", 0.0);
     }
     if (h5::exists(f, "/lut")) e.lut = readLutGroup(f, "/lut");
@@ -241,7 +261,7 @@ Experiment loadExperiment(const std::string& path)
         p.device = attrOr(f, "/provenance", "device", "");
         p.startTime = attrOr(f, "/provenance", "start_time", "");
         p.endTime = attrOr(f, "/provenance", "end_time", "");
-        p.threads = int(attrOr(f, "/provenance", "threads", 0.0));
+        p.threads = intAttr(f, "/provenance", "threads", 0.0);
     }
     if (h5::exists(f, "/runs"))
         for (const auto& name : h5::children(f, "/runs")) {
@@ -256,11 +276,11 @@ Experiment loadExperiment(const std::string& path)
                                       err.what());
             }
             r.message = attrOr(f, rg, "message", "");
-            r.bestEpoch = int(attrOr(f, rg, "best_epoch", 0.0));
+            r.bestEpoch = intAttr(f, rg, "best_epoch", 0.0);
             r.bestValidationAccuracy = attrOr(f, rg, "best_validation_accuracy", std::nan(""));
             r.testAccuracy = attrOr(f, rg, "test_accuracy", std::nan(""));
             r.trainSeconds = attrOr(f, rg, "train_seconds", 0.0);
-            r.lastCheckpointBatches = int(attrOr(f, rg, "last_checkpoint_batches", 0.0));
+            r.lastCheckpointBatches = intAttr(f, rg, "last_checkpoint_batches", 0.0);
             r.batchLoss = readDoubles1(f, rg + "/batch_loss");
             r.epochLoss = readDoubles1(f, rg + "/epoch_loss");
             r.epochTrainAccuracy = readDoubles1(f, rg + "/epoch_train_accuracy");

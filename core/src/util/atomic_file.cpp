@@ -112,6 +112,20 @@ void writeTextAtomically(const std::string& path, const std::string& text)
 
 namespace dwmtj::core::detail {
 
+void requireRegularFile(const std::string& path)
+{
+    std::error_code ec;
+    const auto st = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(st) || std::filesystem::is_regular_file(st)) return;
+    const char* kind = std::filesystem::is_directory(st)        ? "a folder"
+                       : std::filesystem::is_fifo(st)           ? "a FIFO (named pipe)"
+                       : std::filesystem::is_character_file(st) ? "a character device"
+                       : std::filesystem::is_block_file(st)     ? "a block device"
+                       : std::filesystem::is_socket(st)         ? "a socket"
+                                                                : "not a regular file";
+    throw FileFormatError(path, "", "a regular file", kind);
+}
+
 std::string lowerExtension(const std::string& path)
 {
     std::string e = std::filesystem::path(path).extension().string();

@@ -21,4 +21,8 @@ void writeTextAtomically(const std::string& path, const std::string& text);
 namespace dwmtj::core::detail {
 /// The file name's extension in lower case, with the dot (".csv"); "" if none.
 std::string lowerExtension(const std::string& path);
+/// Throws FileFormatError when `path` exists but is not a regular file (a FIFO would block
+/// forever, /dev/zero reads without end, a folder cannot be parsed). Missing files are left
+/// to the caller's own message.
+void requireRegularFile(const std::string& path);
 }  // namespace dwmtj::core::detail
