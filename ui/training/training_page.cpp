@@ -81,7 +81,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_hidden->setObjectName(QStringLiteral("hidden"));
     m_hidden->setToolTip(
         tr("Hidden units per layer; several sizes separated by commas queue one job each"));
-    m_timesteps = spin(1, 10000, 80);
+    m_timesteps = spin(1, 1000, 80);  // TrainingConfig::validate's limit
     m_epochs = spin(1, 100000, 10);
     m_batch = spin(2, 100000, 100);
     m_lr = new QDoubleSpinBox;
