@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -17,6 +18,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/lut.h"
+#include "dwmtj/simulate.h"
 
 using namespace dwmtj::core;
 namespace fs = std::filesystem;
@@ -157,5 +159,55 @@ TEST(HostileFiles, SizesAFileAsksForAreCheckedBeforeAllocating)
     EXPECT_THROW(loadDeviceFile(fifo), FileFormatError);
     EXPECT_THROW(loadLut("/dev/zero"), FileFormatError);
     EXPECT_THROW(loadExperiment("/dev/zero"), FileFormatError);
+    fs::remove_all(dir);
+}
+
+TEST(HostileFiles, LookupTablesAreCheckedWhereverTheyAreRead)
+{
+    const auto dir =
+        fs::temp_directory_path() / ("dwmtj-hostile-lut-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    BinarySimulationOptions so;
+    so.seed = 4;
+    const DeviceData d = simulateBinaryDevice(so);
+    LutOptions lo;
+    lo.size = 32;
+    lo.source = LutSource::Empirical;
+    const Lut lut = buildBinaryLut(d, nullptr, lo);
+    // A LUT CSV whose '# num_states=64' comes after a binary header: the columns are fixed
+    // by then (reading 64 states from 3 columns overran the row).
+    const std::string csv = (dir / "late.csv").string();
+    saveLut(lut, csv);
+    {
+        std::ofstream out(csv, std::ios::app);
+        out << "# num_states=64\n";
+        out << "3.0,0.5,0.1\n";
+    }
+    try {
+        loadLut(csv);
+        FAIL() << "expected FileFormatError";
+    } catch (const FileFormatError& e) {
+        EXPECT_NE(std::string(e.what()).find("before the column header"), std::string::npos)
+            << e.what();
+    }
+    // An experiment file whose LUT holds a NaN probability is refused at load.
+    Experiment e;
+    e.config.seeds = {0};
+    e.config.neuron = NeuronKind::Binary;
+    e.lut = lut;
+    const std::string path = (dir / "nan-lut.h5").string();
+    saveExperiment(e, path);
+    {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        const hid_t ds = H5Dopen2(f, "/lut/curves", H5P_DEFAULT);
+        std::vector<double> v(lut.voltage.size());
+        H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+        v[5] = std::nan("");
+        H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+        H5Dclose(ds);
+        H5Fclose(f);
+    }
+    expectRefused(path, "/lut", "nan");
     fs::remove_all(dir);
 }

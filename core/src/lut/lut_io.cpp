@@ -95,11 +95,11 @@ Lut readLutGroup(const h5::File& f, const std::string& root)
     if (kind != "binary" && kind != "multistate")
         throw FileFormatError(f.path, root + "@kind", "'binary' or 'multistate'", "'" + kind + "'");
     lut.kind = kind == "binary" ? DeviceKind::Binary : DeviceKind::MultiState;
-    lut.numStates = int(h5::readDoubleAttr(f, root, "num_states"));
-    if (lut.numStates < 2 || lut.numStates > 64 ||
-        (lut.kind == DeviceKind::Binary && lut.numStates != 2))
-        throw FileFormatError(f.path, root + "@num_states", "2 (binary) or 2..64",
-                              std::to_string(lut.numStates));
+    const double states = h5::readDoubleAttr(f, root, "num_states");
+    if (!(states >= 2 && states <= 64 && states == std::floor(states)) ||
+        (lut.kind == DeviceKind::Binary && states != 2))
+        throw FileFormatError(f.path, root + "@num_states", "2 (binary) or 2..64", full(states));
+    lut.numStates = int(states);
     lut.centreVoltage = h5::readDoubleAttr(f, root, "centre_voltage_V");
     lut.gainVolts = h5::readDoubleAttr(f, root, "gain_V");
     std::vector<std::uint64_t> dv, dc, dd;
@@ -120,6 +120,9 @@ Lut readLutGroup(const h5::File& f, const std::string& root)
     if (h5::exists(f, root + "/provenance"))
         for (const auto& name : h5::attrNames(f, root + "/provenance"))
             lut.provenance[name] = h5::readStringAttr(f, root + "/provenance", name);
+    // Also inside experiment files: a LUT is checked (grid, shapes, probabilities in [0, 1],
+    // finite derivatives) wherever it is read from.
+    validateLut(lut, f.path + ":" + root);
     return lut;
 }
 
@@ -190,6 +193,10 @@ Lut loadLut(const std::string& path)
                 const auto eq = body.find('=');
                 if (eq == std::string::npos) continue;
                 const std::string k = body.substr(0, eq), v = body.substr(eq + 1);
+                if (header && (k == "kind" || k == "num_states"))
+                    throw FileFormatError(path, "line " + std::to_string(lineNo),
+                                          "'" + k + "' before the column header",
+                                          "it after the header (the columns are already fixed)");
                 try {
                     if (k == "kind")
                         lut.kind = v == "multistate" ? DeviceKind::MultiState : DeviceKind::Binary;
