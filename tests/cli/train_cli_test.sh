@@ -68,6 +68,26 @@ done
 kill -INT $pid; wait $pid; rc=$?
 check "Ctrl+C stops noise with exit 3" '[ $rc -eq 3 ] && grep -q "stopped" "$T/nstop.err"'
 
+# Crash consistency: kill -9 the moment epoch 2 is reported, which is when its file write
+# starts. The file (epoch 1, or 2 if the write finished) reads with h5py and `noise`,
+# `--resume` continues from its last completed epoch, and the killed writer's temporary
+# file is gone after the next start.
+K="$T/killed.h5"
+"$B" train --neuron lif --hidden 32 --timesteps 8 --batch 50 --data-dir "$D" --validation 500 --epochs 400 \
+    --out "$K" >/dev/null 2>"$T/kill.err" &
+pid=$!
+for _ in $(seq 300); do grep -q "seed 0 epoch 2:" "$T/kill.err" 2>/dev/null && break; sleep 0.02; done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+check "kill -9 during the epoch-2 write: the file reads with h5py (1 or 2 epochs)" "/usr/bin/python3 -c \"
+import h5py; r = h5py.File('$K')['runs/seed_0']; assert r['epoch_loss'].shape[0] in (1, 2), r['epoch_loss'].shape\""
+check "kill -9: noise reads the file" '"$B" noise "$K" --sigma 0 --test-limit 100 --json >/dev/null 2>&1'
+"$B" train --resume "$K" --epochs 0 >/dev/null 2>"$T/kres.err" &
+pid=$!
+for _ in $(seq 100); do grep -q "resuming after epoch" "$T/kres.err" 2>/dev/null && break; sleep 0.1; done
+kill -INT $pid; wait $pid
+check "kill -9: --resume continues from the last completed epoch" 'grep -qE "resuming after epoch (1|2)" "$T/kres.err"'
+check "kill -9: no temporary file left after the next start" '[ -z "$(ls "$T" | grep "killed.h5.tmp")" ]'
+
 # A full disk (a 400 KiB tmpfs, where this test may mount one): the per-epoch write fails,
 # train and noise exit 1 with a message naming the file (no crash), the previous file is
 # kept and resumes, and no temporary file is left.
