@@ -76,7 +76,7 @@ K="$T/killed.h5"
 "$B" train --neuron lif --hidden 32 --timesteps 8 --batch 50 --data-dir "$D" --validation 500 --epochs 400 \
     --out "$K" >/dev/null 2>"$T/kill.err" &
 pid=$!
-for _ in $(seq 300); do grep -q "seed 0 epoch 2:" "$T/kill.err" 2>/dev/null && break; sleep 0.02; done
+for _ in $(seq 3000); do grep -q "seed 0 epoch 2:" "$T/kill.err" 2>/dev/null && break; sleep 0.02; done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 check "kill -9 during the epoch-2 write: the file reads with h5py (1 or 2 epochs)" "/usr/bin/python3 -c \"
 import h5py; r = h5py.File('$K')['runs/seed_0']; assert r['epoch_loss'].shape[0] in (1, 2), r['epoch_loss'].shape\""
