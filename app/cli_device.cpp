@@ -21,16 +21,12 @@ using namespace dwmtj::core;
 
 std::string parameterJson(const FitParameter& p)
 {
-    if (p.interval != "Wald")
-        return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) +
-               ",\"value\":" + jsonNumber(p.value) +
-               ",\"standard_error\":" + jsonNumber(p.standardError) +
-               ",\"ci_lower\":" + jsonNumber(p.lower) + ",\"ci_upper\":" + jsonNumber(p.upper) +
-               ",\"ci_method\":" + jsonString(p.interval) + "}";
+    // ci_method only where the interval is not the default Wald one.
     return "{\"name\":" + jsonString(p.name) + ",\"unit\":" + jsonString(p.unit) +
            ",\"value\":" + jsonNumber(p.value) +
            ",\"standard_error\":" + jsonNumber(p.standardError) +
-           ",\"ci_lower\":" + jsonNumber(p.lower) + ",\"ci_upper\":" + jsonNumber(p.upper) + "}";
+           ",\"ci_lower\":" + jsonNumber(p.lower) + ",\"ci_upper\":" + jsonNumber(p.upper) +
+           (p.interval == "Wald" ? "" : ",\"ci_method\":" + jsonString(p.interval)) + "}";
 }
 
 std::string warningsJson(const std::vector<std::string>& w)

@@ -22,13 +22,20 @@ std::string scratch()
     return d.string();
 }
 
-ReproPlan smokePlan()
+/// Options for the smoke scale with the given presets file.
+ReproOptions smokeOptions(const std::string& presets)
 {
     ReproOptions o;
     o.scale = ReproScale::Smoke;
     o.outDir = scratch();
-    o.presetsPath = std::string(DWMTJ_SOURCE_DIR) + "/resources/paper-experiments.ini";
-    return makeReproPlan(o);
+    o.presetsPath = presets;
+    return o;
+}
+
+ReproPlan smokePlan()
+{
+    return makeReproPlan(
+        smokeOptions(std::string(DWMTJ_SOURCE_DIR) + "/resources/paper-experiments.ini"));
 }
 
 /// A finished job whose runs have the given best validation accuracies (percent) and, for
@@ -104,10 +111,7 @@ TEST(Reproduce, BadPresetsNameTheFileAndSection)
              "timesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = "
              "0\nnoise_test_limit = 0\nsigma_step = 1\n";
     }
-    ReproOptions o;
-    o.scale = ReproScale::Smoke;
-    o.outDir = scratch();
-    o.presetsPath = path;
+    ReproOptions o = smokeOptions(path);
     try {
         makeReproPlan(o);
         FAIL() << "expected FileFormatError";
@@ -250,10 +254,7 @@ TEST(Reproduce, PresetsWithoutAClaimsExperimentAreAnErrorNamingIt)
         "hidden_factor = 1\ntimesteps_factor = 1\ntrain_limit = 0\nvalidation = 500\ntest_limit = "
         "0\n"
         "noise_test_limit = 0\nsigma_step = 1\n";
-    ReproOptions o;
-    o.scale = ReproScale::Smoke;
-    o.outDir = scratch();
-    o.presetsPath = path;
+    ReproOptions o = smokeOptions(path);
     std::ofstream(path) << common;
     try {
         makeReproPlan(o);

@@ -90,19 +90,20 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
         std::vector<bool> active(k, false);
         for (std::size_t a = 0; a < k; ++a)
             active[a] = isFixed(pb, a) || (atLower(a) && g[a] <= 0) || (atUpper(a) && g[a] >= 0);
-        {
+        auto freeSet = [&] {
             std::vector<std::size_t> free;
             for (std::size_t a = 0; a < k; ++a)
                 if (!active[a]) free.push_back(a);
-            info = !observed.empty() && positiveDefinite(observed, free) ? observed : expected;
-        }
+            return free;
+        };
+        // Positive definite on the initial free set means on every subset the loop below
+        // can shrink it to, too.
+        info = !observed.empty() && positiveDefinite(observed, freeSet()) ? observed : expected;
         std::vector<double> step;
         double dec = 0;
         bool singular = false;
         for (;;) {
-            std::vector<std::size_t> free;
-            for (std::size_t a = 0; a < k; ++a)
-                if (!active[a]) free.push_back(a);
+            const std::vector<std::size_t> free = freeSet();
             if (!solveFree(info, g, free, step, dec)) {
                 singular = true;
                 break;
@@ -134,9 +135,6 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
             if (active[a] && inward)
                 heldGain = std::max(heldGain, g[a] * g[a] / std::max(expected[a][a], 1e-300));
         }
-        std::vector<std::size_t> free;
-        for (std::size_t a = 0; a < k; ++a)
-            if (!active[a]) free.push_back(a);
         r.decrement = dec;
         r.iterations = it;
         if (dec < pb.tolerance && heldGain < pb.tolerance) {

@@ -45,6 +45,14 @@ struct BoundedResult {
 
 BoundedResult maximizeBounded(const BoundedProblem& problem, std::vector<double> start);
 
+/// Of two runs from different starts, is `a` the one to keep? Converged beats not
+/// converged, then the higher log-likelihood.
+inline bool isBetter(const BoundedResult& a, const BoundedResult& b)
+{
+    return (a.converged && !b.converged) ||
+           (a.converged == b.converged && a.logLikelihood > b.logLikelihood);
+}
+
 /// Covariance at an optimum: the inverse of `information` over the parameters not held at a
 /// bound (those are not estimated there: their rows and columns are 0, the others are
 /// conditional on them). Returns false, with every entry NaN, when it is singular.

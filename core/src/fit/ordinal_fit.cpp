@@ -47,22 +47,38 @@ struct Design {
     }
 };
 
-/// State probabilities pi_1..pi_K at v and (optionally) their gradients in theta.
+/// The curves at one voltage, for the observed information: x_k(V) (rows k = 2..K, index k)
+/// and q (1 - q)(1 - 2q), the factor of the curve's Hessian H P_k = that x_k x_k'.
+struct Curvature {
+    std::vector<std::vector<double>> x;
+    std::vector<double> c2;
+};
+
+/// State probabilities pi_1..pi_K at v and (optionally) their gradients in theta and the
+/// curves' curvature.
 void stateProbs(const Design& d, const std::vector<double>& th, double v, std::vector<double>& pi,
-                Matrix* grad)
+                Matrix* grad, Curvature* curv = nullptr)
 {
     const int K = d.m + 1;
     const std::size_t np = d.size();
     std::vector<double> P(std::size_t(K + 2), 0.0);
     Matrix dP(std::size_t(K + 2), std::vector<double>(np, 0.0));
+    if (curv) {
+        curv->x.assign(std::size_t(K + 2), {});
+        curv->c2.assign(std::size_t(K + 2), 0.0);
+    }
     P[1] = 1.0;
     for (int k = 2; k <= K; ++k) {
-        const auto x = d.row(k - 2, v);
+        auto x = d.row(k - 2, v);
         double eta = 0;
         for (std::size_t a = 0; a < np; ++a) eta += x[a] * th[a];
         const double q = stats::logistic(eta);
         P[std::size_t(k)] = q;
         for (std::size_t a = 0; a < np; ++a) dP[std::size_t(k)][a] = q * (1 - q) * x[a];
+        if (curv) {
+            curv->c2[std::size_t(k)] = q * (1 - q) * (1 - 2 * q);
+            curv->x[std::size_t(k)] = std::move(x);
+        }
     }
     pi.assign(std::size_t(K), 0.0);
     if (grad) grad->assign(std::size_t(K), std::vector<double>(np, 0.0));
@@ -74,56 +90,24 @@ void stateProbs(const Design& d, const std::vector<double>& th, double v, std::v
     }
 }
 
+/// Log-likelihood, score, expected information n/pi g g' and observed information
+/// -sum c (H pi / pi - g g' / pi^2), in one pass over the voltages.
 double evaluate(const MultiStateDeviceData& data, const Design& d, const std::vector<double>& th,
                 std::vector<double>* score, Matrix* info, Matrix* observed = nullptr)
 {
-    if (observed) {
-        // Observed information: -sum_ij c_ij (H pi_ij / pi_ij - g g' / pi_ij^2), with
-        // H P_k = q (1 - q)(1 - 2q) x_k x_k' for each cumulative curve.
-        const std::size_t np = d.size();
-        const int K = d.m + 1;
-        observed->assign(np, std::vector<double>(np, 0.0));
-        std::vector<double> pi;
-        Matrix g;
-        for (std::size_t i = 0; i < data.voltages.size(); ++i) {
-            const double v = data.voltages[i];
-            stateProbs(d, th, v, pi, &g);
-            std::vector<std::vector<double>> x(std::size_t(K + 2));
-            std::vector<double> c2(std::size_t(K + 2), 0.0);
-            for (int k = 2; k <= K; ++k) {
-                x[std::size_t(k)] = d.row(k - 2, v);
-                double eta = 0;
-                for (std::size_t a = 0; a < np; ++a) eta += x[std::size_t(k)][a] * th[a];
-                const double q = stats::logistic(eta);
-                c2[std::size_t(k)] = q * (1 - q) * (1 - 2 * q);
-            }
-            for (int j = 1; j <= K; ++j) {
-                const double c = data.stateCounts[i][std::size_t(j - 1)],
-                             p = pi[std::size_t(j - 1)];
-                if (!(c > 0) || !(p > 0)) continue;
-                for (std::size_t a = 0; a < np; ++a)
-                    for (std::size_t b = 0; b < np; ++b) {
-                        double h = 0;
-                        if (j >= 2)
-                            h += c2[std::size_t(j)] * x[std::size_t(j)][a] * x[std::size_t(j)][b];
-                        if (j + 1 <= K)
-                            h -= c2[std::size_t(j + 1)] * x[std::size_t(j + 1)][a] *
-                                 x[std::size_t(j + 1)][b];
-                        (*observed)[a][b] -= c * (h / p - g[std::size_t(j - 1)][a] *
-                                                              g[std::size_t(j - 1)][b] / (p * p));
-                    }
-            }
-        }
-    }
     const std::size_t np = d.size();
     const int K = d.m + 1;
     if (score) score->assign(np, 0.0);
     if (info) info->assign(np, std::vector<double>(np, 0.0));
+    if (observed) observed->assign(np, std::vector<double>(np, 0.0));
+    const bool derivatives = score || info || observed;
     double ll = 0;
     std::vector<double> pi;
     Matrix g;
+    Curvature curv;
     for (std::size_t i = 0; i < data.voltages.size(); ++i) {
-        stateProbs(d, th, data.voltages[i], pi, score || info ? &g : nullptr);
+        stateProbs(d, th, data.voltages[i], pi, derivatives ? &g : nullptr,
+                   observed ? &curv : nullptr);
         double n = 0;
         for (int j = 0; j < K; ++j) n += data.stateCounts[i][std::size_t(j)];
         for (int j = 0; j < K; ++j) {
@@ -133,16 +117,27 @@ double evaluate(const MultiStateDeviceData& data, const Design& d, const std::ve
                 if (!(p > 0)) return -INFINITY;
                 ll += c * std::log(p);
             }
-            if (!score && !info) continue;
+            if (!derivatives) continue;
             // Expected information n/pi g g'; a floor on pi keeps it finite where a state
             // has (nearly) zero probability (two curves touching at an active bound).
             const double pf = std::max(p, 1e-12);
+            const auto& gj = g[std::size_t(j)];
             for (std::size_t a = 0; a < np; ++a) {
-                if (score && c > 0) (*score)[a] += c / p * g[std::size_t(j)][a];
+                if (score && c > 0) (*score)[a] += c / p * gj[a];
                 if (info)
-                    for (std::size_t b = 0; b < np; ++b)
-                        (*info)[a][b] += n / pf * g[std::size_t(j)][a] * g[std::size_t(j)][b];
+                    for (std::size_t b = 0; b < np; ++b) (*info)[a][b] += n / pf * gj[a] * gj[b];
             }
+            if (!observed || !(c > 0)) continue;
+            // State j + 1 (1-based) is P_(j+1) - P_(j+2): H pi = c2 x x' of the first curve
+            // minus that of the second (P_1 = 1 and P_(K+1) = 0 have none).
+            const std::size_t lo = std::size_t(j + 1), hi = std::size_t(j + 2);
+            for (std::size_t a = 0; a < np; ++a)
+                for (std::size_t b = 0; b < np; ++b) {
+                    double h = 0;
+                    if (j >= 1) h += curv.c2[lo] * curv.x[lo][a] * curv.x[lo][b];
+                    if (j + 1 < K) h -= curv.c2[hi] * curv.x[hi][a] * curv.x[hi][b];
+                    (*observed)[a][b] -= c * (h / p - gj[a] * gj[b] / (p * p));
+                }
         }
     }
     return ll;
@@ -202,14 +197,10 @@ Solved solve(const MultiStateDeviceData& data, Design d,
     pb.maxIterations = maxIterations;
     pb.evaluate = [&data, d](const std::vector<double>& th, std::vector<double>* g, Matrix* i,
                              Matrix* o) { return evaluate(data, d, th, g, i, o); };
-    Solved best{d, {}};
-    best.result.logLikelihood = -INFINITY;
-    for (const auto& st : starts) {
-        auto r = detail::maximizeBounded(pb, st);
-        if (!std::isfinite(best.result.logLikelihood) || (r.converged && !best.result.converged) ||
-            (r.converged == best.result.converged && r.logLikelihood > best.result.logLikelihood))
+    Solved best{d, detail::maximizeBounded(pb, starts.front())};
+    for (std::size_t i = 1; i < starts.size(); ++i)
+        if (auto r = detail::maximizeBounded(pb, starts[i]); detail::isBetter(r, best.result))
             best.result = std::move(r);
-    }
     return best;
 }
 
@@ -309,13 +300,15 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     std::vector<double> ws = startW;
     std::nth_element(ws.begin(), ws.begin() + std::ptrdiff_t(ws.size() / 2), ws.end());
     const double wMed = ws[ws.size() / 2];
-    auto ends = [&](double w, std::vector<double>& l, std::vector<double>& u) {
+    // Curve ends (L_k, U_k) of the start thresholds with the width width(k - 2).
+    auto ends = [&](auto width, std::vector<double>& l, std::vector<double>& u) {
         for (int i = 0; i < m; ++i) {
+            const double w = width(std::size_t(i));
             l[std::size_t(i)] = (sep.vmin - startV[std::size_t(i)]) / w;
             u[std::size_t(i)] = (sep.vmin + sep.span - startV[std::size_t(i)]) / w;
         }
     };
-    ends(wMed, L, U);
+    ends([&](std::size_t) { return wMed; }, L, U);
     // Both models are always fitted: one is the answer, both give the likelihood-ratio test
     // of a common width (proportional odds). The separate-width fit also starts from the
     // common-width optimum, so its log-likelihood is never below the nested model's.
@@ -324,11 +317,7 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     {
         std::vector<double> l(static_cast<std::size_t>(m), 0.0),
             u(static_cast<std::size_t>(m), 0.0);
-        for (int i = 0; i < m; ++i) {
-            const double w = startW[std::size_t(i)] > 0 ? startW[std::size_t(i)] : wMed;
-            l[std::size_t(i)] = (sep.vmin - startV[std::size_t(i)]) / w;
-            u[std::size_t(i)] = (sep.vmin + sep.span - startV[std::size_t(i)]) / w;
-        }
+        ends([&](std::size_t i) { return startW[i] > 0 ? startW[i] : wMed; }, l, u);
         sepStarts.push_back(packStart(sep, l, u));
         if (common.result.converged) {
             unpack(com, common.result.theta, l, u);

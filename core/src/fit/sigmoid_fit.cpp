@@ -390,29 +390,21 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     // The 2-parameter fit always comes first: it is the answer for that form, the nested
     // model of the likelihood-ratio test, and (with floor 0, ceiling 1) a start value of the
     // 4-parameter fit, so the 4-parameter optimum is never below it.
-    auto solve = [&](std::size_t kk, const std::vector<std::vector<double>>& starts) {
-        detail::BoundedResult best;
-        best.logLikelihood = -INFINITY;
-        for (const auto& st : starts) {
-            auto r = detail::maximizeBounded(
-                problemFor(pts, trialsKnown, kk, options.maxIterations), st);
-            if (!std::isfinite(best.logLikelihood) || (r.converged && !best.converged) ||
-                (r.converged == best.converged && r.logLikelihood > best.logLikelihood))
-                best = std::move(r);
-        }
-        return best;
+    auto run = [&](std::size_t kk, const std::vector<double>& start) {
+        return detail::maximizeBounded(problemFor(pts, trialsKnown, kk, options.maxIterations),
+                                       start);
     };
-    const std::vector<double> start2 = startValues(pts, trialsKnown, false);
-    const detail::BoundedResult two = solve(2, {start2});
+    const detail::BoundedResult two = run(2, startValues(pts, trialsKnown, false));
     detail::BoundedResult res = two;
     if (four) {
-        std::vector<std::vector<double>> starts = {startValues(pts, trialsKnown, true)};
-        if (two.converged) starts.push_back({two.theta[0], two.theta[1], 0.0, 1.0});
-        res = solve(4, starts);
-        if (two.converged &&
-            res.logLikelihood < two.logLikelihood)  // cannot happen from the nested start
-            res = detail::maximizeBounded(problemFor(pts, trialsKnown, 4, options.maxIterations),
-                                          {two.theta[0], two.theta[1], 0.0, 1.0});
+        res = run(4, startValues(pts, trialsKnown, true));
+        if (two.converged) {
+            // The nested start wins unless another converged start is higher, so the result
+            // is never below the 2-parameter optimum.
+            detail::BoundedResult nested = run(4, {two.theta[0], two.theta[1], 0.0, 1.0});
+            if (detail::isBetter(nested, res) || res.logLikelihood < two.logLikelihood)
+                res = std::move(nested);
+        }
     }
     const std::vector<double>& th = res.theta;
     fit.iterations = res.iterations;

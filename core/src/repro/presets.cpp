@@ -123,9 +123,11 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     const auto sections = readIni(plan.presetsPath);
     const Section* scale = nullptr;
     const Section* noise = nullptr;
+    const Section* claims = nullptr;  // optional
     for (const auto& s : sections) {
         if (s.kind == "scale" && s.name == toString(o.scale)) scale = &s;
         if (s.kind == "noise") noise = &s;
+        if (s.kind == "claims") claims = &s;
     }
     const std::string& path = plan.presetsPath;
     if (!scale)
@@ -204,9 +206,6 @@ ReproPlan makeReproPlan(const ReproOptions& o)
                               "'" + plan.noiseExperiment + "'");
     // The claims to evaluate, and what each needs: a missing experiment (or neuron kind) is
     // an error naming it, not a claim left "inconclusive" for want of runs.
-    const Section* claims = nullptr;
-    for (const auto& s : sections)
-        if (s.kind == "claims") claims = &s;
     std::vector<std::string> wanted;
     const std::string list =
         claims && claims->values.count("evaluate") ? claims->values.at("evaluate") : "all";

@@ -88,8 +88,7 @@ std::string attrOr(const h5::File& f, const std::string& obj, const std::string&
 int intAttr(const h5::File& f, const std::string& obj, const char* name,
             std::optional<double> fallback = {})
 {
-    const double v =
-        fallback && !h5::hasAttr(f, obj, name) ? *fallback : h5::readDoubleAttr(f, obj, name);
+    const double v = fallback ? attrOr(f, obj, name, *fallback) : h5::readDoubleAttr(f, obj, name);
     if (!(std::isfinite(v) && v == std::floor(v) && v >= -2147483648.0 && v <= 2147483647.0))
         throw FileFormatError(f.path, obj + "@" + name, "an integer", std::to_string(v));
     return int(v);

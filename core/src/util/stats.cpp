@@ -153,12 +153,7 @@ double regularizedBeta(double a, double b, double x)
     return 1 - std::exp(lbt) * betaContinuedFraction(b, a, 1 - x) / b;
 }
 
-double studentTCdf(double t, double df)
-{
-    const double x = df / (df + t * t);
-    const double tail = 0.5 * regularizedBeta(df / 2, 0.5, x);
-    return t > 0 ? 1 - tail : tail;
-}
+double studentTCdf(double t, double df) { return studentTSurvival(-t, df); }
 
 double studentTSurvival(double t, double df)
 {
