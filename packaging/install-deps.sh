@@ -12,6 +12,7 @@ PKGS=(
   dataset-fashion-mnist
   libopenblas0-openmp
   xvfb xauth dpkg-dev desktop-file-utils clang-format
+  clang libclang-rt-dev
   python3-numpy python3-h5py
 )
 

@@ -25,7 +25,8 @@ class BadInput : public ::testing::TestWithParam<BadCase> {};
 TEST_P(BadInput, GivesClearErrorAndKeepsPreviousData)
 {
     const auto& c = GetParam();
-    DeviceData current = loadDeviceFile(std::string(DWMTJ_DATASETS_DIR) + "/binary-device-counts.csv");
+    DeviceData current =
+        loadDeviceFile(std::string(DWMTJ_DATASETS_DIR) + "/binary-device-counts.csv");
     const auto before = current.binary.counts;
     const std::string path = kBad + c.file;
     try {
@@ -47,32 +48,32 @@ TEST_P(BadInput, GivesClearErrorAndKeepsPreviousData)
 
 INSTANTIATE_TEST_SUITE_P(
     Corpus, BadInput,
-    ::testing::Values(BadCase{"empty.csv", "empty file"}, BadCase{"header_only.csv", "header only"},
-                      BadCase{"wrong_columns.csv", "columns of one known shape"},
-                      BadCase{"text_in_number.csv", "line 3, column 'voltage'"},
-                      BadCase{"nan_value.csv", "finite number"}, BadCase{"inf_value.csv", "finite number"},
-                      BadCase{"negative_counts.csv", "whole number >= 0"},
-                      BadCase{"switches_gt_trials.csv", "switches <= trials"},
-                      BadCase{"duplicate_voltage.csv", "one row per voltage"},
-                      BadCase{"ragged_row.csv", "3 fields"},
-                      BadCase{"probability_out_of_range.csv", "probability in [0, 1]"},
-                      BadCase{"unknown_unit.csv", "voltage unit"},
-                      BadCase{"no_header_ambiguous.csv", "header naming the columns"},
-                      BadCase{"state_zero.csv", "whole number >= 1"},
-                      BadCase{"traces_one_level.csv", "two distinct resistance levels"},
-                      BadCase{"traces_pulse_gap.csv", "pulses numbered 1, 2, 3"},
-                      BadCase{"binary_garbage.csv", "NUL byte"},
-                      BadCase{"unsupported.xlsx", "extension '.xlsx'"},
-                      BadCase{"truncated.h5", "truncated"},
-                      BadCase{"wrong_dtype.h5", "/counts/voltage"},
-                      BadCase{"no_groups.h5", "/traces, /events, /counts or /multistate"},
-                      BadCase{"mismatched_lengths.h5", "/counts/switches"},
-                      BadCase{"huge_dims.h5", "at most"},
-                      BadCase{"npy_wrong_shape.npy", "shape (N, 2)"},
-                      BadCase{"npy_big_endian.npy", "little-endian"},
-                      BadCase{"npy_truncated.npy", "truncated"},
-                      BadCase{"npz_wrong_names.npz", "arrays 'voltage' and 'probability'"},
-                      BadCase{"does_not_exist.csv", "no such file"}),
+    ::testing::Values(
+        BadCase{"empty.csv", "empty file"}, BadCase{"header_only.csv", "header only"},
+        BadCase{"wrong_columns.csv", "columns of one known shape"},
+        BadCase{"text_in_number.csv", "line 3, column 'voltage'"},
+        BadCase{"nan_value.csv", "finite number"}, BadCase{"inf_value.csv", "finite number"},
+        BadCase{"negative_counts.csv", "whole number >= 0"},
+        BadCase{"switches_gt_trials.csv", "switches <= trials"},
+        BadCase{"duplicate_voltage.csv", "one row per voltage"},
+        BadCase{"ragged_row.csv", "3 fields"},
+        BadCase{"probability_out_of_range.csv", "probability in [0, 1]"},
+        BadCase{"unknown_unit.csv", "voltage unit"},
+        BadCase{"no_header_ambiguous.csv", "header naming the columns"},
+        BadCase{"state_zero.csv", "whole number >= 1"},
+        BadCase{"traces_one_level.csv", "two distinct resistance levels"},
+        BadCase{"traces_pulse_gap.csv", "pulses numbered 1, 2, 3"},
+        BadCase{"binary_garbage.csv", "NUL byte"}, BadCase{"unsupported.xlsx", "extension '.xlsx'"},
+        BadCase{"truncated.h5", "truncated"}, BadCase{"wrong_dtype.h5", "/counts/voltage"},
+        BadCase{"no_groups.h5", "/traces, /events, /counts or /multistate"},
+        BadCase{"mismatched_lengths.h5", "/counts/switches"}, BadCase{"huge_dims.h5", "at most"},
+        BadCase{"npy_wrong_shape.npy", "shape (N, 2)"},
+        BadCase{"npy_big_endian.npy", "little-endian"}, BadCase{"npy_truncated.npy", "truncated"},
+        BadCase{"npz_wrong_names.npz", "arrays 'voltage' and 'probability'"},
+        BadCase{"npz_inflation_bomb.npz", "arrays under 256 MiB in all"},
+        BadCase{"multistate_state_typo.csv", "--states 43"},
+        BadCase{"lut_crashes_libhdf5.h5", "crashes libhdf5"},
+        BadCase{"does_not_exist.csv", "no such file"}),
     [](const auto& info) {
         std::string n = info.param.file;
         for (char& ch : n)
@@ -123,15 +124,45 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(BadInput, EveryCorpusFileHasATest)
 {
     // Keeps the corpus and the tables above in step.
-    std::set<std::string> tested = {"empty.csv", "header_only.csv", "wrong_columns.csv", "text_in_number.csv",
-        "nan_value.csv", "inf_value.csv", "negative_counts.csv", "switches_gt_trials.csv", "duplicate_voltage.csv",
-        "ragged_row.csv", "probability_out_of_range.csv", "unknown_unit.csv", "no_header_ambiguous.csv",
-        "state_zero.csv", "traces_one_level.csv", "traces_pulse_gap.csv", "binary_garbage.csv", "unsupported.xlsx",
-        "truncated.h5", "wrong_dtype.h5", "no_groups.h5", "mismatched_lengths.h5", "huge_dims.h5",
-        "npy_wrong_shape.npy", "npy_big_endian.npy", "npy_truncated.npy", "npz_wrong_names.npz",
-        "nonmonotonic.csv", "single_voltage.csv", "all_zero.csv", "all_one.csv", "make_binary_bad.py"};
+    std::set<std::string> tested = {"empty.csv",
+                                    "header_only.csv",
+                                    "wrong_columns.csv",
+                                    "text_in_number.csv",
+                                    "nan_value.csv",
+                                    "inf_value.csv",
+                                    "negative_counts.csv",
+                                    "switches_gt_trials.csv",
+                                    "duplicate_voltage.csv",
+                                    "ragged_row.csv",
+                                    "probability_out_of_range.csv",
+                                    "unknown_unit.csv",
+                                    "no_header_ambiguous.csv",
+                                    "state_zero.csv",
+                                    "traces_one_level.csv",
+                                    "traces_pulse_gap.csv",
+                                    "binary_garbage.csv",
+                                    "unsupported.xlsx",
+                                    "truncated.h5",
+                                    "wrong_dtype.h5",
+                                    "no_groups.h5",
+                                    "mismatched_lengths.h5",
+                                    "huge_dims.h5",
+                                    "npy_wrong_shape.npy",
+                                    "npy_big_endian.npy",
+                                    "npy_truncated.npy",
+                                    "npz_wrong_names.npz",
+                                    "nonmonotonic.csv",
+                                    "single_voltage.csv",
+                                    "all_zero.csv",
+                                    "all_one.csv",
+                                    "make_binary_bad.py",
+                                    "npz_inflation_bomb.npz",
+                                    "multistate_state_typo.csv",
+                                    "lut_crashes_libhdf5.h5",
+                                    "make_hostile.py"};
     for (const auto& entry : std::filesystem::directory_iterator(kBad))
-        EXPECT_TRUE(tested.count(entry.path().filename().string())) << entry.path() << " has no test";
+        EXPECT_TRUE(tested.count(entry.path().filename().string()))
+            << entry.path() << " has no test";
 }
 
 }  // namespace

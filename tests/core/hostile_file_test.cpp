@@ -6,10 +6,14 @@
 #include <hdf5.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -17,6 +21,7 @@
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
+#include "dwmtj/fashion_mnist.h"
 #include "dwmtj/lut.h"
 #include "dwmtj/simulate.h"
 
@@ -210,4 +215,182 @@ TEST(HostileFiles, LookupTablesAreCheckedWhereverTheyAreRead)
     }
     expectRefused(path, "/lut", "nan");
     fs::remove_all(dir);
+}
+
+namespace {
+
+std::string scratch(const std::string& name)
+{
+    const auto dir = fs::temp_directory_path() / ("dwmtj-hostile2-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return (dir / name).string();
+}
+
+/// A copy of a small trained experiment file (hidden 4, two seeds, checkpoints, noise
+/// curves; the fuzzing campaign's base file).
+std::string trainedExperiment(const std::string& name)
+{
+    const std::string path = scratch(name);
+    fs::copy_file(std::string(DWMTJ_SOURCE_DIR) + "/tests/fuzz/bases/experiment/binary.h5", path,
+                  fs::copy_options::overwrite_existing);
+    return path;
+}
+
+/// Replaces dataset `dset` by a float64 dataset of extents `dims` (zeros).
+void replaceDataset(const std::string& path, const char* dset, std::vector<hsize_t> dims)
+{
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    ASSERT_GE(H5Ldelete(f, dset, H5P_DEFAULT), 0) << dset;
+    const hid_t space = H5Screate_simple(int(dims.size()), dims.data(), nullptr);
+    const hid_t d =
+        H5Dcreate2(f, dset, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t n = 1;
+    for (auto x : dims) n *= x;
+    std::vector<double> zeros(std::size_t(n), 0.0);
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, zeros.data());
+    H5Dclose(d);
+    H5Sclose(space);
+    H5Fclose(f);
+}
+
+template <typename F>
+std::string refusal(F&& load)
+{
+    try {
+        load();
+    } catch (const FileFormatError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "expected FileFormatError";
+    return {};
+}
+
+}  // namespace
+
+TEST(HostileFiles, DatasetShapesAreCheckedAgainstTheirSiblingsBeforeReading)
+{
+    // A checkpoint entry whose shape disagrees with /config@hidden, named where it is read.
+    const std::string a = trainedExperiment("shape.h5");
+    ASSERT_NO_THROW(loadExperiment(a));
+    replaceDataset(a, "/runs/seed_0/checkpoint_best/fc2.weight", {3, 4});
+    std::string m = refusal([&] { loadExperiment(a); });
+    EXPECT_NE(m.find(a), std::string::npos) << m;
+    EXPECT_NE(m.find("/runs/seed_0/checkpoint_best/fc2.weight"), std::string::npos) << m;
+    EXPECT_NE(m.find("expected 4 x 4 (hidden 4 in /config)"), std::string::npos) << m;
+    EXPECT_NE(m.find("found 3 x 4"), std::string::npos) << m;
+
+    // A noise curve with one accuracy more than it has sigmas.
+    const std::string b = trainedExperiment("noise.h5");
+    replaceDataset(b, "/runs/seed_0/noise/pixel/accuracy", {3});
+    m = refusal([&] { loadExperiment(b); });
+    EXPECT_NE(m.find("/runs/seed_0/noise/pixel/accuracy"), std::string::npos) << m;
+    EXPECT_NE(m.find("expected 2 (one value per /runs/seed_0/noise/pixel/sigma)"),
+              std::string::npos)
+        << m;
+
+    // A device file whose cycle column is one row short, and one whose voltages are a matrix.
+    const std::string c = scratch("device.h5");
+    fs::copy_file(std::string(DWMTJ_DATASETS_DIR) + "/multistate-device.h5", c,
+                  fs::copy_options::overwrite_existing);
+    const auto rows = loadDeviceFile(c).multi.observations.size();
+    replaceDataset(c, "/multistate/cycle", {hsize_t(rows - 1)});
+    m = refusal([&] { loadDeviceFile(c); });
+    EXPECT_NE(
+        m.find("/multistate/cycle: expected " + std::to_string(rows) +
+               " (one value per row of /multistate/voltage), found " + std::to_string(rows - 1)),
+        std::string::npos)
+        << m;
+    replaceDataset(c, "/multistate/voltage", {2, 3});
+    m = refusal([&] { loadDeviceFile(c); });
+    EXPECT_NE(m.find("/multistate/voltage: expected any length, found rank 2 (2 x 3)"),
+              std::string::npos)
+        << m;
+    fs::remove_all(fs::path(a).parent_path());
+}
+
+TEST(HostileFiles, ExternalLinksAreNeverFollowed)
+{
+    // A link from an experiment file to a FIFO would block the reader forever; to a device,
+    // read without end. External links are not followed at all.
+    const std::string path = trainedExperiment("elink.h5");
+    const std::string fifo = scratch("fifo.h5");
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    // Made with h5py, as a sender would: a loader run earlier in this process has
+    // unregistered the external link class, and with it the means to create one here.
+    const std::string cmd =
+        "/usr/bin/python3 -c \"import h5py, sys; f = h5py.File(sys.argv[1], 'r+'); "
+        "del f['runs/seed_0/batch_loss']; "
+        "f['runs/seed_0/batch_loss'] = h5py.ExternalLink(sys.argv[2], '/x')\" " +
+        path + " " + fifo;
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    const auto start = std::chrono::steady_clock::now();
+    const std::string m = refusal([&] { loadExperiment(path); });
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+    EXPECT_NE(m.find("/runs/seed_0/batch_loss"), std::string::npos) << m;
+    fs::remove_all(fs::path(path).parent_path());
+}
+
+TEST(HostileFiles, AFileThatCrashesLibhdf5IsRefusedAndTheProgramGoesOn)
+{
+    // libhdf5 1.10.8 itself crashes on this corrupt LUT (tests/data/bad/make_hostile.py).
+    // Every HDF5 loader reads a file in a child process first: the child dies, the loader
+    // refuses the file, and this process carries on.
+    const std::string bad = std::string(DWMTJ_TEST_DATA_DIR) + "/bad/lut_crashes_libhdf5.h5";
+    for (const auto& m : {refusal([&] { loadLut(bad); }), refusal([&] { loadExperiment(bad); }),
+                          refusal([&] { loadDeviceFile(bad); })}) {
+        EXPECT_NE(m.find(bad), std::string::npos) << m;
+        EXPECT_NE(m.find("crashes libhdf5"), std::string::npos) << m;
+        EXPECT_NE(m.find("separate process"), std::string::npos) << m;
+    }
+    // The same LUT unharmed still loads in this process.
+    EXPECT_NO_THROW(loadLut(std::string(DWMTJ_SOURCE_DIR) + "/tests/fuzz/bases/lut/binary.h5"));
+}
+
+TEST(HostileFiles, TextFilesOfEndlessLinesAndOddCommentsAreHandled)
+{
+    // A LUT CSV holding a bare '#' line loads (it threw std::out_of_range); an unknown kind
+    // is refused, not read as binary; a line of 1 MB without a newline is refused without
+    // being held in memory.
+    const std::string lut =
+        std::string(DWMTJ_SOURCE_DIR) + "/tests/fuzz/seeds/fuzz_lut_csv/binary.csv";
+    std::ifstream in(lut);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string hash = scratch("hash.csv");
+    std::ofstream(hash) << "#\n" << text;
+    EXPECT_NO_THROW(loadLut(hash));
+    const std::string kind = scratch("kind.csv");
+    std::string odd = text;
+    odd.replace(odd.find("kind=binary"), 11, "kind=trinary");
+    std::ofstream(kind) << odd;
+    EXPECT_NE(refusal([&] { loadLut(kind); }).find("kind=binary or kind=multistate"),
+              std::string::npos);
+    const std::string endless = scratch("endless.csv");
+    std::ofstream(endless) << "# dwmtj-lut format_version=1\n" << std::string(1 << 20, '1');
+    EXPECT_NE(refusal([&] { loadLut(endless); }).find("line 2: expected a line under 64 KiB"),
+              std::string::npos);
+    const std::string device = scratch("endless-device.csv");
+    std::ofstream(device) << "voltage,switches,trials\n" << std::string(3 << 20, '1');
+    EXPECT_NE(refusal([&] { loadDeviceFile(device); }).find("lines under 1 MiB"),
+              std::string::npos);
+    fs::remove_all(fs::path(hash).parent_path());
+}
+
+TEST(HostileFiles, AGzipBombGivenAsFashionMnistIsRefused)
+{
+    // 300 MiB of zeros compress to a few hundred KB; the IDX reader stops at 256 MiB.
+    const auto dir = fs::path(scratch("x")).parent_path() / "idx";
+    fs::create_directories(dir);
+    for (const char* name : {"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}) {
+        gzFile f = gzopen((dir / name).c_str(), "wb9");
+        ASSERT_NE(f, nullptr);
+        const std::vector<char> zeros(1 << 20, 0);
+        for (int k = 0; k < 300; ++k) gzwrite(f, zeros.data(), unsigned(zeros.size()));
+        gzclose(f);
+    }
+    const std::string m = refusal([&] { loadFashionMnist(dir.string(), FashionSplit::Test); });
+    EXPECT_NE(m.find("t10k-images-idx3-ubyte.gz"), std::string::npos) << m;
+    EXPECT_NE(m.find("under 256 MiB uncompressed"), std::string::npos) << m;
+    fs::remove_all(dir.parent_path());
 }

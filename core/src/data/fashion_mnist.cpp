@@ -16,6 +16,9 @@
 namespace dwmtj::core {
 namespace {
 
+// Plausibility limit (README, "Files from elsewhere"): a gzip bomb must not fill memory.
+constexpr std::size_t kMaxIdxBytes = std::size_t(256) << 20;
+
 std::vector<uint8_t> readGz(const std::string& path)
 {
     if (!std::filesystem::exists(path))
@@ -37,6 +40,9 @@ std::vector<uint8_t> readGz(const std::string& path)
                                   "re-install dataset-fashion-mnist");
         }
         if (n == 0) break;
+        if (out.size() + std::size_t(n) > kMaxIdxBytes)
+            throw FileFormatError(path, "", "an IDX file under 256 MiB uncompressed",
+                                  "more (Fashion-MNIST's largest file is 47 MB)");
         out.insert(out.end(), buf.begin(), buf.begin() + n);
     }
     return out;

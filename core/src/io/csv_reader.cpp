@@ -10,35 +10,53 @@
 #include <set>
 
 #include "dwmtj/error.h"
+#include "util/atomic_file.h"
 
 namespace dwmtj::core {
 
 const char* toString(CsvShape s)
 {
     switch (s) {
-    case CsvShape::Traces: return "resistance traces";
-    case CsvShape::Events: return "switching events";
-    case CsvShape::Counts: return "aggregated counts";
-    case CsvShape::Probabilities: return "probabilities";
-    case CsvShape::MultiState: return "multi-state";
-    default: return "auto";
+        case CsvShape::Traces:
+            return "resistance traces";
+        case CsvShape::Events:
+            return "switching events";
+        case CsvShape::Counts:
+            return "aggregated counts";
+        case CsvShape::Probabilities:
+            return "probabilities";
+        case CsvShape::MultiState:
+            return "multi-state";
+        default:
+            return "auto";
     }
 }
 
 const char* toString(ColumnRole r)
 {
     switch (r) {
-    case ColumnRole::Voltage: return "voltage";
-    case ColumnRole::Cycle: return "cycle";
-    case ColumnRole::Pulse: return "pulse";
-    case ColumnRole::Resistance: return "resistance";
-    case ColumnRole::PulsesToSwitch: return "pulses_to_switch";
-    case ColumnRole::Censored: return "censored";
-    case ColumnRole::Switches: return "switches";
-    case ColumnRole::Trials: return "trials";
-    case ColumnRole::Probability: return "probability";
-    case ColumnRole::State: return "state";
-    default: return "ignored";
+        case ColumnRole::Voltage:
+            return "voltage";
+        case ColumnRole::Cycle:
+            return "cycle";
+        case ColumnRole::Pulse:
+            return "pulse";
+        case ColumnRole::Resistance:
+            return "resistance";
+        case ColumnRole::PulsesToSwitch:
+            return "pulses_to_switch";
+        case ColumnRole::Censored:
+            return "censored";
+        case ColumnRole::Switches:
+            return "switches";
+        case ColumnRole::Trials:
+            return "trials";
+        case ColumnRole::Probability:
+            return "probability";
+        case ColumnRole::State:
+            return "state";
+        default:
+            return "ignored";
     }
 }
 
@@ -92,20 +110,28 @@ std::string lower(std::string s)
     return s;
 }
 
-struct UnitInfo { double factor; bool voltage; bool resistance; };
+struct UnitInfo {
+    double factor;
+    bool voltage;
+    bool resistance;
+};
 
 bool parseUnit(const std::string& u, UnitInfo& info)
 {
     static const std::map<std::string, UnitInfo> units = {
-        {"v", {1, true, false}}, {"volt", {1, true, false}}, {"volts", {1, true, false}},
-        {"mv", {1e-3, true, false}}, {"uv", {1e-6, true, false}}, {"kv", {1e3, true, false}},
-        {"ohm", {1, false, true}}, {"ohms", {1, false, true}}, {"\xce\xa9", {1, false, true}},
-        {"kohm", {1e3, false, true}}, {"k\xce\xa9", {1e3, false, true}}, {"mohm", {1e6, false, true}},
+        {"v", {1, true, false}},           {"volt", {1, true, false}},
+        {"volts", {1, true, false}},       {"mv", {1e-3, true, false}},
+        {"uv", {1e-6, true, false}},       {"kv", {1e3, true, false}},
+        {"ohm", {1, false, true}},         {"ohms", {1, false, true}},
+        {"\xce\xa9", {1, false, true}},    {"kohm", {1e3, false, true}},
+        {"k\xce\xa9", {1e3, false, true}}, {"mohm", {1e6, false, true}},
         {"m\xce\xa9", {1e6, false, true}}};
     std::string key = lower(u);
     // "MOhm" vs "mohm": in resistance context an upper-case M means mega.
-    if (u == "MOhm" || u == "M\xce\xa9") key = "mohm";
-    else if (key == "mohm") return false;  // milli-ohm: refuse rather than guess
+    if (u == "MOhm" || u == "M\xce\xa9")
+        key = "mohm";
+    else if (key == "mohm")
+        return false;  // milli-ohm: refuse rather than guess
     auto it = units.find(key);
     if (it == units.end()) return false;
     info = it->second;
@@ -147,23 +173,47 @@ ColumnRole roleOf(const std::string& rawName)
     for (char& c : n)
         if (c == ' ' || c == '-') c = '_';
     static const std::map<std::string, ColumnRole> names = {
-        {"voltage", ColumnRole::Voltage}, {"v", ColumnRole::Voltage}, {"amplitude", ColumnRole::Voltage},
-        {"pulse_amplitude", ColumnRole::Voltage}, {"pulse_voltage", ColumnRole::Voltage},
-        {"v_pulse", ColumnRole::Voltage}, {"vpulse", ColumnRole::Voltage}, {"bias", ColumnRole::Voltage},
-        {"cycle", ColumnRole::Cycle}, {"cycle_index", ColumnRole::Cycle}, {"run", ColumnRole::Cycle},
-        {"repeat", ColumnRole::Cycle}, {"cycle_number", ColumnRole::Cycle},
-        {"pulse", ColumnRole::Pulse}, {"pulse_number", ColumnRole::Pulse}, {"pulse_index", ColumnRole::Pulse},
-        {"resistance", ColumnRole::Resistance}, {"r", ColumnRole::Resistance}, {"r_mtj", ColumnRole::Resistance},
-        {"pulses_to_switch", ColumnRole::PulsesToSwitch}, {"switch_pulse", ColumnRole::PulsesToSwitch},
+        {"voltage", ColumnRole::Voltage},
+        {"v", ColumnRole::Voltage},
+        {"amplitude", ColumnRole::Voltage},
+        {"pulse_amplitude", ColumnRole::Voltage},
+        {"pulse_voltage", ColumnRole::Voltage},
+        {"v_pulse", ColumnRole::Voltage},
+        {"vpulse", ColumnRole::Voltage},
+        {"bias", ColumnRole::Voltage},
+        {"cycle", ColumnRole::Cycle},
+        {"cycle_index", ColumnRole::Cycle},
+        {"run", ColumnRole::Cycle},
+        {"repeat", ColumnRole::Cycle},
+        {"cycle_number", ColumnRole::Cycle},
+        {"pulse", ColumnRole::Pulse},
+        {"pulse_number", ColumnRole::Pulse},
+        {"pulse_index", ColumnRole::Pulse},
+        {"resistance", ColumnRole::Resistance},
+        {"r", ColumnRole::Resistance},
+        {"r_mtj", ColumnRole::Resistance},
+        {"pulses_to_switch", ColumnRole::PulsesToSwitch},
+        {"switch_pulse", ColumnRole::PulsesToSwitch},
         {"pulses", ColumnRole::PulsesToSwitch},
-        {"censored", ColumnRole::Censored}, {"not_switched", ColumnRole::Censored},
-        {"switches", ColumnRole::Switches}, {"successes", ColumnRole::Switches}, {"switched", ColumnRole::Switches},
-        {"n_switch", ColumnRole::Switches}, {"n_switches", ColumnRole::Switches},
-        {"trials", ColumnRole::Trials}, {"n_trials", ColumnRole::Trials}, {"pulses_applied", ColumnRole::Trials},
+        {"censored", ColumnRole::Censored},
+        {"not_switched", ColumnRole::Censored},
+        {"switches", ColumnRole::Switches},
+        {"successes", ColumnRole::Switches},
+        {"switched", ColumnRole::Switches},
+        {"n_switch", ColumnRole::Switches},
+        {"n_switches", ColumnRole::Switches},
+        {"trials", ColumnRole::Trials},
+        {"n_trials", ColumnRole::Trials},
+        {"pulses_applied", ColumnRole::Trials},
         {"total_pulses", ColumnRole::Trials},
-        {"probability", ColumnRole::Probability}, {"p", ColumnRole::Probability}, {"p_switch", ColumnRole::Probability},
-        {"switching_probability", ColumnRole::Probability}, {"prob", ColumnRole::Probability},
-        {"state", ColumnRole::State}, {"level", ColumnRole::State}, {"notch", ColumnRole::State}};
+        {"probability", ColumnRole::Probability},
+        {"p", ColumnRole::Probability},
+        {"p_switch", ColumnRole::Probability},
+        {"switching_probability", ColumnRole::Probability},
+        {"prob", ColumnRole::Probability},
+        {"state", ColumnRole::State},
+        {"level", ColumnRole::State},
+        {"notch", ColumnRole::State}};
     auto it = names.find(n);
     return it == names.end() ? ColumnRole::Ignore : it->second;
 }
@@ -172,12 +222,18 @@ std::vector<ColumnRole> canonicalRoles(CsvShape s)
 {
     using R = ColumnRole;
     switch (s) {
-    case CsvShape::Traces: return {R::Voltage, R::Cycle, R::Pulse, R::Resistance};
-    case CsvShape::Events: return {R::Voltage, R::Cycle, R::PulsesToSwitch, R::Censored};
-    case CsvShape::Counts: return {R::Voltage, R::Switches, R::Trials};
-    case CsvShape::Probabilities: return {R::Voltage, R::Probability, R::Trials};
-    case CsvShape::MultiState: return {R::Voltage, R::Cycle, R::State};
-    default: return {};
+        case CsvShape::Traces:
+            return {R::Voltage, R::Cycle, R::Pulse, R::Resistance};
+        case CsvShape::Events:
+            return {R::Voltage, R::Cycle, R::PulsesToSwitch, R::Censored};
+        case CsvShape::Counts:
+            return {R::Voltage, R::Switches, R::Trials};
+        case CsvShape::Probabilities:
+            return {R::Voltage, R::Probability, R::Trials};
+        case CsvShape::MultiState:
+            return {R::Voltage, R::Cycle, R::State};
+        default:
+            return {};
     }
 }
 
@@ -205,7 +261,8 @@ std::string describeRoles(const std::vector<std::string>& headers)
 
 }  // namespace
 
-double parseNumber(const std::string& path, const CsvRow& row, std::size_t col, const std::string& colName)
+double parseNumber(const std::string& path, const CsvRow& row, std::size_t col,
+                   const std::string& colName)
 {
     const std::string& s = row.fields.at(col);
     const std::string where = "line " + std::to_string(row.line) + ", column '" + colName + "'";
@@ -230,8 +287,8 @@ double parseNumber(const std::string& path, const CsvRow& row, std::size_t col, 
 
 /// Column roles, units and shape of the table: from the header names, or from the roles the
 /// user chose in the import preview, or from an explicit shape for a header-less file.
-void mapColumns(const std::string& path, const DeviceLoadOptions& options, const std::vector<std::string>& first,
-                int firstLine, CsvLayout& L)
+void mapColumns(const std::string& path, const DeviceLoadOptions& options,
+                const std::vector<std::string>& first, int firstLine, CsvLayout& L)
 {
     const std::size_t ncols = first.size();
     L.roles.assign(ncols, ColumnRole::Ignore);
@@ -252,9 +309,11 @@ void mapColumns(const std::string& path, const DeviceLoadOptions& options, const
                 const bool known = parseUnit(unit, info);
                 const bool needsVolt = L.roles[c] == ColumnRole::Voltage;
                 const bool needsOhm = L.roles[c] == ColumnRole::Resistance;
-                if ((needsVolt || needsOhm) && (!known || (needsVolt && !info.voltage) || (needsOhm && !info.resistance)))
+                if ((needsVolt || needsOhm) &&
+                    (!known || (needsVolt && !info.voltage) || (needsOhm && !info.resistance)))
                     throw FileFormatError(path, where + ", column '" + first[c] + "'",
-                                          needsVolt ? "a voltage unit (V, mV, uV)" : "a resistance unit (Ohm, kOhm, MOhm)",
+                                          needsVolt ? "a voltage unit (V, mV, uV)"
+                                                    : "a resistance unit (Ohm, kOhm, MOhm)",
                                           "unit '" + unit + "'");
                 if (known && (needsVolt || needsOhm)) {
                     L.scale[c] = info.factor;
@@ -263,7 +322,8 @@ void mapColumns(const std::string& path, const DeviceLoadOptions& options, const
             }
         }
     } else {
-        for (std::size_t c = 0; c < ncols; ++c) L.headers.push_back("column " + std::to_string(c + 1));
+        for (std::size_t c = 0; c < ncols; ++c)
+            L.headers.push_back("column " + std::to_string(c + 1));
     }
     if (userRoles) {
         if (options.roles.size() != ncols)
@@ -279,41 +339,47 @@ void mapColumns(const std::string& path, const DeviceLoadOptions& options, const
                                   "Add a header line such as 'voltage,switches,trials'");
         const auto canon = canonicalRoles(L.shape);
         for (std::size_t c = 0; c < ncols && c < canon.size(); ++c) L.roles[c] = canon[c];
-        for (std::size_t c = 0; c < ncols && c < canon.size(); ++c) L.headers[c] = toString(canon[c]);
+        for (std::size_t c = 0; c < ncols && c < canon.size(); ++c)
+            L.headers[c] = toString(canon[c]);
     }
     std::set<ColumnRole> seen;
     for (std::size_t c = 0; c < ncols; ++c) {
         if (L.roles[c] == ColumnRole::Ignore) continue;
         if (!seen.insert(L.roles[c]).second)
-            throw FileFormatError(path, userRoles ? std::string("columns") : where, "one column per quantity",
-                                  "two columns read as '" + std::string(toString(L.roles[c])) + "'");
+            throw FileFormatError(
+                path, userRoles ? std::string("columns") : where, "one column per quantity",
+                "two columns read as '" + std::string(toString(L.roles[c])) + "'");
     }
     if (L.hasHeader || userRoles) {
         L.shape = options.shape != CsvShape::Auto ? options.shape : shapeFromRoles(L.roles);
         if (L.shape == CsvShape::Auto)
-            throw FileFormatError(path, userRoles ? std::string("columns") : where,
-                                  "columns of one known shape: (voltage, cycle, pulse, resistance), "
-                                  "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
-                                  "(voltage, probability[, trials]) or (voltage, cycle, state)",
-                                  describeRoles(L.headers), "Rename the header columns (see README, File formats)");
+            throw FileFormatError(
+                path, userRoles ? std::string("columns") : where,
+                "columns of one known shape: (voltage, cycle, pulse, resistance), "
+                "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
+                "(voltage, probability[, trials]) or (voltage, cycle, state)",
+                describeRoles(L.headers), "Rename the header columns (see README, File formats)");
     }
     // The required roles must be present.
     auto required = canonicalRoles(L.shape);
-    if (L.shape == CsvShape::Probabilities || L.shape == CsvShape::Events) required.pop_back();  // trials / censored optional
+    if (L.shape == CsvShape::Probabilities || L.shape == CsvShape::Events)
+        required.pop_back();  // trials / censored optional
     if (L.shape == CsvShape::Events) required.erase(required.begin() + 1);  // cycle optional
     for (auto r : required)
         if (std::find(L.roles.begin(), L.roles.end(), r) == L.roles.end())
-            throw FileFormatError(path, L.hasHeader && !userRoles ? where : std::string("columns"),
-                                  std::string("a '") + toString(r) + "' column for " + toString(L.shape),
-                                  describeRoles(L.headers));
+            throw FileFormatError(
+                path, L.hasHeader && !userRoles ? where : std::string("columns"),
+                std::string("a '") + toString(r) + "' column for " + toString(L.shape),
+                describeRoles(L.headers));
 }
 
 CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options, bool tolerant)
 {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
-        throw FileFormatError(path, "", "a readable file",
-                              std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
+        throw FileFormatError(
+            path, "", "a readable file",
+            std::filesystem::exists(path, ec) ? "not a regular file" : "no such file");
     const auto bytes = std::filesystem::file_size(path, ec);
     if (!ec && bytes > kMaxFileBytes)
         throw FileFormatError(path, "", "a CSV file under 4 GiB", std::to_string(bytes) + " bytes");
@@ -324,23 +390,28 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options, bool
     std::vector<std::pair<int, std::string>> lines;  // non-comment, non-blank
     std::string line;
     int lineNo = 0;
-    while (std::getline(in, line)) {
+    for (;;) {
+        const auto got = detail::getLineBounded(in, line, kMaxLineBytes);
+        if (got == detail::LineRead::End) break;
         ++lineNo;
-        if (line.size() > kMaxLineBytes)
+        if (got == detail::LineRead::TooLong)
             throw FileFormatError(path, "line " + std::to_string(lineNo), "lines under 1 MiB",
-                                  std::to_string(line.size()) + " bytes");
+                                  "a longer line");
         if (line.find('\0') != std::string::npos)
-            throw FileFormatError(path, "line " + std::to_string(lineNo), "text", "binary data (a NUL byte)");
+            throw FileFormatError(path, "line " + std::to_string(lineNo), "text",
+                                  "binary data (a NUL byte)");
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (lineNo == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line = line.substr(3);  // UTF-8 BOM
         const std::string tl = trim(line);
         if (tl.empty() || tl[0] == '#') continue;
         lines.emplace_back(lineNo, line);
         if (lines.size() > options.maxRows + 1)
-            throw FileFormatError(path, "", "at most " + std::to_string(options.maxRows) + " rows", "more");
+            throw FileFormatError(path, "", "at most " + std::to_string(options.maxRows) + " rows",
+                                  "more");
     }
     if (lines.empty())
-        throw FileFormatError(path, "", "a header line and data rows", "an empty file (no data lines)");
+        throw FileFormatError(path, "", "a header line and data rows",
+                              "an empty file (no data lines)");
 
     // Delimiter: the candidate that splits the first line into the most fields and gives
     // the same count on the following lines.
@@ -360,7 +431,8 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options, bool
     CsvLayout& L = t.layout;
     L.delimiter = best;
     const auto first = split(lines[0].second, best);
-    L.hasHeader = std::any_of(first.begin(), first.end(), [](const std::string& f) { return !looksNumeric(f); });
+    L.hasHeader = std::any_of(first.begin(), first.end(),
+                              [](const std::string& f) { return !looksNumeric(f); });
     const std::size_t ncols = first.size();
     L.roles.assign(ncols, ColumnRole::Ignore);
     L.scale.assign(ncols, 1.0);
@@ -371,7 +443,9 @@ CsvTable readCsv(const std::string& path, const DeviceLoadOptions& options, bool
         CsvRow row{lines[i].first, split(lines[i].second, best)};
         if (row.fields.size() != ncols)
             throw FileFormatError(path, "line " + std::to_string(row.line),
-                                  std::to_string(ncols) + " fields separated by '" + (best == '\t' ? std::string("\\t") : std::string(1, best)) + "'",
+                                  std::to_string(ncols) + " fields separated by '" +
+                                      (best == '\t' ? std::string("\\t") : std::string(1, best)) +
+                                      "'",
                                   std::to_string(row.fields.size()) + " fields");
         if (L.previewRows.size() < 20) L.previewRows.push_back(row.fields);
         t.rows.push_back(std::move(row));

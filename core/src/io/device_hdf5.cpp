@@ -21,11 +21,11 @@ std::vector<double> read1d(const h5::File& f, const std::string& dset, std::size
                            const DeviceLoadOptions& o)
 {
     std::vector<std::uint64_t> dims;
-    auto v = h5::readDoubles(f, dset, dims, 1, o.maxRows);
-    if (expectLen != std::size_t(-1) && v.size() != expectLen)
-        throw FileFormatError(f.path, dset,
-                              std::to_string(expectLen) + " values (as the voltage dataset)",
-                              std::to_string(v.size()));
+    const bool any = expectLen == std::size_t(-1);
+    const h5::Shape shape{
+        {any ? h5::kAny : expectLen},
+        any ? "" : "one value per row of " + dset.substr(0, dset.rfind('/')) + "/voltage"};
+    auto v = h5::readDoubles(f, dset, shape, dims, o.maxRows);
     for (std::size_t i = 0; i < v.size(); ++i)
         if (!std::isfinite(v[i]))
             throw FileFormatError(f.path, dset + "[" + std::to_string(i) + "]", "a finite number",
@@ -51,12 +51,10 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
         const auto v = read1d(f, "/traces/voltage", std::size_t(-1), o);
         const auto c = read1d(f, "/traces/cycle", v.size(), o);
         std::vector<std::uint64_t> dims;
-        const auto r = h5::readDoubles(f, "/traces/resistance", dims, 2, o.maxRows);
-        if (dims.size() != 2 || dims[0] != v.size())
-            throw FileFormatError(
-                path, "/traces/resistance", std::to_string(v.size()) + " x P (one row per cycle)",
-                dims.size() == 2 ? std::to_string(dims[0]) + " x " + std::to_string(dims[1])
-                                 : "rank " + std::to_string(dims.size()));
+        const auto r = h5::readDoubles(
+            f, "/traces/resistance",
+            {{v.size(), h5::kAny}, "one row per cycle of /traces/voltage, one column per pulse"},
+            dims, o.maxRows);
         std::vector<ResistanceTrace> traces;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string where = "/traces row " + std::to_string(i);

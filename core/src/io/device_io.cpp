@@ -192,6 +192,7 @@ void buildMultiState(DeviceData& d, const std::string& path, std::vector<MultiSt
                               std::to_string(o.numStates));
     std::vector<double> v;
     int maxState = 0;
+    std::size_t maxAt = 0;
     for (std::size_t i = 0; i < obs.size(); ++i) {
         v.push_back(obs[i].voltage);
         // Plausibility limit: no multi-weight device has more than 64 notches, and the state
@@ -201,7 +202,26 @@ void buildMultiState(DeviceData& d, const std::string& path, std::vector<MultiSt
         if (obs[i].state > limit)
             throw FileFormatError(path, where[i], "a state in 1.." + std::to_string(limit),
                                   std::to_string(obs[i].state));
-        maxState = std::max(maxState, obs[i].state);
+        if (obs[i].state > maxState) {
+            maxState = obs[i].state;
+            maxAt = i;
+        }
+    }
+    if (o.numStates == 0 && maxState > 2) {
+        // The state count is inferred from the largest state. When most states below it
+        // never occur ("1, 2, 3, 4, 43"), the largest is far more likely a typo than a
+        // device with dozens of notches of which only a few were ever seen.
+        std::vector<bool> seen(std::size_t(maxState) + 1, false);
+        for (const auto& ob : obs) seen[std::size_t(ob.state)] = true;
+        const auto observed = std::size_t(std::count(seen.begin() + 1, seen.end(), true));
+        if (2 * observed < std::size_t(maxState))
+            throw FileFormatError(path, where[maxAt],
+                                  "states 1..K with most of them observed (K = the largest state)",
+                                  "state " + std::to_string(maxState) + ", but only " +
+                                      std::to_string(observed) + " of the states 1.." +
+                                      std::to_string(maxState) + " occur in the file",
+                                  "a typo? If the device really has " + std::to_string(maxState) +
+                                      " states, say so with --states " + std::to_string(maxState));
     }
     d.kind = DeviceKind::MultiState;
     d.sourceShape = "multistate";

@@ -1,11 +1,16 @@
 #include "io/h5.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "dwmtj/error.h"
 #include "util/atomic_file.h"
@@ -28,7 +33,133 @@ Handle::~Handle()
     if (m_id >= 0 && m_close) m_close(m_id);
 }
 
-void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void quiet()
+{
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    // External links are never followed: a file from elsewhere could make us open any path
+    // (a FIFO blocks, a device reads without end). None of our formats uses them.
+    if (H5Lis_registered(H5L_TYPE_EXTERNAL) > 0) H5Lunregister(H5L_TYPE_EXTERNAL);
+}
+
+namespace {
+
+// The probe (docs/architecture.md, "Untrusted files"). libhdf5 1.10 has known memory-safety
+// faults on corrupt files (heap and B-tree structures, global heaps of variable-length
+// strings) that no check of ours can rule out before calling into it. So a file is first
+// read in a child process: every object is visited, every attribute read and every dataset
+// up to the size limits, with the same memory types the loaders use. A crash or a hang
+// there ends the child, not the program, and the file is refused; otherwise the loader
+// reads it for real.
+
+constexpr hssize_t kProbeMaxElements = 1 << 26;
+
+void probeRead(hid_t obj, hid_t type, hid_t space, bool isAttr)
+{
+    const hssize_t n = H5Sget_simple_extent_npoints(space);
+    if (n <= 0 || n > kProbeMaxElements) return;
+    const H5T_class_t cls = H5Tget_class(type);
+    auto read = [&](hid_t mem, void* buf) {
+        return isAttr ? H5Aread(obj, mem, buf)
+                      : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    };
+    if (cls == H5T_INTEGER || cls == H5T_FLOAT) {
+        std::vector<double> v(static_cast<std::size_t>(n));
+        read(H5T_NATIVE_DOUBLE, v.data());
+    } else if (cls == H5T_STRING) {
+        Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+        H5Tset_cset(mem.id(), H5Tget_cset(type));
+        if (H5Tis_variable_str(type) > 0) {
+            H5Tset_size(mem.id(), H5T_VARIABLE);
+            std::vector<char*> v(static_cast<std::size_t>(n), nullptr);
+            if (read(mem.id(), v.data()) >= 0)
+                for (char* p : v) H5free_memory(p);
+        } else {
+            const std::size_t size = H5Tget_size(type);
+            if (size == 0 || size > (std::size_t(1) << 26) / std::size_t(n)) return;
+            H5Tset_size(mem.id(), size);
+            std::vector<char> v(size * static_cast<std::size_t>(n));
+            read(mem.id(), v.data());
+        }
+    }
+}
+
+herr_t probeObject(hid_t file, const char* name, const H5O_info_t* info, void*)
+{
+    Handle o(H5Oopen(file, name, H5P_DEFAULT), H5Oclose);
+    if (!o.valid()) return 0;
+    for (hsize_t i = 0; i < info->num_attrs; ++i) {
+        char attrName[512];
+        if (H5Aget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, attrName,
+                               sizeof attrName, H5P_DEFAULT) < 0)
+            continue;
+        Handle a(H5Aopen(o.id(), attrName, H5P_DEFAULT), H5Aclose);
+        if (!a.valid()) continue;
+        Handle type(H5Aget_type(a.id()), H5Tclose), space(H5Aget_space(a.id()), H5Sclose);
+        if (type.valid() && space.valid()) probeRead(a.id(), type.id(), space.id(), true);
+    }
+    if (info->type == H5O_TYPE_DATASET) {
+        Handle type(H5Dget_type(o.id()), H5Tclose), space(H5Dget_space(o.id()), H5Sclose);
+        if (type.valid() && space.valid()) probeRead(o.id(), type.id(), space.id(), false);
+    } else if (info->type == H5O_TYPE_GROUP) {
+        H5G_info_t g;
+        if (H5Gget_info(o.id(), &g) >= 0)
+            for (hsize_t i = 0; i < g.nlinks; ++i)
+                H5Lget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
+                                   H5P_DEFAULT);
+    }
+    return 0;
+}
+
+void probeInChild(const std::string& path)
+{
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    // Generous for a real file (reading runs at hundreds of MB/s), bounded for a hostile one.
+    const double limitSeconds = 10.0 + (ec ? 0.0 : double(bytes) / 50e6);
+    const pid_t pid = ::fork();
+    if (pid < 0) return;  // no process to spare: the loader reads the file unprotected
+    if (pid == 0) {
+        const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f >= 0)
+            H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, probeObject, nullptr,
+                      H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS);
+        ::_exit(0);  // no exit handlers, no flushing of the parent's buffers
+    }
+    int status = 0;
+    const auto start = std::chrono::steady_clock::now();
+    auto pause = std::chrono::microseconds(200);
+    for (;;) {
+        const pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) break;
+        if (r < 0 && errno != EINTR) return;
+        const double waited =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (waited > limitSeconds) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            throw FileFormatError(
+                path, "", "an HDF5 file that libhdf5 reads in reasonable time",
+                "a file libhdf5 was still reading after " + std::to_string(int(limitSeconds)) +
+                    " s (corrupt or crafted)",
+                "it was read in a separate process, so nothing else was affected");
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::microseconds(20000));
+    }
+    unsigned major = 0, minor = 0, release = 0;
+    H5get_libversion(&major, &minor, &release);
+    const std::string version =
+        std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+    if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+        throw FileFormatError(
+            path, "", "an HDF5 file that libhdf5 can read",
+            "a file that crashes libhdf5 " + version +
+                (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : "") +
+                ": corrupt or crafted",
+            "it was read in a separate process, so nothing else was affected");
+}
+
+}  // namespace
 
 File openRead(const std::string& path)
 {
@@ -39,6 +170,7 @@ File openRead(const std::string& path)
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw FileFormatError(path, "", "an HDF5 file",
                               "no HDF5 signature (not HDF5, or truncated/corrupt)");
+    probeInChild(path);
     hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0)
         throw FileFormatError(path, "", "a readable HDF5 file",
@@ -112,10 +244,20 @@ bool exists(const File& f, const std::string& objPath)
     return true;
 }
 
+std::string shapeText(const std::vector<std::uint64_t>& dims)
+{
+    if (dims.empty()) return "a scalar";
+    std::string s;
+    for (std::size_t k = 0; k < dims.size(); ++k)
+        s += (k ? " x " : "") + (dims[k] == kAny ? std::string("any") : std::to_string(dims[k]));
+    return dims.size() == 1 && dims[0] == kAny ? "any length" : s;
+}
+
 namespace {
 template <typename V>
-std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<std::uint64_t>& dims,
-                           int maxRank, std::uint64_t maxElements, hid_t memType)
+std::vector<V> readNumeric(const File& f, const std::string& dset, const Shape& expected,
+                           std::vector<std::uint64_t>& dims, std::uint64_t maxElements,
+                           hid_t memType)
 {
     if (!exists(f, dset)) throw FileFormatError(f.path, dset, "a dataset", "nothing at this path");
     Handle d(H5Dopen2(f.handle.id(), dset.c_str(), H5P_DEFAULT), H5Dclose);
@@ -127,19 +269,29 @@ std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<s
         throw FileFormatError(f.path, dset, "a numeric dataset (integer or float)",
                               cls == H5T_STRING ? "strings" : "a non-numeric datatype");
     Handle space(H5Dget_space(d.id()), H5Sclose);
-    const int rank = H5Sget_simple_extent_ndims(space.id());
-    if (rank < 1 || rank > maxRank)
-        throw FileFormatError(f.path, dset, "rank 1.." + std::to_string(maxRank),
-                              "rank " + std::to_string(rank));
-    std::vector<hsize_t> hd(rank);
-    H5Sget_simple_extent_dims(space.id(), hd.data(), nullptr);
-    std::uint64_t total = 1;
+    const H5S_class_t spaceClass =
+        space.valid() ? H5Sget_simple_extent_type(space.id()) : H5S_NO_CLASS;
+    const int rank = spaceClass == H5S_SIMPLE ? H5Sget_simple_extent_ndims(space.id()) : 0;
+    std::vector<hsize_t> hd(std::size_t(std::max(rank, 0)));
+    if (rank > 0) H5Sget_simple_extent_dims(space.id(), hd.data(), nullptr);
     dims.assign(hd.begin(), hd.end());
-    for (auto x : hd) {
+    const std::string wanted =
+        shapeText(expected.dims) + (expected.why.empty() ? "" : " (" + expected.why + ")");
+    if (spaceClass != H5S_SIMPLE || rank != int(expected.dims.size()))
+        throw FileFormatError(f.path, dset, wanted,
+                              spaceClass == H5S_SCALAR ? "a scalar"
+                              : spaceClass == H5S_NULL
+                                  ? "an empty (null) dataspace"
+                                  : "rank " + std::to_string(rank) + " (" + shapeText(dims) + ")");
+    for (std::size_t k = 0; k < dims.size(); ++k)
+        if (expected.dims[k] != kAny && expected.dims[k] != dims[k])
+            throw FileFormatError(f.path, dset, wanted, shapeText(dims));
+    std::uint64_t total = 1;
+    for (auto x : dims) {
         if (x != 0 && total > maxElements / x)
             throw FileFormatError(f.path, dset,
                                   "at most " + std::to_string(maxElements) + " elements",
-                                  "a larger dataset");
+                                  shapeText(dims));
         total *= x;
     }
     if (total > maxElements)
@@ -152,18 +304,16 @@ std::vector<V> readNumeric(const File& f, const std::string& dset, std::vector<s
 }
 }  // namespace
 
-std::vector<double> readDoubles(const File& f, const std::string& dset,
-                                std::vector<std::uint64_t>& dims, int maxRank,
-                                std::uint64_t maxElements)
+std::vector<double> readDoubles(const File& f, const std::string& dset, const Shape& expected,
+                                std::vector<std::uint64_t>& dims, std::uint64_t maxElements)
 {
-    return readNumeric<double>(f, dset, dims, maxRank, maxElements, H5T_NATIVE_DOUBLE);
+    return readNumeric<double>(f, dset, expected, dims, maxElements, H5T_NATIVE_DOUBLE);
 }
 
-std::vector<float> readFloats(const File& f, const std::string& dset,
-                              std::vector<std::uint64_t>& dims, int maxRank,
-                              std::uint64_t maxElements)
+std::vector<float> readFloats(const File& f, const std::string& dset, const Shape& expected,
+                              std::vector<std::uint64_t>& dims, std::uint64_t maxElements)
 {
-    return readNumeric<float>(f, dset, dims, maxRank, maxElements, H5T_NATIVE_FLOAT);
+    return readNumeric<float>(f, dset, expected, dims, maxElements, H5T_NATIVE_FLOAT);
 }
 
 namespace {

@@ -50,15 +50,27 @@ File create(const std::string& path);  ///< truncates
 void close(File& f);
 
 bool exists(const File& f, const std::string& objPath);
-/// Reads a numeric dataset as doubles (HDF5 converts integer and float types). Checks the
-/// class, the rank (1 or 2 allowed by `maxRank`) and the element count limit.
-std::vector<double> readDoubles(const File& f, const std::string& dset,
-                                std::vector<std::uint64_t>& dims, int maxRank = 2,
+/// What a caller expects of a dataset, checked in one place (readDoubles/readFloats) before
+/// anything is allocated or read: the exact rank, each extent (kAny = any length) and the
+/// reason for the extents ("as /lut/voltage"), which the error message quotes.
+inline constexpr std::uint64_t kAny = ~std::uint64_t(0);
+struct Shape {
+    std::vector<std::uint64_t> dims;
+    std::string why;
+};
+/// "4 x 128", "any length", "4 x any"
+std::string shapeText(const std::vector<std::uint64_t>& dims);
+
+/// Reads a numeric dataset (HDF5 converts integer and float types) after checking its class,
+/// its shape against `expected` and its element count against `maxElements`; returns the
+/// values in row-major order and the dataset's extents in `dims`.
+std::vector<double> readDoubles(const File& f, const std::string& dset, const Shape& expected,
+                                std::vector<std::uint64_t>& dims,
                                 std::uint64_t maxElements = 100'000'000);
 void writeDoubles(const File& f, const std::string& dset, const std::vector<double>& data,
                   const std::vector<std::uint64_t>& dims);
-std::vector<float> readFloats(const File& f, const std::string& dset,
-                              std::vector<std::uint64_t>& dims, int maxRank = 8,
+std::vector<float> readFloats(const File& f, const std::string& dset, const Shape& expected,
+                              std::vector<std::uint64_t>& dims,
                               std::uint64_t maxElements = 200'000'000);
 void writeFloats(const File& f, const std::string& dset, const std::vector<float>& data,
                  const std::vector<std::uint64_t>& dims);

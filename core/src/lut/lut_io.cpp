@@ -103,16 +103,11 @@ Lut readLutGroup(const h5::File& f, const std::string& root)
     lut.centreVoltage = h5::readDoubleAttr(f, root, "centre_voltage_V");
     lut.gainVolts = h5::readDoubleAttr(f, root, "gain_V");
     std::vector<std::uint64_t> dv, dc, dd;
-    lut.voltage = h5::readDoubles(f, root + "/voltage", dv, 1);
-    const auto curves = h5::readDoubles(f, root + "/curves", dc, 2);
-    const auto ders = h5::readDoubles(f, root + "/derivatives", dd, 2);
+    lut.voltage = h5::readDoubles(f, root + "/voltage", {{h5::kAny}, ""}, dv);
     const std::size_t n = lut.voltage.size(), c = std::size_t(lut.numStates - 1);
-    if (dc.size() != 2 || dc[0] != c || dc[1] != n)
-        throw FileFormatError(f.path, root + "/curves",
-                              std::to_string(c) + " x " + std::to_string(n), "another shape");
-    if (dd != dc)
-        throw FileFormatError(f.path, root + "/derivatives", "the shape of /lut/curves",
-                              "another shape");
+    const std::string why = "num_states - 1 rows, one column per " + root + "/voltage value";
+    const auto curves = h5::readDoubles(f, root + "/curves", {{c, n}, why}, dc);
+    const auto ders = h5::readDoubles(f, root + "/derivatives", {{c, n}, why}, dd);
     for (std::size_t k = 0; k < c; ++k) {
         lut.curves.emplace_back(curves.begin() + long(k * n), curves.begin() + long((k + 1) * n));
         lut.derivatives.emplace_back(ders.begin() + long(k * n), ders.begin() + long((k + 1) * n));
@@ -164,6 +159,10 @@ void saveLut(const Lut& lut, const std::string& path)
     }
 }
 
+namespace {
+constexpr std::size_t kMaxLutLineBytes = 64 * 1024;
+}
+
 Lut loadLut(const std::string& path)
 {
     detail::requireRegularFile(path);
@@ -173,6 +172,13 @@ Lut loadLut(const std::string& path)
         auto f = h5::openRead(path);
         lut = readLutGroup(f, "/lut");
     } else {
+        // Plausibility limit (README, "File formats"): 1e7 rows of at most 64 states are
+        // well under 4 GiB of text; a longer file or line is refused before it is read.
+        std::error_code ec;
+        const auto bytes = std::filesystem::file_size(path, ec);
+        if (!ec && bytes > (std::uintmax_t(4) << 30))
+            throw FileFormatError(path, "", "a LUT file under 4 GiB",
+                                  std::to_string(bytes) + " bytes");
         std::ifstream in(path);
         if (!in)
             throw FileFormatError(path, "", "a readable LUT file", "no such file or unreadable");
@@ -180,12 +186,19 @@ Lut loadLut(const std::string& path)
         int lineNo = 0;
         bool header = false, magic = false;
         std::size_t cols = 0;
-        while (std::getline(in, line)) {
+        for (;;) {
+            const auto got = detail::getLineBounded(in, line, kMaxLutLineBytes);
+            if (got == detail::LineRead::End) break;
             ++lineNo;
+            if (got == detail::LineRead::TooLong)
+                throw FileFormatError(path, "line " + std::to_string(lineNo), "a line under 64 KiB",
+                                      "a longer line");
             if (!line.empty() && line.back() == '\r') line.pop_back();
             if (line.empty()) continue;
             if (line[0] == '#') {
-                const std::string body = line.substr(line.find_first_not_of("# "));
+                const auto start = line.find_first_not_of("# ");
+                if (start == std::string::npos) continue;  // "#" alone
+                const std::string body = line.substr(start);
                 if (body.rfind("dwmtj-lut", 0) == 0) {
                     magic = true;
                     continue;
@@ -198,9 +211,12 @@ Lut loadLut(const std::string& path)
                                           "'" + k + "' before the column header",
                                           "it after the header (the columns are already fixed)");
                 try {
-                    if (k == "kind")
+                    if (k == "kind") {
+                        if (v != "binary" && v != "multistate")
+                            throw FileFormatError(path, "line " + std::to_string(lineNo),
+                                                  "kind=binary or kind=multistate", "'" + v + "'");
                         lut.kind = v == "multistate" ? DeviceKind::MultiState : DeviceKind::Binary;
-                    else if (k == "num_states")
+                    } else if (k == "num_states")
                         lut.numStates = std::stoi(v);
                     else if (k == "centre_voltage_V")
                         lut.centreVoltage = std::stod(v);
@@ -208,6 +224,8 @@ Lut loadLut(const std::string& path)
                         lut.gainVolts = std::stod(v);
                     else if (k.rfind("provenance.", 0) == 0)
                         lut.provenance[k.substr(11)] = v;
+                } catch (const FileFormatError&) {
+                    throw;
                 } catch (const std::exception&) {
                     throw FileFormatError(path, "line " + std::to_string(lineNo),
                                           "a number for '" + k + "'", "'" + v + "'");

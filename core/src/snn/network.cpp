@@ -53,9 +53,12 @@ SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind k
 Tensor SpikingMlpImpl::neuron(const Tensor& x, uint64_t key, ActivityTally* tally)
 {
     switch (m_kind) {
-    case NeuronKind::Lif: return lifLayer(x, tally);
-    case NeuronKind::Binary: return binaryLayer(x, *m_table, key, tally);
-    case NeuronKind::MultiState: return multiStateLayer(x, *m_table, key, tally);
+        case NeuronKind::Lif:
+            return lifLayer(x, tally);
+        case NeuronKind::Binary:
+            return binaryLayer(x, *m_table, key, tally);
+        case NeuronKind::MultiState:
+            return multiStateLayer(x, *m_table, key, tally);
     }
     throw Error("unknown neuron kind");
 }
@@ -83,7 +86,12 @@ Tensor SpikingMlpImpl::loss(const Tensor& voltage, const Tensor& labels, Tensor*
 
 Adam::Adam(std::vector<Tensor> params, std::vector<std::string> names, double lr, double beta1,
            double beta2, double eps)
-    : m_params(std::move(params)), m_names(std::move(names)), m_lr(lr), m_b1(beta1), m_b2(beta2), m_eps(eps)
+    : m_params(std::move(params)),
+      m_names(std::move(names)),
+      m_lr(lr),
+      m_b1(beta1),
+      m_b2(beta2),
+      m_eps(eps)
 {
     for (const auto& p : m_params) {
         m_m.push_back(torch::zeros_like(p));
@@ -128,7 +136,9 @@ void Adam::loadState(const StateDict& in)
     for (size_t k = 0; k < m_params.size(); ++k) {
         for (auto [prefix, dst] : {std::pair{"adam.m.", &m_m[k]}, std::pair{"adam.v.", &m_v[k]}}) {
             const auto it = in.find(prefix + m_names[k]);
-            if (it == in.end()) throw Error("checkpoint has no optimizer state " + std::string(prefix) + m_names[k]);
+            if (it == in.end())
+                throw Error("checkpoint has no optimizer state " + std::string(prefix) +
+                            m_names[k]);
             dst->copy_(fromArray(it->second).view(dst->sizes()));
         }
     }
@@ -148,6 +158,11 @@ NamedArray toArray(const Tensor& t)
 
 Tensor fromArray(const NamedArray& a)
 {
+    int64_t n = 1;
+    for (const int64_t d : a.shape) n = d < 0 ? -1 : n * d;
+    if (n != int64_t(a.data.size()))
+        throw Error("checkpoint entry of " + std::to_string(a.data.size()) +
+                    " values does not fill its shape");
     return torch::from_blob(const_cast<float*>(a.data.data()), a.shape, torch::kFloat).clone();
 }
 

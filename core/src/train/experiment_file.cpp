@@ -41,10 +41,11 @@ void writeDoubles1(const h5::File& f, const std::string& p, const std::vector<do
     h5::writeDoubles(f, p, v, {v.size()});
 }
 
-std::vector<double> readDoubles1(const h5::File& f, const std::string& p)
+std::vector<double> readDoubles1(const h5::File& f, const std::string& p,
+                                 const h5::Shape& shape = {{h5::kAny}, ""})
 {
     std::vector<uint64_t> dims;
-    return h5::readDoubles(f, p, dims, 1);
+    return h5::readDoubles(f, p, shape, dims);
 }
 
 void writeState(const h5::File& f, const std::string& group, const StateDict& s)
@@ -56,21 +57,6 @@ void writeState(const h5::File& f, const std::string& group, const StateDict& s)
         h5::writeFloats(f, group + "/" + name, a.data, dims);
         if (a.shape.empty()) h5::writeDoubleAttr(f, group + "/" + name, "scalar", 1);  // 0-d tensor
     }
-}
-
-StateDict readState(const h5::File& f, const std::string& group)
-{
-    StateDict s;
-    if (!h5::exists(f, group)) return s;
-    for (const auto& name : h5::children(f, group)) {
-        std::vector<uint64_t> dims;
-        NamedArray a;
-        a.data = h5::readFloats(f, group + "/" + name, dims);
-        a.shape.assign(dims.begin(), dims.end());
-        if (h5::hasAttr(f, group + "/" + name, "scalar")) a.shape.clear();
-        s[name] = std::move(a);
-    }
-    return s;
 }
 
 double attrOr(const h5::File& f, const std::string& obj, const std::string& name, double fallback)
@@ -92,6 +78,68 @@ int intAttr(const h5::File& f, const std::string& obj, const char* name,
     if (!(std::isfinite(v) && v == std::floor(v) && v >= -2147483648.0 && v <= 2147483647.0))
         throw FileFormatError(f.path, obj + "@" + name, "an integer", std::to_string(v));
     return int(v);
+}
+
+/// A seed (stored as a double): finite, whole, 0 <= seed < 2^53 (a cast of NaN or -1 to an
+/// unsigned integer would be undefined).
+uint64_t seedAttr(const h5::File& f, const std::string& obj, const char* name,
+                  std::optional<double> fallback = {})
+{
+    const double v = fallback ? attrOr(f, obj, name, *fallback) : h5::readDoubleAttr(f, obj, name);
+    if (!(std::isfinite(v) && v == std::floor(v) && v >= 0 && v < 9007199254740992.0))
+        throw FileFormatError(f.path, obj + "@" + name, "a seed (a whole number >= 0)",
+                              std::to_string(v));
+    return uint64_t(v);
+}
+
+/// The shapes of the network's parameters and buffers for `hidden` units
+/// (docs/experiment-file.md, "Checkpoints"); Adam's moments have their parameter's shape.
+std::map<std::string, std::vector<int64_t>> expectedShapes(int64_t hidden)
+{
+    const int64_t h = hidden, in = 784, classes = 10;
+    std::map<std::string, std::vector<int64_t>> out{
+        {"fc1.weight", {h, in}},      {"fc1.bias", {h}},
+        {"fc2.weight", {h, h}},       {"fc2.bias", {h}},
+        {"fc3.weight", {classes, h}}, {"fc3.bias", {classes}},
+    };
+    for (const char* bn : {"bn1", "bn2"}) {
+        for (const char* p : {".weight", ".bias", ".running_mean", ".running_var"})
+            out[std::string(bn) + p] = {h};
+        out[std::string(bn) + ".num_batches_tracked"] = {};
+    }
+    for (const auto& [name, shape] : std::map(out))
+        if (name.rfind("fc", 0) == 0 || name.ends_with(".weight") || name.ends_with(".bias")) {
+            out["adam.m." + name] = shape;
+            out["adam.v." + name] = shape;
+        }
+    out["adam.step"] = {1};
+    return out;
+}
+
+/// The entries of a checkpoint group that the network and the optimiser use, each read
+/// only after its shape is checked against the network of the file's configuration (one
+/// place: h5::readFloats). Entries of other versions are not read.
+StateDict readState(const h5::File& f, const std::string& group, int hidden)
+{
+    StateDict s;
+    if (!h5::exists(f, group)) return s;
+    const auto expected = expectedShapes(hidden);
+    const std::string why = "hidden " + std::to_string(hidden) + " in /config";
+    for (const auto& name : h5::children(f, group)) {
+        const auto it = expected.find(name);
+        if (it == expected.end()) continue;
+        const std::string path = group + "/" + name;
+        // A 0-d tensor is stored as one value with a "scalar" attribute.
+        const bool scalar = it->second.empty();
+        std::vector<uint64_t> want(it->second.begin(), it->second.end());
+        if (scalar) want = {1};
+        std::vector<uint64_t> dims;
+        NamedArray a;
+        a.data = h5::readFloats(f, path, {want, why}, dims);
+        a.shape = it->second;
+        s[name] = std::move(a);
+    }
+    return s;
 }
 
 void writeFile(const Experiment& e, const std::string& tmp)
@@ -266,13 +314,14 @@ Experiment loadExperiment(const std::string& path)
         for (const auto& name : h5::children(f, "/runs")) {
             const std::string rg = "/runs/" + name;
             RunRecord r;
-            r.seed = uint64_t(h5::readDoubleAttr(f, rg, "seed"));
+            r.seed = seedAttr(f, rg, "seed");
+            const std::string status = h5::readStringAttr(f, rg, "status");
             try {
-                r.status = runStatusFromString(h5::readStringAttr(f, rg, "status"));
-            } catch (const Error& err) {
+                r.status = runStatusFromString(status);
+            } catch (const Error&) {
                 throw FileFormatError(path, rg + "@status",
                                       "running, completed, stopped, diverged or failed",
-                                      err.what());
+                                      "'" + status.substr(0, 60) + "'");
             }
             r.message = attrOr(f, rg, "message", "");
             r.bestEpoch = intAttr(f, rg, "best_epoch", 0.0);
@@ -285,23 +334,19 @@ Experiment loadExperiment(const std::string& path)
             r.epochTrainAccuracy = readDoubles1(f, rg + "/epoch_train_accuracy");
             r.epochValidationAccuracy = readDoubles1(f, rg + "/epoch_validation_accuracy");
             r.epochSeconds = readDoubles1(f, rg + "/epoch_seconds");
-            r.bestCheckpoint = readState(f, rg + "/checkpoint_best");
-            r.lastCheckpoint = readState(f, rg + "/checkpoint_last");
+            r.bestCheckpoint = readState(f, rg + "/checkpoint_best", c.hidden);
+            r.lastCheckpoint = readState(f, rg + "/checkpoint_last", c.hidden);
             if (h5::exists(f, rg + "/noise"))
                 for (const auto& units : h5::children(f, rg + "/noise")) {
                     const std::string ng = rg + "/noise/" + units;
                     NoiseCurve n;
                     n.units = noiseUnitsFromString(units);
                     n.sigma = readDoubles1(f, ng + "/sigma");
-                    n.accuracy = readDoubles1(f, ng + "/accuracy");
-                    n.normalized = readDoubles1(f, ng + "/normalized_accuracy");
+                    const h5::Shape perSigma{{n.sigma.size()}, "one value per " + ng + "/sigma"};
+                    n.accuracy = readDoubles1(f, ng + "/accuracy", perSigma);
+                    n.normalized = readDoubles1(f, ng + "/normalized_accuracy", perSigma);
                     n.pixelStd = attrOr(f, ng, "pixel_std", 1.0);
-                    n.seed = uint64_t(attrOr(f, ng, "seed", 0.0));
-                    if (n.accuracy.size() != n.sigma.size() ||
-                        n.normalized.size() != n.sigma.size())
-                        throw FileFormatError(
-                            path, ng, "sigma, accuracy and normalized_accuracy of one length",
-                            "different lengths");
+                    n.seed = seedAttr(f, ng, "seed", 0.0);
                     r.noise.push_back(std::move(n));
                 }
             if (h5::exists(f, rg + "/energy")) {

@@ -133,4 +133,20 @@ std::string lowerExtension(const std::string& path)
     return e;
 }
 
+LineRead getLineBounded(std::istream& in, std::string& line, std::size_t maxBytes)
+{
+    line.clear();
+    std::streambuf* buf = in.rdbuf();
+    for (;;) {
+        const int c = buf->sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            in.setstate(std::ios::eofbit);
+            return line.empty() ? LineRead::End : LineRead::Line;
+        }
+        if (c == '\n') return LineRead::Line;
+        if (line.size() >= maxBytes) return LineRead::TooLong;
+        line.push_back(char(c));
+    }
+}
+
 }  // namespace dwmtj::core::detail

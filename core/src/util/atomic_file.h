@@ -1,7 +1,9 @@
 #pragma once
 // Atomic file writing: write `path.tmp.<pid>`, verify, fsync, then rename it over `path`.
 // Internal to the core.
+#include <cstddef>
 #include <functional>
+#include <iosfwd>
 #include <string>
 
 namespace dwmtj::core::detail {
@@ -25,4 +27,10 @@ std::string lowerExtension(const std::string& path);
 /// forever, /dev/zero reads without end, a folder cannot be parsed). Missing files are left
 /// to the caller's own message.
 void requireRegularFile(const std::string& path);
+
+enum class LineRead { End, Line, TooLong };
+/// std::getline with a bound: never holds more than `maxBytes` of one line (a file of one
+/// endless line must not be read into memory to be refused). TooLong leaves the stream
+/// mid-line; the caller throws.
+LineRead getLineBounded(std::istream& in, std::string& line, std::size_t maxBytes);
 }  // namespace dwmtj::core::detail

@@ -1,0 +1,14 @@
+// Device measurement HDF5 files (/counts, /events, /traces, /multistate), mutated from the
+// bundled ones (h5_mutator.h), then the fit pipeline a loaded file goes through.
+#include "device_pipeline.h"
+#include "h5_mutator.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    static const auto bases = dwmtj::fuzz::baseFiles({"datasets", "tests/data/bad"});
+    FuzzedDataProvider fdp(data, size);
+    const std::string path = dwmtj::fuzz::scratchDir() + "/device.h5";
+    dwmtj::fuzz::mutateHdf5(bases, fdp, path);
+    dwmtj::fuzz::runDevicePipeline(path);
+    return 0;
+}

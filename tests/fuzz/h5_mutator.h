@@ -1,0 +1,26 @@
+#pragma once
+// Hostile variants of good HDF5 files, made the way a careless or hostile sender would make
+// them with h5py: the fuzzer's bytes pick a base file and a short list of edits, applied
+// through the HDF5 API so that the result is a well-formed HDF5 file whose content is wrong
+// (byte-level corruption mostly exercises libhdf5's own parser; see docs/testing.md).
+// Edits: an attribute turned into an array, retyped (numbers, NaN and huge values, fixed and
+// variable-length strings and string arrays) or deleted; a dataset reshaped, retyped,
+// declared huge and never written, or given special values; an object deleted, replaced by
+// a group or a dataset, or by a soft or external link; unexpected attributes added.
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <string>
+#include <vector>
+
+namespace dwmtj::fuzz {
+
+/// Writes a mutated copy of one of `bases` to `outPath`. In one input of 16 the edits are
+/// raw byte changes instead (libhdf5's parser; kept rare, see docs/testing.md).
+void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
+                const std::string& outPath);
+
+/// The base files of a target: the .h5 files in the folders `dirs` (relative to the source
+/// tree), or in $DWMTJ_FUZZ_BASES (a folder) when it is set.
+std::vector<std::string> baseFiles(const std::vector<std::string>& dirs);
+
+}  // namespace dwmtj::fuzz
