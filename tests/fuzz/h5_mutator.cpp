@@ -334,18 +334,23 @@ void rawByteEdits(const std::string& base, FuzzedDataProvider& fdp, const std::s
 
 }  // namespace
 
-std::vector<std::string> baseFiles(const std::vector<std::string>& dirs)
+std::vector<std::string> baseFiles(const std::vector<std::string>& paths)
 {
     namespace fs = std::filesystem;
     std::vector<fs::path> folders;
     if (const char* env = std::getenv("DWMTJ_FUZZ_BASES"); env && *env)
         folders.emplace_back(env);
     else
-        for (const auto& d : dirs) folders.push_back(fs::path(DWMTJ_SOURCE_DIR) / d);
+        for (const auto& d : paths) folders.push_back(fs::path(DWMTJ_SOURCE_DIR) / d);
     std::vector<std::string> out;
-    for (const auto& dir : folders)
+    for (const auto& dir : folders) {
+        if (fs::is_regular_file(dir)) {
+            out.push_back(dir.string());
+            continue;
+        }
         for (const auto& e : fs::directory_iterator(dir))
             if (e.path().extension() == ".h5") out.push_back(e.path().string());
+    }
     std::sort(out.begin(), out.end());
     if (out.empty()) {
         std::fprintf(stderr, "fuzz: no .h5 base files\n");

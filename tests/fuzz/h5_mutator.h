@@ -19,8 +19,10 @@ namespace dwmtj::fuzz {
 void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
                 const std::string& outPath);
 
-/// The base files of a target: the .h5 files in the folders `dirs` (relative to the source
-/// tree), or in $DWMTJ_FUZZ_BASES (a folder) when it is set.
-std::vector<std::string> baseFiles(const std::vector<std::string>& dirs);
+/// The base files of a target: the files and the .h5 files in the folders of `paths`
+/// (relative to the source tree), or in $DWMTJ_FUZZ_BASES (a folder) when it is set. Bases
+/// must be files libhdf5 can open for writing without crashing (no corrupt ones: the raw
+/// byte edits make those).
+std::vector<std::string> baseFiles(const std::vector<std::string>& paths);
 
 }  // namespace dwmtj::fuzz

@@ -2,34 +2,33 @@
 
 #include <QAction>
 #include <QAreaSeries>
-#include <QLineSeries>
+#include <QBuffer>
 #include <QChartView>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QMessageBox>
-#include <QXYSeries>
 #include <QImage>
+#include <QLineSeries>
+#include <QMessageBox>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QTextStream>
+#include <QXYSeries>
 
 namespace dwmtj::ui {
-namespace {
-// Moves a finished temporary file over the target; returns an error or "".
-QString replaceWith(const QString& tmp, const QString& path, const char* kind)
+QString writeFileAtomically(const QString& path, const QByteArray& bytes, const QString& kind)
 {
-    QFile::remove(path);
-    if (!QFile::rename(tmp, path)) {
-        QFile::remove(tmp);
-        return path + QString(": cannot write the %1 file").arg(kind);
-    }
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit())
+        return path + QStringLiteral(
+                          ": cannot write the %1 file (%2; disk full?); the previous file, if any, "
+                          "is kept")
+                          .arg(kind, f.errorString());
     return {};
 }
-}  // namespace
 
 QString exportChart(QChartView* view, const QString& path)
 {
@@ -38,7 +37,8 @@ QString exportChart(QChartView* view, const QString& path)
     const QRect source = view->rect();
     if (suffix == "png") {
         const int dpi = 300;
-        QImage img(int(mm.width() / 25.4 * dpi), int(mm.height() / 25.4 * dpi), QImage::Format_ARGB32);
+        QImage img(int(mm.width() / 25.4 * dpi), int(mm.height() / 25.4 * dpi),
+                   QImage::Format_ARGB32);
         img.setDotsPerMeterX(int(dpi / 0.0254));
         img.setDotsPerMeterY(int(dpi / 0.0254));
         img.fill(Qt::white);
@@ -46,15 +46,17 @@ QString exportChart(QChartView* view, const QString& path)
         p.setRenderHint(QPainter::Antialiasing);
         view->render(&p, QRectF(img.rect()), source);
         p.end();
-        QSaveFile f(path);
-        if (!f.open(QIODevice::WriteOnly) || !img.save(&f, "PNG") || !f.commit())
-            return path + ": cannot write the PNG file";
-        return {};
+        QBuffer png;
+        png.open(QIODevice::WriteOnly);
+        if (!img.save(&png, "PNG")) return path + ": cannot encode the PNG image";
+        return writeFileAtomically(path, png.data(), QStringLiteral("PNG"));
     }
+    // SVG and PDF are drawn into memory first: their generators do not report write errors.
     if (suffix == "svg") {
+        QBuffer svg;
+        svg.open(QIODevice::WriteOnly);
         QSvgGenerator gen;
-        const QString tmp = path + ".tmp";
-        gen.setFileName(tmp);
+        gen.setOutputDevice(&svg);
         gen.setSize(source.size());
         gen.setViewBox(source);
         gen.setTitle(view->chart() ? view->chart()->title() : QString());
@@ -62,12 +64,13 @@ QString exportChart(QChartView* view, const QString& path)
         if (!p.begin(&gen)) return path + ": cannot write the SVG file";
         view->render(&p, QRectF(source), source);
         p.end();
-        return replaceWith(tmp, path, "SVG");
+        return writeFileAtomically(path, svg.data(), QStringLiteral("SVG"));
     }
     if (suffix == "pdf") {
-        const QString tmp = path + ".tmp";
+        QBuffer bytes;
+        bytes.open(QIODevice::WriteOnly);
         {
-            QPdfWriter pdf(tmp);
+            QPdfWriter pdf(&bytes);
             pdf.setPageSize(QPageSize(mm, QPageSize::Millimeter));
             pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
             pdf.setResolution(300);
@@ -76,7 +79,7 @@ QString exportChart(QChartView* view, const QString& path)
             view->render(&p, QRectF(0, 0, pdf.width(), pdf.height()), source);
             p.end();
         }
-        return replaceWith(tmp, path, "PDF");
+        return writeFileAtomically(path, bytes.data(), QStringLiteral("PDF"));
     }
     return path + ": expected a .png, .svg or .pdf file name, found '." + suffix + "'";
 }
@@ -86,16 +89,20 @@ QString chartCsv(QChartView* view)
     if (const auto* source = dynamic_cast<const CsvSource*>(view)) return source->csv();
     QString out;
     QTextStream ts(&out);
-    auto name = [](const QAbstractSeries* s) { return QString(s->name()).replace(QLatin1Char(','), QLatin1Char(';')); };
+    auto name = [](const QAbstractSeries* s) {
+        return QString(s->name()).replace(QLatin1Char(','), QLatin1Char(';'));
+    };
     ts << "series,x,y,y_lower\n";
     for (QAbstractSeries* s : view->chart()->series()) {
         if (auto* xy = qobject_cast<QXYSeries*>(s)) {
-            for (const QPointF& p : xy->points()) ts << name(s) << ',' << p.x() << ',' << p.y() << ",\n";
+            for (const QPointF& p : xy->points())
+                ts << name(s) << ',' << p.x() << ',' << p.y() << ",\n";
         } else if (auto* area = qobject_cast<QAreaSeries*>(s)) {
             const auto up = area->upperSeries() ? area->upperSeries()->points() : QList<QPointF>();
             const auto lo = area->lowerSeries() ? area->lowerSeries()->points() : QList<QPointF>();
             for (qsizetype i = 0; i < up.size(); ++i)
-                ts << name(s) << ',' << up[i].x() << ',' << up[i].y() << ',' << (i < lo.size() ? QString::number(lo[i].y()) : QString()) << '\n';
+                ts << name(s) << ',' << up[i].x() << ',' << up[i].y() << ','
+                   << (i < lo.size() ? QString::number(lo[i].y()) : QString()) << '\n';
         }
     }
     return out;
@@ -103,10 +110,7 @@ QString chartCsv(QChartView* view)
 
 QString exportChartCsv(QChartView* view, const QString& path)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return path + ": cannot write the CSV file";
-    f.write(chartCsv(view).toUtf8());
-    return f.commit() ? QString() : path + ": writing the CSV file failed";
+    return writeFileAtomically(path, chartCsv(view).toUtf8(), QStringLiteral("CSV"));
 }
 
 QString exportChartSet(QChartView* view, const QString& dir, const QString& name)
@@ -114,7 +118,8 @@ QString exportChartSet(QChartView* view, const QString& dir, const QString& name
     QStringList errors;
     QDir().mkpath(dir);
     for (const char* suffix : {"png", "svg", "pdf"}) {
-        const QString e = exportChart(view, QDir(dir).filePath(name + QLatin1Char('.') + QLatin1String(suffix)));
+        const QString e =
+            exportChart(view, QDir(dir).filePath(name + QLatin1Char('.') + QLatin1String(suffix)));
         if (!e.isEmpty()) errors << e;
     }
     const QString e = exportChartCsv(view, QDir(dir).filePath(name + QStringLiteral(".csv")));
@@ -128,14 +133,16 @@ void installExportMenu(QChartView* view, const QString& baseName)
     auto* image = new QAction(QObject::tr("Export image (PNG, SVG, PDF)..."), view);
     auto* data = new QAction(QObject::tr("Export data (CSV)..."), view);
     QObject::connect(image, &QAction::triggered, view, [view, baseName] {
-        const QString p = QFileDialog::getSaveFileName(view, QObject::tr("Export chart"), baseName + QStringLiteral(".png"),
-                                                       QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+        const QString p = QFileDialog::getSaveFileName(
+            view, QObject::tr("Export chart"), baseName + QStringLiteral(".png"),
+            QObject::tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
         if (p.isEmpty()) return;
         const QString err = exportChart(view, p);
         if (!err.isEmpty()) QMessageBox::warning(view, QObject::tr("Export chart"), err);
     });
     QObject::connect(data, &QAction::triggered, view, [view, baseName] {
-        const QString p = QFileDialog::getSaveFileName(view, QObject::tr("Export chart data"), baseName + QStringLiteral(".csv"),
+        const QString p = QFileDialog::getSaveFileName(view, QObject::tr("Export chart data"),
+                                                       baseName + QStringLiteral(".csv"),
                                                        QObject::tr("CSV (*.csv)"));
         if (p.isEmpty()) return;
         const QString err = exportChartCsv(view, p);

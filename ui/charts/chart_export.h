@@ -1,6 +1,7 @@
 #pragma once
 // Export of charts: images at publication size (PNG 300 dpi, SVG, PDF) and the plotted
 // numbers as CSV. Every chart view in the workbench gets a context menu for both.
+#include <QByteArray>
 #include <QString>
 
 class QChartView;
@@ -15,6 +16,10 @@ public:
     virtual QString csv() const = 0;
 };
 
+/// Writes `bytes` to `path` through QSaveFile (a temporary file, every write checked,
+/// synced and renamed over `path` only when complete): on a full disk the previous file is
+/// kept and the message names `path` and says so. Returns "" on success.
+QString writeFileAtomically(const QString& path, const QByteArray& bytes, const QString& kind);
 /// Writes the chart as PNG (300 dpi at 160 x 110 mm), SVG or PDF, chosen by the suffix.
 /// Returns an empty string on success, else a message naming the file.
 QString exportChart(QChartView* view, const QString& path);

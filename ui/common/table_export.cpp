@@ -6,12 +6,16 @@
 #include <QSaveFile>
 #include <QTableWidget>
 
+#include "charts/chart_export.h"
+
 namespace dwmtj::ui {
 namespace {
 QString quoted(QString t)
 {
-    if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"')) || t.contains(QLatin1Char('\n')))
-        t = QLatin1Char('"') + t.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    if (t.contains(QLatin1Char(',')) || t.contains(QLatin1Char('"')) ||
+        t.contains(QLatin1Char('\n')))
+        t = QLatin1Char('"') + t.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+            QLatin1Char('"');
     return t;
 }
 }  // namespace
@@ -20,7 +24,8 @@ QString tableCsv(const QTableWidget* table)
 {
     QStringList lines, header;
     for (int c = 0; c < table->columnCount(); ++c)
-        header << quoted(table->horizontalHeaderItem(c) ? table->horizontalHeaderItem(c)->text() : QString());
+        header << quoted(table->horizontalHeaderItem(c) ? table->horizontalHeaderItem(c)->text()
+                                                        : QString());
     lines << header.join(QLatin1Char(','));
     for (int r = 0; r < table->rowCount(); ++r) {
         QStringList row;
@@ -36,10 +41,7 @@ QString tableCsv(const QTableWidget* table)
 
 QString exportTableCsv(const QTableWidget* table, const QString& path)
 {
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Text)) return path + QStringLiteral(": cannot write the file");
-    f.write(tableCsv(table).toUtf8());
-    return f.commit() ? QString() : path + QStringLiteral(": writing failed");
+    return writeFileAtomically(path, tableCsv(table).toUtf8(), QStringLiteral("CSV"));
 }
 
 void installTableExportMenu(QTableWidget* table, const QString& baseName)
@@ -47,7 +49,8 @@ void installTableExportMenu(QTableWidget* table, const QString& baseName)
     table->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto* action = new QAction(QObject::tr("Export table (CSV)..."), table);
     QObject::connect(action, &QAction::triggered, table, [table, baseName] {
-        const QString p = QFileDialog::getSaveFileName(table, QObject::tr("Export table"), baseName + QStringLiteral(".csv"),
+        const QString p = QFileDialog::getSaveFileName(table, QObject::tr("Export table"),
+                                                       baseName + QStringLiteral(".csv"),
                                                        QObject::tr("CSV (*.csv)"));
         if (p.isEmpty()) return;
         const QString err = exportTableCsv(table, p);

@@ -1,5 +1,6 @@
 #include "reproduce/figures.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -242,11 +243,18 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
                        Qt::AlignHCenter | Qt::AlignTop, QStringLiteral("σ = %1").arg(sigmas[i]));
         }
     }
-    const QString png = QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.png"));
-    if (!sheet.save(png)) errors << png + QStringLiteral(": cannot write the PNG file");
+    auto write = [&](const char* name, const QByteArray& bytes, const char* kind) {
+        const QString e = writeFileAtomically(QDir(dir).filePath(QLatin1String(name)), bytes,
+                                              QLatin1String(kind));
+        if (!e.isEmpty()) errors << e;
+    };
+    QBuffer png;
+    png.open(QIODevice::WriteOnly);
+    if (sheet.save(&png, "PNG")) write("fig4a-noisy-images.png", png.data(), "PNG");
+    QBuffer svgBytes;
+    svgBytes.open(QIODevice::WriteOnly);
     QSvgGenerator svg;
-    const QString svgPath = QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.svg"));
-    svg.setFileName(svgPath);
+    svg.setOutputDevice(&svgBytes);
     svg.setSize(sheet.size());
     svg.setViewBox(sheet.rect());
     {
@@ -254,13 +262,10 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
         if (p.begin(&svg)) {
             p.drawImage(0, 0, sheet);
             p.end();
-        } else {
-            errors << svgPath + QStringLiteral(": cannot write the SVG file");
+            write("fig4a-noisy-images.svg", svgBytes.data(), "SVG");
         }
     }
-    QSaveFile c(QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.csv")));
-    if (!c.open(QIODevice::WriteOnly) || c.write(csv.toUtf8()) < 0 || !c.commit())
-        errors << c.fileName() + QStringLiteral(": cannot write");
+    write("fig4a-noisy-images.csv", csv.toUtf8(), "CSV");
     return true;
 }
 

@@ -24,7 +24,10 @@ enum Column { File, Network, Seed, Status, Epochs, BestVal, Test, Time, Energy, 
 /// A table item that sorts by number when it has one.
 class NumberItem : public QTableWidgetItem {
 public:
-    NumberItem(const QString& text, double value) : QTableWidgetItem(text) { setData(Qt::UserRole + 1, value); }
+    NumberItem(const QString& text, double value) : QTableWidgetItem(text)
+    {
+        setData(Qt::UserRole + 1, value);
+    }
     bool operator<(const QTableWidgetItem& other) const override
     {
         const QVariant a = data(Qt::UserRole + 1), b = other.data(Qt::UserRole + 1);
@@ -38,11 +41,18 @@ QString lutText(const core::Experiment& x)
     if (!x.lut) return QStringLiteral("— (LIF)");
     const auto it = x.lut->provenance.find("source_file");
     const auto m = x.lut->provenance.find("method");
-    const QString file = it != x.lut->provenance.end() ? QFileInfo(QString::fromStdString(it->second)).fileName() : QStringLiteral("?");
-    return m != x.lut->provenance.end() ? QStringLiteral("%1 (%2)").arg(file, QString::fromStdString(m->second)) : file;
+    const QString file = it != x.lut->provenance.end()
+                             ? QFileInfo(QString::fromStdString(it->second)).fileName()
+                             : QStringLiteral("?");
+    return m != x.lut->provenance.end()
+               ? QStringLiteral("%1 (%2)").arg(file, QString::fromStdString(m->second))
+               : file;
 }
 
-QString fmt(double v, int decimals) { return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—"); }
+QString fmt(double v, int decimals)
+{
+    return std::isfinite(v) ? QString::number(v, 'f', decimals) : QStringLiteral("—");
+}
 }  // namespace
 
 RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m_store(store)
@@ -59,9 +69,9 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
 
     m_table = new QTableWidget(0, NumColumns);
     m_table->setObjectName(QStringLiteral("runsTable"));
-    m_table->setHorizontalHeaderLabels({tr("File"), tr("Network"), tr("Seed"), tr("Status"), tr("Epochs"),
-                                        tr("Best val. %"), tr("Test %"), tr("Train time (s)"),
-                                        tr("Energy / inference (µJ)"), tr("Lookup table")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("File"), tr("Network"), tr("Seed"), tr("Status"), tr("Epochs"), tr("Best val. %"),
+         tr("Test %"), tr("Train time (s)"), tr("Energy / inference (µJ)"), tr("Lookup table")});
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
@@ -72,7 +82,8 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
     m_table->setSortingEnabled(true);
     installTableExportMenu(m_table, QStringLiteral("runs"));
 
-    m_accuracy = new LiveChart(tr("Validation accuracy of the selected runs"), tr("epoch"), tr("accuracy (%)"));
+    m_accuracy = new LiveChart(tr("Validation accuracy of the selected runs"), tr("epoch"),
+                               tr("accuracy (%)"));
     m_loss = new LiveChart(tr("Training loss of the selected runs"), tr("batch"), tr("NLL loss"));
     installExportMenu(m_accuracy, QStringLiteral("runs-validation-accuracy"));
     installExportMenu(m_loss, QStringLiteral("runs-loss"));
@@ -97,20 +108,26 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
         if (!f.isEmpty()) m_store->close(f);
     });
     connect(exportCsv, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getSaveFileName(this, tr("Export runs table"), QStringLiteral("runs.csv"), tr("CSV (*.csv)"));
+        const QString p = QFileDialog::getSaveFileName(
+            this, tr("Export runs table"), QStringLiteral("runs.csv"), tr("CSV (*.csv)"));
         if (p.isEmpty()) return;
         const QString err = exportTableCsv(p);
-        Q_EMIT logMessage(err.isEmpty() ? tr("Runs table written to %1").arg(p) : tr("Error: %1").arg(err));
+        Q_EMIT logMessage(err.isEmpty() ? tr("Runs table written to %1").arg(p)
+                                        : tr("Error: %1").arg(err));
     });
     connect(m_store, &ExperimentStore::changed, this, &RunsPage::rebuild);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &RunsPage::overlay);
 }
 
+QString RunsPage::errorText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
+
 bool RunsPage::openFile(const QString& path)
 {
     const QString err = m_store->open(path);
     if (!err.isEmpty()) {
-        m_banner->setText(err + (m_store->experiments().isEmpty() ? QString() : tr("\nThe files already open are kept.")));
+        m_banner->setText(err + (m_store->experiments().isEmpty()
+                                     ? QString()
+                                     : tr("\nThe files already open are kept.")));
         m_banner->show();
         Q_EMIT logMessage(tr("Error: %1").arg(err));
         return false;
@@ -123,8 +140,9 @@ bool RunsPage::openFile(const QString& path)
 
 void RunsPage::openDialog()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Open experiment files"), QString(),
-                                                            tr("HDF5 experiment (*.h5 *.hdf5);;All files (*)"));
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Open experiment files"), QString(),
+                                      tr("HDF5 experiment (*.h5 *.hdf5);;All files (*)"));
     for (const auto& f : files) openFile(f);
 }
 
@@ -152,10 +170,12 @@ void RunsPage::saveAsDialog()
         Q_EMIT logMessage(tr("Select a run of the file to save first"));
         return;
     }
-    const QString to = QFileDialog::getSaveFileName(this, tr("Save experiment copy"), from, tr("HDF5 experiment (*.h5)"));
+    const QString to = QFileDialog::getSaveFileName(this, tr("Save experiment copy"), from,
+                                                    tr("HDF5 experiment (*.h5)"));
     if (to.isEmpty() || QFileInfo(to).absoluteFilePath() == from) return;
     const QString err = saveCopy(from, to);
-    Q_EMIT logMessage(err.isEmpty() ? tr("Experiment saved to %1").arg(to) : tr("Error: %1").arg(err));
+    Q_EMIT logMessage(err.isEmpty() ? tr("Experiment saved to %1").arg(to)
+                                    : tr("Error: %1").arg(err));
 }
 
 void RunsPage::rebuild()
@@ -177,14 +197,27 @@ void RunsPage::rebuild()
             m_table->setItem(row, File, file);
             m_table->setItem(row, Network, new QTableWidgetItem(label));
             m_table->setItem(row, Seed, new NumberItem(QString::number(r.seed), double(r.seed)));
-            m_table->setItem(row, Status, new QTableWidgetItem(QString::fromUtf8(core::toString(r.status)) +
-                                                               (r.message.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(r.message))));
-            m_table->setItem(row, Epochs, new NumberItem(QStringLiteral("%1 / %2").arg(r.epochsDone()).arg(x.config.epochs), r.epochsDone()));
-            m_table->setItem(row, BestVal, new NumberItem(fmt(100 * r.bestValidationAccuracy, 2), r.bestValidationAccuracy));
-            m_table->setItem(row, Test, new NumberItem(fmt(100 * r.testAccuracy, 2), r.testAccuracy));
+            m_table->setItem(
+                row, Status,
+                new QTableWidgetItem(QString::fromUtf8(core::toString(r.status)) +
+                                     (r.message.empty() ? QString()
+                                                        : QStringLiteral(": ") +
+                                                              QString::fromStdString(r.message))));
+            m_table->setItem(
+                row, Epochs,
+                new NumberItem(QStringLiteral("%1 / %2").arg(r.epochsDone()).arg(x.config.epochs),
+                               r.epochsDone()));
+            m_table->setItem(
+                row, BestVal,
+                new NumberItem(fmt(100 * r.bestValidationAccuracy, 2), r.bestValidationAccuracy));
+            m_table->setItem(row, Test,
+                             new NumberItem(fmt(100 * r.testAccuracy, 2), r.testAccuracy));
             m_table->setItem(row, Time, new NumberItem(fmt(r.trainSeconds, 1), r.trainSeconds));
-            m_table->setItem(row, Energy, new NumberItem(r.energy.valid ? fmt(r.energy.energyPerInferenceJ * 1e6, 3) : QStringLiteral("—"),
-                                                         r.energy.valid ? r.energy.energyPerInferenceJ : -1));
+            m_table->setItem(
+                row, Energy,
+                new NumberItem(r.energy.valid ? fmt(r.energy.energyPerInferenceJ * 1e6, 3)
+                                              : QStringLiteral("—"),
+                               r.energy.valid ? r.energy.energyPerInferenceJ : -1));
             m_table->setItem(row, Lut, new QTableWidgetItem(lutText(x)));
         }
     }
@@ -200,7 +233,9 @@ void RunsPage::overlay()
     for (const auto& idx : m_table->selectionModel()->selectedRows()) rows << idx.row();
     // Curve names: configuration and seed, plus the file when that alone is ambiguous.
     QStringList plain;
-    for (int row : rows) plain << m_table->item(row, Network)->text() + QStringLiteral(" seed ") + m_table->item(row, Seed)->text();
+    for (int row : rows)
+        plain << m_table->item(row, Network)->text() + QStringLiteral(" seed ") +
+                     m_table->item(row, Seed)->text();
     for (int row : rows) {
         const auto* file = m_table->item(row, File);
         const auto* e = m_store->find(file->data(Qt::UserRole).toString());
@@ -208,16 +243,26 @@ void RunsPage::overlay()
         const auto seed = file->data(Qt::UserRole + 2).toULongLong();
         for (const auto& r : e->experiment.runs) {
             if (r.seed != seed) continue;
-            const QString base = QStringLiteral("%1 seed %2").arg(ExperimentStore::label(e->experiment.config)).arg(seed);
-            const QString name = plain.count(base) > 1 ? base + QStringLiteral(" (%1)").arg(QFileInfo(e->path).completeBaseName()) : base;
-            for (int k = 0; k < r.epochsDone(); ++k) m_accuracy->addPoint(name, QPointF(k + 1, 100 * r.epochValidationAccuracy[k]));
-            for (size_t k = 0; k < r.batchLoss.size(); ++k) m_loss->addPoint(name, QPointF(double(k + 1), r.batchLoss[k]));
+            const QString base = QStringLiteral("%1 seed %2")
+                                     .arg(ExperimentStore::label(e->experiment.config))
+                                     .arg(seed);
+            const QString name =
+                plain.count(base) > 1
+                    ? base + QStringLiteral(" (%1)").arg(QFileInfo(e->path).completeBaseName())
+                    : base;
+            for (int k = 0; k < r.epochsDone(); ++k)
+                m_accuracy->addPoint(name, QPointF(k + 1, 100 * r.epochValidationAccuracy[k]));
+            for (size_t k = 0; k < r.batchLoss.size(); ++k)
+                m_loss->addPoint(name, QPointF(double(k + 1), r.batchLoss[k]));
         }
     }
     m_accuracy->flush();
     m_loss->flush();
 }
 
-QString RunsPage::exportTableCsv(const QString& path) const { return ui::exportTableCsv(m_table, path); }
+QString RunsPage::exportTableCsv(const QString& path) const
+{
+    return ui::exportTableCsv(m_table, path);
+}
 
 }  // namespace dwmtj::ui

@@ -21,6 +21,8 @@ public:
     LiveChart* lossChart() const { return m_loss; }
     /// Opens an experiment file; on failure shows the error, keeps what is open, returns false.
     bool openFile(const QString& path);
+    /// The error banner's text ("" when it is hidden).
+    QString errorText() const;
     /// Writes a copy of the open file `from` to `to` (atomically); returns an error or "".
     QString saveCopy(const QString& from, const QString& to);
     /// Writes the table as CSV; returns an error or "".

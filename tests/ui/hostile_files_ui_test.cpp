@@ -1,0 +1,133 @@
+// Offscreen GUI test (issue 11): the workbench stays up on every bad or hostile file of the
+// corpus (tests/data/bad: malformed CSVs, HDF5 files with wrong shapes and types, a NumPy
+// inflation bomb, a file on which libhdf5 itself crashes), shows the error banner naming
+// the file, and keeps what was loaded; chart exports on a full disk keep the previous file.
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <QDir>
+#include <QFile>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "charts/chart_export.h"
+#include "charts/probability_chart.h"
+#include "devices/device_page.h"
+#include "main_window.h"
+#include "runs/experiment_store.h"
+#include "runs/runs_page.h"
+
+using namespace dwmtj;
+using namespace dwmtj::ui;
+
+namespace {
+QStringList corpus()
+{
+    QDir dir(QStringLiteral(DWMTJ_TEST_DATA_DIR) + "/bad");
+    QStringList out;
+    for (const QString& f : dir.entryList(QDir::Files, QDir::Name))
+        if (!f.endsWith(QLatin1String(".py"))) out << dir.filePath(f);
+    return out;
+}
+}  // namespace
+
+class HostileFilesUiTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void devicePageKeepsItsDataOnEveryBadFile()
+    {
+        MainWindow w;
+        QVERIFY(w.openDeviceFile(MainWindow::exampleFile()));
+        const double v50 = w.devicePage()->sigmoidFit()->v50();
+        int refused = 0;
+        for (const QString& f : corpus()) {
+            if (w.openDeviceFile(f)) {  // the warning cases load (with their warnings)
+                QVERIFY(w.openDeviceFile(MainWindow::exampleFile()));
+                continue;
+            }
+            ++refused;
+            const QString err = w.devicePage()->errorText();
+            QVERIFY2(err.contains(QFileInfo(f).fileName()), qPrintable(f + ": " + err));
+            QVERIFY2(err.contains(QLatin1String("expected")), qPrintable(err));
+            QVERIFY2(err.contains(QLatin1String("previously loaded data are kept")),
+                     qPrintable(err));
+            QCOMPARE(w.devicePage()->sigmoidFit()->v50(), v50);
+        }
+        QVERIFY(refused >= 25);
+    }
+
+    void runsPageKeepsItsFilesOnEveryBadFile()
+    {
+        MainWindow w;
+        auto* runs = w.runsPage();
+        const QString good =
+            QStringLiteral(DWMTJ_SOURCE_DIR) + "/tests/fuzz/bases/experiment/lif.h5";
+        QVERIFY(runs->openFile(good));
+        const int rows = runs->table()->rowCount();
+        QVERIFY(rows >= 1);
+        for (const QString& f : corpus()) {
+            QVERIFY2(!runs->openFile(f), qPrintable(f));
+            const QString err = runs->errorText();
+            QVERIFY2(err.contains(QFileInfo(f).fileName()), qPrintable(f + ": " + err));
+            QVERIFY2(err.contains(QLatin1String("The files already open are kept")),
+                     qPrintable(err));
+            QCOMPARE(w.store()->experiments().size(), 1);
+            QCOMPARE(runs->table()->rowCount(), rows);
+        }
+    }
+
+    void chartExportOnAFullDiskKeepsThePreviousFile()
+    {
+        const QString dir =
+            QDir::temp().filePath(QStringLiteral("dwmtj-ui-small-disk-%1").arg(::getpid()));
+        QDir().mkpath(dir);
+        if (::mount("tmpfs", dir.toLocal8Bit().constData(), "tmpfs", 0, "size=256k") != 0) {
+            QDir(dir).removeRecursively();
+            QSKIP("cannot mount a small tmpfs here (needs root); the full-disk export is untested");
+        }
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(w.openDeviceFile(MainWindow::exampleFile()));
+        auto* view = w.devicePage()->chart();
+        for (const char* suffix : {"png", "svg", "pdf", "csv"}) {
+            const QString path =
+                QDir(dir).filePath(QStringLiteral("chart.") + QLatin1String(suffix));
+            {
+                QFile old(path);
+                QVERIFY(old.open(QIODevice::WriteOnly));
+                old.write("previous");
+            }
+            // Fill the disk.
+            QFile filler(QDir(dir).filePath(QStringLiteral("filler")));
+            QVERIFY(filler.open(QIODevice::WriteOnly));
+            const QByteArray block(4096, 'x');
+            while (filler.write(block) == block.size() && filler.flush()) {
+            }
+            filler.close();
+            const QString err = QLatin1String(suffix) == QLatin1String("csv")
+                                    ? exportChartCsv(view, path)
+                                    : exportChart(view, path);
+            QVERIFY2(err.contains(path), qPrintable(err));
+            QVERIFY2(err.contains(QLatin1String("previous file")), qPrintable(err));
+            QFile kept(path);
+            QVERIFY(kept.open(QIODevice::ReadOnly));
+            QCOMPARE(kept.readAll(), QByteArray("previous"));
+            QFile::remove(filler.fileName());
+            // With room again the export works.
+            const QString ok = QLatin1String(suffix) == QLatin1String("csv")
+                                   ? exportChartCsv(view, path)
+                                   : exportChart(view, path);
+            QVERIFY2(ok.isEmpty(), qPrintable(ok));
+            QVERIFY(QFileInfo(path).size() > 8);
+            QFile::remove(path);
+        }
+        QVERIFY(QDir(dir).entryList(QDir::Files | QDir::Hidden).isEmpty());  // no temporaries
+        ::umount2(dir.toLocal8Bit().constData(), MNT_DETACH);
+        QDir(dir).removeRecursively();
+    }
+};
+
+QTEST_MAIN(HostileFilesUiTest)
+#include "hostile_files_ui_test.moc"
