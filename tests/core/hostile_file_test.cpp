@@ -353,19 +353,13 @@ TEST(HostileFiles, TextFilesOfEndlessLinesAndOddCommentsAreHandled)
     // A LUT CSV holding a bare '#' line loads (it threw std::out_of_range); an unknown kind
     // is refused, not read as binary; a line of 1 MB without a newline is refused without
     // being held in memory.
-    const std::string lut =
-        std::string(DWMTJ_SOURCE_DIR) + "/tests/fuzz/seeds/fuzz_lut_csv/binary.csv";
-    std::ifstream in(lut);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string hash = scratch("hash.csv");
-    std::ofstream(hash) << "#\n" << text;
-    EXPECT_NO_THROW(loadLut(hash));
-    const std::string kind = scratch("kind.csv");
-    std::string odd = text;
-    odd.replace(odd.find("kind=binary"), 11, "kind=trinary");
-    std::ofstream(kind) << odd;
-    EXPECT_NE(refusal([&] { loadLut(kind); }).find("kind=binary or kind=multistate"),
-              std::string::npos);
+    const std::string bad = std::string(DWMTJ_TEST_DATA_DIR) + "/bad/";
+    EXPECT_NO_THROW(loadLut(bad + "lut_bare_comment.csv"));
+    const std::string kind = refusal([&] { loadLut(bad + "lut_unknown_kind.csv"); });
+    EXPECT_NE(kind.find("lut_unknown_kind.csv"), std::string::npos) << kind;
+    EXPECT_NE(kind.find("line 2: expected kind=binary or kind=multistate, found 'trinary'"),
+              std::string::npos)
+        << kind;
     const std::string endless = scratch("endless.csv");
     std::ofstream(endless) << "# dwmtj-lut format_version=1\n" << std::string(1 << 20, '1');
     EXPECT_NE(refusal([&] { loadLut(endless); }).find("line 2: expected a line under 64 KiB"),
@@ -374,7 +368,7 @@ TEST(HostileFiles, TextFilesOfEndlessLinesAndOddCommentsAreHandled)
     std::ofstream(device) << "voltage,switches,trials\n" << std::string(3 << 20, '1');
     EXPECT_NE(refusal([&] { loadDeviceFile(device); }).find("lines under 1 MiB"),
               std::string::npos);
-    fs::remove_all(fs::path(hash).parent_path());
+    fs::remove_all(fs::path(endless).parent_path());
 }
 
 TEST(HostileFiles, AGzipBombGivenAsFashionMnistIsRefused)

@@ -11,6 +11,8 @@
 #include <iterator>
 #include <limits>
 
+#include "io/h5.h"
+
 namespace dwmtj::fuzz {
 namespace {
 
@@ -366,7 +368,9 @@ void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
     const std::string& base = bases[fdp.ConsumeIntegralInRange<std::size_t>(0, bases.size() - 1)];
     const bool verbose = std::getenv("DWMTJ_FUZZ_VERBOSE") != nullptr;
     if (verbose) std::fprintf(stderr, "mutate: base %s\n", base.c_str());
-    if (fdp.ConsumeIntegralInRange(0, 15) == 0) {
+    const bool raw = fdp.ConsumeIntegralInRange(0, 15) == 0;
+    core::h5::setProbeEnabled(raw);
+    if (raw) {
         if (verbose) std::fprintf(stderr, "mutate: raw byte edits\n");
         rawByteEdits(base, fdp, outPath);
         return;

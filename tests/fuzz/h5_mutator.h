@@ -15,7 +15,9 @@
 namespace dwmtj::fuzz {
 
 /// Writes a mutated copy of one of `bases` to `outPath`. In one input of 16 the edits are
-/// raw byte changes instead (libhdf5's parser; kept rare, see docs/testing.md).
+/// raw byte changes instead (libhdf5's parser; kept rare, see docs/testing.md): only then
+/// do the loaders probe the file in a child process first (h5::setProbeEnabled), since
+/// libhdf5 crashes on such files are expected there and must become clean refusals.
 void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
                 const std::string& outPath);
 

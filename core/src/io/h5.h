@@ -41,7 +41,12 @@ struct File {
     Handle handle;
 };
 
+/// Opens a file for reading. The file is first read in a child process (the probe, see
+/// docs/architecture.md, "Untrusted files"); a file that crashes libhdf5 there is refused.
 File openRead(const std::string& path);
+/// For the fuzz targets only: their structured mutations are well-formed files written by
+/// libhdf5 itself, where the probe's fork per input would only cost time (default: on).
+void setProbeEnabled(bool enabled);
 File create(const std::string& path);  ///< truncates
 /// Finishes a file being written: create() builds it in memory; close() writes the image
 /// to the path (POSIX write + fsync) and throws Error naming the file when anything fails

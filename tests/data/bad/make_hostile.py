@@ -6,6 +6,9 @@
   before anything is inflated.
 - multistate_state_typo.csv: states 1..4 and one 43 (a typo for 4): refused, not fitted
   as a 43-state device.
+- lut_bare_comment.csv (a LUT with a line holding only '#': it threw std::out_of_range)
+  and lut_unknown_kind.csv (kind=trinary, read as binary before) are
+  tests/fuzz/seeds/fuzz_lut_csv/binary.csv edited by hand.
 - lut_crashes_libhdf5.h5 is not made here: it is tests/fuzz/bases/lut/binary.h5 with
   random bytes changed (Python random.Random(7): up to 8 bytes), a file on which libhdf5
   1.10.8 itself crashes (SIGSEGV in H5HG_read, reading a variable-length string).
