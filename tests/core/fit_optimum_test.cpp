@@ -342,7 +342,8 @@ TEST(FitOptimum, OrdinalFitReachesTheMaximumWithOrderedCurves)
     auto ll = [&](const std::vector<double>& th) {
         double s = 0;
         for (std::size_t i = 0; i < m.voltages.size(); ++i) {
-            std::vector<double> P(std::size_t(mm + 2), 0.0);
+            // P[k] = P(state >= k) for k = 1..K+1 (P[K+1] = 0: read by the last state).
+            std::vector<double> P(std::size_t(mm + 3), 0.0);
             P[1] = 1;
             for (int k = 2; k <= mm + 1; ++k)
                 P[std::size_t(k)] = 1 / (1 + std::exp(-(m.voltages[i] - th[std::size_t(k - 2)]) /

@@ -120,8 +120,9 @@ void probeInChild(const std::string& path)
     if (!g_probe) return;
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(path, ec);
-    // Generous for a real file (reading runs at hundreds of MB/s), bounded for a hostile one.
-    const double limitSeconds = 10.0 + (ec ? 0.0 : double(bytes) / 50e6);
+    // Generous for a real file, even on a slow network file system (reading runs at
+    // hundreds of MB/s locally), and bounded for a hostile one.
+    const double limitSeconds = 10.0 + (ec ? 0.0 : double(bytes) / 10e6);
     const pid_t pid = ::fork();
     if (pid < 0) return;  // no process to spare: the loader reads the file unprotected
     if (pid == 0) {
