@@ -152,7 +152,7 @@ void probeInChild(const std::string& path)
                 path, "", "an HDF5 file that libhdf5 reads in reasonable time",
                 "a file libhdf5 was still reading after " + std::to_string(int(limitSeconds)) +
                     " s (corrupt or crafted)",
-                "it was read in a separate process, so nothing else was affected");
+                "It was read in a separate process, so nothing else was affected");
         }
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::microseconds(20000));
@@ -167,7 +167,7 @@ void probeInChild(const std::string& path)
             "a file that crashes libhdf5 " + version +
                 (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : "") +
                 ": corrupt or crafted",
-            "it was read in a separate process, so nothing else was affected");
+            "It was read in a separate process, so nothing else was affected");
 }
 
 }  // namespace
