@@ -250,7 +250,11 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
     };
     QBuffer png;
     png.open(QIODevice::WriteOnly);
-    if (sheet.save(&png, "PNG")) write("fig4a-noisy-images.png", png.data(), "PNG");
+    if (sheet.save(&png, "PNG"))
+        write("fig4a-noisy-images.png", png.data(), "PNG");
+    else
+        errors << QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.png")) +
+                      QStringLiteral(": cannot encode the PNG image");
     QBuffer svgBytes;
     svgBytes.open(QIODevice::WriteOnly);
     QSvgGenerator svg;
@@ -263,6 +267,9 @@ bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
             p.drawImage(0, 0, sheet);
             p.end();
             write("fig4a-noisy-images.svg", svgBytes.data(), "SVG");
+        } else {
+            errors << QDir(dir).filePath(QStringLiteral("fig4a-noisy-images.svg")) +
+                          QStringLiteral(": cannot write the SVG file");
         }
     }
     write("fig4a-noisy-images.csv", csv.toUtf8(), "CSV");
