@@ -99,11 +99,14 @@ private Q_SLOTS:
                 QVERIFY(old.open(QIODevice::WriteOnly));
                 old.write("previous");
             }
-            // Fill the disk.
+            // Fill the disk to the last byte (unbuffered: a page-sized block alone could leave
+            // room for a small export).
             QFile filler(QDir(dir).filePath(QStringLiteral("filler")));
-            QVERIFY(filler.open(QIODevice::WriteOnly));
-            const QByteArray block(4096, 'x');
-            while (filler.write(block) == block.size() && filler.flush()) {
+            QVERIFY(filler.open(QIODevice::WriteOnly | QIODevice::Unbuffered));
+            for (const qsizetype size : {qsizetype(4096), qsizetype(1)}) {
+                const QByteArray block(size, 'x');
+                while (filler.write(block) == block.size()) {
+                }
             }
             filler.close();
             const QString err = QLatin1String(suffix) == QLatin1String("csv")
