@@ -65,17 +65,25 @@ void replaceWithArray(const std::string& path, const char* obj, const char* name
     H5Fclose(f);
 }
 
-void expectRefused(const std::string& path, const std::string& where, const std::string& found)
+/// The message of the FileFormatError that `load` throws (a test failure if it throws none).
+template <typename F>
+std::string refusal(F&& load)
 {
     try {
-        loadExperiment(path);
-        FAIL() << "expected FileFormatError for " << where;
+        load();
     } catch (const FileFormatError& e) {
-        const std::string m = e.what();
-        EXPECT_NE(m.find(path), std::string::npos) << m;
-        EXPECT_NE(m.find(where), std::string::npos) << m;
-        EXPECT_NE(m.find(found), std::string::npos) << m;
+        return e.what();
     }
+    ADD_FAILURE() << "expected FileFormatError";
+    return {};
+}
+
+void expectRefused(const std::string& path, const std::string& where, const std::string& found)
+{
+    const std::string m = refusal([&] { loadExperiment(path); });
+    EXPECT_NE(m.find(path), std::string::npos) << where << ": " << m;
+    EXPECT_NE(m.find(where), std::string::npos) << m;
+    EXPECT_NE(m.find(found), std::string::npos) << m;
 }
 
 }  // namespace
@@ -148,15 +156,10 @@ TEST(HostileFiles, SizesAFileAsksForAreCheckedBeforeAllocating)
         std::ofstream out(csv);
         out << "voltage,cycle,state\n1.0,1,1\n1.5,1,2\n2.0,1,2000000000\n";
     }
-    try {
-        loadDeviceFile(csv);
-        FAIL() << "expected FileFormatError";
-    } catch (const FileFormatError& e) {
-        const std::string m = e.what();
-        EXPECT_NE(m.find("states.csv"), std::string::npos) << m;
-        EXPECT_NE(m.find("a state in 1..64"), std::string::npos) << m;
-        EXPECT_NE(m.find("2000000000"), std::string::npos) << m;
-    }
+    const std::string m = refusal([&] { loadDeviceFile(csv); });
+    EXPECT_NE(m.find("states.csv"), std::string::npos) << m;
+    EXPECT_NE(m.find("a state in 1..64"), std::string::npos) << m;
+    EXPECT_NE(m.find("2000000000"), std::string::npos) << m;
     // A FIFO or a character device given as a file is refused, not read (forever).
     const std::string fifo = (dir / "lut.csv").string();
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
@@ -188,13 +191,8 @@ TEST(HostileFiles, LookupTablesAreCheckedWhereverTheyAreRead)
         out << "# num_states=64\n";
         out << "3.0,0.5,0.1\n";
     }
-    try {
-        loadLut(csv);
-        FAIL() << "expected FileFormatError";
-    } catch (const FileFormatError& e) {
-        EXPECT_NE(std::string(e.what()).find("before the column header"), std::string::npos)
-            << e.what();
-    }
+    const std::string late = refusal([&] { loadLut(csv); });
+    EXPECT_NE(late.find("before the column header"), std::string::npos) << late;
     // An experiment file whose LUT holds a NaN probability is refused at load.
     Experiment e;
     e.config.seeds = {0};
@@ -253,18 +251,6 @@ void replaceDataset(const std::string& path, const char* dset, std::vector<hsize
     H5Dclose(d);
     H5Sclose(space);
     H5Fclose(f);
-}
-
-template <typename F>
-std::string refusal(F&& load)
-{
-    try {
-        load();
-    } catch (const FileFormatError& e) {
-        return e.what();
-    }
-    ADD_FAILURE() << "expected FileFormatError";
-    return {};
 }
 
 }  // namespace

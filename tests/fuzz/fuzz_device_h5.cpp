@@ -8,9 +8,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const auto bases = dwmtj::fuzz::baseFiles(
         {"datasets", "tests/data/bad/mismatched_lengths.h5", "tests/data/bad/wrong_dtype.h5",
          "tests/data/bad/no_groups.h5", "tests/data/bad/huge_dims.h5"});
-    FuzzedDataProvider fdp(data, size);
-    const std::string path = dwmtj::fuzz::scratchDir() + "/device.h5";
-    dwmtj::fuzz::mutateHdf5(bases, fdp, path);
+    const std::string path = dwmtj::fuzz::mutatedFile(bases, data, size, "device.h5");
     dwmtj::fuzz::runDevicePipeline(path);
     return 0;
 }

@@ -9,9 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     static const auto bases = dwmtj::fuzz::baseFiles({"tests/fuzz/bases/experiment"});
-    FuzzedDataProvider fdp(data, size);
-    const std::string path = dwmtj::fuzz::scratchDir() + "/experiment.h5";
-    dwmtj::fuzz::mutateHdf5(bases, fdp, path);
+    const std::string path = dwmtj::fuzz::mutatedFile(bases, data, size, "experiment.h5");
     dwmtj::fuzz::expectCleanRefusal([&] { (void)dwmtj::core::loadExperiment(path); });
     return 0;
 }

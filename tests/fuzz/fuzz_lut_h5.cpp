@@ -6,9 +6,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     static const auto bases = dwmtj::fuzz::baseFiles({"tests/fuzz/bases/lut"});
-    FuzzedDataProvider fdp(data, size);
-    const std::string path = dwmtj::fuzz::scratchDir() + "/lut.h5";
-    dwmtj::fuzz::mutateHdf5(bases, fdp, path);
+    const std::string path = dwmtj::fuzz::mutatedFile(bases, data, size, "lut.h5");
     dwmtj::fuzz::expectCleanRefusal([&] { (void)dwmtj::core::loadLut(path); });
     return 0;
 }

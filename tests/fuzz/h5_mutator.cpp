@@ -1,5 +1,6 @@
 #include "h5_mutator.h"
 
+#include <fuzzer/FuzzedDataProvider.h>
 #include <hdf5.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <iterator>
 #include <limits>
 
+#include "fuzz_support.h"
 #include "io/h5.h"
 
 namespace dwmtj::fuzz {
@@ -334,33 +336,6 @@ void rawByteEdits(const std::string& base, FuzzedDataProvider& fdp, const std::s
         .write(bytes.data(), long(bytes.size()));
 }
 
-}  // namespace
-
-std::vector<std::string> baseFiles(const std::vector<std::string>& paths)
-{
-    namespace fs = std::filesystem;
-    std::vector<fs::path> folders;
-    if (const char* env = std::getenv("DWMTJ_FUZZ_BASES"); env && *env)
-        folders.emplace_back(env);
-    else
-        for (const auto& d : paths) folders.push_back(fs::path(DWMTJ_SOURCE_DIR) / d);
-    std::vector<std::string> out;
-    for (const auto& dir : folders) {
-        if (fs::is_regular_file(dir)) {
-            out.push_back(dir.string());
-            continue;
-        }
-        for (const auto& e : fs::directory_iterator(dir))
-            if (e.path().extension() == ".h5") out.push_back(e.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    if (out.empty()) {
-        std::fprintf(stderr, "fuzz: no .h5 base files\n");
-        std::abort();
-    }
-    return out;
-}
-
 void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
                 const std::string& outPath)
 {
@@ -436,6 +411,42 @@ void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
         }
     }
     H5Fclose(file);
+}
+
+}  // namespace
+
+std::vector<std::string> baseFiles(const std::vector<std::string>& paths)
+{
+    namespace fs = std::filesystem;
+    std::vector<fs::path> folders;
+    if (const char* env = std::getenv("DWMTJ_FUZZ_BASES"); env && *env)
+        folders.emplace_back(env);
+    else
+        for (const auto& d : paths) folders.push_back(fs::path(DWMTJ_SOURCE_DIR) / d);
+    std::vector<std::string> out;
+    for (const auto& dir : folders) {
+        if (fs::is_regular_file(dir)) {
+            out.push_back(dir.string());
+            continue;
+        }
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().extension() == ".h5") out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    if (out.empty()) {
+        std::fprintf(stderr, "fuzz: no .h5 base files\n");
+        std::abort();
+    }
+    return out;
+}
+
+std::string mutatedFile(const std::vector<std::string>& bases, const std::uint8_t* data,
+                        std::size_t size, const std::string& name)
+{
+    FuzzedDataProvider fdp(data, size);
+    const std::string path = scratchDir() + "/" + name;
+    mutateHdf5(bases, fdp, path);
+    return path;
 }
 
 }  // namespace dwmtj::fuzz

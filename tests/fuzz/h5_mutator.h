@@ -7,19 +7,21 @@
 // variable-length strings and string arrays) or deleted; a dataset reshaped, retyped,
 // declared huge and never written, or given special values; an object deleted, replaced by
 // a group or a dataset, or by a soft or external link; unexpected attributes added.
-#include <fuzzer/FuzzedDataProvider.h>
-
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace dwmtj::fuzz {
 
-/// Writes a mutated copy of one of `bases` to `outPath`. In one input of 16 the edits are
-/// raw byte changes instead (libhdf5's parser; kept rare, see docs/testing.md): only then
-/// do the loaders probe the file in a child process first (h5::setProbeEnabled), since
-/// libhdf5 crashes on such files are expected there and must become clean refusals.
-void mutateHdf5(const std::vector<std::string>& bases, FuzzedDataProvider& fdp,
-                const std::string& outPath);
+/// The HDF5 targets' common step: a mutated copy of one of `bases`, chosen and edited by
+/// the fuzzer's bytes, written to the scratch folder as `name`; returns its path. In one
+/// input of 16 the edits are raw byte changes instead (libhdf5's parser; kept rare, see
+/// docs/testing.md): only then do the loaders probe the file in a child process first
+/// (h5::setProbeEnabled), since libhdf5 crashes on such files are expected there and must
+/// become clean refusals.
+std::string mutatedFile(const std::vector<std::string>& bases, const std::uint8_t* data,
+                        std::size_t size, const std::string& name);
 
 /// The base files of a target: the files and the .h5 files in the folders of `paths`
 /// (relative to the source tree), or in $DWMTJ_FUZZ_BASES (a folder) when it is set. Bases

@@ -196,26 +196,26 @@ BoundedResult maximizeBounded(const BoundedProblem& pb, std::vector<double> th)
     return r;
 }
 
-bool covarianceAtOptimum(const Matrix& info, const BoundedResult& opt, Matrix& cov)
+Matrix covarianceAtOptimum(const Matrix& info, const BoundedResult& opt,
+                           std::vector<std::string>& warnings)
 {
     const std::size_t k = info.size();
-    std::vector<bool> held(k, false);
-    for (int a : opt.activeLower) held[std::size_t(a)] = true;
-    for (int a : opt.activeUpper) held[std::size_t(a)] = true;
+    const std::vector<bool> held = opt.held();
     std::vector<std::size_t> freeIdx;
     for (std::size_t a = 0; a < k; ++a)
         if (!held[a]) freeIdx.push_back(a);
     Matrix sub(freeIdx.size(), std::vector<double>(freeIdx.size())), subInv;
     for (std::size_t i = 0; i < freeIdx.size(); ++i)
         for (std::size_t j = 0; j < freeIdx.size(); ++j) sub[i][j] = info[freeIdx[i]][freeIdx[j]];
-    cov.assign(k, std::vector<double>(k, 0.0));
     if (!invert(sub, subInv)) {
-        cov.assign(k, std::vector<double>(k, std::numeric_limits<double>::quiet_NaN()));
-        return false;
+        warnings.push_back(
+            "the information matrix is singular at the optimum: standard errors are not available");
+        return Matrix(k, std::vector<double>(k, std::numeric_limits<double>::quiet_NaN()));
     }
+    Matrix cov(k, std::vector<double>(k, 0.0));
     for (std::size_t i = 0; i < freeIdx.size(); ++i)
         for (std::size_t j = 0; j < freeIdx.size(); ++j) cov[freeIdx[i]][freeIdx[j]] = subInv[i][j];
-    return true;
+    return cov;
 }
 
 }  // namespace dwmtj::core::detail

@@ -41,6 +41,14 @@ struct BoundedResult {
     double projectedScoreMax = 0;               ///< max |projected score| at the end
     std::vector<int> activeLower, activeUpper;  ///< indices held at a bound at the end
     std::string message;                        ///< why it stopped, in words
+    /// held()[a]: parameter a is held at a bound at the end (not estimated there).
+    std::vector<bool> held() const
+    {
+        std::vector<bool> h(theta.size(), false);
+        for (int a : activeLower) h[std::size_t(a)] = true;
+        for (int a : activeUpper) h[std::size_t(a)] = true;
+        return h;
+    }
 };
 
 BoundedResult maximizeBounded(const BoundedProblem& problem, std::vector<double> start);
@@ -55,8 +63,9 @@ inline bool isBetter(const BoundedResult& a, const BoundedResult& b)
 
 /// Covariance at an optimum: the inverse of `information` over the parameters not held at a
 /// bound (those are not estimated there: their rows and columns are 0, the others are
-/// conditional on them). Returns false, with every entry NaN, when it is singular.
-bool covarianceAtOptimum(const Matrix& information, const BoundedResult& optimum,
-                         Matrix& covariance);
+/// conditional on them). When it is singular every entry is NaN and a warning saying that
+/// standard errors are not available is added to `warnings`.
+Matrix covarianceAtOptimum(const Matrix& information, const BoundedResult& optimum,
+                           std::vector<std::string>& warnings);
 
 }  // namespace dwmtj::core::detail

@@ -356,10 +356,7 @@ OrdinalFit fitOrdinal(const MultiStateDeviceData& data, const OrdinalFitOptions&
     const std::size_t np = d.size();
     Matrix info;
     evaluate(data, d, th, nullptr, &info);
-    Matrix covTh;
-    if (!detail::covarianceAtOptimum(info, res, covTh))
-        fit.warnings.push_back(
-            "the information matrix is singular at the optimum: standard errors are not available");
+    const Matrix covTh = detail::covarianceAtOptimum(info, res, fit.warnings);
     unpack(d, th, L, U);
     Matrix J(std::size_t(2 * m), std::vector<double>(np, 0.0));  // d(V_2..V_K, w_2..w_K)/d theta
     for (int i = 0; i < m; ++i) {

@@ -424,13 +424,8 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     // estimated there: the others are conditional on it, and its standard error is n/a.
     Matrix info;
     evaluate(pts, trialsKnown, th, nullptr, &info);
-    Matrix cov;
-    if (!detail::covarianceAtOptimum(info, res, cov))
-        fit.warnings.push_back(
-            "the information matrix is singular at the optimum: standard errors are not available");
-    std::vector<bool> held(k, false);
-    for (int a : res.activeLower) held[std::size_t(a)] = true;
-    for (int a : res.activeUpper) held[std::size_t(a)] = true;
+    Matrix cov = detail::covarianceAtOptimum(info, res, fit.warnings);  // scaled by s^2 below
+    const std::vector<bool> held = res.held();
     const int df = int(pts.size()) - int(k);
     fit.degreesOfFreedom = df;
     if (!trialsKnown) {

@@ -190,15 +190,12 @@ void buildMultiState(DeviceData& d, const std::string& path, std::vector<MultiSt
         throw FileFormatError(path, "number of states",
                               "at most " + std::to_string(kMaxDeviceStates),
                               std::to_string(o.numStates));
-    std::vector<double> v;
+    // Plausibility limit: no multi-weight device has more than 64 notches, and the state
+    // count sizes every table built from the file.
+    const int limit = o.numStates > 0 ? o.numStates : kMaxDeviceStates;
     int maxState = 0;
     std::size_t maxAt = 0;
     for (std::size_t i = 0; i < obs.size(); ++i) {
-        v.push_back(obs[i].voltage);
-        // Plausibility limit: no multi-weight device has more than 64 notches, and the state
-        // count sizes every table built from the file.
-        const int limit =
-            o.numStates > 0 ? std::min(o.numStates, kMaxDeviceStates) : kMaxDeviceStates;
         if (obs[i].state > limit)
             throw FileFormatError(path, where[i], "a state in 1.." + std::to_string(limit),
                                   std::to_string(obs[i].state));

@@ -55,6 +55,22 @@ namespace {
 // reads it for real.
 
 constexpr hssize_t kProbeMaxElements = 1 << 26;
+constexpr std::size_t kMaxStringBytes = std::size_t(1) << 26;  ///< a string attribute, 64 MiB
+
+/// The memory type the readers use for a string of file type `fileType`: variable-length
+/// or fixed-size as in the file, with its character set (and padding, when fixed).
+Handle memStringType(hid_t fileType)
+{
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_cset(mem.id(), H5Tget_cset(fileType));
+    if (H5Tis_variable_str(fileType) > 0) {
+        H5Tset_size(mem.id(), H5T_VARIABLE);
+    } else {
+        H5Tset_size(mem.id(), H5Tget_size(fileType));
+        H5Tset_strpad(mem.id(), H5Tget_strpad(fileType));
+    }
+    return mem;
+}
 
 void probeRead(hid_t obj, hid_t type, hid_t space, bool isAttr)
 {
@@ -69,17 +85,14 @@ void probeRead(hid_t obj, hid_t type, hid_t space, bool isAttr)
         std::vector<double> v(static_cast<std::size_t>(n));
         read(H5T_NATIVE_DOUBLE, v.data());
     } else if (cls == H5T_STRING) {
-        Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_cset(mem.id(), H5Tget_cset(type));
+        const Handle mem = memStringType(type);
         if (H5Tis_variable_str(type) > 0) {
-            H5Tset_size(mem.id(), H5T_VARIABLE);
             std::vector<char*> v(static_cast<std::size_t>(n), nullptr);
             if (read(mem.id(), v.data()) >= 0)
                 for (char* p : v) H5free_memory(p);
         } else {
             const std::size_t size = H5Tget_size(type);
-            if (size == 0 || size > (std::size_t(1) << 26) / std::size_t(n)) return;
-            H5Tset_size(mem.id(), size);
+            if (size == 0 || size > kMaxStringBytes / std::size_t(n)) return;
             std::vector<char> v(size * static_cast<std::size_t>(n));
             read(mem.id(), v.data());
         }
@@ -507,10 +520,11 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
         throw FileFormatError(f.path, obj + "@" + name, "a string attribute",
                               "a non-string attribute");
     requireOneElement(f, a, obj + "@" + name, "one string");
+    const std::size_t n = H5Tget_size(type.id());
+    if (H5Tis_variable_str(type.id()) <= 0 && n > kMaxStringBytes)
+        throw FileFormatError(f.path, obj + "@" + name, "a string under 64 MiB", "a larger string");
+    const Handle mem = memStringType(type.id());
     if (H5Tis_variable_str(type.id()) > 0) {
-        Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
-        H5Tset_size(mem.id(), H5T_VARIABLE);
-        H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
         char* s = nullptr;
         if (H5Aread(a.id(), mem.id(), &s) < 0 || !s)
             throw FileFormatError(f.path, obj + "@" + name, "a readable string", "a read error");
@@ -518,14 +532,7 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
         H5free_memory(s);
         return out;
     }
-    const std::size_t n = H5Tget_size(type.id());
-    if (n > (1u << 26))
-        throw FileFormatError(f.path, obj + "@" + name, "a string under 64 MiB", "a larger string");
     std::string buf(n, '\0');
-    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(mem.id(), n);
-    H5Tset_cset(mem.id(), H5Tget_cset(type.id()));
-    H5Tset_strpad(mem.id(), H5Tget_strpad(type.id()));
     if (H5Aread(a.id(), mem.id(), buf.data()) < 0)
         throw FileFormatError(f.path, obj + "@" + name, "a readable string", "a read error");
     const auto end = buf.find('\0');

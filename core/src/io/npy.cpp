@@ -59,6 +59,15 @@ std::string dictValue(const std::string& header, const std::string& key)
     return header.substr(colon, end - colon);
 }
 
+/// One little-endian element of type T at `p` (unaligned), as a double.
+template <typename T>
+double loadAs(const char* p)
+{
+    T x;
+    std::memcpy(&x, p, sizeof x);
+    return double(x);
+}
+
 NpyArray parseNpy(const std::string& bytes, const std::string& path, const std::string& member)
 {
     const std::string where = member.empty() ? "header" : "array '" + member + "'";
@@ -123,54 +132,22 @@ NpyArray parseNpy(const std::string& bytes, const std::string& path, const std::
                               std::to_string(total * size) + " data bytes for shape " + shapeText,
                               std::to_string(bytes.size() - dataStart) + " (truncated)");
     a.data.resize(total);
+    // One decoder per dtype (checked above: f4/f8, i1..i8, u1..u8, little-endian).
+    double (*decode)(const char*) = nullptr;
+    if (kind == 'f')
+        decode = size == 8 ? loadAs<double> : loadAs<float>;
+    else if (kind == 'i')
+        decode = size == 1   ? loadAs<std::int8_t>
+                 : size == 2 ? loadAs<std::int16_t>
+                 : size == 4 ? loadAs<std::int32_t>
+                             : loadAs<std::int64_t>;
+    else
+        decode = size == 1   ? loadAs<std::uint8_t>
+                 : size == 2 ? loadAs<std::uint16_t>
+                 : size == 4 ? loadAs<std::uint32_t>
+                             : loadAs<std::uint64_t>;
     const char* p = bytes.data() + dataStart;
-    for (std::uint64_t i = 0; i < total; ++i, p += size) {
-        double v = 0;
-        if (kind == 'f' && size == 8) {
-            std::memcpy(&v, p, 8);
-        } else if (kind == 'f') {
-            float f;
-            std::memcpy(&f, p, 4);
-            v = f;
-        } else if (kind == 'i') {
-            if (size == 1) {
-                std::int8_t x;
-                std::memcpy(&x, p, 1);
-                v = x;
-            } else if (size == 2) {
-                std::int16_t x;
-                std::memcpy(&x, p, 2);
-                v = x;
-            } else if (size == 4) {
-                std::int32_t x;
-                std::memcpy(&x, p, 4);
-                v = x;
-            } else {
-                std::int64_t x;
-                std::memcpy(&x, p, 8);
-                v = double(x);
-            }
-        } else {
-            if (size == 1) {
-                std::uint8_t x;
-                std::memcpy(&x, p, 1);
-                v = x;
-            } else if (size == 2) {
-                std::uint16_t x;
-                std::memcpy(&x, p, 2);
-                v = x;
-            } else if (size == 4) {
-                std::uint32_t x;
-                std::memcpy(&x, p, 4);
-                v = x;
-            } else {
-                std::uint64_t x;
-                std::memcpy(&x, p, 8);
-                v = double(x);
-            }
-        }
-        a.data[i] = v;
-    }
+    for (std::uint64_t i = 0; i < total; ++i, p += size) a.data[i] = decode(p);
     if (fortran.find("True") != std::string::npos && a.shape.size() == 2) {
         std::vector<double> r(total);
         const auto rows = a.shape[0], cols = a.shape[1];

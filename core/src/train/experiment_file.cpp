@@ -69,27 +69,29 @@ std::string attrOr(const h5::File& f, const std::string& obj, const std::string&
     return h5::hasAttr(f, obj, name) ? h5::readStringAttr(f, obj, name) : std::string(fallback);
 }
 
-/// An integer-valued attribute (stored as a double): finite, whole and within int range,
-/// else FileFormatError (a cast of 1e12 or NaN to int would be undefined).
+/// A whole-number attribute (stored as a double) in [lo, hi], else FileFormatError saying
+/// `expected` (a cast of NaN, 1e12 or -1 to an integer type would be undefined).
+double wholeAttr(const h5::File& f, const std::string& obj, const char* name, double lo, double hi,
+                 const char* expected, std::optional<double> fallback)
+{
+    const double v = fallback ? attrOr(f, obj, name, *fallback) : h5::readDoubleAttr(f, obj, name);
+    if (!(std::isfinite(v) && v == std::floor(v) && v >= lo && v <= hi))
+        throw FileFormatError(f.path, obj + "@" + name, expected, std::to_string(v));
+    return v;
+}
+
 int intAttr(const h5::File& f, const std::string& obj, const char* name,
             std::optional<double> fallback = {})
 {
-    const double v = fallback ? attrOr(f, obj, name, *fallback) : h5::readDoubleAttr(f, obj, name);
-    if (!(std::isfinite(v) && v == std::floor(v) && v >= -2147483648.0 && v <= 2147483647.0))
-        throw FileFormatError(f.path, obj + "@" + name, "an integer", std::to_string(v));
-    return int(v);
+    return int(wholeAttr(f, obj, name, -2147483648.0, 2147483647.0, "an integer", fallback));
 }
 
-/// A seed (stored as a double): finite, whole, 0 <= seed < 2^53 (a cast of NaN or -1 to an
-/// unsigned integer would be undefined).
+/// A seed: 0 <= seed < 2^53 (every such double is exact).
 uint64_t seedAttr(const h5::File& f, const std::string& obj, const char* name,
                   std::optional<double> fallback = {})
 {
-    const double v = fallback ? attrOr(f, obj, name, *fallback) : h5::readDoubleAttr(f, obj, name);
-    if (!(std::isfinite(v) && v == std::floor(v) && v >= 0 && v < 9007199254740992.0))
-        throw FileFormatError(f.path, obj + "@" + name, "a seed (a whole number >= 0)",
-                              std::to_string(v));
-    return uint64_t(v);
+    return uint64_t(
+        wholeAttr(f, obj, name, 0.0, 9007199254740991.0, "a seed (a whole number >= 0)", fallback));
 }
 
 /// The shapes of the network's parameters and buffers for `hidden` units
