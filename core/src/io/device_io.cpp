@@ -217,7 +217,7 @@ void buildMultiState(DeviceData& d, const std::string& path, std::vector<MultiSt
                                   "state " + std::to_string(maxState) + ", but only " +
                                       std::to_string(observed) + " of the states 1.." +
                                       std::to_string(maxState) + " occur in the file",
-                                  "a typo? If the device really has " + std::to_string(maxState) +
+                                  "A typo? If the device really has " + std::to_string(maxState) +
                                       " states, say so with --states " + std::to_string(maxState));
     }
     d.kind = DeviceKind::MultiState;
