@@ -27,13 +27,19 @@ const char* kUsage =
     "  train --neuron lif|binary|multistate [--hidden 500] [--timesteps 80] [--epochs 10]\n"
     "           [--seeds 0-4] [--lut FILE] [--gain V] [--centre V] [--batch 100] [--lr 1e-3]\n"
     "           [--device cpu|cuda|auto] [--threads N] [--data-dir DIR] [--train-limit N]\n"
-    "           [--test-limit N] [--validation N] --out RUN.h5\n"
+    "           [--test-limit N] [--validation N] [--train-noise SIGMA] --out RUN.h5\n"
     "  train --resume RUN.h5 [--epochs N]\n"
     "      train the spiking MLP on Fashion-MNIST (Ctrl+C stops cleanly and keeps the file)\n"
     "  noise RUN.h5 [--sigma 0:3:0.1 | --sigma 0,0.5,1] [--units pixel|standardized] [--seed N]\n"
     "           [--test-limit N] [--json]\n"
     "      test accuracy of each run's best checkpoint under Gaussian input noise; adds the\n"
     "      curves and the energy per inference to the file\n"
+    "  robustness RUN.h5... [--preset paper-noise | --study FILE] [--choices ID,ID] [--test-limit "
+    "N]\n"
+    "           [--seed N] [--batch N] [--summary-only] [--json]\n"
+    "      the robustness study: each modelling choice (noise model, BatchNorm statistics, time\n"
+    "      steps and device gain at inference) on every run's best checkpoint; adds the curves\n"
+    "      to the files and prints which choices make the paper's noise claims hold\n"
     "  bench [--neuron lif] [--hidden 500] [--timesteps 80] [--batch 100] [--steps 10] [--json]\n"
     "      seconds per training step against this machine's GEMM-bound limit\n"
     "  reproduce [--scale smoke|quick|paper] [--lut-binary F] [--lut-multistate F] [--device "
@@ -59,6 +65,7 @@ int main(int argc, char** argv)
         if (cmd == "simulate-device") return dwmtj::cli::runSimulateDevice(args);
         if (cmd == "train") return dwmtj::cli::runTrain(args);
         if (cmd == "noise") return dwmtj::cli::runNoise(args);
+        if (cmd == "robustness") return dwmtj::cli::runRobustness(args);
         if (cmd == "bench") return dwmtj::cli::runBench(args);
 #ifdef DWMTJ_HAVE_UI
         if (cmd == "reproduce") return dwmtj::cli::runReproduce(args);

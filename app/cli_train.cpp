@@ -139,7 +139,7 @@ int runTrain(const std::vector<std::string>& argv)
     Args a(argv, {},
            {"neuron", "hidden", "timesteps", "epochs", "seeds", "lut", "device", "out", "batch",
             "lr", "gain", "centre", "threads", "data-dir", "train-limit", "test-limit",
-            "validation", "resume"});
+            "validation", "resume", "train-noise"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
@@ -165,6 +165,7 @@ int runTrain(const std::vector<std::string>& argv)
         c.trainLimit = int(a.integer("train-limit", 0));
         c.testLimit = int(a.integer("test-limit", 0));
         c.validationSize = int(a.integer("validation", c.validationSize));
+        c.trainNoiseSigma = a.number("train-noise", c.trainNoiseSigma);
         out = a.get("out", "");
         if (out.empty()) throw UsageError("--out RUN.h5 is required (the experiment file)");
         c.validate();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dwmtj/lut.h"
+#include "dwmtj/robustness.h"
 #include "dwmtj/training_config.h"
 
 namespace dwmtj::core {
@@ -23,19 +24,19 @@ using StateDict = std::map<std::string, NamedArray>;
 
 struct NoiseCurve {
     NoiseUnits units = NoiseUnits::Pixel;
-    double pixelStd = 1;          ///< the training-set pixel std used for standardized units
+    double pixelStd = 1;  ///< the training-set pixel std used for standardized units
     uint64_t seed = 0;
     std::vector<double> sigma, accuracy, normalized;  ///< accuracy in [0, 1]
 };
 
 /// Energy per inference from the device samples a network drew on the clean test set.
 struct EnergyReport {
-    bool valid = false;                   ///< false for LIF (no device samples)
-    double samplesPerInference = 0;       ///< device samples drawn per image
-    double spikesPerInference = 0;        ///< hidden-layer spikes per image
-    double meanSquareVoltage = 0;         ///< mean of V_t^2 over the samples [V^2]
-    double energyPerSampleJ = 0;          ///< at the RMS voltage
-    double energyPerInferenceJ = 0;       ///< sum of E(V_t) over the samples, per image
+    bool valid = false;              ///< false for LIF (no device samples)
+    double samplesPerInference = 0;  ///< device samples drawn per image
+    double spikesPerInference = 0;   ///< hidden-layer spikes per image
+    double meanSquareVoltage = 0;    ///< mean of V_t^2 over the samples [V^2]
+    double energyPerSampleJ = 0;     ///< at the RMS voltage
+    double energyPerInferenceJ = 0;  ///< sum of E(V_t) over the samples, per image
 };
 
 enum class RunStatus { Running, Completed, Stopped, Diverged, Failed };
@@ -45,17 +46,18 @@ RunStatus runStatusFromString(const std::string& s);
 struct RunRecord {
     uint64_t seed = 0;
     RunStatus status = RunStatus::Running;
-    std::string message;                 ///< why it stopped, diverged or failed
-    std::vector<double> batchLoss;       ///< every training batch, in order
+    std::string message;            ///< why it stopped, diverged or failed
+    std::vector<double> batchLoss;  ///< every training batch, in order
     std::vector<double> epochLoss, epochTrainAccuracy, epochValidationAccuracy, epochSeconds;
     int epochsDone() const { return int(epochValidationAccuracy.size()); }
-    int bestEpoch = 0;                   ///< 1-based; 0 = none yet
+    int bestEpoch = 0;  ///< 1-based; 0 = none yet
     double bestValidationAccuracy = std::numeric_limits<double>::quiet_NaN();
     double testAccuracy = std::numeric_limits<double>::quiet_NaN();  ///< best checkpoint
-    StateDict bestCheckpoint;            ///< parameters and BatchNorm buffers
-    StateDict lastCheckpoint;            ///< + Adam state, at the end of the last epoch
-    int lastCheckpointBatches = 0;       ///< batchLoss.size() when lastCheckpoint was taken
+    StateDict bestCheckpoint;       ///< parameters and BatchNorm buffers
+    StateDict lastCheckpoint;       ///< + Adam state, at the end of the last epoch
+    int lastCheckpointBatches = 0;  ///< batchLoss.size() when lastCheckpoint was taken
     std::vector<NoiseCurve> noise;
+    std::vector<StudyCurve> study;  ///< robustness-study curves, one per choice id
     EnergyReport energy;
     double trainSeconds = 0;
 };
@@ -68,8 +70,8 @@ struct Provenance {
 struct Experiment {
     static constexpr int kFormatVersion = 1;
     TrainingConfig config;
-    std::optional<Lut> lut;              ///< the device LUT (DW-MTJ neurons)
-    double pixelStd = 0;                 ///< training-set pixel standard deviation
+    std::optional<Lut> lut;  ///< the device LUT (DW-MTJ neurons)
+    double pixelStd = 0;     ///< training-set pixel standard deviation
     int trainImages = 0, validationImages = 0, testImages = 0;
     Provenance provenance;
     std::vector<RunRecord> runs;

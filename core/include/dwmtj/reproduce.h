@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dwmtj/experiment.h"
+#include "dwmtj/robustness.h"
 #include "dwmtj/training.h"
 
 namespace dwmtj::core {
@@ -91,6 +92,37 @@ struct ClaimResult {
     std::string reason;  ///< why this verdict
 };
 
+/// One network kind's values in a study row: one group per level (one value per seed).
+struct StudySeries {
+    NeuronKind kind = NeuronKind::Lif;
+    std::string label;                    ///< "binary H500 T80"
+    std::vector<GroupValues> accuracy;    ///< percent, per level
+    std::vector<GroupValues> normalized;  ///< accuracy / clean accuracy, per level
+};
+/// One choice of a robustness study on one network configuration, with the paper's noise
+/// claims tested at the choice's probe level.
+struct StudyRow {
+    std::string choiceId, choiceLabel, choiceDescription, levelName;
+    std::string network;  ///< "H500 T80", "+ trained with noise σ 0.5", "+ device gain x0.5"
+    std::vector<double> levels;
+    double probe = std::numeric_limits<double>::quiet_NaN();
+    std::vector<StudySeries> series;  ///< LIF, binary, multi-weight (those present)
+    ClaimResult lifBelow;             ///< LIF below both DW-MTJ networks (Fig. 4b), at the probe
+    ClaimResult mwBelowBinary;        ///< multi-weight below binary (Fig. 4b), at the probe
+    ClaimResult degradesLess;         ///< both DW-MTJ keep more of their clean accuracy than LIF
+    /// First level from which the LIF mean stays below both DW-MTJ means (NaN: none).
+    double crossing = std::numeric_limits<double>::quiet_NaN();
+};
+struct StudySummary {
+    std::vector<StudyRow> rows;  ///< by choice (first appearance), then network
+};
+/// The study curves of these experiments grouped by choice and network configuration
+/// (hidden size, time steps, training noise, trained device gain relative to the LUT's);
+/// LIF files join every gain variant of their configuration. Claims use Welch t-tests.
+StudySummary summarizeStudy(const std::vector<Experiment>& experiments);
+/// The verdict table as Markdown (one line per row), for the CLI, README and report.
+std::string studyTableMarkdown(const StudySummary& summary);
+
 struct ReproJobResult {
     ReproJob job;
     Experiment experiment;   ///< checkpoints cleared
@@ -102,6 +134,7 @@ struct ReproResult {
     ReproPlan plan;
     std::vector<ReproJobResult> jobs;
     std::vector<ClaimResult> claims;
+    StudySummary study;                ///< "Which modelling choices decide the noise result"
     double energyPerSamplePaperJ = 0;  ///< E(V) at the paper's electrical parameters
     double wallSeconds = 0;
     bool complete = false;     ///< false when stopped

@@ -8,20 +8,20 @@
 namespace dwmtj::core {
 
 enum class NeuronKind { Lif, Binary, MultiState };
-const char* toString(NeuronKind k);          ///< "lif", "binary", "multistate"
+const char* toString(NeuronKind k);                     ///< "lif", "binary", "multistate"
 NeuronKind neuronKindFromString(const std::string& s);  ///< throws OptionsError
 
 /// Units of the noise sigma: pixel units (x' = clamp(x + sigma N(0,1), 0, 1)) or
 /// standardized units (sigma times the training set's pixel standard deviation).
 enum class NoiseUnits { Pixel, Standardized };
-const char* toString(NoiseUnits u);          ///< "pixel", "standardized"
+const char* toString(NoiseUnits u);  ///< "pixel", "standardized"
 NoiseUnits noiseUnitsFromString(const std::string& s);
 
 /// Options of one training call (several seeds). Defaults are the paper's network.
 struct TrainingConfig {
     NeuronKind neuron = NeuronKind::Lif;
-    int hidden = 500;        ///< H, units per hidden layer
-    int timesteps = 80;      ///< T, steps per image
+    int hidden = 500;    ///< H, units per hidden layer
+    int timesteps = 80;  ///< T, steps per image
     int batchSize = 100;
     double learningRate = 1e-3;  ///< Adam
     int epochs = 10;
@@ -33,14 +33,18 @@ struct TrainingConfig {
     /// LUT's suggestion (binary: V50 and 2w; multi-state: mid and half-spread of the notches).
     double centreVoltage = std::numeric_limits<double>::quiet_NaN();
     double gainVolts = std::numeric_limits<double>::quiet_NaN();
-    std::string device = "cpu";  ///< "cpu", "cuda" or "auto" (CUDA when available)
-    int threads = 0;             ///< intra-op threads; 0 = $DWMTJ_THREADS or all cores
-    std::string dataDir;         ///< Fashion-MNIST directory; empty = the Debian default
-    int trainLimit = 0;          ///< > 0: use only the first N training-file images
-    int testLimit = 0;           ///< > 0: use only the first N test images
-    int validationSize = 10000;  ///< images held out of the training file (capped at 1/6)
-    double divergenceLoss = 1e3; ///< a batch loss above this (or NaN) ends the run: Diverged
-    void validate() const;       ///< throws OptionsError
+    std::string device = "cpu";   ///< "cpu", "cuda" or "auto" (CUDA when available)
+    int threads = 0;              ///< intra-op threads; 0 = $DWMTJ_THREADS or all cores
+    std::string dataDir;          ///< Fashion-MNIST directory; empty = the Debian default
+    int trainLimit = 0;           ///< > 0: use only the first N training-file images
+    int testLimit = 0;            ///< > 0: use only the first N test images
+    int validationSize = 10000;   ///< images held out of the training file (capped at 1/6)
+    double divergenceLoss = 1e3;  ///< a batch loss above this (or NaN) ends the run: Diverged
+    /// Noise-aware training: Gaussian noise of this sigma (pixel units, clamped to [0, 1],
+    /// one draw per image and batch) on the training images; 0 = none. Validation and test
+    /// images stay clean.
+    double trainNoiseSigma = 0;
+    void validate() const;  ///< throws OptionsError
 };
 
 }  // namespace dwmtj::core

@@ -10,76 +10,15 @@
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/paths.h"
 #include "dwmtj/reproduce.h"
+#include "util/ini.h"
 
 namespace dwmtj::core {
 namespace {
 
-std::string trim(const std::string& s)
-{
-    const auto a = s.find_first_not_of(" \t\r");
-    if (a == std::string::npos) return {};
-    const auto b = s.find_last_not_of(" \t\r");
-    return s.substr(a, b - a + 1);
-}
-
-struct Section {
-    std::string kind, name;  ///< "experiment" "fig3c"; "noise" ""; "scale" "quick"
-    int line = 0;
-    std::map<std::string, std::string> values;
-};
-
-std::vector<Section> readIni(const std::string& path)
-{
-    std::ifstream in(path);
-    if (!in) throw FileFormatError(path, "", "a readable presets file", "no such file");
-    std::vector<Section> out;
-    std::string line;
-    for (int n = 1; std::getline(in, line); ++n) {
-        const std::string t = trim(line);
-        if (t.empty() || t[0] == '#') continue;
-        if (t.front() == '[') {
-            if (t.back() != ']')
-                throw FileFormatError(path, "line " + std::to_string(n), "[section name]",
-                                      "'" + t + "'");
-            std::istringstream head(t.substr(1, t.size() - 2));
-            Section s;
-            head >> s.kind >> s.name;
-            s.line = n;
-            out.push_back(s);
-            continue;
-        }
-        const auto eq = t.find('=');
-        if (eq == std::string::npos || out.empty())
-            throw FileFormatError(path, "line " + std::to_string(n),
-                                  "key = value inside a [section]", "'" + t + "'");
-        out.back().values[trim(t.substr(0, eq))] = trim(t.substr(eq + 1));
-    }
-    return out;
-}
-
-const std::string& need(const Section& s, const std::string& key, const std::string& path)
-{
-    const auto it = s.values.find(key);
-    if (it == s.values.end())
-        throw FileFormatError(path,
-                              "[" + s.kind + (s.name.empty() ? "" : " " + s.name) + "] (line " +
-                                  std::to_string(s.line) + ")",
-                              "a '" + key + "' entry", "none");
-    return it->second;
-}
-
-double number(const Section& s, const std::string& key, const std::string& path)
-{
-    const std::string& v = need(s, key, path);
-    try {
-        size_t used = 0;
-        const double d = std::stod(v, &used);
-        if (used == v.size() && std::isfinite(d)) return d;
-    } catch (const std::exception&) {
-    }
-    throw FileFormatError(path, "[" + s.kind + " " + s.name + "] " + key, "a number",
-                          "'" + v + "'");
-}
+using ini::need;
+using ini::number;
+using ini::Section;
+using ini::trim;
 
 std::string presetsFile(const ReproOptions& o)
 {
@@ -120,7 +59,7 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     ReproPlan plan;
     plan.scale = o.scale;
     plan.presetsPath = presetsFile(o);
-    const auto sections = readIni(plan.presetsPath);
+    const auto sections = ini::read(plan.presetsPath);
     const Section* scale = nullptr;
     const Section* noise = nullptr;
     const Section* claims = nullptr;  // optional

@@ -15,23 +15,28 @@ using torch::Tensor;
 Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
 {
     const Tensor images = imagesIn.contiguous();
-    const int64_t B = images.size(0), P = images.size(1), BP = B * P;
+    const bool perStep = images.dim() == 3;
+    if (perStep && images.size(0) != timesteps) throw Error("per-step probabilities need T rows");
+    const int64_t B = images.size(perStep ? 1 : 0), P = images.size(perStep ? 2 : 1), BP = B * P;
     Tensor out = torch::empty({timesteps, B, P}, images.options());
     if (!images.device().is_cpu())
-        return out.copy_(torch::rand({timesteps, B, P}, images.options()) < images.unsqueeze(0));
+        return out.copy_(torch::rand({timesteps, B, P}, images.options()) <
+                         (perStep ? images : images.unsqueeze(0)));
     const float* px = images.data_ptr<float>();
     float* po = out.data_ptr<float>();
     const int64_t M = int64_t(timesteps) * BP;
+    // Per-step probabilities: element k of the output reads element k of the input.
+    const int64_t period = perStep ? M : BP;
     constexpr int64_t kBlock = 4096;
     at::parallel_for(0, (M + kBlock - 1) / kBlock, 1, [&](int64_t b0, int64_t b1) {
         uint32_t u[kBlock];
         for (int64_t b = b0; b < b1; ++b) {
             const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
             fillUniformU32(key, e0, n, u);
-            int64_t j = e0 % BP;
+            int64_t j = e0 % period;
             for (int64_t k = 0; k < n; ++k) {
                 po[e0 + k] = bernoulli(u[k], px[j]);
-                if (++j == BP) j = 0;
+                if (++j == period) j = 0;
             }
         }
     });
@@ -63,15 +68,26 @@ Tensor SpikingMlpImpl::neuron(const Tensor& x, uint64_t key, ActivityTally* tall
     throw Error("unknown neuron kind");
 }
 
+Tensor SpikingMlpImpl::norm(torch::nn::BatchNorm1d& bn, const Tensor& x)
+{
+    if (!m_batchStats || is_training()) return bn(x);
+    // training = true with no running tensors: batch statistics, nothing updated.
+    return torch::batch_norm(x, bn->weight, bn->bias, {}, {}, true, 0.0, bn->options.eps(), false);
+}
+
 Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, ActivityTally* tally)
 {
-    const int64_t B = images.size(0);
+    return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
+}
+
+Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, ActivityTally* tally)
+{
+    const int64_t T = x.size(0), B = x.size(1);
     // Layer-wise over time: each Linear is one GEMM over all T*B rows, BatchNorm normalizes
     // over the T*B rows, and only the neuron recurrence loops over T (fused).
-    Tensor x = poissonEncode(images, T, streamKey(key, 0));
-    Tensor h = bn1(fc1(x.view({T * B, x.size(2)})));
+    Tensor h = norm(bn1, fc1(x.view({T * B, x.size(2)})));
     Tensor z = neuron(h.view({T, B, -1}), streamKey(key, 1), tally);
-    h = bn2(fc2(z.view({T * B, -1})));
+    h = norm(bn2, fc2(z.view({T * B, -1})));
     z = neuron(h.view({T, B, -1}), streamKey(key, 2), tally);
     Tensor o = fc3(z.view({T * B, -1})).view({T, B, -1});
     return liReadout(o);

@@ -10,7 +10,8 @@
 
 namespace dwmtj::core::snn {
 
-/// Rate code: spikes [T, B, P] with spike = (u < pixel), pixel in [0, 1].
+/// Rate code: spikes [T, B, P] with spike = (u < pixel), pixel in [0, 1]. `images` is [B, P]
+/// (the same probabilities at every step) or [T, B, P] (one per step: noise drawn per step).
 torch::Tensor poissonEncode(const torch::Tensor& images, int timesteps, uint64_t key);
 
 class SpikingMlpImpl : public torch::nn::Module {
@@ -22,6 +23,14 @@ public:
     /// from `key`; `tally` (optional) collects the hidden layers' device activity.
     torch::Tensor forward(const torch::Tensor& images, int timesteps, uint64_t key,
                           ActivityTally* tally = nullptr);
+    /// The same network on already encoded input spikes [T, B, P] (spike-level noise).
+    /// `key` is forward()'s key: the neurons draw the same streams as there.
+    torch::Tensor forwardSpikes(const torch::Tensor& spikes, uint64_t key,
+                                ActivityTally* tally = nullptr);
+    /// Diagnostic only (robustness study, docs/models.md): in eval mode, normalize with the
+    /// statistics of each batch instead of the running statistics, without updating them,
+    /// as a script that forgets eval mode would. Off by default; never used in training.
+    void setBatchStatisticsAtInference(bool on) { m_batchStats = on; }
     /// The loss of docs/models.md: max over time per class -> log_softmax -> NLL; also the logits.
     static torch::Tensor loss(const torch::Tensor& voltage, const torch::Tensor& labels,
                               torch::Tensor* logits = nullptr);
@@ -31,7 +40,9 @@ public:
 
 private:
     torch::Tensor neuron(const torch::Tensor& x, uint64_t key, ActivityTally* tally);
+    torch::Tensor norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x);
     NeuronKind m_kind;
+    bool m_batchStats = false;
     std::shared_ptr<const DeviceTable> m_table;
 };
 TORCH_MODULE(SpikingMlp);

@@ -95,6 +95,8 @@ void TrainingConfig::validate() const
     need(divergenceLoss > 0, "divergence loss must be > 0");
     need(std::isnan(gainVolts) || (std::isfinite(gainVolts) && gainVolts != 0),
          "the input-to-voltage gain must be a non-zero number");
+    need(std::isfinite(trainNoiseSigma) && trainNoiseSigma >= 0 && trainNoiseSigma <= 10,
+         "the training noise sigma must be 0..10 (pixel units)");
     need(std::isnan(centreVoltage) || std::isfinite(centreVoltage),
          "the centre voltage must be a number");
 }
@@ -139,7 +141,8 @@ std::string configToJson(const TrainingConfig& c)
            ",\"data_dir\":" + q(c.dataDir) + ",\"train_limit\":" + std::to_string(c.trainLimit) +
            ",\"test_limit\":" + std::to_string(c.testLimit) +
            ",\"validation_size\":" + std::to_string(c.validationSize) +
-           ",\"divergence_loss\":" + n(c.divergenceLoss) + "}";
+           ",\"divergence_loss\":" + n(c.divergenceLoss) +
+           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) + "}";
 }
 
 }  // namespace dwmtj::core

@@ -144,6 +144,65 @@ StateDict readState(const h5::File& f, const std::string& group, int hidden)
     return s;
 }
 
+/// A robustness-study curve: the choice's settings as attributes, the curve as datasets.
+void writeStudyCurve(const h5::File& f, const std::string& g, const StudyCurve& sc)
+{
+    const StudyChoice& c = sc.choice;
+    writeDoubles1(f, g + "/level", sc.level);
+    writeDoubles1(f, g + "/accuracy", sc.accuracy);
+    writeDoubles1(f, g + "/normalized_accuracy", sc.normalized);
+    h5::writeStringAttr(f, g, "label", c.label);
+    h5::writeStringAttr(f, g, "model", toString(c.model));
+    h5::writeStringAttr(f, g, "units", toString(c.units));
+    h5::writeStringAttr(f, g, "normalization", toString(c.normalization));
+    h5::writeDoubleAttr(f, g, "probe", c.probe);
+    h5::writeDoubleAttr(f, g, "timesteps_setting", c.timesteps);
+    h5::writeDoubleAttr(f, g, "timesteps_factor", c.timestepsFactor);
+    h5::writeDoubleAttr(f, g, "gain_factor", c.gainFactor);
+    h5::writeDoubleAttr(f, g, "timesteps", sc.timesteps);
+    h5::writeDoubleAttr(f, g, "gain_V", sc.gainVolts);
+    h5::writeDoubleAttr(f, g, "pixel_std", sc.pixelStd);
+    h5::writeDoubleAttr(f, g, "seed", double(sc.seed));
+    h5::writeDoubleAttr(f, g, "test_images", sc.testImages);
+}
+
+StudyCurve readStudyCurve(const h5::File& f, const std::string& path, const std::string& g,
+                          const std::string& id)
+{
+    StudyCurve sc;
+    StudyChoice& c = sc.choice;
+    c.id = id;
+    try {
+        c.label = attrOr(f, g, "label", id.c_str());
+        c.model = noiseModelFromString(h5::readStringAttr(f, g, "model"));
+        c.units = noiseUnitsFromString(attrOr(f, g, "units", "pixel"));
+        c.normalization = normModeFromString(attrOr(f, g, "normalization", "running"));
+    } catch (const OptionsError& err) {
+        throw FileFormatError(path, g, "a study curve with a known model, units and normalization",
+                              err.what());
+    }
+    c.probe = attrOr(f, g, "probe", std::nan(""));
+    c.timesteps = int(wholeAttr(f, g, "timesteps_setting", 0, 1000, "0..1000", 0.0));
+    c.timestepsFactor = attrOr(f, g, "timesteps_factor", 1.0);
+    c.gainFactor = attrOr(f, g, "gain_factor", 1.0);
+    sc.level = readDoubles1(f, g + "/level");
+    c.levels = sc.level;
+    try {
+        c.validate();
+    } catch (const OptionsError& err) {
+        throw FileFormatError(path, g, "valid study settings", err.what());
+    }
+    const h5::Shape perLevel{{sc.level.size()}, "one value per " + g + "/level"};
+    sc.accuracy = readDoubles1(f, g + "/accuracy", perLevel);
+    sc.normalized = readDoubles1(f, g + "/normalized_accuracy", perLevel);
+    sc.timesteps = int(wholeAttr(f, g, "timesteps", 1, 1000, "1..1000", std::nullopt));
+    sc.gainVolts = attrOr(f, g, "gain_V", std::nan(""));
+    sc.pixelStd = attrOr(f, g, "pixel_std", 1.0);
+    sc.seed = seedAttr(f, g, "seed", 0.0);
+    sc.testImages = int(wholeAttr(f, g, "test_images", 0, 1e9, "0..1e9", 0.0));
+    return sc;
+}
+
 void writeFile(const Experiment& e, const std::string& tmp)
 {
     auto f = h5::create(tmp);
@@ -170,6 +229,7 @@ void writeFile(const Experiment& e, const std::string& tmp)
     h5::writeDoubleAttr(f, g, "test_limit", c.testLimit);
     h5::writeDoubleAttr(f, g, "validation_size", c.validationSize);
     h5::writeDoubleAttr(f, g, "divergence_loss", c.divergenceLoss);
+    h5::writeDoubleAttr(f, g, "train_noise_sigma", c.trainNoiseSigma);
 
     h5::createGroup(f, "/data");
     h5::writeDoubleAttr(f, "/data", "train_images", e.trainImages);
@@ -219,6 +279,10 @@ void writeFile(const Experiment& e, const std::string& tmp)
             h5::writeStringAttr(f, ng, "units", toString(n.units));
             h5::writeDoubleAttr(f, ng, "pixel_std", n.pixelStd);
             h5::writeDoubleAttr(f, ng, "seed", double(n.seed));
+        }
+        for (size_t k = 0; k < r.study.size(); ++k) {
+            writeStudyCurve(f, rg + "/study/" + r.study[k].choice.id, r.study[k]);
+            h5::writeDoubleAttr(f, rg + "/study/" + r.study[k].choice.id, "order", double(k));
         }
         if (r.energy.valid) {
             const std::string eg = rg + "/energy";
@@ -286,6 +350,7 @@ Experiment loadExperiment(const std::string& path)
     c.testLimit = intAttr(f, g, "test_limit", 0.0);
     c.validationSize = intAttr(f, g, "validation_size", 10000.0);
     c.divergenceLoss = attrOr(f, g, "divergence_loss", 1e3);
+    c.trainNoiseSigma = attrOr(f, g, "train_noise_sigma", 0.0);
     // The file is untrusted input: a configuration outside the plausibility limits (hidden
     // 100000, threads 1e9, ...) is refused before anything is built from it.
     try {
@@ -351,6 +416,18 @@ Experiment loadExperiment(const std::string& path)
                     n.seed = seedAttr(f, ng, "seed", 0.0);
                     r.noise.push_back(std::move(n));
                 }
+            if (h5::exists(f, rg + "/study")) {
+                // In the order they were written (HDF5 lists groups by name).
+                std::vector<std::pair<double, StudyCurve>> curves;
+                for (const auto& id : h5::children(f, rg + "/study")) {
+                    const std::string sg = rg + "/study/" + id;
+                    curves.emplace_back(attrOr(f, sg, "order", 0.0),
+                                        readStudyCurve(f, path, sg, id));
+                }
+                std::stable_sort(curves.begin(), curves.end(),
+                                 [](const auto& a, const auto& b) { return a.first < b.first; });
+                for (auto& c : curves) r.study.push_back(std::move(c.second));
+            }
             if (h5::exists(f, rg + "/energy")) {
                 const std::string eg = rg + "/energy";
                 r.energy.valid = true;

@@ -9,6 +9,7 @@
 #include "common.h"
 #include "dwmtj/error.h"
 #include "dwmtj/paths.h"
+#include "perturb.h"
 #include "snn/rng.h"
 
 namespace dwmtj::core {
@@ -136,7 +137,12 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                 break;
             }
             const Tensor idx = permT.slice(0, int64_t(b) * B, int64_t(b + 1) * B);
-            const Tensor x = s.trainX.index_select(0, idx), y = s.trainY.index_select(0, idx);
+            Tensor x = s.trainX.index_select(0, idx);
+            const Tensor y = s.trainY.index_select(0, idx);
+            if (c.trainNoiseSigma > 0)  // noise-aware training (training batches only)
+                x = train::gaussianPixels(
+                    x, c.trainNoiseSigma,
+                    snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 17));
             opt.zeroGrad();
             Tensor logits;
             Tensor loss = snn::SpikingMlpImpl::loss(

@@ -1,0 +1,22 @@
+#pragma once
+// The robustness study's input perturbations (internal, torch; definitions in
+// dwmtj/robustness.h and docs/models.md). All draws come from the counter-based generator:
+// the same key gives the same noise whatever the thread count.
+#include <torch/torch.h>
+
+#include <cstdint>
+
+namespace dwmtj::core::train {
+
+/// clamp(x + sd N(0,1), 0, 1), one draw per pixel (frozen over the time steps).
+torch::Tensor gaussianPixels(const torch::Tensor& images, double sd, uint64_t key);
+/// [T, B, P]: clamp(x + sd N(0,1), 0, 1) drawn afresh at every step.
+torch::Tensor gaussianPixelsPerStep(const torch::Tensor& images, int timesteps, double sd,
+                                    uint64_t key);
+/// Each pixel replaced with probability p by 0 or 1 (equally likely).
+torch::Tensor saltPepper(const torch::Tensor& images, double p, uint64_t key);
+/// Input spikes (0/1): each spike removed with probability q; each silent element becomes a
+/// spike with probability r.
+torch::Tensor spikeNoise(const torch::Tensor& spikes, double q, double r, uint64_t key);
+
+}  // namespace dwmtj::core::train

@@ -1,0 +1,30 @@
+#pragma once
+// The small INI dialect of the bundled presets and study files: "# comment" lines,
+// "[kind name]" sections and "key = value" lines. Errors name the file, section and line.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dwmtj::core::ini {
+
+std::string trim(const std::string& s);
+
+struct Section {
+    std::string kind, name;  ///< "experiment" "fig3c"; "noise" ""; "choice" "bn-batch"
+    int line = 0;
+    std::map<std::string, std::string> values;
+    std::string where() const;  ///< "[experiment fig3c] (line 12)"
+    bool has(const std::string& key) const { return values.count(key) != 0; }
+};
+
+/// Throws FileFormatError for unreadable files, text outside sections, lines without '='.
+std::vector<Section> read(const std::string& path);
+/// The value of `key`; throws FileFormatError ("a 'key' entry", "none").
+const std::string& need(const Section& s, const std::string& key, const std::string& path);
+/// A finite number; throws FileFormatError naming the section and key.
+double number(const Section& s, const std::string& key, const std::string& path);
+double number(const Section& s, const std::string& key, const std::string& path, double fallback);
+/// Comma-separated list, items trimmed, empty items dropped.
+std::vector<std::string> list(const std::string& text);
+
+}  // namespace dwmtj::core::ini
