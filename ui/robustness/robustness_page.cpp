@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <cmath>
@@ -26,6 +27,8 @@
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
+#include "robustness/experiment_list.h"
+#include "robustness/study_panel.h"
 #include "runs/experiment_store.h"
 
 namespace dwmtj::ui {
@@ -36,7 +39,8 @@ QString eta(double seconds)
 {
     if (!(seconds >= 0) || !std::isfinite(seconds)) return QStringLiteral("?");
     const long t = long(seconds + 0.5);
-    return t >= 60 ? QStringLiteral("%1 min %2 s").arg(t / 60).arg(t % 60) : QStringLiteral("%1 s").arg(t);
+    return t >= 60 ? QStringLiteral("%1 min %2 s").arg(t / 60).arg(t % 60)
+                   : QStringLiteral("%1 s").arg(t);
 }
 }  // namespace
 
@@ -46,7 +50,9 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     m_runs = new QListWidget;
     m_runs->setObjectName(QStringLiteral("runs"));
     m_runs->setMaximumHeight(160);
-    m_runs->setToolTip(tr("Experiment files open in the workbench (train on the Train page or open them on the Runs page)"));
+    m_runs->setToolTip(
+        tr("Experiment files open in the workbench (train on the Train page or open them on the "
+           "Runs page)"));
     auto dspin = [](double lo, double hi, double v, double step) {
         auto* s = new QDoubleSpinBox;
         s->setRange(lo, hi);
@@ -60,7 +66,8 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     m_step = dspin(0.01, 10, 0.1, 0.05);
     m_units = new QComboBox;
     m_units->addItem(tr("pixel units (x + σ·N, clamped to [0, 1])"), int(core::NoiseUnits::Pixel));
-    m_units->addItem(tr("standardized (σ × training pixel std)"), int(core::NoiseUnits::Standardized));
+    m_units->addItem(tr("standardized (σ × training pixel std)"),
+                     int(core::NoiseUnits::Standardized));
     m_seed = new QSpinBox;
     m_seed->setRange(0, 1 << 30);
     m_seed->setValue(1234);
@@ -89,7 +96,9 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     buttons->addStretch();
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
-    m_status = new QLabel(tr("Choose trained experiment files and press Evaluate. Curves already in the files are shown."));
+    m_status =
+        new QLabel(tr("Choose trained experiment files and press Evaluate. Curves already in the "
+                      "files are shown."));
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
 
@@ -118,15 +127,20 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     ll->addWidget(imageBox);
     ll->addStretch();
 
-    m_raw = new BandChart(tr("Test accuracy under noise (Fig. 4b)"), tr("noise σ"), tr("accuracy (%)"));
-    m_normalized = new BandChart(tr("Normalized accuracy (Fig. 4c)"), tr("noise σ"), tr("accuracy / clean accuracy"));
+    m_raw =
+        new BandChart(tr("Test accuracy under noise (Fig. 4b)"), tr("noise σ"), tr("accuracy (%)"));
+    m_normalized = new BandChart(tr("Normalized accuracy (Fig. 4c)"), tr("noise σ"),
+                                 tr("accuracy / clean accuracy"));
     installExportMenu(m_raw, QStringLiteral("noise-accuracy"));
     installExportMenu(m_normalized, QStringLiteral("noise-normalized"));
     m_energy = new QTableWidget(0, 6);
     m_energy->setObjectName(QStringLiteral("energy"));
-    m_energy->setHorizontalHeaderLabels({tr("Network (file)"), tr("Runs"), tr("Clean test %"), tr("Energy / inference (µJ)"),
-                                         tr("Device samples / inference"), tr("Energy / sample (pJ)")});
-    m_energy->setToolTip(tr("Mean ± sd across the runs (seeds); energy from the device samples drawn on the clean test set"));
+    m_energy->setHorizontalHeaderLabels(
+        {tr("Network (file)"), tr("Runs"), tr("Clean test %"), tr("Energy / inference (µJ)"),
+         tr("Device samples / inference"), tr("Energy / sample (pJ)")});
+    m_energy->setToolTip(
+        tr("Mean ± sd across the runs (seeds); energy from the device samples drawn on the clean "
+           "test set"));
     m_energy->setMinimumHeight(130);
     installTableExportMenu(m_energy, QStringLiteral("energy-and-accuracy"));
     m_energy->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -146,8 +160,15 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     split->addWidget(charts);
     split->setStretchFactor(1, 1);
     split->setSizes({440, 840});
+    m_study = new StudyPanel(m_store);
+    m_modes = new QTabWidget;
+    m_modes->setObjectName(QStringLiteral("robustnessModes"));
+    m_modes->addTab(split, tr("Noise curves (Fig. 4)"));
+    m_modes->addTab(m_study, tr("Study: which choices decide the result"));
     auto* top = new QVBoxLayout(this);
-    top->addWidget(split);
+    top->addWidget(m_modes);
+    connect(m_study, &StudyPanel::logMessage, this, &RobustnessPage::logMessage);
+    connect(m_study, &StudyPanel::busyChanged, this, &RobustnessPage::busyChanged);
 
     connect(m_store, &ExperimentStore::changed, this, &RobustnessPage::rebuildList);
     connect(m_runs, &QListWidget::itemChanged, this, &RobustnessPage::refreshCharts);
@@ -164,7 +185,8 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     });
     connect(m_task, &BackgroundTask::itemDone, this, [this](const QString& path) {
         const QString err = m_store->open(path);  // reload: the charts show the new curves
-        Q_EMIT logMessage(err.isEmpty() ? tr("noise curves written to %1").arg(path) : tr("Error: %1").arg(err));
+        Q_EMIT logMessage(err.isEmpty() ? tr("noise curves written to %1").arg(path)
+                                        : tr("Error: %1").arg(err));
     });
     connect(m_task, &BackgroundTask::failed, this, [this](const QString& e) {
         m_status->setText(tr("Failed: %1").arg(e));
@@ -172,72 +194,45 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
         Q_EMIT logMessage(tr("Error: noise evaluation: %1").arg(e));
     });
     connect(m_task, &BackgroundTask::finished, this, [this](bool stopped) {
-        if (stopped) m_status->setText(tr("Stopped. Files finished before the stop keep their new curves; the others are unchanged."));
-        else if (m_status->styleSheet().isEmpty()) m_status->setText(tr("Done."));
+        if (stopped)
+            m_status->setText(
+                tr("Stopped. Files finished before the stop keep their new curves; the others are "
+                   "unchanged."));
+        else if (m_status->styleSheet().isEmpty())
+            m_status->setText(tr("Done."));
         m_progress->setValue(stopped ? m_progress->value() : 1000);
     });
     connect(m_task, &BackgroundTask::stateChanged, this, [this](BackgroundTask::State s) {
         const bool idle = s == BackgroundTask::State::Idle;
         m_evaluate->setEnabled(idle);
         m_stop->setEnabled(s == BackgroundTask::State::Running);
-        for (QWidget* w : std::initializer_list<QWidget*>{m_from, m_to, m_step, m_units, m_seed, m_testImages, m_runs})
+        for (QWidget* w : std::initializer_list<QWidget*>{m_from, m_to, m_step, m_units, m_seed,
+                                                          m_testImages, m_runs})
             w->setEnabled(idle);
         if (idle) Q_EMIT busyChanged(false, QString());
     });
     refreshImages();
 }
 
-core::NoiseUnits RobustnessPage::units() const { return core::NoiseUnits(m_units->currentData().toInt()); }
+core::NoiseUnits RobustnessPage::units() const
+{
+    return core::NoiseUnits(m_units->currentData().toInt());
+}
 
 void RobustnessPage::rebuildList()
 {
-    const QStringList checked = selection();
-    const bool first = m_runs->count() == 0;
-    QSignalBlocker block(m_runs);
-    m_runs->clear();
-    for (const auto& e : m_store->experiments()) {
-        const auto& x = e.experiment;
-        int completed = 0;
-        for (const auto& r : x.runs) completed += std::isfinite(r.testAccuracy) ? 1 : 0;
-        auto* item = new QListWidgetItem(tr("%1 — %2 run(s) — %3").arg(ExperimentStore::label(x.config)).arg(completed)
-                                             .arg(QFileInfo(e.path).fileName()));
-        item->setData(Qt::UserRole, e.path);
-        item->setToolTip(e.path);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(first || checked.contains(e.path) || !m_runs->property("seen").toStringList().contains(e.path)
-                                ? Qt::Checked
-                                : Qt::Unchecked);
-        m_runs->addItem(item);
-    }
-    QStringList seen;
-    for (const auto& e : m_store->experiments()) seen << e.path;
-    m_runs->setProperty("seen", seen);
-    block.unblock();
+    rebuildExperimentList(m_runs, *m_store);
     refreshCharts();
     refreshImages();
 }
 
 void RobustnessPage::setSelection(const QStringList& paths)
 {
-    QSignalBlocker block(m_runs);
-    for (int i = 0; i < m_runs->count(); ++i) {
-        auto* item = m_runs->item(i);
-        const QString p = item->data(Qt::UserRole).toString();
-        bool on = paths.isEmpty();
-        for (const auto& q : paths) on |= QFileInfo(q).absoluteFilePath() == p;
-        item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
-    }
-    block.unblock();
+    checkExperiments(m_runs, paths);
     refreshCharts();
 }
 
-QStringList RobustnessPage::selection() const
-{
-    QStringList out;
-    for (int i = 0; i < m_runs->count(); ++i)
-        if (m_runs->item(i)->checkState() == Qt::Checked) out << m_runs->item(i)->data(Qt::UserRole).toString();
-    return out;
-}
+QStringList RobustnessPage::selection() const { return checkedExperiments(m_runs); }
 
 void RobustnessPage::setSigmaRange(double from, double to, double step)
 {
@@ -259,12 +254,14 @@ void RobustnessPage::refreshCharts()
         const QString label = ExperimentStore::label(e.experiment.config);
         for (const auto& r : e.experiment.runs) {
             // One member per run: seeds of several files with the same configuration add up.
-            const QString member = tr("seed %1 (%2)").arg(r.seed).arg(QFileInfo(e.path).completeBaseName());
+            const QString member =
+                tr("seed %1 (%2)").arg(r.seed).arg(QFileInfo(e.path).completeBaseName());
             for (const auto& c : r.noise) {
                 if (c.units != units()) continue;
                 for (size_t k = 0; k < c.sigma.size(); ++k) {
                     m_raw->setValue(label, c.sigma[k], member, 100 * c.accuracy[k]);
-                    if (k < c.normalized.size()) m_normalized->setValue(label, c.sigma[k], member, c.normalized[k]);
+                    if (k < c.normalized.size())
+                        m_normalized->setValue(label, c.sigma[k], member, c.normalized[k]);
                 }
             }
         }
@@ -287,17 +284,25 @@ void RobustnessPage::refreshCharts()
             m /= double(v.size());
             for (double x : v) ss += (x - m) * (x - m);
             const double sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0;
-            return v.size() > 1 ? QStringLiteral("%1 ± %2").arg(m, 0, 'f', decimals).arg(sd, 0, 'f', decimals)
+            return v.size() > 1 ? QStringLiteral("%1 ± %2")
+                                      .arg(m, 0, 'f', decimals)
+                                      .arg(sd, 0, 'f', decimals)
                                 : QString::number(m, 'f', decimals);
         };
         const int row = m_energy->rowCount();
         m_energy->insertRow(row);
         const bool lif = e.experiment.config.neuron == core::NeuronKind::Lif;
-        const QStringList cells = {label + QStringLiteral(" (") + QFileInfo(e.path).fileName() + QStringLiteral(")"),
-                                   QString::number(clean.size()), stat(clean, 2),
-                                   lif ? tr("— (LIF: no device)") : energy.empty() ? tr("evaluate to measure") : stat(energy, 3),
-                                   stat(samples, 0), stat(perSample, 2)};
-        for (int c = 0; c < cells.size(); ++c) m_energy->setItem(row, c, new QTableWidgetItem(cells[c]));
+        const QStringList cells = {
+            label + QStringLiteral(" (") + QFileInfo(e.path).fileName() + QStringLiteral(")"),
+            QString::number(clean.size()),
+            stat(clean, 2),
+            lif              ? tr("— (LIF: no device)")
+            : energy.empty() ? tr("evaluate to measure")
+                             : stat(energy, 3),
+            stat(samples, 0),
+            stat(perSample, 2)};
+        for (int c = 0; c < cells.size(); ++c)
+            m_energy->setItem(row, c, new QTableWidgetItem(cells[c]));
     }
     m_raw->flush();
     m_normalized->flush();
@@ -311,7 +316,8 @@ void RobustnessPage::refreshImages()
     for (const auto& e : m_store->experiments())
         if (selection().contains(e.path)) {
             dir = e.experiment.config.dataDir;
-            if (units() == core::NoiseUnits::Standardized && e.experiment.pixelStd > 0) scale = e.experiment.pixelStd;
+            if (units() == core::NoiseUnits::Standardized && e.experiment.pixelStd > 0)
+                scale = e.experiment.pixelStd;
             break;
         }
     core::ImageSet one;
@@ -323,11 +329,14 @@ void RobustnessPage::refreshImages()
         return;
     }
     for (int i = 0; i < m_images.size(); ++i) {
-        const auto px = core::noisyImage(one.pixels, kImageSigmas[i], scale, uint64_t(m_seed->value()));
+        const auto px =
+            core::noisyImage(one.pixels, kImageSigmas[i], scale, uint64_t(m_seed->value()));
         QImage img(28, 28, QImage::Format_Grayscale8);
         for (int y = 0; y < 28; ++y)
-            for (int x = 0; x < 28; ++x) img.scanLine(y)[x] = uchar(std::lround(255 * px[y * 28 + x]));
-        m_images[i]->setPixmap(QPixmap::fromImage(img.scaled(84, 84, Qt::IgnoreAspectRatio, Qt::FastTransformation)));
+            for (int x = 0; x < 28; ++x)
+                img.scanLine(y)[x] = uchar(std::lround(255 * px[y * 28 + x]));
+        m_images[i]->setPixmap(
+            QPixmap::fromImage(img.scaled(84, 84, Qt::IgnoreAspectRatio, Qt::FastTransformation)));
     }
 }
 
@@ -335,17 +344,22 @@ void RobustnessPage::evaluate()
 {
     const QStringList files = selection();
     if (files.isEmpty()) {
-        m_status->setText(tr("No experiment file chosen: train one on the Train page or open one on the Runs page."));
+        m_status->setText(
+            tr("No experiment file chosen: train one on the Train page or open one on the Runs "
+               "page."));
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
         return;
     }
     if (m_to->value() < m_from->value()) {
-        m_status->setText(tr("The σ range is empty: 'to' (%1) is below 'from' (%2).").arg(m_to->value()).arg(m_from->value()));
+        m_status->setText(tr("The σ range is empty: 'to' (%1) is below 'from' (%2).")
+                              .arg(m_to->value())
+                              .arg(m_from->value()));
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
         return;
     }
     core::NoiseOptions o;
-    for (double s = m_from->value(); s <= m_to->value() + 1e-9; s += m_step->value()) o.sigmas.push_back(std::round(s * 1e6) / 1e6);
+    for (double s = m_from->value(); s <= m_to->value() + 1e-9; s += m_step->value())
+        o.sigmas.push_back(std::round(s * 1e6) / 1e6);
     o.units = units();
     o.seed = uint64_t(m_seed->value());
     o.testLimit = m_testImages->value() > 0 ? m_testImages->value() : -1;
@@ -381,5 +395,7 @@ void RobustnessPage::evaluate()
 }
 
 void RobustnessPage::stop() { m_task->stop(); }
+
+void RobustnessPage::showMode(int index) { m_modes->setCurrentIndex(index); }
 
 }  // namespace dwmtj::ui

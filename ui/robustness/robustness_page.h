@@ -3,7 +3,8 @@
 // and units; the test accuracy of each run's best checkpoint under Gaussian pixel noise is
 // evaluated in a worker thread and written back into the files. Charts of raw and
 // normalized accuracy vs sigma (mean +/- sd across seeds per configuration), one test image
-// at several sigmas (Fig. 4a), and the energy per inference of each network.
+// at several sigmas (Fig. 4a), and the energy per inference of each network. A second tab
+// runs the robustness study (study_panel.h).
 #include <QWidget>
 
 #include "dwmtj/training_config.h"
@@ -16,12 +17,14 @@ class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
+class QTabWidget;
 
 namespace dwmtj::ui {
 
 class BackgroundTask;
 class BandChart;
 class ExperimentStore;
+class StudyPanel;
 
 class RobustnessPage : public QWidget {
     Q_OBJECT
@@ -30,6 +33,10 @@ public:
     BandChart* rawChart() const { return m_raw; }
     BandChart* normalizedChart() const { return m_normalized; }
     BackgroundTask* task() const { return m_task; }
+    /// The "Study" tab: which modelling choices decide the noise result.
+    StudyPanel* study() const { return m_study; }
+    /// Shows the noise-curve tab (0) or the study tab (1).
+    void showMode(int index);
     QTableWidget* energyTable() const { return m_energy; }
     /// Check the experiment files to evaluate (all of them when empty).
     void setSelection(const QStringList& paths);
@@ -62,6 +69,8 @@ private:
     BandChart* m_raw = nullptr;
     BandChart* m_normalized = nullptr;
     QTableWidget* m_energy = nullptr;
+    StudyPanel* m_study = nullptr;
+    QTabWidget* m_modes = nullptr;
 };
 
 }  // namespace dwmtj::ui

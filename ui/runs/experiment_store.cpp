@@ -1,12 +1,20 @@
 #include "runs/experiment_store.h"
 
 #include <QFileInfo>
+#include <cmath>
 
 namespace dwmtj::ui {
 
 QString ExperimentStore::label(const core::TrainingConfig& c)
 {
-    return QStringLiteral("%1 H%2 T%3").arg(QString::fromUtf8(core::toString(c.neuron))).arg(c.hidden).arg(c.timesteps);
+    QString l = QStringLiteral("%1 H%2 T%3")
+                    .arg(QString::fromUtf8(core::toString(c.neuron)))
+                    .arg(c.hidden)
+                    .arg(c.timesteps);
+    // Training-time variants of one configuration stay apart.
+    if (c.trainNoiseSigma > 0) l += QStringLiteral(" σtrain %1").arg(c.trainNoiseSigma);
+    if (!std::isnan(c.gainVolts)) l += QStringLiteral(" gain %1 V").arg(c.gainVolts, 0, 'g', 3);
+    return l;
 }
 
 QString ExperimentStore::open(const QString& path)

@@ -120,7 +120,12 @@ struct StudySummary {
 /// (hidden size, time steps, training noise, trained device gain relative to the LUT's);
 /// LIF files join every gain variant of their configuration. Claims use Welch t-tests.
 StudySummary summarizeStudy(const std::vector<Experiment>& experiments);
-/// The verdict table as Markdown (one line per row), for the CLI, README and report.
+/// The verdict table: column titles and one row of cells per StudyRow (the GUI's table).
+/// A claim's cell reads "holds (p = ...)" (significant in the paper's direction),
+/// "contradicted (p = ...)" (significant the other way) or "not shown (p = ...)".
+std::vector<std::string> studyTableHeader();
+std::vector<std::vector<std::string>> studyTableCells(const StudySummary& summary);
+/// The same table as Markdown, for the CLI, README and report.
 std::string studyTableMarkdown(const StudySummary& summary);
 
 struct ReproJobResult {

@@ -169,7 +169,21 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
     return out;
 }
 
-std::string studyTableMarkdown(const StudySummary& s)
+std::vector<std::string> studyTableHeader()
+{
+    return {"Choice",
+            "Network",
+            "Probe",
+            "LIF %",
+            "binary %",
+            "multi-weight %",
+            "LIF below both DW-MTJ",
+            "multi-weight below binary",
+            "DW-MTJ degrade less",
+            "LIF below both from"};
+}
+
+std::vector<std::vector<std::string>> studyTableCells(const StudySummary& s)
 {
     auto meanAt = [](const StudyRow& r, NeuronKind kind) -> std::string {
         for (const auto& series : r.series)
@@ -180,21 +194,36 @@ std::string studyTableMarkdown(const StudySummary& s)
                                pct(series.accuracy[k].sd, 1);
         return "–";
     };
+    // Under one choice: the claim holds, the opposite is significant, or neither is shown.
     auto verdict = [](const ClaimResult& c) {
-        return std::string(toString(c.verdict)) +
-               (std::isfinite(c.pValue) ? " (" + pText(c.pValue) + ")" : "");
+        const char* word = c.verdict == Verdict::Reproduced      ? "holds"
+                           : c.verdict == Verdict::NotReproduced ? "contradicted"
+                                                                 : "not shown";
+        return std::string(word) + (std::isfinite(c.pValue) ? " (" + pText(c.pValue) + ")" : "");
     };
-    std::ostringstream o;
-    o << "| Choice | Network | Probe | LIF % | binary % | multi-weight % | LIF below both DW-MTJ | "
-         "multi-weight below binary | DW-MTJ degrade less | LIF below both from |\n"
-      << "|---|---|---|---|---|---|---|---|---|---|\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& r : s.rows)
-        o << "| " << r.choiceLabel << " | " << r.network << " | "
-          << r.levelName.substr(0, r.levelName.find(' ')) << " " << pct(r.probe, 2) << " | "
-          << meanAt(r, NeuronKind::Lif) << " | " << meanAt(r, NeuronKind::Binary) << " | "
-          << meanAt(r, NeuronKind::MultiState) << " | " << verdict(r.lifBelow) << " | "
-          << verdict(r.mwBelowBinary) << " | " << verdict(r.degradesLess) << " | "
-          << (std::isnan(r.crossing) ? std::string("never") : pct(r.crossing, 2)) << " |\n";
+        rows.push_back({r.choiceLabel, r.network,
+                        r.levelName.substr(0, r.levelName.find(' ')) + " " + pct(r.probe, 2),
+                        meanAt(r, NeuronKind::Lif), meanAt(r, NeuronKind::Binary),
+                        meanAt(r, NeuronKind::MultiState), verdict(r.lifBelow),
+                        verdict(r.mwBelowBinary), verdict(r.degradesLess),
+                        std::isnan(r.crossing) ? std::string("never") : pct(r.crossing, 2)});
+    return rows;
+}
+
+std::string studyTableMarkdown(const StudySummary& s)
+{
+    std::ostringstream o;
+    const auto header = studyTableHeader();
+    for (const auto& h : header) o << "| " << h << " ";
+    o << "|\n";
+    for (size_t k = 0; k < header.size(); ++k) o << "|---";
+    o << "|\n";
+    for (const auto& row : studyTableCells(s)) {
+        for (const auto& cell : row) o << "| " << cell << " ";
+        o << "|\n";
+    }
     return o.str();
 }
 

@@ -1,0 +1,146 @@
+// The Robustness page's Study tab, offscreen: networks trained on the committed sample, a
+// study file with two choices run in the worker thread, small multiples (one panel per
+// choice, every configuration as a band over seeds), the verdict table, curves in the files,
+// a bad study file refused with the previous study kept, Stop, and export of every panel.
+#include <QDir>
+#include <QFile>
+#include <QListWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "charts/band_chart.h"
+#include "common/background_task.h"
+#include "dwmtj/experiment.h"
+#include "dwmtj/fashion_mnist.h"
+#include "dwmtj/training.h"
+#include "main_window.h"
+#include "robustness/robustness_page.h"
+#include "robustness/study_panel.h"
+#include "runs/experiment_store.h"
+
+using namespace dwmtj;
+using TaskState = ui::BackgroundTask::State;
+
+class StudyUiTest : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+    QString write(const QString& name, const QByteArray& text)
+    {
+        QFile f(m_dir.filePath(name));
+        if (!f.open(QIODevice::WriteOnly)) return {};
+        f.write(text);
+        return f.fileName();
+    }
+
+private Q_SLOTS:
+    void studyRunsShowsPanelsAndVerdicts()
+    {
+        ui::MainWindow w;
+        w.resize(1500, 950);
+        w.show();
+        for (auto kind :
+             {core::NeuronKind::Lif, core::NeuronKind::Binary, core::NeuronKind::MultiState}) {
+            core::TrainingConfig c;
+            c.neuron = kind;
+            c.hidden = 48;
+            c.timesteps = 16;
+            c.batchSize = 50;
+            c.epochs = 2;
+            c.seeds = {0, 1};
+            c.testLimit = 200;
+            c.validationSize = 500;
+            c.learningRate = 2e-3;
+            c.dataDir = core::fashionMnistSampleDir();
+            core::TrainingObserver quiet;
+            const QString path =
+                m_dir.filePath(QStringLiteral("net-%1.h5").arg(core::toString(kind)));
+            core::runTraining(c, quiet, std::stop_token{}, path.toStdString());
+            QCOMPARE(w.store()->open(path), QString());
+        }
+        auto* rob = w.robustnessPage();
+        w.tabs()->setCurrentWidget(rob);
+        rob->showMode(1);
+        ui::StudyPanel* study = rob->study();
+        QCOMPARE(study->selection().size(), 3);
+        QVERIFY(study->panels().isEmpty());  // no curves yet
+        const QString file =
+            write("two.ini",
+                  "[study]\nseed = 5\ntest_limit = 200\n"
+                  "[choice g]\nlabel = Gaussian\nmodel = gaussian\nlevels = 0, 1.5, 3\n"
+                  "[choice del]\nlabel = Spike deletion\nmodel = spike-deletion\n"
+                  "levels = 0, 0.5, 1\nnormalization = batch\n");
+        QCOMPARE(study->loadStudy(file), QString());
+        // A bad study file is refused with its file and line; the loaded study stays.
+        const QString bad = write("bad.ini", "[choice x]\nmodel = pink\nlevels = 0\n");
+        const QString err = study->loadStudy(bad);
+        QVERIFY2(err.contains("bad.ini") && err.contains("pink"), qPrintable(err));
+        study->run();
+        QCOMPARE(study->task()->state(), TaskState::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(study->task()->state(), TaskState::Idle, 120000);
+        // One panel per choice; in each, the three configurations with 2 seeds at 3 levels.
+        QCOMPARE(study->panels().size(), 2);
+        QCOMPARE(study->panels()[0]->chart()->title(), QStringLiteral("Gaussian"));
+        for (auto* panel : study->panels()) {
+            QCOMPARE(panel->groups(),
+                     QStringList({"lif H48 T16", "binary H48 T16", "multistate H48 T16"}));
+            for (const QString& g : panel->groups()) {
+                const auto pts = panel->points(g);
+                QCOMPARE(pts.size(), 3);
+                QCOMPARE(pts[0].n, 2);
+                QVERIFY2(pts[0].mean > 20, qPrintable(g));  // trained: above chance
+            }
+        }
+        // Deleting every input spike leaves no input: the networks fall far below clean.
+        for (const auto& p : study->panels()[1]->points("lif H48 T16"))
+            qInfo("deletion: %.1f %%", p.mean);
+        QVERIFY(study->panels()[1]->points("lif H48 T16")[2].mean <
+                study->panels()[1]->points("lif H48 T16")[0].mean - 15);
+        // Verdict table: one row per choice and configuration, the three claims, coloured.
+        auto* table = study->verdictTable();
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Gaussian"));
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("H48 T16"));
+        QVERIFY(table->item(0, 2)->text().startsWith(QStringLiteral("σ 1.50")));
+        for (int c = 6; c <= 8; ++c) QVERIFY(!table->item(0, c)->toolTip().isEmpty());
+        // The curves are in the files with their settings.
+        const auto e = core::loadExperiment(m_dir.filePath("net-binary.h5").toStdString());
+        QCOMPARE(e.runs.at(0).study.size(), size_t(2));
+        QCOMPARE(e.runs.at(0).study[1].choice.normalization, core::NormMode::Batch);
+        QCOMPARE(e.runs.at(0).study[0].seed, uint64_t(5));
+        // Normalized panels: 1 at level 0.
+        study->setNormalized(true);
+        QVERIFY(std::abs(study->panels()[0]->points("binary H48 T16")[0].mean - 1.0) < 1e-9);
+        study->setNormalized(false);
+
+        // Every panel exports (the page's chart export covers the study tab).
+        const QString out = m_dir.filePath("figures");
+        QCOMPARE(w.exportPageCharts(out), QString());
+        QCOMPARE(QDir(out).entryList(QDir::Files).size(), 8);  // 2 panels x PNG, SVG, PDF, CSV
+        QCOMPARE(QDir(out).entryList({"*spike-deletion*"}, QDir::Files).size(), 4);
+
+        const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
+        if (!shots.isEmpty())
+            w.grab().save(QString::fromLocal8Bit(shots) + "/robustness-study.png");
+
+        // Stop: the preset on every test image stops within 5 s; files are unchanged.
+        study->setPreset(QStringLiteral("paper-noise"));
+        study->setTestImages(0);
+        study->run();
+        QTest::qWait(300);
+        QElapsedTimer t;
+        t.start();
+        study->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(study->task()->state(), TaskState::Idle, 5000);
+        QVERIFY(t.elapsed() < 5000);
+        QCOMPARE(core::loadExperiment(m_dir.filePath("net-lif.h5").toStdString())
+                     .runs.at(0)
+                     .study.size(),
+                 size_t(2));
+    }
+};
+
+QTEST_MAIN(StudyUiTest)
+#include "study_ui_test.moc"
