@@ -17,6 +17,7 @@
 #include "main_window.h"
 #include "reproduce/reproduce_page.h"
 #include "robustness/robustness_page.h"
+#include "robustness/study_panel.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
 
@@ -92,13 +93,19 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     c.seeds = {0, 1};
     c.dataDir = core::fashionMnistSampleDir();
     QDir(dir).mkpath("runs");
-    for (const QString& f : QDir(QDir(dir).filePath("runs")).entryList({"*.h5"})) QFile::remove(QDir(dir).filePath("runs/" + f));
+    for (const QString& f : QDir(QDir(dir).filePath("runs")).entryList({"*.h5"}))
+        QFile::remove(QDir(dir).filePath("runs/" + f));
     w.trainingPage()->setConfig(c, QDir(dir).filePath("runs/tour.h5"));
-    w.trainingPage()->setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary, core::NeuronKind::MultiState});
+    w.trainingPage()->setNeuronTypes(
+        {core::NeuronKind::Lif, core::NeuronKind::Binary, core::NeuronKind::MultiState});
     w.trainingPage()->start();
     settle(3000);
     ok &= save(&w, dir, "06-train-running.png");
-    ok &= waitUntil([&] { return w.trainingPage()->controller()->state() == ui::TrainingController::State::Idle; }, 900000);
+    ok &= waitUntil(
+        [&] {
+            return w.trainingPage()->controller()->state() == ui::TrainingController::State::Idle;
+        },
+        900000);
     ok &= save(&w, dir, "07-train-done.png");
     // 5. Robustness: sigma 0..3 on 1000 test images.
     tabs->setCurrentIndex(3);
@@ -106,8 +113,17 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     rob->setSigmaRange(0, 3, 0.25);
     rob->setTestImages(1000);
     rob->evaluate();
-    ok &= waitUntil([&] { return rob->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
+    ok &=
+        waitUntil([&] { return rob->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
     ok &= save(&w, dir, "08-robustness.png");
+    // 5b. The robustness study: the paper-noise preset on the same networks, 500 test images.
+    rob->showMode(1);
+    rob->study()->setTestImages(500);
+    rob->study()->run();
+    ok &= waitUntil(
+        [&] { return rob->study()->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
+    ok &= save(&w, dir, "08b-robustness-study.png");
+    rob->showMode(0);
     // 6. Runs: two runs overlaid.
     tabs->setCurrentIndex(4);
     auto* table = w.runsPage()->table();
@@ -126,7 +142,8 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     repro->start();
     settle(4000);
     ok &= save(&w, dir, "10-reproduce-running.png");
-    ok &= waitUntil([&] { return repro->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
+    ok &= waitUntil([&] { return repro->task()->state() == ui::BackgroundTask::State::Idle; },
+                    900000);
     ok &= save(&w, dir, "11-reproduce-done.png");
     return ok ? 0 : 1;
 }

@@ -17,6 +17,10 @@ done
 check "report.md and report.html" '[ -s "$out/report.md" ] && grep -q "<table>" "$out/report.html"'
 check "every claim has a verdict in the report" '[ $(grep -cE "\| (reproduced|not reproduced|inconclusive at this scale) \|" "$out/report.md") -eq 9 ]'
 check "smoke verdicts are not claimed for the paper" 'grep -q "smaller than the paper" "$out/report.md"'
+check "the report says which modelling choices decide the noise result (10 choices on H100 T16)" 'grep -q "^## Which modelling choices decide the noise result" "$out/report.md" && [ $(grep -c "^| .* | H100 T16 | " "$out/report.md") -eq 10 ] && grep -q "Which modelling choices" "$out/report.html"'
+check "the study curves are in the noise networks' files" "$PY -c \"
+import h5py; r = h5py.File('$out/runs/fig3b-H500-binary.h5')['runs/seed_1/study']
+assert len(r.keys()) == 10 and r['gain-half'].attrs['gain_factor'] == 0.5\""
 # The numbers: recompute every claim group from /experiments and compare with /claims and
 # with the text of report.md.
 "$PY" - "$out" >"$T/consistency.txt" 2>&1 <<'PYEOF'

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end checks of `dwmtj train`, `dwmtj noise` and `dwmtj bench` on the committed
+# End-to-end checks of `dwmtj train`, `noise`, `robustness` and `bench` on the committed
 # Fashion-MNIST sample (small network so it runs in seconds).
 source "$(dirname "$0")/common.sh"
 D="$SRC/datasets/fashion-mnist-sample"
@@ -35,6 +35,29 @@ check "noise --json in standardized units" "/usr/bin/python3 -c \"import json; d
 "$B" train --neuron lif $SMALL --epochs 1 --out "$T/lif.h5" >/dev/null 2>&1
 "$B" train --resume "$T/lif.h5" --epochs 2 >"$T/res.out" 2>"$T/res.err"
 check "resume extends a finished run by one epoch" 'grep -q "resuming after epoch 1" "$T/res.err" && grep -qE "^0 +completed +2 " "$T/res.out"'
+
+# The robustness study: two choices of the bundled preset on a LIF and a binary file.
+out=$("$B" robustness "$T/run.h5" "$T/lif.h5" --choices gaussian-pixel,bn-batch-statistics --test-limit 200 2>"$T/rob.err")
+check "robustness prints the verdict table, one row per choice" '[ $? -eq 0 ] && [ $(grep -c "^| Gaussian, pixel units" <<<"$out") -eq 1 ] && [ $(grep -c "^| BatchNorm on test-batch statistics" <<<"$out") -eq 1 ] && grep -q "LIF below both DW-MTJ" <<<"$out"'
+check "robustness curves stored with their settings" "/usr/bin/python3 -c \"
+import h5py; g = h5py.File('$T/run.h5')['runs/seed_1/study/bn-batch-statistics']
+assert g.attrs['normalization'] == 'batch' and g.attrs['model'] == 'gaussian' and g.attrs['test_images'] == 200
+assert list(g['level'][:]) == [0, 0.5, 1, 1.5, 2, 2.5, 3] and abs(g['normalized_accuracy'][0] - 1) < 1e-12\""
+"$B" robustness "$T/run.h5" "$T/lif.h5" --summary-only --json >"$T/rob.json" 2>/dev/null
+check "robustness --summary-only --json: two rows with per-seed values and three tests" "/usr/bin/python3 -c \"
+import json; d = json.load(open('$T/rob.json')); rows = d['rows']
+assert len(rows) == 2 and rows[0]['choice'] == 'gaussian-pixel', rows
+assert [s['kind'] for s in rows[0]['series']] == ['lif', 'binary']
+assert rows[0]['series'][1]['accuracy_percent'][0]['n'] == 2 and len(rows[0]['claims']) == 3\""
+"$B" robustness "$T/run.h5" --choices nonsense 2>"$T/rob.err"; rc=$?
+check "robustness: an unknown choice is a usage error listing the choices" '[ $rc -eq 2 ] && grep -q "gaussian-per-step" "$T/rob.err"'
+printf '[choice x]\nmodel = gaussian\nlevels = 0, -1\n' >"$T/bad-study.ini"
+"$B" robustness "$T/run.h5" --study "$T/bad-study.ini" 2>"$T/rob.err"; rc=$?
+check "robustness: a bad study file exits 1 naming the file and the section" '[ $rc -eq 1 ] && grep -q "bad-study.ini" "$T/rob.err" && grep -q "choice x" "$T/rob.err"'
+"$B" train --neuron lif $SMALL --epochs 1 --train-noise 0.5 --out "$T/tn.h5" >/dev/null 2>&1
+check "train --train-noise is recorded" "/usr/bin/python3 -c \"
+import h5py, json; c = h5py.File('$T/tn.h5')['config']
+assert c.attrs['train_noise_sigma'] == 0.5 and json.loads(c.attrs['json'])['train_noise_sigma'] == 0.5\""
 
 "$B" train --neuron binary --lut "$SRC/datasets/multistate-lut.csv" $SMALL --out "$T/x.h5" 2>"$T/err"; rc=$?
 check "wrong LUT kind exits 1 naming the file" '[ $rc -eq 1 ] && grep -q "multistate-lut.csv" "$T/err"'

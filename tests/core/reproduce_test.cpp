@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "dwmtj/error.h"
 
@@ -97,6 +98,40 @@ TEST(Reproduce, SmokePlanFollowsThePresets)
     EXPECT_EQ(p.noise.sigmas.size(), 7u);  // 0 to 3 by 0.5
     EXPECT_NE(p.scaleDescription.find("sample"), std::string::npos);
     EXPECT_NE(p.jobs[0].path.find("runs/fig3b-H500-lif.h5"), std::string::npos);
+}
+
+TEST(Reproduce, StudyFollowsThePresets)
+{
+    const auto smoke = smokePlan();
+    EXPECT_EQ(smoke.studyExperiments, std::vector<std::string>{"fig3b-H500"});  // study_networks
+    EXPECT_EQ(smoke.study.testLimit, 100);
+    EXPECT_EQ(smoke.study.choices.size(), 10u);
+    ReproOptions q =
+        smokeOptions(std::string(DWMTJ_SOURCE_DIR) + "/resources/paper-experiments.ini");
+    q.scale = ReproScale::Quick;
+    const auto quick = makeReproPlan(q);
+    EXPECT_EQ(quick.studyExperiments,
+              (std::vector<std::string>{"fig3b-H500", "fig3b-H200", "fig3c", "fig3d"}));  // all
+    EXPECT_EQ(quick.study.testLimit, 500);
+    // An unknown network or preset names the section.
+    const std::string src = std::string(DWMTJ_SOURCE_DIR) + "/tests/data/repro-tiny.ini";
+    for (const auto& [from, to, needle] :
+         {std::tuple<std::string, std::string, std::string>{"networks = all", "networks = fig9",
+                                                            "'fig9'"},
+          {"preset = paper-noise", "preset = loud", "unknown study preset 'loud'"}}) {
+        std::ifstream in(src);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        text.replace(text.find(from), from.size(), to);
+        const std::string path = scratch() + "/study.ini";
+        std::ofstream(path) << text;
+        try {
+            makeReproPlan(smokeOptions(path));
+            ADD_FAILURE() << to;
+        } catch (const FileFormatError& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("[study]"), std::string::npos) << e.what();
+        }
+    }
 }
 
 TEST(Reproduce, BadPresetsNameTheFileAndSection)

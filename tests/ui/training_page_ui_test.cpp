@@ -111,6 +111,17 @@ private Q_SLOTS:
         const auto again = page.jobsFromForm();
         QVERIFY(again[0].outPath.endsWith("queue-lif-H16-T4-2.h5"));
         QVERIFY(page.accuracyChart()->csv().startsWith("group,x,mean,sd,n,seed 0,seed 1\n"));
+        // The training-time axes of the robustness study reach the jobs' configurations.
+        c.trainNoiseSigma = 0.5;
+        c.gainVolts = 0.25;
+        page.setConfig(c, m_dir.filePath("variant.h5"));
+        const auto variant = page.jobsFromForm();
+        QCOMPARE(variant.size(), 1);  // setConfig checks the config's neuron type only
+        QCOMPARE(variant[0].config.trainNoiseSigma, 0.5);
+        QCOMPARE(variant[0].config.gainVolts, 0.25);
+        c.gainVolts = std::nan("");
+        page.setConfig(c, m_dir.filePath("variant.h5"));
+        QVERIFY(std::isnan(page.jobsFromForm().at(0).config.gainVolts));
     }
 
     void stopEndsTheRunWithinFiveSecondsAndStartResumesIt()

@@ -89,6 +89,25 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_lr->setRange(1e-5, 1.0);
     m_lr->setSingleStep(1e-4);
     m_lr->setValue(1e-3);
+    m_trainNoise = new QDoubleSpinBox;
+    m_trainNoise->setObjectName(QStringLiteral("trainNoise"));
+    m_trainNoise->setRange(0, 10);
+    m_trainNoise->setDecimals(2);
+    m_trainNoise->setSingleStep(0.1);
+    m_trainNoise->setSpecialValueText(tr("none"));
+    m_trainNoise->setToolTip(
+        tr("Noise-aware training: Gaussian pixel noise of this σ (pixel units, clamped) on "
+           "the training images; validation and test stay clean"));
+    m_gain = new QDoubleSpinBox;
+    m_gain->setObjectName(QStringLiteral("gain"));
+    m_gain->setRange(0, 100);
+    m_gain->setDecimals(4);
+    m_gain->setSingleStep(0.01);
+    m_gain->setSuffix(QStringLiteral(" V"));
+    m_gain->setSpecialValueText(tr("from the LUT"));
+    m_gain->setToolTip(
+        tr("DW-MTJ input-to-voltage gain (V per unit of normalized input): how stochastic "
+           "the device neuron is; 0 = the LUT's suggestion"));
     m_device = new QComboBox;
     for (const auto& d : core::availableDevices())
         m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
@@ -124,6 +143,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     form->addRow(tr("Batch size"), m_batch);
     form->addRow(tr("Learning rate (Adam)"), m_lr);
     form->addRow(tr("Seeds"), m_seeds);
+    form->addRow(tr("Training noise σ"), m_trainNoise);
+    form->addRow(tr("Device gain"), m_gain);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Binary LUT"), m_lutBinary);
     form->addRow(tr("Multi-weight LUT"), m_lutMulti);
@@ -312,6 +333,8 @@ core::TrainingConfig TrainingPage::config() const
     c.epochs = m_epochs->value();
     c.batchSize = m_batch->value();
     c.learningRate = m_lr->value();
+    c.trainNoiseSigma = m_trainNoise->value();
+    c.gainVolts = m_gain->value() > 0 ? m_gain->value() : std::nan("");
     c.device = m_device->currentData().toString().toStdString();
     c.lutPath = lutFor(c.neuron);
     c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir()
@@ -392,6 +415,8 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_epochs->setValue(c.epochs);
     m_batch->setValue(c.batchSize);
     m_lr->setValue(c.learningRate);
+    m_trainNoise->setValue(c.trainNoiseSigma);
+    m_gain->setValue(std::isnan(c.gainVolts) ? 0.0 : c.gainVolts);
     QStringList seeds;
     for (auto s : c.seeds) seeds << QString::number(s);
     m_seeds->setText(seeds.join(QLatin1Char(',')));

@@ -44,9 +44,9 @@ public:
     void setLutPath(const QString& path, bool multiState);
     QString outPath() const;
 
-    void addToQueue();                       ///< Add to queue button
-    void start();                            ///< Start: runs the queued jobs (adds the form's if none)
-    void stop();                             ///< Stop button
+    void addToQueue();  ///< Add to queue button
+    void start();       ///< Start: runs the queued jobs (adds the form's if none)
+    void stop();        ///< Stop button
     void resumeFile(const QString& path, int epochs = 0);  ///< queue a resume job and start
     int pendingJobs() const;
 
@@ -79,11 +79,13 @@ private:
     QLineEdit* m_hidden = nullptr;
     QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
+    QDoubleSpinBox *m_trainNoise = nullptr, *m_gain = nullptr;
     QComboBox* m_device = nullptr;
-    QLineEdit *m_seeds = nullptr, *m_lutBinary = nullptr, *m_lutMulti = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
+    QLineEdit *m_seeds = nullptr, *m_lutBinary = nullptr, *m_lutMulti = nullptr,
+              *m_dataDir = nullptr, *m_out = nullptr;
     QCheckBox* m_sample = nullptr;
-    QPushButton *m_startButton = nullptr, *m_stopButton = nullptr, *m_addButton = nullptr, *m_resumeButton = nullptr,
-                *m_removeButton = nullptr;
+    QPushButton *m_startButton = nullptr, *m_stopButton = nullptr, *m_addButton = nullptr,
+                *m_resumeButton = nullptr, *m_removeButton = nullptr;
     QTableWidget* m_queue = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;

@@ -49,6 +49,10 @@ struct ReproPlan {
     /// default all). Empty = all. makeReproPlan checks that their experiments exist.
     std::vector<std::string> claims;
     NoiseOptions noise;
+    /// The robustness study ([study] in the presets): its choices run on the networks of
+    /// these experiments (empty = no study) after their training.
+    StudyOptions study;
+    std::vector<std::string> studyExperiments;
     std::string presetsPath;
 };
 /// Reads the presets and builds the plan. Throws OptionsError / FileFormatError.

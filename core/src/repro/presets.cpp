@@ -10,6 +10,7 @@
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/paths.h"
 #include "dwmtj/reproduce.h"
+#include "dwmtj/robustness.h"
 #include "util/ini.h"
 
 namespace dwmtj::core {
@@ -186,6 +187,43 @@ ReproPlan makeReproPlan(const ReproOptions& o)
         }
     }
     plan.claims = wanted;
+    // The robustness study (optional): a bundled preset or a study file, on some or all
+    // experiments, with the scale's test-image count.
+    for (const auto& st : sections) {
+        if (st.kind != "study") continue;
+        if (st.has("file")) {
+            std::filesystem::path f = st.values.at("file");
+            if (f.is_relative()) f = std::filesystem::path(path).parent_path() / f;
+            plan.study = loadStudyFile(f.string());
+        } else {
+            try {
+                plan.study = studyPreset(need(st, "preset", path));
+            } catch (const OptionsError& e) {
+                throw FileFormatError(path, st.where() + " preset", "a bundled study preset",
+                                      e.what());
+            }
+        }
+        const std::string nets = scale->has("study_networks") ? scale->values.at("study_networks")
+                                 : st.has("networks")         ? st.values.at("networks")
+                                                              : "all";
+        const auto named = ini::list(nets);
+        auto has = [](const std::vector<std::string>& v, const std::string& x) {
+            return std::find(v.begin(), v.end(), x) != v.end();
+        };
+        for (const auto& j : plan.jobs)
+            if ((nets == "all" || has(named, j.experiment)) &&
+                !has(plan.studyExperiments, j.experiment))
+                plan.studyExperiments.push_back(j.experiment);
+        if (nets != "all")
+            for (const auto& n : named)
+                if (!has(plan.studyExperiments, n))
+                    throw FileFormatError(path, st.where() + " networks",
+                                          "'all' or [experiment] names", "'" + n + "'");
+        const int limit = int(number(*scale, "study_test_limit", path, noiseLimit));
+        plan.study.testLimit = limit > 0 ? limit : 0;
+        plan.study.device = o.device;
+        plan.study.threads = o.threads;
+    }
     d << "; noise: sigma " << from << " to " << to << " in steps of " << step << " on "
       << (noiseLimit > 0 ? std::to_string(noiseLimit) + " test images"
                          : std::string("the full test set"));

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -35,6 +36,25 @@ bool hasNoise(const Experiment& e, const NoiseOptions& o)
             found |= c.units == o.units && c.sigma == o.sigmas && c.seed == o.seed;
         if (!found) return false;
     }
+    return !e.runs.empty();
+}
+
+/// True when every run already has the study's curve for every choice, with these settings.
+bool hasStudy(const Experiment& e, const StudyOptions& o, int testImages)
+{
+    for (const auto& r : e.runs)
+        for (const auto& c : o.choices) {
+            bool found = false;
+            for (const auto& sc : r.study)
+                found |= sc.choice.id == c.id && sc.choice.levels == c.levels &&
+                         sc.seed == o.seed && sc.choice.model == c.model &&
+                         sc.choice.units == c.units && sc.choice.normalization == c.normalization &&
+                         sc.choice.timesteps == c.timesteps &&
+                         sc.choice.timestepsFactor == c.timestepsFactor &&
+                         sc.choice.gainFactor == c.gainFactor &&
+                         (testImages <= 0 || sc.testImages == testImages);
+            if (!found) return false;
+        }
     return !e.runs.empty();
 }
 
@@ -175,6 +195,19 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
             saveExperiment(withNoise, job.path);
             e = withNoise;
         }
+        const auto& studied = result.plan.studyExperiments;
+        if (std::find(studied.begin(), studied.end(), job.experiment) != studied.end() &&
+            !hasStudy(e, result.plan.study, result.plan.study.testLimit)) {
+            observer.onMessage(job.name + ": robustness study, " +
+                               std::to_string(result.plan.study.choices.size()) +
+                               " modelling choices");
+            const Experiment withStudy =
+                runStudy(e, result.plan.study, stop,
+                         [&](int done, int total) { observer.onNoiseProgress(done, total); });
+            if (stop.stop_requested()) break;
+            saveExperiment(withStudy, job.path);
+            e = withStudy;
+        }
         for (const auto& r : e.runs) jr.wallSeconds += r.trainSeconds;
         stripCheckpoints(e);
         jr.experiment = std::move(e);
@@ -182,6 +215,14 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     }
     result.complete = int(result.jobs.size()) == count && !stop.stop_requested();
     result.claims = evaluateClaims(result.plan, result.jobs);
+    {
+        std::vector<Experiment> studied;
+        for (const auto& j : result.jobs)
+            if (std::find(result.plan.studyExperiments.begin(), result.plan.studyExperiments.end(),
+                          j.job.experiment) != result.plan.studyExperiments.end())
+                studied.push_back(j.experiment);
+        result.study = summarizeStudy(studied);
+    }
     result.provenance.endTime = now();
     result.wallSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
