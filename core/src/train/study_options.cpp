@@ -192,7 +192,8 @@ StudyOptions loadStudyFile(const std::string& path)
         c.timesteps = int(ini::number(s, "timesteps", path, 0));
         c.timestepsFactor = ini::number(s, "timesteps_factor", path, 1);
         c.gainFactor = ini::number(s, "gain_factor", path, 1);
-        for (const auto& [key, value] : s.values) {
+        for (const auto& entry : s.values) {
+            const std::string& key = entry.first;  // a plain name: lambdas may capture it
             static const char* known[] = {"label",      "model", "units",     "normalization",
                                           "levels",     "probe", "timesteps", "timesteps_factor",
                                           "gain_factor"};
