@@ -18,8 +18,19 @@ namespace dwmtj::core {
 enum class CsvShape { Auto, Traces, Events, Counts, Probabilities, MultiState };
 const char* toString(CsvShape s);
 
-enum class ColumnRole { Ignore, Voltage, Cycle, Pulse, Resistance, PulsesToSwitch, Censored,
-                        Switches, Trials, Probability, State };
+enum class ColumnRole {
+    Ignore,
+    Voltage,
+    Cycle,
+    Pulse,
+    Resistance,
+    PulsesToSwitch,
+    Censored,
+    Switches,
+    Trials,
+    Probability,
+    State
+};
 const char* toString(ColumnRole r);
 
 /// How a CSV file will be read: what a preview shows before the user accepts it.
@@ -29,16 +40,16 @@ struct CsvLayout {
     int headerLine = 0;  ///< 1-based line number of the header (0 if none)
     std::vector<std::string> headers;
     std::vector<ColumnRole> roles;
-    std::vector<double> scale;  ///< unit factor to volts / ohms per column (mV -> 1e-3)
+    std::vector<double> scale;       ///< unit factor to volts / ohms per column (mV -> 1e-3)
     std::vector<std::string> units;  ///< unit as written ("mV", "kOhm", "")
     CsvShape shape = CsvShape::Auto;
     std::vector<std::vector<std::string>> previewRows;  ///< first data rows, as text
-    std::size_t dataRows = 0;  ///< number of data rows
-    std::string problem;       ///< why the columns cannot be mapped as they are ("" = fine)
+    std::size_t dataRows = 0;                           ///< number of data rows
+    std::string problem;  ///< why the columns cannot be mapped as they are ("" = fine)
 };
 
 struct DeviceLoadOptions {
-    CsvShape shape = CsvShape::Auto;  ///< CSV only; Auto = from the header names
+    CsvShape shape = CsvShape::Auto;   ///< CSV only; Auto = from the header names
     std::vector<ColumnRole> roles;     ///< CSV only; one per column, overrides the header names
     SwitchDetectionOptions detection;  ///< for resistance traces
     int numStates = 0;                 ///< multi-state: 0 = the largest state seen

@@ -14,8 +14,8 @@ public:
 /// A file could not be read as the expected format.
 class FileFormatError : public Error {
 public:
-    FileFormatError(std::string path, std::string location, std::string expected,
-                    std::string found, std::string hint = {});
+    FileFormatError(std::string path, std::string location, std::string expected, std::string found,
+                    std::string hint = {});
     const std::string& path() const { return m_path; }
     const std::string& location() const { return m_location; }
     const std::string& expected() const { return m_expected; }

@@ -110,6 +110,7 @@ struct StudyRow {
     std::string network;  ///< "H500 T80", "+ trained with noise σ 0.5", "+ device gain x0.5"
     std::vector<double> levels;
     double probe = std::numeric_limits<double>::quiet_NaN();
+    bool probeAutomatic = false;      ///< chosen from the pooled curve (StudyChoice::probe)
     std::vector<StudySeries> series;  ///< LIF, binary, multi-weight (those present)
     ClaimResult lifBelow;             ///< LIF below both DW-MTJ networks (Fig. 4b), at the probe
     ClaimResult mwBelowBinary;        ///< multi-weight below binary (Fig. 4b), at the probe

@@ -40,14 +40,16 @@ struct StudyChoice {
     NoiseModel model = NoiseModel::Gaussian;
     NoiseUnits units = NoiseUnits::Pixel;  ///< the Gaussian models only
     std::vector<double> levels;            ///< sigma, p, q or r (see NoiseModel)
-    /// Level where the paper's noise claims are tested; NaN = the level nearest 1.5 for the
-    /// Gaussian models (as the reproduction), the middle level otherwise.
+    /// Level where the paper's noise claims are tested; NaN = automatic: per network
+    /// configuration, the level where its networks, pooled over the neuron kinds, are
+    /// nearest halfway between their clean accuracy and chance (10 %). Chosen from the pooled
+    /// curve, never from the differences between kinds that the tests then examine.
     double probe = std::numeric_limits<double>::quiet_NaN();
     NormMode normalization = NormMode::Running;
     int timesteps = 0;           ///< T at inference; 0 = timestepsFactor x the trained T
     double timestepsFactor = 1;  ///< used when timesteps is 0
     double gainFactor = 1;       ///< DW-MTJ gain at inference = factor x trained gain (LIF: none)
-    /// The level at which the claims are tested (resolves a NaN probe against the levels).
+    /// The level nearest an explicit probe; NaN when the probe is automatic.
     double probeLevel() const;
     /// "σ (pixel units)", "σ (standardized)", "p (pixels replaced)", "q (spikes deleted)", ...
     std::string levelName() const;

@@ -9,11 +9,11 @@
 namespace dwmtj::core {
 
 struct BinarySimulationOptions {
-    double v50 = 1.8, widthV = 0.1;        ///< ground-truth sigmoid
-    double floor = 0, ceiling = 1;         ///< optional 4-parameter truth
-    std::vector<double> voltages;          ///< empty = 11 voltages 1.0..2.2 V
+    double v50 = 1.8, widthV = 0.1;  ///< ground-truth sigmoid
+    double floor = 0, ceiling = 1;   ///< optional 4-parameter truth
+    std::vector<double> voltages;    ///< empty = 11 voltages 1.0..2.2 V
     int cycles = 15;
-    int pulseCap = 100;                    ///< pulses per cycle before censoring
+    int pulseCap = 100;  ///< pulses per cycle before censoring
     double parallelOhm = 4000, antiparallelOhm = 4600, readNoiseOhm = 25;
     SwitchDirection direction = SwitchDirection::ParallelToAntiparallel;
     std::uint64_t seed = 1;
@@ -23,8 +23,8 @@ struct BinarySimulationOptions {
 struct MultiStateSimulationOptions {
     int numStates = 5;
     std::vector<double> thresholdsV = {1.6, 2.5, 3.4, 4.3};  ///< V_2..V_K
-    std::vector<double> widthsV = {0.25, 0.3, 0.3, 0.35};     ///< w_2..w_K
-    double rampMaxV = 5.5, rampStepV = 0.25;                   ///< ramp 0..max
+    std::vector<double> widthsV = {0.25, 0.3, 0.3, 0.35};    ///< w_2..w_K
+    double rampMaxV = 5.5, rampStepV = 0.25;                 ///< ramp 0..max
     int cycles = 10;
     std::uint64_t seed = 1;
     void validate() const;

@@ -219,7 +219,9 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
           << " trained network configuration(s) (each choice on the best checkpoint of every seed, "
           << (r.plan.study.testLimit > 0 ? std::to_string(r.plan.study.testLimit) + " test images"
                                          : std::string("the full test set"))
-          << "), and tests the paper's noise claims under each at the choice's probe level (Welch "
+          << "), and tests the paper's noise claims under each at a probe level (marked auto: "
+             "where the "
+             "networks, pooled over kinds, are halfway between clean accuracy and chance; Welch "
              "t-tests over seeds, alpha 0.05): 'holds' = significant in the paper's direction, "
              "'contradicted' = significant in the opposite direction. ";
         t << (holds.empty()

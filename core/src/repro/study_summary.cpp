@@ -2,6 +2,7 @@
 // network kind (mean ± sd over seeds) and the paper's noise claims tested under that choice.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -111,6 +112,28 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                         for (const auto& c : r.study)
                             if (c.choice.id == choice.id) curves[kind].push_back(&c);
             if (curves.empty()) continue;
+            if (std::isnan(row.probe) && !row.levels.empty()) {
+                // Automatic probe: pooled over kinds and seeds, the first level past the clean
+                // one nearest halfway between clean accuracy and chance.
+                auto pooled = [&](double level) {
+                    double sum = 0;
+                    int n = 0;
+                    for (const auto& [kind, list] : curves)
+                        for (const auto* c : list)
+                            for (size_t i = 0; i < c->level.size(); ++i)
+                                if (std::fabs(c->level[i] - level) < 1e-9 &&
+                                    std::isfinite(c->accuracy[i]))
+                                    sum += c->accuracy[i], ++n;
+                    return n ? sum / n : std::nan("");
+                };
+                const double clean = pooled(row.levels.front()), target = 0.1 + (clean - 0.1) / 2;
+                double best = std::numeric_limits<double>::infinity();
+                for (size_t k = row.levels.size() > 1 ? 1 : 0; k < row.levels.size(); ++k) {
+                    const double gap = std::fabs(pooled(row.levels[k]) - target);
+                    if (gap < best) best = gap, row.probe = row.levels[k];
+                }
+                row.probeAutomatic = true;
+            }
             for (NeuronKind kind : {NeuronKind::Lif, NeuronKind::Binary, NeuronKind::MultiState}) {
                 if (!curves.count(kind)) continue;
                 StudySeries s;
@@ -204,7 +227,8 @@ std::vector<std::vector<std::string>> studyTableCells(const StudySummary& s)
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : s.rows)
         rows.push_back({r.choiceLabel, r.network,
-                        r.levelName.substr(0, r.levelName.find(' ')) + " " + pct(r.probe, 2),
+                        r.levelName.substr(0, r.levelName.find(' ')) + " " + pct(r.probe, 2) +
+                            (r.probeAutomatic ? " (auto)" : ""),
                         meanAt(r, NeuronKind::Lif), meanAt(r, NeuronKind::Binary),
                         meanAt(r, NeuronKind::MultiState), verdict(r.lifBelow),
                         verdict(r.mwBelowBinary), verdict(r.degradesLess),

@@ -60,13 +60,10 @@ NormMode normModeFromString(const std::string& s)
 
 double StudyChoice::probeLevel() const
 {
-    if (levels.empty()) return std::nan("");
-    const double want = std::isfinite(probe)   ? probe
-                        : gaussianModel(model) ? 1.5
-                                               : levels[levels.size() / 2];
+    if (levels.empty() || !std::isfinite(probe)) return std::nan("");  // automatic: see the summary
     double best = levels.front();
     for (double l : levels)
-        if (std::fabs(l - want) < std::fabs(best - want)) best = l;
+        if (std::fabs(l - probe) < std::fabs(best - probe)) best = l;
     return best;
 }
 
