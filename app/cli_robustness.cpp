@@ -60,7 +60,8 @@ std::string summaryJson(const StudySummary& s, const std::vector<std::string>& f
                 j += (l ? "," : "") + groupJson(se.normalized[l]);
             j += "]}";
         }
-        j += "],\"claims\":[" + claimJson(r.lifBelow) + "," + claimJson(r.mwBelowBinary) + "," +
+        j += "],\"claims\":[" + claimJson(r.binaryAboveLif) + "," + claimJson(r.multiAboveLif) +
+             "," + claimJson(r.lifBelow) + "," + claimJson(r.mwBelowBinary) + "," +
              claimJson(r.degradesLess) + "]}";
     }
     return j + "]}";

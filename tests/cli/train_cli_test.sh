@@ -44,11 +44,11 @@ import h5py; g = h5py.File('$T/run.h5')['runs/seed_1/study/bn-batch-statistics']
 assert g.attrs['normalization'] == 'batch' and g.attrs['model'] == 'gaussian' and g.attrs['test_images'] == 200
 assert list(g['level'][:]) == [0, 0.5, 1, 1.5, 2, 2.5, 3] and abs(g['normalized_accuracy'][0] - 1) < 1e-12\""
 "$B" robustness "$T/run.h5" "$T/lif.h5" --summary-only --json >"$T/rob.json" 2>/dev/null
-check "robustness --summary-only --json: two rows with per-seed values and three tests" "/usr/bin/python3 -c \"
+check "robustness --summary-only --json: two rows with per-seed values and five tests" "/usr/bin/python3 -c \"
 import json; d = json.load(open('$T/rob.json')); rows = d['rows']
 assert len(rows) == 2 and rows[0]['choice'] == 'gaussian-pixel', rows
 assert [s['kind'] for s in rows[0]['series']] == ['lif', 'binary']
-assert rows[0]['series'][1]['accuracy_percent'][0]['n'] == 2 and len(rows[0]['claims']) == 3\""
+assert rows[0]['series'][1]['accuracy_percent'][0]['n'] == 2 and len(rows[0]['claims']) == 5\""
 "$B" robustness "$T/run.h5" --choices nonsense 2>"$T/rob.err"; rc=$?
 check "robustness: an unknown choice is a usage error listing the choices" '[ $rc -eq 2 ] && grep -q "gaussian-per-step" "$T/rob.err"'
 printf '[choice x]\nmodel = gaussian\nlevels = 0, -1\n' >"$T/bad-study.ini"

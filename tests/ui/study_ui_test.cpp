@@ -104,7 +104,7 @@ private Q_SLOTS:
         QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Gaussian"));
         QCOMPARE(table->item(0, 1)->text(), QStringLiteral("H48 T16"));
         QVERIFY(table->item(0, 2)->text().startsWith(QStringLiteral("σ 1.50")));
-        for (int c = 6; c <= 8; ++c) QVERIFY(!table->item(0, c)->toolTip().isEmpty());
+        for (int c = 6; c <= 10; ++c) QVERIFY(!table->item(0, c)->toolTip().isEmpty());
         // The curves are in the files with their settings.
         const auto e = core::loadExperiment(m_dir.filePath("net-binary.h5").toStdString());
         QCOMPARE(e.runs.at(0).study.size(), size_t(2));

@@ -43,8 +43,8 @@ QString eta(double seconds)
 /// red where the opposite is significant, none when inconclusive.
 QColor verdictColour(const std::string& text)
 {
-    if (text.rfind("holds", 0) == 0) return QColor(0xd7, 0xf0, 0xdc);
-    if (text.rfind("contradicted", 0) == 0) return QColor(0xf8, 0xd7, 0xda);
+    if (text.find("holds") != std::string::npos) return QColor(0xd7, 0xf0, 0xdc);
+    if (text.find("contradicted") != std::string::npos) return QColor(0xf8, 0xd7, 0xda);
     return {};
 }
 
@@ -338,10 +338,7 @@ void StudyPanel::refresh()
         const auto& row = summary.rows[r];
         for (size_t c = 0; c < cells[r].size(); ++c) {
             auto* item = new QTableWidgetItem(QString::fromStdString(cells[r][c]));
-            const core::ClaimResult* claim = c == 6   ? &row.lifBelow
-                                             : c == 7 ? &row.mwBelowBinary
-                                             : c == 8 ? &row.degradesLess
-                                                      : nullptr;
+            const core::ClaimResult* claim = core::studyTableClaim(row, c);
             if (claim) {
                 item->setToolTip(QString::fromStdString(claim->claim + "\n" + claim->test + "\n" +
                                                         claim->measured + "\n" + claim->reason));

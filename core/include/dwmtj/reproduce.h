@@ -112,6 +112,8 @@ struct StudyRow {
     double probe = std::numeric_limits<double>::quiet_NaN();
     bool probeAutomatic = false;      ///< chosen from the pooled curve (StudyChoice::probe)
     std::vector<StudySeries> series;  ///< LIF, binary, multi-weight (those present)
+    ClaimResult binaryAboveLif;       ///< binary above LIF at the probe (one Welch t-test)
+    ClaimResult multiAboveLif;        ///< multi-weight above LIF at the probe (one Welch t-test)
     ClaimResult lifBelow;             ///< LIF below both DW-MTJ networks (Fig. 4b), at the probe
     ClaimResult mwBelowBinary;        ///< multi-weight below binary (Fig. 4b), at the probe
     ClaimResult degradesLess;         ///< both DW-MTJ keep more of their clean accuracy than LIF
@@ -130,6 +132,8 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments);
 /// "contradicted (p = ...)" (significant the other way) or "not shown (p = ...)".
 std::vector<std::string> studyTableHeader();
 std::vector<std::vector<std::string>> studyTableCells(const StudySummary& summary);
+/// The test behind a cell of studyTableCells() (for tooltips), or nullptr.
+const ClaimResult* studyTableClaim(const StudyRow& row, size_t column);
 /// The same table as Markdown, for the CLI, README and report.
 std::string studyTableMarkdown(const StudySummary& summary);
 

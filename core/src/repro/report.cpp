@@ -99,10 +99,10 @@ std::string toHtml(const Table& t)
                                                     : "maybe";
             }
             if (t.colourStudyCells)
-                cls = c.rfind("holds", 0) == 0          ? "ok"
-                      : c.rfind("contradicted", 0) == 0 ? "no"
-                      : c.rfind("not shown", 0) == 0    ? "maybe"
-                                                        : cls;
+                cls = c.find("holds") != std::string::npos          ? "ok"
+                      : c.find("contradicted") != std::string::npos ? "no"
+                      : c.find("not shown") != std::string::npos    ? "maybe"
+                                                                    : cls;
             o << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << html(c)
               << "</td>";
         }

@@ -164,6 +164,15 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                 c.test = "two Welch t-tests (two-sided)" + on + where + ", alpha 0.05 each";
                 bothAboveClaim(c, b, l, m, l);
             };
+            // Each DW-MTJ kind against LIF on its own: by how much, how significant.
+            for (auto [kind, claim] : {std::pair{NeuronKind::Binary, &row.binaryAboveLif},
+                                       std::pair{NeuronKind::MultiState, &row.multiAboveLif}}) {
+                claim->id = std::string(toString(kind)) + "-above-lif";
+                claim->claim =
+                    std::string("the ") + kindLabel(kind) + " network is above LIF under noise";
+                aboveClaim(*claim, at(kind, p, false), at(NeuronKind::Lif, p, false));
+                claim->test += where;
+            }
             row.lifBelow.id = "lif-below-dwmtj-under-noise";
             row.lifBelow.claim = "LIF falls below both DW-MTJ networks under noise";
             dwmtjAboveLif(row.lifBelow, false, "");
@@ -200,6 +209,8 @@ std::vector<std::string> studyTableHeader()
             "LIF %",
             "binary %",
             "multi-weight %",
+            "binary − LIF",
+            "multi-weight − LIF",
             "LIF below both DW-MTJ",
             "multi-weight below binary",
             "DW-MTJ degrade less",
@@ -224,16 +235,40 @@ std::vector<std::vector<std::string>> studyTableCells(const StudySummary& s)
                                                                  : "not shown";
         return std::string(word) + (std::isfinite(c.pValue) ? " (" + pText(c.pValue) + ")" : "");
     };
+    // "+4.5 holds (p = 0.01)": the mean difference in accuracy points and the verdict.
+    auto difference = [&](const ClaimResult& c) -> std::string {
+        if (c.groups.size() != 2 || c.groups[0].n == 0 || c.groups[1].n == 0) return "–";
+        const double d = c.groups[0].mean - c.groups[1].mean;
+        return (d >= 0 ? "+" : "") + pct(d, 1) + " " + verdict(c);
+    };
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : s.rows)
         rows.push_back({r.choiceLabel, r.network,
                         r.levelName.substr(0, r.levelName.find(' ')) + " " + pct(r.probe, 2) +
                             (r.probeAutomatic ? " (auto)" : ""),
                         meanAt(r, NeuronKind::Lif), meanAt(r, NeuronKind::Binary),
-                        meanAt(r, NeuronKind::MultiState), verdict(r.lifBelow),
-                        verdict(r.mwBelowBinary), verdict(r.degradesLess),
+                        meanAt(r, NeuronKind::MultiState), difference(r.binaryAboveLif),
+                        difference(r.multiAboveLif), verdict(r.lifBelow), verdict(r.mwBelowBinary),
+                        verdict(r.degradesLess),
                         std::isnan(r.crossing) ? std::string("never") : pct(r.crossing, 2)});
     return rows;
+}
+
+const ClaimResult* studyTableClaim(const StudyRow& r, size_t column)
+{
+    switch (column) {
+        case 6:
+            return &r.binaryAboveLif;
+        case 7:
+            return &r.multiAboveLif;
+        case 8:
+            return &r.lifBelow;
+        case 9:
+            return &r.mwBelowBinary;
+        case 10:
+            return &r.degradesLess;
+    }
+    return nullptr;
 }
 
 std::string studyTableMarkdown(const StudySummary& s)
