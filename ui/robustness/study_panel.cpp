@@ -151,8 +151,15 @@ StudyPanel::StudyPanel(ExperimentStore* store, QWidget* parent)
     connect(m_store, &ExperimentStore::changed, this, &StudyPanel::rebuildFiles);
     connect(m_files, &QListWidget::itemChanged, this, &StudyPanel::refresh);
     connect(m_normalized, &QCheckBox::toggled, this, &StudyPanel::refresh);
-    connect(m_preset, &QPushButton::clicked, this,
-            [this] { setPreset(QStringLiteral("paper-noise")); });
+    connect(m_preset, &QPushButton::clicked, this, [this] {
+        try {
+            setPreset(QStringLiteral("paper-noise"));
+        } catch (const std::exception& e) {  // e.g. the resources folder is missing
+            m_status->setText(
+                tr("The bundled preset could not be read: %1").arg(QString::fromUtf8(e.what())));
+            m_status->setStyleSheet(QStringLiteral("color: #b00020"));
+        }
+    });
     connect(m_open, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Open study file"), QString(),
                                                        tr("Study files (*.ini);;All files (*)"));

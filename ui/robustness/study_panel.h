@@ -34,7 +34,7 @@ public:
     QList<BandChart*> panels() const { return m_panels; }
     /// Loads a study file (replacing the preset); returns an error naming the file or "".
     QString loadStudy(const QString& path);
-    void setPreset(const QString& name);
+    void setPreset(const QString& name);  ///< throws dwmtj::core::Error if it cannot be read
     /// Checks only these choice ids (all when empty).
     void setChoices(const QStringList& ids);
     void setSelection(const QStringList& paths);  ///< experiment files (all when empty)
