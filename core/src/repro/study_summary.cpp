@@ -113,23 +113,29 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                             if (c.choice.id == choice.id) curves[kind].push_back(&c);
             if (curves.empty()) continue;
             if (std::isnan(row.probe) && !row.levels.empty()) {
-                // Automatic probe: pooled over kinds and seeds, the first level past the clean
-                // one nearest halfway between clean accuracy and chance.
-                auto pooled = [&](double level) {
+                // Automatic probe: pooled over kinds and seeds, the level (past a clean level 0)
+                // nearest halfway between clean accuracy and chance.
+                // Clean accuracy = accuracy / normalized accuracy (each curve is normalized by
+                // its own level-0 accuracy, measured even when 0 is not among the levels).
+                auto pooled = [&](double level, bool clean) {
                     double sum = 0;
                     int n = 0;
                     for (const auto& [kind, list] : curves)
                         for (const auto* c : list)
-                            for (size_t i = 0; i < c->level.size(); ++i)
-                                if (std::fabs(c->level[i] - level) < 1e-9 &&
-                                    std::isfinite(c->accuracy[i]))
-                                    sum += c->accuracy[i], ++n;
+                            for (size_t i = 0; i < c->level.size(); ++i) {
+                                const double a =
+                                    clean ? c->accuracy[i] / c->normalized[i] : c->accuracy[i];
+                                if (std::fabs(c->level[i] - level) < 1e-9 && std::isfinite(a))
+                                    sum += a, ++n;
+                            }
                     return n ? sum / n : std::nan("");
                 };
-                const double clean = pooled(row.levels.front()), target = 0.1 + (clean - 0.1) / 2;
+                const double clean = pooled(row.levels.front(), true),
+                             target = 0.1 + (clean - 0.1) / 2;
                 double best = std::numeric_limits<double>::infinity();
-                for (size_t k = row.levels.size() > 1 ? 1 : 0; k < row.levels.size(); ++k) {
-                    const double gap = std::fabs(pooled(row.levels[k]) - target);
+                for (size_t k = row.levels.front() == 0 && row.levels.size() > 1 ? 1 : 0;
+                     k < row.levels.size(); ++k) {
+                    const double gap = std::fabs(pooled(row.levels[k], false) - target);
                     if (gap < best) best = gap, row.probe = row.levels[k];
                 }
                 row.probeAutomatic = true;
