@@ -1,11 +1,18 @@
 #pragma once
 // The checkable list of open experiment files on the Robustness page's tabs.
+#include <QList>
 #include <QStringList>
+#include <functional>
 
+class QLabel;
 class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QWidget;
 
 namespace dwmtj::ui {
 
+class BackgroundTask;
 class ExperimentStore;
 
 /// Refills `list` from the store: one checkable item per file (path in Qt::UserRole).
@@ -16,5 +23,28 @@ void rebuildExperimentList(QListWidget* list, const ExperimentStore& store);
 void checkExperiments(QListWidget* list, const QStringList& paths);
 /// Paths of the checked items.
 QStringList checkedExperiments(const QListWidget* list);
+
+/// "3 min 07 s", "42 s", "?" for a negative or non-finite estimate.
+QString etaText(double seconds);
+
+/// The controls of a tab whose background task rewrites experiment files (noise curves, a
+/// robustness study): progress bar, status line, start and stop buttons, the inputs to
+/// lock while it runs, and what its log lines call the work ("noise evaluation").
+struct FileTaskControls {
+    BackgroundTask* task = nullptr;
+    ExperimentStore* store = nullptr;
+    QProgressBar* progress = nullptr;
+    QLabel* status = nullptr;
+    QPushButton *start = nullptr, *stop = nullptr;
+    QList<QWidget*> inputs;
+    QString what;     ///< "noise evaluation"
+    QString written;  ///< "noise curves" (log: "noise curves written to FILE")
+};
+/// Connects the task's signals to the controls: progress and status text, each finished
+/// file reloaded into the store, failure in red, the stop message, buttons and inputs
+/// enabled only when idle. `log` and `busy` forward to the page's signals.
+void connectFileTask(QWidget* owner, const FileTaskControls& c,
+                     std::function<void(const QString&)> log,
+                     std::function<void(bool, const QString&)> busy);
 
 }  // namespace dwmtj::ui

@@ -35,13 +35,6 @@ namespace dwmtj::ui {
 namespace {
 constexpr double kImageSigmas[] = {0.0, 0.5, 1.0, 2.0, 3.0};
 
-QString eta(double seconds)
-{
-    if (!(seconds >= 0) || !std::isfinite(seconds)) return QStringLiteral("?");
-    const long t = long(seconds + 0.5);
-    return t >= 60 ? QStringLiteral("%1 min %2 s").arg(t / 60).arg(t % 60)
-                   : QStringLiteral("%1 s").arg(t);
-}
 }  // namespace
 
 RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
@@ -178,39 +171,19 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     });
     connect(m_evaluate, &QPushButton::clicked, this, &RobustnessPage::evaluate);
     connect(m_stop, &QPushButton::clicked, this, &RobustnessPage::stop);
-    connect(m_task, &BackgroundTask::progress, this, [this](double f, const QString& text) {
-        m_progress->setValue(int(1000 * f));
-        m_status->setText(text);
-        Q_EMIT busyChanged(true, text);
-    });
-    connect(m_task, &BackgroundTask::itemDone, this, [this](const QString& path) {
-        const QString err = m_store->open(path);  // reload: the charts show the new curves
-        Q_EMIT logMessage(err.isEmpty() ? tr("noise curves written to %1").arg(path)
-                                        : tr("Error: %1").arg(err));
-    });
-    connect(m_task, &BackgroundTask::failed, this, [this](const QString& e) {
-        m_status->setText(tr("Failed: %1").arg(e));
-        m_status->setStyleSheet(QStringLiteral("color: #b00020"));
-        Q_EMIT logMessage(tr("Error: noise evaluation: %1").arg(e));
-    });
-    connect(m_task, &BackgroundTask::finished, this, [this](bool stopped) {
-        if (stopped)
-            m_status->setText(
-                tr("Stopped. Files finished before the stop keep their new curves; the others are "
-                   "unchanged."));
-        else if (m_status->styleSheet().isEmpty())
-            m_status->setText(tr("Done."));
-        m_progress->setValue(stopped ? m_progress->value() : 1000);
-    });
-    connect(m_task, &BackgroundTask::stateChanged, this, [this](BackgroundTask::State s) {
-        const bool idle = s == BackgroundTask::State::Idle;
-        m_evaluate->setEnabled(idle);
-        m_stop->setEnabled(s == BackgroundTask::State::Running);
-        for (QWidget* w : std::initializer_list<QWidget*>{m_from, m_to, m_step, m_units, m_seed,
-                                                          m_testImages, m_runs})
-            w->setEnabled(idle);
-        if (idle) Q_EMIT busyChanged(false, QString());
-    });
+    connectFileTask(
+        this,
+        {m_task,
+         m_store,
+         m_progress,
+         m_status,
+         m_evaluate,
+         m_stop,
+         {m_from, m_to, m_step, m_units, m_seed, m_testImages, m_runs},
+         tr("noise evaluation"),
+         tr("noise curves")},
+        [this](const QString& t) { Q_EMIT logMessage(t); },
+        [this](bool b, const QString& t) { Q_EMIT busyChanged(b, t); });
     refreshImages();
 }
 
@@ -385,7 +358,7 @@ void RobustnessPage::evaluate()
                                            .arg(name)
                                            .arg(done)
                                            .arg(total)
-                                           .arg(eta(remaining)));
+                                           .arg(etaText(remaining)));
             });
             if (stop.stop_requested()) break;  // the file stays as it was
             core::saveExperiment(out, files[i].toStdString());

@@ -31,14 +31,6 @@
 namespace dwmtj::ui {
 namespace {
 
-QString eta(double seconds)
-{
-    if (!(seconds >= 0) || !std::isfinite(seconds)) return QStringLiteral("?");
-    const long t = long(seconds + 0.5);
-    return t >= 60 ? QStringLiteral("%1 min %2 s").arg(t / 60).arg(t % 60)
-                   : QStringLiteral("%1 s").arg(t);
-}
-
 /// Background colour of a verdict cell: green where the paper's claim holds under the choice,
 /// red where the opposite is significant, none when inconclusive.
 QColor verdictColour(const std::string& text)
@@ -169,39 +161,19 @@ StudyPanel::StudyPanel(ExperimentStore* store, QWidget* parent)
     });
     connect(m_run, &QPushButton::clicked, this, &StudyPanel::run);
     connect(m_stop, &QPushButton::clicked, this, &StudyPanel::stop);
-    connect(m_task, &BackgroundTask::progress, this, [this](double f, const QString& text) {
-        m_progress->setValue(int(1000 * f));
-        m_status->setText(text);
-        Q_EMIT busyChanged(true, text);
-    });
-    connect(m_task, &BackgroundTask::itemDone, this, [this](const QString& path) {
-        const QString err = m_store->open(path);  // reload: panels and table show the new curves
-        Q_EMIT logMessage(err.isEmpty() ? tr("study curves written to %1").arg(path)
-                                        : tr("Error: %1").arg(err));
-    });
-    connect(m_task, &BackgroundTask::failed, this, [this](const QString& e) {
-        m_status->setText(tr("Failed: %1").arg(e));
-        m_status->setStyleSheet(QStringLiteral("color: #b00020"));
-        Q_EMIT logMessage(tr("Error: robustness study: %1").arg(e));
-    });
-    connect(m_task, &BackgroundTask::finished, this, [this](bool stopped) {
-        if (stopped)
-            m_status->setText(
-                tr("Stopped. Files finished before the stop keep their new curves; the others are "
-                   "unchanged."));
-        else if (m_status->styleSheet().isEmpty())
-            m_status->setText(tr("Done."));
-        m_progress->setValue(stopped ? m_progress->value() : 1000);
-    });
-    connect(m_task, &BackgroundTask::stateChanged, this, [this](BackgroundTask::State s) {
-        const bool idle = s == BackgroundTask::State::Idle;
-        m_run->setEnabled(idle);
-        m_stop->setEnabled(s == BackgroundTask::State::Running);
-        for (QWidget* w : std::initializer_list<QWidget*>{m_files, m_choices, m_testImages, m_seed,
-                                                          m_open, m_preset})
-            w->setEnabled(idle);
-        if (idle) Q_EMIT busyChanged(false, QString());
-    });
+    connectFileTask(
+        this,
+        {m_task,
+         m_store,
+         m_progress,
+         m_status,
+         m_run,
+         m_stop,
+         {m_files, m_choices, m_testImages, m_seed, m_open, m_preset},
+         tr("robustness study"),
+         tr("study curves")},
+        [this](const QString& t) { Q_EMIT logMessage(t); },
+        [this](bool b, const QString& t) { Q_EMIT busyChanged(b, t); });
     try {
         setPreset(QStringLiteral("paper-noise"));
     } catch (const std::exception& e) {
@@ -401,7 +373,7 @@ void StudyPanel::run()
                                                .arg(name)
                                                .arg(before + done)
                                                .arg(total)
-                                               .arg(eta(remaining)));
+                                               .arg(etaText(remaining)));
                 });
             if (stop.stop_requested()) break;  // this file stays as it was
             core::saveExperiment(out, files[i].toStdString());
