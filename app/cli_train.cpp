@@ -301,6 +301,15 @@ int runNoise(const std::vector<std::string>& argv)
     return 0;
 }
 
+namespace {
+std::string formatFixed(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
+}  // namespace
+
 int runBench(const std::vector<std::string>& argv)
 {
     Args a(
@@ -348,6 +357,36 @@ int runBench(const std::vector<std::string>& argv)
                 r.gemmSecondsPerStep, r.gemmGflops);
     std::printf("  step / GEMM-bound limit %10.2f x\n", r.secondsPerStep / r.gemmSecondsPerStep);
     std::printf("  inference, one batch    %10.4f s\n", r.forwardSecondsPerStep);
+    if (r.layers.empty()) return 0;
+    std::printf(
+        "\nlinear layers on spikes: kernels %s (event-driven at input density <= %.2f in "
+        "training, <= %.2f in inference)\n",
+        r.kernels.c_str(), r.crossoverTraining, r.crossoverInference);
+    std::printf("  ms, median; event times include building the compressed rows\n");
+    std::printf(
+        "  layer  rows x in -> out      density  step used  dense fwd  event fwd  "
+        "dense dW  event dW  event/dense\n");
+    for (const auto& l : r.layers) {
+        const std::string shape = std::to_string(l.rows) + " x " + std::to_string(l.inputs) +
+                                  " -> " + std::to_string(l.outputs);
+        std::printf("  %-6s %-21s %7.3f  %-9s %9.2f  %9.2f  %8.2f  %8.2f  %9.2f\n", l.name.c_str(),
+                    shape.c_str(), l.density, l.event ? "event" : "dense", l.denseForward * 1e3,
+                    l.eventForward * 1e3, l.denseWeightGrad * 1e3, l.eventWeightGrad * 1e3,
+                    (l.eventForward + l.eventWeightGrad) / (l.denseForward + l.denseWeightGrad));
+    }
+    std::printf("\ncrossover on random spikes of fc1's shape (ms, forward + weight gradient):\n");
+    std::printf("  density   dense   event\n");
+    for (const auto& c : r.crossoverCurve)
+        std::printf("  %7.2f %7.2f %7.2f\n", c.density, (c.denseForward + c.denseWeightGrad) * 1e3,
+                    (c.eventForward + c.eventWeightGrad) * 1e3);
+    auto crossing = [&](double d) {
+        return std::isnan(d) ? std::string("no crossing in the densities measured")
+                             : "event-driven is faster below density " + formatFixed(d);
+    };
+    std::printf("  training (forward + weight gradient): %s\n",
+                crossing(r.measuredCrossoverTraining).c_str());
+    std::printf("  inference (forward):                  %s\n",
+                crossing(r.measuredCrossoverInference).c_str());
     return 0;
 }
 

@@ -80,6 +80,7 @@ struct BenchOptions {
     NeuronKind neuron = NeuronKind::Lif;
     int hidden = 500, timesteps = 80, batchSize = 100;
     int steps = 10, warmup = 2;
+    bool layers = true;  ///< also time each layer's dense and event kernels and the crossover
     int threads = 0;
     std::string device = "cpu";
     std::string lutPath;
@@ -95,6 +96,31 @@ struct BenchResult {
     int threads = 0;
     std::string device;
     std::vector<std::pair<std::string, double>> phases;  ///< seconds per step by phase
+
+    /// The linear layers on the spikes of one training batch: the input's spike density,
+    /// the kernel the step chose, and both kernels timed alone (median seconds; the event
+    /// kernel's time includes building its compressed rows).
+    struct Layer {
+        std::string name;
+        int64_t rows = 0, inputs = 0, outputs = 0;
+        double density = 0;
+        bool event = false;
+        double denseForward = 0, eventForward = 0, denseWeightGrad = 0, eventWeightGrad = 0;
+    };
+    std::vector<Layer> layers;
+    /// Random spikes of fc1's shape at several densities: dense and event-driven seconds of
+    /// the forward product and of the weight gradient.
+    struct CrossoverPoint {
+        double density = 0, denseForward = 0, eventForward = 0, denseWeightGrad = 0,
+               eventWeightGrad = 0;
+    };
+    std::vector<CrossoverPoint> crossoverCurve;
+    /// Density below which the event kernels are faster (NaN: faster at every density
+    /// measured, or at none): training = forward + weight gradient, inference = forward.
+    double measuredCrossoverTraining = 0, measuredCrossoverInference = 0;
+    /// The kernel choice in effect ("auto", "dense", "event") and the crossovers it uses.
+    std::string kernels;
+    double crossoverTraining = 0, crossoverInference = 0;
 };
 BenchResult runBenchmark(const BenchOptions& options);
 

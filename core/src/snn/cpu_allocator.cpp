@@ -12,9 +12,9 @@
 namespace dwmtj::core::snn {
 namespace {
 
-constexpr std::size_t kHeader = 64;              // keeps the data 64-byte aligned
-constexpr std::size_t kLarge = 256 * 1024;       // below: plain malloc
-constexpr std::size_t kGranule = 64 * 1024;      // large sizes are rounded up to this
+constexpr std::size_t kHeader = 64;          // keeps the data 64-byte aligned
+constexpr std::size_t kLarge = 256 * 1024;   // below: plain malloc
+constexpr std::size_t kGranule = 64 * 1024;  // large sizes are rounded up to this
 constexpr std::size_t kMaxCached = std::size_t(3) << 30;
 
 class CachingCpuAllocator final : public c10::Allocator {
@@ -34,7 +34,8 @@ public:
         }
         if (!base && posix_memalign(&base, kHeader, size + kHeader) != 0) throw std::bad_alloc();
         *static_cast<std::size_t*>(base) = size;
-        return {static_cast<char*>(base) + kHeader, base, &release, c10::Device(c10::DeviceType::CPU)};
+        return {static_cast<char*>(base) + kHeader, base, &release,
+                c10::Device(c10::DeviceType::CPU)};
     }
     c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
 
@@ -80,7 +81,8 @@ private:
 void installCachingCpuAllocator()
 {
     static std::once_flag once;
-    std::call_once(once, [] { c10::SetCPUAllocator(&CachingCpuAllocator::instance(), /*priority*/ 1); });
+    std::call_once(once,
+                   [] { c10::SetCPUAllocator(&CachingCpuAllocator::instance(), /*priority*/ 1); });
 }
 
 std::size_t cachedCpuBytes() { return CachingCpuAllocator::instance().cached(); }

@@ -4,15 +4,19 @@
 #include <ATen/Parallel.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "dwmtj/error.h"
+#include "events.h"
 #include "rng.h"
 
 namespace dwmtj::core::snn {
 
 using torch::Tensor;
 
-Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
+namespace {
+
+Tensor encode(const Tensor& imagesIn, int timesteps, uint64_t key)
 {
     const Tensor images = imagesIn.contiguous();
     const bool perStep = images.dim() == 3;
@@ -41,6 +45,83 @@ Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
         }
     });
     return out;
+}
+
+/// y = S W^T + b with the event kernels; backward: dW by scatter, dS = G W (dense GEMM, only
+/// when the spikes need a gradient), db = column sums of G. Saves the compressed rows, not
+/// the spikes.
+struct EventLinearFn : torch::autograd::Function<EventLinearFn> {
+    /// The spikes x are the autograd edge only; the kernel reads `ev`.
+    static Tensor forward(torch::autograd::AutogradContext* ctx, Tensor /*x*/, Tensor weight,
+                          Tensor bias, const SpikeEvents* ev)
+    {
+        ctx->save_for_backward({weight, ev->rowStart, ev->index});
+        ctx->saved_data["cols"] = ev->cols;
+        return eventLinear(*ev, eventWeightLayout(weight), weight.size(0), bias);
+    }
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::tensor_list g)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const Tensor grad = g[0].contiguous();
+        SpikeEvents ev;
+        ev.rows = grad.size(0);
+        ev.cols = ctx->saved_data["cols"].toInt();
+        ev.rowStart = saved[1];
+        ev.index = saved[2];
+        Tensor gx = ctx->needs_input_grad(0) ? grad.mm(saved[0]) : Tensor();
+        Tensor gw = ctx->needs_input_grad(1) ? eventWeightGrad(ev, grad) : Tensor();
+        Tensor gb = ctx->needs_input_grad(2) ? grad.sum(0) : Tensor();
+        return {gx, gw, gb, Tensor()};
+    }
+};
+
+}  // namespace
+
+Tensor poissonEncode(const Tensor& images, int timesteps, uint64_t key)
+{
+    return encode(images, timesteps, key);
+}
+
+SpikeEvents poissonEvents(const Tensor& imagesIn, int timesteps, uint64_t key)
+{
+    const Tensor images = imagesIn.contiguous();
+    const bool perStep = images.dim() == 3;
+    if (perStep && images.size(0) != timesteps) throw Error("per-step probabilities need T rows");
+    const int64_t B = images.size(perStep ? 1 : 0), P = images.size(perStep ? 2 : 1), BP = B * P;
+    const int64_t R = int64_t(timesteps) * B;
+    Tensor counts = torch::empty({R}, torch::kInt);
+    // Each block of rows writes its spikes at its own place in a scratch of P per row, then
+    // the blocks are packed. Same counters as poissonEncode: element (t, b, p) = t*BP + b*P + p.
+    constexpr int64_t kRows = 32;
+    Tensor scratch = torch::empty({R * P}, torch::kShort);
+    auto* ps = reinterpret_cast<uint16_t*>(scratch.data_ptr<int16_t>());
+    int32_t* pc = counts.data_ptr<int32_t>();
+    const float* px = images.data_ptr<float>();
+    at::parallel_for(0, (R + kRows - 1) / kRows, 1, [&](int64_t c0, int64_t c1) {
+        std::vector<uint32_t> u(size_t(P) + 1);
+        for (int64_t c = c0; c < c1; ++c)
+            for (int64_t r = c * kRows; r < std::min(R, (c + 1) * kRows); ++r) {
+                const int64_t e0 = r * P;
+                fillUniformU32(key, e0, P, u.data());
+                const float* prob = px + (perStep ? e0 : e0 % BP);
+                uint16_t* o = ps + e0;
+                uint16_t* const begin = o;
+                for (int64_t p = 0; p < P; ++p) {
+                    *o = uint16_t(p);
+                    o += int(bernoulli(u[size_t(p)], prob[p]));  // branch-free compaction
+                }
+                pc[r] = int32_t(o - begin);
+            }
+    });
+    SpikeEvents ev = allocateEvents(R, P, counts);
+    const int32_t* rs = ev.rowStart.data_ptr<int32_t>();
+    auto* pi = reinterpret_cast<uint16_t*>(ev.index.data_ptr<int16_t>());
+    at::parallel_for(0, R, 256, [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; ++r)
+            std::memcpy(pi + rs[r], ps + r * P, sizeof(uint16_t) * size_t(pc[r]));
+    });
+    return ev;
 }
 
 SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
@@ -77,19 +158,69 @@ Tensor SpikingMlpImpl::norm(torch::nn::BatchNorm1d& bn, const Tensor& x)
 
 Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, ActivityTally* tally)
 {
-    return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
+    if (!images.device().is_cpu())
+        return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
+    const int64_t B = images.size(images.dim() == 3 ? 1 : 0);
+    return forwardEvents(poissonEvents(images, T, streamKey(key, 0)), T, B, key, tally);
+}
+
+namespace {
+
+Tensor eventLinearAutograd(torch::nn::Linear& fc, const Tensor& x, const SpikeEvents& ev, bool grad)
+{
+    if (!grad) return eventLinear(ev, eventWeightLayout(fc->weight), fc->weight.size(0), fc->bias);
+    return EventLinearFn::apply(x, fc->weight, fc->bias, &ev);
+}
+
+bool wantsGrad(torch::nn::Linear& fc)
+{
+    return torch::GradMode::is_enabled() && fc->weight.requires_grad();
+}
+
+}  // namespace
+
+Tensor SpikingMlpImpl::spikeLinear(torch::nn::Linear& fc, const Tensor& x, int layer)
+{
+    if (m_capture) m_capture->push_back(x.detach().to(torch::kFloat).contiguous());
+    if (!x.device().is_cpu()) return fc(x);
+    const Tensor perRow = spikesPerRow(x);
+    const double density =
+        double(perRow.sum().item<int64_t>()) / double(std::max<int64_t>(1, x.numel()));
+    const bool grad = wantsGrad(fc);
+    const bool event = useEventKernel(density, x.size(1), grad);
+    m_use[size_t(layer)] = {density, event};
+    if (!event) return fc(x.scalar_type() == torch::kFloat ? x : x.to(torch::kFloat));
+    return eventLinearAutograd(fc, x, toEvents(x, perRow), grad);
+}
+
+Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B, uint64_t key,
+                                     ActivityTally* tally)
+{
+    if (m_capture) m_capture->push_back(toDense(ev));
+    const bool grad = wantsGrad(fc1);
+    const bool event = useEventKernel(ev.density(), ev.cols, grad);
+    m_use[0] = {ev.density(), event};
+    // The index tensor stands in for the spikes as fc1's autograd input (it needs no gradient).
+    Tensor h = event ? eventLinearAutograd(fc1, ev.index, ev, grad) : fc1(toDense(ev));
+    return hiddenLayers(h, T, B, key, tally);
 }
 
 Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, ActivityTally* tally)
 {
     const int64_t T = x.size(0), B = x.size(1);
-    // Layer-wise over time: each Linear is one GEMM over all T*B rows, BatchNorm normalizes
+    return hiddenLayers(spikeLinear(fc1, x.contiguous().view({T * B, x.size(2)}), 0), T, B, key,
+                        tally);
+}
+
+Tensor SpikingMlpImpl::hiddenLayers(Tensor h, int64_t T, int64_t B, uint64_t key,
+                                    ActivityTally* tally)
+{
+    // Layer-wise over time: each Linear is one product over all T*B rows, BatchNorm normalizes
     // over the T*B rows, and only the neuron recurrence loops over T (fused).
-    Tensor h = norm(bn1, fc1(x.view({T * B, x.size(2)})));
-    Tensor z = neuron(h.view({T, B, -1}), streamKey(key, 1), tally);
-    h = norm(bn2, fc2(z.view({T * B, -1})));
+    Tensor z = neuron(norm(bn1, h).view({T, B, -1}), streamKey(key, 1), tally);
+    h = norm(bn2, spikeLinear(fc2, z.view({T * B, -1}), 1));
     z = neuron(h.view({T, B, -1}), streamKey(key, 2), tally);
-    Tensor o = fc3(z.view({T * B, -1})).view({T, B, -1});
+    Tensor o = spikeLinear(fc3, z.view({T * B, -1}), 2).view({T, B, -1});
     return liReadout(o);
 }
 

@@ -3,9 +3,12 @@
 // Linear -> leaky-integrator readout), Poisson input encoding, Adam, state dicts.
 #include <torch/torch.h>
 
+#include <array>
 #include <memory>
+#include <vector>
 
 #include "dwmtj/experiment.h"
+#include "events.h"
 #include "neurons.h"
 
 namespace dwmtj::core::snn {
@@ -13,6 +16,15 @@ namespace dwmtj::core::snn {
 /// Rate code: spikes [T, B, P] with spike = (u < pixel), pixel in [0, 1]. `images` is [B, P]
 /// (the same probabilities at every step) or [T, B, P] (one per step: noise drawn per step).
 torch::Tensor poissonEncode(const torch::Tensor& images, int timesteps, uint64_t key);
+/// The same spikes (CPU) as compressed rows [T * B, P] (events.h), without a dense matrix:
+/// what the network's first layer reads (docs/models.md, "Event-driven kernels").
+SpikeEvents poissonEvents(const torch::Tensor& images, int timesteps, uint64_t key);
+
+/// What a linear layer with spike input did in the last forward pass (`dwmtj bench`).
+struct LayerKernelUse {
+    double density = 0;  ///< spikes / elements of the layer's input
+    bool event = false;  ///< the event-driven kernel ran (else the dense GEMM)
+};
 
 class SpikingMlpImpl : public torch::nn::Module {
 public:
@@ -25,8 +37,14 @@ public:
                           ActivityTally* tally = nullptr);
     /// The same network on already encoded input spikes [T, B, P] (spike-level noise).
     /// `key` is forward()'s key: the neurons draw the same streams as there.
+    /// `spikes` may be float32 or uint8.
     torch::Tensor forwardSpikes(const torch::Tensor& spikes, uint64_t key,
                                 ActivityTally* tally = nullptr);
+    /// fc1, fc2, fc3 in the last forward pass: input spike density and the kernel used.
+    const std::array<LayerKernelUse, 3>& lastKernelUse() const { return m_use; }
+    /// When set, the next forward passes store each linear layer's input spikes ([T*B, in],
+    /// float32) there (`dwmtj bench`).
+    void captureLayerInputs(std::vector<torch::Tensor>* out) { m_capture = out; }
     /// Diagnostic only (robustness study, docs/models.md): in eval mode, normalize with the
     /// statistics of each batch instead of the running statistics, without updating them,
     /// as a script that forgets eval mode would. Off by default; never used in training.
@@ -41,6 +59,15 @@ public:
 private:
     torch::Tensor neuron(const torch::Tensor& x, uint64_t key, ActivityTally* tally);
     torch::Tensor norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x);
+    /// fc applied to spikes x [rows, in]: event-driven or dense GEMM by the input's density.
+    torch::Tensor spikeLinear(torch::nn::Linear& fc, const torch::Tensor& x, int layer);
+    /// fc1 on the encoder's compressed rows; then the rest of the network.
+    torch::Tensor forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B, uint64_t key,
+                                ActivityTally* tally);
+    torch::Tensor hiddenLayers(torch::Tensor h, int64_t T, int64_t B, uint64_t key,
+                               ActivityTally* tally);
+    std::array<LayerKernelUse, 3> m_use{};
+    std::vector<torch::Tensor>* m_capture = nullptr;
     NeuronKind m_kind;
     bool m_batchStats = false;
     std::shared_ptr<const DeviceTable> m_table;

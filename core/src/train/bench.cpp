@@ -1,9 +1,11 @@
 // `dwmtj bench`: seconds per training step against the GEMM-bound limit of the same shapes.
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "common.h"
 #include "dwmtj/error.h"
+#include "snn/events.h"
 #include "snn/rng.h"
 
 namespace dwmtj::core {
@@ -23,12 +25,60 @@ void sync(const torch::Device& d)
     if (d.is_cuda()) torch::cuda::synchronize();
 }
 
+/// Median seconds of `reps` calls of f.
+template <typename F>
+double timed(int reps, F&& f)
+{
+    std::vector<double> t;
+    for (int r = 0; r < reps; ++r) {
+        const auto t0 = Clock::now();
+        f();
+        t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return median(t);
+}
+
+/// Both kernels of one linear layer on spikes x [rows, in] (float32 or uint8), out outputs.
+void timeLayer(const torch::Tensor& x, int64_t out, int reps, BenchResult::Layer& l)
+{
+    const torch::Tensor xf = x.to(torch::kFloat).contiguous();
+    const torch::Tensor w = torch::randn({out, x.size(1)}) * 0.05, b = torch::randn({out});
+    const torch::Tensor g = torch::randn({x.size(0), out});
+    l.rows = x.size(0);
+    l.inputs = x.size(1);
+    l.outputs = out;
+    l.denseForward = timed(reps, [&] { torch::addmm(b, xf, w.t()); });
+    l.denseWeightGrad = timed(reps, [&] { torch::mm(g.t(), xf); });
+    // What a call costs: compressed rows from the layer's input, the weight layout, the sum.
+    l.eventForward =
+        timed(reps, [&] { snn::eventLinear(snn::toEvents(x), snn::eventWeightLayout(w), out, b); });
+    const snn::SpikeEvents ev = snn::toEvents(x);
+    l.eventWeightGrad = timed(reps, [&] { snn::eventWeightGrad(ev, g); });
+}
+
+/// Density where event time (linear in density between measured points) meets dense time.
+double crossing(const std::vector<BenchResult::CrossoverPoint>& c, bool training)
+{
+    auto diff = [&](const BenchResult::CrossoverPoint& p) {
+        return training
+                   ? (p.eventForward + p.eventWeightGrad) - (p.denseForward + p.denseWeightGrad)
+                   : p.eventForward - p.denseForward;
+    };
+    for (size_t k = 1; k < c.size(); ++k) {
+        const double a = diff(c[k - 1]), b = diff(c[k]);
+        if (a <= 0 && b > 0)
+            return c[k - 1].density + (c[k].density - c[k - 1].density) * (-a) / (b - a);
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
 }  // namespace
 
 BenchResult runBenchmark(const BenchOptions& o)
 {
     if (o.hidden < 1 || o.timesteps < 1 || o.batchSize < 2 || o.steps < 1 || o.warmup < 0)
-        throw OptionsError("bench: hidden, timesteps, steps >= 1, batch >= 2 and warmup >= 0 are required");
+        throw OptionsError(
+            "bench: hidden, timesteps, steps >= 1, batch >= 2 and warmup >= 0 are required");
     BenchResult res;
     res.threads = applyThreadCount(o.threads);
     const torch::Device device = train::resolveDevice(o.device);
@@ -47,9 +97,22 @@ BenchResult runBenchmark(const BenchOptions& o)
     auto model = train::buildModel(c, table, device);
     std::vector<torch::Tensor> params;
     std::vector<std::string> names;
-    for (const auto& p : model->named_parameters()) params.push_back(p.value()), names.push_back(p.key());
+    for (const auto& p : model->named_parameters())
+        params.push_back(p.value()), names.push_back(p.key());
     snn::Adam opt(params, names, 1e-3);
-    const torch::Tensor x = torch::rand({o.batchSize, kImagePixels}).to(device);
+    // Real images (the bundled sample), so that the input spike density is Fashion-MNIST's
+    // (mean pixel ~0.29); uniform noise would give 0.5 and time the wrong kernels.
+    torch::Tensor x;
+    try {
+        const ImageSet sample =
+            loadFashionMnist(fashionMnistSampleDir(), FashionSplit::Train, o.batchSize);
+        torch::Tensor labels;
+        train::toTensors(sample, device, x, labels);
+    } catch (const Error&) {
+        x = (torch::rand({o.batchSize, kImagePixels}) * 0.58).to(device);
+    }
+    if (x.size(0) != o.batchSize)
+        x = x.repeat({(o.batchSize + x.size(0) - 1) / x.size(0), 1}).narrow(0, 0, o.batchSize);
     const torch::Tensor y = torch::randint(0, kNumClasses, {o.batchSize}, torch::kLong).to(device);
 
     std::vector<double> total, fwd, bwd, upd, inference;
@@ -57,7 +120,8 @@ BenchResult runBenchmark(const BenchOptions& o)
         model->train();
         const auto t0 = Clock::now();
         opt.zeroGrad();
-        torch::Tensor loss = snn::SpikingMlpImpl::loss(model->forward(x, c.timesteps, snn::streamKey(1, s)), y);
+        torch::Tensor loss =
+            snn::SpikingMlpImpl::loss(model->forward(x, c.timesteps, snn::streamKey(1, s)), y);
         sync(device);
         const auto t1 = Clock::now();
         loss.backward();
@@ -86,18 +150,23 @@ BenchResult runBenchmark(const BenchOptions& o)
     res.secondsPerStep = median(total);
     res.imagesPerSecond = o.batchSize / res.secondsPerStep;
     res.forwardSecondsPerStep = median(inference);
-    res.phases = {{"forward + loss", median(fwd)}, {"backward", median(bwd)}, {"Adam update", median(upd)}};
+    res.phases = {
+        {"forward + loss", median(fwd)}, {"backward", median(bwd)}, {"Adam update", median(upd)}};
 
     // The GEMMs of one step, timed alone: forward (3), weight gradients (3), input gradients (2).
-    const int64_t R = int64_t(o.timesteps) * o.batchSize, P = kImagePixels, H = o.hidden, C = kNumClasses;
-    struct Shape { int64_t m, k, n; };
-    const std::vector<Shape> shapes = {{R, P, H}, {R, H, H}, {R, H, C},   // forward
-                                       {H, R, P}, {H, R, H}, {C, R, H},   // dW = dY^T X
-                                       {R, C, H}, {R, H, H}};             // dX = dY W
+    const int64_t R = int64_t(o.timesteps) * o.batchSize, P = kImagePixels, H = o.hidden,
+                  C = kNumClasses;
+    struct Shape {
+        int64_t m, k, n;
+    };
+    const std::vector<Shape> shapes = {{R, P, H}, {R, H, H}, {R, H, C},  // forward
+                                       {H, R, P}, {H, R, H}, {C, R, H},  // dW = dY^T X
+                                       {R, C, H}, {R, H, H}};            // dX = dY W
     res.flopsPerStep = 0;
     double gemm = 0;
     for (const auto& sh : shapes) {
-        const auto a = torch::rand({sh.m, sh.k}).to(device), b = torch::rand({sh.k, sh.n}).to(device);
+        const auto a = torch::rand({sh.m, sh.k}).to(device),
+                   b = torch::rand({sh.k, sh.n}).to(device);
         std::vector<double> t;
         for (int r = 0; r < std::max(3, o.steps); ++r) {
             const auto t0 = Clock::now();
@@ -109,6 +178,38 @@ BenchResult runBenchmark(const BenchOptions& o)
         res.flopsPerStep += 2.0 * double(sh.m) * double(sh.k) * double(sh.n);
     }
     res.gemmSecondsPerStep = gemm;
+    res.kernels = snn::kernelChoiceName(snn::kernelChoice());
+    res.crossoverTraining = snn::crossover().training;
+    res.crossoverInference = snn::crossover().inference;
+    if (o.layers && device.is_cpu()) {
+        // The layer inputs of one training forward pass, and what the step chose for them.
+        std::vector<torch::Tensor> inputs;
+        model->train();
+        model->captureLayerInputs(&inputs);
+        model->forward(x, c.timesteps, snn::streamKey(3, 0));
+        model->captureLayerInputs(nullptr);
+        const auto& use = model->lastKernelUse();
+        const int64_t outs[3] = {H, H, C};
+        const int reps = std::max(3, o.steps);
+        for (size_t k = 0; k < inputs.size() && k < 3; ++k) {
+            BenchResult::Layer l;
+            l.name = "fc" + std::to_string(k + 1);
+            l.density = use[k].density;
+            l.event = use[k].event;
+            timeLayer(inputs[k], outs[k], reps, l);
+            res.layers.push_back(l);
+        }
+        // Random spikes of fc1's shape (bytes, as the encoder writes them) at several densities.
+        for (double d : {0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
+            const torch::Tensor s = (torch::rand({R, P}) < d).to(torch::kByte);
+            BenchResult::Layer l;
+            timeLayer(s, H, std::max(3, o.steps / 2), l);
+            res.crossoverCurve.push_back(
+                {d, l.denseForward, l.eventForward, l.denseWeightGrad, l.eventWeightGrad});
+        }
+        res.measuredCrossoverTraining = crossing(res.crossoverCurve, true);
+        res.measuredCrossoverInference = crossing(res.crossoverCurve, false);
+    }
     res.gemmGflops = res.flopsPerStep / gemm * 1e-9;
     res.achievedGflops = res.flopsPerStep / res.secondsPerStep * 1e-9;
     return res;
