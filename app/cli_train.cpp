@@ -308,12 +308,45 @@ std::string formatFixed(double v)
     std::snprintf(buf, sizeof buf, "%.2f", v);
     return buf;
 }
+
+std::string layersJson(const BenchResult& r)
+{
+    std::string out = "[";
+    for (const auto& l : r.layers) {
+        if (out.size() > 1) out += ",";
+        out += "{\"name\":" + jsonString(l.name) + ",\"rows\":" + std::to_string(l.rows) +
+               ",\"inputs\":" + std::to_string(l.inputs) +
+               ",\"outputs\":" + std::to_string(l.outputs) +
+               ",\"density\":" + jsonNumber(l.density) +
+               ",\"kernel\":" + jsonString(l.event ? "event" : "dense") +
+               ",\"dense_forward_s\":" + jsonNumber(l.denseForward) +
+               ",\"event_forward_s\":" + jsonNumber(l.eventForward) +
+               ",\"dense_weight_grad_s\":" + jsonNumber(l.denseWeightGrad) +
+               ",\"event_weight_grad_s\":" + jsonNumber(l.eventWeightGrad) + "}";
+    }
+    return out + "]";
+}
+
+std::string curveJson(const BenchResult& r)
+{
+    std::string out = "[";
+    for (const auto& c : r.crossoverCurve) {
+        if (out.size() > 1) out += ",";
+        out += "{\"density\":" + jsonNumber(c.density) +
+               ",\"dense_forward_s\":" + jsonNumber(c.denseForward) +
+               ",\"event_forward_s\":" + jsonNumber(c.eventForward) +
+               ",\"dense_weight_grad_s\":" + jsonNumber(c.denseWeightGrad) +
+               ",\"event_weight_grad_s\":" + jsonNumber(c.eventWeightGrad) + "}";
+    }
+    return out + "]";
+}
+
 }  // namespace
 
 int runBench(const std::vector<std::string>& argv)
 {
     Args a(
-        argv, {"json"},
+        argv, {"json", "no-layers"},
         {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
@@ -325,6 +358,7 @@ int runBench(const std::vector<std::string>& argv)
     o.threads = int(a.integer("threads", 0));
     o.device = a.get("device", o.device);
     o.lutPath = a.get("lut", "");
+    o.layers = !a.has("no-layers");
     const BenchResult r = runBenchmark(o);
     if (a.has("json")) {
         std::printf(
@@ -332,14 +366,24 @@ int runBench(const std::vector<std::string>& argv)
             "d,"
             "\"seconds_per_step\":%s,\"images_per_second\":%s,\"flops_per_step\":%s,"
             "\"achieved_gflops\":%s,\"gemm_seconds_per_step\":%s,\"gemm_gflops\":%s,"
-            "\"ratio_to_gemm_bound\":%s,\"inference_seconds_per_batch\":%s}\n",
+            "\"ratio_to_gemm_bound\":%s,\"inference_seconds_per_batch\":%s,\"kernels\":%s,"
+            "\"dense_seconds_per_step\":%s,\"dense_inference_seconds_per_batch\":%s,"
+            "\"crossover\":{\"training\":%s,\"inference\":%s},"
+            "\"measured_crossover\":{\"training\":%s,\"inference\":%s},\"layers\":%s,"
+            "\"crossover_curve\":%s}\n",
             jsonString(toString(o.neuron)).c_str(), o.hidden, o.timesteps, o.batchSize,
             jsonString(r.device).c_str(), r.threads, jsonNumber(r.secondsPerStep).c_str(),
             jsonNumber(r.imagesPerSecond).c_str(), jsonNumber(r.flopsPerStep).c_str(),
             jsonNumber(r.achievedGflops).c_str(), jsonNumber(r.gemmSecondsPerStep).c_str(),
             jsonNumber(r.gemmGflops).c_str(),
             jsonNumber(r.secondsPerStep / r.gemmSecondsPerStep).c_str(),
-            jsonNumber(r.forwardSecondsPerStep).c_str());
+            jsonNumber(r.forwardSecondsPerStep).c_str(), jsonString(r.kernels).c_str(),
+            jsonNumber(r.denseSecondsPerStep).c_str(),
+            jsonNumber(r.denseForwardSecondsPerStep).c_str(),
+            jsonNumber(r.crossoverTraining).c_str(), jsonNumber(r.crossoverInference).c_str(),
+            jsonNumber(r.measuredCrossoverTraining).c_str(),
+            jsonNumber(r.measuredCrossoverInference).c_str(), layersJson(r).c_str(),
+            curveJson(r).c_str());
         return 0;
     }
     std::printf(
@@ -357,6 +401,17 @@ int runBench(const std::vector<std::string>& argv)
                 r.gemmSecondsPerStep, r.gemmGflops);
     std::printf("  step / GEMM-bound limit %10.2f x\n", r.secondsPerStep / r.gemmSecondsPerStep);
     std::printf("  inference, one batch    %10.4f s\n", r.forwardSecondsPerStep);
+    if (r.denseSecondsPerStep > 0) {
+        std::printf("the same with dense GEMMs only (timed in alternation with the above)\n");
+        std::printf(
+            "  seconds per step        %10.4f s  (%.2f x the GEMMs alone; kernels %s: %.2f x "
+            "this)\n",
+            r.denseSecondsPerStep, r.denseSecondsPerStep / r.gemmSecondsPerStep, r.kernels.c_str(),
+            r.secondsPerStep / r.denseSecondsPerStep);
+        std::printf("  inference, one batch    %10.4f s  (kernels %s: %.2f x this)\n",
+                    r.denseForwardSecondsPerStep, r.kernels.c_str(),
+                    r.forwardSecondsPerStep / r.denseForwardSecondsPerStep);
+    }
     if (r.layers.empty()) return 0;
     std::printf(
         "\nlinear layers on spikes: kernels %s (event-driven at input density <= %.2f in "

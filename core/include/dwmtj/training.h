@@ -93,6 +93,9 @@ struct BenchResult {
     double gemmSecondsPerStep = 0;  ///< the same GEMMs timed alone (median)
     double gemmGflops = 0;
     double forwardSecondsPerStep = 0;  ///< inference only (median)
+    /// The same step and inference with dense GEMMs only, timed in alternation with the above
+    /// (0 when the kernel choice is already dense or the device is not the CPU).
+    double denseSecondsPerStep = 0, denseForwardSecondsPerStep = 0;
     int threads = 0;
     std::string device;
     std::vector<std::pair<std::string, double>> phases;  ///< seconds per step by phase

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "dwmtj/error.h"
+#include "simd.h"
 
 // Vec16 below is passed between inlined helpers only; the ABI note does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -108,15 +109,8 @@ template <int64_t W, typename Index>
 
 }  // namespace
 
-// The hot loops, compiled for AVX-512, AVX2 and the baseline; the loader picks the best the
-// CPU has (GCC function multi-versioning), so one binary runs everywhere.
+// The hot loops, compiled for AVX-512, AVX2 and the baseline (simd.h).
 namespace kernels {
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define DWMTJ_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define DWMTJ_CLONES
-#endif
 
 DWMTJ_CLONES void gatherWide(const int32_t* rs, const uint16_t* idx, const float* wt, int64_t ld,
                              const float* bias, float* out, int64_t ldOut, int64_t r0, int64_t r1,

@@ -9,6 +9,7 @@
 
 #include "dwmtj/error.h"
 #include "rng.h"
+#include "simd.h"
 
 namespace dwmtj::core::snn {
 
@@ -79,6 +80,95 @@ void addTally(ActivityTally* tally, const std::vector<double>& v2,
 }
 
 // ---------------------------------------------------------------- LIF, fused CPU loops
+}  // namespace
+
+// The time loops of one block of neurons, vectorized over the block (simd.h): no branches, the
+// spike count in integers, so that the compiler can use the full vector width.
+namespace kernels {
+
+template <bool kSaveVd>
+[[gnu::always_inline]] inline int64_t lifForward(const float* px, float* pz, float* pvd, int64_t T,
+                                                 int64_t N, int64_t e0, int64_t n, float* v,
+                                                 float* i)
+{
+    int64_t count = 0;
+    for (int64_t t = 0; t < T; ++t) {
+        const float* xt = px + t * N + e0;
+        float* zt = pz + t * N + e0;
+        float* vdt = kSaveVd ? pvd + t * N + e0 : nullptr;
+        int c = 0;
+        for (int64_t k = 0; k < n; ++k) {
+            const float vdk = v[k] + kMemDecay * (i[k] - v[k]);
+            const float idk = i[k] - kSynDecay * i[k];
+            const bool spike = vdk > 1.0f;
+            const float s = spike ? 1.0f : 0.0f;
+            zt[k] = s;
+            c += spike;
+            v[k] = (1.0f - s) * vdk;
+            i[k] = idk + xt[k];
+            if constexpr (kSaveVd) vdt[k] = vdk;
+        }
+        count += c;
+    }
+    return count;
+}
+
+DWMTJ_CLONES int64_t lifForwardBlock(const float* px, float* pz, float* pvd, int64_t T, int64_t N,
+                                     int64_t e0, int64_t n, float* v, float* i)
+{
+    return pvd ? lifForward<true>(px, pz, pvd, T, N, e0, n, v, i)
+               : lifForward<false>(px, pz, nullptr, T, N, e0, n, v, i);
+}
+
+DWMTJ_CLONES void lifBackwardBlock(const float* pg, const float* pvd, float* pgx, int64_t T,
+                                   int64_t N, int64_t e0, int64_t n, float* gv, float* gi)
+{
+    for (int64_t t = T - 1; t >= 0; --t) {
+        const float* vdt = pvd + t * N + e0;
+        const float* gzt = pg + t * N + e0;
+        float* gxt = pgx + t * N + e0;
+        for (int64_t k = 0; k < n; ++k) {
+            const float xm = vdt[k] - 1.0f;
+            const float r = 1.0f / (kAlpha * std::fabs(xm) + 1.0f);
+            const float s = r * r;  // SuperSpike dz/dx
+            const float zk = xm > 0 ? 1.0f : 0.0f;
+            const float gvd = gzt[k] * s + gv[k] * ((1.0f - zk) - vdt[k] * s);
+            gxt[k] = gi[k];
+            gv[k] = (1.0f - kMemDecay) * gvd;
+            gi[k] = kMemDecay * gvd + (1.0f - kSynDecay) * gi[k];
+        }
+    }
+}
+
+DWMTJ_CLONES void liForwardBlock(const float* px, float* po, int64_t T, int64_t N, int64_t e0,
+                                 int64_t n, float* v, float* i)
+{
+    for (int64_t t = 0; t < T; ++t)
+        for (int64_t k = 0; k < n; ++k) {
+            const float ij = i[k] + px[t * N + e0 + k];
+            v[k] = v[k] + kMemDecay * (ij - v[k]);
+            i[k] = ij - kSynDecay * ij;
+            po[t * N + e0 + k] = v[k];
+        }
+}
+
+DWMTJ_CLONES void liBackwardBlock(const float* pg, float* pgx, int64_t T, int64_t N, int64_t e0,
+                                  int64_t n, float* gv, float* gi)
+{
+    for (int64_t t = T - 1; t >= 0; --t)
+        for (int64_t k = 0; k < n; ++k) {
+            const float gV = pg[t * N + e0 + k] + gv[k];
+            const float gij = kMemDecay * gV + (1.0f - kSynDecay) * gi[k];
+            pgx[t * N + e0 + k] = gij;
+            gv[k] = (1.0f - kMemDecay) * gV;
+            gi[k] = gij;
+        }
+}
+
+}  // namespace kernels
+
+namespace {
+
 Tensor lifForwardCpu(const Tensor& x, Tensor* vdOut, ActivityTally* tally)
 {
     const int64_t T = x.size(0), N = x.numel() / T;
@@ -89,25 +179,7 @@ Tensor lifForwardCpu(const Tensor& x, Tensor* vdOut, ActivityTally* tally)
     float* pvd = vdOut ? vd.data_ptr<float>() : nullptr;
     std::vector<double> spikes(blocksOf(N), 0.0);
     forNeuronBlocks(N, [&](int64_t b, int64_t e0, int64_t n, float* v, float* i) {
-        double count = 0;
-        for (int64_t t = 0; t < T; ++t) {
-            const float* xt = px + t * N + e0;
-            float* zt = pz + t * N + e0;
-            float* vdt = pvd ? pvd + t * N + e0 : nullptr;
-            float c = 0;
-            for (int64_t k = 0; k < n; ++k) {
-                const float vdk = v[k] + kMemDecay * (i[k] - v[k]);
-                const float idk = i[k] - kSynDecay * i[k];
-                const float s = vdk > 1.0f ? 1.0f : 0.0f;
-                zt[k] = s;
-                c += s;
-                v[k] = (1.0f - s) * vdk;
-                i[k] = idk + xt[k];
-                if (vdt) vdt[k] = vdk;
-            }
-            count += c;
-        }
-        spikes[b] = count;
+        spikes[b] = double(kernels::lifForwardBlock(px, pz, pvd, T, N, e0, n, v, i));
     });
     if (vdOut) *vdOut = vd;
     addTally(tally, {}, spikes, 0);
@@ -122,21 +194,7 @@ Tensor lifBackwardCpu(const Tensor& gz, const Tensor& vd)
     const float* pvd = vd.data_ptr<float>();
     float* pgx = gx.data_ptr<float>();
     forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* gv, float* gi) {
-        for (int64_t t = T - 1; t >= 0; --t) {
-            const float* vdt = pvd + t * N + e0;
-            const float* gzt = pg + t * N + e0;
-            float* gxt = pgx + t * N + e0;
-            for (int64_t k = 0; k < n; ++k) {
-                const float xm = vdt[k] - 1.0f;
-                const float r = 1.0f / (kAlpha * std::fabs(xm) + 1.0f);
-                const float s = r * r;  // SuperSpike dz/dx
-                const float zk = xm > 0 ? 1.0f : 0.0f;
-                const float gvd = gzt[k] * s + gv[k] * ((1.0f - zk) - vdt[k] * s);
-                gxt[k] = gi[k];
-                gv[k] = (1.0f - kMemDecay) * gvd;
-                gi[k] = kMemDecay * gvd + (1.0f - kSynDecay) * gi[k];
-            }
-        }
+        kernels::lifBackwardBlock(pg, pvd, pgx, T, N, e0, n, gv, gi);
     });
     return gx;
 }
@@ -214,13 +272,7 @@ Tensor liForward(const Tensor& x)
     const float* px = x.data_ptr<float>();
     float* po = out.data_ptr<float>();
     forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* v, float* i) {
-        for (int64_t t = 0; t < T; ++t)
-            for (int64_t k = 0; k < n; ++k) {
-                const float ij = i[k] + px[t * N + e0 + k];
-                v[k] = v[k] + kMemDecay * (ij - v[k]);
-                i[k] = ij - kSynDecay * ij;
-                po[t * N + e0 + k] = v[k];
-            }
+        kernels::liForwardBlock(px, po, T, N, e0, n, v, i);
     });
     return out;
 }
@@ -245,14 +297,7 @@ Tensor liBackward(const Tensor& gout)
     const float* pg = gout.data_ptr<float>();
     float* pgx = gx.data_ptr<float>();
     forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* gv, float* gi) {
-        for (int64_t t = T - 1; t >= 0; --t)
-            for (int64_t k = 0; k < n; ++k) {
-                const float gV = pg[t * N + e0 + k] + gv[k];
-                const float gij = kMemDecay * gV + (1.0f - kSynDecay) * gi[k];
-                pgx[t * N + e0 + k] = gij;
-                gv[k] = (1.0f - kMemDecay) * gV;
-                gi[k] = gij;
-            }
+        kernels::liBackwardBlock(pg, pgx, T, N, e0, n, gv, gi);
     });
     return gx;
 }

@@ -115,38 +115,56 @@ BenchResult runBenchmark(const BenchOptions& o)
         x = x.repeat({(o.batchSize + x.size(0) - 1) / x.size(0), 1}).narrow(0, 0, o.batchSize);
     const torch::Tensor y = torch::randint(0, kNumClasses, {o.batchSize}, torch::kLong).to(device);
 
-    std::vector<double> total, fwd, bwd, upd, inference;
+    // Each step runs twice, with the kernel choice in effect and with dense GEMMs only (the
+    // previous behaviour), in alternating order, so that both see the same machine load.
+    const snn::KernelChoice chosen = snn::kernelChoice();
+    const bool compare = device.is_cpu() && chosen != snn::KernelChoice::Dense;
+    std::vector<double> total, fwd, bwd, upd, inference, denseTotal, denseInference;
+    auto sec = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
     for (int s = 0; s < o.warmup + o.steps; ++s) {
-        model->train();
-        const auto t0 = Clock::now();
-        opt.zeroGrad();
-        torch::Tensor loss =
-            snn::SpikingMlpImpl::loss(model->forward(x, c.timesteps, snn::streamKey(1, s)), y);
-        sync(device);
-        const auto t1 = Clock::now();
-        loss.backward();
-        sync(device);
-        const auto t2 = Clock::now();
-        opt.step();
-        sync(device);
-        const auto t3 = Clock::now();
-        if (s < o.warmup) continue;
-        auto sec = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-        fwd.push_back(sec(t0, t1));
-        bwd.push_back(sec(t1, t2));
-        upd.push_back(sec(t2, t3));
-        total.push_back(sec(t0, t3));
+        for (int pass = 0; pass < (compare ? 2 : 1); ++pass) {
+            const bool dense = compare && (pass == (s % 2 == 0 ? 1 : 0));
+            snn::setKernelChoice(dense ? snn::KernelChoice::Dense : chosen);
+            model->train();
+            const auto t0 = Clock::now();
+            opt.zeroGrad();
+            torch::Tensor loss =
+                snn::SpikingMlpImpl::loss(model->forward(x, c.timesteps, snn::streamKey(1, s)), y);
+            sync(device);
+            const auto t1 = Clock::now();
+            loss.backward();
+            sync(device);
+            const auto t2 = Clock::now();
+            opt.step();
+            sync(device);
+            const auto t3 = Clock::now();
+            if (s < o.warmup) continue;
+            if (dense) {
+                denseTotal.push_back(sec(t0, t3));
+                continue;
+            }
+            fwd.push_back(sec(t0, t1));
+            bwd.push_back(sec(t1, t2));
+            upd.push_back(sec(t2, t3));
+            total.push_back(sec(t0, t3));
+        }
     }
     {
         torch::NoGradGuard ng;
         model->eval();
-        for (int s = 0; s < std::max(1, o.steps / 2); ++s) {
-            const auto t0 = Clock::now();
-            model->forward(x, c.timesteps, snn::streamKey(2, s));
-            sync(device);
-            inference.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
-        }
+        for (int s = 0; s < std::max(1, o.steps / 2); ++s)
+            for (int pass = 0; pass < (compare ? 2 : 1); ++pass) {
+                const bool dense = compare && (pass == (s % 2 == 0 ? 1 : 0));
+                snn::setKernelChoice(dense ? snn::KernelChoice::Dense : chosen);
+                const auto t0 = Clock::now();
+                model->forward(x, c.timesteps, snn::streamKey(2, s));
+                sync(device);
+                (dense ? denseInference : inference).push_back(sec(t0, Clock::now()));
+            }
     }
+    snn::setKernelChoice(chosen);
+    res.denseSecondsPerStep = compare ? median(denseTotal) : 0;
+    res.denseForwardSecondsPerStep = compare ? median(denseInference) : 0;
     res.secondsPerStep = median(total);
     res.imagesPerSecond = o.batchSize / res.secondsPerStep;
     res.forwardSecondsPerStep = median(inference);
