@@ -65,6 +65,9 @@ struct RunRecord {
 struct Provenance {
     std::string software, gitHash, host, blas, device, startTime, endTime;
     int threads = 0;
+    /// The linear-layer kernels in effect (docs/models.md, "Event-driven kernels"), e.g.
+    /// "auto: event-driven at input spike density <= 0.30 (training), 0.35 (inference)".
+    std::string kernels;
 };
 
 struct Experiment {

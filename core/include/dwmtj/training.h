@@ -132,6 +132,10 @@ std::vector<std::string> availableDevices();
 /// One line for About boxes and reports: CPU model and threads, CUDA devices or "none".
 std::string computeDeviceDescription();
 
+/// The linear-layer kernels in effect, one line for provenance and reports (docs/models.md,
+/// "Event-driven kernels"); DWMTJ_KERNELS=auto|dense|event sets them when the process starts.
+std::string linearKernelDescription();
+
 /// The intra-op thread count in effect after applying `requested` (0 = default).
 int applyThreadCount(int requested);
 

@@ -138,6 +138,7 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         {"compute device", r.provenance.device},
         {"threads", std::to_string(r.provenance.threads)},
         {"BLAS and libraries", r.provenance.blas},
+        {"linear-layer kernels", r.provenance.kernels},
         {"host", r.provenance.host},
         {"started / finished", r.provenance.startTime + " / " + r.provenance.endTime},
         {"wall time of this session", fixed(r.wallSeconds / 60, 1) + " min"},

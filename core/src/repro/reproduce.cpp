@@ -154,6 +154,7 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     result.provenance.device = options.device;
     result.provenance.threads = applyThreadCount(options.threads);
     result.provenance.blas = libraryVersions();
+    result.provenance.kernels = linearKernelDescription();
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     result.provenance.host = host;

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "dwmtj/error.h"
+#include "dwmtj/training.h"
 #include "simd.h"
 
 // Vec16 below is passed between inlined helpers only; the ABI note does not apply.
@@ -206,6 +208,13 @@ SpikeEvents toEvents(const Tensor& dense, const Tensor& perRow)
     return ev;
 }
 
+Tensor eventBuffer(int64_t count, int64_t most, torch::ScalarType type)
+{
+    const int64_t step = std::max<int64_t>(1, (most + 15) / 16);
+    const int64_t capacity = std::max<int64_t>(1, (count + step - 1) / step * step);
+    return torch::empty({capacity}, type).narrow(0, 0, count);
+}
+
 SpikeEvents allocateEvents(int64_t rows, int64_t cols, const Tensor& perRow)
 {
     if (cols > kMaxEventColumns)
@@ -223,7 +232,7 @@ SpikeEvents allocateEvents(int64_t rows, int64_t cols, const Tensor& perRow)
         if (total > INT32_MAX) throw Error("spike events: more than 2^31 spikes in one matrix");
     }
     rs[rows] = int32_t(total);
-    ev.index = torch::empty({total}, torch::kShort);
+    ev.index = eventBuffer(total, rows * cols, torch::kShort);
     return ev;
 }
 
@@ -320,7 +329,7 @@ void byColumn(const SpikeEvents& s, Tensor& colStart, Tensor& rowsOf)
         }
     }
     cs[C] = pos;
-    rowsOf = torch::empty({std::max<int64_t>(1, pos)}, torch::kInt);
+    rowsOf = eventBuffer(std::max<int32_t>(1, pos), R * C, torch::kInt);
     int32_t* pr = rowsOf.data_ptr<int32_t>();
     at::parallel_for(0, kBlocks, 1, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
@@ -420,3 +429,20 @@ const char* kernelChoiceName(KernelChoice c)
 }
 
 }  // namespace dwmtj::core::snn
+
+namespace dwmtj::core {
+
+std::string linearKernelDescription()
+{
+    using namespace snn;
+    const KernelChoice c = kernelChoice();
+    if (c == KernelChoice::Dense) return "dense: GEMMs only";
+    if (c == KernelChoice::Event) return "event: event-driven for every spike input";
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "auto: event-driven at input spike density <= %.2f (training), %.2f (inference)",
+                  crossover().training, crossover().inference);
+    return buf;
+}
+
+}  // namespace dwmtj::core

@@ -36,6 +36,11 @@ inline SpikeEvents toEvents(const torch::Tensor& dense)
 {
     return toEvents(dense, spikesPerRow(dense));
 }
+/// A buffer of at least `count` elements of `type`, of one of 16 sizes between 0 and `most`
+/// (narrowed to `count`): spike counts change from batch to batch, and the caching CPU
+/// allocator can only reuse a freed block of the same size (a new size means fresh pages,
+/// ~11 us per 4 KiB page fault on the development VM, and a growing cache).
+torch::Tensor eventBuffer(int64_t count, int64_t most, torch::ScalarType type);
 /// Compressed rows with room for perRow[r] spikes in row r (int32 [rows]); index unfilled.
 SpikeEvents allocateEvents(int64_t rows, int64_t cols, const torch::Tensor& perRow);
 /// Back to a dense float32 [rows, cols] matrix of 0 and 1.

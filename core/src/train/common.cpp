@@ -46,9 +46,11 @@ std::string computeDeviceDescription()
             if (colon != std::string::npos) cpu = line.substr(colon + 2);
             break;
         }
-    std::string out = "CPU: " + cpu + ", " + std::to_string(at::get_num_threads()) + " training threads";
-    out += torch::cuda::is_available() ? ", CUDA: " + std::to_string(torch::cuda::device_count()) + " device(s)"
-                                       : ", CUDA: not available (CPU-only LibTorch)";
+    std::string out =
+        "CPU: " + cpu + ", " + std::to_string(at::get_num_threads()) + " training threads";
+    out += torch::cuda::is_available()
+               ? ", CUDA: " + std::to_string(torch::cuda::device_count()) + " device(s)"
+               : ", CUDA: not available (CPU-only LibTorch)";
     return out;
 }
 
@@ -60,7 +62,8 @@ torch::Device resolveDevice(const std::string& name)
     const bool cuda = torch::cuda::is_available();
     if (name == "auto") return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     if (!cuda)
-        throw OptionsError("device '" + name + "' requested but CUDA is not available in this build of "
+        throw OptionsError("device '" + name +
+                           "' requested but CUDA is not available in this build of "
                            "LibTorch (Debian's libtorch is CPU-only); use --device cpu or auto");
     return torch::Device(name);
 }
@@ -70,14 +73,20 @@ Lut resolveLut(NeuronKind neuron, const std::string& lutPath)
     std::string path = lutPath;
     if (path.empty()) {
         const std::string dir = datasetsDir();
-        if (dir.empty()) throw Error("no LUT given and the bundled datasets folder was not found (set DWMTJ_DATASETS_DIR)");
-        path = (std::filesystem::path(dir) / (neuron == NeuronKind::Binary ? "binary-lut.csv" : "multistate-lut.csv")).string();
+        if (dir.empty())
+            throw Error(
+                "no LUT given and the bundled datasets folder was not found (set "
+                "DWMTJ_DATASETS_DIR)");
+        path = (std::filesystem::path(dir) /
+                (neuron == NeuronKind::Binary ? "binary-lut.csv" : "multistate-lut.csv"))
+                   .string();
     }
     Lut lut = loadLut(path);
     const bool wantBinary = neuron == NeuronKind::Binary;
     if (wantBinary != (lut.kind == DeviceKind::Binary))
-        throw FileFormatError(path, "", std::string("a ") + (wantBinary ? "binary" : "multi-state") +
-                                            " LUT for the " + toString(neuron) + " neuron",
+        throw FileFormatError(path, "",
+                              std::string("a ") + (wantBinary ? "binary" : "multi-state") +
+                                  " LUT for the " + toString(neuron) + " neuron",
                               std::string("a ") + (wantBinary ? "multi-state" : "binary") + " LUT");
     if (lut.provenance.find("lut_file") == lut.provenance.end()) lut.provenance["lut_file"] = path;
     return lut;
@@ -86,21 +95,23 @@ Lut resolveLut(NeuronKind neuron, const std::string& lutPath)
 std::shared_ptr<const snn::DeviceTable> makeTable(const Lut& lut, double centre, double gain,
                                                   const torch::Device& device)
 {
-    return std::make_shared<const snn::DeviceTable>(snn::DeviceTable::fromLut(
-        lut, std::isnan(centre) ? lut.centreVoltage : centre, std::isnan(gain) ? lut.gainVolts : gain, device));
+    return std::make_shared<const snn::DeviceTable>(
+        snn::DeviceTable::fromLut(lut, std::isnan(centre) ? lut.centreVoltage : centre,
+                                  std::isnan(gain) ? lut.gainVolts : gain, device));
 }
 
 void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x, torch::Tensor& y)
 {
-    x = torch::from_blob(const_cast<float*>(set.pixels.data()), {set.size(), kImagePixels}, torch::kFloat)
+    x = torch::from_blob(const_cast<float*>(set.pixels.data()), {set.size(), kImagePixels},
+                         torch::kFloat)
             .clone()
             .to(device);
     std::vector<int64_t> labels(set.labels.begin(), set.labels.end());
     y = torch::tensor(labels, torch::kLong).to(device);
 }
 
-double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y, int T, int batchSize,
-                uint64_t key, snn::ActivityTally* tally, std::stop_token stop,
+double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y, int T,
+                int batchSize, uint64_t key, snn::ActivityTally* tally, std::stop_token stop,
                 const std::function<torch::Tensor(const torch::Tensor&, int)>& transform,
                 const std::function<void()>& afterBatch)
 {
@@ -155,7 +166,8 @@ EnergyReport energyFrom(const snn::ActivityTally& t, int images)
     r.spikesPerInference = t.spikes / images;
     r.meanSquareVoltage = t.sumSquareVoltage / t.samples;
     r.energyPerSampleJ = sampleEnergyAt(p, std::sqrt(r.meanSquareVoltage));
-    r.energyPerInferenceJ = sampleEnergyAt(p, 1.0) * t.sumSquareVoltage / images;  // E(V) = E(1 V) V^2
+    r.energyPerInferenceJ =
+        sampleEnergyAt(p, 1.0) * t.sumSquareVoltage / images;  // E(V) = E(1 V) V^2
     return r;
 }
 

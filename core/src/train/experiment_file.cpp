@@ -247,7 +247,8 @@ void writeFile(const Experiment& e, const std::string& tmp)
                                {"blas", p.blas},
                                {"device", p.device},
                                {"start_time", p.startTime},
-                               {"end_time", p.endTime}})
+                               {"end_time", p.endTime},
+                               {"kernels", p.kernels}})
         h5::writeStringAttr(f, "/provenance", k, v);
     h5::writeDoubleAttr(f, "/provenance", "threads", p.threads);
     h5::writeStringAttr(f, "/provenance", "seeds", seedsText(c.seeds));
@@ -375,6 +376,7 @@ Experiment loadExperiment(const std::string& path)
         p.device = attrOr(f, "/provenance", "device", "");
         p.startTime = attrOr(f, "/provenance", "start_time", "");
         p.endTime = attrOr(f, "/provenance", "end_time", "");
+        p.kernels = attrOr(f, "/provenance", "kernels", "");
         p.threads = intAttr(f, "/provenance", "threads", 0.0);
     }
     if (h5::exists(f, "/runs"))

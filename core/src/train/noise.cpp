@@ -16,17 +16,21 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     if (sigmas.empty())
         for (int k = 0; k <= 30; ++k) sigmas.push_back(0.1 * k);
     for (double s : sigmas)
-        if (!(s >= 0) || !std::isfinite(s)) throw OptionsError("noise sigmas must be finite and >= 0");
+        if (!(s >= 0) || !std::isfinite(s))
+            throw OptionsError("noise sigmas must be finite and >= 0");
     if (o.batchSize < 1) throw OptionsError("batch size must be >= 1");
     applyThreadCount(o.threads > 0 ? o.threads : c.threads);
     const torch::Device device = train::resolveDevice(o.device.empty() ? c.device : o.device);
     std::shared_ptr<const snn::DeviceTable> table;
     if (c.neuron != NeuronKind::Lif) {
-        if (!e.lut) throw Error("the experiment has no lookup table for its " + std::string(toString(c.neuron)) + " neurons");
+        if (!e.lut)
+            throw Error("the experiment has no lookup table for its " +
+                        std::string(toString(c.neuron)) + " neurons");
         table = train::makeTable(*e.lut, c.centreVoltage, c.gainVolts, device);
     }
     const int limit = o.testLimit >= 0 ? o.testLimit : c.testLimit;
-    const ImageSet test = loadFashionMnist(o.dataDir.empty() ? c.dataDir : o.dataDir, FashionSplit::Test, limit);
+    const ImageSet test =
+        loadFashionMnist(o.dataDir.empty() ? c.dataDir : o.dataDir, FashionSplit::Test, limit);
     torch::Tensor X, Y;
     train::toTensors(test, device, X, Y);
     double pixelStd = 1.0;
@@ -36,7 +40,8 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     }
     int evaluated = 0;
     for (const auto& r : e.runs) evaluated += r.bestCheckpoint.empty() ? 0 : 1;
-    if (evaluated == 0) throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
+    if (evaluated == 0)
+        throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
     const int batchesPerPass = int((X.size(0) + o.batchSize - 1) / o.batchSize);
     const int total = evaluated * int(sigmas.size()) * batchesPerPass;
     int done = 0;
@@ -54,15 +59,16 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
             const uint64_t key = snn::streamKey(o.seed, r.seed, k, 7);
             auto addNoise = [&](const torch::Tensor& x, int b) {
                 if (sd == 0) return x;
-                return (x + float(sd) * train::gaussian(x.sizes(), snn::streamKey(key, uint64_t(b), 1), device))
+                return (x + float(sd) * train::gaussian(
+                                            x.sizes(), snn::streamKey(key, uint64_t(b), 1), device))
                     .clamp(0.0, 1.0);
             };
             const bool clean = sd == 0;
-            const double acc = train::evaluate(model, X, Y, c.timesteps, o.batchSize, key,
-                                               clean && !tally.samples ? &tally : nullptr, stop, addNoise,
-                                               [&] {
-                                                   if (progress) progress(++done, total);
-                                               });
+            const double acc =
+                train::evaluate(model, X, Y, c.timesteps, o.batchSize, key,
+                                clean && !tally.samples ? &tally : nullptr, stop, addNoise, [&] {
+                                    if (progress) progress(++done, total);
+                                });
             if (std::isnan(acc)) return input;  // stopped: nothing changes
             curve.sigma.push_back(sigmas[k]);
             curve.accuracy.push_back(acc);
@@ -72,25 +78,32 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
         for (size_t k = 0; k < curve.sigma.size(); ++k)
             if (curve.sigma[k] == 0) clean = curve.accuracy[k];
         if (std::isnan(clean)) {
-            clean = train::evaluate(model, X, Y, c.timesteps, o.batchSize, snn::streamKey(o.seed, r.seed, 0, 7),
-                                    &tally, stop);
+            clean = train::evaluate(model, X, Y, c.timesteps, o.batchSize,
+                                    snn::streamKey(o.seed, r.seed, 0, 7), &tally, stop);
             if (std::isnan(clean)) return input;
         }
-        for (double a : curve.accuracy) curve.normalized.push_back(clean > 0 ? a / clean : std::nan(""));
+        for (double a : curve.accuracy)
+            curve.normalized.push_back(clean > 0 ? a / clean : std::nan(""));
         std::erase_if(r.noise, [&](const NoiseCurve& n) { return n.units == curve.units; });
         r.noise.push_back(std::move(curve));
-        if (c.neuron != NeuronKind::Lif && tally.samples > 0) r.energy = train::energyFrom(tally, int(X.size(0)));
+        if (c.neuron != NeuronKind::Lif && tally.samples > 0)
+            r.energy = train::energyFrom(tally, int(X.size(0)));
     }
     return e;
 }
 
-std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale, uint64_t seed)
+std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale,
+                              uint64_t seed)
 {
-    if (!(sigma >= 0) || !std::isfinite(sigma) || !(scale > 0)) throw OptionsError("noise sigma must be finite and >= 0");
+    if (!(sigma >= 0) || !std::isfinite(sigma) || !(scale > 0))
+        throw OptionsError("noise sigma must be finite and >= 0");
     const auto n = int64_t(pixels.size());
-    torch::Tensor x = torch::from_blob(const_cast<float*>(pixels.data()), {n}, torch::kFloat32).clone();
+    torch::Tensor x =
+        torch::from_blob(const_cast<float*>(pixels.data()), {n}, torch::kFloat32).clone();
     if (sigma > 0)
-        x = (x + float(sigma * scale) * train::gaussian({n}, snn::streamKey(seed, 0, 0, 11), torch::kCPU)).clamp(0.0, 1.0);
+        x = (x + float(sigma * scale) *
+                     train::gaussian({n}, snn::streamKey(seed, 0, 0, 11), torch::kCPU))
+                .clamp(0.0, 1.0);
     return std::vector<float>(x.data_ptr<float>(), x.data_ptr<float>() + n);
 }
 

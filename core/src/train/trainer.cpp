@@ -82,6 +82,7 @@ void prepare(Session& s)
     e.provenance.gitHash = gitHash();
     e.provenance.host = train::hostName();
     e.provenance.blas = libraryVersions();
+    e.provenance.kernels = linearKernelDescription();
     e.provenance.startTime = train::nowIso();
 }
 
