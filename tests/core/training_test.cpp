@@ -204,6 +204,10 @@ TEST(Experiment, FileRoundTrips)
     EXPECT_NEAR(b.pixelStd, e.pixelStd, 1e-12);
     EXPECT_FALSE(b.provenance.software.empty());
     EXPECT_FALSE(b.provenance.startTime.empty());
+    // the linear-layer kernels in effect are recorded (docs/models.md, "Event-driven kernels")
+    EXPECT_EQ(b.provenance.kernels, linearKernelDescription());
+    EXPECT_NE(b.provenance.kernels.find("auto: event-driven at input spike density"),
+              std::string::npos);
     ASSERT_EQ(b.runs.size(), 2u);
     for (size_t k = 0; k < 2; ++k) {
         EXPECT_EQ(b.runs[k].seed, e.runs[k].seed);

@@ -156,14 +156,6 @@ Tensor SpikingMlpImpl::norm(torch::nn::BatchNorm1d& bn, const Tensor& x)
     return torch::batch_norm(x, bn->weight, bn->bias, {}, {}, true, 0.0, bn->options.eps(), false);
 }
 
-Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, ActivityTally* tally)
-{
-    if (!images.device().is_cpu())
-        return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
-    const int64_t B = images.size(images.dim() == 3 ? 1 : 0);
-    return forwardEvents(poissonEvents(images, T, streamKey(key, 0)), T, B, key, tally);
-}
-
 namespace {
 
 Tensor eventLinearAutograd(torch::nn::Linear& fc, const Tensor& x, const SpikeEvents& ev, bool grad)
@@ -178,6 +170,23 @@ bool wantsGrad(torch::nn::Linear& fc)
 }
 
 }  // namespace
+
+Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, ActivityTally* tally)
+{
+    if (!images.device().is_cpu())
+        return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
+    const int64_t B = images.size(images.dim() == 3 ? 1 : 0), P = images.size(-1);
+    // fc1's kernel is chosen before encoding, from the expected spike density (the mean firing
+    // probability; over T * B * P draws the realized density differs by ~1e-4), so that the
+    // encoder writes either compressed rows or the dense matrix, never both.
+    const double expected = images.clamp(0, 1).mean().item<double>();
+    if (useEventKernel(expected, P, wantsGrad(fc1)))
+        return forwardEvents(poissonEvents(images, T, streamKey(key, 0)), T, B, key, tally);
+    const Tensor x = poissonEncode(images, T, streamKey(key, 0)).view({T * B, P});
+    if (m_capture) m_capture->push_back(x);
+    m_use[0] = {expected, false};
+    return hiddenLayers(fc1(x), T, B, key, tally);
+}
 
 Tensor SpikingMlpImpl::spikeLinear(torch::nn::Linear& fc, const Tensor& x, int layer)
 {
@@ -197,12 +206,9 @@ Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B
                                      ActivityTally* tally)
 {
     if (m_capture) m_capture->push_back(toDense(ev));
-    const bool grad = wantsGrad(fc1);
-    const bool event = useEventKernel(ev.density(), ev.cols, grad);
-    m_use[0] = {ev.density(), event};
+    m_use[0] = {ev.density(), true};
     // The index tensor stands in for the spikes as fc1's autograd input (it needs no gradient).
-    Tensor h = event ? eventLinearAutograd(fc1, ev.index, ev, grad) : fc1(toDense(ev));
-    return hiddenLayers(h, T, B, key, tally);
+    return hiddenLayers(eventLinearAutograd(fc1, ev.index, ev, wantsGrad(fc1)), T, B, key, tally);
 }
 
 Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, ActivityTally* tally)

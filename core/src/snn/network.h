@@ -61,7 +61,7 @@ private:
     torch::Tensor norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x);
     /// fc applied to spikes x [rows, in]: event-driven or dense GEMM by the input's density.
     torch::Tensor spikeLinear(torch::nn::Linear& fc, const torch::Tensor& x, int layer);
-    /// fc1 on the encoder's compressed rows; then the rest of the network.
+    /// fc1 event-driven on the encoder's compressed rows; then the rest of the network.
     torch::Tensor forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B, uint64_t key,
                                 ActivityTally* tally);
     torch::Tensor hiddenLayers(torch::Tensor h, int64_t T, int64_t B, uint64_t key,
