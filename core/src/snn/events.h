@@ -1,7 +1,7 @@
 #pragma once
 // Event-driven linear layers for spike inputs (docs/models.md, "Event-driven kernels").
 // A product with a 0/1 matrix is a sum of selected weight rows, and the weight gradient
-// G^T S a scatter of gradient rows: no multiplications, and nothing to do for the zeros.
+// G^T S a sum of selected gradient rows: no multiplications, and nothing to do for the zeros.
 // Spikes are kept as compressed rows (the column of every spike, 2 bytes each), the weight
 // matrix transposed and padded to whole column tiles. Every output element is summed in a
 // fixed order, so results do not depend on the thread count; they equal the dense GEMM up

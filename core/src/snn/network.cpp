@@ -16,38 +16,7 @@ using torch::Tensor;
 
 namespace {
 
-Tensor encode(const Tensor& imagesIn, int timesteps, uint64_t key)
-{
-    const Tensor images = imagesIn.contiguous();
-    const bool perStep = images.dim() == 3;
-    if (perStep && images.size(0) != timesteps) throw Error("per-step probabilities need T rows");
-    const int64_t B = images.size(perStep ? 1 : 0), P = images.size(perStep ? 2 : 1), BP = B * P;
-    Tensor out = torch::empty({timesteps, B, P}, images.options());
-    if (!images.device().is_cpu())
-        return out.copy_(torch::rand({timesteps, B, P}, images.options()) <
-                         (perStep ? images : images.unsqueeze(0)));
-    const float* px = images.data_ptr<float>();
-    float* po = out.data_ptr<float>();
-    const int64_t M = int64_t(timesteps) * BP;
-    // Per-step probabilities: element k of the output reads element k of the input.
-    const int64_t period = perStep ? M : BP;
-    constexpr int64_t kBlock = 4096;
-    at::parallel_for(0, (M + kBlock - 1) / kBlock, 1, [&](int64_t b0, int64_t b1) {
-        uint32_t u[kBlock];
-        for (int64_t b = b0; b < b1; ++b) {
-            const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
-            fillUniformU32(key, e0, n, u);
-            int64_t j = e0 % period;
-            for (int64_t k = 0; k < n; ++k) {
-                po[e0 + k] = bernoulli(u[k], px[j]);
-                if (++j == period) j = 0;
-            }
-        }
-    });
-    return out;
-}
-
-/// y = S W^T + b with the event kernels; backward: dW by scatter, dS = G W (dense GEMM, only
+/// y = S W^T + b with the event kernels; backward: dW by column gathers, dS = G W (dense GEMM, only
 /// when the spikes need a gradient), db = column sums of G. Saves the compressed rows, not
 /// the spikes.
 struct EventLinearFn : torch::autograd::Function<EventLinearFn> {
@@ -78,9 +47,35 @@ struct EventLinearFn : torch::autograd::Function<EventLinearFn> {
 
 }  // namespace
 
-Tensor poissonEncode(const Tensor& images, int timesteps, uint64_t key)
+Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
 {
-    return encode(images, timesteps, key);
+    const Tensor images = imagesIn.contiguous();
+    const bool perStep = images.dim() == 3;
+    if (perStep && images.size(0) != timesteps) throw Error("per-step probabilities need T rows");
+    const int64_t B = images.size(perStep ? 1 : 0), P = images.size(perStep ? 2 : 1), BP = B * P;
+    Tensor out = torch::empty({timesteps, B, P}, images.options());
+    if (!images.device().is_cpu())
+        return out.copy_(torch::rand({timesteps, B, P}, images.options()) <
+                         (perStep ? images : images.unsqueeze(0)));
+    const float* px = images.data_ptr<float>();
+    float* po = out.data_ptr<float>();
+    const int64_t M = int64_t(timesteps) * BP;
+    // Per-step probabilities: element k of the output reads element k of the input.
+    const int64_t period = perStep ? M : BP;
+    constexpr int64_t kBlock = 4096;
+    at::parallel_for(0, (M + kBlock - 1) / kBlock, 1, [&](int64_t b0, int64_t b1) {
+        uint32_t u[kBlock];
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
+            fillUniformU32(key, e0, n, u);
+            int64_t j = e0 % period;
+            for (int64_t k = 0; k < n; ++k) {
+                po[e0 + k] = bernoulli(u[k], px[j]);
+                if (++j == period) j = 0;
+            }
+        }
+    });
+    return out;
 }
 
 SpikeEvents poissonEvents(const Tensor& imagesIn, int timesteps, uint64_t key)
