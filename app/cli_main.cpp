@@ -7,6 +7,7 @@
 #include "cli_args.h"
 #include "cli_commands.h"
 #include "dwmtj/error.h"
+#include "dwmtj/training.h"
 
 namespace {
 const char* kUsage =
@@ -62,6 +63,10 @@ int main(int argc, char** argv)
     }
     const std::string cmd = args[0];
     args.erase(args.begin());
+    if (const std::string problem = dwmtj::core::kernelEnvironmentProblem(); !problem.empty()) {
+        std::fprintf(stderr, "dwmtj: %s\n", problem.c_str());
+        return 2;
+    }
     try {
         if (cmd == "fit") return dwmtj::cli::runFit(args);
         if (cmd == "energy") return dwmtj::cli::runEnergy(args);

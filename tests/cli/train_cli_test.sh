@@ -134,6 +134,8 @@ check "bench prints step time, FLOPs and the GEMM-bound ratio" 'grep -q "seconds
 check "bench compares with dense GEMMs only and times each layer's kernels" 'grep -q "the same with dense GEMMs only" <<<"$out" && grep -Eq "^  fc1 +800 x 784 -> 32 +0\.[0-9]+ +(event|dense)" <<<"$out" && grep -Eq "^  fc3 +800 x 32 -> 10 " <<<"$out" && grep -q "training (forward + weight gradient):" <<<"$out"'
 out=$(DWMTJ_KERNELS=dense "$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1 --json)
 check "bench --json under DWMTJ_KERNELS=dense: dense everywhere, no comparison" 'grep -q "\"kernels\":\"dense\"" <<<"$out" && grep -q "\"dense_seconds_per_step\":0," <<<"$out" && [ "$(grep -o "\"kernel\":\"dense\"" <<<"$out" | wc -l)" -eq 3 ] && python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert len(d[\"layers\"])==3 and len(d[\"crossover_curve\"])==11" "$out"'
+DWMTJ_KERNELS=sparse "$B" bench --hidden 32 --timesteps 8 --steps 1 --warmup 0 >/dev/null 2>"$T/kern.err"; rc=$?
+check "DWMTJ_KERNELS with an unknown value: exit 2 naming the variable, the value and the choices" '[ $rc -eq 2 ] && grep -q "DWMTJ_KERNELS is .sparse.; expected auto, dense or event" "$T/kern.err"'
 out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1 --no-layers)
 check "bench --no-layers skips the per-layer table" 'grep -q "seconds per step" <<<"$out" && ! grep -q "linear layers on spikes" <<<"$out"'
 exit $fail

@@ -4,11 +4,16 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "dwmtj/lut.h"
 #include "snn/network.h"
 #include "snn/neurons.h"
+#include "snn/rng.h"
 #include "test_paths.h"
 
 using namespace dwmtj::core;
@@ -330,4 +335,97 @@ TEST_F(SnnTest, GenericMultiWeightKernelMatchesFusedStatistics)
     z.sum().backward();
     EXPECT_TRUE(torch::isfinite(xg.grad()).all().item<bool>());
     EXPECT_GT(xg.grad().abs().sum().item<double>(), 0);
+}
+
+namespace {
+
+/// A K-state table with logistic cumulative curves C_k(V) = sigma((V - V_k) / w), V_k spread
+/// over [1, 3] V, on a grid of 64 points over [0.5, 3.5] V.
+Lut syntheticMultiStateLut(int K)
+{
+    Lut lut;
+    lut.kind = DeviceKind::MultiState;
+    lut.numStates = K;
+    for (int i = 0; i < 64; ++i) lut.voltage.push_back(0.5 + 3.0 * i / 63);
+    for (int k = 2; k <= K; ++k) {
+        const double vk = 1.0 + 2.0 * (k - 2) / std::max(1, K - 2), w = 0.2;
+        std::vector<double> c, d;
+        for (const double v : lut.voltage) {
+            const double s = 1 / (1 + std::exp(-(v - vk) / w));
+            c.push_back(s);
+            d.push_back(s * (1 - s) / w);
+        }
+        lut.curves.push_back(c);
+        lut.derivatives.push_back(d);
+    }
+    lut.centreVoltage = 2.0;
+    lut.gainVolts = 1.0;
+    return lut;
+}
+
+}  // namespace
+
+// The vectorized multi-weight step (one compiled variant per curve count up to 7, a run-time
+// count above) against a scalar transcription of docs/models.md with the same random
+// stream: spikes, states and local gradients element for element, inputs beyond the table's
+// range and NaN included.
+TEST_F(SnnTest, MultiWeightKernelMatchesScalarEquationsForEveryCurveCount)
+{
+    for (const int K : {2, 3, 5, 8, 9, 12}) {
+        SCOPED_TRACE("K = " + std::to_string(K));
+        const DeviceTable tb =
+            DeviceTable::fromLut(syntheticMultiStateLut(K), 2.0, 1.0, torch::kCPU);
+        const int64_t T = 40, B = 3, N = 700;  // N spans a full and a partial block of neurons
+        Tensor x = torch::randn({T, B, N}) * 1.2;
+        x[3][1][5] = std::numeric_limits<float>::quiet_NaN();
+        x[7][2][9] = 40.0f;
+        x[8][0][11] = -40.0f;
+        x.requires_grad_(true);
+        Tensor states;
+        const uint64_t key = 1234 + uint64_t(K);
+        Tensor z = multiStateLayer(x, tb, key, nullptr, &states);
+        // Local gradients through autograd: d(sum z * g)/dx = g * local.
+        Tensor zg = multiStateLayer(x, tb, key);
+        Tensor gOut = torch::rand_like(zg);
+        zg.backward(gOut);
+        ASSERT_TRUE(torch::equal(z, zg.detach()));
+        const Tensor xd = x.detach();
+        auto px = xd.accessor<float, 3>();
+        auto pz = z.accessor<float, 3>();
+        auto ps = states.accessor<int8_t, 3>();
+        auto pg = x.grad().accessor<float, 3>();
+        auto pgo = gOut.accessor<float, 3>();
+        const int nc = K - 1;
+        const int64_t M = B * N;
+        std::vector<int> m(size_t(M), 1);
+        int mismatches = 0;
+        for (int64_t t = 0; t < T; ++t)
+            for (int64_t e = 0; e < M; ++e) {
+                const int64_t b = e / N, n = e % N;
+                uint32_t u = 0;
+                fillUniformU32(key, t * M + e, 1, &u);
+                const float V = tb.centre + tb.gain * px[t][b][n];
+                float f = (V - tb.vMin) * tb.invStep;
+                if (!(f > 0)) f = 0;
+                f = std::min(f, float(tb.size - 1));
+                const int i0 = std::min(int(f), tb.size - 2);
+                const float fr = f - float(i0);
+                auto at = [&](const std::vector<float>& a, int c) {
+                    const float lo = a[size_t(i0 * nc + c)], hi = a[size_t((i0 + 1) * nc + c)];
+                    return lo + fr * (hi - lo);
+                };
+                int d = 0;
+                for (int c = 0; c < nc; ++c) d += toUnitFloat(u) < at(tb.value, c);
+                const int need = K - m[size_t(e)];
+                const bool spike = d >= need;
+                const float local = tb.gain * at(tb.deriv, need - 1);
+                m[size_t(e)] = spike ? 1 : m[size_t(e)] + d;
+                const bool same = pz[t][b][n] == float(spike) && ps[t][b][n] == m[size_t(e)] &&
+                                  std::fabs(pg[t][b][n] - pgo[t][b][n] * local) <=
+                                      1e-6f * (1 + std::fabs(pgo[t][b][n] * local));
+                mismatches += !same;
+            }
+        EXPECT_EQ(mismatches, 0);
+        EXPECT_GT(z.sum().item<double>(), 0);
+    }
 }

@@ -135,6 +135,9 @@ std::string computeDeviceDescription();
 /// The linear-layer kernels in effect, one line for provenance and reports (docs/models.md,
 /// "Event-driven kernels"); DWMTJ_KERNELS=auto|dense|event sets them when the process starts.
 std::string linearKernelDescription();
+/// Empty, or why DWMTJ_KERNELS holds no valid choice (the kernels then stay on auto); the CLI
+/// refuses to run with it, the workbench prints it.
+std::string kernelEnvironmentProblem();
 
 /// The intra-op thread count in effect after applying `requested` (0 = default).
 int applyThreadCount(int requested);

@@ -52,7 +52,7 @@ KernelChoice choiceFromEnvironment()
     const std::string s(v);
     if (s == "dense") return KernelChoice::Dense;
     if (s == "event") return KernelChoice::Event;
-    return KernelChoice::Auto;
+    return KernelChoice::Auto;  // reported by kernelEnvironmentProblem()
 }
 
 std::atomic<KernelChoice> g_choice{choiceFromEnvironment()};
@@ -431,6 +431,16 @@ const char* kernelChoiceName(KernelChoice c)
 }  // namespace dwmtj::core::snn
 
 namespace dwmtj::core {
+
+std::string kernelEnvironmentProblem()
+{
+    const char* v = std::getenv("DWMTJ_KERNELS");
+    if (!v) return {};
+    const std::string s(v);
+    if (s == "auto" || s == "dense" || s == "event") return {};
+    return "the environment variable DWMTJ_KERNELS is '" + s +
+           "'; expected auto, dense or event (or unset for auto)";
+}
 
 std::string linearKernelDescription()
 {

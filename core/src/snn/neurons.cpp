@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <utility>
 
 #include "dwmtj/error.h"
 #include "rng.h"
@@ -163,6 +164,77 @@ DWMTJ_CLONES void liBackwardBlock(const float* pg, float* pgx, int64_t T, int64_
             gv[k] = (1.0f - kMemDecay) * gV;
             gi[k] = gij;
         }
+}
+
+/// One time step of the multi-weight neuron for n neurons (docs/models.md): the notch advance
+/// d counts the cumulative curves C_c(V) above the uniform u; a spike when d reaches the notches
+/// left (K - m), then m resets to 1, else m advances by d. NC curves known at compile time
+/// (0: nc at run time) so that the curve loop unrolls and the neuron loop vectorizes (gathers).
+template <int NC, bool kGrad>
+[[gnu::always_inline]] inline void multiStateStep(const float* __restrict x,
+                                                  const uint32_t* __restrict u,
+                                                  int32_t* __restrict m, float* __restrict z,
+                                                  float* __restrict grad, int64_t n,
+                                                  const DeviceTable& tb, int ncRuntime)
+{
+    const int nc = NC > 0 ? NC : ncRuntime;
+    const int K = nc + 1;
+    const float* __restrict val = tb.value.data();
+    const float* __restrict der = tb.deriv.data();
+    const float centre = tb.centre, gain = tb.gain, vMin = tb.vMin, invStep = tb.invStep;
+    const float last = float(tb.size - 1);
+    const int maxIndex = tb.size - 2;
+    for (int64_t k = 0; k < n; ++k) {
+        const float V = centre + gain * x[k];
+        float f = (V - vMin) * invStep;
+        f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+        f = f < last ? f : last;
+        int i0 = int(f);
+        i0 = i0 < maxIndex ? i0 : maxIndex;
+        const float fr = f - float(i0);
+        const int base = i0 * nc;
+        const float uk = toUnitFloat(u[k]);
+        int d = 0;  // notches advanced: count of c with u < C_c(V)
+#pragma GCC unroll 8
+        for (int c = 0; c < nc; ++c) {
+            const float lo = val[base + c], hi = val[base + nc + c];
+            d += uk < lo + fr * (hi - lo) ? 1 : 0;
+        }
+        const int need = K - m[k];
+        const int spike = d >= need ? 1 : 0;
+        if constexpr (kGrad) {
+            const int j = base + need - 1;
+            grad[k] = gain * (der[j] + fr * (der[j + nc] - der[j]));
+        }
+        m[k] = spike ? 1 : m[k] + d;
+        z[k] = float(spike);
+    }
+}
+
+/// multiStateStep for the table's curve count: compiled variants for 1 .. sizeof...(I), the
+/// run-time count above.
+template <bool kGrad, int... I>
+[[gnu::always_inline]] inline void multiStateStepAny(std::integer_sequence<int, I...>,
+                                                     const float* x, const uint32_t* u, int32_t* m,
+                                                     float* z, float* grad, int64_t n,
+                                                     const DeviceTable& tb)
+{
+    const bool specialized =
+        ((tb.numCurves == I + 1
+              ? (multiStateStep<I + 1, kGrad>(x, u, m, z, grad, n, tb, I + 1), true)
+              : false) ||
+         ...);
+    if (!specialized) multiStateStep<0, kGrad>(x, u, m, z, grad, n, tb, tb.numCurves);
+}
+
+DWMTJ_CLONES void multiStateStepBlock(const float* x, const uint32_t* u, int32_t* m, float* z,
+                                      float* grad, int64_t n, const DeviceTable& tb)
+{
+    constexpr auto kCompiled = std::make_integer_sequence<int, 7>{};
+    if (grad)
+        multiStateStepAny<true>(kCompiled, x, u, m, z, grad, n, tb);
+    else
+        multiStateStepAny<false>(kCompiled, x, u, m, z, nullptr, n, tb);
 }
 
 }  // namespace kernels
@@ -431,45 +503,23 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
     std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
     at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
         uint32_t u[kBlock];
-        int8_t m[kBlock];
-        const float* val = tb.value.data();
-        const float* der = tb.deriv.data();
-        const int nc = tb.numCurves;
-        const float last = float(tb.size - 1);
-        const int maxIndex = tb.size - 2;
+        int32_t m[kBlock];
         for (int64_t b = b0; b < b1; ++b) {
             const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
-            std::fill_n(m, n, int8_t(1));
+            std::fill_n(m, n, 1);
             double sv = 0, ss = 0;
             for (int64_t t = 0; t < T; ++t) {
                 const int64_t o = t * N + e0;
                 fillUniformU32(key, o, n, u);
-                for (int64_t k = 0; k < n; ++k) {
-                    const float V = tb.centre + tb.gain * px[o + k];
-                    float f = (V - tb.vMin) * tb.invStep;
-                    f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-                    f = f < last ? f : last;
-                    const int i0 = std::min(int(f), maxIndex);
-                    const float fr = f - float(i0);
-                    const float* lo = val + i0 * nc;
-                    const float* hi = lo + nc;
-                    const float uk = toUnitFloat(u[k]);
-                    int d = 0;  // notches advanced: count of k with u < C_k(V)
-                    for (int c = 0; c < nc; ++c) d += uk < lo[c] + fr * (hi[c] - lo[c]);
-                    const int need = K - m[k];
-                    const int spike = d >= need;
-                    if (pl) {
-                        const float* dlo = der + i0 * nc + (need - 1);
-                        pl[o + k] = tb.gain * (dlo[0] + fr * (dlo[nc] - dlo[0]));
-                    }
-                    m[k] = int8_t(spike + (1 - spike) * (m[k] + d));  // branch-free reset
-                    pz[o + k] = static_cast<float>(spike);
-                    if (pst) pst[o + k] = m[k];
-                    if (tally) {
+                kernels::multiStateStepBlock(px + o, u, m, pz + o, pl ? pl + o : nullptr, n, tb);
+                if (pst)
+                    for (int64_t k = 0; k < n; ++k) pst[o + k] = int8_t(m[k]);
+                if (tally)
+                    for (int64_t k = 0; k < n; ++k) {
+                        const float V = tb.centre + tb.gain * px[o + k];
                         sv += double(V) * V;
-                        ss += spike;
+                        ss += pz[o + k];
                     }
-                }
             }
             if (tally) {
                 v2[b] = sv;
