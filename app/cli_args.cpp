@@ -83,13 +83,17 @@ std::string jsonString(const std::string& s)
 {
     std::string o = "\"";
     for (char c : s) {
-        if (c == '"' || c == '\\') { o += '\\'; o += c; }
-        else if (c == '\n') o += "\\n";
+        if (c == '"' || c == '\\') {
+            o += '\\';
+            o += c;
+        } else if (c == '\n')
+            o += "\\n";
         else if (static_cast<unsigned char>(c) < 0x20) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\u%04x", c);
             o += buf;
-        } else o += c;
+        } else
+            o += c;
     }
     return o + "\"";
 }

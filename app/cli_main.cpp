@@ -42,10 +42,12 @@ const char* kUsage =
     "      steps and device gain at inference) on every run's best checkpoint; adds the curves\n"
     "      to the files and prints which choices make the paper's noise claims hold\n"
     "  bench [--neuron lif] [--hidden 500] [--timesteps 80] [--batch 100] [--steps 10] [--json]\n"
-    "           [--no-layers]\n"
+    "           [--no-layers] [--calibrate]\n"
     "      seconds per training step against this machine's GEMM-bound limit and against dense\n"
     "      GEMMs only; per linear layer the input spike density and the dense and event-driven\n"
-    "      kernels' times; the measured crossover density (DWMTJ_KERNELS=auto|dense|event)\n"
+    "      kernels' times; the measured crossover density (DWMTJ_KERNELS=auto|dense|event).\n"
+    "      --calibrate: measure only the crossovers and keep them for every later run\n"
+    "      (~/.config/dwmtj/kernels.ini, or DWMTJ_KERNELS_CALIBRATION=FILE|none)\n"
     "  reproduce [--scale smoke|quick|paper] [--lut-binary F] [--lut-multistate F] [--device "
     "cpu|cuda]\n"
     "            [--data-dir DIR] [--threads N] --out DIR\n"
@@ -67,6 +69,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "dwmtj: %s\n", problem.c_str());
         return 2;
     }
+    if (const std::string problem = dwmtj::core::kernelCalibrationProblem(); !problem.empty())
+        std::fprintf(stderr, "dwmtj: warning: %s\n", problem.c_str());
     try {
         if (cmd == "fit") return dwmtj::cli::runFit(args);
         if (cmd == "energy") return dwmtj::cli::runEnergy(args);

@@ -309,6 +309,40 @@ std::string formatFixed(double v)
     return buf;
 }
 
+std::string curveJson(const BenchResult& r);
+
+/// `bench --calibrate`: measure the crossovers, store them for every later run, print them.
+int printCalibration(const BenchOptions& o, bool json)
+{
+    BenchResult r;
+    const KernelCalibration c = calibrateKernels(o, &r);
+    if (json) {
+        std::printf(
+            "{\"calibration\":{\"training\":%s,\"inference\":%s,\"path\":%s,\"measured\":%s,"
+            "\"machine\":%s},\"crossover_curve\":%s}\n",
+            jsonNumber(c.training).c_str(), jsonNumber(c.inference).c_str(),
+            jsonString(c.path).c_str(), jsonString(c.measuredAt).c_str(),
+            jsonString(c.machine).c_str(), curveJson(r).c_str());
+        return 0;
+    }
+    std::printf(
+        "kernel crossover on random spikes of fc1's shape (%d x 784 -> %d, %d thread(s); ms, "
+        "median of %d)\n",
+        o.timesteps * o.batchSize, o.hidden, r.threads, std::max(3, o.steps));
+    std::printf("  density  dense fwd  event fwd  dense fwd+dW  event fwd+dW\n");
+    for (const auto& p : r.crossoverCurve)
+        std::printf("  %7.2f  %9.2f  %9.2f  %12.2f  %12.2f\n", p.density, p.denseForward * 1e3,
+                    p.eventForward * 1e3, (p.denseForward + p.denseWeightGrad) * 1e3,
+                    (p.eventForward + p.eventWeightGrad) * 1e3);
+    std::printf(
+        "event-driven from now on at input spike density <= %.2f in training, <= %.2f in "
+        "inference\n",
+        c.training, c.inference);
+    std::printf("saved to %s (every later run reads it; delete it for the built-in %s)\n",
+                c.path.c_str(), "0.30 / 0.35");
+    return 0;
+}
+
 std::string layersJson(const BenchResult& r)
 {
     std::string out = "[";
@@ -346,7 +380,7 @@ std::string curveJson(const BenchResult& r)
 int runBench(const std::vector<std::string>& argv)
 {
     Args a(
-        argv, {"json", "no-layers"},
+        argv, {"json", "no-layers", "calibrate"},
         {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
@@ -359,6 +393,7 @@ int runBench(const std::vector<std::string>& argv)
     o.device = a.get("device", o.device);
     o.lutPath = a.get("lut", "");
     o.layers = !a.has("no-layers");
+    if (a.has("calibrate")) return printCalibration(o, a.has("json"));
     const BenchResult r = runBenchmark(o);
     if (a.has("json")) {
         std::printf(

@@ -36,6 +36,8 @@ int main(int argc, char** argv)
     parser.process(app);
     if (const std::string problem = dwmtj::core::kernelEnvironmentProblem(); !problem.empty())
         std::fprintf(stderr, "dwmtj-workbench: %s; using auto\n", problem.c_str());
+    if (const std::string problem = dwmtj::core::kernelCalibrationProblem(); !problem.empty())
+        std::fprintf(stderr, "dwmtj-workbench: warning: %s\n", problem.c_str());
     dwmtj::ui::MainWindow window;
     if (parser.isSet(tour)) return runScreenshotTour(window, parser.value(tour));
     const QString file =

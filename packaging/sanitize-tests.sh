@@ -21,4 +21,5 @@ cmake --build "$out" --parallel "$(nproc)" --target "${targets[@]}"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd "$out"
+export DWMTJ_KERNELS_CALIBRATION=${DWMTJ_KERNELS_CALIBRATION:-none}  # not this machine's
 exec "$root/packaging/dwmtj-launch" ctest -L 'core|snn' --output-on-failure --parallel "$(nproc)" "$@"

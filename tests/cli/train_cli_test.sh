@@ -136,6 +136,20 @@ out=$(DWMTJ_KERNELS=dense "$B" bench --hidden 32 --timesteps 8 --steps 2 --warmu
 check "bench --json under DWMTJ_KERNELS=dense: dense everywhere, no comparison" 'grep -q "\"kernels\":\"dense\"" <<<"$out" && grep -q "\"dense_seconds_per_step\":0," <<<"$out" && [ "$(grep -o "\"kernel\":\"dense\"" <<<"$out" | wc -l)" -eq 3 ] && python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert len(d[\"layers\"])==3 and len(d[\"crossover_curve\"])==11" "$out"'
 DWMTJ_KERNELS=sparse "$B" bench --hidden 32 --timesteps 8 --steps 1 --warmup 0 >/dev/null 2>"$T/kern.err"; rc=$?
 check "DWMTJ_KERNELS with an unknown value: exit 2 naming the variable, the value and the choices" '[ $rc -eq 2 ] && grep -q "DWMTJ_KERNELS is .sparse.; expected auto, dense or event" "$T/kern.err"'
+# Calibration: measured on fc1's shape, kept in the file, read by later runs and recorded.
+CAL="$T/config/dwmtj/kernels.ini"
+out=$(DWMTJ_KERNELS_CALIBRATION="$CAL" "$B" bench --calibrate --hidden 32 --timesteps 8 --batch 50 --steps 1 --json)
+check "bench --calibrate --json: crossovers in [0, 1] from an 11-point curve, saved where it says" 'python3 -c "import json,sys; d=json.loads(sys.argv[1]); c=d[\"calibration\"]; assert 0 <= c[\"training\"] <= 0.9 and 0 <= c[\"inference\"] <= 0.9 and c[\"path\"] == sys.argv[2] and len(d[\"crossover_curve\"]) == 11" "$out" "$CAL" && grep -q "^format_version=1$" "$CAL" && grep -q "^training=0\.[0-9]\{4\}$" "$CAL"'
+printf 'format_version=1\ntraining=0.1234\ninference=0.4321\nmeasured=test\n' >"$CAL"
+out=$(DWMTJ_KERNELS_CALIBRATION="$CAL" "$B" bench --hidden 32 --timesteps 8 --steps 1 --warmup 0 --no-layers --json)
+check "a calibration file sets the crossovers of later runs" 'grep -q "\"crossover\":{\"training\":0.1234,\"inference\":0.4321}" <<<"$out"'
+DWMTJ_KERNELS_CALIBRATION="$CAL" "$B" train --neuron lif $SMALL --epochs 1 --seeds 0 --train-limit 200 --out "$T/cal.h5" >/dev/null 2>&1
+check "the run's provenance names the calibrated crossovers and their file" "/usr/bin/python3 -c \"
+import h5py, sys; k = h5py.File('$T/cal.h5')['provenance'].attrs['kernels']
+assert '<= 0.12 (training), 0.43 (inference)' in k and 'calibrated test, $CAL' in k, k\""
+printf 'format_version=1\ntraining=1.7\ninference=0.3\n' >"$CAL"
+out=$(DWMTJ_KERNELS_CALIBRATION="$CAL" "$B" bench --hidden 32 --timesteps 8 --steps 1 --warmup 0 --no-layers --json 2>"$T/cal.err"); rc=$?
+check "a bad calibration file: a warning naming file, line and value; the built-in crossovers" '[ $rc -eq 0 ] && grep -q "kernel calibration $CAL line 2: expected a spike density in \[0, 1\] for training, found .1.7." "$T/cal.err" && grep -q "\"crossover\":{\"training\":0.3,\"inference\":0.35}" <<<"$out"'
 out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1 --no-layers)
 check "bench --no-layers skips the per-layer table" 'grep -q "seconds per step" <<<"$out" && ! grep -q "linear layers on spikes" <<<"$out"'
 exit $fail

@@ -4,7 +4,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include "dwmtj/lut.h"
+#include "dwmtj/training.h"
 #include "snn/events.h"
 #include "snn/network.h"
 #include "snn/rng.h"
@@ -219,3 +225,59 @@ TEST_F(EventKernelTest, TrainingStepsMatchDense)
 }
 
 }  // namespace
+
+// The calibration file of `dwmtj bench --calibrate`: read when valid, refused with a message
+// naming the file and line when not (the built-in crossovers then stay).
+TEST(KernelCalibration, FileIsReadOrRefusedWithItsLine)
+{
+    const std::string dir = ::testing::TempDir() + "/dwmtj-calibration";
+    std::filesystem::create_directories(dir);
+    const std::string path = dir + "/kernels.ini";
+    auto withFile = [&](const std::string& text) {
+        std::ofstream(path) << text;
+        setenv("DWMTJ_KERNELS_CALIBRATION", path.c_str(), 1);
+        return dwmtj::core::loadKernelCalibration();
+    };
+    auto c = withFile("# comment\nformat_version=1\ntraining=0.25\ninference=0.5\nmeasured=now\n");
+    EXPECT_TRUE(c.valid);
+    EXPECT_EQ(c.training, 0.25);
+    EXPECT_EQ(c.inference, 0.5);
+    EXPECT_EQ(c.measuredAt, "now");
+    EXPECT_TRUE(c.problem.empty());
+
+    c = withFile("format_version=2\ntraining=0.25\ninference=0.5\n");
+    EXPECT_FALSE(c.valid);
+    EXPECT_NE(c.problem.find(path + " line 1: format_version 2 is not supported"),
+              std::string::npos)
+        << c.problem;
+    c = withFile("format_version=1\ntraining=0.25\n");
+    EXPECT_FALSE(c.valid);
+    EXPECT_NE(c.problem.find("the training or inference crossover is missing"), std::string::npos);
+    c = withFile("format_version=1\ntraining=0.25\ninference=-0.1\n");
+    EXPECT_NE(
+        c.problem.find("line 3: expected a spike density in [0, 1] for inference, found '-0.1'"),
+        std::string::npos)
+        << c.problem;
+    c = withFile("training 0.3\n");
+    EXPECT_NE(c.problem.find("line 1: expected key=value"), std::string::npos) << c.problem;
+
+    // Saved and read back; "none" and a missing file mean not calibrated, without a problem.
+    dwmtj::core::KernelCalibration s;
+    s.path = dir + "/sub/kernels.ini";
+    s.training = 0.3125;
+    s.inference = 0.40625;
+    s.measuredAt = "2026-12-01T00:00:00Z";
+    dwmtj::core::saveKernelCalibration(s);
+    setenv("DWMTJ_KERNELS_CALIBRATION", s.path.c_str(), 1);
+    c = dwmtj::core::loadKernelCalibration();
+    EXPECT_TRUE(c.valid);
+    EXPECT_EQ(c.training, 0.3125);
+    EXPECT_EQ(c.inference, 0.4062);  // 4 decimals in the file
+    setenv("DWMTJ_KERNELS_CALIBRATION", "none", 1);
+    c = dwmtj::core::loadKernelCalibration();
+    EXPECT_FALSE(c.valid);
+    EXPECT_TRUE(c.problem.empty());
+    setenv("DWMTJ_KERNELS_CALIBRATION", (dir + "/missing.ini").c_str(), 1);
+    EXPECT_TRUE(dwmtj::core::loadKernelCalibration().problem.empty());
+    unsetenv("DWMTJ_KERNELS_CALIBRATION");
+}

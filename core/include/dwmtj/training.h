@@ -135,6 +135,28 @@ std::string computeDeviceDescription();
 /// The linear-layer kernels in effect, one line for provenance and reports (docs/models.md,
 /// "Event-driven kernels"); DWMTJ_KERNELS=auto|dense|event sets them when the process starts.
 std::string linearKernelDescription();
+/// Crossover densities measured on this machine by `dwmtj bench --calibrate`, kept in
+/// kernelCalibrationPath() (key=value text) and read by every process when it starts.
+struct KernelCalibration {
+    bool valid = false;
+    double training = 0, inference = 0;  ///< spike densities in [0, 1]
+    std::string path, measuredAt, machine;
+    std::string problem;  ///< set when the file exists but cannot be used
+};
+/// DWMTJ_KERNELS_CALIBRATION (a path; "none": never calibrated), else
+/// $XDG_CONFIG_HOME/dwmtj/kernels.ini, else ~/.config/dwmtj/kernels.ini; "" without HOME.
+std::string kernelCalibrationPath();
+KernelCalibration loadKernelCalibration();
+/// Writes c to c.path atomically (creating its folder). Throws Error.
+void saveKernelCalibration(const KernelCalibration& c);
+/// Puts c's crossovers into effect in this process.
+void applyKernelCalibration(const KernelCalibration& c);
+/// Empty, or why the calibration file is unusable (the built-in crossovers are then used).
+std::string kernelCalibrationProblem();
+/// Measures the crossovers on random spikes of fc1's shape (o.hidden, o.timesteps,
+/// o.batchSize; o.steps repetitions per point), saves them and puts them into effect. The
+/// curve measured is returned in `curve` when given.
+KernelCalibration calibrateKernels(const BenchOptions& o, BenchResult* curve = nullptr);
 /// Empty, or why DWMTJ_KERNELS holds no valid choice (the kernels then stay on auto); the CLI
 /// refuses to run with it, the workbench prints it.
 std::string kernelEnvironmentProblem();

@@ -1,7 +1,10 @@
 // `dwmtj bench`: seconds per training step against the GEMM-bound limit of the same shapes.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "common.h"
 #include "dwmtj/error.h"
@@ -56,13 +59,27 @@ void timeLayer(const torch::Tensor& x, int64_t out, int reps, BenchResult::Layer
     l.eventWeightGrad = timed(reps, [&] { snn::eventWeightGrad(ev, g); });
 }
 
+double eventTime(const BenchResult::CrossoverPoint& p, bool training)
+{
+    return training ? p.eventForward + p.eventWeightGrad : p.eventForward;
+}
+
+/// The dense GEMM's time does not depend on the density: the median over all points stands
+/// for it, so that one slow measurement does not move the crossing.
+double denseTime(const std::vector<BenchResult::CrossoverPoint>& c, bool training)
+{
+    std::vector<double> t;
+    for (const auto& p : c)
+        t.push_back(training ? p.denseForward + p.denseWeightGrad : p.denseForward);
+    return median(t);
+}
+
 /// Density where event time (linear in density between measured points) meets dense time.
 double crossing(const std::vector<BenchResult::CrossoverPoint>& c, bool training)
 {
+    const double dense = denseTime(c, training);
     auto diff = [&](const BenchResult::CrossoverPoint& p) {
-        return training
-                   ? (p.eventForward + p.eventWeightGrad) - (p.denseForward + p.denseWeightGrad)
-                   : p.eventForward - p.denseForward;
+        return eventTime(p, training) - dense;
     };
     for (size_t k = 1; k < c.size(); ++k) {
         const double a = diff(c[k - 1]), b = diff(c[k]);
@@ -72,7 +89,65 @@ double crossing(const std::vector<BenchResult::CrossoverPoint>& c, bool training
     return std::numeric_limits<double>::quiet_NaN();
 }
 
+/// Random spikes of fc1's shape [rows, in] -> out at densities 0.02 .. 0.9 (bytes; the event
+/// times include building compressed rows from them, which the encoder does itself in a
+/// real step).
+std::vector<BenchResult::CrossoverPoint> crossoverCurve(int64_t rows, int64_t in, int64_t out,
+                                                        int reps)
+{
+    std::vector<BenchResult::CrossoverPoint> curve;
+    BenchResult::Layer warmup;  // first-touch pages and the BLAS's buffers, not timed
+    timeLayer((torch::rand({rows, in}) < 0.3).to(torch::kByte), out, 1, warmup);
+    for (double d : {0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
+        const torch::Tensor s = (torch::rand({rows, in}) < d).to(torch::kByte);
+        BenchResult::Layer l;
+        timeLayer(s, out, reps, l);
+        curve.push_back({d, l.denseForward, l.eventForward, l.denseWeightGrad, l.eventWeightGrad});
+    }
+    return curve;
+}
+
+/// The crossover to use: where the curves cross; 0 when the event kernels lose already at the
+/// lowest density measured, the highest density measured when they never lose.
+double crossoverToUse(const std::vector<BenchResult::CrossoverPoint>& c, bool training)
+{
+    const double x = crossing(c, training);
+    if (!std::isnan(x)) return x;
+    // No crossing: the event kernels lose at every density measured or win at every one.
+    return eventTime(c.front(), training) > denseTime(c, training) ? 0.0 : c.back().density;
+}
+
 }  // namespace
+
+KernelCalibration calibrateKernels(const BenchOptions& o, BenchResult* out)
+{
+    if (o.hidden < 1 || o.timesteps < 1 || o.batchSize < 2 || o.steps < 1)
+        throw OptionsError(
+            "bench --calibrate: hidden, timesteps, steps >= 1 and batch >= 2 are required");
+    if (train::resolveDevice(o.device).is_cuda())
+        throw OptionsError("bench --calibrate measures the CPU kernels; use --device cpu");
+    BenchResult res;
+    res.threads = applyThreadCount(o.threads);
+    res.device = "cpu";
+    torch::manual_seed(0);
+    res.crossoverCurve = crossoverCurve(int64_t(o.timesteps) * o.batchSize, kImagePixels, o.hidden,
+                                        std::max(3, o.steps));
+    res.measuredCrossoverTraining = crossing(res.crossoverCurve, true);
+    res.measuredCrossoverInference = crossing(res.crossoverCurve, false);
+    KernelCalibration c;
+    c.valid = true;
+    c.path = kernelCalibrationPath();
+    c.training = crossoverToUse(res.crossoverCurve, true);
+    c.inference = crossoverToUse(res.crossoverCurve, false);
+    c.measuredAt = train::nowIso();
+    c.machine = computeDeviceDescription() + "; fc1 " + std::to_string(o.timesteps * o.batchSize) +
+                " x 784 -> " + std::to_string(o.hidden) + ", " + std::to_string(res.threads) +
+                " threads";
+    saveKernelCalibration(c);
+    applyKernelCalibration(c);
+    if (out) *out = res;
+    return c;
+}
 
 BenchResult runBenchmark(const BenchOptions& o)
 {
@@ -217,15 +292,7 @@ BenchResult runBenchmark(const BenchOptions& o)
             timeLayer(inputs[k], outs[k], reps, l);
             res.layers.push_back(l);
         }
-        // Random spikes of fc1's shape at several densities (bytes; the event times include
-        // building compressed rows from them, which the encoder does itself in a real step).
-        for (double d : {0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}) {
-            const torch::Tensor s = (torch::rand({R, P}) < d).to(torch::kByte);
-            BenchResult::Layer l;
-            timeLayer(s, H, std::max(3, o.steps / 2), l);
-            res.crossoverCurve.push_back(
-                {d, l.denseForward, l.eventForward, l.denseWeightGrad, l.eventWeightGrad});
-        }
+        res.crossoverCurve = crossoverCurve(R, P, H, std::max(3, o.steps / 2));
         res.measuredCrossoverTraining = crossing(res.crossoverCurve, true);
         res.measuredCrossoverInference = crossing(res.crossoverCurve, false);
     }
