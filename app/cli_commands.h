@@ -10,5 +10,6 @@ int runTrain(const std::vector<std::string>& args);
 int runNoise(const std::vector<std::string>& args);
 int runRobustness(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
+int runSweep(const std::vector<std::string>& args);
 int runReproduce(const std::vector<std::string>& args);  ///< needs the UI library (figures)
 }  // namespace dwmtj::cli

@@ -48,6 +48,17 @@ const char* kUsage =
     "      kernels' times; the measured crossover density (DWMTJ_KERNELS=auto|dense|event).\n"
     "      --calibrate: measure only the crossovers and keep them for every later run\n"
     "      (~/.config/dwmtj/kernels.ini, or DWMTJ_KERNELS_CALIBRATION=FILE|none)\n"
+    "  sweep plan FILE --out DIR [--json]\n"
+    "  sweep run FILE --out DIR [--jobs N]\n"
+    "  sweep submit FILE --out DIR [--partition P] [--account A] [--time HH:MM:SS]\n"
+    "        [--cpus-per-task C] [--mem M] [--gres G] [--max-parallel K] [--sbatch-arg ARG]...\n"
+    "        [--dry-run]\n"
+    "  sweep status DIR [--json]\n"
+    "  sweep collect DIR\n"
+    "      a grid of training configurations x seeds (a sweep file, docs/sweeps.md): list the\n"
+    "      tasks and their cost, run them here N at a time, or as a Slurm array job with a\n"
+    "      collect job after it; show each task's state; merge the tasks' files into one\n"
+    "      experiment file per configuration (DIR/results)\n"
     "  reproduce [--scale smoke|quick|paper] [--lut-binary F] [--lut-multistate F] [--device "
     "cpu|cuda]\n"
     "            [--data-dir DIR] [--threads N] --out DIR\n"
@@ -79,6 +90,7 @@ int main(int argc, char** argv)
         if (cmd == "noise") return dwmtj::cli::runNoise(args);
         if (cmd == "robustness") return dwmtj::cli::runRobustness(args);
         if (cmd == "bench") return dwmtj::cli::runBench(args);
+        if (cmd == "sweep") return dwmtj::cli::runSweep(args);
 #ifdef DWMTJ_HAVE_UI
         if (cmd == "reproduce") return dwmtj::cli::runReproduce(args);
 #endif

@@ -1,0 +1,486 @@
+// `dwmtj sweep plan|run|submit|status|collect|task` (docs/sweeps.md).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli_args.h"
+#include "cli_commands.h"
+#include "cli_progress.h"
+#include "dwmtj/error.h"
+#include "dwmtj/sweep.h"
+
+namespace dwmtj::cli {
+
+using namespace dwmtj::core;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string selfExe() { return fs::read_symlink("/proc/self/exe").string(); }
+
+/// How a compute node starts dwmtj: through the launcher (installed next to the program, or
+/// the source tree's when run from a build folder; DWMTJ_LAUNCHER overrides), then this binary.
+std::string nodeCommand()
+{
+    const std::string exe = selfExe();
+    std::string launcher;
+    if (const char* l = std::getenv("DWMTJ_LAUNCHER"))
+        launcher = l;
+    else if (fs::exists(fs::path(exe).parent_path() / "dwmtj-launch"))
+        launcher = (fs::path(exe).parent_path() / "dwmtj-launch").string();
+#ifdef DWMTJ_SOURCE_DIR
+    else if (fs::exists(fs::path(DWMTJ_SOURCE_DIR) / "packaging" / "dwmtj-launch"))
+        launcher = (fs::path(DWMTJ_SOURCE_DIR) / "packaging" / "dwmtj-launch").string();
+#endif
+    return (launcher.empty() ? "" : shellQuote(launcher) + " ") + shellQuote(exe);
+}
+
+std::string needOut(const Args& a, const char* what)
+{
+    const std::string out = a.get("out", "");
+    if (out.empty())
+        throw UsageError(std::string("dwmtj sweep ") + what + ": --out DIR is required");
+    return out;
+}
+
+std::string sweepArg(const Args& a, const char* what)
+{
+    if (a.positionals().size() != 1)
+        throw UsageError(std::string("dwmtj sweep ") + what + ": expected one sweep file");
+    return a.positionals()[0];
+}
+
+std::string dirArg(const Args& a, const char* what)
+{
+    if (a.positionals().size() != 1)
+        throw UsageError(std::string("dwmtj sweep ") + what + ": expected the sweep folder");
+    return a.positionals()[0];
+}
+
+std::string hours(double h)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, h < 0.01 ? "%.2g" : h < 10 ? "%.2f" : "%.1f", h);
+    return buf;
+}
+
+int plan(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {"out"});
+    const std::string file = sweepArg(a, "plan"), dir = needOut(a, "plan");
+    const Sweep s = loadSweep(file);
+    const auto tasks = sweepTasks(s);
+    double total = 0;
+    for (const auto& t : tasks) total += t.estimatedCoreHours;
+    if (a.has("json")) {
+        std::string list;
+        for (const auto& t : tasks)
+            list += std::string(list.empty() ? "" : ",") + "{\"index\":" + std::to_string(t.index) +
+                    ",\"id\":" + jsonString(t.id) + ",\"config\":" + jsonString(t.configId) +
+                    ",\"seed\":" + std::to_string(t.config.seeds[0]) +
+                    ",\"file\":" + jsonString((fs::path(dir) / t.file).string()) +
+                    ",\"estimated_core_hours\":" + jsonNumber(t.estimatedCoreHours) + "}";
+        std::printf("{\"name\":%s,\"tasks\":[%s],\"estimated_core_hours\":%s}\n",
+                    jsonString(s.name).c_str(), list.c_str(), jsonNumber(total).c_str());
+        return 0;
+    }
+    std::printf(
+        "sweep %s: %zu task(s) (%zu neuron kind(s) x %zu hidden size(s) x %zu time step "
+        "count(s) x %zu seed(s)), %d epoch(s) each%s\n",
+        s.name.c_str(), tasks.size(), s.neurons.size(), s.hidden.size(), s.timesteps.size(),
+        s.seeds.size(), s.base.epochs, s.noise.enabled ? ", then the noise evaluation" : "");
+    std::printf("  index  task                          est. core-h  file\n");
+    for (const auto& t : tasks)
+        std::printf("  %5d  %-29s %11s  %s\n", t.index, t.id.c_str(),
+                    hours(t.estimatedCoreHours).c_str(), (fs::path(dir) / t.file).string().c_str());
+    std::printf(
+        "estimated total: %s core-hours (%s h on 2 cores); an estimate scaled from this "
+        "project's measured step times (docs/sweeps.md)\n",
+        hours(total).c_str(), hours(total / 2).c_str());
+    return 0;
+}
+
+/// Forks `dwmtj sweep task DIR --index I` with its output appended to the task's log, in its
+/// own process group (a terminal's Ctrl+C reaches only `sweep run`, which forwards one SIGTERM).
+pid_t startTask(const std::string& dir, const SweepTask& t, int threads)
+{
+    const std::string log = (fs::path(dir) / t.log).string();
+    const std::string exe = selfExe(), index = std::to_string(t.index),
+                      th = std::to_string(threads);
+    const pid_t pid = fork();
+    if (pid < 0) throw Error("cannot start a task process (fork failed)");
+    if (pid == 0) {
+        setpgid(0, 0);
+        const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+            close(fd);
+        }
+        setenv("DWMTJ_THREADS", th.c_str(), 1);
+        setenv("OMP_NUM_THREADS", th.c_str(), 1);
+        setenv("OPENBLAS_NUM_THREADS", th.c_str(), 1);
+        execl(exe.c_str(), exe.c_str(), "sweep", "task", dir.c_str(), "--index", index.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    return pid;
+}
+
+int run(const std::vector<std::string>& argv)
+{
+    Args a(argv, {}, {"out", "jobs"});
+    const std::string file = sweepArg(a, "run"), dir = needOut(a, "run");
+    const int jobs = int(a.integer("jobs", 1));
+    if (jobs < 1 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
+    prepareSweepFolder(file, dir);
+    const Sweep s = loadSweep(sweepFileIn(dir));
+    const auto tasks = sweepTasks(s);
+    std::vector<SweepTask> todo;
+    for (const auto& t : tasks)
+        if (taskStatus(dir, t, s).state != TaskState::Completed) todo.push_back(t);
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = std::max(1, cores / jobs);
+    std::fprintf(stderr, "sweep %s: %zu of %zu task(s) to run, %d at a time, %d thread(s) each\n",
+                 s.name.c_str(), todo.size(), tasks.size(), jobs, threads);
+    InterruptWatcher interrupts;
+    std::map<pid_t, SweepTask> running;
+    size_t next = 0, done = 0;
+    int failed = 0, stopped = 0;
+    const auto start = std::chrono::steady_clock::now();
+    bool forwarded = false;
+    while (next < todo.size() || !running.empty()) {
+        const bool stop = interrupts.token().stop_requested();
+        if (stop && !forwarded) {
+            for (const auto& [pid, t] : running) kill(pid, SIGTERM);
+            forwarded = true;
+            std::fprintf(stderr, "stopping: the running tasks finish their batch and save\n");
+        }
+        while (!stop && next < todo.size() && int(running.size()) < jobs) {
+            const SweepTask& t = todo[next++];
+            running[startTask(dir, t, threads)] = t;
+        }
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            continue;
+        }
+        const auto it = running.find(pid);
+        if (it == running.end()) continue;
+        const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        ++done;
+        failed += rc != 0 && rc != kExitStopped;
+        stopped += rc == kExitStopped;
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double eta = elapsed / double(done) * double(todo.size() - done);
+        std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", done, todo.size(),
+                     it->second.id.c_str(),
+                     rc == 0              ? "completed"
+                     : rc == kExitStopped ? "stopped"
+                                          : "FAILED",
+                     (fs::path(dir) / it->second.log).string().c_str(),
+                     stop ? "" : (", ETA " + duration(eta)).c_str());
+        running.erase(it);
+        if (stop && next < todo.size()) next = todo.size();  // the rest stay pending
+    }
+    std::fprintf(stderr,
+                 "%zu task(s) ran: %d failed, %d stopped; `dwmtj sweep collect %s` merges "
+                 "them\n",
+                 done, failed, stopped, dir.c_str());
+    if (interrupts.token().stop_requested()) return kExitStopped;
+    return failed ? 1 : 0;
+}
+
+std::string sigmaText(const std::vector<double>& sigmas)
+{
+    std::string out;
+    char buf[40];
+    for (const double v : sigmas) {
+        std::snprintf(buf, sizeof buf, "%.17g", v);
+        out += (out.empty() ? "" : ",") + std::string(buf);
+    }
+    return out;
+}
+
+int task(const std::vector<std::string>& argv)
+{
+    Args a(argv, {}, {"index"});
+    const std::string dir = dirArg(a, "task");
+    const Sweep s = loadSweep(sweepFileIn(dir));
+    const auto tasks = sweepTasks(s);
+    const long index = a.integer("index", -1);
+    if (index < 0 || index >= long(tasks.size()))
+        throw UsageError("dwmtj sweep task: --index must be 0.." +
+                         std::to_string(tasks.size() - 1));
+    const SweepTask& t = tasks[size_t(index)];
+    const std::string out = (fs::path(dir) / t.file).string();
+    fs::create_directories(fs::path(out).parent_path());
+    // Slurm's allocation decides the threads; otherwise DWMTJ_THREADS (the launcher) does.
+    std::string threads = "0";
+    if (const char* c = std::getenv("SLURM_CPUS_PER_TASK")) threads = c;
+    std::fprintf(stderr, "task %ld: %s -> %s (%s thread(s))\n", index, t.id.c_str(), out.c_str(),
+                 threads == "0" ? "default" : threads.c_str());
+    TaskStatus st = taskStatus(dir, t, s);
+    if (st.state == TaskState::Completed) {
+        std::fprintf(stderr, "already complete\n");
+        return 0;
+    }
+    int rc = 0;
+    if (fs::exists(out)) {
+        const Experiment e = loadExperiment(out);
+        if (e.runs.empty() || e.runs.front().status != RunStatus::Completed)
+            rc = runTrain({"--resume", out, "--threads", threads});
+    } else {
+        const TrainingConfig& c = t.config;
+        std::vector<std::string> args = {"--neuron",      toString(c.neuron),
+                                         "--hidden",      std::to_string(c.hidden),
+                                         "--timesteps",   std::to_string(c.timesteps),
+                                         "--epochs",      std::to_string(c.epochs),
+                                         "--seeds",       std::to_string(c.seeds[0]),
+                                         "--batch",       std::to_string(c.batchSize),
+                                         "--lr",          jsonNumber(c.learningRate),
+                                         "--train-limit", std::to_string(c.trainLimit),
+                                         "--validation",  std::to_string(c.validationSize),
+                                         "--test-limit",  std::to_string(c.testLimit),
+                                         "--train-noise", jsonNumber(c.trainNoiseSigma),
+                                         "--device",      c.device,
+                                         "--threads",     threads,
+                                         "--out",         out};
+        if (!c.dataDir.empty()) args.insert(args.end(), {"--data-dir", c.dataDir});
+        if (!c.lutPath.empty()) args.insert(args.end(), {"--lut", c.lutPath});
+        if (std::isfinite(c.gainVolts))
+            args.insert(args.end(), {"--gain", jsonNumber(c.gainVolts)});
+        if (std::isfinite(c.centreVoltage))
+            args.insert(args.end(), {"--centre", jsonNumber(c.centreVoltage)});
+        rc = runTrain(args);
+    }
+    if (rc != 0 || !s.noise.enabled) return rc;
+    st = taskStatus(dir, t, s);
+    if (st.noiseDone) return 0;
+    return runNoise({out, "--sigma", sigmaText(s.noise.sigmas), "--units",
+                     s.noise.units == NoiseUnits::Pixel ? "pixel" : "standardized", "--seed",
+                     std::to_string(s.noise.seed), "--test-limit",
+                     std::to_string(s.noise.testLimit), "--threads", threads});
+}
+
+/// Array job id and collect job id of the last submission, from DIR/slurm/jobs.tsv.
+std::pair<std::string, std::string> lastJobs(const std::string& dir)
+{
+    std::ifstream in(fs::path(dir) / "slurm" / "jobs.tsv");
+    std::pair<std::string, std::string> out;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        const auto tab = line.find('\t'), tab2 = line.find('\t', tab + 1);
+        if (tab == std::string::npos) continue;
+        out = {line.substr(0, tab), line.substr(tab + 1, tab2 - tab - 1)};
+    }
+    return out;
+}
+
+std::string runCommand(const std::string& cmd, int* rc)
+{
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) {
+        *rc = -1;
+        return out;
+    }
+    char buf[4096];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    const int st = pclose(p);
+    *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
+bool onPath(const std::string& program)
+{
+    int rc = 0;
+    runCommand("command -v " + program + " >/dev/null 2>&1", &rc);
+    return rc == 0;
+}
+
+int status(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {});
+    const std::string dir = dirArg(a, "status");
+    const Sweep s = loadSweep(sweepFileIn(dir));
+    const auto tasks = sweepTasks(s);
+    // Slurm's view, when a submission is recorded and squeue answers: array index -> state.
+    std::map<int, std::string> slurm;
+    const auto [arrayJob, collectJob] = lastJobs(dir);
+    if (!arrayJob.empty() && onPath("squeue")) {
+        int rc = 0;
+        const std::string text =
+            runCommand("squeue -h -r -j " + arrayJob + " -o '%K %T' 2>/dev/null", &rc);
+        std::istringstream in(text);
+        for (std::string idx, state; in >> idx >> state;)
+            if (!idx.empty() && std::isdigit(static_cast<unsigned char>(idx[0])))
+                slurm[std::stoi(idx)] = state;
+    }
+    std::map<TaskState, int> counts;
+    std::string json;
+    if (!a.has("json"))
+        std::printf("  index  task                          state       epochs  slurm\n");
+    for (const auto& t : tasks) {
+        TaskStatus st = taskStatus(dir, t, s);
+        const auto sl = slurm.find(t.index);
+        // Queued in Slurm, no file yet: pending; a file Slurm no longer runs with status
+        // "running": the process was killed without saving (stopped).
+        if (sl != slurm.end() && sl->second == "PENDING" && st.state == TaskState::Running &&
+            st.epochsDone == 0)
+            st.state = TaskState::Pending;
+        ++counts[st.state];
+        const std::string sstate = sl == slurm.end() ? "-" : sl->second;
+        if (a.has("json")) {
+            json += std::string(json.empty() ? "" : ",") + "{\"index\":" + std::to_string(t.index) +
+                    ",\"id\":" + jsonString(t.id) + ",\"state\":" + jsonString(toString(st.state)) +
+                    ",\"epochs_done\":" + std::to_string(st.epochsDone) +
+                    ",\"epochs\":" + std::to_string(st.epochs) +
+                    ",\"noise_done\":" + (st.noiseDone ? "true" : "false") +
+                    ",\"slurm\":" + jsonString(sstate) + ",\"detail\":" + jsonString(st.detail) +
+                    "}";
+            continue;
+        }
+        std::printf("  %5d  %-29s %-10s %3d/%-3d  %s\n", t.index, t.id.c_str(), toString(st.state),
+                    st.epochsDone, st.epochs, sstate.c_str());
+        if (st.state == TaskState::Failed || st.state == TaskState::Stopped) {
+            std::istringstream lines(st.detail);
+            for (std::string line; std::getline(lines, line);)
+                if (!line.empty()) std::printf("         | %s\n", line.c_str());
+        }
+    }
+    if (a.has("json")) {
+        std::printf("{\"name\":%s,\"array_job\":%s,\"collect_job\":%s,\"tasks\":[%s]}\n",
+                    jsonString(s.name).c_str(), jsonString(arrayJob).c_str(),
+                    jsonString(collectJob).c_str(), json.c_str());
+        return 0;
+    }
+    std::printf("%zu task(s): %d completed, %d running, %d pending, %d stopped, %d failed\n",
+                tasks.size(), counts[TaskState::Completed], counts[TaskState::Running],
+                counts[TaskState::Pending], counts[TaskState::Stopped], counts[TaskState::Failed]);
+    return 0;
+}
+
+int collect(const std::vector<std::string>& argv)
+{
+    Args a(argv, {}, {});
+    const std::string dir = dirArg(a, "collect");
+    std::vector<std::string> missing;
+    const auto written = collectSweep(dir, &missing);
+    for (const auto& f : written) std::printf("written %s\n", f.c_str());
+    if (!missing.empty()) {
+        std::printf("%zu task(s) have no file yet:", missing.size());
+        for (const auto& m : missing) std::printf(" %s", m.c_str());
+        std::printf("\n");
+    }
+    return 0;
+}
+
+int submit(std::vector<std::string> argv)
+{
+    SlurmOptions o;
+    // --sbatch-arg may repeat: take those out before the common parser.
+    for (size_t k = 0; k < argv.size();) {
+        if (argv[k].rfind("--sbatch-arg=", 0) == 0) {
+            o.extraArgs.push_back(argv[k].substr(13));
+            argv.erase(argv.begin() + long(k));
+        } else if (argv[k] == "--sbatch-arg") {
+            if (k + 1 >= argv.size()) throw UsageError("--sbatch-arg needs a value");
+            o.extraArgs.push_back(argv[k + 1]);
+            argv.erase(argv.begin() + long(k), argv.begin() + long(k) + 2);
+        } else {
+            ++k;
+        }
+    }
+    Args a(argv, {"dry-run"},
+           {"out", "partition", "account", "time", "cpus-per-task", "mem", "gres", "max-parallel"});
+    const std::string file = sweepArg(a, "submit"), dir = needOut(a, "submit");
+    o.partition = a.get("partition", "");
+    o.account = a.get("account", "");
+    o.time = a.get("time", "");
+    o.mem = a.get("mem", "");
+    o.gres = a.get("gres", "");
+    o.cpusPerTask = int(a.integer("cpus-per-task", 2));
+    o.maxParallel = int(a.integer("max-parallel", 0));
+    if (o.cpusPerTask < 1) throw UsageError("--cpus-per-task needs at least 1");
+    if (o.maxParallel < 0) throw UsageError("--max-parallel needs K >= 0");
+    prepareSweepFolder(file, dir);
+    const Sweep s = loadSweep(sweepFileIn(dir));
+    std::vector<int> indices;
+    for (const auto& t : sweepTasks(s))
+        if (taskStatus(dir, t, s).state != TaskState::Completed) indices.push_back(t.index);
+    if (indices.empty()) {
+        std::printf("every task is complete; `dwmtj sweep collect %s` merges them\n", dir.c_str());
+        return 0;
+    }
+    const std::string command = nodeCommand();
+    const fs::path slurmDir = fs::path(dir) / "slurm";
+    const std::string arrayFile = (slurmDir / "array.sbatch").string(),
+                      collectFile = (slurmDir / "collect.sbatch").string();
+    for (const auto& [path, text] :
+         {std::pair{arrayFile, slurmArrayScript(dir, s, indices, o, command)},
+          std::pair{collectFile, slurmCollectScript(dir, s, o, command)}}) {
+        std::ofstream out(path, std::ios::trunc);
+        out << text;
+        if (!out) throw Error("cannot write " + path);
+    }
+    std::printf("%zu task(s) to submit: %s\n", indices.size(), arrayFile.c_str());
+    const std::string submitArray = "sbatch --parsable " + shellQuote(arrayFile);
+    if (a.has("dry-run") || !onPath("sbatch")) {
+        std::printf(
+            "%s; the commands:\n  %s\n  sbatch --parsable --dependency=afterany:<ARRAY_JOB> "
+            "%s\n",
+            a.has("dry-run") ? "dry run" : "sbatch is not on PATH", submitArray.c_str(),
+            shellQuote(collectFile).c_str());
+        return 0;
+    }
+    int rc = 0;
+    std::string arrayJob = runCommand(submitArray + " 2>&1", &rc);
+    arrayJob = arrayJob.substr(0, arrayJob.find_first_of(";\n"));
+    if (rc != 0) throw Error("sbatch refused the array job: " + arrayJob);
+    std::string collectJob = runCommand("sbatch --parsable --dependency=afterany:" + arrayJob +
+                                            " " + shellQuote(collectFile) + " 2>&1",
+                                        &rc);
+    collectJob = collectJob.substr(0, collectJob.find_first_of(";\n"));
+    if (rc != 0) throw Error("sbatch refused the collect job: " + collectJob);
+    std::ofstream jobs(slurmDir / "jobs.tsv", std::ios::app);
+    jobs << arrayJob << "\t" << collectJob << "\t" << indices.size() << "\n";
+    std::printf(
+        "submitted array job %s (%zu task(s)) and collect job %s; `dwmtj sweep status %s`\n",
+        arrayJob.c_str(), indices.size(), collectJob.c_str(), dir.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int runSweep(const std::vector<std::string>& argv)
+{
+    if (argv.empty())
+        throw UsageError("dwmtj sweep: expected plan, run, submit, status, collect or task");
+    const std::string sub = argv[0];
+    const std::vector<std::string> rest(argv.begin() + 1, argv.end());
+    if (sub == "plan") return plan(rest);
+    if (sub == "run") return run(rest);
+    if (sub == "submit") return submit(rest);
+    if (sub == "status") return status(rest);
+    if (sub == "collect") return collect(rest);
+    if (sub == "task") return task(rest);
+    throw UsageError("dwmtj sweep: unknown subcommand '" + sub +
+                     "' (plan, run, submit, status, collect)");
+}
+
+}  // namespace dwmtj::cli

@@ -1,0 +1,94 @@
+#pragma once
+// Experiment sweeps (docs/sweeps.md): a sweep file names the axes of a grid of training
+// configurations (neuron kinds x hidden sizes x time steps) and what every task shares; each
+// configuration x seed is one task with its own experiment file and log in the sweep folder,
+// run here N at a time or as a Slurm array job. Torch-free: the CLI and the GUI plan, watch
+// and collect without the trainer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dwmtj/experiment.h"
+#include "dwmtj/training_config.h"
+
+namespace dwmtj::core {
+
+struct SweepNoise {
+    bool enabled = false;
+    std::vector<double> sigmas;  ///< pixel or standardized units
+    NoiseUnits units = NoiseUnits::Pixel;
+    uint64_t seed = 1234;
+    int testLimit = 0;  ///< 0 = the whole test set
+};
+
+struct Sweep {
+    static constexpr int kFormatVersion = 1;
+    std::string name;
+    std::vector<NeuronKind> neurons;
+    std::vector<int> hidden, timesteps;
+    std::vector<uint64_t> seeds;
+    /// Shared settings (neuron, hidden, timesteps and seeds are set per task).
+    TrainingConfig base;
+    std::string lutBinary, lutMultiState;  ///< empty = the bundled LUTs
+    SweepNoise noise;
+};
+
+/// Reads a sweep file; relative paths in it are relative to its folder. Throws
+/// FileFormatError naming the file, the section and the line.
+Sweep loadSweep(const std::string& path);
+
+/// One task: a configuration and one seed.
+struct SweepTask {
+    int index = 0;          ///< 0-based, the Slurm array index
+    std::string configId;   ///< "lif-H500-T80"
+    std::string id;         ///< "lif-H500-T80-seed0"
+    TrainingConfig config;  ///< seeds = {seed}
+    std::string file;       ///< experiment file, relative to the sweep folder
+    std::string log;        ///< log file, relative to the sweep folder
+    double estimatedCoreHours = 0;
+};
+std::vector<SweepTask> sweepTasks(const Sweep& s);
+/// Estimated core-hours of one task (training, validation and test passes), scaled from
+/// throughputs measured on the development machine (docs/sweeps.md); an estimate.
+double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels);
+
+/// The sweep folder: DIR/sweep.ini (the sweep as planned), tasks/, logs/, results/, slurm/.
+/// Copies the sweep file there, or checks that the one there is the same; throws Error
+/// when DIR holds another sweep.
+void prepareSweepFolder(const std::string& sweepFile, const std::string& dir);
+std::string sweepFileIn(const std::string& dir);
+
+enum class TaskState { Pending, Running, Completed, Stopped, Failed };
+const char* toString(TaskState s);
+struct TaskStatus {
+    TaskState state = TaskState::Pending;
+    int epochsDone = 0, epochs = 0;
+    bool noiseDone = false;
+    std::string detail;  ///< failure message or the log's last lines
+};
+/// A task's state from its files (experiment file and log) alone.
+TaskStatus taskStatus(const std::string& dir, const SweepTask& task, const Sweep& s);
+
+/// Merges the tasks' files into one experiment file per configuration, all seeds, in
+/// DIR/results/<configId>.h5 (atomically). Returns the files written; `missing` gets the ids
+/// of tasks with no file yet.
+std::vector<std::string> collectSweep(const std::string& dir, std::vector<std::string>* missing);
+
+/// s in single quotes for a POSIX shell (scripts and commands the sweep writes).
+std::string shellQuote(const std::string& s);
+
+/// Options of `dwmtj sweep submit`.
+struct SlurmOptions {
+    std::string partition, account, time, mem, gres;
+    int cpusPerTask = 2, maxParallel = 0;  ///< 0: no %K throttle
+    std::vector<std::string> extraArgs;    ///< passed as #SBATCH lines
+};
+/// The array script for the given task indices and the collect script, as text. `command`
+/// is how a compute node starts dwmtj (the launcher and the binary).
+std::string slurmArrayScript(const std::string& dir, const Sweep& s,
+                             const std::vector<int>& indices, const SlurmOptions& o,
+                             const std::string& command);
+std::string slurmCollectScript(const std::string& dir, const Sweep& s, const SlurmOptions& o,
+                               const std::string& command);
+
+}  // namespace dwmtj::core

@@ -1,0 +1,493 @@
+// Experiment sweeps: the sweep file, its tasks, their state, merging and Slurm scripts
+// (see dwmtj/sweep.h and docs/sweeps.md).
+#include "dwmtj/sweep.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "dwmtj/error.h"
+#include "util/atomic_file.h"
+#include "util/ini.h"
+
+namespace dwmtj::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kPixels = 784, kClasses = 10, kTrainFile = 60000, kTestFile = 10000;
+
+[[noreturn]] void bad(const std::string& path, const std::string& where,
+                      const std::string& expected, const std::string& found)
+{
+    throw FileFormatError(path, where, expected, "'" + found + "'");
+}
+
+int integer(const ini::Section& s, const std::string& key, const std::string& path, int fallback,
+            int minimum)
+{
+    if (!s.has(key)) return fallback;
+    const double d = ini::number(s, key, path);
+    if (d != std::floor(d) || d < minimum || d > 1e9)
+        bad(path, s.where() + " " + key, "a whole number >= " + std::to_string(minimum),
+            s.values.at(key));
+    return int(d);
+}
+
+std::vector<int> integers(const ini::Section& s, const std::string& key, const std::string& path,
+                          int fallback, int minimum)
+{
+    if (!s.has(key)) return {fallback};
+    std::vector<int> out;
+    for (const auto& item : ini::list(s.values.at(key))) {
+        ini::Section one = s;
+        one.values[key] = item;
+        out.push_back(integer(one, key, path, 0, minimum));
+    }
+    if (out.empty()) bad(path, s.where() + " " + key, "one or more values", s.values.at(key));
+    return out;
+}
+
+std::vector<uint64_t> seedList(const ini::Section& s, const std::string& path)
+{
+    if (!s.has("seeds")) return {0};
+    const std::string& text = s.values.at("seeds");
+    std::vector<uint64_t> out;
+    for (const auto& item : ini::list(text)) {
+        const auto dash = item.find('-');
+        try {
+            size_t used = 0;
+            if (dash == std::string::npos) {
+                out.push_back(std::stoull(item, &used));
+                if (used != item.size()) throw std::invalid_argument(item);
+            } else {
+                const uint64_t a = std::stoull(item.substr(0, dash)),
+                               b = std::stoull(item.substr(dash + 1), &used);
+                if (used != item.size() - dash - 1 || b < a || b - a > 10000)
+                    throw std::invalid_argument(item);
+                for (uint64_t k = a; k <= b; ++k) out.push_back(k);
+            }
+        } catch (const std::exception&) {
+            bad(path, s.where() + " seeds", "seeds like 0-4 or 0,3,7", text);
+        }
+    }
+    std::set<uint64_t> unique(out.begin(), out.end());
+    if (out.empty() || unique.size() != out.size())
+        bad(path, s.where() + " seeds", "distinct seeds like 0-4 or 0,3,7", text);
+    return out;
+}
+
+std::vector<double> sigmaList(const std::string& text, const std::string& path,
+                              const std::string& where)
+{
+    std::vector<double> out;
+    double lo = 0, hi = 0, step = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lf:%lf:%lf%c", &lo, &hi, &step, &tail) == 3) {
+        if (!(step > 0) || !(hi >= lo) || (hi - lo) / step > 10000)
+            bad(path, where, "A:B:STEP with STEP > 0 and B >= A", text);
+        for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k) out.push_back(lo + k * step);
+        return out;
+    }
+    for (const auto& item : ini::list(text)) {
+        try {
+            size_t used = 0;
+            const double v = std::stod(item, &used);
+            if (used != item.size() || !(v >= 0) || !std::isfinite(v))
+                throw std::invalid_argument(item);
+            out.push_back(v);
+        } catch (const std::exception&) {
+            bad(path, where, "A:B:STEP or a list like 0,0.5,1 of sigmas >= 0", text);
+        }
+    }
+    if (out.empty()) bad(path, where, "one or more sigmas", text);
+    return out;
+}
+
+std::string resolvePath(const std::string& value, const std::string& sweepFile)
+{
+    if (value.empty() || fs::path(value).is_absolute()) return value;
+    return (fs::path(sweepFile).parent_path() / value).lexically_normal().string();
+}
+
+std::string readText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+/// The last `lines` non-empty lines of a log (progress lines end in '\r').
+std::string lastLines(const std::string& path, int lines)
+{
+    std::vector<std::string> all;
+    std::string cur;
+    for (const char ch : readText(path)) {
+        if (ch == '\n' || ch == '\r') {
+            if (!ini::trim(cur).empty()) all.push_back(cur);
+            cur.clear();
+        } else {
+            cur += ch;
+        }
+    }
+    if (!ini::trim(cur).empty()) all.push_back(cur);
+    std::string out;
+    for (size_t k = all.size() > size_t(lines) ? all.size() - size_t(lines) : 0; k < all.size();
+         ++k)
+        out += (out.empty() ? "" : "\n") + all[k];
+    return out;
+}
+
+const std::set<std::string> kSweepKeys = {
+    "format_version", "neurons",  "hidden",     "timesteps",      "seeds",
+    "epochs",         "batch",    "lr",         "train_limit",    "validation",
+    "test_limit",     "data_dir", "lut_binary", "lut_multistate", "train_noise",
+    "device",         "gain",     "centre"};
+const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
+
+}  // namespace
+
+Sweep loadSweep(const std::string& path)
+{
+    const auto sections = ini::read(path);
+    Sweep s;
+    bool found = false;
+    for (const auto& sec : sections) {
+        if (sec.kind == "sweep") {
+            if (found) throw FileFormatError(path, sec.where(), "one [sweep] section", "two");
+            found = true;
+            for (const auto& [k, v] : sec.values)
+                if (!kSweepKeys.count(k))
+                    throw FileFormatError(path, sec.where(), "a known key (docs/sweeps.md)",
+                                          "'" + k + "'");
+            if (ini::need(sec, "format_version", path) != "1")
+                bad(path, sec.where() + " format_version", "1", sec.values.at("format_version"));
+            s.name = sec.name.empty() ? fs::path(path).stem().string() : sec.name;
+            for (const auto& n : ini::list(ini::need(sec, "neurons", path))) {
+                try {
+                    s.neurons.push_back(neuronKindFromString(n));
+                } catch (const Error&) {
+                    bad(path, sec.where() + " neurons", "lif, binary or multistate", n);
+                }
+            }
+            if (s.neurons.empty()) bad(path, sec.where() + " neurons", "one or more kinds", "");
+            TrainingConfig& c = s.base;
+            s.hidden = integers(sec, "hidden", path, c.hidden, 1);
+            s.timesteps = integers(sec, "timesteps", path, c.timesteps, 1);
+            s.seeds = seedList(sec, path);
+            c.epochs = integer(sec, "epochs", path, c.epochs, 1);
+            c.batchSize = integer(sec, "batch", path, c.batchSize, 2);
+            c.learningRate = ini::number(sec, "lr", path, c.learningRate);
+            c.trainLimit = integer(sec, "train_limit", path, 0, 0);
+            c.validationSize = integer(sec, "validation", path, c.validationSize, 0);
+            c.testLimit = integer(sec, "test_limit", path, 0, 0);
+            c.trainNoiseSigma = ini::number(sec, "train_noise", path, 0.0);
+            c.gainVolts = ini::number(sec, "gain", path, c.gainVolts);
+            c.centreVoltage = ini::number(sec, "centre", path, c.centreVoltage);
+            if (sec.has("device")) c.device = sec.values.at("device");
+            if (sec.has("data_dir")) c.dataDir = resolvePath(sec.values.at("data_dir"), path);
+            if (sec.has("lut_binary")) s.lutBinary = resolvePath(sec.values.at("lut_binary"), path);
+            if (sec.has("lut_multistate"))
+                s.lutMultiState = resolvePath(sec.values.at("lut_multistate"), path);
+            try {
+                c.validate();
+            } catch (const Error& e) {
+                throw FileFormatError(path, sec.where(), "valid training settings", e.what());
+            }
+        } else if (sec.kind == "noise") {
+            for (const auto& [k, v] : sec.values)
+                if (!kNoiseKeys.count(k))
+                    throw FileFormatError(path, sec.where(), "sigma, units, seed or test_limit",
+                                          "'" + k + "'");
+            s.noise.enabled = true;
+            s.noise.sigmas = sigmaList(sec.has("sigma") ? sec.values.at("sigma") : "0:3:0.1", path,
+                                       sec.where() + " sigma");
+            const std::string units = sec.has("units") ? sec.values.at("units") : "pixel";
+            if (units != "pixel" && units != "standardized")
+                bad(path, sec.where() + " units", "pixel or standardized", units);
+            s.noise.units = units == "pixel" ? NoiseUnits::Pixel : NoiseUnits::Standardized;
+            s.noise.seed = uint64_t(integer(sec, "seed", path, 1234, 0));
+            s.noise.testLimit = integer(sec, "test_limit", path, 0, 0);
+        } else {
+            throw FileFormatError(path, sec.where(), "[sweep NAME] or [noise]",
+                                  "[" + sec.kind + "]");
+        }
+    }
+    if (!found) throw FileFormatError(path, "", "a [sweep NAME] section", "none");
+    return s;
+}
+
+double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels)
+{
+    // Throughput of a training step measured on the development machine (2 cores, H 500,
+    // T 80, batch 100: 24.8 GFLOP of GEMMs in 0.19 / 0.21 / 0.22 s for LIF / binary /
+    // multi-weight); evaluation batches cost about a third of a training step per image.
+    const double gflopsPerCore = c.neuron == NeuronKind::Lif      ? 65.0
+                                 : c.neuron == NeuronKind::Binary ? 59.0
+                                                                  : 56.0;
+    const double H = c.hidden, rowsPerImage = c.timesteps;
+    const double flopsPerImage =
+        2.0 * rowsPerImage * (kPixels * H + H * H + H * kClasses) * 3.0;  // forward + backward
+    const int trainFile = c.trainLimit > 0 ? std::min(c.trainLimit, kTrainFile) : kTrainFile;
+    const int validation = std::min(c.validationSize, trainFile / 6);
+    const double trainImages = trainFile - validation;
+    const double testImages = c.testLimit > 0 ? std::min(c.testLimit, kTestFile) : kTestFile;
+    const double evalImages =
+        c.epochs * double(validation) + testImages + (noise ? noiseLevels * testImages : 0.0);
+    const double flops = c.epochs * trainImages * flopsPerImage + evalImages * flopsPerImage / 3.0;
+    return flops / (gflopsPerCore * 1e9) / 3600.0;
+}
+
+std::vector<SweepTask> sweepTasks(const Sweep& s)
+{
+    std::vector<SweepTask> out;
+    for (const NeuronKind n : s.neurons)
+        for (const int h : s.hidden)
+            for (const int t : s.timesteps)
+                for (const uint64_t seed : s.seeds) {
+                    SweepTask task;
+                    task.index = int(out.size());
+                    task.configId = std::string(toString(n)) + "-H" + std::to_string(h) + "-T" +
+                                    std::to_string(t);
+                    task.id = task.configId + "-seed" + std::to_string(seed);
+                    task.config = s.base;
+                    task.config.neuron = n;
+                    task.config.hidden = h;
+                    task.config.timesteps = t;
+                    task.config.seeds = {seed};
+                    if (n == NeuronKind::Binary) task.config.lutPath = s.lutBinary;
+                    if (n == NeuronKind::MultiState) task.config.lutPath = s.lutMultiState;
+                    task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
+                    task.log = "logs/task-" + std::to_string(task.index) + ".log";
+                    task.estimatedCoreHours =
+                        estimateCoreHours(task.config, s.noise.enabled, int(s.noise.sigmas.size()));
+                    out.push_back(task);
+                }
+    return out;
+}
+
+std::string sweepFileIn(const std::string& dir) { return (fs::path(dir) / "sweep.ini").string(); }
+
+void prepareSweepFolder(const std::string& sweepFile, const std::string& dir)
+{
+    const Sweep s = loadSweep(sweepFile);  // refuse a bad file before touching DIR
+    std::error_code ec;
+    for (const char* sub : {"tasks", "logs", "results", "slurm"})
+        fs::create_directories(fs::path(dir) / sub, ec);
+    if (ec) throw Error("cannot create the sweep folder " + dir + ": " + ec.message());
+    // Relative paths inside the copy must still point where the original's did.
+    std::string text = readText(sweepFile);
+    std::ostringstream copy;
+    copy << "# The sweep as planned (from " << fs::absolute(sweepFile).string()
+         << "); relative paths resolved.\n";
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const std::string t = ini::trim(line);
+        const auto eq = t.find('=');
+        if (eq != std::string::npos && t[0] != '#') {
+            const std::string key = ini::trim(t.substr(0, eq)), value = ini::trim(t.substr(eq + 1));
+            if (key == "data_dir" || key == "lut_binary" || key == "lut_multistate") {
+                copy << key << " = " << fs::absolute(resolvePath(value, sweepFile)).string()
+                     << "\n";
+                continue;
+            }
+        }
+        copy << line << "\n";
+    }
+    const std::string target = sweepFileIn(dir);
+    if (fs::exists(target)) {
+        if (fs::equivalent(target, sweepFile, ec)) return;
+        const Sweep there = loadSweep(target);
+        const auto a = sweepTasks(s), b = sweepTasks(there);
+        bool same = a.size() == b.size() && s.noise.enabled == there.noise.enabled &&
+                    s.noise.sigmas == there.noise.sigmas;
+        for (size_t k = 0; same && k < a.size(); ++k)
+            same = a[k].id == b[k].id && configToJson(a[k].config) == configToJson(b[k].config);
+        if (!same)
+            throw Error(dir + " holds another sweep (" + target +
+                        "); use a new folder, or remove that one to start over");
+        return;
+    }
+    detail::writeTextAtomically(target, copy.str());
+}
+
+const char* toString(TaskState s)
+{
+    switch (s) {
+        case TaskState::Pending:
+            return "pending";
+        case TaskState::Running:
+            return "running";
+        case TaskState::Completed:
+            return "completed";
+        case TaskState::Stopped:
+            return "stopped";
+        case TaskState::Failed:
+            return "failed";
+    }
+    return "?";
+}
+
+TaskStatus taskStatus(const std::string& dir, const SweepTask& task, const Sweep& s)
+{
+    TaskStatus st;
+    st.epochs = task.config.epochs;
+    const fs::path file = fs::path(dir) / task.file, log = fs::path(dir) / task.log;
+    const bool hasLog = fs::exists(log);
+    if (!fs::exists(file)) {
+        if (hasLog) {
+            const std::string tail = lastLines(log.string(), 3);
+            // A task that wrote a log but no file yet is running, or failed before its first epoch.
+            st.state =
+                tail.find("error") != std::string::npos ? TaskState::Failed : TaskState::Running;
+            st.detail = tail;
+        }
+        return st;
+    }
+    try {
+        const Experiment e = loadExperiment(file.string());
+        if (e.runs.empty()) {
+            st.state = TaskState::Running;
+            return st;
+        }
+        const RunRecord& r = e.runs.front();
+        st.epochsDone = r.epochsDone();
+        st.noiseDone = !r.noise.empty();
+        switch (r.status) {
+            case RunStatus::Completed:
+                st.state =
+                    (!s.noise.enabled || st.noiseDone) ? TaskState::Completed : TaskState::Running;
+                break;
+            case RunStatus::Running:
+                st.state = TaskState::Running;
+                break;
+            case RunStatus::Stopped:
+                st.state = TaskState::Stopped;
+                st.detail = r.message;
+                break;
+            case RunStatus::Diverged:
+            case RunStatus::Failed:
+                st.state = TaskState::Failed;
+                st.detail = r.message;
+                break;
+        }
+    } catch (const Error& e) {
+        // Being replaced right now, or damaged: say so, the next look will tell.
+        st.state = TaskState::Running;
+        st.detail = std::string("experiment file not readable now: ") + e.what();
+    }
+    if (st.state == TaskState::Failed && hasLog) st.detail += "\n" + lastLines(log.string(), 5);
+    return st;
+}
+
+std::vector<std::string> collectSweep(const std::string& dir, std::vector<std::string>* missing)
+{
+    const Sweep s = loadSweep(sweepFileIn(dir));
+    std::map<std::string, std::vector<SweepTask>> byConfig;
+    std::vector<std::string> order;
+    for (const auto& t : sweepTasks(s)) {
+        if (!byConfig.count(t.configId)) order.push_back(t.configId);
+        byConfig[t.configId].push_back(t);
+    }
+    std::vector<std::string> written;
+    for (const auto& id : order) {
+        Experiment merged;
+        bool any = false;
+        for (const auto& t : byConfig[id]) {
+            const fs::path file = fs::path(dir) / t.file;
+            if (!fs::exists(file)) {
+                if (missing) missing->push_back(t.id);
+                continue;
+            }
+            Experiment e = loadExperiment(file.string());
+            if (!any) {
+                merged = e;
+                merged.runs.clear();
+                merged.config.seeds.clear();
+                any = true;
+            }
+            for (auto& r : e.runs) {
+                merged.config.seeds.push_back(r.seed);
+                merged.runs.push_back(std::move(r));
+            }
+            merged.provenance.endTime = std::max(merged.provenance.endTime, e.provenance.endTime);
+            merged.provenance.startTime =
+                std::min(merged.provenance.startTime, e.provenance.startTime);
+        }
+        if (!any) continue;
+        const std::string out = (fs::path(dir) / "results" / (id + ".h5")).string();
+        saveExperiment(merged, out);
+        written.push_back(out);
+    }
+    return written;
+}
+
+namespace {
+
+std::string sbatchHeader(const std::string& jobName, const SlurmOptions& o)
+{
+    std::ostringstream h;
+    h << "#!/bin/bash\n#SBATCH --job-name=" << jobName << "\n";
+    if (!o.partition.empty()) h << "#SBATCH --partition=" << o.partition << "\n";
+    if (!o.account.empty()) h << "#SBATCH --account=" << o.account << "\n";
+    if (!o.time.empty()) h << "#SBATCH --time=" << o.time << "\n";
+    if (!o.mem.empty()) h << "#SBATCH --mem=" << o.mem << "\n";
+    if (!o.gres.empty()) h << "#SBATCH --gres=" << o.gres << "\n";
+    for (const auto& a : o.extraArgs) h << "#SBATCH " << a << "\n";
+    return h.str();
+}
+
+}  // namespace
+
+std::string shellQuote(const std::string& s)
+{
+    std::string out = "'";
+    for (const char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+}
+
+std::string slurmArrayScript(const std::string& dir, const Sweep& s,
+                             const std::vector<int>& indices, const SlurmOptions& o,
+                             const std::string& command)
+{
+    std::string array;
+    for (const int i : indices) array += (array.empty() ? "" : ",") + std::to_string(i);
+    if (o.maxParallel > 0) array += "%" + std::to_string(o.maxParallel);
+    const std::string absDir = fs::absolute(dir).string();
+    std::ostringstream sh;
+    sh << sbatchHeader("dwmtj-" + s.name, o) << "#SBATCH --array=" << array << "\n"
+       << "#SBATCH --cpus-per-task=" << o.cpusPerTask << "\n"
+       << "#SBATCH --output=" << absDir << "/logs/task-%a.log\n"
+       << "#SBATCH --open-mode=append\n"
+       << "# One task per configuration x seed (dwmtj sweep plan lists them). Slurm's SIGTERM at\n"
+       << "# the time limit stops a task after the batch in flight; resubmitting resumes it.\n"
+       << "export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1} "
+          "OPENBLAS_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}\n"
+       << "export DWMTJ_THREADS=${SLURM_CPUS_PER_TASK:-1}\n"
+       << "exec " << command << " sweep task " << shellQuote(absDir)
+       << " --index \"$SLURM_ARRAY_TASK_ID\"\n";
+    return sh.str();
+}
+
+std::string slurmCollectScript(const std::string& dir, const Sweep& s, const SlurmOptions& o,
+                               const std::string& command)
+{
+    const std::string absDir = fs::absolute(dir).string();
+    SlurmOptions one = o;
+    one.gres.clear();
+    std::ostringstream sh;
+    sh << sbatchHeader("dwmtj-" + s.name + "-collect", one) << "#SBATCH --cpus-per-task=1\n"
+       << "#SBATCH --output=" << absDir << "/logs/collect.log\n"
+       << "#SBATCH --open-mode=append\n"
+       << "# Runs after the array job ends, however its tasks ended (afterany).\n"
+       << "exec " << command << " sweep collect " << shellQuote(absDir) << "\n";
+    return sh.str();
+}
+
+}  // namespace dwmtj::core
