@@ -97,4 +97,9 @@ check "status asks squeue about the recorded array job and shows its states" 'gr
 # What an array task runs: the task command itself, with Slurm's CPU count.
 SLURM_CPUS_PER_TASK=1 "$B" sweep task "$T/s" --index 5 >/dev/null 2>"$T/task.err"; rc=$?
 check "sweep task --index runs one task with SLURM_CPUS_PER_TASK threads" '[ $rc -eq 0 ] && grep -q "task 5: binary-H16-T4-seed2 .* (1 thread(s))" "$T/task.err" && [ -f "$T/s/tasks/binary-H16-T4/seed2.h5" ]'
+# The bundled sweeps of the paper's protocol parse and plan: 30 tasks each.
+for f in paper-fig3b paper-fig3cd; do
+  out=$("$B" sweep plan "$SRC/resources/sweeps/$f.sweep" --out "$T/p" --json)
+  check "bundled $f.sweep plans 30 tasks" 'python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert len(d[\"tasks\"])==30 and d[\"estimated_core_hours\"] > 5" "$out"'
+done
 exit $fail

@@ -225,12 +225,13 @@ Sweep loadSweep(const std::string& path)
 
 double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels)
 {
-    // Throughput of a training step measured on the development machine (2 cores, H 500,
-    // T 80, batch 100: 24.8 GFLOP of GEMMs in 0.19 / 0.21 / 0.22 s for LIF / binary /
-    // multi-weight); evaluation batches cost about a third of a training step per image.
-    const double gflopsPerCore = c.neuron == NeuronKind::Lif      ? 65.0
-                                 : c.neuron == NeuronKind::Binary ? 59.0
-                                                                  : 56.0;
+    // Rates measured on the development machine (2 cores, H 500, T 80, batch 100, full data):
+    // an epoch with its validation took 88 s (LIF), 120 s (binary) and 150 s (multi-weight);
+    // in the formula below that is 94, 69 and 55 GFLOP/s per core. Evaluation costs about a
+    // third of a training step per image (the noise evaluation: 210 s for 31 levels).
+    const double gflopsPerCore = c.neuron == NeuronKind::Lif      ? 94.0
+                                 : c.neuron == NeuronKind::Binary ? 69.0
+                                                                  : 55.0;
     const double H = c.hidden, rowsPerImage = c.timesteps;
     const double flopsPerImage =
         2.0 * rowsPerImage * (kPixels * H + H * H + H * kClasses) * 3.0;  // forward + backward
