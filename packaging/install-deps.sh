@@ -14,6 +14,7 @@ PKGS=(
   xvfb xauth dpkg-dev desktop-file-utils clang-format
   clang libclang-rt-dev
   python3-numpy python3-h5py
+  slurm-wlm munge
 )
 
 missing=()
