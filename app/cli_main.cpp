@@ -61,9 +61,12 @@ const char* kUsage =
     "      experiment file per configuration (DIR/results)\n"
     "  reproduce [--scale smoke|quick|paper] [--lut-binary F] [--lut-multistate F] [--device "
     "cpu|cuda]\n"
-    "            [--data-dir DIR] [--threads N] --out DIR\n"
+    "            [--data-dir DIR] [--threads N] [--jobs N | --slurm [sweep submit options]]\n"
+    "            --out DIR\n"
     "      the paper's experiments, figures (PNG, SVG, CSV) and a claims report (Markdown, HTML);\n"
-    "      run it again to continue an interrupted reproduction\n"
+    "      run it again to continue an interrupted reproduction. --jobs N trains as a sweep\n"
+    "      here, N tasks at a time; --slurm submits the training as a Slurm array job whose\n"
+    "      collect job runs this command again to finish\n"
     "  version\n";
 }  // namespace
 

@@ -1,14 +1,20 @@
 // dwmtj reproduce: the paper's experiments, figures and claims report in one command.
 #include <QApplication>
 #include <QDir>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
 #include "cli_args.h"
 #include "cli_commands.h"
 #include "cli_progress.h"
+#include "cli_sweep.h"
 #include "dwmtj/error.h"
 #include "dwmtj/reproduce.h"
 #include "reproduce/figures.h"
@@ -96,11 +102,20 @@ private:
 
 }  // namespace
 
-int runReproduce(const std::vector<std::string>& argv)
+int runReproduce(const std::vector<std::string>& argvIn)
 {
+    // --slurm takes the submit options of `dwmtj sweep submit`; the rest is reproduce's own.
+    std::vector<std::string> argv = argvIn;
+    const bool slurm = std::find(argv.begin(), argv.end(), "--slurm") != argv.end();
+    bool dryRun = false;
+    SlurmOptions slurmOptions;
+    if (slurm) {
+        argv.erase(std::find(argv.begin(), argv.end(), "--slurm"));
+        slurmOptions = takeSlurmOptions(argv, &dryRun);
+    }
     const Args a(argv, {},
                  {"scale", "lut-binary", "lut-multistate", "device", "out", "data-dir", "threads",
-                  "presets"});
+                  "presets", "jobs"});
     ReproOptions o;
     o.scale = reproScaleFromString(a.get("scale", "quick"));
     o.lutBinary = a.get("lut-binary", "");
@@ -111,6 +126,40 @@ int runReproduce(const std::vector<std::string>& argv)
     o.presetsPath = a.get("presets", "");
     o.threads = int(a.integer("threads", 0));
     if (o.outDir.empty()) throw UsageError("--out DIR is required");
+    const int jobs = int(a.integer("jobs", 0));
+    if (jobs < 0 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
+    if (slurm && jobs) throw UsageError("--slurm and --jobs: choose one");
+    if (slurm || jobs) {
+        // The training jobs as a sweep in OUT/sweep; this command, run again (by the collect
+        // job under Slurm), takes the finished configurations and does the rest.
+        const ReproPlan plan = makeReproPlan(o);
+        const std::string dir = reproductionSweepDir(o.outDir);
+        const std::string sweepFile =
+            (std::filesystem::path(o.outDir) / "reproduction.sweep").string();
+        std::filesystem::create_directories(o.outDir);
+        {
+            std::ofstream out(sweepFile, std::ios::trunc);
+            out << "# The training of `dwmtj reproduce --scale " << toString(plan.scale)
+                << "` as a sweep (written by dwmtj reproduce; docs/sweeps.md).\n"
+                << sweepToText(reproductionSweep(plan));
+            if (!out) throw Error("cannot write " + sweepFile);
+        }
+        prepareSweepFolder(sweepFile, dir);
+        if (slurm) {
+            std::string again = "reproduce";
+            for (const auto& x : argv) again += " " + shellQuote(x);
+            std::printf("dwmtj reproduce --slurm, scale %s: %zu training jobs as a sweep in %s\n",
+                        toString(plan.scale), plan.jobs.size(), dir.c_str());
+            return submitSweepFolder(dir, slurmOptions, dryRun, again);
+        }
+        const int rc = runSweepTasks(dir, jobs);
+        if (rc == kExitStopped) return rc;
+        if (rc != 0)
+            std::fprintf(stderr,
+                         "warning: some sweep tasks failed (logs in %s/logs); their "
+                         "configurations are trained here\n",
+                         dir.c_str());
+    }
     // The figures are drawn by the workbench's chart classes, off screen.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     int qargc = 1;

@@ -1,4 +1,6 @@
 // `dwmtj sweep plan|run|submit|status|collect|task` (docs/sweeps.md).
+#include "cli_sweep.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -146,63 +149,7 @@ int run(const std::vector<std::string>& argv)
     const int jobs = int(a.integer("jobs", 1));
     if (jobs < 1 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
     prepareSweepFolder(file, dir);
-    const Sweep s = loadSweep(sweepFileIn(dir));
-    const auto tasks = sweepTasks(s);
-    std::vector<SweepTask> todo;
-    for (const auto& t : tasks)
-        if (taskStatus(dir, t, s).state != TaskState::Completed) todo.push_back(t);
-    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = std::max(1, cores / jobs);
-    std::fprintf(stderr, "sweep %s: %zu of %zu task(s) to run, %d at a time, %d thread(s) each\n",
-                 s.name.c_str(), todo.size(), tasks.size(), jobs, threads);
-    InterruptWatcher interrupts;
-    std::map<pid_t, SweepTask> running;
-    size_t next = 0, done = 0;
-    int failed = 0, stopped = 0;
-    const auto start = std::chrono::steady_clock::now();
-    bool forwarded = false;
-    while (next < todo.size() || !running.empty()) {
-        const bool stop = interrupts.token().stop_requested();
-        if (stop && !forwarded) {
-            for (const auto& [pid, t] : running) kill(pid, SIGTERM);
-            forwarded = true;
-            std::fprintf(stderr, "stopping: the running tasks finish their batch and save\n");
-        }
-        while (!stop && next < todo.size() && int(running.size()) < jobs) {
-            const SweepTask& t = todo[next++];
-            running[startTask(dir, t, threads)] = t;
-        }
-        int status = 0;
-        const pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid <= 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            continue;
-        }
-        const auto it = running.find(pid);
-        if (it == running.end()) continue;
-        const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        ++done;
-        failed += rc != 0 && rc != kExitStopped;
-        stopped += rc == kExitStopped;
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double eta = elapsed / double(done) * double(todo.size() - done);
-        std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", done, todo.size(),
-                     it->second.id.c_str(),
-                     rc == 0              ? "completed"
-                     : rc == kExitStopped ? "stopped"
-                                          : "FAILED",
-                     (fs::path(dir) / it->second.log).string().c_str(),
-                     stop ? "" : (", ETA " + duration(eta)).c_str());
-        running.erase(it);
-        if (stop && next < todo.size()) next = todo.size();  // the rest stay pending
-    }
-    std::fprintf(stderr,
-                 "%zu task(s) ran: %d failed, %d stopped; `dwmtj sweep collect %s` merges "
-                 "them\n",
-                 done, failed, stopped, dir.c_str());
-    if (interrupts.token().stop_requested()) return kExitStopped;
-    return failed ? 1 : 0;
+    return runSweepTasks(dir, jobs);
 }
 
 std::string sigmaText(const std::vector<double>& sigmas)
@@ -392,33 +339,125 @@ int collect(const std::vector<std::string>& argv)
 
 int submit(std::vector<std::string> argv)
 {
-    SlurmOptions o;
-    // --sbatch-arg may repeat: take those out before the common parser.
-    for (size_t k = 0; k < argv.size();) {
-        if (argv[k].rfind("--sbatch-arg=", 0) == 0) {
-            o.extraArgs.push_back(argv[k].substr(13));
-            argv.erase(argv.begin() + long(k));
-        } else if (argv[k] == "--sbatch-arg") {
-            if (k + 1 >= argv.size()) throw UsageError("--sbatch-arg needs a value");
-            o.extraArgs.push_back(argv[k + 1]);
-            argv.erase(argv.begin() + long(k), argv.begin() + long(k) + 2);
-        } else {
-            ++k;
-        }
-    }
-    Args a(argv, {"dry-run"},
-           {"out", "partition", "account", "time", "cpus-per-task", "mem", "gres", "max-parallel"});
+    bool dryRun = false;
+    const SlurmOptions o = takeSlurmOptions(argv, &dryRun);
+    Args a(argv, {}, {"out"});
     const std::string file = sweepArg(a, "submit"), dir = needOut(a, "submit");
-    o.partition = a.get("partition", "");
-    o.account = a.get("account", "");
-    o.time = a.get("time", "");
-    o.mem = a.get("mem", "");
-    o.gres = a.get("gres", "");
-    o.cpusPerTask = int(a.integer("cpus-per-task", 2));
-    o.maxParallel = int(a.integer("max-parallel", 0));
-    if (o.cpusPerTask < 1) throw UsageError("--cpus-per-task needs at least 1");
-    if (o.maxParallel < 0) throw UsageError("--max-parallel needs K >= 0");
     prepareSweepFolder(file, dir);
+    return submitSweepFolder(dir, o, dryRun,
+                             "sweep collect " + shellQuote(fs::absolute(dir).string()));
+}
+
+}  // namespace
+
+int runSweepTasks(const std::string& dir, int jobs)
+{
+    const Sweep s = loadSweep(sweepFileIn(dir));
+    const auto tasks = sweepTasks(s);
+    std::vector<SweepTask> todo;
+    for (const auto& t : tasks)
+        if (taskStatus(dir, t, s).state != TaskState::Completed) todo.push_back(t);
+    // The threads this process would use (DWMTJ_THREADS, which the launcher sets, or the
+    // cores), shared among the tasks that run at once.
+    int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (const char* t = std::getenv("DWMTJ_THREADS"); t && std::atoi(t) > 0) cores = std::atoi(t);
+    const int threads = std::max(1, cores / jobs);
+    std::fprintf(stderr, "sweep %s: %zu of %zu task(s) to run, %d at a time, %d thread(s) each\n",
+                 s.name.c_str(), todo.size(), tasks.size(), jobs, threads);
+    InterruptWatcher interrupts;
+    std::map<pid_t, SweepTask> running;
+    size_t next = 0, done = 0;
+    int failed = 0, stopped = 0;
+    const auto start = std::chrono::steady_clock::now();
+    bool forwarded = false;
+    while (next < todo.size() || !running.empty()) {
+        const bool stop = interrupts.token().stop_requested();
+        if (stop && !forwarded) {
+            for (const auto& [pid, t] : running) kill(pid, SIGTERM);
+            forwarded = true;
+            std::fprintf(stderr, "stopping: the running tasks finish their batch and save\n");
+        }
+        while (!stop && next < todo.size() && int(running.size()) < jobs) {
+            const SweepTask& t = todo[next++];
+            running[startTask(dir, t, threads)] = t;
+        }
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, WNOHANG);
+        if (pid <= 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            continue;
+        }
+        const auto it = running.find(pid);
+        if (it == running.end()) continue;
+        const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        ++done;
+        failed += rc != 0 && rc != kExitStopped;
+        stopped += rc == kExitStopped;
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double eta = elapsed / double(done) * double(todo.size() - done);
+        std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", done, todo.size(),
+                     it->second.id.c_str(),
+                     rc == 0              ? "completed"
+                     : rc == kExitStopped ? "stopped"
+                                          : "FAILED",
+                     (fs::path(dir) / it->second.log).string().c_str(),
+                     stop ? "" : (", ETA " + duration(eta)).c_str());
+        running.erase(it);
+        if (stop && next < todo.size()) next = todo.size();  // the rest stay pending
+    }
+    std::fprintf(stderr,
+                 "%zu task(s) ran: %d failed, %d stopped; `dwmtj sweep collect %s` merges "
+                 "them\n",
+                 done, failed, stopped, dir.c_str());
+    if (interrupts.token().stop_requested()) return kExitStopped;
+    return failed ? 1 : 0;
+}
+
+SlurmOptions takeSlurmOptions(std::vector<std::string>& argv, bool* dryRun)
+{
+    SlurmOptions o;
+    std::vector<std::string> rest;
+    auto value = [&](size_t& k) -> std::string {
+        if (k + 1 >= argv.size()) throw UsageError(argv[k] + " needs a value");
+        return argv[++k];
+    };
+    for (size_t k = 0; k < argv.size(); ++k) {
+        const std::string& x = argv[k];
+        if (x.rfind("--sbatch-arg=", 0) == 0)
+            o.extraArgs.push_back(x.substr(13));
+        else if (x == "--sbatch-arg")
+            o.extraArgs.push_back(value(k));
+        else if (x == "--partition")
+            o.partition = value(k);
+        else if (x == "--account")
+            o.account = value(k);
+        else if (x == "--time")
+            o.time = value(k);
+        else if (x == "--mem")
+            o.mem = value(k);
+        else if (x == "--gres")
+            o.gres = value(k);
+        else if (x == "--cpus-per-task" || x == "--max-parallel") {
+            const std::string v = value(k);
+            char* end = nullptr;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end || n < (x == "--max-parallel" ? 0 : 1) || n > 100000)
+                throw UsageError(x + ": expected a whole number" +
+                                 (x == "--max-parallel" ? " >= 0" : " >= 1") + ", got '" + v + "'");
+            (x == "--cpus-per-task" ? o.cpusPerTask : o.maxParallel) = int(n);
+        } else if (x == "--dry-run")
+            *dryRun = true;
+        else
+            rest.push_back(x);
+    }
+    argv = rest;
+    return o;
+}
+
+int submitSweepFolder(const std::string& dir, const SlurmOptions& o, bool dryRun,
+                      const std::string& collectArgs)
+{
     const Sweep s = loadSweep(sweepFileIn(dir));
     std::vector<int> indices;
     for (const auto& t : sweepTasks(s))
@@ -433,18 +472,22 @@ int submit(std::vector<std::string> argv)
                       collectFile = (slurmDir / "collect.sbatch").string();
     for (const auto& [path, text] :
          {std::pair{arrayFile, slurmArrayScript(dir, s, indices, o, command)},
-          std::pair{collectFile, slurmCollectScript(dir, s, o, command)}}) {
-        std::ofstream out(path, std::ios::trunc);
+          std::pair{collectFile, slurmCollectScript(dir, s, o, command, collectArgs)}}) {
+        // A script being replaced is never seen half-written: temporary file, then rename.
+        const std::string tmp = path + ".tmp";
+        std::ofstream out(tmp, std::ios::trunc);
         out << text;
+        out.close();
         if (!out) throw Error("cannot write " + path);
+        fs::rename(tmp, path);
     }
     std::printf("%zu task(s) to submit: %s\n", indices.size(), arrayFile.c_str());
     const std::string submitArray = "sbatch --parsable " + shellQuote(arrayFile);
-    if (a.has("dry-run") || !onPath("sbatch")) {
+    if (dryRun || !onPath("sbatch")) {
         std::printf(
             "%s; the commands:\n  %s\n  sbatch --parsable --dependency=afterany:<ARRAY_JOB> "
             "%s\n",
-            a.has("dry-run") ? "dry run" : "sbatch is not on PATH", submitArray.c_str(),
+            dryRun ? "dry run" : "sbatch is not on PATH", submitArray.c_str(),
             shellQuote(collectFile).c_str());
         return 0;
     }
@@ -464,8 +507,6 @@ int submit(std::vector<std::string> argv)
         arrayJob.c_str(), indices.size(), collectJob.c_str(), dir.c_str());
     return 0;
 }
-
-}  // namespace
 
 int runSweep(const std::vector<std::string>& argv)
 {

@@ -79,6 +79,11 @@ grep -q "consistent" "$T/consistency.txt" || cat "$T/consistency.txt"
 "$B" reproduce --scale smoke --out "$out" >"$T/run2.txt" 2>&1
 check "a second run trains nothing" '[ $(grep -c "not trained again" "$T/run2.txt") -eq 12 ] && ! grep -q "epoch 1/" "$T/run2.txt"'
 check "the same verdicts" 'diff <(grep -E "^(mw|no|lif|sigma3|energy)" "$T/run1.txt") <(grep -E "^(mw|no|lif|sigma3|energy)" "$T/run2.txt")'
+# Trained as a sweep (the path of --slurm, here): every job adopted from the sweep folder, the
+# same verdicts with the same threads per task.
+"$B" reproduce --scale smoke --jobs 1 --out "$T/j" >"$T/jobs.txt" 2>&1; rc=$?
+check "reproduce --jobs 1: the training runs as a 24-task sweep, every job taken from it" '[ $rc -eq 0 ] && grep -q "24 of 24 task(s) to run, 1 at a time, 2 thread(s) each" "$T/jobs.txt" && [ $(grep -c "trained by the sweep" "$T/jobs.txt") -eq 12 ] && [ $(grep -c "not trained again" "$T/jobs.txt") -eq 12 ]'
+check "reproduce --jobs 1: the same verdicts as the plain run" 'diff <(grep -E "^(mw|no|lif|sigma3|energy)" "$T/run1.txt") <(grep -E "^(mw|no|lif|sigma3|energy)" "$T/jobs.txt")'
 "$B" reproduce --scale huge --out "$T/x" >"$T/bad.txt" 2>&1
 check "an unknown scale is a usage error" '[ $? -ne 0 ] && grep -q "smoke, quick or paper" "$T/bad.txt"'
 exit $fail

@@ -66,5 +66,12 @@ check "resubmitting submits only the stopped task" 'grep -q "(1 task(s))" <<<"$o
 wait_idle 300
 out=$("$B" sweep status "$T/l")
 check "the resubmitted task resumed from its last epoch and completed" 'grep -q "4 task(s): 4 completed" <<<"$out" && grep -q "resum" "$T/l/logs/task-0.log"'
+# The reproduction through Slurm: its training as an array job, the rest in the collect job;
+# with as many threads per task as the local run, the same claims table.
+"$B" reproduce --scale smoke --out "$T/rl" >"$T/rl.log" 2>&1
+out=$("$B" reproduce --scale smoke --slurm --cpus-per-task 2 --time 00:20:00 --out "$T/rs")
+check "reproduce --slurm submits the 24 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (24 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ]'
+wait_idle 600
+check "the collect job finished the reproduction with the local run's claims table" 'grep -q "trained by the sweep" "$T/rs/sweep/logs/collect.log" && grep -q "^complete after" "$T/rs/sweep/logs/collect.log" && [ -f "$T/rs/report.html" ] && diff <(grep -A10 "^claim " "$T/rl.log") <(grep -A10 "^claim " "$T/rs/sweep/logs/collect.log")'
 echo "local Slurm test: $(( $(date +%s) - start )) s"
 exit $fail

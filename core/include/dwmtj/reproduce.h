@@ -12,6 +12,7 @@
 
 #include "dwmtj/experiment.h"
 #include "dwmtj/robustness.h"
+#include "dwmtj/sweep.h"
 #include "dwmtj/training.h"
 
 namespace dwmtj::core {
@@ -162,6 +163,14 @@ public:
     virtual void onJobStarted(int /*index*/, int /*count*/, const ReproJob&) {}
     virtual void onNoiseProgress(int /*done*/, int /*total*/) {}
 };
+
+/// The plan's training jobs as a sweep of explicit configurations (one per job, named like
+/// it: "fig3c-multistate") x the scale's seeds, for `dwmtj reproduce --jobs N | --slurm`.
+/// Throws Error when the jobs differ in more than neuron, size and LUT.
+Sweep reproductionSweep(const ReproPlan& plan);
+/// The folder where that sweep runs: outDir/sweep. runReproduction() first takes the
+/// configurations it has finished, with every seed, as its runs/ files.
+std::string reproductionSweepDir(const std::string& outDir);
 
 /// Runs (or continues) the plan: each job trains into outDir/runs/<name>.h5 (complete
 /// files are skipped, stopped ones resumed), the noise study runs on the chosen networks,

@@ -21,11 +21,19 @@ struct SweepNoise {
     int testLimit = 0;  ///< 0 = the whole test set
 };
 
+/// An explicitly listed configuration ([config NAME]): used instead of the grid when present.
+struct SweepConfig {
+    std::string name;
+    NeuronKind neuron = NeuronKind::Lif;
+    int hidden = 500, timesteps = 80;
+};
+
 struct Sweep {
     static constexpr int kFormatVersion = 1;
     std::string name;
     std::vector<NeuronKind> neurons;
     std::vector<int> hidden, timesteps;
+    std::vector<SweepConfig> configs;  ///< non-empty: these instead of the grid
     std::vector<uint64_t> seeds;
     /// Shared settings (neuron, hidden, timesteps and seeds are set per task).
     TrainingConfig base;
@@ -33,6 +41,8 @@ struct Sweep {
     SweepNoise noise;
 };
 
+/// The sweep as sweep-file text (format_version 1; explicit configurations when it has any).
+std::string sweepToText(const Sweep& s);
 /// Reads a sweep file; relative paths in it are relative to its folder. Throws
 /// FileFormatError naming the file, the section and the line.
 Sweep loadSweep(const std::string& path);
@@ -88,7 +98,8 @@ struct SlurmOptions {
 std::string slurmArrayScript(const std::string& dir, const Sweep& s,
                              const std::vector<int>& indices, const SlurmOptions& o,
                              const std::string& command);
+/// The collect job: `command collectArgs` (e.g. "sweep collect 'DIR'"), after the array.
 std::string slurmCollectScript(const std::string& dir, const Sweep& s, const SlurmOptions& o,
-                               const std::string& command);
+                               const std::string& command, const std::string& collectArgs);
 
 }  // namespace dwmtj::core

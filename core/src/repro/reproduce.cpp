@@ -141,6 +141,72 @@ void writeCombined(const ReproResult& r, const std::string& path)
 
 }  // namespace
 
+Sweep reproductionSweep(const ReproPlan& plan)
+{
+    if (plan.jobs.empty()) throw Error("the reproduction plan has no training jobs");
+    Sweep s;
+    s.name = std::string("reproduce-") + toString(plan.scale);
+    s.base = plan.jobs.front().config;
+    s.seeds = s.base.seeds;
+    for (const auto& job : plan.jobs) {
+        const TrainingConfig& c = job.config;
+        // The sweep shares everything but the neuron, the size and the LUT between tasks.
+        TrainingConfig shared = c;
+        shared.neuron = s.base.neuron;
+        shared.hidden = s.base.hidden;
+        shared.timesteps = s.base.timesteps;
+        shared.lutPath = s.base.lutPath;
+        if (configToJson(shared) != configToJson(s.base))
+            throw Error("the reproduction's job " + job.name +
+                        " differs from the others in more than neuron, size and LUT; it cannot "
+                        "run as one sweep");
+        std::string& lut = c.neuron == NeuronKind::Binary ? s.lutBinary : s.lutMultiState;
+        if (c.neuron != NeuronKind::Lif) {
+            if (!lut.empty() && lut != c.lutPath)
+                throw Error("the reproduction's jobs use two different LUTs for one neuron kind");
+            lut = c.lutPath;
+        }
+        s.configs.push_back({job.name, c.neuron, c.hidden, c.timesteps});
+    }
+    s.base.lutPath.clear();
+    s.base.threads = 0;
+    return s;
+}
+
+std::string reproductionSweepDir(const std::string& outDir)
+{
+    return (std::filesystem::path(outDir) / "sweep").string();
+}
+
+namespace {
+
+/// Training done as a sweep (`dwmtj reproduce --jobs N | --slurm`): a configuration the sweep
+/// finished with every seed of its job becomes the job's runs/ file, unless that file is complete.
+void adoptSweepResults(const ReproPlan& plan, const std::string& outDir, ReproObserver& observer)
+{
+    const std::string dir = reproductionSweepDir(outDir);
+    if (!std::filesystem::exists(sweepFileIn(dir))) return;
+    std::vector<std::string> missing;
+    const auto merged = collectSweep(dir, &missing);
+    for (const auto& job : plan.jobs) {
+        const std::string file =
+            (std::filesystem::path(dir) / "results" / (job.name + ".h5")).string();
+        if (std::find(merged.begin(), merged.end(), file) == merged.end()) continue;
+        if (std::filesystem::exists(job.path) && allCompleted(loadExperiment(job.path))) continue;
+        const Experiment e = loadExperiment(file);
+        if (e.config.seeds != job.config.seeds) {
+            observer.onMessage(job.name + ": the sweep has " + std::to_string(e.runs.size()) +
+                               " of its " + std::to_string(job.config.seeds.size()) +
+                               " seeds; trained here instead");
+            continue;
+        }
+        saveExperiment(e, job.path);
+        observer.onMessage(job.name + ": trained by the sweep in " + dir);
+    }
+}
+
+}  // namespace
+
 ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer,
                             std::stop_token stop)
 {
@@ -148,6 +214,7 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     ReproResult result;
     result.plan = makeReproPlan(options);
     std::filesystem::create_directories(std::filesystem::path(options.outDir) / "runs");
+    adoptSweepResults(result.plan, options.outDir, observer);
     result.provenance.software = std::string("dwmtj-workbench ") + version();
     result.provenance.gitHash = gitHash();
     result.provenance.startTime = now();

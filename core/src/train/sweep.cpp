@@ -3,6 +3,7 @@
 #include "dwmtj/sweep.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -150,6 +151,16 @@ const std::set<std::string> kSweepKeys = {
     "test_limit",     "data_dir", "lut_binary", "lut_multistate", "train_noise",
     "device",         "gain",     "centre"};
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
+const std::set<std::string> kConfigKeys = {"neuron", "hidden", "timesteps"};
+
+bool validName(const std::string& n)
+{
+    return !n.empty() && n.size() <= 100 && n[0] != '.' &&
+           std::all_of(n.begin(), n.end(), [](char ch) {
+               return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+                      ch == '.';
+           });
+}
 
 }  // namespace
 
@@ -169,14 +180,13 @@ Sweep loadSweep(const std::string& path)
             if (ini::need(sec, "format_version", path) != "1")
                 bad(path, sec.where() + " format_version", "1", sec.values.at("format_version"));
             s.name = sec.name.empty() ? fs::path(path).stem().string() : sec.name;
-            for (const auto& n : ini::list(ini::need(sec, "neurons", path))) {
+            for (const auto& n : ini::list(sec.has("neurons") ? sec.values.at("neurons") : "")) {
                 try {
                     s.neurons.push_back(neuronKindFromString(n));
                 } catch (const Error&) {
                     bad(path, sec.where() + " neurons", "lif, binary or multistate", n);
                 }
             }
-            if (s.neurons.empty()) bad(path, sec.where() + " neurons", "one or more kinds", "");
             TrainingConfig& c = s.base;
             s.hidden = integers(sec, "hidden", path, c.hidden, 1);
             s.timesteps = integers(sec, "timesteps", path, c.timesteps, 1);
@@ -200,6 +210,26 @@ Sweep loadSweep(const std::string& path)
             } catch (const Error& e) {
                 throw FileFormatError(path, sec.where(), "valid training settings", e.what());
             }
+        } else if (sec.kind == "config") {
+            for (const auto& [k, v] : sec.values)
+                if (!kConfigKeys.count(k))
+                    throw FileFormatError(path, sec.where(), "neuron, hidden or timesteps",
+                                          "'" + k + "'");
+            SweepConfig c;
+            c.name = sec.name;
+            if (!validName(c.name))
+                bad(path, sec.where(), "a name of letters, digits, '-', '_' or '.'", c.name);
+            for (const auto& other : s.configs)
+                if (other.name == c.name) bad(path, sec.where(), "a name used once", c.name);
+            const std::string& kind = ini::need(sec, "neuron", path);
+            try {
+                c.neuron = neuronKindFromString(kind);
+            } catch (const Error&) {
+                bad(path, sec.where() + " neuron", "lif, binary or multistate", kind);
+            }
+            c.hidden = integer(sec, "hidden", path, c.hidden, 1);
+            c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
+            s.configs.push_back(c);
         } else if (sec.kind == "noise") {
             for (const auto& [k, v] : sec.values)
                 if (!kNoiseKeys.count(k))
@@ -215,11 +245,17 @@ Sweep loadSweep(const std::string& path)
             s.noise.seed = uint64_t(integer(sec, "seed", path, 1234, 0));
             s.noise.testLimit = integer(sec, "test_limit", path, 0, 0);
         } else {
-            throw FileFormatError(path, sec.where(), "[sweep NAME] or [noise]",
+            throw FileFormatError(path, sec.where(), "[sweep NAME], [config NAME] or [noise]",
                                   "[" + sec.kind + "]");
         }
     }
     if (!found) throw FileFormatError(path, "", "a [sweep NAME] section", "none");
+    if (s.neurons.empty() && s.configs.empty())
+        throw FileFormatError(path, "[sweep " + s.name + "]",
+                              "neurons = ... (or [config NAME] sections)", "neither");
+    if (!s.neurons.empty() && !s.configs.empty())
+        throw FileFormatError(path, "[sweep " + s.name + "]",
+                              "either the neurons grid or [config NAME] sections", "both");
     return s;
 }
 
@@ -247,30 +283,73 @@ double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels)
 
 std::vector<SweepTask> sweepTasks(const Sweep& s)
 {
+    std::vector<SweepConfig> configs = s.configs;
+    if (configs.empty())
+        for (const NeuronKind n : s.neurons)
+            for (const int h : s.hidden)
+                for (const int t : s.timesteps)
+                    configs.push_back({std::string(toString(n)) + "-H" + std::to_string(h) + "-T" +
+                                           std::to_string(t),
+                                       n, h, t});
     std::vector<SweepTask> out;
-    for (const NeuronKind n : s.neurons)
-        for (const int h : s.hidden)
-            for (const int t : s.timesteps)
-                for (const uint64_t seed : s.seeds) {
-                    SweepTask task;
-                    task.index = int(out.size());
-                    task.configId = std::string(toString(n)) + "-H" + std::to_string(h) + "-T" +
-                                    std::to_string(t);
-                    task.id = task.configId + "-seed" + std::to_string(seed);
-                    task.config = s.base;
-                    task.config.neuron = n;
-                    task.config.hidden = h;
-                    task.config.timesteps = t;
-                    task.config.seeds = {seed};
-                    if (n == NeuronKind::Binary) task.config.lutPath = s.lutBinary;
-                    if (n == NeuronKind::MultiState) task.config.lutPath = s.lutMultiState;
-                    task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
-                    task.log = "logs/task-" + std::to_string(task.index) + ".log";
-                    task.estimatedCoreHours =
-                        estimateCoreHours(task.config, s.noise.enabled, int(s.noise.sigmas.size()));
-                    out.push_back(task);
-                }
+    for (const auto& c : configs)
+        for (const uint64_t seed : s.seeds) {
+            SweepTask task;
+            task.index = int(out.size());
+            task.configId = c.name;
+            task.id = task.configId + "-seed" + std::to_string(seed);
+            task.config = s.base;
+            task.config.neuron = c.neuron;
+            task.config.hidden = c.hidden;
+            task.config.timesteps = c.timesteps;
+            task.config.seeds = {seed};
+            if (c.neuron == NeuronKind::Binary) task.config.lutPath = s.lutBinary;
+            if (c.neuron == NeuronKind::MultiState) task.config.lutPath = s.lutMultiState;
+            task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
+            task.log = "logs/task-" + std::to_string(task.index) + ".log";
+            task.estimatedCoreHours =
+                estimateCoreHours(task.config, s.noise.enabled, int(s.noise.sigmas.size()));
+            out.push_back(task);
+        }
     return out;
+}
+
+std::string sweepToText(const Sweep& s)
+{
+    const TrainingConfig& c = s.base;
+    std::ostringstream o;
+    o.precision(17);
+    auto join = [](const auto& v) {
+        std::ostringstream j;
+        j.precision(17);
+        for (size_t k = 0; k < v.size(); ++k) j << (k ? ", " : "") << v[k];
+        return j.str();
+    };
+    o << "[sweep " << s.name << "]\nformat_version = 1\n";
+    if (s.configs.empty()) {
+        std::vector<std::string> kinds;
+        for (const NeuronKind n : s.neurons) kinds.push_back(toString(n));
+        o << "neurons = " << join(kinds) << "\nhidden = " << join(s.hidden)
+          << "\ntimesteps = " << join(s.timesteps) << "\n";
+    }
+    o << "seeds = " << join(s.seeds) << "\nepochs = " << c.epochs << "\nbatch = " << c.batchSize
+      << "\nlr = " << c.learningRate << "\ntrain_limit = " << c.trainLimit
+      << "\nvalidation = " << c.validationSize << "\ntest_limit = " << c.testLimit
+      << "\ntrain_noise = " << c.trainNoiseSigma << "\ndevice = " << c.device << "\n";
+    if (std::isfinite(c.gainVolts)) o << "gain = " << c.gainVolts << "\n";
+    if (std::isfinite(c.centreVoltage)) o << "centre = " << c.centreVoltage << "\n";
+    if (!c.dataDir.empty()) o << "data_dir = " << fs::absolute(c.dataDir).string() << "\n";
+    if (!s.lutBinary.empty()) o << "lut_binary = " << fs::absolute(s.lutBinary).string() << "\n";
+    if (!s.lutMultiState.empty())
+        o << "lut_multistate = " << fs::absolute(s.lutMultiState).string() << "\n";
+    for (const auto& k : s.configs)
+        o << "\n[config " << k.name << "]\nneuron = " << toString(k.neuron)
+          << "\nhidden = " << k.hidden << "\ntimesteps = " << k.timesteps << "\n";
+    if (s.noise.enabled)
+        o << "\n[noise]\nsigma = " << join(s.noise.sigmas)
+          << "\nunits = " << (s.noise.units == NoiseUnits::Pixel ? "pixel" : "standardized")
+          << "\nseed = " << s.noise.seed << "\ntest_limit = " << s.noise.testLimit << "\n";
+    return o.str();
 }
 
 std::string sweepFileIn(const std::string& dir) { return (fs::path(dir) / "sweep.ini").string(); }
@@ -477,7 +556,7 @@ std::string slurmArrayScript(const std::string& dir, const Sweep& s,
 }
 
 std::string slurmCollectScript(const std::string& dir, const Sweep& s, const SlurmOptions& o,
-                               const std::string& command)
+                               const std::string& command, const std::string& collectArgs)
 {
     const std::string absDir = fs::absolute(dir).string();
     SlurmOptions one = o;
@@ -487,7 +566,7 @@ std::string slurmCollectScript(const std::string& dir, const Sweep& s, const Slu
        << "#SBATCH --output=" << absDir << "/logs/collect.log\n"
        << "#SBATCH --open-mode=append\n"
        << "# Runs after the array job ends, however its tasks ended (afterany).\n"
-       << "exec " << command << " sweep collect " << shellQuote(absDir) << "\n";
+       << "exec " << command << " " << collectArgs << "\n";
     return sh.str();
 }
 

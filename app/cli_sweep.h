@@ -1,0 +1,24 @@
+#pragma once
+// The parts of `dwmtj sweep` that `dwmtj reproduce --jobs N | --slurm` uses too.
+#include <string>
+#include <vector>
+
+#include "dwmtj/sweep.h"
+
+namespace dwmtj::cli {
+
+/// Runs the sweep folder's incomplete tasks here, `jobs` at a time, as `dwmtj sweep task`
+/// processes; Ctrl+C or SIGTERM is forwarded once. 0, 1 (a task failed) or kExitStopped.
+int runSweepTasks(const std::string& dir, int jobs);
+
+/// Takes the Slurm options (--partition, --account, --time, --cpus-per-task, --mem, --gres,
+/// --max-parallel, --sbatch-arg ARG..., --dry-run) out of argv.
+core::SlurmOptions takeSlurmOptions(std::vector<std::string>& argv, bool* dryRun);
+
+/// Writes the array and collect scripts for the folder's incomplete tasks and submits them
+/// (or prints the commands with dryRun or without sbatch). The collect job runs
+/// `dwmtj <collectArgs>` (already shell-quoted). Returns 0.
+int submitSweepFolder(const std::string& dir, const core::SlurmOptions& o, bool dryRun,
+                      const std::string& collectArgs);
+
+}  // namespace dwmtj::cli
