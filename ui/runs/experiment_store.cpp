@@ -22,10 +22,19 @@ QString ExperimentStore::open(const QString& path)
     LoadedExperiment item;
     item.path = QFileInfo(path).absoluteFilePath();
     try {
-        item.experiment = core::loadExperiment(path.toStdString());
+        item.experiment = core::loadExperiment(path.toStdString(), false);
     } catch (const std::exception& e) {
         return QString::fromUtf8(e.what());
     }
+    put(item.path, std::move(item.experiment));
+    return {};
+}
+
+void ExperimentStore::put(const QString& path, core::Experiment experiment)
+{
+    LoadedExperiment item;
+    item.path = QFileInfo(path).absoluteFilePath();
+    item.experiment = std::move(experiment);
     for (auto& r : item.experiment.runs) {
         r.bestCheckpoint.clear();
         r.lastCheckpoint.clear();
@@ -38,7 +47,6 @@ QString ExperimentStore::open(const QString& path)
         }
     if (!replaced) m_items.append(std::move(item));
     Q_EMIT changed();
-    return {};
 }
 
 void ExperimentStore::close(const QString& path)

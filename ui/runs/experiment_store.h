@@ -21,6 +21,8 @@ public:
     using QObject::QObject;
     /// Loads or reloads `path`. Returns an error naming the file (the store is unchanged) or "".
     QString open(const QString& path);
+    /// Adds or replaces `path` with an experiment already loaded (in a worker thread).
+    void put(const QString& path, core::Experiment experiment);
     void close(const QString& path);
     const QList<LoadedExperiment>& experiments() const { return m_items; }
     const LoadedExperiment* find(const QString& path) const;

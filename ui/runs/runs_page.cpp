@@ -1,5 +1,6 @@
 #include "runs/runs_page.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -16,6 +17,7 @@
 #include "common/table_export.h"
 #include "dwmtj/experiment.h"
 #include "runs/experiment_store.h"
+#include "runs/folder_watcher.h"
 
 namespace dwmtj::ui {
 namespace {
@@ -62,8 +64,16 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
     auto* saveAs = new QPushButton(tr("Save copy as..."));
     auto* close = new QPushButton(tr("Close file"));
     auto* exportCsv = new QPushButton(tr("Export table (CSV)..."));
+    m_watchButton = new QPushButton(tr("Watch folder..."));
+    m_watchButton->setToolTip(
+        tr("Follow a folder, e.g. a sweep's on a cluster's shared file system: experiment files "
+           "that appear or are rewritten there open and update live."));
+    m_watchLabel = new QLabel;
+    m_watchLabel->setObjectName(QStringLiteral("watchStatus"));
+    m_watcher = new FolderWatcher(this);
     auto* buttons = new QHBoxLayout;
-    for (auto* b : {open, saveAs, close, exportCsv}) buttons->addWidget(b);
+    for (auto* b : {open, saveAs, close, exportCsv, m_watchButton}) buttons->addWidget(b);
+    buttons->addWidget(m_watchLabel);
     buttons->addStretch();
     buttons->addWidget(new QLabel(tr("Select several runs to overlay their curves.")));
 
@@ -115,9 +125,56 @@ RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m
         Q_EMIT logMessage(err.isEmpty() ? tr("Runs table written to %1").arg(p)
                                         : tr("Error: %1").arg(err));
     });
+    connect(m_watchButton, &QPushButton::clicked, this, [this] {
+        if (m_watcher->active())
+            stopWatching();
+        else
+            watchDialog();
+    });
+    connect(m_watcher, &FolderWatcher::loaded, this,
+            [this](const QString& path, const core::Experiment& e) {
+                const bool known = m_store->find(path) != nullptr;
+                m_store->put(path, e);
+                if (!known) Q_EMIT logMessage(tr("Watching: opened %1").arg(path));
+            });
+    connect(m_watcher, &FolderWatcher::unreadable, this,
+            [this](const QString& path, const QString& error) {
+                Q_EMIT logMessage(tr("Watching: %1 not readable now (tried again when it "
+                                     "changes): %2")
+                                      .arg(path, error));
+            });
+    connect(m_watcher, &FolderWatcher::scanned, this, [this](int files) {
+        m_watchLabel->setText(tr("Watching %1: %n experiment file(s)", nullptr, files)
+                                  .arg(QDir::toNativeSeparators(m_watcher->folder())));
+    });
     connect(m_store, &ExperimentStore::changed, this, &RunsPage::rebuild);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &RunsPage::overlay);
 }
+
+void RunsPage::watchFolder(const QString& dir, int intervalMs)
+{
+    m_watcher->watch(QFileInfo(dir).absoluteFilePath(), intervalMs);
+    m_watchButton->setText(tr("Stop watching"));
+    m_watchLabel->setText(tr("Watching %1...").arg(QDir::toNativeSeparators(dir)));
+    Q_EMIT logMessage(tr("Watching %1 for experiment files").arg(dir));
+}
+
+void RunsPage::stopWatching()
+{
+    if (!m_watcher->active()) return;
+    m_watcher->stop();
+    m_watchButton->setText(tr("Watch folder..."));
+    m_watchLabel->clear();
+    Q_EMIT logMessage(tr("Stopped watching %1").arg(m_watcher->folder()));
+}
+
+void RunsPage::watchDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Watch folder"));
+    if (!dir.isEmpty()) watchFolder(dir);
+}
+
+QString RunsPage::watchStatus() const { return m_watchLabel->text(); }
 
 QString RunsPage::errorText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
 

@@ -6,10 +6,12 @@
 
 class QTableWidget;
 class QLabel;
+class QPushButton;
 
 namespace dwmtj::ui {
 
 class ExperimentStore;
+class FolderWatcher;
 class LiveChart;
 
 class RunsPage : public QWidget {
@@ -29,6 +31,13 @@ public:
     QString exportTableCsv(const QString& path) const;
     void openDialog();
     void saveAsDialog();
+    /// Follows `dir`: experiment files that appear or are rewritten there (and below) open and
+    /// update live, loaded in a worker thread (a cluster sweep over a shared file system).
+    void watchFolder(const QString& dir, int intervalMs = 2000);
+    void stopWatching();
+    void watchDialog();
+    /// "" or "Watching DIR: N experiment files".
+    QString watchStatus() const;
 
 Q_SIGNALS:
     void logMessage(const QString& text);
@@ -40,6 +49,9 @@ private:
     QString selectedFile() const;
 
     ExperimentStore* m_store = nullptr;
+    FolderWatcher* m_watcher = nullptr;
+    QLabel* m_watchLabel = nullptr;
+    QPushButton* m_watchButton = nullptr;
     QTableWidget* m_table = nullptr;
     QLabel* m_banner = nullptr;
     LiveChart* m_accuracy = nullptr;

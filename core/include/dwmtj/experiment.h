@@ -85,6 +85,9 @@ struct Experiment {
 void saveExperiment(const Experiment& e, const std::string& path);
 /// Read a file written by saveExperiment. Throws FileFormatError naming the HDF5 path.
 Experiment loadExperiment(const std::string& path);
+/// The same; with checkpoints = false the weights are not read (headers, curves, noise,
+/// study: what tables and charts show), which is much faster for large networks.
+Experiment loadExperiment(const std::string& path, bool checkpoints);
 /// The configuration as JSON text (stored as an attribute for people and other tools).
 std::string configToJson(const TrainingConfig& c);
 

@@ -312,7 +312,9 @@ void saveExperiment(const Experiment& e, const std::string& path)
     detail::writeAtomically(path, [&](const std::string& tmp) { writeFile(e, tmp); });
 }
 
-Experiment loadExperiment(const std::string& path)
+Experiment loadExperiment(const std::string& path) { return loadExperiment(path, true); }
+
+Experiment loadExperiment(const std::string& path, bool checkpoints)
 {
     auto f = h5::openRead(path);
     if (!h5::hasAttr(f, "/", "format") || h5::readStringAttr(f, "/", "format") != kFormat)
@@ -403,8 +405,10 @@ Experiment loadExperiment(const std::string& path)
             r.epochTrainAccuracy = readDoubles1(f, rg + "/epoch_train_accuracy");
             r.epochValidationAccuracy = readDoubles1(f, rg + "/epoch_validation_accuracy");
             r.epochSeconds = readDoubles1(f, rg + "/epoch_seconds");
-            r.bestCheckpoint = readState(f, rg + "/checkpoint_best", c.hidden);
-            r.lastCheckpoint = readState(f, rg + "/checkpoint_last", c.hidden);
+            if (checkpoints) {
+                r.bestCheckpoint = readState(f, rg + "/checkpoint_best", c.hidden);
+                r.lastCheckpoint = readState(f, rg + "/checkpoint_last", c.hidden);
+            }
             if (h5::exists(f, rg + "/noise"))
                 for (const auto& units : h5::children(f, rg + "/noise")) {
                     const std::string ng = rg + "/noise/" + units;

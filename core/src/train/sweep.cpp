@@ -431,7 +431,7 @@ TaskStatus taskStatus(const std::string& dir, const SweepTask& task, const Sweep
         return st;
     }
     try {
-        const Experiment e = loadExperiment(file.string());
+        const Experiment e = loadExperiment(file.string(), false);
         if (e.runs.empty()) {
             st.state = TaskState::Running;
             return st;
