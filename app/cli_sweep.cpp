@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,23 +33,6 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string selfExe() { return fs::read_symlink("/proc/self/exe").string(); }
-
-/// How a compute node starts dwmtj: through the launcher (installed next to the program, or
-/// the source tree's when run from a build folder; DWMTJ_LAUNCHER overrides), then this binary.
-std::string nodeCommand()
-{
-    const std::string exe = selfExe();
-    std::string launcher;
-    if (const char* l = std::getenv("DWMTJ_LAUNCHER"))
-        launcher = l;
-    else if (fs::exists(fs::path(exe).parent_path() / "dwmtj-launch"))
-        launcher = (fs::path(exe).parent_path() / "dwmtj-launch").string();
-#ifdef DWMTJ_SOURCE_DIR
-    else if (fs::exists(fs::path(DWMTJ_SOURCE_DIR) / "packaging" / "dwmtj-launch"))
-        launcher = (fs::path(DWMTJ_SOURCE_DIR) / "packaging" / "dwmtj-launch").string();
-#endif
-    return (launcher.empty() ? "" : shellQuote(launcher) + " ") + shellQuote(exe);
-}
 
 std::string needOut(const Args& a, const char* what)
 {
@@ -238,28 +222,6 @@ std::pair<std::string, std::string> lastJobs(const std::string& dir)
     return out;
 }
 
-std::string runCommand(const std::string& cmd, int* rc)
-{
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) {
-        *rc = -1;
-        return out;
-    }
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int st = pclose(p);
-    *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return out;
-}
-
-bool onPath(const std::string& program)
-{
-    int rc = 0;
-    runCommand("command -v " + program + " >/dev/null 2>&1", &rc);
-    return rc == 0;
-}
-
 int status(const std::vector<std::string>& argv)
 {
     Args a(argv, {"json"}, {});
@@ -272,7 +234,7 @@ int status(const std::vector<std::string>& argv)
     if (!arrayJob.empty() && onPath("squeue")) {
         int rc = 0;
         const std::string text =
-            runCommand("squeue -h -r -j " + arrayJob + " -o '%K %T' 2>/dev/null", &rc);
+            runShell("squeue -h -r -j " + arrayJob + " -o '%K %T' 2>/dev/null", &rc);
         std::istringstream in(text);
         for (std::string idx, state; in >> idx >> state;)
             if (!idx.empty() && std::isdigit(static_cast<unsigned char>(idx[0])))
@@ -458,53 +420,20 @@ SlurmOptions takeSlurmOptions(std::vector<std::string>& argv, bool* dryRun)
 int submitSweepFolder(const std::string& dir, const SlurmOptions& o, bool dryRun,
                       const std::string& collectArgs)
 {
-    const Sweep s = loadSweep(sweepFileIn(dir));
-    std::vector<int> indices;
-    for (const auto& t : sweepTasks(s))
-        if (taskStatus(dir, t, s).state != TaskState::Completed) indices.push_back(t.index);
-    if (indices.empty()) {
+    const SlurmSubmission sub = submitSweep(dir, o, dryRun, selfExe(), collectArgs);
+    if (sub.indices.empty()) {
         std::printf("every task is complete; `dwmtj sweep collect %s` merges them\n", dir.c_str());
         return 0;
     }
-    const std::string command = nodeCommand();
-    const fs::path slurmDir = fs::path(dir) / "slurm";
-    const std::string arrayFile = (slurmDir / "array.sbatch").string(),
-                      collectFile = (slurmDir / "collect.sbatch").string();
-    for (const auto& [path, text] :
-         {std::pair{arrayFile, slurmArrayScript(dir, s, indices, o, command)},
-          std::pair{collectFile, slurmCollectScript(dir, s, o, command, collectArgs)}}) {
-        // A script being replaced is never seen half-written: temporary file, then rename.
-        const std::string tmp = path + ".tmp";
-        std::ofstream out(tmp, std::ios::trunc);
-        out << text;
-        out.close();
-        if (!out) throw Error("cannot write " + path);
-        fs::rename(tmp, path);
-    }
-    std::printf("%zu task(s) to submit: %s\n", indices.size(), arrayFile.c_str());
-    const std::string submitArray = "sbatch --parsable " + shellQuote(arrayFile);
-    if (dryRun || !onPath("sbatch")) {
-        std::printf(
-            "%s; the commands:\n  %s\n  sbatch --parsable --dependency=afterany:<ARRAY_JOB> "
-            "%s\n",
-            dryRun ? "dry run" : "sbatch is not on PATH", submitArray.c_str(),
-            shellQuote(collectFile).c_str());
+    std::printf("%zu task(s) to submit: %s\n", sub.indices.size(), sub.arrayScript.c_str());
+    if (!sub.submitted) {
+        std::printf("%s; the commands:\n  %s\n", dryRun ? "dry run" : "sbatch is not on PATH",
+                    std::regex_replace(sub.commands, std::regex("\n"), "\n  ").c_str());
         return 0;
     }
-    int rc = 0;
-    std::string arrayJob = runCommand(submitArray + " 2>&1", &rc);
-    arrayJob = arrayJob.substr(0, arrayJob.find_first_of(";\n"));
-    if (rc != 0) throw Error("sbatch refused the array job: " + arrayJob);
-    std::string collectJob = runCommand("sbatch --parsable --dependency=afterany:" + arrayJob +
-                                            " " + shellQuote(collectFile) + " 2>&1",
-                                        &rc);
-    collectJob = collectJob.substr(0, collectJob.find_first_of(";\n"));
-    if (rc != 0) throw Error("sbatch refused the collect job: " + collectJob);
-    std::ofstream jobs(slurmDir / "jobs.tsv", std::ios::app);
-    jobs << arrayJob << "\t" << collectJob << "\t" << indices.size() << "\n";
     std::printf(
         "submitted array job %s (%zu task(s)) and collect job %s; `dwmtj sweep status %s`\n",
-        arrayJob.c_str(), indices.size(), collectJob.c_str(), dir.c_str());
+        sub.arrayJob.c_str(), sub.indices.size(), sub.collectJob.c_str(), dir.c_str());
     return 0;
 }
 

@@ -102,4 +102,31 @@ std::string slurmArrayScript(const std::string& dir, const Sweep& s,
 std::string slurmCollectScript(const std::string& dir, const Sweep& s, const SlurmOptions& o,
                                const std::string& command, const std::string& collectArgs);
 
+/// How a compute node starts dwmtj: through the launcher (DWMTJ_LAUNCHER, else dwmtj-launch
+/// next to the program, else the source tree's for a build folder), then `dwmtjBinary`.
+std::string nodeCommand(const std::string& dwmtjBinary);
+
+/// What submitSweep() wrote and did.
+struct SlurmSubmission {
+    std::vector<int> indices;  ///< the incomplete tasks submitted (empty: all complete)
+    std::string arrayScript, collectScript;  ///< paths (DIR/slurm/*.sbatch)
+    std::string arrayText, collectText;      ///< the scripts themselves
+    bool submitted = false;  ///< false: dry run or no sbatch on PATH (commands printed)
+    std::string arrayJob, collectJob;
+    std::string commands;  ///< the sbatch commands (to run by hand when not submitted)
+};
+/// The scripts of the folder's incomplete tasks (nothing written).
+SlurmSubmission slurmScripts(const std::string& dir, const SlurmOptions& o,
+                             const std::string& dwmtjBinary, const std::string& collectArgs);
+/// Writes the array and collect scripts (atomically) for the folder's incomplete tasks and,
+/// unless dryRun or sbatch is not on PATH, submits the array with `sbatch --parsable` and the
+/// collect job (`dwmtj collectArgs`) with --dependency=afterany:<array>, appending both ids
+/// to DIR/slurm/jobs.tsv. Throws Error with sbatch's message when it refuses.
+SlurmSubmission submitSweep(const std::string& dir, const SlurmOptions& o, bool dryRun,
+                            const std::string& dwmtjBinary, const std::string& collectArgs);
+/// Whether `program` is on PATH.
+bool onPath(const std::string& program);
+/// Runs a shell command; its standard output (and the exit status in *rc).
+std::string runShell(const std::string& command, int* rc);
+
 }  // namespace dwmtj::core
