@@ -2,9 +2,9 @@
 
 #include <QApplication>
 #include <QChartView>
-#include <QDir>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -13,9 +13,9 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QSettings>
 #include <QProgressBar>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -24,15 +24,15 @@
 #include "common/background_task.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
+#include "dwmtj/experiment.h"
+#include "dwmtj/paths.h"
+#include "dwmtj/training.h"
 #include "lut/lut_page.h"
 #include "reproduce/reproduce_page.h"
 #include "robustness/robustness_page.h"
 #include "runs/experiment_store.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
-#include "dwmtj/experiment.h"
-#include "dwmtj/training.h"
-#include "dwmtj/paths.h"
 
 namespace dwmtj::ui {
 
@@ -70,6 +70,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_robustness, &RobustnessPage::logMessage, this, &MainWindow::log);
     connect(m_runs, &RunsPage::logMessage, this, &MainWindow::log);
+    connect(m_training, &TrainingPage::watchRequested, m_runs,
+            [this](const QString& folder) { m_runs->watchFolder(folder); });
     connect(m_training, &TrainingPage::busyChanged, this, &MainWindow::setBusy);
     connect(m_robustness, &RobustnessPage::busyChanged, this, &MainWindow::setBusy);
     connect(m_reproduce, &ReproducePage::busyChanged, this, &MainWindow::setBusy);
@@ -93,14 +95,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
 void MainWindow::setBusy(bool busy, const QString& what)
 {
-    // Training and noise evaluation may run at the same time; the indicator stays while either does.
+    // Training and noise evaluation may run at the same time; the indicator stays while either
+    // does.
     const QString key = sender() ? sender()->metaObject()->className() : QString();
     m_activeTasks.removeAll(key);
     if (busy) m_activeTasks << key;
     m_busy->setVisible(!m_activeTasks.isEmpty());
     m_busy->setToolTip(what);
-    if (busy) statusBar()->showMessage(what);
-    else if (m_activeTasks.isEmpty()) statusBar()->showMessage(tr("Ready"), 3000);
+    if (busy)
+        statusBar()->showMessage(what);
+    else if (m_activeTasks.isEmpty())
+        statusBar()->showMessage(tr("Ready"), 3000);
 }
 
 QString MainWindow::exampleFile()
@@ -126,7 +131,8 @@ bool MainWindow::openDeviceFile(const QString& path, const core::DeviceLoadOptio
     m_tabs->setCurrentWidget(m_device);
     const bool ok = m_device->loadFile(path, options);
     statusBar()->showMessage(ok ? tr("Loaded %1").arg(QFileInfo(path).fileName())
-                                : tr("Could not load %1").arg(QFileInfo(path).fileName()), 5000);
+                                : tr("Could not load %1").arg(QFileInfo(path).fileName()),
+                             5000);
     return ok;
 }
 
@@ -142,24 +148,29 @@ void MainWindow::buildMenus()
                     [this] { m_tabs->setCurrentWidget(m_training); });
     view->addAction(tr("&Robustness"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
                     [this] { m_tabs->setCurrentWidget(m_robustness); });
-    view->addAction(tr("R&uns"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { m_tabs->setCurrentWidget(m_runs); });
+    view->addAction(tr("R&uns"), QKeySequence(Qt::CTRL | Qt::Key_5), this,
+                    [this] { m_tabs->setCurrentWidget(m_runs); });
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&Reproduce the paper..."), QKeySequence(Qt::CTRL | Qt::Key_6), this,
                      [this] { m_tabs->setCurrentWidget(m_reproduce); });
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
-        const QString p = QFileDialog::getOpenFileName(this, tr("Open device data"), QString(),
-                                                       tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
+        const QString p = QFileDialog::getOpenFileName(
+            this, tr("Open device data"), QString(),
+            tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
         if (!p.isEmpty()) openDeviceFileInteractive(p);
     });
     file->addAction(tr("Open &example data"), this, [this] {
         const QString f = exampleFile();
-        if (f.isEmpty()) log(tr("Error: the bundled example data were not found"));
-        else openDeviceFile(f);
+        if (f.isEmpty())
+            log(tr("Error: the bundled example data were not found"));
+        else
+            openDeviceFile(f);
     });
-    file->addAction(tr("Open e&xperiment file..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this, [this] {
-        m_tabs->setCurrentWidget(m_runs);
-        m_runs->openDialog();
-    });
+    file->addAction(tr("Open e&xperiment file..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                    this, [this] {
+                        m_tabs->setCurrentWidget(m_runs);
+                        m_runs->openDialog();
+                    });
     file->addAction(tr("&Save experiment copy as..."), QKeySequence::SaveAs, this, [this] {
         m_tabs->setCurrentWidget(m_runs);
         m_runs->saveAsDialog();
@@ -167,10 +178,11 @@ void MainWindow::buildMenus()
     m_recent = file->addMenu(tr("Open &recent"));
     rebuildRecentMenu();
     file->addSeparator();
-    file->addAction(tr("Export this page's &charts (PNG, SVG, PDF, CSV)..."), QKeySequence(Qt::CTRL | Qt::Key_E), this,
-                    &MainWindow::exportPageChartsDialog);
+    file->addAction(tr("Export this page's &charts (PNG, SVG, PDF, CSV)..."),
+                    QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportPageChartsDialog);
     file->addAction(tr("Export &table (CSV)..."), this, &MainWindow::exportTable);
-    file->addAction(tr("Export &lookup table (CSV, HDF5)..."), QKeySequence(Qt::CTRL | Qt::Key_L), this, &MainWindow::exportLut);
+    file->addAction(tr("Export &lookup table (CSV, HDF5)..."), QKeySequence(Qt::CTRL | Qt::Key_L),
+                    this, &MainWindow::exportLut);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -197,7 +209,8 @@ void MainWindow::rebuildRecentMenu()
 {
     m_recent->clear();
     const QStringList list = QSettings().value("recentFiles").toStringList();
-    for (const QString& p : list) m_recent->addAction(p, this, [this, p] { openDeviceFileInteractive(p); });
+    for (const QString& p : list)
+        m_recent->addAction(p, this, [this, p] { openDeviceFileInteractive(p); });
     m_recent->setEnabled(!list.isEmpty());
 }
 
@@ -211,7 +224,8 @@ QString MainWindow::exportPageCharts(const QString& dir)
         name.replace(QRegularExpression(QStringLiteral("[^a-z0-9]+")), QStringLiteral("-"));
         name = name.left(60).remove(QRegularExpression(QStringLiteral("^-+|-+$")));
         if (name.isEmpty()) name = QStringLiteral("chart");
-        const QString err = exportChartSet(view, dir, QStringLiteral("%1-%2").arg(++n, 2, 10, QLatin1Char('0')).arg(name));
+        const QString err = exportChartSet(
+            view, dir, QStringLiteral("%1-%2").arg(++n, 2, 10, QLatin1Char('0')).arg(name));
         if (!err.isEmpty()) errors << err;
     }
     if (n == 0) errors << tr("this page has no chart with data to export");
@@ -223,13 +237,15 @@ void MainWindow::exportPageChartsDialog()
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Export charts into folder"));
     if (dir.isEmpty()) return;
     const QString err = exportPageCharts(dir);
-    log(err.isEmpty() ? tr("Charts written to %1 (PNG, SVG, PDF and CSV)").arg(dir) : tr("Error: %1").arg(err));
+    log(err.isEmpty() ? tr("Charts written to %1 (PNG, SVG, PDF and CSV)").arg(dir)
+                      : tr("Error: %1").arg(err));
     if (!err.isEmpty()) QMessageBox::warning(this, tr("Export charts"), err);
 }
 
 void MainWindow::exportTable()
 {
-    const QString p = QFileDialog::getSaveFileName(this, tr("Export table"), "per-voltage.csv", tr("CSV (*.csv)"));
+    const QString p = QFileDialog::getSaveFileName(this, tr("Export table"), "per-voltage.csv",
+                                                   tr("CSV (*.csv)"));
     if (p.isEmpty()) return;
     const QString err = m_device->exportTableCsv(p);
     log(err.isEmpty() ? tr("Table written to %1").arg(p) : tr("Error: %1").arg(err));
@@ -237,8 +253,8 @@ void MainWindow::exportTable()
 
 void MainWindow::exportLut()
 {
-    const QString p = QFileDialog::getSaveFileName(this, tr("Export lookup table"), "device-lut.csv",
-                                                   tr("CSV (*.csv);;HDF5 (*.h5)"));
+    const QString p = QFileDialog::getSaveFileName(
+        this, tr("Export lookup table"), "device-lut.csv", tr("CSV (*.csv);;HDF5 (*.h5)"));
     if (p.isEmpty()) return;
     const QString err = m_device->exportLut(p);
     log(err.isEmpty() ? tr("Lookup table written to %1").arg(p) : tr("Error: %1").arg(err));
@@ -247,11 +263,14 @@ void MainWindow::exportLut()
 
 void MainWindow::about()
 {
-    QMessageBox::about(this, tr("About DW-MTJ Workbench"),
-                       tr("<h3>DW-MTJ Workbench %1</h3><p>Stochastic domain-wall MTJ neurons: device data, fits, "
-                          "lookup tables, spiking-network training and noise robustness.</p><pre>Qt %2\n%3\n%4</pre>")
-                           .arg(core::version(), qVersion(), QString::fromStdString(core::libraryVersions()).toHtmlEscaped(),
-                                QString::fromStdString(core::computeDeviceDescription()).toHtmlEscaped()));
+    QMessageBox::about(
+        this, tr("About DW-MTJ Workbench"),
+        tr("<h3>DW-MTJ Workbench %1</h3><p>Stochastic domain-wall MTJ neurons: device data, fits, "
+           "lookup tables, spiking-network training and noise robustness.</p><pre>Qt "
+           "%2\n%3\n%4</pre>")
+            .arg(core::version(), qVersion(),
+                 QString::fromStdString(core::libraryVersions()).toHtmlEscaped(),
+                 QString::fromStdString(core::computeDeviceDescription()).toHtmlEscaped()));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -262,7 +281,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (training || evaluating) {
         const auto answer = QMessageBox::question(
             this, tr("Quit"),
-            tr("%1 is running. Quit anyway?\n\nThe run is stopped after the current batch; its experiment file is kept "
+            tr("%1 is running. Quit anyway?\n\nThe run is stopped after the current batch; its "
+               "experiment file is kept "
                "and can be resumed later.")
                 .arg(training ? tr("Training") : tr("A noise evaluation or reproduction")),
             QMessageBox::Yes | QMessageBox::No, QMessageBox::No);

@@ -2,8 +2,12 @@
 // queue of two neuron types x two seeds fills the mean +/- sd chart; Stop ends a run within
 // 5 s, the state returns to Idle, and Start resumes the stopped job to completion; bad
 // input does not start.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,6 +17,7 @@
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "runs/experiment_store.h"
+#include "training/slurm_dialog.h"
 #include "training/training_page.h"
 
 using namespace dwmtj;
@@ -156,6 +161,75 @@ private Q_SLOTS:
         QCOMPARE(e.runs.at(0).epochsDone(), 2);
     }
 
+    void queueSubmitsToSlurmWithTheScriptShownFirst()
+    {
+        // A stand-in sbatch that records its calls and answers job ids 1001, 1002.
+        QDir(m_dir.path()).mkpath("bin");
+        const QString sbatch = m_dir.filePath("bin/sbatch");
+        {
+            QFile f(sbatch);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(
+                "#!/bin/sh\necho \"$@\" >>\"$(dirname \"$0\")/calls\"\n"
+                "echo $((1000 + $(wc -l <\"$(dirname \"$0\")/calls\")))\n");
+        }
+        QFile::setPermissions(sbatch, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", m_dir.filePath("bin").toLocal8Bit() + ":" + path);
+        qputenv("DWMTJ_CLI", DWMTJ_CLI_BINARY);
+
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto c = tiny(1);
+        c.seeds = {0, 1};
+        page.setConfig(c, m_dir.filePath("slurm.h5"));
+        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+        const core::Sweep sweep = page.queueSweep();
+        QCOMPARE(core::sweepTasks(sweep).size(), size_t(4));
+
+        // The dialog shows the array script before anything is submitted.
+        ui::SlurmDialog dialog(sweep, DWMTJ_CLI_BINARY, m_dir.filePath("sweep"));
+        QVERIFY(dialog.preview().contains("#SBATCH --array=0,1,2,3\n"));
+        QVERIFY(dialog.preview().contains("#SBATCH --cpus-per-task=2\n"));
+        QVERIFY(dialog.preview().contains("sweep task"));
+        QVERIFY(!QFileInfo::exists(m_dir.filePath("sweep")));
+
+        core::SlurmOptions o;
+        o.cpusPerTask = 1;
+        o.maxParallel = 2;
+        o.partition = "short";
+        QSignalSpy watch(&page, &ui::TrainingPage::watchRequested);
+        const QString folder = m_dir.filePath("sweep");
+        const QString err = page.submitToSlurm(folder, o);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QCOMPARE(watch.size(), 1);
+        QCOMPARE(watch.at(0).at(0).toString(), folder);
+        QFile array(folder + "/slurm/array.sbatch");
+        QVERIFY(array.open(QIODevice::ReadOnly));
+        const QString script = QString::fromUtf8(array.readAll());
+        QVERIFY(script.contains("#SBATCH --array=0,1,2,3%2\n"));
+        QVERIFY(script.contains("#SBATCH --partition=short\n"));
+        QFile ini(folder + "/sweep.ini");
+        QVERIFY(ini.open(QIODevice::ReadOnly));
+        const QString sweepText = QString::fromUtf8(ini.readAll());
+        QVERIFY(sweepText.contains("[config lif-H16-T4]"));
+        QVERIFY(sweepText.contains("[config binary-H16-T4]"));
+        QFile jobs(folder + "/slurm/jobs.tsv");
+        QVERIFY(jobs.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(jobs.readAll()), QString("1001\t1002\t4\n"));
+
+        // A queue whose jobs differ in more than neuron and size cannot be one sweep: refused.
+        ui::TrainingPage mixed(&store);
+        auto d = tiny(1);
+        mixed.setConfig(d, m_dir.filePath("mixed-a.h5"));
+        mixed.addToQueue();
+        d.epochs = 3;
+        mixed.setConfig(d, m_dir.filePath("mixed-b.h5"));
+        mixed.addToQueue();
+        const QString refused = mixed.submitToSlurm(m_dir.filePath("mixed"), o);
+        QVERIFY2(refused.contains("cannot run in the same sweep"), qPrintable(refused));
+        qputenv("PATH", path);
+    }
     void badSeedsDoNotStart()
     {
         ui::ExperimentStore store;

@@ -10,7 +10,10 @@ public:
     explicit QueuedObserver(TrainingController& c) : m_controller(c) {}
     void onBatch(const core::BatchProgress& p) override { Q_EMIT m_controller.batch(p); }
     void onEpoch(const core::EpochReport& r) override { Q_EMIT m_controller.epoch(r); }
-    void onMessage(const std::string& m) override { Q_EMIT m_controller.message(QString::fromStdString(m)); }
+    void onMessage(const std::string& m) override
+    {
+        Q_EMIT m_controller.message(QString::fromStdString(m));
+    }
 
 private:
     TrainingController& m_controller;
@@ -18,7 +21,8 @@ private:
 
 }  // namespace
 
-TrainingWorker::TrainingWorker(TrainingController* controller, QList<TrainingJob> jobs, std::stop_token stop)
+TrainingWorker::TrainingWorker(TrainingController* controller, QList<TrainingJob> jobs,
+                               std::stop_token stop)
     : m_controller(controller), m_jobs(std::move(jobs)), m_stop(std::move(stop))
 {
 }
@@ -34,7 +38,8 @@ void TrainingWorker::run()
         try {
             const core::Experiment e =
                 job.kind == TrainingJob::Kind::Resume
-                    ? core::resumeTraining(job.outPath.toStdString(), observer, m_stop, job.resumeEpochs)
+                    ? core::resumeTraining(job.outPath.toStdString(), observer, m_stop,
+                                           job.resumeEpochs)
                     : core::runTraining(job.config, observer, m_stop, job.outPath.toStdString());
             RunSummary s;
             s.outPath = job.outPath;

@@ -2,8 +2,11 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -31,6 +34,7 @@
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
 #include "runs/experiment_store.h"
+#include "training/slurm_dialog.h"
 
 namespace dwmtj::ui {
 namespace {
@@ -161,6 +165,10 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_resumeButton = new QPushButton(tr("Resume file..."));
     m_resumeButton->setToolTip(tr("Continue the unfinished runs of an experiment file"));
     m_removeButton = new QPushButton(tr("Remove"));
+    m_slurmButton = new QPushButton(tr("Submit to Slurm..."));
+    m_slurmButton->setToolTip(
+        tr("Run the queued jobs (the form's if the queue is empty) on a Slurm cluster: one "
+           "array task per configuration and seed; the Runs page then follows their files"));
     m_startButton->setDefault(true);
     m_stopButton->setEnabled(false);
     auto* buttons = new QHBoxLayout;
@@ -170,6 +178,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     buttons->addWidget(m_addButton);
     buttons->addWidget(m_resumeButton);
     buttons->addWidget(m_removeButton);
+    buttons->addWidget(m_slurmButton);
+    connect(m_slurmButton, &QPushButton::clicked, this, &TrainingPage::slurmDialog);
     m_queue = new QTableWidget(0, 6);
     m_queue->setObjectName(QStringLiteral("queue"));
     m_queue->setHorizontalHeaderLabels(
@@ -259,6 +269,107 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     connect(m_controller, &TrainingController::failed, this, &TrainingPage::onFailed);
     connect(m_controller, &TrainingController::stateChanged, this, &TrainingPage::onState);
     connect(m_controller, &TrainingController::message, this, &TrainingPage::logMessage);
+}
+
+namespace {
+/// The command-line program the cluster nodes run: next to the workbench (installed and in
+/// a build folder alike), or DWMTJ_CLI.
+QString dwmtjProgram()
+{
+    const QByteArray env = qgetenv("DWMTJ_CLI");
+    if (!env.isEmpty()) return QString::fromLocal8Bit(env);
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/dwmtj");
+}
+}  // namespace
+
+core::Sweep TrainingPage::queueSweep() const
+{
+    QList<TrainingJob> jobs;
+    for (const auto& e : m_entries)
+        if (e.status == QLatin1String("queued") && e.job.kind == TrainingJob::Kind::Train)
+            jobs << e.job;
+    if (jobs.isEmpty()) jobs = jobsFromForm();
+    std::vector<std::pair<std::string, core::TrainingConfig>> configs;
+    QStringList names;
+    for (const auto& j : jobs) {
+        // Names of letters, digits, '-', '_', '.': "binary-H500-T80".
+        QString name = ExperimentStore::label(j.config);
+        for (QChar& ch : name)
+            if (!ch.isLetterOrNumber() && ch != QLatin1Char('.') && ch != QLatin1Char('_'))
+                ch = QLatin1Char('-');
+        name = QString::fromLatin1(name.toLatin1()).replace(QLatin1Char('?'), QLatin1Char('-'));
+        QString unique = name;
+        for (int k = 2; names.contains(unique); ++k) unique = name + QStringLiteral("-%1").arg(k);
+        names << unique;
+        configs.emplace_back(unique.toStdString(), j.config);
+    }
+    return core::sweepFromConfigs(
+        "queue-" +
+            QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")).toStdString(),
+        configs);
+}
+
+QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOptions& options)
+{
+    try {
+        const core::Sweep sweep = queueSweep();
+        const QString binary = dwmtjProgram();
+        if (!QFileInfo(binary).isExecutable())
+            throw core::Error("the dwmtj program is not next to the workbench (" +
+                              binary.toStdString() + "); the cluster nodes run it");
+        QDir().mkpath(folder);
+        const QString sweepFile = QDir(folder).filePath(QStringLiteral("queue.sweep"));
+        {
+            QFile f(sweepFile);
+            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                throw core::Error("cannot write " + sweepFile.toStdString());
+            f.write("# The Train page's queue, submitted to Slurm by the workbench.\n");
+            f.write(QByteArray::fromStdString(core::sweepToText(sweep)));
+        }
+        core::prepareSweepFolder(sweepFile.toStdString(), folder.toStdString());
+        const std::string abs = QFileInfo(folder).absoluteFilePath().toStdString();
+        const core::SlurmSubmission sub =
+            core::submitSweep(folder.toStdString(), options, false, binary.toStdString(),
+                              "sweep collect " + core::shellQuote(abs));
+        if (sub.indices.empty()) {
+            Q_EMIT logMessage(tr("Every task in %1 is complete already").arg(folder));
+        } else if (!sub.submitted) {
+            throw core::Error(
+                "sbatch is not on PATH here; the scripts are written, submit them "
+                "from a login node:\n" +
+                sub.commands);
+        } else {
+            Q_EMIT logMessage(tr("Submitted array job %1 (%2 task(s)) and collect job %3; "
+                                 "following %4")
+                                  .arg(QString::fromStdString(sub.arrayJob))
+                                  .arg(sub.indices.size())
+                                  .arg(QString::fromStdString(sub.collectJob), folder));
+        }
+        m_status->setText(tr("Submitted to Slurm: %1").arg(folder));
+        m_status->setStyleSheet({});
+        Q_EMIT watchRequested(folder);
+        return {};
+    } catch (const std::exception& e) {
+        const QString err = QString::fromUtf8(e.what());
+        showError(err);
+        return err;
+    }
+}
+
+void TrainingPage::slurmDialog()
+{
+    core::Sweep sweep;
+    try {
+        sweep = queueSweep();
+    } catch (const std::exception& e) {
+        showError(QString::fromUtf8(e.what()));
+        return;
+    }
+    const QString base = QFileInfo(outPath()).absolutePath();
+    SlurmDialog dialog(sweep, dwmtjProgram(),
+                       QDir(base).filePath(QString::fromStdString(sweep.name)), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    submitToSlurm(dialog.folder(), dialog.options());
 }
 
 void TrainingPage::showError(const QString& text)

@@ -5,6 +5,7 @@
 // per-epoch validation accuracy of each configuration as mean +/- sd across seeds.
 #include <QWidget>
 
+#include "dwmtj/sweep.h"
 #include "training/training_controller.h"
 
 class QComboBox;
@@ -49,10 +50,19 @@ public:
     void stop();        ///< Stop button
     void resumeFile(const QString& path, int epochs = 0);  ///< queue a resume job and start
     int pendingJobs() const;
+    /// The queued training jobs (the form's when the queue is empty) as one sweep of explicit
+    /// configurations. Throws core::Error when they cannot share one (docs/sweeps.md).
+    core::Sweep queueSweep() const;
+    /// Writes the queue as a sweep into `folder` and submits it to Slurm (array job + collect
+    /// job); on success emits watchRequested(folder). Returns an error or "".
+    QString submitToSlurm(const QString& folder, const core::SlurmOptions& options);
+    void slurmDialog();  ///< "Submit to Slurm..." button
 
 Q_SIGNALS:
     void logMessage(const QString& text);
     void busyChanged(bool busy, const QString& what);
+    /// A sweep was submitted there: follow its experiment files (the Runs page).
+    void watchRequested(const QString& folder);
 
 private:
     struct QueueEntry {
@@ -85,7 +95,7 @@ private:
               *m_dataDir = nullptr, *m_out = nullptr;
     QCheckBox* m_sample = nullptr;
     QPushButton *m_startButton = nullptr, *m_stopButton = nullptr, *m_addButton = nullptr,
-                *m_resumeButton = nullptr, *m_removeButton = nullptr;
+                *m_resumeButton = nullptr, *m_removeButton = nullptr, *m_slurmButton = nullptr;
     QTableWidget* m_queue = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;

@@ -6,6 +6,7 @@
 // and collect without the trainer.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dwmtj/experiment.h"
@@ -43,6 +44,11 @@ struct Sweep {
 
 /// The sweep as sweep-file text (format_version 1; explicit configurations when it has any).
 std::string sweepToText(const Sweep& s);
+/// A sweep of explicit configurations, one per (name, config) (the configs' seeds are the
+/// sweep's). Throws Error when they differ in more than neuron, size and LUT, or use two
+/// LUTs for one neuron kind.
+Sweep sweepFromConfigs(const std::string& name,
+                       const std::vector<std::pair<std::string, TrainingConfig>>& configs);
 /// Reads a sweep file; relative paths in it are relative to its folder. Throws
 /// FileFormatError naming the file, the section and the line.
 Sweep loadSweep(const std::string& path);

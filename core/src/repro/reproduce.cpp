@@ -143,34 +143,9 @@ void writeCombined(const ReproResult& r, const std::string& path)
 
 Sweep reproductionSweep(const ReproPlan& plan)
 {
-    if (plan.jobs.empty()) throw Error("the reproduction plan has no training jobs");
-    Sweep s;
-    s.name = std::string("reproduce-") + toString(plan.scale);
-    s.base = plan.jobs.front().config;
-    s.seeds = s.base.seeds;
-    for (const auto& job : plan.jobs) {
-        const TrainingConfig& c = job.config;
-        // The sweep shares everything but the neuron, the size and the LUT between tasks.
-        TrainingConfig shared = c;
-        shared.neuron = s.base.neuron;
-        shared.hidden = s.base.hidden;
-        shared.timesteps = s.base.timesteps;
-        shared.lutPath = s.base.lutPath;
-        if (configToJson(shared) != configToJson(s.base))
-            throw Error("the reproduction's job " + job.name +
-                        " differs from the others in more than neuron, size and LUT; it cannot "
-                        "run as one sweep");
-        std::string& lut = c.neuron == NeuronKind::Binary ? s.lutBinary : s.lutMultiState;
-        if (c.neuron != NeuronKind::Lif) {
-            if (!lut.empty() && lut != c.lutPath)
-                throw Error("the reproduction's jobs use two different LUTs for one neuron kind");
-            lut = c.lutPath;
-        }
-        s.configs.push_back({job.name, c.neuron, c.hidden, c.timesteps});
-    }
-    s.base.lutPath.clear();
-    s.base.threads = 0;
-    return s;
+    std::vector<std::pair<std::string, TrainingConfig>> configs;
+    for (const auto& job : plan.jobs) configs.emplace_back(job.name, job.config);
+    return sweepFromConfigs(std::string("reproduce-") + toString(plan.scale), configs);
 }
 
 std::string reproductionSweepDir(const std::string& outDir)

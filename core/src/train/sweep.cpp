@@ -318,6 +318,40 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
     return out;
 }
 
+Sweep sweepFromConfigs(const std::string& name,
+                       const std::vector<std::pair<std::string, TrainingConfig>>& configs)
+{
+    if (configs.empty()) throw Error("no training configurations to run as a sweep");
+    Sweep s;
+    s.name = name;
+    s.base = configs.front().second;
+    s.seeds = s.base.seeds;
+    for (const auto& [id, c] : configs) {
+        // The sweep shares everything but the neuron, the size and the LUT between tasks.
+        TrainingConfig shared = c;
+        shared.neuron = s.base.neuron;
+        shared.hidden = s.base.hidden;
+        shared.timesteps = s.base.timesteps;
+        shared.lutPath = s.base.lutPath;
+        if (configToJson(shared) != configToJson(s.base))
+            throw Error("the configuration " + id +
+                        " differs from the first one in more than neuron, size and lookup "
+                        "table (seeds, epochs, data...); it cannot run in the same sweep");
+        std::string& lut = c.neuron == NeuronKind::Binary ? s.lutBinary : s.lutMultiState;
+        if (c.neuron != NeuronKind::Lif) {
+            if (!lut.empty() && lut != c.lutPath)
+                throw Error("two different lookup tables for one neuron kind in one sweep");
+            lut = c.lutPath;
+        }
+        for (const auto& other : s.configs)
+            if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
+        s.configs.push_back({id, c.neuron, c.hidden, c.timesteps});
+    }
+    s.base.lutPath.clear();
+    s.base.threads = 0;
+    return s;
+}
+
 std::string sweepToText(const Sweep& s)
 {
     const TrainingConfig& c = s.base;
