@@ -310,7 +310,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     // An experiment file goes to the Runs page, anything else is device data.
     bool experiment = false;
     try {
-        core::loadExperiment(path.toStdString());
+        core::loadExperiment(path.toStdString(), false);  // the header only: is it one?
         experiment = true;
     } catch (const std::exception&) {
     }

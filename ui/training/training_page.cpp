@@ -251,7 +251,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
         if (f.isEmpty()) return;
         int configured = 0;
         try {
-            configured = core::loadExperiment(f.toStdString()).config.epochs;
+            configured = core::loadExperiment(f.toStdString(), false).config.epochs;
         } catch (const std::exception& e) {
             showError(QString::fromUtf8(e.what()));
             return;
@@ -565,7 +565,7 @@ void TrainingPage::resumeFile(const QString& path, int epochs)
 {
     core::Experiment e;
     try {
-        e = core::loadExperiment(path.toStdString());
+        e = core::loadExperiment(path.toStdString(), false);  // the worker loads the weights
     } catch (const std::exception& err) {
         showError(QString::fromUtf8(err.what()));
         return;
