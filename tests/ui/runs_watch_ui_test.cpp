@@ -70,17 +70,18 @@ private Q_SLOTS:
         ui::RunsPage page(&store);
         QSignalSpy log(&page, &ui::RunsPage::logMessage);
         page.watchFolder(dir.path(), 50);
-        QTRY_VERIFY_WITH_TIMEOUT(page.watchStatus().contains(QStringLiteral("0 experiment")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.watchStatus().contains(QStringLiteral("0 experiment")),
+                                 20000);
 
         // A file appears.
         core::saveExperiment(experiment(1, 0), a.toStdString());
-        QTRY_COMPARE_WITH_TIMEOUT(page.table()->rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.table()->rowCount(), 1, 20000);
         QCOMPARE(epochsOf(page.table(), QStringLiteral("seed0.h5")), QStringLiteral("1 / 4"));
 
         // It is rewritten (atomically, as the trainer does after every epoch).
         core::saveExperiment(experiment(2, 0), a.toStdString());
         QTRY_COMPARE_WITH_TIMEOUT(epochsOf(page.table(), QStringLiteral("seed0.h5")),
-                                  QStringLiteral("2 / 4"), 5000);
+                                  QStringLiteral("2 / 4"), 20000);
 
         // A damaged file: reported, nothing else changes; repaired, it appears.
         {
@@ -95,7 +96,7 @@ private Q_SLOTS:
                         return true;
                 return false;
             }(),
-            5000);
+            20000);
         QCOMPARE(page.table()->rowCount(), 1);
         QFile::remove(bad);
 
@@ -130,10 +131,11 @@ private Q_SLOTS:
         writer.join();
         core::saveExperiment(experiment(4, 1), b.toStdString());  // the final version
         QTRY_COMPARE_WITH_TIMEOUT(epochsOf(page.table(), QStringLiteral("seed1.h5")),
-                                  QStringLiteral("4 / 4"), 5000);
+                                  QStringLiteral("4 / 4"), 20000);
         QCOMPARE(page.table()->rowCount(), 2);
         QCOMPARE(epochsOf(page.table(), QStringLiteral("seed0.h5")), QStringLiteral("2 / 4"));
-        QTRY_VERIFY_WITH_TIMEOUT(page.watchStatus().contains(QStringLiteral("2 experiment")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.watchStatus().contains(QStringLiteral("2 experiment")),
+                                 20000);
 
         page.stopWatching();
         QVERIFY(page.watchStatus().isEmpty());

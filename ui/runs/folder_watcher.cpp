@@ -1,10 +1,23 @@
 #include "runs/folder_watcher.h"
 
+#include <sys/stat.h>
+
 #include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
 #include <QTimer>
 
 namespace dwmtj::ui {
+
+FolderScanner::Version FolderScanner::versionOf(const QString& path)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0) return {};
+    auto ns = [](const timespec& t) {
+        return quint64(t.tv_sec) * 1000000000ull + quint64(t.tv_nsec);
+    };
+    return {quint64(st.st_ino), ns(st.st_ctim), ns(st.st_mtim), qint64(st.st_size)};
+}
 
 void FolderScanner::scan()
 {
@@ -13,21 +26,19 @@ void FolderScanner::scan()
     while (it.hasNext()) {
         const QString path = it.next();
         ++files;
-        const QFileInfo info(path);
+        const Version before = versionOf(path);
         Seen& seen = m_seen[path];
-        if (seen.modified == info.lastModified() && seen.size == info.size()) continue;
+        if (seen.version == before) continue;
         try {
             core::Experiment e = core::loadExperiment(path.toStdString(), false);
             // Unchanged while it was read? Otherwise the next look reads the new version.
-            const QFileInfo after(path);
-            if (after.lastModified() != info.lastModified() || after.size() != info.size())
-                continue;
-            seen = {info.lastModified(), info.size(), 0};
+            if (!(versionOf(path) == before)) continue;
+            seen = {before, 0};
             Q_EMIT loaded(path, e);
         } catch (const std::exception& e) {
             // Being replaced, half copied or not an experiment: tried again when it changes;
             // reported once per version.
-            seen = {info.lastModified(), info.size(), seen.failures + 1};
+            seen = {before, seen.failures + 1};
             Q_EMIT unreadable(path, QString::fromUtf8(e.what()));
         }
     }

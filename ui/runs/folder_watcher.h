@@ -4,7 +4,6 @@
 // thread and handed to the GUI thread. Polls every interval (inotify does not see changes
 // made by other machines on NFS or a mount); a file replaced while being read is read again
 // on the next look, never a crash. Temporary files of atomic writers (*.h5.tmp.*) are skipped.
-#include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QString>
@@ -28,11 +27,18 @@ Q_SIGNALS:
     void scanned(int files);
 
 private:
-    struct Seen {
-        QDateTime modified;
+    /// A file version: a rename over the file (atomic writers) changes the inode, a write in
+    /// place the modification time (ns) or the size; timestamps alone are coarse (a clock tick).
+    struct Version {
+        quint64 inode = 0, ctimeNs = 0, mtimeNs = 0;
         qint64 size = -1;
+        bool operator==(const Version&) const = default;
+    };
+    struct Seen {
+        Version version;
         int failures = 0;
     };
+    static Version versionOf(const QString& path);
     QString m_dir;
     QHash<QString, Seen> m_seen;  ///< what was last loaded (or failed) per file
 };
