@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -137,13 +136,9 @@ int runReproduce(const std::vector<std::string>& argvIn)
         const std::string sweepFile =
             (std::filesystem::path(o.outDir) / "reproduction.sweep").string();
         std::filesystem::create_directories(o.outDir);
-        {
-            std::ofstream out(sweepFile, std::ios::trunc);
-            out << "# The training of `dwmtj reproduce --scale " << toString(plan.scale)
-                << "` as a sweep (written by dwmtj reproduce; docs/sweeps.md).\n"
-                << sweepToText(reproductionSweep(plan));
-            if (!out) throw Error("cannot write " + sweepFile);
-        }
+        writeSweepFile(reproductionSweep(plan), sweepFile,
+                       std::string("The training of `dwmtj reproduce --scale ") +
+                           toString(plan.scale) + "` as a sweep (docs/sweeps.md).");
         prepareSweepFolder(sweepFile, dir);
         if (slurm) {
             std::string again = "reproduce";

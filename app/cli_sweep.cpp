@@ -24,6 +24,7 @@
 #include "cli_progress.h"
 #include "dwmtj/error.h"
 #include "dwmtj/sweep.h"
+#include "dwmtj/training.h"
 
 namespace dwmtj::cli {
 
@@ -172,7 +173,7 @@ int task(const std::vector<std::string>& argv)
     }
     int rc = 0;
     if (fs::exists(out)) {
-        const Experiment e = loadExperiment(out);
+        const Experiment e = loadExperiment(out, false);
         if (e.runs.empty() || e.runs.front().status != RunStatus::Completed)
             rc = runTrain({"--resume", out, "--threads", threads});
     } else {
@@ -247,8 +248,7 @@ int status(const std::vector<std::string>& argv)
     for (const auto& t : tasks) {
         TaskStatus st = taskStatus(dir, t, s);
         const auto sl = slurm.find(t.index);
-        // Queued in Slurm, no file yet: pending; a file Slurm no longer runs with status
-        // "running": the process was killed without saving (stopped).
+        // Queued in Slurm and no epoch saved yet: pending, even if a log exists.
         if (sl != slurm.end() && sl->second == "PENDING" && st.state == TaskState::Running &&
             st.epochsDone == 0)
             st.state = TaskState::Pending;
@@ -316,31 +316,28 @@ int runSweepTasks(const std::string& dir, int jobs)
 {
     const Sweep s = loadSweep(sweepFileIn(dir));
     const auto tasks = sweepTasks(s);
-    std::vector<SweepTask> todo;
+    std::vector<SweepTask> pending;
     for (const auto& t : tasks)
-        if (taskStatus(dir, t, s).state != TaskState::Completed) todo.push_back(t);
-    // The threads this process would use (DWMTJ_THREADS, which the launcher sets, or the
-    // cores), shared among the tasks that run at once.
-    int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    if (const char* t = std::getenv("DWMTJ_THREADS"); t && std::atoi(t) > 0) cores = std::atoi(t);
-    const int threads = std::max(1, cores / jobs);
+        if (taskStatus(dir, t, s).state != TaskState::Completed) pending.push_back(t);
+    // The threads this process would use, shared among the tasks that run at once.
+    const int threads = std::max(1, defaultThreadCount() / jobs);
     std::fprintf(stderr, "sweep %s: %zu of %zu task(s) to run, %d at a time, %d thread(s) each\n",
-                 s.name.c_str(), todo.size(), tasks.size(), jobs, threads);
+                 s.name.c_str(), pending.size(), tasks.size(), jobs, threads);
     InterruptWatcher interrupts;
     std::map<pid_t, SweepTask> running;
     size_t next = 0, done = 0;
     int failed = 0, stopped = 0;
     const auto start = std::chrono::steady_clock::now();
     bool forwarded = false;
-    while (next < todo.size() || !running.empty()) {
+    while (next < pending.size() || !running.empty()) {
         const bool stop = interrupts.token().stop_requested();
         if (stop && !forwarded) {
             for (const auto& [pid, t] : running) kill(pid, SIGTERM);
             forwarded = true;
             std::fprintf(stderr, "stopping: the running tasks finish their batch and save\n");
         }
-        while (!stop && next < todo.size() && int(running.size()) < jobs) {
-            const SweepTask& t = todo[next++];
+        while (!stop && next < pending.size() && int(running.size()) < jobs) {
+            const SweepTask& t = pending[next++];
             running[startTask(dir, t, threads)] = t;
         }
         int status = 0;
@@ -357,8 +354,8 @@ int runSweepTasks(const std::string& dir, int jobs)
         stopped += rc == kExitStopped;
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double eta = elapsed / double(done) * double(todo.size() - done);
-        std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", done, todo.size(),
+        const double eta = elapsed / double(done) * double(pending.size() - done);
+        std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", done, pending.size(),
                      it->second.id.c_str(),
                      rc == 0              ? "completed"
                      : rc == kExitStopped ? "stopped"
@@ -366,7 +363,7 @@ int runSweepTasks(const std::string& dir, int jobs)
                      (fs::path(dir) / it->second.log).string().c_str(),
                      stop ? "" : (", ETA " + duration(eta)).c_str());
         running.erase(it);
-        if (stop && next < todo.size()) next = todo.size();  // the rest stay pending
+        if (stop && next < pending.size()) next = pending.size();  // the rest stay pending
     }
     std::fprintf(stderr,
                  "%zu task(s) ran: %d failed, %d stopped; `dwmtj sweep collect %s` merges "

@@ -77,29 +77,11 @@ private:
 
 std::vector<uint64_t> parseSeeds(const std::string& text)
 {
-    std::vector<uint64_t> out;
-    size_t pos = 0;
-    while (pos <= text.size()) {
-        const size_t comma = text.find(',', pos);
-        const std::string tok =
-            text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        try {
-            const size_t dash = tok.find('-');
-            if (dash == std::string::npos) {
-                out.push_back(std::stoull(tok));
-            } else {
-                const uint64_t a = std::stoull(tok.substr(0, dash)),
-                               b = std::stoull(tok.substr(dash + 1));
-                if (b < a || b - a > 1000) throw UsageError("");
-                for (uint64_t s = a; s <= b; ++s) out.push_back(s);
-            }
-        } catch (const std::exception&) {
-            throw UsageError("--seeds: expected a list like 0-4 or 0,3,7, got '" + text + "'");
-        }
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
+    try {
+        return parseSeedList(text);
+    } catch (const OptionsError& e) {
+        throw UsageError(std::string("--") + e.what());
     }
-    return out;
 }
 
 void printSummary(const Experiment& e, const std::string& out)
@@ -193,26 +175,10 @@ int runNoise(const std::vector<std::string>& argv)
     const std::string path = a.positionals()[0];
     NoiseOptions o;
     if (a.has("sigma")) {
-        const std::string s = a.get("sigma", "");
-        double lo = 0, hi = 0, step = 0;
-        if (std::sscanf(s.c_str(), "%lf:%lf:%lf", &lo, &hi, &step) == 3) {
-            if (!(step > 0) || hi < lo)
-                throw UsageError("--sigma A:B:STEP needs STEP > 0 and B >= A");
-            for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k)
-                o.sigmas.push_back(lo + k * step);
-        } else {
-            size_t pos = 0;
-            while (pos < s.size()) {
-                size_t comma = s.find(',', pos);
-                if (comma == std::string::npos) comma = s.size();
-                try {
-                    o.sigmas.push_back(std::stod(s.substr(pos, comma - pos)));
-                } catch (const std::exception&) {
-                    throw UsageError("--sigma: expected A:B:STEP or a list like 0,0.5,1, got '" +
-                                     s + "'");
-                }
-                pos = comma + 1;
-            }
+        try {
+            o.sigmas = parseSigmaList(a.get("sigma", ""));
+        } catch (const OptionsError& e) {
+            throw UsageError(std::string("--sigma: ") + e.what());
         }
     }
     o.units = noiseUnitsFromString(a.get("units", "pixel"));

@@ -319,13 +319,8 @@ QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOpti
                               binary.toStdString() + "); the cluster nodes run it");
         QDir().mkpath(folder);
         const QString sweepFile = QDir(folder).filePath(QStringLiteral("queue.sweep"));
-        {
-            QFile f(sweepFile);
-            if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-                throw core::Error("cannot write " + sweepFile.toStdString());
-            f.write("# The Train page's queue, submitted to Slurm by the workbench.\n");
-            f.write(QByteArray::fromStdString(core::sweepToText(sweep)));
-        }
+        core::writeSweepFile(sweep, sweepFile.toStdString(),
+                             "The Train page's queue, submitted to Slurm by the workbench.");
         core::prepareSweepFolder(sweepFile.toStdString(), folder.toStdString());
         const std::string abs = QFileInfo(folder).absoluteFilePath().toStdString();
         const core::SlurmSubmission sub =
@@ -451,19 +446,7 @@ core::TrainingConfig TrainingPage::config() const
     c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir()
                                       : m_dataDir->text().trimmed().toStdString();
     if (m_sample->isChecked()) c.validationSize = 500;
-    c.seeds.clear();
-    for (const QString& part : m_seeds->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        const QStringList ab = part.trimmed().split(QLatin1Char('-'));
-        bool ok1 = false, ok2 = true;
-        const qulonglong a = ab[0].toULongLong(&ok1);
-        const qulonglong b = ab.size() > 1 ? ab[1].toULongLong(&ok2) : a;
-        if (!ok1 || !ok2 || ab.size() > 2 || b < a || b - a > 1000)
-            throw core::OptionsError(
-                "seeds: expected a list like 0,3,7 or a range like 0-4, got '" +
-                m_seeds->text().toStdString() + "'");
-        for (qulonglong s = a; s <= b; ++s) c.seeds.push_back(s);
-    }
-    if (c.seeds.empty()) throw core::OptionsError("seeds: enter at least one seed, like 0 or 0-4");
+    c.seeds = core::parseSeedList(m_seeds->text().toStdString());
     return c;
 }
 

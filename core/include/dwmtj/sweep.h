@@ -49,6 +49,8 @@ std::string sweepToText(const Sweep& s);
 /// LUTs for one neuron kind.
 Sweep sweepFromConfigs(const std::string& name,
                        const std::vector<std::pair<std::string, TrainingConfig>>& configs);
+/// Writes `s` as a sweep file (atomically), after `comment` as # lines.
+void writeSweepFile(const Sweep& s, const std::string& path, const std::string& comment);
 /// Reads a sweep file; relative paths in it are relative to its folder. Throws
 /// FileFormatError naming the file, the section and the line.
 Sweep loadSweep(const std::string& path);

@@ -163,5 +163,7 @@ std::string kernelEnvironmentProblem();
 
 /// The intra-op thread count in effect after applying `requested` (0 = default).
 int applyThreadCount(int requested);
+/// The default: $DWMTJ_THREADS (the launcher sets it), else every core.
+int defaultThreadCount();
 
 }  // namespace dwmtj::core

@@ -10,6 +10,11 @@ namespace dwmtj::core {
 enum class NeuronKind { Lif, Binary, MultiState };
 const char* toString(NeuronKind k);                     ///< "lif", "binary", "multistate"
 NeuronKind neuronKindFromString(const std::string& s);  ///< throws OptionsError
+/// Seeds written like "0-4" or "0,3,7" (ranges of at most 1001 seeds, no repeats); throws
+/// OptionsError saying what was expected. The CLI, the Train page and sweep files use it.
+std::vector<uint64_t> parseSeedList(const std::string& text);
+/// Noise levels written like "A:B:STEP" or "0,0.5,1" (each >= 0); throws OptionsError.
+std::vector<double> parseSigmaList(const std::string& text);
 
 /// Units of the noise sigma: pixel units (x' = clamp(x + sigma N(0,1), 0, 1)) or
 /// standardized units (sigma times the training set's pixel standard deviation).

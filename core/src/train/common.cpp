@@ -21,12 +21,16 @@ namespace dwmtj::core {
 int applyThreadCount(int requested)
 {
     snn::installCachingCpuAllocator();
-    int n = requested;
-    if (n <= 0)
-        if (const char* env = std::getenv("DWMTJ_THREADS")) n = std::atoi(env);
-    if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int n = requested > 0 ? requested : defaultThreadCount();
     if (torch::get_num_threads() != n) torch::set_num_threads(n);
     return n;
+}
+
+int defaultThreadCount()
+{
+    if (const char* env = std::getenv("DWMTJ_THREADS"); env && std::atoi(env) > 0)
+        return std::atoi(env);
+    return int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::vector<std::string> availableDevices()

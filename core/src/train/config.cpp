@@ -1,10 +1,12 @@
 // Training configuration: names, validation, JSON text.
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/training_config.h"
+#include "util/ini.h"
 
 namespace dwmtj::core {
 
@@ -27,6 +29,63 @@ NeuronKind neuronKindFromString(const std::string& s)
     if (s == "binary") return NeuronKind::Binary;
     if (s == "multistate" || s == "mw") return NeuronKind::MultiState;
     throw OptionsError("unknown neuron '" + s + "': expected lif, binary or multistate");
+}
+
+std::vector<uint64_t> parseSeedList(const std::string& text)
+{
+    const std::string expected =
+        "seeds: expected a list like 0,3,7 or a range like 0-4, got '" + text + "'";
+    std::vector<uint64_t> out;
+    for (const std::string& item : ini::list(text)) {
+        const auto dash = item.find('-');
+        try {
+            size_t used = 0;
+            if (dash == std::string::npos) {
+                out.push_back(std::stoull(item, &used));
+                if (used != item.size()) throw std::invalid_argument(item);
+            } else {
+                const uint64_t a = std::stoull(item.substr(0, dash)),
+                               b = std::stoull(item.substr(dash + 1), &used);
+                if (used != item.size() - dash - 1 || b < a || b - a > 1000)
+                    throw std::invalid_argument(item);
+                for (uint64_t k = a; k <= b; ++k) out.push_back(k);
+            }
+        } catch (const std::exception&) {
+            throw OptionsError(expected);
+        }
+    }
+    if (out.empty()) throw OptionsError("seeds: enter at least one seed, like 0 or 0-4");
+    if (std::set<uint64_t>(out.begin(), out.end()).size() != out.size())
+        throw OptionsError("seeds: each seed once, got '" + text + "'");
+    return out;
+}
+
+std::vector<double> parseSigmaList(const std::string& text)
+{
+    const std::string expected =
+        "expected A:B:STEP or a list like 0,0.5,1 of sigmas >= 0, got '" + text + "'";
+    std::vector<double> out;
+    double lo = 0, hi = 0, step = 0;
+    char tail = 0;
+    if (std::sscanf(text.c_str(), "%lf:%lf:%lf%c", &lo, &hi, &step, &tail) == 3) {
+        if (!(step > 0) || !(hi >= lo) || !(lo >= 0) || (hi - lo) / step > 10000)
+            throw OptionsError("A:B:STEP needs STEP > 0 and B >= A >= 0, got '" + text + "'");
+        for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k) out.push_back(lo + k * step);
+        return out;
+    }
+    for (const std::string& item : ini::list(text)) {
+        try {
+            size_t used = 0;
+            const double v = std::stod(item, &used);
+            if (used != item.size() || !(v >= 0) || !std::isfinite(v))
+                throw std::invalid_argument(item);
+            out.push_back(v);
+        } catch (const std::exception&) {
+            throw OptionsError(expected);
+        }
+    }
+    if (out.empty()) throw OptionsError(expected);
+    return out;
 }
 
 const char* toString(NoiseUnits u) { return u == NoiseUnits::Pixel ? "pixel" : "standardized"; }

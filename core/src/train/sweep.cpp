@@ -58,62 +58,6 @@ std::vector<int> integers(const ini::Section& s, const std::string& key, const s
     return out;
 }
 
-std::vector<uint64_t> seedList(const ini::Section& s, const std::string& path)
-{
-    if (!s.has("seeds")) return {0};
-    const std::string& text = s.values.at("seeds");
-    std::vector<uint64_t> out;
-    for (const auto& item : ini::list(text)) {
-        const auto dash = item.find('-');
-        try {
-            size_t used = 0;
-            if (dash == std::string::npos) {
-                out.push_back(std::stoull(item, &used));
-                if (used != item.size()) throw std::invalid_argument(item);
-            } else {
-                const uint64_t a = std::stoull(item.substr(0, dash)),
-                               b = std::stoull(item.substr(dash + 1), &used);
-                if (used != item.size() - dash - 1 || b < a || b - a > 10000)
-                    throw std::invalid_argument(item);
-                for (uint64_t k = a; k <= b; ++k) out.push_back(k);
-            }
-        } catch (const std::exception&) {
-            bad(path, s.where() + " seeds", "seeds like 0-4 or 0,3,7", text);
-        }
-    }
-    std::set<uint64_t> unique(out.begin(), out.end());
-    if (out.empty() || unique.size() != out.size())
-        bad(path, s.where() + " seeds", "distinct seeds like 0-4 or 0,3,7", text);
-    return out;
-}
-
-std::vector<double> sigmaList(const std::string& text, const std::string& path,
-                              const std::string& where)
-{
-    std::vector<double> out;
-    double lo = 0, hi = 0, step = 0;
-    char tail = 0;
-    if (std::sscanf(text.c_str(), "%lf:%lf:%lf%c", &lo, &hi, &step, &tail) == 3) {
-        if (!(step > 0) || !(hi >= lo) || (hi - lo) / step > 10000)
-            bad(path, where, "A:B:STEP with STEP > 0 and B >= A", text);
-        for (int k = 0; lo + k * step <= hi + 1e-9 * step; ++k) out.push_back(lo + k * step);
-        return out;
-    }
-    for (const auto& item : ini::list(text)) {
-        try {
-            size_t used = 0;
-            const double v = std::stod(item, &used);
-            if (used != item.size() || !(v >= 0) || !std::isfinite(v))
-                throw std::invalid_argument(item);
-            out.push_back(v);
-        } catch (const std::exception&) {
-            bad(path, where, "A:B:STEP or a list like 0,0.5,1 of sigmas >= 0", text);
-        }
-    }
-    if (out.empty()) bad(path, where, "one or more sigmas", text);
-    return out;
-}
-
 std::string resolvePath(const std::string& value, const std::string& sweepFile)
 {
     if (value.empty() || fs::path(value).is_absolute()) return value;
@@ -194,7 +138,13 @@ Sweep loadSweep(const std::string& path)
             TrainingConfig& c = s.base;
             s.hidden = integers(sec, "hidden", path, c.hidden, 1);
             s.timesteps = integers(sec, "timesteps", path, c.timesteps, 1);
-            s.seeds = seedList(sec, path);
+            try {
+                s.seeds = sec.has("seeds") ? parseSeedList(sec.values.at("seeds"))
+                                           : std::vector<uint64_t>{0};
+            } catch (const OptionsError&) {
+                bad(path, sec.where() + " seeds", "distinct seeds like 0-4 or 0,3,7",
+                    sec.values.at("seeds"));
+            }
             c.epochs = integer(sec, "epochs", path, c.epochs, 1);
             c.batchSize = integer(sec, "batch", path, c.batchSize, 2);
             c.learningRate = ini::number(sec, "lr", path, c.learningRate);
@@ -240,8 +190,13 @@ Sweep loadSweep(const std::string& path)
                     throw FileFormatError(path, sec.where(), "sigma, units, seed or test_limit",
                                           "'" + k + "'");
             s.noise.enabled = true;
-            s.noise.sigmas = sigmaList(sec.has("sigma") ? sec.values.at("sigma") : "0:3:0.1", path,
-                                       sec.where() + " sigma");
+            try {
+                s.noise.sigmas =
+                    parseSigmaList(sec.has("sigma") ? sec.values.at("sigma") : "0:3:0.1");
+            } catch (const OptionsError&) {
+                bad(path, sec.where() + " sigma", "A:B:STEP or a list like 0,0.5,1 of sigmas >= 0",
+                    sec.values.at("sigma"));
+            }
             const std::string units = sec.has("units") ? sec.values.at("units") : "pixel";
             if (units != "pixel" && units != "standardized")
                 bad(path, sec.where() + " units", "pixel or standardized", units);
@@ -316,6 +271,14 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
             out.push_back(task);
         }
     return out;
+}
+
+void writeSweepFile(const Sweep& s, const std::string& path, const std::string& comment)
+{
+    std::string text;
+    std::istringstream lines(comment);
+    for (std::string line; std::getline(lines, line);) text += "# " + line + "\n";
+    detail::writeTextAtomically(path, text + sweepToText(s));
 }
 
 Sweep sweepFromConfigs(const std::string& name,
