@@ -7,6 +7,7 @@
 #include "cli_args.h"
 #include "cli_commands.h"
 #include "dwmtj/error.h"
+#include "dwmtj/neuron_kinds.h"
 #include "dwmtj/training.h"
 
 namespace {
@@ -25,8 +26,9 @@ const char* kUsage =
     "traces|events|counts]\n"
     "           [--seed N] [--v50 V] [--width V] [--cycles N] [--cap N] [--noise OHM]\n"
     "      synthetic raw device data from a known ground truth\n"
-    "  train --neuron lif|binary|multistate [--hidden 500] [--timesteps 80] [--epochs 10]\n"
-    "           [--seeds 0-4] [--lut FILE] [--gain V] [--centre V] [--batch 100] [--lr 1e-3]\n"
+    "  train --neuron KIND | --neurons KIND1,KIND2 [--hidden 500] [--timesteps 80] [--epochs 10]\n"
+    "           [--seeds 0-4] [--lut FILE] [--lut2 FILE] [--gain V] [--centre V] [--batch 100]\n"
+    "           [--lr 1e-3]\n"
     "           [--device cpu|cuda|auto] [--threads N] [--data-dir DIR] [--train-limit N]\n"
     "           [--test-limit N] [--validation N] [--train-noise SIGMA] --out RUN.h5\n"
     "  train --resume RUN.h5 [--epochs N]\n"
@@ -68,13 +70,27 @@ const char* kUsage =
     "      here, N tasks at a time; --slurm submits the training as a Slurm array job whose\n"
     "      collect job runs this command again to finish\n"
     "  version\n";
+
+/// The usage text and the neuron kinds (the registry's, with what each is).
+std::string usage()
+{
+    std::string text = kUsage;
+    text += "\nneuron kinds (KIND; --neurons KIND1,KIND2 sets hidden layer 1 and 2):\n";
+    for (const dwmtj::core::NeuronKind k : dwmtj::core::neuronKinds()) {
+        const auto& info = dwmtj::core::neuronKindInfo(k);
+        char line[256];
+        std::snprintf(line, sizeof line, "  %-12s %s\n", info.id.c_str(), info.description.c_str());
+        text += line;
+    }
+    return text;
+}
 }  // namespace
 
 int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        std::fputs(usage().c_str(), args.empty() ? stderr : stdout);
         return args.empty() ? 2 : 0;
     }
     const std::string cmd = args[0];
@@ -101,7 +117,7 @@ int main(int argc, char** argv)
             std::printf("dwmtj %s\n", DWMTJ_VERSION);
             return 0;
         }
-        std::fprintf(stderr, "dwmtj: unknown command '%s'\n\n%s", cmd.c_str(), kUsage);
+        std::fprintf(stderr, "dwmtj: unknown command '%s'\n\n%s", cmd.c_str(), usage().c_str());
         return 2;
     } catch (const dwmtj::cli::UsageError& e) {
         std::fprintf(stderr, "dwmtj %s: %s\n(see dwmtj --help)\n", cmd.c_str(), e.what());

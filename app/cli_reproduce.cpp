@@ -44,8 +44,8 @@ public:
         m_index = i;
         m_jobStart = clock::now();
         std::printf("[%d/%d] %s (%s, H %d, T %d, %zu seed(s), %d epoch(s)) -> %s\n", i + 1, n,
-                    j.name.c_str(), toString(j.config.neuron), j.config.hidden, j.config.timesteps,
-                    j.config.seeds.size(), j.config.epochs, j.path.c_str());
+                    j.name.c_str(), j.config.neuronLabel().c_str(), j.config.hidden,
+                    j.config.timesteps, j.config.seeds.size(), j.config.epochs, j.path.c_str());
         std::fflush(stdout);
     }
     void onBatch(const BatchProgress& p) override
@@ -180,6 +180,18 @@ int runReproduce(const std::vector<std::string>& argvIn)
         std::printf(
             "%-30s %-28s %s\n", c.id.c_str(), toString(c.verdict),
             std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3).toUtf8().constData() : "-");
+    for (const auto& b : r.beyond) {
+        std::printf("\nbeyond the paper: %s\n%s\n", b.set.name.c_str(), b.set.question.c_str());
+        for (const auto& n : b.networks)
+            std::printf("  %-28s clean %6.2f %%  normalized at sigma %g: %6.2f %%%s\n",
+                        n.label.c_str(), n.clean.mean, b.probe, n.normalized.mean,
+                        n.reference ? "  (reference)" : "");
+        for (const auto& c : b.answers)
+            std::printf("  %-60s %-10s %s\n", c.claim.c_str(), beyondAnswerText(c.verdict),
+                        std::isfinite(c.pValue)
+                            ? QString::number(c.pValue, 'g', 3).toUtf8().constData()
+                            : "-");
+    }
     std::printf("\n%s after %s: %zu of %zu jobs, %zu figures\nreport: %s\nall runs: %s\n",
                 r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(),
                 plan.jobs.size(), figures.size(), report.c_str(), r.combinedPath.c_str());

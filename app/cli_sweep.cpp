@@ -178,7 +178,7 @@ int task(const std::vector<std::string>& argv)
             rc = runTrain({"--resume", out, "--threads", threads});
     } else {
         const TrainingConfig& c = t.config;
-        std::vector<std::string> args = {"--neuron",      toString(c.neuron),
+        std::vector<std::string> args = {"--neurons",     layerKindsText(c.layerKinds()),
                                          "--hidden",      std::to_string(c.hidden),
                                          "--timesteps",   std::to_string(c.timesteps),
                                          "--epochs",      std::to_string(c.epochs),
@@ -193,11 +193,23 @@ int task(const std::vector<std::string>& argv)
                                          "--threads",     threads,
                                          "--out",         out};
         if (!c.dataDir.empty()) args.insert(args.end(), {"--data-dir", c.dataDir});
-        if (!c.lutPath.empty()) args.insert(args.end(), {"--lut", c.lutPath});
-        if (std::isfinite(c.gainVolts))
-            args.insert(args.end(), {"--gain", jsonNumber(c.gainVolts)});
-        if (std::isfinite(c.centreVoltage))
-            args.insert(args.end(), {"--centre", jsonNumber(c.centreVoltage)});
+        // The device layers' LUT (layer 2's own with --lut2) and operating point (the first's:
+        // a sweep's device layers share it).
+        int first = -1;
+        for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+            const LayerNeuron l = c.layer(i);
+            if (!neuronKindInfo(l.neuron).device) continue;
+            if (first < 0) {
+                first = i;
+                if (!l.lutPath.empty()) args.insert(args.end(), {"--lut", l.lutPath});
+                if (std::isfinite(l.gainVolts))
+                    args.insert(args.end(), {"--gain", jsonNumber(l.gainVolts)});
+                if (std::isfinite(l.centreVoltage))
+                    args.insert(args.end(), {"--centre", jsonNumber(l.centreVoltage)});
+            } else if (l.lutPath != c.layer(first).lutPath) {
+                args.insert(args.end(), {"--lut2", l.lutPath});
+            }
+        }
         rc = runTrain(args);
     }
     if (rc != 0 || !s.noise.enabled) return rc;

@@ -119,9 +119,10 @@ void printSummary(const Experiment& e, const std::string& out)
 int runTrain(const std::vector<std::string>& argv)
 {
     Args a(argv, {},
-           {"neuron", "hidden", "timesteps", "epochs", "seeds", "lut", "device", "out", "batch",
-            "lr", "gain", "centre", "threads", "data-dir", "train-limit", "test-limit",
-            "validation", "resume", "train-noise"});
+           {"neuron",     "neurons", "hidden",     "timesteps", "epochs",      "seeds",
+            "lut",        "lut2",    "device",     "out",       "batch",       "lr",
+            "gain",       "centre",  "threads",    "data-dir",  "train-limit", "test-limit",
+            "validation", "resume",  "train-noise"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
@@ -131,17 +132,30 @@ int runTrain(const std::vector<std::string>& argv)
         e = resumeTraining(out, observer, interrupts.token(), int(a.integer("epochs", 0)));
     } else {
         TrainingConfig c;
-        c.neuron = neuronKindFromString(a.get("neuron", "lif"));
+        if (a.has("neuron") && a.has("neurons"))
+            throw UsageError("--neuron sets every hidden layer, --neurons each one: give one");
+        const std::vector<NeuronKind> kinds =
+            parseLayerKinds(a.has("neurons") ? a.get("neurons", "") : a.get("neuron", "lif"));
         c.hidden = int(a.integer("hidden", c.hidden));
         c.timesteps = int(a.integer("timesteps", c.timesteps));
         c.epochs = int(a.integer("epochs", c.epochs));
         c.batchSize = int(a.integer("batch", c.batchSize));
         c.learningRate = a.number("lr", c.learningRate);
         if (a.has("seeds")) c.seeds = parseSeeds(a.get("seeds", ""));
-        c.lutPath = a.get("lut", "");
         c.device = a.get("device", c.device);
-        c.gainVolts = a.number("gain", c.gainVolts);
-        c.centreVoltage = a.number("centre", c.centreVoltage);
+        // Every device layer at --gain/--centre with --lut; layer 2 with --lut2 when given.
+        std::vector<LayerNeuron> layers;
+        for (size_t i = 0; i < kinds.size(); ++i) {
+            LayerNeuron l;
+            l.neuron = kinds[i];
+            if (neuronKindInfo(kinds[i]).device) {
+                l.lutPath = i == 1 && a.has("lut2") ? a.get("lut2", "") : a.get("lut", "");
+                l.gainVolts = a.number("gain", l.gainVolts);
+                l.centreVoltage = a.number("centre", l.centreVoltage);
+            }
+            layers.push_back(std::move(l));
+        }
+        c.setLayers(layers);
         c.threads = int(a.integer("threads", 0));
         c.dataDir = a.get("data-dir", "");
         c.trainLimit = int(a.integer("train-limit", 0));
@@ -154,7 +168,7 @@ int runTrain(const std::vector<std::string>& argv)
         std::fprintf(
             stderr,
             "training %s neurons, 784-%d-%d-10, T=%d, batch %d, lr %g, %d epoch(s), %zu seed(s)\n",
-            toString(c.neuron), c.hidden, c.hidden, c.timesteps, c.batchSize, c.learningRate,
+            c.neuronLabel().c_str(), c.hidden, c.hidden, c.timesteps, c.batchSize, c.learningRate,
             c.epochs, c.seeds.size());
         e = runTraining(c, observer, interrupts.token(), out);
     }
@@ -233,7 +247,7 @@ int runNoise(const std::vector<std::string>& argv)
     }
     std::printf(
         "noise robustness (%s units, %s neurons), test accuracy of each run's best checkpoint\n",
-        units, toString(e.config.neuron));
+        units, e.config.neuronLabel().c_str());
     std::printf("%8s", "sigma");
     std::vector<const NoiseCurve*> curves;
     for (const auto& r : e.runs)

@@ -102,9 +102,7 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     settle(3000);
     ok &= save(&w, dir, "06-train-running.png");
     ok &= waitUntil(
-        [&] {
-            return w.trainingPage()->controller()->state() == ui::TrainingController::State::Idle;
-        },
+        [&] { return w.trainingPage()->task()->state() == ui::BackgroundTask::State::Idle; },
         900000);
     ok &= save(&w, dir, "07-train-done.png");
     // 5. Robustness: sigma 0..3 on 1000 test images.

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -24,6 +25,7 @@
 #include "common/background_task.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
+#include "dwmtj/device_io.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/paths.h"
 #include "dwmtj/training.h"
@@ -35,6 +37,16 @@
 #include "training/training_page.h"
 
 namespace dwmtj::ui {
+namespace {
+/// The HDF5 signature at the start of the file (the format's superblock at offset 0, which is
+/// where every writer of this workbench and h5py put it): 8 bytes, no parsing.
+bool isHdf5File(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return false;
+    return f.read(8) == QByteArray("\x89HDF\r\n\x1a\n", 8);
+}
+}  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
@@ -275,7 +287,7 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    const bool training = m_training->controller()->state() != TrainingController::State::Idle;
+    const bool training = m_training->task()->state() != BackgroundTask::State::Idle;
     const bool evaluating = m_robustness->task()->state() != BackgroundTask::State::Idle ||
                             m_reproduce->task()->state() != BackgroundTask::State::Idle;
     if (training || evaluating) {
@@ -307,15 +319,11 @@ void MainWindow::dropEvent(QDropEvent* event)
     const auto urls = event->mimeData()->urls();
     if (urls.isEmpty() || !urls.first().isLocalFile()) return;
     const QString path = urls.first().toLocalFile();
-    // An experiment file goes to the Runs page, anything else is device data.
-    bool experiment = false;
-    try {
-        core::loadExperiment(path.toStdString(), false);  // the header only: is it one?
-        experiment = true;
-    } catch (const std::exception&) {
-    }
-    if (experiment && m_runs->openFile(path)) {
+    // An HDF5 file goes to the Runs page (read in the store's worker; a damaged one is
+    // reported there) unless it says it is device data; anything else is device data.
+    if (isHdf5File(path) && !core::isDeviceHdf5(path.toStdString())) {
         m_tabs->setCurrentWidget(m_runs);
+        m_runs->openFile(path);
         return;
     }
     openDeviceFileInteractive(path);

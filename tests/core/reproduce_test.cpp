@@ -87,7 +87,17 @@ std::vector<double> curve(const ReproPlan& p, double clean, double floor)
 TEST(Reproduce, SmokePlanFollowsThePresets)
 {
     const auto p = smokePlan();
-    ASSERT_EQ(p.jobs.size(), 12u);  // 4 experiments x 3 neuron types
+    // 4 experiments x 3 neuron types, then the beyond set's 2 hybrids
+    ASSERT_EQ(p.jobs.size(), 14u);
+    for (size_t k = 0; k < 12; ++k) EXPECT_TRUE(p.jobs[k].beyond.empty()) << p.jobs[k].name;
+    EXPECT_EQ(p.jobs[12].name, "hybrid-H500-binary-lif");
+    EXPECT_EQ(p.jobs[12].beyond, "hybrid-H500");
+    EXPECT_EQ(p.jobs[12].config.neuronLabel(), "binary / LIF");
+    EXPECT_EQ(p.jobs[13].config.neuronLabel(), "LIF / binary");
+    EXPECT_EQ(p.jobs[13].config.hidden, 100);
+    ASSERT_EQ(p.beyond.size(), 1u);
+    EXPECT_EQ(p.beyond[0].compare, "fig3b-H500");
+    EXPECT_NE(p.beyond[0].question.find("hybrid"), std::string::npos);
     EXPECT_EQ(p.jobs[0].name, "fig3b-H500-lif");
     EXPECT_EQ(p.jobs[0].config.hidden, 100);  // 500 x 0.2
     EXPECT_EQ(p.jobs[0].config.timesteps, 16);
@@ -225,6 +235,74 @@ TEST(Reproduce, ClaimsFollowTheNumbers)
     EXPECT_NE(text.find("figures/fig3b-validation.png"), std::string::npos);
     EXPECT_NE(text.find("85.10 ± 0.16 % (n = 5)"), std::string::npos);
     EXPECT_TRUE(std::filesystem::exists(html));
+    std::filesystem::remove_all(scratch());
+}
+
+TEST(Reproduce, BeyondThePaperAnswersFollowTheNumbers)
+{
+    const auto p = smokePlan();
+    // Clean accuracy at sigma 0 and a fall to `floor` at sigma >= 1, per seed (5 seeds), with
+    // a spread so that the tests have variance; normalized = accuracy / clean.
+    auto run = [&](const std::string& name, double clean, double floor) {
+        std::vector<double> val;
+        std::vector<std::vector<double>> noisy;
+        for (int s = 0; s < 5; ++s) {
+            val.push_back(clean + 0.1 * s);
+            noisy.push_back(curve(p, clean + 0.1 * s, floor + 0.2 * s));
+        }
+        ReproJobResult j = job(p, name, val, noisy);
+        for (auto& r : j.experiment.runs)
+            for (auto& c : r.noise)
+                for (double a : c.accuracy) c.normalized.push_back(a / c.accuracy.front());
+        return j;
+    };
+    std::vector<ReproJobResult> jobs = {
+        run("fig3b-H500-lif", 87.0, 10), run("fig3b-H500-binary", 83.0, 40),
+        run("fig3b-H500-multistate", 84.0, 30),
+        // binary / LIF: LIF's clean accuracy (within 0.1 point) and the binary network's
+        // behaviour under noise: yes, yes.
+        run("hybrid-H500-binary-lif", 87.1, 38),
+        // LIF / binary: 7 points below LIF clean, as fragile as LIF under noise: no, not shown.
+        run("hybrid-H500-lif-binary", 80.0, 9.2)};
+    const auto beyond = evaluateBeyond(p, jobs);
+    ASSERT_EQ(beyond.size(), 1u);
+    const auto& b = beyond[0];
+    EXPECT_EQ(b.probe, 1.5);
+    ASSERT_EQ(b.networks.size(), 5u);  // 3 references, 2 hybrids
+    EXPECT_TRUE(b.networks[0].reference);
+    EXPECT_EQ(b.networks[3].label, "binary / LIF H100 T16");
+    EXPECT_FALSE(b.networks[3].reference);
+    EXPECT_NEAR(b.networks[3].clean.mean, 87.3, 1e-9);
+    ASSERT_EQ(b.answers.size(), 4u);
+    EXPECT_EQ(b.answers[0].verdict, Verdict::Reproduced) << b.answers[0].reason;  // keeps clean
+    EXPECT_EQ(b.answers[1].verdict, Verdict::Reproduced) << b.answers[1].reason;  // under noise
+    EXPECT_EQ(b.answers[2].verdict, Verdict::NotReproduced) << b.answers[2].reason;
+    EXPECT_EQ(b.answers[3].verdict, Verdict::Inconclusive) << b.answers[3].reason;
+    EXPECT_STREQ(beyondAnswerText(b.answers[2].verdict), "no");
+    // The paper's claims ignore the hybrids: the same verdicts with and without them.
+    auto paperOnly = jobs;
+    paperOnly.resize(3);
+    const auto withHybrids = evaluateClaims(p, jobs), without = evaluateClaims(p, paperOnly);
+    ASSERT_EQ(withHybrids.size(), without.size());
+    for (size_t k = 0; k < without.size(); ++k)
+        EXPECT_EQ(withHybrids[k].verdict, without[k].verdict) << without[k].id;
+    // The report has its own section for them, after the claims.
+    ReproResult r;
+    r.plan = p;
+    r.jobs = jobs;
+    r.claims = withHybrids;
+    r.beyond = beyond;
+    const std::string dir = scratch();
+    writeReproductionReport(r, {}, dir);
+    std::ifstream md(dir + "/report.md");
+    const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+    const auto claimsAt = text.find("## Claims"), beyondAt = text.find("## Beyond the paper");
+    ASSERT_NE(beyondAt, std::string::npos);
+    EXPECT_GT(beyondAt, claimsAt);
+    EXPECT_NE(text.find("Does a hybrid keep LIF's clean accuracy", beyondAt), std::string::npos);
+    EXPECT_NE(text.find("| binary / LIF H100 T16 | hybrid |", beyondAt), std::string::npos);
+    EXPECT_NE(text.find("| not shown |", beyondAt), std::string::npos);
+    EXPECT_EQ(text.substr(claimsAt, beyondAt - claimsAt).find("binary / LIF"), std::string::npos);
     std::filesystem::remove_all(scratch());
 }
 

@@ -70,8 +70,11 @@ check "the resubmitted task resumed from its last epoch and completed" 'grep -q 
 # with as many threads per task as the local run, the same claims table.
 "$B" reproduce --scale smoke --out "$T/rl" >"$T/rl.log" 2>&1
 out=$("$B" reproduce --scale smoke --slurm --cpus-per-task 2 --time 00:20:00 --out "$T/rs")
-check "reproduce --slurm submits the 24 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (24 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ]'
+# 28 tasks: 14 configurations (the paper's 12 and the 2 hybrids of the beyond set) x 2 seeds.
+check "reproduce --slurm submits the 28 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (28 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ] && grep -q "^neuron = binary/lif$" "$T/rs/reproduction.sweep"'
 wait_idle 600
-check "the collect job finished the reproduction with the local run's claims table" 'grep -q "trained by the sweep" "$T/rs/sweep/logs/collect.log" && grep -q "^complete after" "$T/rs/sweep/logs/collect.log" && [ -f "$T/rs/report.html" ] && diff <(grep -A10 "^claim " "$T/rl.log") <(grep -A10 "^claim " "$T/rs/sweep/logs/collect.log")'
+# The claims and the beyond-the-paper answers, from the "claim" header to the summary line.
+results() { sed -n '/^claim /,/ after /p' "$1" | grep -v " after "; }
+check "the collect job finished the reproduction with the local run's claims table and beyond answers" 'grep -q "trained by the sweep" "$T/rs/sweep/logs/collect.log" && grep -q "^complete after" "$T/rs/sweep/logs/collect.log" && [ -f "$T/rs/report.html" ] && grep -q "^beyond the paper: hybrid-H500" "$T/rl.log" && diff <(results "$T/rl.log") <(results "$T/rs/sweep/logs/collect.log")'
 echo "local Slurm test: $(( $(date +%s) - start )) s"
 exit $fail

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QMimeData>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -17,6 +18,7 @@
 #include "main_window.h"
 #include "runs/experiment_store.h"
 #include "runs/runs_page.h"
+#include "ui_test_util.h"
 
 using namespace dwmtj;
 using namespace dwmtj::ui;
@@ -63,11 +65,16 @@ private Q_SLOTS:
         auto* runs = w.runsPage();
         const QString good =
             QStringLiteral(DWMTJ_SOURCE_DIR) + "/tests/fuzz/bases/experiment/lif.h5";
-        QVERIFY(runs->openFile(good));
+        // The file is read in the store's worker: nothing has changed when openFile returns.
+        QSignalSpy opened(runs, &ui::RunsPage::openFinished);
+        runs->openFile(good);
+        QCOMPARE(w.store()->experiments().size(), 0);
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(opened.at(0).at(1).toString(), QString());
         const int rows = runs->table()->rowCount();
         QVERIFY(rows >= 1);
         for (const QString& f : corpus()) {
-            QVERIFY2(!runs->openFile(f), qPrintable(f));
+            QVERIFY2(!test::openAndWait(runs, f).isEmpty(), qPrintable(f));
             const QString err = runs->errorText();
             QVERIFY2(err.contains(QFileInfo(f).fileName()), qPrintable(f + ": " + err));
             QVERIFY2(err.contains(QLatin1String("The files already open are kept")),
@@ -75,6 +82,51 @@ private Q_SLOTS:
             QCOMPARE(w.store()->experiments().size(), 1);
             QCOMPARE(runs->table()->rowCount(), rows);
         }
+    }
+
+    void droppedFilesGoByContentAndExperimentsAreReadOffTheGuiThread()
+    {
+        MainWindow w;
+        auto drop = [&](const QString& path) {
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(path)});
+            QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                             Qt::NoModifier);
+            static_cast<QObject&>(w).event(&event);  // the window's handler, without a drag
+        };
+        // An experiment: the Runs page is shown at once, the file arrives from the worker.
+        const QString good =
+            QStringLiteral(DWMTJ_SOURCE_DIR) + "/tests/fuzz/bases/experiment/lif.h5";
+        QSignalSpy opened(w.runsPage(), &ui::RunsPage::openFinished);
+        drop(good);
+        QCOMPARE(w.tabs()->currentWidget(), w.runsPage());
+        QCOMPARE(w.store()->experiments().size(), 0);
+        QVERIFY(opened.wait(30000));
+        QCOMPARE(w.store()->experiments().size(), 1);
+        // A damaged HDF5 file: refused on the Runs page with its name; the open file stays.
+        const QString damaged = QStringLiteral(DWMTJ_TEST_DATA_DIR) + "/bad/no_groups.h5";
+        drop(damaged);
+        QVERIFY(opened.wait(30000));
+        QVERIFY2(w.runsPage()->errorText().contains("no_groups.h5"),
+                 qPrintable(w.runsPage()->errorText()));
+        QCOMPARE(w.store()->experiments().size(), 1);
+        // A device HDF5 file: the Device page.
+        const QString device = QStringLiteral(DWMTJ_SOURCE_DIR) + "/datasets/binary-device.h5";
+        drop(device);
+        QCOMPARE(w.tabs()->currentWidget(), w.devicePage());
+        QVERIFY(w.devicePage()->sigmoidFit().has_value());
+        QCOMPARE(opened.size(), 2);
+        // Not HDF5 (whatever its name): device data, refused there with its name.
+        QTemporaryDir dir;
+        const QString text = dir.filePath("not-really.h5");
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("voltage duration\n");
+        f.close();
+        drop(text);
+        QCOMPARE(opened.size(), 2);
+        QVERIFY2(w.devicePage()->errorText().contains("not-really.h5"),
+                 qPrintable(w.devicePage()->errorText()));
     }
 
     void chartExportOnAFullDiskKeepsThePreviousFile()

@@ -18,6 +18,7 @@
 #include "robustness/robustness_page.h"
 #include "robustness/study_panel.h"
 #include "runs/experiment_store.h"
+#include "ui_test_util.h"
 
 using namespace dwmtj;
 using TaskState = ui::BackgroundTask::State;
@@ -58,7 +59,7 @@ private Q_SLOTS:
             const QString path =
                 m_dir.filePath(QStringLiteral("net-%1.h5").arg(core::toString(kind)));
             core::runTraining(c, quiet, std::stop_token{}, path.toStdString());
-            QCOMPARE(w.store()->open(path), QString());
+            QCOMPARE(test::loadAndWait(w.store(), path), QString());
         }
         auto* rob = w.robustnessPage();
         w.tabs()->setCurrentWidget(rob);
@@ -80,6 +81,7 @@ private Q_SLOTS:
         study->run();
         QCOMPARE(study->task()->state(), TaskState::Running);
         QTRY_COMPARE_WITH_TIMEOUT(study->task()->state(), TaskState::Idle, 120000);
+        QTRY_VERIFY(!w.store()->busy());  // the files written are reread off the GUI thread
         // One panel per choice; in each, the three configurations with 2 seeds at 3 levels.
         QCOMPARE(study->panels().size(), 2);
         QCOMPARE(study->panels()[0]->chart()->title(), QStringLiteral("Gaussian"));

@@ -2,6 +2,7 @@
 // queue of two neuron types x two seeds fills the mean +/- sd chart; Stop ends a run within
 // 5 s, the state returns to Idle, and Start resumes the stopped job to completion; bad
 // input does not start.
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,14 +15,16 @@
 
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
+#include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
+#include "dwmtj/neuron_kinds.h"
 #include "runs/experiment_store.h"
 #include "training/slurm_dialog.h"
 #include "training/training_page.h"
 
 using namespace dwmtj;
-using State = ui::TrainingController::State;
+using State = ui::BackgroundTask::State;
 
 class TrainingPageTest : public QObject {
     Q_OBJECT
@@ -55,15 +58,15 @@ private Q_SLOTS:
             config.timesteps = 16;
         }
         page.setConfig(config, out);
-        // The controller's progress signals come from the training thread: count them in
+        // The task's progress signals come from the training thread: count them in
         // slots with a GUI-thread context (queued), not with a direct-connected spy.
         int batches = 0, finished = 0, failed = 0;
-        connect(page.controller(), &ui::TrainingController::batch, &page, [&] { ++batches; });
-        connect(page.controller(), &ui::TrainingController::finished, &page, [&] { ++finished; });
-        connect(page.controller(), &ui::TrainingController::failed, &page, [&] { ++failed; });
+        connect(page.task(), &ui::BackgroundTask::batch, &page, [&] { ++batches; });
+        connect(page.task(), &ui::BackgroundTask::result, &page, [&] { ++finished; });
+        connect(page.task(), &ui::BackgroundTask::failed, &page, [&] { ++failed; });
         page.start();
-        QCOMPARE(page.controller()->state(), State::Running);
-        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->state(), State::Idle, 60000);
+        QCOMPARE(page.task()->state(), State::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(page.task()->state(), State::Idle, 60000);
         QCOMPARE(failed, 0);
         QCOMPARE(finished, 1);
         QCOMPARE(batches, config.epochs * (2500 / 50));  // sample: 2500 train images
@@ -99,7 +102,7 @@ private Q_SLOTS:
         QVERIFY(jobs[0].outPath.endsWith("queue-lif-H16-T4.h5"));
         QVERIFY(jobs[1].outPath.endsWith("queue-binary-H16-T4.h5"));
         page.start();
-        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->state(), State::Idle, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.task()->state(), State::Idle, 60000);
         QCOMPARE(store.experiments().size(), 2);
         QCOMPARE(page.accuracyChart()->groups(), QStringList({"lif H16 T4", "binary H16 T4"}));
         for (const QString& g : page.accuracyChart()->groups()) {
@@ -138,24 +141,25 @@ private Q_SLOTS:
         page.setConfig(c, out);
         int batches = 0;
         std::vector<ui::RunSummary> finished;
-        connect(page.controller(), &ui::TrainingController::batch, &page, [&] { ++batches; });
-        connect(page.controller(), &ui::TrainingController::finished, &page,
-                [&](const ui::RunSummary& s) { finished.push_back(s); });
+        connect(page.task(), &ui::BackgroundTask::batch, &page, [&] { ++batches; });
+        connect(page.task(), &ui::BackgroundTask::result, &page,
+                [&](const QVariant& v) { finished.push_back(v.value<ui::RunSummary>()); });
         page.start();
         QTRY_VERIFY_WITH_TIMEOUT(batches >= 3, 30000);
         QElapsedTimer t;
         t.start();
         page.stop();
-        QCOMPARE(page.controller()->state(), State::Stopping);
-        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->state(), State::Idle, 5000);
+        QCOMPARE(page.task()->state(), State::Stopping);
+        QTRY_COMPARE_WITH_TIMEOUT(page.task()->state(), State::Idle, 5000);
         QVERIFY(t.elapsed() < 5000);
         QCOMPARE(finished.size(), size_t(1));
-        QCOMPARE(finished[0].runs.at(0).status, core::RunStatus::Stopped);
+        QCOMPARE(finished[0].experiment.runs.at(0).status, core::RunStatus::Stopped);
         QVERIFY(page.queueTable()->item(0, 2)->text().contains("resumable"));
         // Resume the stopped file up to epoch 2: it continues from its checkpoint and completes.
-        page.resumeFile(out, 2);
-        QTRY_COMPARE_WITH_TIMEOUT(page.controller()->state(), State::Idle, 60000);
-        QCOMPARE(finished.size(), size_t(2));
+        page.resumeFile(out, 2);  // the header is read in the store's worker, then it starts
+        QCOMPARE(page.task()->state(), State::Idle);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), size_t(2), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.task()->state(), State::Idle, 5000);
         const auto e = core::loadExperiment(out.toStdString());
         QCOMPARE(e.runs.at(0).status, core::RunStatus::Completed);
         QCOMPARE(e.runs.at(0).epochsDone(), 2);
@@ -230,6 +234,51 @@ private Q_SLOTS:
         QVERIFY2(refused.contains("cannot run in the same sweep"), qPrintable(refused));
         qputenv("PATH", path);
     }
+    void hybridJobsQueueNextToPureOnesAndTrain()
+    {
+        // A kind registered before the page exists gets its checkbox (the registry drives it).
+        core::NeuronKindInfo extra;
+        extra.id = "ui-test-kind";
+        extra.label = "ui test";
+        extra.description = "registered by the UI test";
+        core::registerNeuronKind(extra);
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto* box = page.findChild<QCheckBox*>("neuron-ui-test-kind");
+        QVERIFY(box);
+        QCOMPARE(box->toolTip(), QString("registered by the UI test"));
+        QVERIFY(page.findChild<QCheckBox*>("neuron-lif"));
+        auto c = tiny(2);
+        c.neuron = core::NeuronKind::Lif;
+        c.trainLimit = 600;
+        page.setConfig(c, m_dir.filePath("hyb.h5"));
+        page.setHybrid(true, core::NeuronKind::Binary, core::NeuronKind::Lif);
+        const auto jobs = page.jobsFromForm();
+        QCOMPARE(jobs.size(), 2);  // pure LIF and the hybrid
+        QVERIFY(!jobs[0].config.hybrid());
+        QVERIFY(jobs[1].config.hybrid());
+        QCOMPARE(jobs[1].label, QString("binary / LIF H16 T4"));
+        QVERIFY2(jobs[1].outPath.endsWith("hyb-binary-lif-H16-T4.h5"), qPrintable(jobs[1].outPath));
+        // The hybrid trains and opens with its label; setConfig shows a hybrid as one.
+        page.setNeuronTypes({});
+        QCOMPARE(page.jobsFromForm().size(), 1);
+        page.start();
+        QTRY_COMPARE_WITH_TIMEOUT(page.task()->state(), State::Idle, 60000);
+        QCOMPARE(page.queueTable()->item(0, 2)->text(), QString("completed"));
+        QCOMPARE(store.experiments().size(), 1);
+        const auto& e = store.experiments().front().experiment;
+        QCOMPARE(QString::fromStdString(e.config.neuronLabel()), QString("binary / LIF"));
+        QCOMPARE(ui::ExperimentStore::label(e.config), QString("binary / LIF H16 T4"));
+        page.setConfig(e.config, m_dir.filePath("again.h5"));
+        const auto again = page.jobsFromForm();
+        QCOMPARE(again.size(), 1);
+        QCOMPARE(again[0].config.layerKinds(),
+                 (std::vector<core::NeuronKind>{core::NeuronKind::Binary, core::NeuronKind::Lif}));
+        // Nothing chosen: refused with a message, nothing starts.
+        page.setHybrid(false);
+        QVERIFY_THROWS_EXCEPTION(core::OptionsError, page.jobsFromForm());
+    }
+
     void badSeedsDoNotStart()
     {
         ui::ExperimentStore store;
@@ -240,7 +289,7 @@ private Q_SLOTS:
         QVERIFY(seeds);
         seeds->setText("zero");
         page.start();
-        QCOMPARE(page.controller()->state(), State::Idle);
+        QCOMPARE(page.task()->state(), State::Idle);
         auto* status = page.findChild<QLabel*>("status");
         QVERIFY(status && status->text().contains("Cannot"));
         QVERIFY(status->text().contains("seeds"));

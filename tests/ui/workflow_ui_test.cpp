@@ -3,12 +3,12 @@
 // the runs table and overlays, save a copy, reject a bad experiment file while keeping what
 // is open, and export every chart of a page as valid PNG, SVG, PDF and CSV.
 #include <QFile>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QListWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <QLegend>
-#include <QLegendMarker>
 
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
@@ -20,6 +20,7 @@
 #include "runs/experiment_store.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
+#include "ui_test_util.h"
 
 using namespace dwmtj;
 using TaskState = ui::BackgroundTask::State;
@@ -44,7 +45,7 @@ private:
         t->setConfig(c, m_dir.filePath("flow.h5"));
         t->setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
         t->start();
-        QTRY_COMPARE_WITH_TIMEOUT(t->controller()->state(), ui::TrainingController::State::Idle, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(t->task()->state(), ui::BackgroundTask::State::Idle, 60000);
         QCOMPARE(w.store()->experiments().size(), 2);
     }
 
@@ -62,6 +63,7 @@ private Q_SLOTS:
         rob->evaluate();
         QCOMPARE(rob->task()->state(), TaskState::Running);
         QTRY_COMPARE_WITH_TIMEOUT(rob->task()->state(), TaskState::Idle, 60000);
+        QTRY_VERIFY(!w.store()->busy());  // the files written are reread off the GUI thread
         // Both configurations, 3 sigmas, 2 seeds each; normalized accuracy is 1 at sigma 0.
         QCOMPARE(rob->rawChart()->groups(), QStringList({"lif H32 T8", "binary H32 T8"}));
         for (const QString& g : rob->rawChart()->groups()) {
@@ -74,13 +76,15 @@ private Q_SLOTS:
             QVERIFY(std::abs(norm[0].mean - 1.0) < 1e-9);
         }
         // The curves and the binary network's energy are in the files.
-        const auto binary = core::loadExperiment(m_dir.filePath("flow-binary-H32-T8.h5").toStdString());
+        const auto binary =
+            core::loadExperiment(m_dir.filePath("flow-binary-H32-T8.h5").toStdString());
         QCOMPARE(binary.runs.at(0).noise.size(), size_t(1));
         QCOMPARE(binary.runs.at(0).noise[0].sigma.size(), size_t(3));
         QVERIFY(binary.runs.at(0).energy.valid);
         QVERIFY(binary.runs.at(0).energy.energyPerInferenceJ > 0);
         QCOMPARE(rob->energyTable()->rowCount(), 2);  // one row per configuration
-        QVERIFY(rob->energyTable()->item(1, 3)->text().contains("±"));  // binary: energy mean ± sd over 2 seeds
+        QVERIFY(rob->energyTable()->item(1, 3)->text().contains(
+            "±"));  // binary: energy mean ± sd over 2 seeds
 
         // Stop: an evaluation over many sigmas stops within 5 s and leaves the files as they were.
         rob->setSigmaRange(0, 3, 0.01);
@@ -102,14 +106,18 @@ private Q_SLOTS:
         runs->table()->setSelectionMode(QAbstractItemView::MultiSelection);
         runs->table()->selectRow(3);
         QCOMPARE(runs->accuracyChart()->seriesNames().size(), 2);
-        QCOMPARE(runs->lossChart()->history(runs->lossChart()->seriesNames().at(0)).size(), 100);  // 2 epochs x 2500 sample images / 50
+        QCOMPARE(runs->lossChart()->history(runs->lossChart()->seriesNames().at(0)).size(),
+                 100);  // 2 epochs x 2500 sample images / 50
         const QString copy = m_dir.filePath("copy.h5");
-        QCOMPARE(runs->saveCopy(m_dir.filePath("flow-lif-H32-T8.h5"), copy), QString());
+        QSignalSpy copied(runs, &ui::RunsPage::copyFinished);
+        runs->saveCopy(m_dir.filePath("flow-lif-H32-T8.h5"), copy);
+        QVERIFY(copied.wait(30000));
+        QCOMPARE(copied.at(0).at(1).toString(), QString());
         QCOMPARE(core::loadExperiment(copy.toStdString()).runs.size(), size_t(2));
         QCOMPARE(w.store()->experiments().size(), 3);
         // A file that is not an experiment: the error names it and nothing open is lost.
         const QString bad = QStringLiteral(DWMTJ_TEST_DATA_DIR) + "/bad/no_groups.h5";
-        QVERIFY(!runs->openFile(bad));
+        QVERIFY(!test::openAndWait(runs, bad).isEmpty());
         QCOMPARE(w.store()->experiments().size(), 3);
         QCOMPARE(runs->table()->rowCount(), 6);
         QVERIFY(runs->exportTableCsv(m_dir.filePath("runs.csv")).isEmpty());

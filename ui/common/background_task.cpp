@@ -1,12 +1,44 @@
 #include "common/background_task.h"
 
 namespace dwmtj::ui {
+namespace {
+
+/// The core's observer interface, turned into the task's signals (emitted from the worker
+/// thread; receivers on the GUI thread get them queued).
+class SignalObserver : public core::ReproObserver {
+public:
+    explicit SignalObserver(BackgroundTask& t) : m_task(t) {}
+    void onBatch(const core::BatchProgress& p) override { Q_EMIT m_task.batch(p); }
+    void onEpoch(const core::EpochReport& r) override { Q_EMIT m_task.epoch(r); }
+    void onMessage(const std::string& m) override
+    {
+        m_task.reportMessage(QString::fromStdString(m));
+    }
+    void onJobStarted(int index, int count, const core::ReproJob& job) override
+    {
+        m_task.reportJobStarted(index, count, QString::fromStdString(job.name));
+    }
+    void onNoiseProgress(int done, int total) override { Q_EMIT m_task.noiseProgress(done, total); }
+
+private:
+    BackgroundTask& m_task;
+};
+
+}  // namespace
+
+BackgroundTask::BackgroundTask(QObject* parent)
+    : QObject(parent), m_observer(std::make_unique<SignalObserver>(*this))
+{
+    qRegisterMetaType<core::BatchProgress>();
+    qRegisterMetaType<core::EpochReport>();
+}
 
 BackgroundTask::~BackgroundTask()
 {
     if (m_thread) {
         m_stop.request_stop();
         m_thread->wait();
+        delete m_thread;  // its finished() handler, bound to this, never runs now
     }
 }
 

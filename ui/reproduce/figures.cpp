@@ -9,6 +9,7 @@
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -28,11 +29,13 @@ namespace {
 
 constexpr int kWidth = 900, kHeight = 600;
 
-QString neuronName(core::NeuronKind k)
+/// "binary / LIF H500 T80": the registry's labels.
+QString networkName(const core::TrainingConfig& c)
 {
-    return k == core::NeuronKind::Lif      ? QStringLiteral("LIF")
-           : k == core::NeuronKind::Binary ? QStringLiteral("binary")
-                                           : QStringLiteral("multi-weight");
+    return QStringLiteral("%1 H%2 T%3")
+        .arg(QString::fromStdString(c.neuronLabel()))
+        .arg(c.hidden)
+        .arg(c.timesteps);
 }
 
 /// Lays the view out off screen (so it draws) and writes PNG, SVG and CSV.
@@ -58,7 +61,7 @@ void writeView(QChartView* view, const QString& dir, const QString& stem, QStrin
 const core::ReproJobResult* firstJob(const core::ReproResult& r, core::NeuronKind kind)
 {
     for (const auto& j : r.jobs)
-        if (j.job.config.neuron == kind && j.experiment.lut) return &j;
+        if (!j.job.config.hybrid() && j.job.config.neuron == kind && j.experiment.lut) return &j;
     return nullptr;
 }
 
@@ -151,8 +154,7 @@ bool accuracyFigure(const core::ReproResult& r, const std::string& figure, const
     for (const auto& j : r.jobs) {
         if (j.job.figure != figure) continue;
         const auto& c = j.experiment.config;
-        const QString group =
-            QStringLiteral("%1 H%2 T%3").arg(neuronName(c.neuron)).arg(c.hidden).arg(c.timesteps);
+        const QString group = networkName(c);
         for (const auto& run : j.experiment.runs)
             for (int k = 0; k < run.epochsDone(); ++k) {
                 view.setValue(group, k + 1, QStringLiteral("seed %1").arg(run.seed),
@@ -164,20 +166,19 @@ bool accuracyFigure(const core::ReproResult& r, const std::string& figure, const
     return any;
 }
 
-bool noiseFigure(const core::ReproResult& r, bool normalized, const QString& dir,
-                 QStringList& errors)
+/// Noise curves of the jobs `pick` accepts (Fig. 4b/c: the [noise] networks; a beyond set).
+bool noiseFigure(const core::ReproResult& r, bool normalized, const QString& title,
+                 const std::function<bool(const core::ReproJob&)>& pick, const QString& stem,
+                 const QString& dir, QStringList& errors)
 {
     BandChart view(
-        normalized ? QObject::tr("Normalized test accuracy under Gaussian noise (Fig. 4c)")
-                   : QObject::tr("Test accuracy under Gaussian noise (Fig. 4b)"),
-        QObject::tr("noise σ (pixel units)"),
+        title, QObject::tr("noise σ (pixel units)"),
         normalized ? QObject::tr("accuracy / clean accuracy") : QObject::tr("test accuracy (%)"));
     bool any = false;
     for (const auto& j : r.jobs) {
-        if (j.job.experiment != r.plan.noiseExperiment) continue;
+        if (!pick(j.job)) continue;
         const auto& c = j.experiment.config;
-        const QString group =
-            QStringLiteral("%1 H%2 T%3").arg(neuronName(c.neuron)).arg(c.hidden).arg(c.timesteps);
+        const QString group = networkName(c);
         for (const auto& run : j.experiment.runs)
             for (const auto& curve : run.noise) {
                 if (curve.units != core::NoiseUnits::Pixel) continue;
@@ -192,11 +193,7 @@ bool noiseFigure(const core::ReproResult& r, bool normalized, const QString& dir
                 }
             }
     }
-    if (any)
-        writeView(&view, dir,
-                  normalized ? QStringLiteral("fig4c-noise-normalized")
-                             : QStringLiteral("fig4b-noise-accuracy"),
-                  errors);
+    if (any) writeView(&view, dir, stem, errors);
     return any;
 }
 
@@ -283,8 +280,8 @@ std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResul
 {
     QDir().mkpath(dir);
     std::vector<core::ReportFigure> out;
-    auto add = [&](bool made, const char* stem, const QString& title, const QString& caption) {
-        if (made) out.push_back({stem, title.toStdString(), caption.toStdString()});
+    auto add = [&](bool made, const QString& stem, const QString& title, const QString& caption) {
+        if (made) out.push_back({stem.toStdString(), title.toStdString(), caption.toStdString()});
     };
     add(fig2d(r, dir, errors), "fig2d-binary-switching",
         QObject::tr("Fig. 2d: binary DW-MTJ switching probability"),
@@ -311,13 +308,41 @@ std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResul
     add(fig4a(r, dir, errors), "fig4a-noisy-images",
         QObject::tr("Fig. 4a: a test image under Gaussian noise"),
         QObject::tr("x' = clamp(x + σ·N(0, 1), 0, 1), the noise of the evaluation."));
-    add(noiseFigure(r, false, dir, errors), "fig4b-noise-accuracy",
-        QObject::tr("Fig. 4b: test accuracy under noise"),
+    auto paperNoise = [&r](const core::ReproJob& j) {
+        return j.experiment == r.plan.noiseExperiment;
+    };
+    add(noiseFigure(r, false, QObject::tr("Test accuracy under Gaussian noise (Fig. 4b)"),
+                    paperNoise, QStringLiteral("fig4b-noise-accuracy"), dir, errors),
+        "fig4b-noise-accuracy", QObject::tr("Fig. 4b: test accuracy under noise"),
         QObject::tr("Best checkpoint of every seed; mean with a ±1 standard deviation band."));
-    add(noiseFigure(r, true, dir, errors), "fig4c-noise-normalized",
-        QObject::tr("Fig. 4c: normalized test accuracy under noise"),
+    add(noiseFigure(r, true, QObject::tr("Normalized test accuracy under Gaussian noise (Fig. 4c)"),
+                    paperNoise, QStringLiteral("fig4c-noise-normalized"), dir, errors),
+        "fig4c-noise-normalized", QObject::tr("Fig. 4c: normalized test accuracy under noise"),
         QObject::tr("Accuracy divided by the clean accuracy of the same network; mean with a ±1 "
                     "standard deviation band."));
+    // Beyond the paper: each set's networks with the pure networks they are compared with.
+    for (const auto& set : r.plan.beyond) {
+        auto pick = [&set](const core::ReproJob& j) {
+            return j.beyond == set.name || (j.experiment == set.compare && !j.config.hybrid());
+        };
+        const QString caption =
+            QString::fromStdString(set.caption.empty() ? set.name : set.caption);
+        for (const bool normalized : {false, true}) {
+            const QString stem =
+                QStringLiteral("beyond-%1-%2")
+                    .arg(QString::fromStdString(set.name))
+                    .arg(normalized ? QStringLiteral("normalized") : QStringLiteral("accuracy"));
+            const QString title =
+                (normalized ? QObject::tr("Beyond the paper: normalized accuracy under noise, %1")
+                            : QObject::tr("Beyond the paper: test accuracy under noise, %1"))
+                    .arg(caption);
+            add(noiseFigure(r, normalized, title, pick, stem, dir, errors), stem, title,
+                QObject::tr("%1 With the pure networks of '%2' for comparison; mean over seeds "
+                            "with a ±1 standard deviation band.")
+                    .arg(QString::fromStdString(set.question),
+                         QString::fromStdString(set.compare)));
+        }
+    }
     return out;
 }
 

@@ -28,16 +28,8 @@
 
 namespace dwmtj::ui {
 
-void ReproBridge::onJobStarted(int index, int count, const core::ReproJob& job)
+ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new BackgroundTask(this))
 {
-    Q_EMIT jobStarted(index, count, QString::fromStdString(job.name));
-}
-
-ReproducePage::ReproducePage(QWidget* parent)
-    : QWidget(parent), m_task(new BackgroundTask(this)), m_bridge(new ReproBridge)
-{
-    qRegisterMetaType<core::BatchProgress>();
-    qRegisterMetaType<core::EpochReport>();
     m_scale = new QComboBox;
     m_scale->addItem(tr("smoke: a minute, bundled sample, tiny networks (a test of the pipeline)"),
                      int(core::ReproScale::Smoke));
@@ -147,14 +139,14 @@ ReproducePage::ReproducePage(QWidget* parent)
     connect(m_open, &QPushButton::clicked, this, [this] {
         if (!m_reportPath.isEmpty()) QDesktopServices::openUrl(QUrl::fromLocalFile(m_reportPath));
     });
-    connect(m_bridge, &ReproBridge::jobStarted, this, [this](int i, int n, const QString& name) {
+    connect(m_task, &BackgroundTask::jobStarted, this, [this](int i, int n, const QString& name) {
         m_jobIndex = i;
         m_jobCount = n;
         m_currentJob = name;
         m_progress->setValue(int(1000.0 * i / std::max(1, n)));
         Q_EMIT logMessage(tr("reproduce: job %1 of %2: %3").arg(i + 1).arg(n).arg(name));
     });
-    connect(m_bridge, &ReproBridge::batch, this, [this](const core::BatchProgress& p) {
+    connect(m_task, &BackgroundTask::batch, this, [this](const core::BatchProgress& p) {
         m_loss->addPoint(QStringLiteral("%1 seed %2").arg(m_currentJob).arg(p.seed),
                          QPointF(double(p.epoch - 1) * p.batches + p.batch, p.loss));
         const double perSeed = double(p.epochs) * p.batches;
@@ -177,11 +169,11 @@ ReproducePage::ReproducePage(QWidget* parent)
         Q_EMIT busyChanged(true,
                            tr("Reproducing: job %1 of %2").arg(m_jobIndex + 1).arg(m_jobCount));
     });
-    connect(m_bridge, &ReproBridge::epoch, this, [this](const core::EpochReport& r) {
+    connect(m_task, &BackgroundTask::epoch, this, [this](const core::EpochReport& r) {
         m_accuracy->setValue(m_currentJob, r.epoch, QStringLiteral("seed %1").arg(r.seed),
                              100 * r.validationAccuracy);
     });
-    connect(m_bridge, &ReproBridge::noise, this, [this](int done, int total) {
+    connect(m_task, &BackgroundTask::noiseProgress, this, [this](int done, int total) {
         m_status->setText(tr("Job %1 of %2: %3 — noise study, batch %4 of %5")
                               .arg(m_jobIndex + 1)
                               .arg(m_jobCount)
@@ -189,7 +181,7 @@ ReproducePage::ReproducePage(QWidget* parent)
                               .arg(done)
                               .arg(total));
     });
-    connect(m_bridge, &ReproBridge::message, this, &ReproducePage::logMessage);
+    connect(m_task, &BackgroundTask::message, this, &ReproducePage::logMessage);
     connect(m_task, &BackgroundTask::failed, this, [this](const QString& e) {
         m_status->setText(tr("Failed: %1").arg(e));
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
@@ -205,13 +197,6 @@ ReproducePage::ReproducePage(QWidget* parent)
             w->setEnabled(idle);
         if (idle) Q_EMIT busyChanged(false, QString());
     });
-}
-
-ReproducePage::~ReproducePage()
-{
-    delete m_task;  // waits for the worker, which uses the bridge
-    m_task = nullptr;
-    delete m_bridge;
 }
 
 void ReproducePage::setScale(core::ReproScale s)
@@ -260,12 +245,11 @@ void ReproducePage::start()
     m_progress->setValue(0);
     auto result = std::make_shared<core::ReproResult>();
     m_result = result;
-    ReproBridge* bridge = m_bridge;
     Q_EMIT logMessage(tr("reproduce, scale %1 -> %2")
                           .arg(QString::fromUtf8(core::toString(o.scale)), m_out->text()));
     m_task->start(tr("Reproducing the paper"),
-                  [o, result, bridge](std::stop_token stop, BackgroundTask&) {
-                      *result = core::runReproduction(o, *bridge, stop);
+                  [o, result](std::stop_token stop, BackgroundTask& task) {
+                      *result = core::runReproduction(o, task.observer(), stop);
                   });
 }
 

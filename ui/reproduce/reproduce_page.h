@@ -21,30 +21,10 @@ class BackgroundTask;
 class BandChart;
 class LiveChart;
 
-/// Carries the worker's progress to the GUI thread (its signals are emitted from the
-/// worker; receivers on the GUI thread get them queued).
-class ReproBridge : public QObject, public core::ReproObserver {
-    Q_OBJECT
-public:
-    void onJobStarted(int index, int count, const core::ReproJob& job) override;
-    void onBatch(const core::BatchProgress& p) override { Q_EMIT batch(p); }
-    void onEpoch(const core::EpochReport& r) override { Q_EMIT epoch(r); }
-    void onNoiseProgress(int done, int total) override { Q_EMIT noise(done, total); }
-    void onMessage(const std::string& m) override { Q_EMIT message(QString::fromStdString(m)); }
-
-Q_SIGNALS:
-    void jobStarted(int index, int count, const QString& name);
-    void batch(const dwmtj::core::BatchProgress& p);
-    void epoch(const dwmtj::core::EpochReport& r);
-    void noise(int done, int total);
-    void message(const QString& text);
-};
-
 class ReproducePage : public QWidget {
     Q_OBJECT
 public:
     explicit ReproducePage(QWidget* parent = nullptr);
-    ~ReproducePage() override;
     BackgroundTask* task() const { return m_task; }
     QTableWidget* claimsTable() const { return m_claims; }
     BandChart* accuracyChart() const { return m_accuracy; }
@@ -69,7 +49,6 @@ private:
     void showClaims(const std::vector<core::ClaimResult>& claims);
 
     BackgroundTask* m_task = nullptr;
-    ReproBridge* m_bridge = nullptr;
     QComboBox *m_scale = nullptr, *m_device = nullptr;
     QLineEdit *m_lutBinary = nullptr, *m_lutMulti = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
     QPushButton *m_start = nullptr, *m_stop = nullptr, *m_open = nullptr;

@@ -78,11 +78,14 @@ void connectFileTask(QWidget* owner, const FileTaskControls& c,
                          c.status->setText(text);
                          busy(true, text);
                      });
-    QObject::connect(c.task, &BackgroundTask::itemDone, owner, [c, log](const QString& path) {
-        const QString err = c.store->open(path);  // reload: the charts show the new curves
-        log(err.isEmpty() ? QObject::tr("%1 written to %2").arg(c.written, path)
-                          : QObject::tr("Error: %1").arg(err));
-    });
+    QObject::connect(
+        c.task, &BackgroundTask::itemDone, owner, [owner, c, log](const QString& path) {
+            // Reload (in the store's worker): the charts show the new curves.
+            c.store->load(path, owner, [c, log, path](const QString& err) {
+                log(err.isEmpty() ? QObject::tr("%1 written to %2").arg(c.written, path)
+                                  : QObject::tr("Error: %1").arg(err));
+            });
+        });
     QObject::connect(c.task, &BackgroundTask::failed, owner, [c, log](const QString& e) {
         c.status->setText(QObject::tr("Failed: %1").arg(e));
         c.status->setStyleSheet(QStringLiteral("color: #b00020"));

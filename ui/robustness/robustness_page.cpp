@@ -264,12 +264,12 @@ void RobustnessPage::refreshCharts()
         };
         const int row = m_energy->rowCount();
         m_energy->insertRow(row);
-        const bool lif = e.experiment.config.neuron == core::NeuronKind::Lif;
+        const bool lif = !e.experiment.config.anyDeviceLayer();
         const QStringList cells = {
             label + QStringLiteral(" (") + QFileInfo(e.path).fileName() + QStringLiteral(")"),
             QString::number(clean.size()),
             stat(clean, 2),
-            lif              ? tr("— (LIF: no device)")
+            lif              ? tr("— (no device layer)")
             : energy.empty() ? tr("evaluate to measure")
                              : stat(energy, 3),
             stat(samples, 0),

@@ -178,21 +178,22 @@ QString RunsPage::watchStatus() const { return m_watchLabel->text(); }
 
 QString RunsPage::errorText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
 
-bool RunsPage::openFile(const QString& path)
+void RunsPage::openFile(const QString& path)
 {
-    const QString err = m_store->open(path);
-    if (!err.isEmpty()) {
-        m_banner->setText(err + (m_store->experiments().isEmpty()
-                                     ? QString()
-                                     : tr("\nThe files already open are kept.")));
-        m_banner->show();
-        Q_EMIT logMessage(tr("Error: %1").arg(err));
-        return false;
-    }
-    m_banner->hide();
-    Q_EMIT logMessage(tr("Opened experiment %1").arg(path));
-    Q_EMIT fileOpened(path);
-    return true;
+    m_store->load(path, this, [this, path](const QString& err) {
+        if (!err.isEmpty()) {
+            m_banner->setText(err + (m_store->experiments().isEmpty()
+                                         ? QString()
+                                         : tr("\nThe files already open are kept.")));
+            m_banner->show();
+            Q_EMIT logMessage(tr("Error: %1").arg(err));
+        } else {
+            m_banner->hide();
+            Q_EMIT logMessage(tr("Opened experiment %1").arg(path));
+            Q_EMIT fileOpened(path);
+        }
+        Q_EMIT openFinished(path, err);
+    });
 }
 
 void RunsPage::openDialog()
@@ -210,14 +211,13 @@ QString RunsPage::selectedFile() const
     return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
-QString RunsPage::saveCopy(const QString& from, const QString& to)
+void RunsPage::saveCopy(const QString& from, const QString& to)
 {
-    try {
-        core::saveExperiment(core::loadExperiment(from.toStdString()), to.toStdString());
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return m_store->open(to);
+    m_store->copy(from, to, this, [this, to](const QString& err) {
+        Q_EMIT logMessage(err.isEmpty() ? tr("Experiment saved to %1").arg(to)
+                                        : tr("Error: %1").arg(err));
+        Q_EMIT copyFinished(to, err);
+    });
 }
 
 void RunsPage::saveAsDialog()
@@ -230,9 +230,7 @@ void RunsPage::saveAsDialog()
     const QString to = QFileDialog::getSaveFileName(this, tr("Save experiment copy"), from,
                                                     tr("HDF5 experiment (*.h5)"));
     if (to.isEmpty() || QFileInfo(to).absoluteFilePath() == from) return;
-    const QString err = saveCopy(from, to);
-    Q_EMIT logMessage(err.isEmpty() ? tr("Experiment saved to %1").arg(to)
-                                    : tr("Error: %1").arg(err));
+    saveCopy(from, to);
 }
 
 void RunsPage::rebuild()

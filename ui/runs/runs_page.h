@@ -21,12 +21,14 @@ public:
     QTableWidget* table() const { return m_table; }
     LiveChart* accuracyChart() const { return m_accuracy; }
     LiveChart* lossChart() const { return m_loss; }
-    /// Opens an experiment file; on failure shows the error, keeps what is open, returns false.
-    bool openFile(const QString& path);
+    /// Opens an experiment file, read in the store's worker thread; then emits
+    /// openFinished(path, error). On failure shows the error and keeps what is open.
+    void openFile(const QString& path);
     /// The error banner's text ("" when it is hidden).
     QString errorText() const;
-    /// Writes a copy of the open file `from` to `to` (atomically); returns an error or "".
-    QString saveCopy(const QString& from, const QString& to);
+    /// Writes a copy of the open file `from` to `to` (atomically, in the store's worker thread)
+    /// and opens it; then emits copyFinished(to, error).
+    void saveCopy(const QString& from, const QString& to);
     /// Writes the table as CSV; returns an error or "".
     QString exportTableCsv(const QString& path) const;
     void openDialog();
@@ -42,6 +44,8 @@ public:
 Q_SIGNALS:
     void logMessage(const QString& text);
     void fileOpened(const QString& path);
+    void openFinished(const QString& path, const QString& error);  ///< error "" = opened
+    void copyFinished(const QString& to, const QString& error);
 
 private:
     void rebuild();

@@ -63,18 +63,49 @@ constexpr Preset kPresets[] = {{"Custom", "", 0},
 }  // namespace
 
 TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
-    : QWidget(parent), m_controller(new TrainingController(this)), m_store(store)
+    : QWidget(parent), m_task(new BackgroundTask(this)), m_store(store)
 {
     auto* form = new QFormLayout;
     m_preset = new QComboBox;
     for (const auto& p : kPresets) m_preset->addItem(QString::fromUtf8(p.name));
-    m_lif = new QCheckBox(tr("LIF (ideal)"));
-    m_binary = new QCheckBox(tr("binary DW-MTJ"));
-    m_multi = new QCheckBox(tr("multi-weight DW-MTJ"));
-    m_binary->setChecked(true);
+    // The neuron kinds come from the registry (dwmtj/neuron_kinds.h).
     auto* neurons = new QHBoxLayout;
-    for (auto* b : {m_lif, m_binary, m_multi}) neurons->addWidget(b);
+    m_hybridLayer1 = new QComboBox;
+    m_hybridLayer2 = new QComboBox;
+    for (const core::NeuronKind k : core::neuronKinds()) {
+        const auto& info = core::neuronKindInfo(k);
+        const QString label =
+            QString::fromStdString(info.label) + (info.device ? tr(" DW-MTJ") : QString());
+        auto* box = new QCheckBox(label);
+        box->setObjectName(QStringLiteral("neuron-") + QString::fromStdString(info.id));
+        box->setToolTip(QString::fromStdString(info.description));
+        box->setChecked(k == core::NeuronKind::Binary);
+        m_kindBoxes.append({k, box});
+        neurons->addWidget(box);
+        for (auto* combo : {m_hybridLayer1, m_hybridLayer2}) {
+            combo->addItem(QString::fromStdString(info.label), int(k));
+            combo->setItemData(combo->count() - 1, QString::fromStdString(info.description),
+                               Qt::ToolTipRole);
+        }
+    }
     neurons->addStretch();
+    m_hybrid = new QCheckBox(tr("hybrid: layer 1"));
+    m_hybrid->setObjectName(QStringLiteral("hybrid"));
+    m_hybrid->setToolTip(
+        tr("Also queue a network with one neuron kind per hidden layer (the paper's proposal: "
+           "stochastic DW-MTJ neurons in one layer, LIF neurons in the other)"));
+    m_hybridLayer1->setCurrentIndex(m_hybridLayer1->findData(int(core::NeuronKind::Binary)));
+    m_hybridLayer2->setCurrentIndex(m_hybridLayer2->findData(int(core::NeuronKind::Lif)));
+    m_hybridLayer1->setEnabled(false);
+    m_hybridLayer2->setEnabled(false);
+    connect(m_hybrid, &QCheckBox::toggled, m_hybridLayer1, &QWidget::setEnabled);
+    connect(m_hybrid, &QCheckBox::toggled, m_hybridLayer2, &QWidget::setEnabled);
+    auto* hybridRow = new QHBoxLayout;
+    hybridRow->addWidget(m_hybrid);
+    hybridRow->addWidget(m_hybridLayer1);
+    hybridRow->addWidget(new QLabel(tr("layer 2")));
+    hybridRow->addWidget(m_hybridLayer2);
+    hybridRow->addStretch();
     auto spin = [](int lo, int hi, int v) {
         auto* s = new QSpinBox;
         s->setRange(lo, hi);
@@ -141,6 +172,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     outRow->addWidget(browse);
     form->addRow(tr("Preset"), m_preset);
     form->addRow(tr("Neurons"), neurons);
+    form->addRow(QString(), hybridRow);
     form->addRow(tr("Hidden units H"), m_hidden);
     form->addRow(tr("Time steps T"), m_timesteps);
     form->addRow(tr("Epochs"), m_epochs);
@@ -249,26 +281,21 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
         const QString f = QFileDialog::getOpenFileName(this, tr("Resume experiment file"),
                                                        suggestion, tr("HDF5 experiment (*.h5)"));
         if (f.isEmpty()) return;
-        int configured = 0;
-        try {
-            configured = core::loadExperiment(f.toStdString(), false).config.epochs;
-        } catch (const std::exception& e) {
-            showError(QString::fromUtf8(e.what()));
-            return;
-        }
-        bool ok = false;
-        const int epochs =
-            QInputDialog::getInt(this, tr("Resume"), tr("Train the unfinished runs up to epoch:"),
-                                 configured, 1, 100000, 1, &ok);
-        if (ok) resumeFile(f, epochs);
+        // The header is read in the store's worker; the question follows.
+        m_store->load(f, this, [this, f](const QString& err) {
+            if (!err.isEmpty())
+                showError(err);
+            else
+                askResumeEpochs(f);
+        });
     });
-    connect(m_controller, &TrainingController::jobStarted, this, &TrainingPage::onJobStarted);
-    connect(m_controller, &TrainingController::batch, this, &TrainingPage::onBatch);
-    connect(m_controller, &TrainingController::epoch, this, &TrainingPage::onEpoch);
-    connect(m_controller, &TrainingController::finished, this, &TrainingPage::onFinished);
-    connect(m_controller, &TrainingController::failed, this, &TrainingPage::onFailed);
-    connect(m_controller, &TrainingController::stateChanged, this, &TrainingPage::onState);
-    connect(m_controller, &TrainingController::message, this, &TrainingPage::logMessage);
+    connect(m_task, &BackgroundTask::jobStarted, this, &TrainingPage::onJobStarted);
+    connect(m_task, &BackgroundTask::batch, this, &TrainingPage::onBatch);
+    connect(m_task, &BackgroundTask::epoch, this, &TrainingPage::onEpoch);
+    connect(m_task, &BackgroundTask::result, this, &TrainingPage::onResult);
+    connect(m_task, &BackgroundTask::failed, this, &TrainingPage::onFailed);
+    connect(m_task, &BackgroundTask::stateChanged, this, &TrainingPage::onState);
+    connect(m_task, &BackgroundTask::message, this, &TrainingPage::logMessage);
 }
 
 namespace {
@@ -379,7 +406,8 @@ void TrainingPage::applyPreset(int index)
     if (index <= 0 || index >= int(std::size(kPresets))) return;
     m_hidden->setText(QString::fromUtf8(kPresets[index].hidden));
     m_timesteps->setValue(kPresets[index].timesteps);
-    for (auto* b : {m_lif, m_binary, m_multi}) b->setChecked(true);
+    for (const auto& [kind, box] : m_kindBoxes) box->setChecked(true);
+    m_hybrid->setChecked(false);
     m_seeds->setText(QStringLiteral("0-4"));
     m_batch->setValue(100);
     m_lr->setValue(1e-3);
@@ -387,9 +415,14 @@ void TrainingPage::applyPreset(int index)
 
 void TrainingPage::setNeuronTypes(const QList<core::NeuronKind>& kinds)
 {
-    m_lif->setChecked(kinds.contains(core::NeuronKind::Lif));
-    m_binary->setChecked(kinds.contains(core::NeuronKind::Binary));
-    m_multi->setChecked(kinds.contains(core::NeuronKind::MultiState));
+    for (const auto& [kind, box] : m_kindBoxes) box->setChecked(kinds.contains(kind));
+}
+
+void TrainingPage::setHybrid(bool on, core::NeuronKind layer1, core::NeuronKind layer2)
+{
+    m_hybrid->setChecked(on);
+    m_hybridLayer1->setCurrentIndex(m_hybridLayer1->findData(int(layer1)));
+    m_hybridLayer2->setCurrentIndex(m_hybridLayer2->findData(int(layer2)));
 }
 
 void TrainingPage::setHiddenSizes(const QString& list) { m_hidden->setText(list); }
@@ -401,11 +434,28 @@ void TrainingPage::setLutPath(const QString& path, bool multiState)
 
 std::string TrainingPage::lutFor(core::NeuronKind kind) const
 {
-    if (kind == core::NeuronKind::Lif) return {};
-    return (kind == core::NeuronKind::MultiState ? m_lutMulti : m_lutBinary)
+    const auto& info = core::neuronKindInfo(kind);
+    if (!info.device) return {};
+    return (info.lutKind == core::DeviceKind::MultiState ? m_lutMulti : m_lutBinary)
         ->text()
         .trimmed()
         .toStdString();
+}
+
+std::vector<std::vector<core::NeuronKind>> TrainingPage::networks() const
+{
+    std::vector<std::vector<core::NeuronKind>> out;
+    for (const auto& [kind, box] : m_kindBoxes)
+        if (box->isChecked())
+            out.push_back(
+                std::vector<core::NeuronKind>(size_t(core::TrainingConfig::kHiddenLayers), kind));
+    if (m_hybrid->isChecked()) {
+        const std::vector<core::NeuronKind> h = {
+            core::NeuronKind(m_hybridLayer1->currentData().toInt()),
+            core::NeuronKind(m_hybridLayer2->currentData().toInt())};
+        if (std::find(out.begin(), out.end(), h) == out.end()) out.push_back(h);
+    }
+    return out;
 }
 
 namespace {
@@ -428,12 +478,8 @@ std::vector<int> parseHidden(const QString& text)
 core::TrainingConfig TrainingPage::config() const
 {
     core::TrainingConfig c;
-    const QList<QCheckBox*> boxes = {m_lif, m_binary, m_multi};
-    int kind = -1;
-    for (int i = 0; i < boxes.size() && kind < 0; ++i)
-        if (boxes[i]->isChecked()) kind = i;
-    if (kind < 0) throw core::OptionsError("choose at least one neuron type");
-    c.neuron = core::NeuronKind(kind);
+    const auto nets = networks();
+    if (nets.empty()) throw core::OptionsError("choose at least one neuron type (or a hybrid)");
     c.hidden = parseHidden(m_hidden->text()).front();
     c.timesteps = m_timesteps->value();
     c.epochs = m_epochs->value();
@@ -442,7 +488,7 @@ core::TrainingConfig TrainingPage::config() const
     c.trainNoiseSigma = m_trainNoise->value();
     c.gainVolts = m_gain->value() > 0 ? m_gain->value() : std::nan("");
     c.device = m_device->currentData().toString().toStdString();
-    c.lutPath = lutFor(c.neuron);
+    c.setLayerKinds(nets.front(), [this](core::NeuronKind k) { return lutFor(k); });
     c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir()
                                       : m_dataDir->text().trimmed().toStdString();
     if (m_sample->isChecked()) c.validationSize = 500;
@@ -464,32 +510,29 @@ QList<TrainingJob> TrainingPage::jobsFromForm() const
 {
     const core::TrainingConfig base = config();
     if (outPath().isEmpty()) throw core::OptionsError("choose an experiment file to write");
-    const QList<QCheckBox*> boxes = {m_lif, m_binary, m_multi};
     const auto hidden = parseHidden(m_hidden->text());
+    const auto nets = networks();
     QStringList taken;
     for (const auto& e : m_entries) taken << e.job.outPath;
-    int count = 0;
-    for (auto* b : boxes) count += b->isChecked() ? int(hidden.size()) : 0;
+    const size_t count = nets.size() * hidden.size();
     QList<TrainingJob> jobs;
     const QFileInfo out(outPath());
-    for (int k = 0; k < boxes.size(); ++k) {
-        if (!boxes[k]->isChecked()) continue;
+    for (const auto& kinds : nets) {
         for (int h : hidden) {
             TrainingJob j;
             j.config = base;
-            j.config.neuron = core::NeuronKind(k);
+            j.config.setLayerKinds(kinds, [this](core::NeuronKind k) { return lutFor(k); });
             j.config.hidden = h;
-            j.config.lutPath = lutFor(j.config.neuron);
             j.config.validate();
             j.label = ExperimentStore::label(j.config);
-            const QString wanted =
-                count == 1 ? out.absoluteFilePath()
-                           : out.dir().filePath(
-                                 QStringLiteral("%1-%2-H%3-T%4.h5")
-                                     .arg(out.completeBaseName(),
-                                          QString::fromUtf8(core::toString(j.config.neuron)))
-                                     .arg(h)
-                                     .arg(j.config.timesteps));
+            QString id = QString::fromStdString(core::layerKindsText(kinds));
+            id.replace(QLatin1Char('/'), QLatin1Char('-'));  // "binary-lif"
+            const QString wanted = count == 1
+                                       ? out.absoluteFilePath()
+                                       : out.dir().filePath(QStringLiteral("%1-%2-H%3-T%4.h5")
+                                                                .arg(out.completeBaseName(), id)
+                                                                .arg(h)
+                                                                .arg(j.config.timesteps));
             j.outPath = uniquePath(wanted, taken);
             taken << j.outPath;
             jobs << j;
@@ -503,7 +546,13 @@ QString TrainingPage::outPath() const { return m_out->text().trimmed(); }
 void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPath)
 {
     m_preset->setCurrentIndex(0);
-    setNeuronTypes({c.neuron});
+    if (c.hybrid()) {
+        setNeuronTypes({});
+        setHybrid(true, c.layer(0).neuron, c.layer(1).neuron);
+    } else {
+        setNeuronTypes({c.neuron});
+        setHybrid(false);
+    }
     m_hidden->setText(QString::number(c.hidden));
     m_timesteps->setValue(c.timesteps);
     m_epochs->setValue(c.epochs);
@@ -516,8 +565,13 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_seeds->setText(seeds.join(QLatin1Char(',')));
     const int dev = m_device->findData(QString::fromStdString(c.device));
     if (dev >= 0) m_device->setCurrentIndex(dev);
-    if (c.neuron != core::NeuronKind::Lif)
-        setLutPath(QString::fromStdString(c.lutPath), c.neuron == core::NeuronKind::MultiState);
+    for (int i = 0; i < core::TrainingConfig::kHiddenLayers; ++i) {
+        const core::LayerNeuron l = c.layer(i);
+        const auto& info = core::neuronKindInfo(l.neuron);
+        if (info.device)
+            setLutPath(QString::fromStdString(l.lutPath),
+                       info.lutKind == core::DeviceKind::MultiState);
+    }
     const bool sample = !c.dataDir.empty() && c.dataDir == core::fashionMnistSampleDir();
     m_sample->setChecked(sample);
     m_dataDir->setText(sample ? QString() : QString::fromStdString(c.dataDir));
@@ -546,13 +600,30 @@ void TrainingPage::addToQueue()
 
 void TrainingPage::resumeFile(const QString& path, int epochs)
 {
-    core::Experiment e;
-    try {
-        e = core::loadExperiment(path.toStdString(), false);  // the worker loads the weights
-    } catch (const std::exception& err) {
-        showError(QString::fromUtf8(err.what()));
-        return;
-    }
+    m_store->load(path, this, [this, path, epochs](const QString& err) {
+        if (!err.isEmpty())
+            showError(err);
+        else
+            queueResume(path, epochs);
+    });
+}
+
+void TrainingPage::askResumeEpochs(const QString& path)
+{
+    const auto* loaded = m_store->find(path);
+    if (!loaded) return;  // closed meanwhile
+    bool ok = false;
+    const int epochs =
+        QInputDialog::getInt(this, tr("Resume"), tr("Train the unfinished runs up to epoch:"),
+                             loaded->experiment.config.epochs, 1, 100000, 1, &ok);
+    if (ok) queueResume(path, epochs);
+}
+
+void TrainingPage::queueResume(const QString& path, int epochs)
+{
+    const auto* loaded = m_store->find(path);
+    if (!loaded) return;
+    const core::Experiment& e = loaded->experiment;
     TrainingJob j;
     j.kind = TrainingJob::Kind::Resume;
     j.config = e.config;
@@ -572,12 +643,12 @@ void TrainingPage::resumeFile(const QString& path, int epochs)
     Q_EMIT logMessage(tr("queued: resume %1 up to epoch %2")
                           .arg(path)
                           .arg(epochs > 0 ? epochs : e.config.epochs));
-    if (m_controller->state() == TrainingController::State::Idle) start();
+    if (m_task->state() == BackgroundTask::State::Idle) start();
 }
 
 void TrainingPage::start()
 {
-    if (m_controller->state() != TrainingController::State::Idle) return;
+    if (m_task->state() != BackgroundTask::State::Idle) return;
     // Start continues a stopped queue: stopped jobs are resumed from their files.
     for (auto& e : m_entries)
         if (e.status.startsWith(QLatin1String("stopped")) && QFileInfo::exists(e.job.outPath)) {
@@ -600,7 +671,11 @@ void TrainingPage::start()
         m_progress->setValue(0);
         m_status->setStyleSheet(QString());
         m_status->setText(tr("Loading data..."));
-        m_controller->start(jobs);
+        for (const auto& j : jobs)
+            if (j.kind == TrainingJob::Kind::Train) j.config.validate();
+        m_task->start(tr("Training"), [jobs](std::stop_token stop, BackgroundTask& task) {
+            runTrainingJobs(jobs, stop, task);
+        });
         for (const auto& j : jobs)
             Q_EMIT logMessage(j.kind == TrainingJob::Kind::Resume
                                   ? tr("resume %1 (%2)").arg(j.outPath, j.label)
@@ -617,7 +692,7 @@ void TrainingPage::start()
 
 void TrainingPage::stop()
 {
-    m_controller->stop();
+    m_task->stop();
     m_status->setText(tr("Stopping after the current batch..."));
 }
 
@@ -630,9 +705,8 @@ void TrainingPage::onJobStarted(int index)
     refreshQueue();
     if (e.job.kind == TrainingJob::Kind::Resume) {
         // Show the epochs the file already has, so the curves continue where they stopped.
-        if (const auto* loaded = m_store->find(e.job.outPath);
-            loaded || m_store->open(e.job.outPath).isEmpty()) {
-            loaded = m_store->find(e.job.outPath);
+        // (The store has the file: a resume reads its header first, a stopped job put it.)
+        if (const auto* loaded = m_store->find(e.job.outPath)) {
             for (const auto& r : loaded->experiment.runs)
                 for (int k = 0; k < r.epochsDone(); ++k)
                     m_accuracy->setValue(e.job.label, k + 1, tr("seed %1").arg(r.seed),
@@ -697,7 +771,7 @@ void TrainingPage::onFinished(const RunSummary& s)
     QStringList rows, statuses;
     double val = 0, test = 0;
     int n = 0;
-    for (const auto& r : s.runs) {
+    for (const auto& r : s.experiment.runs) {
         rows << tr("seed %1: %2, best validation %3 %, test %4 %")
                     .arg(r.seed)
                     .arg(QString::fromUtf8(core::toString(r.status)))
@@ -716,10 +790,14 @@ void TrainingPage::onFinished(const RunSummary& s)
         e.test = n ? 100 * test / n : -1;
         refreshQueue();
     }
-    const QString err = m_store->open(s.outPath);
-    if (!err.isEmpty()) Q_EMIT logMessage(tr("Error: %1").arg(err));
+    m_store->put(s.outPath, s.experiment);  // as the worker wrote it: no reload
     m_status->setText(rows.join(QLatin1Char('\n')) + tr("\nSaved to %1").arg(s.outPath));
     for (const auto& row : rows) Q_EMIT logMessage(row);
+}
+
+void TrainingPage::onResult(const QVariant& value)
+{
+    if (value.canConvert<RunSummary>()) onFinished(value.value<RunSummary>());
 }
 
 void TrainingPage::onFailed(const QString& error)
@@ -753,16 +831,19 @@ void TrainingPage::refreshQueue()
     }
 }
 
-void TrainingPage::onState(TrainingController::State s)
+void TrainingPage::onState(BackgroundTask::State s)
 {
-    const bool idle = s == TrainingController::State::Idle;
+    const bool idle = s == BackgroundTask::State::Idle;
     m_startButton->setEnabled(idle);
-    m_stopButton->setEnabled(s == TrainingController::State::Running);
+    m_stopButton->setEnabled(s == BackgroundTask::State::Running);
     m_resumeButton->setEnabled(idle);
     for (QWidget* w : std::initializer_list<QWidget*>{
-             m_preset, m_lif, m_binary, m_multi, m_hidden, m_timesteps, m_epochs, m_batch, m_lr,
-             m_device, m_seeds, m_lutBinary, m_lutMulti, m_dataDir, m_sample, m_out})
+             m_preset, m_hybrid, m_hidden, m_timesteps, m_epochs, m_batch, m_lr, m_device, m_seeds,
+             m_lutBinary, m_lutMulti, m_dataDir, m_sample, m_out})
         w->setEnabled(idle);
+    for (const auto& [kind, box] : m_kindBoxes) box->setEnabled(idle);
+    m_hybridLayer1->setEnabled(idle && m_hybrid->isChecked());
+    m_hybridLayer2->setEnabled(idle && m_hybrid->isChecked());
     if (idle) {
         // Jobs the stop left unstarted go back to the queue.
         for (int i : std::as_const(m_running))

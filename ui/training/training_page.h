@@ -5,8 +5,9 @@
 // per-epoch validation accuracy of each configuration as mean +/- sd across seeds.
 #include <QWidget>
 
+#include "common/background_task.h"
 #include "dwmtj/sweep.h"
-#include "training/training_controller.h"
+#include "training/training_jobs.h"
 
 class QComboBox;
 class QSpinBox;
@@ -28,18 +29,23 @@ class TrainingPage : public QWidget {
     Q_OBJECT
 public:
     explicit TrainingPage(ExperimentStore* store, QWidget* parent = nullptr);
-    TrainingController* controller() const { return m_controller; }
+    /// The worker that runs the queue (state, stop, progress signals).
+    BackgroundTask* task() const { return m_task; }
     LiveChart* lossChart() const { return m_loss; }
     BandChart* accuracyChart() const { return m_accuracy; }
     QTableWidget* queueTable() const { return m_queue; }
-    /// The configuration the form describes for its first neuron type and hidden size
+    /// The configuration the form describes for its first network and hidden size
     /// (throws core::OptionsError for bad seeds, hidden sizes or no neuron type).
     core::TrainingConfig config() const;
-    /// One job per checked neuron type x hidden size, with their output files.
+    /// One job per checked neuron type (and the hybrid, when chosen) x hidden size, with their
+    /// output files.
     QList<TrainingJob> jobsFromForm() const;
     /// Fill the form (used by presets and tests): one neuron type, one hidden size.
     void setConfig(const core::TrainingConfig& c, const QString& outPath);
     void setNeuronTypes(const QList<core::NeuronKind>& kinds);
+    /// Also queue a hybrid network with these kinds in hidden layers 1 and 2 (on = false: none).
+    void setHybrid(bool on, core::NeuronKind layer1 = core::NeuronKind::Binary,
+                   core::NeuronKind layer2 = core::NeuronKind::Lif);
     void setHiddenSizes(const QString& list);
     /// The lookup table the binary (or multi-weight) DW-MTJ jobs use ("" = bundled).
     void setLutPath(const QString& path, bool multiState);
@@ -48,7 +54,8 @@ public:
     void addToQueue();  ///< Add to queue button
     void start();       ///< Start: runs the queued jobs (adds the form's if none)
     void stop();        ///< Stop button
-    void resumeFile(const QString& path, int epochs = 0);  ///< queue a resume job and start
+    /// Queues a resume job and starts; the file's header is read in the store's worker first.
+    void resumeFile(const QString& path, int epochs = 0);
     int pendingJobs() const;
     /// The queued training jobs (the form's when the queue is empty) as one sweep of explicit
     /// configurations. Throws core::Error when they cannot share one (docs/sweeps.md).
@@ -71,21 +78,29 @@ private:
         double bestValidation = -1, test = -1;
     };
     void onJobStarted(int index);
+    void queueResume(const QString& path, int epochs);
+    void askResumeEpochs(const QString& path);
     void onBatch(const core::BatchProgress& p);
     void onEpoch(const core::EpochReport& r);
     void onFinished(const RunSummary& s);
+    void onResult(const QVariant& value);
     void onFailed(const QString& error);
-    void onState(TrainingController::State s);
+    void onState(BackgroundTask::State s);
     void applyPreset(int index);
     void refreshQueue();
     void showError(const QString& text);
     QString uniquePath(const QString& wanted, const QStringList& taken) const;
     std::string lutFor(core::NeuronKind kind) const;
+    /// The networks the form asks for: one kind per hidden layer each.
+    std::vector<std::vector<core::NeuronKind>> networks() const;
 
-    TrainingController* m_controller = nullptr;
+    BackgroundTask* m_task = nullptr;
     ExperimentStore* m_store = nullptr;
     QComboBox* m_preset = nullptr;
-    QCheckBox *m_lif = nullptr, *m_binary = nullptr, *m_multi = nullptr;
+    /// One checkbox per registered neuron kind (a pure network of that kind each).
+    QList<QPair<core::NeuronKind, QCheckBox*>> m_kindBoxes;
+    QCheckBox* m_hybrid = nullptr;  ///< also queue a hybrid network
+    QComboBox *m_hybridLayer1 = nullptr, *m_hybridLayer2 = nullptr;
     QLineEdit* m_hidden = nullptr;
     QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;

@@ -71,6 +71,10 @@ void saveCountsCsv(const DeviceData& data, const std::string& path);
 void saveMultiStateCsv(const DeviceData& data, const std::string& path);
 /// HDF5 device file in the documented layout (traces/events/counts or multistate groups).
 void saveDeviceHdf5(const DeviceData& data, const std::string& path);
+/// True when `path` is an HDF5 file whose root attribute `format` is "dwmtj-device" (one
+/// attribute read; anything unreadable is false, never an exception). The workbench uses it
+/// to send a dropped HDF5 file to the Device page rather than the Runs page.
+bool isDeviceHdf5(const std::string& path);
 
 /// SHA-256 of a file's bytes, lower-case hex. Throws Error if it cannot be read.
 std::string sha256File(const std::string& path);

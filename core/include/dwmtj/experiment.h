@@ -37,6 +37,9 @@ struct EnergyReport {
     double meanSquareVoltage = 0;    ///< mean of V_t^2 over the samples [V^2]
     double energyPerSampleJ = 0;     ///< at the RMS voltage
     double energyPerInferenceJ = 0;  ///< sum of E(V_t) over the samples, per image
+    /// The same per hidden layer (0 for a layer without device neurons): the device layers of
+    /// a hybrid network count, its LIF layers do not. Empty in files of format version 1.
+    std::vector<double> layerEnergyPerInferenceJ;
 };
 
 enum class RunStatus { Running, Completed, Stopped, Diverged, Failed };
@@ -71,10 +74,15 @@ struct Provenance {
 };
 
 struct Experiment {
-    static constexpr int kFormatVersion = 1;
+    /// 2: per-layer neurons (/config/layer_N), /lut2, per-layer energy. Version 1 files open.
+    static constexpr int kFormatVersion = 2;
     TrainingConfig config;
-    std::optional<Lut> lut;  ///< the device LUT (DW-MTJ neurons)
-    double pixelStd = 0;     ///< training-set pixel standard deviation
+    std::optional<Lut> lut;  ///< the device LUT (DW-MTJ neurons): the first device layer's
+    /// A hybrid of two device layers with different LUTs: the second device layer's.
+    std::optional<Lut> lut2;
+    /// Hidden layer i's LUT (nullptr for a layer without device neurons or none stored).
+    const Lut* layerLut(int i) const;
+    double pixelStd = 0;  ///< training-set pixel standard deviation
     int trainImages = 0, validationImages = 0, testImages = 0;
     Provenance provenance;
     std::vector<RunRecord> runs;

@@ -38,7 +38,18 @@ struct ReproJob {
     std::string figure;      ///< "3c"
     std::string caption;
     TrainingConfig config;
-    std::string path;  ///< outDir/runs/<name>.h5
+    std::string path;    ///< outDir/runs/<name>.h5
+    std::string beyond;  ///< the [beyond] set it belongs to; "" = the paper's experiments
+};
+
+/// A "beyond the paper" experiment set ([beyond NAME] in the presets): networks the paper
+/// proposes but does not train, compared with the pure networks of one of its experiments,
+/// clean and under the [noise] section's noise, in the report's own section.
+struct BeyondSet {
+    std::string name;      ///< "hybrid-H500"
+    std::string question;  ///< what it answers, as the report states it
+    std::string caption;
+    std::string compare;  ///< the paper's [experiment] whose pure networks are the reference
 };
 
 struct ReproPlan {
@@ -54,6 +65,7 @@ struct ReproPlan {
     /// these experiments (empty = no study) after their training.
     StudyOptions study;
     std::vector<std::string> studyExperiments;
+    std::vector<BeyondSet> beyond;  ///< trained after the paper's jobs, with the noise study
     std::string presetsPath;
 };
 /// Reads the presets and builds the plan. Throws OptionsError / FileFormatError.
@@ -145,10 +157,29 @@ struct ReproJobResult {
     bool skipped = false;    ///< already complete in the output folder
 };
 
+/// What a "beyond the paper" set found: one row per network (hybrids and the references,
+/// clean test accuracy and normalized accuracy under noise) and the answers, each a test.
+struct BeyondNetwork {
+    std::string label;       ///< "binary / LIF H500 T80"
+    bool reference = false;  ///< a pure network of the compared paper experiment
+    GroupValues clean;       ///< test accuracy at sigma 0, percent
+    GroupValues normalized;  ///< accuracy at the probe sigma / clean accuracy, percent
+};
+struct BeyondResult {
+    BeyondSet set;
+    double probe = std::numeric_limits<double>::quiet_NaN();  ///< the noise level compared
+    std::vector<BeyondNetwork> networks;
+    /// Per hybrid: "keeps LIF's clean accuracy" (equivalence within 1 point, TOST) and "keeps
+    /// more of its accuracy under noise than LIF" (Welch, normalized accuracy at the probe).
+    /// Verdict Reproduced reads "yes", NotReproduced "no", Inconclusive "not shown".
+    std::vector<ClaimResult> answers;
+};
+
 struct ReproResult {
     ReproPlan plan;
     std::vector<ReproJobResult> jobs;
     std::vector<ClaimResult> claims;
+    std::vector<BeyondResult> beyond;  ///< the report's "Beyond the paper" section
     StudySummary study;                ///< "Which modelling choices decide the noise result"
     double energyPerSamplePaperJ = 0;  ///< E(V) at the paper's electrical parameters
     double wallSeconds = 0;
@@ -182,6 +213,11 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
 /// The claims from finished jobs (exposed for tests).
 std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
                                         const std::vector<ReproJobResult>& jobs);
+/// The "beyond the paper" sets from finished jobs (exposed for tests).
+std::vector<BeyondResult> evaluateBeyond(const ReproPlan& plan,
+                                         const std::vector<ReproJobResult>& jobs);
+/// "yes", "no", "not shown": a beyond answer's verdict in words.
+const char* beyondAnswerText(Verdict v);
 
 /// A figure written by the caller: file stem (PNG, SVG and CSV exist), title, caption.
 struct ReportFigure {

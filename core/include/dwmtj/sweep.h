@@ -25,20 +25,22 @@ struct SweepNoise {
 /// An explicitly listed configuration ([config NAME]): used instead of the grid when present.
 struct SweepConfig {
     std::string name;
-    NeuronKind neuron = NeuronKind::Lif;
+    /// One kind per hidden layer (a hybrid network: binary/lif in the file).
+    std::vector<NeuronKind> neurons{NeuronKind::Lif, NeuronKind::Lif};
     int hidden = 500, timesteps = 80;
 };
 
 struct Sweep {
     static constexpr int kFormatVersion = 1;
     std::string name;
-    std::vector<NeuronKind> neurons;
+    std::vector<std::vector<NeuronKind>> neurons;  ///< the axis: one kind per hidden layer each
     std::vector<int> hidden, timesteps;
     std::vector<SweepConfig> configs;  ///< non-empty: these instead of the grid
     std::vector<uint64_t> seeds;
     /// Shared settings (neuron, hidden, timesteps and seeds are set per task).
     TrainingConfig base;
-    std::string lutBinary, lutMultiState;  ///< empty = the bundled LUTs
+    /// The LUTs of the device layers, by the LUT kind their neuron needs; empty = bundled.
+    std::string lutBinary, lutMultiState;
     SweepNoise noise;
 };
 

@@ -1,15 +1,15 @@
 #pragma once
 // Configuration of a training call: network, neuron, device operating point, data.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "dwmtj/neuron_kinds.h"
+
 namespace dwmtj::core {
 
-enum class NeuronKind { Lif, Binary, MultiState };
-const char* toString(NeuronKind k);                     ///< "lif", "binary", "multistate"
-NeuronKind neuronKindFromString(const std::string& s);  ///< throws OptionsError
 /// Seeds written like "0-4" or "0,3,7" (ranges of at most 1001 seeds, no repeats); throws
 /// OptionsError saying what was expected. The CLI, the Train page and sweep files use it.
 std::vector<uint64_t> parseSeedList(const std::string& text);
@@ -22,8 +22,18 @@ enum class NoiseUnits { Pixel, Standardized };
 const char* toString(NoiseUnits u);  ///< "pixel", "standardized"
 NoiseUnits noiseUnitsFromString(const std::string& s);
 
+/// One hidden layer's neuron: its kind and, for device kinds, its LUT and operating point.
+struct LayerNeuron {
+    NeuronKind neuron = NeuronKind::Lif;
+    std::string lutPath;  ///< device kinds: "" = the kind's bundled LUT
+    double centreVoltage = std::numeric_limits<double>::quiet_NaN();  ///< NaN = the LUT's
+    double gainVolts = std::numeric_limits<double>::quiet_NaN();      ///< NaN = the LUT's
+    bool operator==(const LayerNeuron& o) const;                      ///< NaN equals NaN here
+};
+
 /// Options of one training call (several seeds). Defaults are the paper's network.
 struct TrainingConfig {
+    static constexpr int kHiddenLayers = 2;
     NeuronKind neuron = NeuronKind::Lif;
     int hidden = 500;    ///< H, units per hidden layer
     int timesteps = 80;  ///< T, steps per image
@@ -49,7 +59,34 @@ struct TrainingConfig {
     /// one draw per image and batch) on the training images; 0 = none. Validation and test
     /// images stay clean.
     double trainNoiseSigma = 0;
+    /// Hybrid networks (docs/models.md, "Hybrid networks"): one entry per hidden layer, each
+    /// with its own kind, LUT and operating point. Empty = a pure network: every layer as
+    /// `neuron`, `lutPath`, `centreVoltage`, `gainVolts` above. Set it with setLayers(), which
+    /// keeps `neuron` (and the rest) equal to layer 1's.
+    std::vector<LayerNeuron> layers;
+
+    /// Hidden layer i's neuron (0-based), from `layers` or the shorthand.
+    LayerNeuron layer(int i) const;
+    /// Sets one neuron per hidden layer; equal layers make a pure network (`layers` empty).
+    void setLayers(const std::vector<LayerNeuron>& perLayer);
+    /// One kind per hidden layer (parseLayerKinds); each device layer gets `lutFor(kind)` ("" =
+    /// bundled when not given) and the shorthand's operating point, other layers none.
+    void setLayerKinds(const std::vector<NeuronKind>& kinds,
+                       const std::function<std::string(NeuronKind)>& lutFor = {});
+    std::vector<NeuronKind> layerKinds() const;  ///< one per hidden layer
+    bool hybrid() const { return !layers.empty(); }
+    bool anyDeviceLayer() const;  ///< some hidden layer is a DW-MTJ device neuron
+    /// "binary" for a pure network, "binary,lif" for a hybrid (CLI --neurons, files).
+    std::string neuronId() const;
+    /// "binary" / "LIF" / "multi-weight" for a pure network, "binary / LIF" for a hybrid.
+    std::string neuronLabel() const;
     void validate() const;  ///< throws OptionsError
 };
+
+/// One kind per hidden layer: "binary,lif" or "binary/lif" (layer 1, layer 2), or one kind for
+/// every layer ("binary"); throws OptionsError naming the choices.
+std::vector<NeuronKind> parseLayerKinds(const std::string& text);
+/// "binary" when every layer has that kind, else "binary/lif" (what parseLayerKinds reads).
+std::string layerKindsText(const std::vector<NeuronKind>& kinds);
 
 }  // namespace dwmtj::core

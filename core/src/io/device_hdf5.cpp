@@ -136,6 +136,17 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
     return d;
 }
 
+bool isDeviceHdf5(const std::string& path)
+{
+    try {
+        auto f = h5::openRead(path);
+        return h5::hasAttr(f, "/", "format") &&
+               h5::readStringAttr(f, "/", "format") == "dwmtj-device";
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 void saveDeviceHdf5(const DeviceData& d, const std::string& path)
 {
     detail::writeAtomically(path, [&](const std::string& tmp) {

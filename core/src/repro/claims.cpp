@@ -25,17 +25,16 @@ const ReproJobResult* findJob(const std::vector<ReproJobResult>& jobs,
                               const std::string& experiment, NeuronKind kind)
 {
     for (const auto& j : jobs)
-        if (j.job.experiment == experiment && j.job.config.neuron == kind) return &j;
+        if (j.job.experiment == experiment && !j.job.config.hybrid() && j.job.config.neuron == kind)
+            return &j;
     return nullptr;
 }
 
 std::string netLabel(const ReproJobResult* j, NeuronKind kind)
 {
-    const char* name = kind == NeuronKind::Lif      ? "LIF"
-                       : kind == NeuronKind::Binary ? "binary"
-                                                    : "multi-weight";
+    const std::string& name = neuronKindInfo(kind).label;
     if (!j) return name;
-    return std::string(name) + " H" + std::to_string(j->job.config.hidden) + " T" +
+    return name + " H" + std::to_string(j->job.config.hidden) + " T" +
            std::to_string(j->job.config.timesteps);
 }
 
@@ -315,6 +314,87 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
         std::erase_if(out, [&](const ClaimResult& c) {
             return std::find(plan.claims.begin(), plan.claims.end(), c.id) == plan.claims.end();
         });
+    return out;
+}
+
+const char* beyondAnswerText(Verdict v)
+{
+    switch (v) {
+        case Verdict::Reproduced:
+            return "yes";
+        case Verdict::NotReproduced:
+            return "no";
+        case Verdict::Inconclusive:
+            return "not shown";
+    }
+    return "?";
+}
+
+std::vector<BeyondResult> evaluateBeyond(const ReproPlan& plan,
+                                         const std::vector<ReproJobResult>& jobs)
+{
+    // The same probe as the paper's noise claims: the grid point nearest sigma 1.5.
+    double probe = plan.noise.sigmas.empty() ? 1.5 : plan.noise.sigmas.front();
+    for (double s : plan.noise.sigmas)
+        if (std::fabs(s - 1.5) < std::fabs(probe - 1.5)) probe = s;
+    auto label = [](const ReproJobResult& j) {
+        return j.job.config.neuronLabel() + " H" + std::to_string(j.job.config.hidden) + " T" +
+               std::to_string(j.job.config.timesteps);
+    };
+    // Per run: accuracy at sigma 0 and normalized accuracy at the probe, in percent.
+    auto values = [&](const ReproJobResult& j, BeyondNetwork& n) {
+        std::vector<double> clean, normalized;
+        for (const auto& r : j.experiment.runs)
+            for (const auto& c : r.noise) {
+                if (c.units != NoiseUnits::Pixel) continue;
+                for (size_t k = 0; k < c.sigma.size(); ++k) {
+                    if (std::fabs(c.sigma[k]) < 1e-9) clean.push_back(100 * c.accuracy[k]);
+                    if (std::fabs(c.sigma[k] - probe) < 1e-9 && k < c.normalized.size())
+                        normalized.push_back(100 * c.normalized[k]);
+                }
+            }
+        n.clean = group(n.label + " clean test accuracy", clean);
+        std::ostringstream l;
+        l << n.label << " normalized accuracy at sigma " << probe;
+        n.normalized = group(l.str(), normalized);
+    };
+    std::vector<BeyondResult> out;
+    for (const auto& set : plan.beyond) {
+        BeyondResult b;
+        b.set = set;
+        b.probe = probe;
+        const ReproJobResult* lif = findJob(jobs, set.compare, NeuronKind::Lif);
+        BeyondNetwork lifNet;
+        for (const auto& j : jobs)  // the references: the compared experiment's pure networks
+            if (j.job.experiment == set.compare && !j.job.config.hybrid()) {
+                BeyondNetwork n;
+                n.label = label(j);
+                n.reference = true;
+                values(j, n);
+                if (&j == lif) lifNet = n;
+                b.networks.push_back(n);
+            }
+        for (const auto& j : jobs) {
+            if (j.job.beyond != set.name) continue;
+            BeyondNetwork n;
+            n.label = label(j);
+            values(j, n);
+            b.networks.push_back(n);
+            ClaimResult keeps;
+            keeps.id = set.name + ": " + n.label + " clean";
+            keeps.claim = n.label + " keeps the LIF network's clean accuracy";
+            noDifferenceClaim(keeps, n.clean, lifNet.clean);
+            b.answers.push_back(keeps);
+            ClaimResult gains;
+            gains.id = set.name + ": " + n.label + " noise";
+            std::ostringstream claim;
+            claim << n.label << " keeps more of its clean accuracy than LIF at sigma " << probe;
+            gains.claim = claim.str();
+            aboveClaim(gains, n.normalized, lifNet.normalized);
+            b.answers.push_back(gains);
+        }
+        out.push_back(std::move(b));
+    }
     return out;
 }
 

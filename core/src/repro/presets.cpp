@@ -94,24 +94,53 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     d << " (" << validation << " held out for validation), "
       << (testLimit > 0 ? std::to_string(testLimit) + " test images"
                         : std::string("the full test set"));
-    for (const auto& s : sections) {
-        if (s.kind != "experiment") continue;
-        std::stringstream neurons(need(s, "neurons", path));
-        for (std::string n; std::getline(neurons, n, ',');) {
+    // The paper's [experiment]s first, then the [beyond] sets (their own report section).
+    std::vector<const Section*> trained;
+    for (const auto& s : sections)
+        if (s.kind == "experiment") trained.push_back(&s);
+    for (const auto& s : sections)
+        if (s.kind == "beyond") trained.push_back(&s);
+    for (const Section* sp : trained) {
+        const Section& s = *sp;
+        const bool beyond = s.kind == "beyond";
+        if (beyond) {
+            BeyondSet set;
+            set.name = s.name;
+            set.question = need(s, "question", path);
+            set.caption = s.values.count("caption") ? s.values.at("caption") : std::string();
+            set.compare = need(s, "compare", path);
+            bool known = false;
+            for (const auto& j : plan.jobs)
+                known |= j.beyond.empty() && j.experiment == set.compare;
+            if (!known)
+                throw FileFormatError(path, s.where() + " compare", "the name of an [experiment]",
+                                      "'" + set.compare + "'");
+            plan.beyond.push_back(std::move(set));
+        }
+        for (const std::string& n : ini::list(need(s, "neurons", path))) {
             ReproJob j;
             j.experiment = s.name;
-            j.figure = need(s, "figure", path);
+            j.beyond = beyond ? s.name : std::string();
+            j.figure = beyond ? std::string() : need(s, "figure", path);
             j.caption = s.values.count("caption") ? s.values.at("caption") : std::string();
             TrainingConfig& c = j.config;
-            c.neuron = neuronKindFromString(trim(n));
+            std::vector<NeuronKind> kinds;
+            try {
+                kinds = parseLayerKinds(n);
+            } catch (const OptionsError& e) {
+                throw FileFormatError(path, s.where() + " neurons",
+                                      neuronKindChoices() + ", or one per layer like binary/lif",
+                                      e.what());
+            }
             c.hidden = std::max(4, int(std::lround(number(s, "hidden", path) * hf)));
             c.timesteps = std::max(4, int(std::lround(number(s, "timesteps", path) * tf)));
             c.epochs = epochs;
             c.seeds.clear();
             for (int k = 0; k < seeds; ++k) c.seeds.push_back(uint64_t(k));
-            c.lutPath = c.neuron == NeuronKind::Binary       ? o.lutBinary
-                        : c.neuron == NeuronKind::MultiState ? o.lutMultiState
-                                                             : "";
+            c.setLayerKinds(kinds, [&](NeuronKind k) {
+                return neuronKindInfo(k).lutKind == DeviceKind::Binary ? o.lutBinary
+                                                                       : o.lutMultiState;
+            });
             c.device = o.device;
             c.threads = o.threads;
             c.dataDir = sample ? fashionMnistSampleDir() : o.dataDir;
@@ -119,7 +148,9 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             c.validationSize = validation;
             c.testLimit = testLimit;
             c.validate();
-            j.name = s.name + "-" + toString(c.neuron);
+            std::string id = layerKindsText(kinds);
+            std::replace(id.begin(), id.end(), '/', '-');
+            j.name = s.name + "-" + id;
             j.path = (std::filesystem::path(o.outDir) / "runs" / (j.name + ".h5")).string();
             plan.jobs.push_back(std::move(j));
         }
@@ -174,7 +205,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
                 need.experiment.empty() ? plan.noiseExperiment : need.experiment;
             for (NeuronKind k : need.kinds) {
                 bool have = false;
-                for (const auto& j : plan.jobs) have |= j.experiment == exp && j.config.neuron == k;
+                for (const auto& j : plan.jobs)
+                    have |= j.experiment == exp && !j.config.hybrid() && j.config.neuron == k;
                 if (!have)
                     throw FileFormatError(
                         path, "[experiment " + exp + "]",
@@ -210,8 +242,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
         auto has = [](const std::vector<std::string>& v, const std::string& x) {
             return std::find(v.begin(), v.end(), x) != v.end();
         };
-        for (const auto& j : plan.jobs)
-            if ((nets == "all" || has(named, j.experiment)) &&
+        for (const auto& j : plan.jobs)  // (the paper's experiments: beyond sets are not studied)
+            if (j.beyond.empty() && (nets == "all" || has(named, j.experiment)) &&
                 !has(plan.studyExperiments, j.experiment))
                 plan.studyExperiments.push_back(j.experiment);
         if (nets != "all")

@@ -168,7 +168,7 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
                       : "(no source recorded)";
         }
         exps.rows.push_back({j.job.name, j.job.figure,
-                             std::string(toString(e.config.neuron)) + " H" +
+                             layerKindsText(e.config.layerKinds()) + " H" +
                                  std::to_string(e.config.hidden) + " T" +
                                  std::to_string(e.config.timesteps),
                              std::to_string(e.runs.size()), std::to_string(e.config.epochs),
@@ -242,6 +242,40 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         studyText = t.str();
     }
 
+    // Beyond the paper: each set's networks and its answers, apart from the paper's claims.
+    struct BeyondText {
+        std::string title, intro;
+        Table networks{{"network", "role", "clean test accuracy % (mean ± sd, n)",
+                        "normalized accuracy % at the probe sigma"}};
+        Table answers{{"question", "measured (mean ± sd, n seeds)", "test", "statistic", "p",
+                       "answer", "why"}};
+    };
+    std::vector<BeyondText> beyond;
+    for (const auto& b : r.beyond) {
+        BeyondText t;
+        t.title = "Beyond the paper: " + (b.set.caption.empty() ? b.set.name : b.set.caption);
+        std::ostringstream intro;
+        intro << b.set.question << " Not one of the paper's claims: the paper proposes these "
+              << "networks in its conclusion but does not train them. Compared with the pure "
+              << "networks of '" << b.set.compare << "', clean and at sigma " << fixed(b.probe, 2)
+              << " (pixel units, the noise study above); "
+              << "'yes' and 'no' need alpha = 0.05, 'not shown' means these runs cannot decide.";
+        t.intro = intro.str();
+        auto cell = [](const GroupValues& g) {
+            return g.n ? meanSd(g.values, 2) + " (n = " + std::to_string(g.n) + ")" : "—";
+        };
+        for (const auto& n : b.networks)
+            t.networks.rows.push_back(
+                {n.label, n.reference ? "reference" : "hybrid", cell(n.clean), cell(n.normalized)});
+        t.answers.verdictColumn = 5;
+        for (const auto& c : b.answers) {
+            t.answers.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3),
+                                      pValueText(c.pValue), beyondAnswerText(c.verdict), c.reason});
+            t.answers.rowVerdicts.push_back(c.verdict);
+        }
+        beyond.push_back(std::move(t));
+    }
+
     std::ostringstream m;
     m << "# Reproduction of Leonard, Liu, Jin and Incorvia: stochastic DW-MTJ neurons\n\n"
       << caveat << "\n\n";
@@ -250,6 +284,11 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         m << "## Which modelling choices decide the noise result\n\n"
           << studyText << "\n\n"
           << toMarkdown(study) << "\n";
+    for (const auto& b : beyond)
+        m << "## " << b.title << "\n\n"
+          << b.intro << "\n\n"
+          << toMarkdown(b.networks) << "\n"
+          << toMarkdown(b.answers) << "\n";
     m << "## Experiments\n\n" << toMarkdown(exps) << "\n";
     m << "## Figures\n\n";
     for (const auto& f : figures)
@@ -275,6 +314,9 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         h << "<h2>Which modelling choices decide the noise result</h2>\n<p>" << html(studyText)
           << "</p>\n"
           << toHtml(study);
+    for (const auto& b : beyond)
+        h << "<h2>" << html(b.title) << "</h2>\n<p>" << html(b.intro) << "</p>\n"
+          << toHtml(b.networks) << toHtml(b.answers);
     h << "<h2>Experiments</h2>\n" << toHtml(exps) << "<h2>Figures</h2>\n";
     for (const auto& f : figures)
         h << "<h3>" << html(f.title) << "</h3>\n<img src=\"figures/" << html(f.stem)

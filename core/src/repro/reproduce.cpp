@@ -61,7 +61,7 @@ bool hasStudy(const Experiment& e, const StudyOptions& o, int testImages)
 /// The parts of a config that must match for a file of an earlier session to be reused.
 bool sameProtocol(const TrainingConfig& a, const TrainingConfig& b)
 {
-    return a.neuron == b.neuron && a.hidden == b.hidden && a.timesteps == b.timesteps &&
+    return a.layerKinds() == b.layerKinds() && a.hidden == b.hidden && a.timesteps == b.timesteps &&
            a.seeds == b.seeds && a.batchSize == b.batchSize && a.trainLimit == b.trainLimit &&
            a.testLimit == b.testLimit && a.validationSize == b.validationSize;
 }
@@ -228,7 +228,8 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
             e = runTraining(job.config, observer, stop, job.path);
         }
         if (stop.stop_requested()) break;
-        if (job.experiment == result.plan.noiseExperiment && !hasNoise(e, result.plan.noise)) {
+        const bool noisy = job.experiment == result.plan.noiseExperiment || !job.beyond.empty();
+        if (noisy && !hasNoise(e, result.plan.noise)) {
             observer.onMessage(job.name + ": noise study over " +
                                std::to_string(result.plan.noise.sigmas.size()) + " sigmas");
             const Experiment withNoise =
@@ -258,6 +259,7 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     }
     result.complete = int(result.jobs.size()) == count && !stop.stop_requested();
     result.claims = evaluateClaims(result.plan, result.jobs);
+    result.beyond = evaluateBeyond(result.plan, result.jobs);
     {
         std::vector<Experiment> studied;
         for (const auto& j : result.jobs)

@@ -14,10 +14,7 @@ namespace {
 
 using namespace claimtest;
 
-const char* kindLabel(NeuronKind k)
-{
-    return k == NeuronKind::Lif ? "LIF" : k == NeuronKind::Binary ? "binary" : "multi-weight";
-}
+const char* kindLabel(NeuronKind k) { return neuronKindInfo(k).label.c_str(); }
 
 /// The trained device gain relative to the LUT's suggestion (1 for LIF and the default).
 double trainedGainFactor(const Experiment& e)
@@ -74,13 +71,14 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                     choices.push_back(c.choice);
     // Network configurations: DW-MTJ files by (H, T, training noise, gain); LIF by (H, T, noise).
     std::map<NetKey, std::map<NeuronKind, std::vector<const Experiment*>>> nets;
+    // (The verdicts compare the paper's pure networks; hybrid networks are not rows here.)
     for (const auto& e : experiments)
-        if (e.config.neuron != NeuronKind::Lif)
+        if (!e.config.hybrid() && e.config.neuron != NeuronKind::Lif)
             nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma,
                   trainedGainFactor(e)}][e.config.neuron]
                 .push_back(&e);
     for (const auto& e : experiments) {
-        if (e.config.neuron != NeuronKind::Lif) continue;
+        if (e.config.hybrid() || e.config.neuron != NeuronKind::Lif) continue;
         bool joined = false;
         for (auto& [key, kinds] : nets)
             if (key.hidden == e.config.hidden && key.timesteps == e.config.timesteps &&

@@ -8,6 +8,7 @@
 
 #include "dwmtj/error.h"
 #include "events.h"
+#include "neuron_registry.h"
 #include "rng.h"
 
 namespace dwmtj::core::snn {
@@ -119,11 +120,19 @@ SpikeEvents poissonEvents(const Tensor& imagesIn, int timesteps, uint64_t key)
     return ev;
 }
 
-SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
-                               std::shared_ptr<const DeviceTable> table)
-    : m_kind(kind), m_table(std::move(table))
+SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes,
+                               std::vector<HiddenNeurons> layers)
+    : m_layers(std::move(layers))
 {
-    if (kind != NeuronKind::Lif && !m_table) throw Error("a DW-MTJ neuron needs a lookup table");
+    if (m_layers.size() != size_t(TrainingConfig::kHiddenLayers))
+        throw Error("the network has " + std::to_string(TrainingConfig::kHiddenLayers) +
+                    " hidden layers, got neurons for " + std::to_string(m_layers.size()));
+    for (const auto& l : m_layers) {
+        if (neuronKindInfo(l.kind).device && !l.table)
+            throw Error(std::string("the ") + neuronKindInfo(l.kind).label +
+                        " DW-MTJ neuron needs a lookup table");
+        neuronKernel(l.kind);  // throws now, not in the first forward pass
+    }
     fc1 = register_module("fc1", torch::nn::Linear(inputs, hidden));
     bn1 = register_module("bn1", torch::nn::BatchNorm1d(hidden));
     fc2 = register_module("fc2", torch::nn::Linear(hidden, hidden));
@@ -131,17 +140,19 @@ SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind k
     fc3 = register_module("fc3", torch::nn::Linear(hidden, classes));
 }
 
-Tensor SpikingMlpImpl::neuron(const Tensor& x, uint64_t key, ActivityTally* tally)
+SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
+                               std::shared_ptr<const DeviceTable> table)
+    : SpikingMlpImpl(inputs, hidden, classes,
+                     std::vector<HiddenNeurons>(size_t(TrainingConfig::kHiddenLayers),
+                                                HiddenNeurons{kind, std::move(table)}))
 {
-    switch (m_kind) {
-        case NeuronKind::Lif:
-            return lifLayer(x, tally);
-        case NeuronKind::Binary:
-            return binaryLayer(x, *m_table, key, tally);
-        case NeuronKind::MultiState:
-            return multiStateLayer(x, *m_table, key, tally);
-    }
-    throw Error("unknown neuron kind");
+}
+
+Tensor SpikingMlpImpl::neuron(int layer, const Tensor& x, uint64_t key, NetworkActivity* activity)
+{
+    const HiddenNeurons& l = m_layers[size_t(layer)];
+    return neuronKernel(l.kind)(x, l.table.get(), key,
+                                activity ? &activity->layer[size_t(layer)] : nullptr);
 }
 
 Tensor SpikingMlpImpl::norm(torch::nn::BatchNorm1d& bn, const Tensor& x)
@@ -166,7 +177,7 @@ bool wantsGrad(torch::nn::Linear& fc)
 
 }  // namespace
 
-Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, ActivityTally* tally)
+Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, NetworkActivity* tally)
 {
     if (!images.device().is_cpu())
         return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
@@ -198,7 +209,7 @@ Tensor SpikingMlpImpl::spikeLinear(torch::nn::Linear& fc, const Tensor& x, int l
 }
 
 Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B, uint64_t key,
-                                     ActivityTally* tally)
+                                     NetworkActivity* tally)
 {
     if (m_capture) m_capture->push_back(toDense(ev));
     m_use[0] = {ev.density(), true};
@@ -206,7 +217,7 @@ Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B
     return hiddenLayers(eventLinearAutograd(fc1, ev.index, ev, wantsGrad(fc1)), T, B, key, tally);
 }
 
-Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, ActivityTally* tally)
+Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, NetworkActivity* tally)
 {
     const int64_t T = x.size(0), B = x.size(1);
     return hiddenLayers(spikeLinear(fc1, x.contiguous().view({T * B, x.size(2)}), 0), T, B, key,
@@ -214,13 +225,13 @@ Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, ActivityTall
 }
 
 Tensor SpikingMlpImpl::hiddenLayers(Tensor h, int64_t T, int64_t B, uint64_t key,
-                                    ActivityTally* tally)
+                                    NetworkActivity* tally)
 {
     // Layer-wise over time: each Linear is one product over all T*B rows, BatchNorm normalizes
     // over the T*B rows, and only the neuron recurrence loops over T (fused).
-    Tensor z = neuron(norm(bn1, h).view({T, B, -1}), streamKey(key, 1), tally);
+    Tensor z = neuron(0, norm(bn1, h).view({T, B, -1}), streamKey(key, 1), tally);
     h = norm(bn2, spikeLinear(fc2, z.view({T * B, -1}), 1));
-    z = neuron(h.view({T, B, -1}), streamKey(key, 2), tally);
+    z = neuron(1, h.view({T, B, -1}), streamKey(key, 2), tally);
     Tensor o = spikeLinear(fc3, z.view({T * B, -1}), 2).view({T, B, -1});
     return liReadout(o);
 }

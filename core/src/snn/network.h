@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dwmtj/experiment.h"
+#include "dwmtj/training_config.h"
 #include "events.h"
 #include "neurons.h"
 
@@ -26,20 +27,33 @@ struct LayerKernelUse {
     bool event = false;  ///< the event-driven kernel ran (else the dense GEMM)
 };
 
+/// The device activity of a forward pass, per hidden layer (energy per layer).
+struct NetworkActivity {
+    std::array<ActivityTally, TrainingConfig::kHiddenLayers> layer{};
+};
+
+/// One hidden layer's neurons: the kind and, for device kinds, the layer's sampling table.
+struct HiddenNeurons {
+    NeuronKind kind = NeuronKind::Lif;
+    std::shared_ptr<const DeviceTable> table;
+};
+
 class SpikingMlpImpl : public torch::nn::Module {
 public:
-    /// `table` is required for the DW-MTJ neurons and must outlive the module.
+    /// One entry per hidden layer (TrainingConfig::kHiddenLayers); device kinds need a table.
+    SpikingMlpImpl(int inputs, int hidden, int classes, std::vector<HiddenNeurons> layers);
+    /// Every hidden layer of one kind (a pure network).
     SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
                    std::shared_ptr<const DeviceTable> table);
     /// images [B, P] in [0, 1] -> readout voltage [T, B, classes]. Random streams derive
-    /// from `key`; `tally` (optional) collects the hidden layers' device activity.
+    /// from `key`; `activity` (optional) collects each hidden layer's device activity.
     torch::Tensor forward(const torch::Tensor& images, int timesteps, uint64_t key,
-                          ActivityTally* tally = nullptr);
+                          NetworkActivity* activity = nullptr);
     /// The same network on already encoded input spikes [T, B, P] (spike-level noise).
     /// `key` is forward()'s key: the neurons draw the same streams as there.
     /// `spikes` may be float32 or uint8.
     torch::Tensor forwardSpikes(const torch::Tensor& spikes, uint64_t key,
-                                ActivityTally* tally = nullptr);
+                                NetworkActivity* activity = nullptr);
     /// fc1, fc2, fc3 in the last forward pass: input spike density and the kernel used.
     const std::array<LayerKernelUse, 3>& lastKernelUse() const { return m_use; }
     /// When set, the next forward passes store each linear layer's input spikes ([T*B, in],
@@ -57,20 +71,20 @@ public:
     torch::nn::BatchNorm1d bn1{nullptr}, bn2{nullptr};
 
 private:
-    torch::Tensor neuron(const torch::Tensor& x, uint64_t key, ActivityTally* tally);
+    torch::Tensor neuron(int layer, const torch::Tensor& x, uint64_t key,
+                         NetworkActivity* activity);
     torch::Tensor norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x);
     /// fc applied to spikes x [rows, in]: event-driven or dense GEMM by the input's density.
     torch::Tensor spikeLinear(torch::nn::Linear& fc, const torch::Tensor& x, int layer);
     /// fc1 event-driven on the encoder's compressed rows; then the rest of the network.
     torch::Tensor forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B, uint64_t key,
-                                ActivityTally* tally);
+                                NetworkActivity* activity);
     torch::Tensor hiddenLayers(torch::Tensor h, int64_t T, int64_t B, uint64_t key,
-                               ActivityTally* tally);
+                               NetworkActivity* activity);
     std::array<LayerKernelUse, 3> m_use{};
     std::vector<torch::Tensor>* m_capture = nullptr;
-    NeuronKind m_kind;
+    std::vector<HiddenNeurons> m_layers;
     bool m_batchStats = false;
-    std::shared_ptr<const DeviceTable> m_table;
 };
 TORCH_MODULE(SpikingMlp);
 

@@ -163,13 +163,12 @@ BenchResult runBenchmark(const BenchOptions& o)
     c.hidden = o.hidden;
     c.timesteps = o.timesteps;
     c.batchSize = o.batchSize;
-    std::shared_ptr<const snn::DeviceTable> table;
-    if (c.neuron != NeuronKind::Lif) {
-        const Lut lut = train::resolveLut(c.neuron, o.lutPath);
-        table = train::makeTable(lut, c.centreVoltage, c.gainVolts, device);
-    }
+    c.lutPath = o.lutPath;
+    Experiment luts;
+    luts.config = c;
+    train::resolveLuts(luts);
     torch::manual_seed(0);
-    auto model = train::buildModel(c, table, device);
+    auto model = train::buildModel(c, train::hiddenNeurons(luts, device), device);
     std::vector<torch::Tensor> params;
     std::vector<std::string> names;
     for (const auto& p : model->named_parameters())

@@ -74,6 +74,8 @@ torch::Device resolveDevice(const std::string& name)
 
 Lut resolveLut(NeuronKind neuron, const std::string& lutPath)
 {
+    const NeuronKindInfo& info = neuronKindInfo(neuron);
+    if (!info.device) throw Error(std::string("the ") + info.label + " neuron uses no LUT");
     std::string path = lutPath;
     if (path.empty()) {
         const std::string dir = datasetsDir();
@@ -81,27 +83,73 @@ Lut resolveLut(NeuronKind neuron, const std::string& lutPath)
             throw Error(
                 "no LUT given and the bundled datasets folder was not found (set "
                 "DWMTJ_DATASETS_DIR)");
-        path = (std::filesystem::path(dir) /
-                (neuron == NeuronKind::Binary ? "binary-lut.csv" : "multistate-lut.csv"))
-                   .string();
+        path = (std::filesystem::path(dir) / info.bundledLut).string();
     }
     Lut lut = loadLut(path);
-    const bool wantBinary = neuron == NeuronKind::Binary;
-    if (wantBinary != (lut.kind == DeviceKind::Binary))
-        throw FileFormatError(path, "",
-                              std::string("a ") + (wantBinary ? "binary" : "multi-state") +
-                                  " LUT for the " + toString(neuron) + " neuron",
-                              std::string("a ") + (wantBinary ? "multi-state" : "binary") + " LUT");
+    auto kindText = [](DeviceKind k) { return k == DeviceKind::Binary ? "binary" : "multi-state"; };
+    if (lut.kind != info.lutKind)
+        throw FileFormatError(
+            path, "",
+            std::string("a ") + kindText(info.lutKind) + " LUT for the " + info.label + " neuron",
+            std::string("a ") + kindText(lut.kind) + " LUT");
     if (lut.provenance.find("lut_file") == lut.provenance.end()) lut.provenance["lut_file"] = path;
     return lut;
 }
 
-std::shared_ptr<const snn::DeviceTable> makeTable(const Lut& lut, double centre, double gain,
-                                                  const torch::Device& device)
+void resolveLuts(Experiment& e)
 {
-    return std::make_shared<const snn::DeviceTable>(
-        snn::DeviceTable::fromLut(lut, std::isnan(centre) ? lut.centreVoltage : centre,
-                                  std::isnan(gain) ? lut.gainVolts : gain, device));
+    const auto& c = e.config;
+    const LayerNeuron first = c.layer(0), second = c.layer(1);
+    const bool d0 = neuronKindInfo(first.neuron).device, d1 = neuronKindInfo(second.neuron).device;
+    if (d0 && !e.lut) e.lut = resolveLut(first.neuron, first.lutPath);
+    if (d1) {
+        if (!d0) {
+            if (!e.lut) e.lut = resolveLut(second.neuron, second.lutPath);
+        } else if (second.neuron != first.neuron || second.lutPath != first.lutPath) {
+            if (!e.lut2) e.lut2 = resolveLut(second.neuron, second.lutPath);
+        }
+    }
+}
+
+void operatingPoint(const Experiment& e, int layer, double& centre, double& gain)
+{
+    centre = gain = std::nan("");
+    const LayerNeuron l = e.config.layer(layer);
+    const Lut* lut = e.layerLut(layer);
+    if (!lut) return;
+    double c0 = lut->centreVoltage, g0 = lut->gainVolts;
+    if (const auto op = neuronKindInfo(l.neuron).defaultOperatingPoint) op(*lut, c0, g0);
+    centre = std::isnan(l.centreVoltage) ? c0 : l.centreVoltage;
+    gain = std::isnan(l.gainVolts) ? g0 : l.gainVolts;
+}
+
+std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::Device& device,
+                                              double gainFactor)
+{
+    std::vector<snn::HiddenNeurons> out;
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+        const LayerNeuron l = e.config.layer(i);
+        snn::HiddenNeurons h;
+        h.kind = l.neuron;
+        if (neuronKindInfo(l.neuron).device) {
+            const Lut* lut = e.layerLut(i);
+            if (!lut)
+                throw Error("the experiment has no lookup table for its " +
+                            neuronKindInfo(l.neuron).label + " neurons" +
+                            (e.config.hybrid() ? " (layer " + std::to_string(i + 1) + ")" : ""));
+            // One table for both layers when they share kind, LUT and operating point.
+            if (i > 0 && out[0].table && l == e.config.layer(0) && lut == e.layerLut(0)) {
+                h.table = out[0].table;
+            } else {
+                double centre = 0, gain = 0;
+                operatingPoint(e, i, centre, gain);
+                h.table = std::make_shared<const snn::DeviceTable>(
+                    snn::DeviceTable::fromLut(*lut, centre, gain * gainFactor, device));
+            }
+        }
+        out.push_back(std::move(h));
+    }
+    return out;
 }
 
 void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x, torch::Tensor& y)
@@ -115,7 +163,7 @@ void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& 
 }
 
 double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y, int T,
-                int batchSize, uint64_t key, snn::ActivityTally* tally, std::stop_token stop,
+                int batchSize, uint64_t key, snn::NetworkActivity* tally, std::stop_token stop,
                 const std::function<torch::Tensor(const torch::Tensor&, int)>& transform,
                 const std::function<void()>& afterBatch)
 {
@@ -152,17 +200,27 @@ torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device&
     return out.to(device);
 }
 
-snn::SpikingMlp buildModel(const TrainingConfig& c, std::shared_ptr<const snn::DeviceTable> table,
+snn::SpikingMlp buildModel(const TrainingConfig& c, std::vector<snn::HiddenNeurons> layers,
                            const torch::Device& device)
 {
-    snn::SpikingMlp model(kImagePixels, c.hidden, kNumClasses, c.neuron, std::move(table));
+    snn::SpikingMlp model(kImagePixels, c.hidden, kNumClasses, std::move(layers));
     model->to(device);
     return model;
 }
 
-EnergyReport energyFrom(const snn::ActivityTally& t, int images)
+EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const TrainingConfig& c)
 {
     EnergyReport r;
+    snn::ActivityTally t;  // the device layers together
+    std::vector<double> sumSquare(size_t(TrainingConfig::kHiddenLayers), 0.0);
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+        if (!neuronKindInfo(c.layer(i).neuron).device) continue;
+        const auto& l = activity.layer[size_t(i)];
+        t.samples += l.samples;
+        t.spikes += l.spikes;
+        t.sumSquareVoltage += l.sumSquareVoltage;
+        sumSquare[size_t(i)] = l.sumSquareVoltage;
+    }
     if (t.samples <= 0 || images <= 0) return r;
     const EnergyParameters p;
     r.valid = true;
@@ -170,8 +228,10 @@ EnergyReport energyFrom(const snn::ActivityTally& t, int images)
     r.spikesPerInference = t.spikes / images;
     r.meanSquareVoltage = t.sumSquareVoltage / t.samples;
     r.energyPerSampleJ = sampleEnergyAt(p, std::sqrt(r.meanSquareVoltage));
-    r.energyPerInferenceJ =
-        sampleEnergyAt(p, 1.0) * t.sumSquareVoltage / images;  // E(V) = E(1 V) V^2
+    // E(V) = E(1 V) V^2, summed over the samples
+    r.energyPerInferenceJ = sampleEnergyAt(p, 1.0) * t.sumSquareVoltage / images;
+    for (double s2 : sumSquare)
+        r.layerEnergyPerInferenceJ.push_back(sampleEnergyAt(p, 1.0) * s2 / images);
     return r;
 }
 

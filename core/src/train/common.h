@@ -2,11 +2,13 @@
 // Helpers shared by the trainer, the noise evaluation and the benchmark (internal, torch).
 #include <torch/torch.h>
 
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
 
+#include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
 #include "snn/network.h"
@@ -14,29 +16,41 @@
 namespace dwmtj::core::train {
 
 torch::Device resolveDevice(const std::string& name);
-/// The LUT a DW-MTJ neuron uses (config path or the bundled example); throws Error.
+/// The LUT a DW-MTJ neuron kind uses (the path, or the kind's bundled LUT); throws Error when
+/// the LUT is of another device kind than the neuron needs.
 Lut resolveLut(NeuronKind neuron, const std::string& lutPath);
-/// Float sampling table at the configured (or the LUT's default) operating point.
-std::shared_ptr<const snn::DeviceTable> makeTable(const Lut& lut, double centre, double gain,
-                                                  const torch::Device& device);
+/// Reads the LUTs of the configuration's device layers into `e.lut` / `e.lut2`
+/// (Experiment::layerLut) where the experiment does not hold them yet.
+void resolveLuts(Experiment& e);
+/// Hidden layer i's operating point, the kind's default from its LUT where the config says
+/// NaN: centre [V] and gain [V per unit input]. NaN, NaN for a layer without device neurons.
+void operatingPoint(const Experiment& e, int layer, double& centre, double& gain);
+/// Each hidden layer's neurons for a network of `e` (its LUTs at each layer's operating point,
+/// the gains times `gainFactor`: the robustness study's device-gain choices). Throws Error when
+/// a device layer has no LUT in the experiment.
+std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::Device& device,
+                                              double gainFactor = 1.0);
 /// Images [N, 784] float and labels [N] int64 on `device`.
-void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x, torch::Tensor& y);
+void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x,
+               torch::Tensor& y);
 
 /// Classification accuracy in [0, 1] (eval mode, no grad) over X/Y in batches; NaN if
 /// stopped. `transform(batchImages, batchIndex)` may alter the images (noise).
-double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y, int timesteps,
-                int batchSize, uint64_t key, snn::ActivityTally* tally, std::stop_token stop,
+double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y,
+                int timesteps, int batchSize, uint64_t key, snn::NetworkActivity* tally,
+                std::stop_token stop,
                 const std::function<torch::Tensor(const torch::Tensor&, int)>& transform = {},
                 const std::function<void()>& afterBatch = {});
 
 /// Standard normal noise of `shape` from the counter-based generator (Box-Muller).
 torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device& device);
 
-snn::SpikingMlp buildModel(const TrainingConfig& c, std::shared_ptr<const snn::DeviceTable> table,
+snn::SpikingMlp buildModel(const TrainingConfig& c, std::vector<snn::HiddenNeurons> layers,
                            const torch::Device& device);
 
-/// Energy per inference from the activity of `images` test images (paper's electrical values).
-EnergyReport energyFrom(const snn::ActivityTally& tally, int images);
+/// Energy per inference from the activity of `images` test images (paper's electrical values):
+/// the device layers of `c` count, per layer and in total; invalid without device layers.
+EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const TrainingConfig& c);
 
 std::string hostName();
 std::string nowIso();

@@ -10,25 +10,126 @@
 
 namespace dwmtj::core {
 
-const char* toString(NeuronKind k)
+bool LayerNeuron::operator==(const LayerNeuron& o) const
 {
-    switch (k) {
-        case NeuronKind::Lif:
-            return "lif";
-        case NeuronKind::Binary:
-            return "binary";
-        case NeuronKind::MultiState:
-            return "multistate";
-    }
-    return "?";
+    auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+    return neuron == o.neuron && lutPath == o.lutPath && same(centreVoltage, o.centreVoltage) &&
+           same(gainVolts, o.gainVolts);
 }
 
-NeuronKind neuronKindFromString(const std::string& s)
+LayerNeuron TrainingConfig::layer(int i) const
 {
-    if (s == "lif") return NeuronKind::Lif;
-    if (s == "binary") return NeuronKind::Binary;
-    if (s == "multistate" || s == "mw") return NeuronKind::MultiState;
-    throw OptionsError("unknown neuron '" + s + "': expected lif, binary or multistate");
+    if (i >= 0 && size_t(i) < layers.size()) return layers[size_t(i)];
+    return LayerNeuron{neuron, lutPath, centreVoltage, gainVolts};
+}
+
+void TrainingConfig::setLayers(const std::vector<LayerNeuron>& perLayer)
+{
+    if (perLayer.size() != size_t(kHiddenLayers))
+        throw OptionsError("neurons: expected one per hidden layer (" +
+                           std::to_string(kHiddenLayers) + "), got " +
+                           std::to_string(perLayer.size()));
+    neuron = perLayer[0].neuron;
+    lutPath = perLayer[0].lutPath;
+    centreVoltage = perLayer[0].centreVoltage;
+    gainVolts = perLayer[0].gainVolts;
+    layers.clear();
+    for (const auto& l : perLayer)
+        if (!(l == perLayer[0])) layers = perLayer;
+}
+
+void TrainingConfig::setLayerKinds(const std::vector<NeuronKind>& kinds,
+                                   const std::function<std::string(NeuronKind)>& lutFor)
+{
+    bool same = !kinds.empty();
+    for (NeuronKind k : kinds) same = same && k == kinds.front();
+    if (same && kinds.size() == size_t(kHiddenLayers)) {  // a pure network: the shorthand
+        neuron = kinds.front();
+        layers.clear();
+        if (neuronKindInfo(neuron).device && lutFor) lutPath = lutFor(neuron);
+        return;
+    }
+    std::vector<LayerNeuron> perLayer;
+    for (NeuronKind k : kinds) {
+        LayerNeuron l;
+        l.neuron = k;
+        if (neuronKindInfo(k).device) {
+            l.lutPath = lutFor ? lutFor(k) : lutPath;
+            l.centreVoltage = centreVoltage;
+            l.gainVolts = gainVolts;
+        }
+        perLayer.push_back(std::move(l));
+    }
+    setLayers(perLayer);
+}
+
+std::vector<NeuronKind> TrainingConfig::layerKinds() const
+{
+    std::vector<NeuronKind> out;
+    for (int i = 0; i < kHiddenLayers; ++i) out.push_back(layer(i).neuron);
+    return out;
+}
+
+std::string layerKindsText(const std::vector<NeuronKind>& kinds)
+{
+    bool same = true;
+    for (NeuronKind k : kinds) same = same && k == kinds.front();
+    if (kinds.empty()) return "";
+    if (same) return toString(kinds.front());
+    std::string out;
+    for (size_t i = 0; i < kinds.size(); ++i)
+        out += (i ? "/" : "") + std::string(toString(kinds[i]));
+    return out;
+}
+
+bool TrainingConfig::anyDeviceLayer() const
+{
+    for (int i = 0; i < kHiddenLayers; ++i)
+        if (neuronKindInfo(layer(i).neuron).device) return true;
+    return false;
+}
+
+std::string TrainingConfig::neuronId() const
+{
+    if (!hybrid() || layers[0].neuron == layers[1].neuron) return toString(neuron);
+    std::string out;
+    for (int i = 0; i < kHiddenLayers; ++i)
+        out += (i ? "," : "") + std::string(toString(layer(i).neuron));
+    return out;
+}
+
+std::string TrainingConfig::neuronLabel() const
+{
+    if (!hybrid() || layers[0].neuron == layers[1].neuron) return neuronKindInfo(neuron).label;
+    std::string out;
+    for (int i = 0; i < kHiddenLayers; ++i)
+        out += (i ? " / " : "") + neuronKindInfo(layer(i).neuron).label;
+    return out;
+}
+
+std::vector<NeuronKind> parseLayerKinds(const std::string& text)
+{
+    std::vector<NeuronKind> out;
+    std::string item;
+    auto flush = [&] {
+        const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+        out.push_back(
+            neuronKindFromString(b == std::string::npos ? "" : item.substr(b, e - b + 1)));
+        item.clear();
+    };
+    for (char ch : text) {
+        if (ch == ',' || ch == '/')
+            flush();
+        else
+            item += ch;
+    }
+    flush();
+    if (out.size() == 1) out.resize(TrainingConfig::kHiddenLayers, out[0]);
+    if (out.size() != size_t(TrainingConfig::kHiddenLayers))
+        throw OptionsError("neurons: expected one kind or one per hidden layer (" +
+                           std::to_string(TrainingConfig::kHiddenLayers) +
+                           ") like binary,lif, got '" + text + "'");
+    return out;
 }
 
 std::vector<uint64_t> parseSeedList(const std::string& text)
@@ -152,12 +253,24 @@ void TrainingConfig::validate() const
          "threads must be 0..1024 (0 = all cores), got " + std::to_string(threads));
     need(trainLimit >= 0 && testLimit >= 0 && validationSize >= 0, "limits must be >= 0");
     need(divergenceLoss > 0, "divergence loss must be > 0");
-    need(std::isnan(gainVolts) || (std::isfinite(gainVolts) && gainVolts != 0),
-         "the input-to-voltage gain must be a non-zero number");
     need(std::isfinite(trainNoiseSigma) && trainNoiseSigma >= 0 && trainNoiseSigma <= 10,
          "the training noise sigma must be 0..10 (pixel units)");
-    need(std::isnan(centreVoltage) || std::isfinite(centreVoltage),
-         "the centre voltage must be a number");
+    need(layers.empty() || layers.size() == size_t(kHiddenLayers),
+         "layers: one neuron per hidden layer (" + std::to_string(kHiddenLayers) + "), got " +
+             std::to_string(layers.size()));
+    for (int i = 0; i < kHiddenLayers; ++i) {
+        const LayerNeuron l = layer(i);
+        const std::string where = hybrid() ? "layer " + std::to_string(i + 1) + ": " : "";
+        try {
+            neuronKindInfo(l.neuron);
+        } catch (const std::exception&) {
+            throw OptionsError(where + "unknown neuron kind " + std::to_string(int(l.neuron)));
+        }
+        need(std::isnan(l.gainVolts) || (std::isfinite(l.gainVolts) && l.gainVolts != 0),
+             where + "the input-to-voltage gain must be a non-zero number");
+        need(std::isnan(l.centreVoltage) || std::isfinite(l.centreVoltage),
+             where + "the centre voltage must be a number");
+    }
 }
 
 namespace {
@@ -190,7 +303,14 @@ std::string configToJson(const TrainingConfig& c)
     std::string seeds;
     for (size_t k = 0; k < c.seeds.size(); ++k)
         seeds += (k ? "," : "") + std::to_string(c.seeds[k]);
-    return "{\"neuron\":" + q(toString(c.neuron)) + ",\"hidden\":" + std::to_string(c.hidden) +
+    std::string layers;
+    for (size_t k = 0; k < c.layers.size(); ++k) {
+        const auto& l = c.layers[k];
+        layers += std::string(k ? "," : "") + "{\"neuron\":" + q(toString(l.neuron)) +
+                  ",\"lut_path\":" + q(l.lutPath) + ",\"centre_voltage_V\":" + n(l.centreVoltage) +
+                  ",\"gain_V\":" + n(l.gainVolts) + "}";
+    }
+    return "{\"neuron\":" + q(c.neuronId()) + ",\"hidden\":" + std::to_string(c.hidden) +
            ",\"timesteps\":" + std::to_string(c.timesteps) +
            ",\"batch_size\":" + std::to_string(c.batchSize) +
            ",\"learning_rate\":" + n(c.learningRate) + ",\"epochs\":" + std::to_string(c.epochs) +
@@ -201,7 +321,8 @@ std::string configToJson(const TrainingConfig& c)
            ",\"test_limit\":" + std::to_string(c.testLimit) +
            ",\"validation_size\":" + std::to_string(c.validationSize) +
            ",\"divergence_loss\":" + n(c.divergenceLoss) +
-           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) + "}";
+           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) +
+           (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") + "}";
 }
 
 }  // namespace dwmtj::core

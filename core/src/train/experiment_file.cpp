@@ -230,6 +230,17 @@ void writeFile(const Experiment& e, const std::string& tmp)
     h5::writeDoubleAttr(f, g, "validation_size", c.validationSize);
     h5::writeDoubleAttr(f, g, "divergence_loss", c.divergenceLoss);
     h5::writeDoubleAttr(f, g, "train_noise_sigma", c.trainNoiseSigma);
+    // Version 2: every hidden layer's neuron, also for pure networks (/config@neuron etc. are
+    // layer 1's, which is what a version-1 reader understands).
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+        const LayerNeuron l = c.layer(i);
+        const std::string lg = g + "/layer_" + std::to_string(i + 1);
+        h5::createGroup(f, lg);
+        h5::writeStringAttr(f, lg, "neuron", toString(l.neuron));
+        h5::writeStringAttr(f, lg, "lut_path", l.lutPath);
+        h5::writeDoubleAttr(f, lg, "centre_voltage_V", l.centreVoltage);
+        h5::writeDoubleAttr(f, lg, "gain_V", l.gainVolts);
+    }
 
     h5::createGroup(f, "/data");
     h5::writeDoubleAttr(f, "/data", "train_images", e.trainImages);
@@ -238,6 +249,7 @@ void writeFile(const Experiment& e, const std::string& tmp)
     h5::writeDoubleAttr(f, "/data", "pixel_std", e.pixelStd);
 
     if (e.lut) writeLutGroup(f, "/lut", *e.lut);
+    if (e.lut2) writeLutGroup(f, "/lut2", *e.lut2);
 
     const auto& p = e.provenance;
     h5::createGroup(f, "/provenance");
@@ -293,6 +305,10 @@ void writeFile(const Experiment& e, const std::string& tmp)
             h5::writeDoubleAttr(f, eg, "mean_square_voltage_V2", r.energy.meanSquareVoltage);
             h5::writeDoubleAttr(f, eg, "energy_per_sample_J", r.energy.energyPerSampleJ);
             h5::writeDoubleAttr(f, eg, "energy_per_inference_J", r.energy.energyPerInferenceJ);
+            if (!r.energy.layerEnergyPerInferenceJ.empty())
+                h5::writeDoubles(f, eg + "/layer_energy_per_inference_J",
+                                 r.energy.layerEnergyPerInferenceJ,
+                                 {r.energy.layerEnergyPerInferenceJ.size()});
         }
     }
     h5::close(f);
@@ -310,6 +326,15 @@ RunRecord* Experiment::findRun(uint64_t seed)
 void saveExperiment(const Experiment& e, const std::string& path)
 {
     detail::writeAtomically(path, [&](const std::string& tmp) { writeFile(e, tmp); });
+}
+
+const Lut* Experiment::layerLut(int i) const
+{
+    if (!neuronKindInfo(config.layer(i).neuron).device) return nullptr;
+    // The second layer has its own LUT when the first is a device layer too and lut2 is set.
+    const bool firstIsDevice = neuronKindInfo(config.layer(0).neuron).device;
+    if (i > 0 && firstIsDevice && lut2) return &*lut2;
+    return lut ? &*lut : nullptr;
 }
 
 Experiment loadExperiment(const std::string& path) { return loadExperiment(path, true); }
@@ -332,11 +357,16 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     auto& c = e.config;
     const std::string g = "/config";
     if (!h5::exists(f, g)) throw FileFormatError(path, g, "a config group", "nothing at this path");
-    try {
-        c.neuron = neuronKindFromString(h5::readStringAttr(f, g, "neuron"));
-    } catch (const OptionsError& err) {
-        throw FileFormatError(path, g + "@neuron", "lif, binary or multistate", err.what());
-    }
+    auto kindAt = [&](const std::string& obj) {
+        try {
+            return neuronKindFromString(h5::readStringAttr(f, obj, "neuron"));
+        } catch (const OptionsError& err) {
+            throw FileFormatError(path, obj + "@neuron", neuronKindChoices(), err.what());
+        }
+    };
+    // Version 1: the network's neuron; version 2: layer 1's (the layer groups below follow).
+    const std::string first = g + "/layer_1";
+    c.neuron = kindAt(g);
     c.hidden = intAttr(f, g, "hidden");
     c.timesteps = intAttr(f, g, "timesteps");
     c.batchSize = intAttr(f, g, "batch_size");
@@ -354,6 +384,21 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     c.validationSize = intAttr(f, g, "validation_size", 10000.0);
     c.divergenceLoss = attrOr(f, g, "divergence_loss", 1e3);
     c.trainNoiseSigma = attrOr(f, g, "train_noise_sigma", 0.0);
+    if (h5::exists(f, first)) {  // version 2: one neuron per hidden layer
+        std::vector<LayerNeuron> layers;
+        for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+            const std::string lg = g + "/layer_" + std::to_string(i + 1);
+            if (!h5::exists(f, lg))
+                throw FileFormatError(path, lg, "a group per hidden layer", "nothing at this path");
+            LayerNeuron l;
+            l.neuron = kindAt(lg);
+            l.lutPath = attrOr(f, lg, "lut_path", "");
+            l.centreVoltage = attrOr(f, lg, "centre_voltage_V", std::nan(""));
+            l.gainVolts = attrOr(f, lg, "gain_V", std::nan(""));
+            layers.push_back(std::move(l));
+        }
+        c.setLayers(layers);
+    }
     // The file is untrusted input: a configuration outside the plausibility limits (hidden
     // 100000, threads 1e9, ...) is refused before anything is built from it.
     try {
@@ -369,6 +414,7 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
         e.pixelStd = attrOr(f, "/data", "pixel_std", 0.0);
     }
     if (h5::exists(f, "/lut")) e.lut = readLutGroup(f, "/lut");
+    if (h5::exists(f, "/lut2")) e.lut2 = readLutGroup(f, "/lut2");
     if (h5::exists(f, "/provenance")) {
         auto& p = e.provenance;
         p.software = attrOr(f, "/provenance", "software", "");
@@ -442,6 +488,13 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
                 r.energy.meanSquareVoltage = h5::readDoubleAttr(f, eg, "mean_square_voltage_V2");
                 r.energy.energyPerSampleJ = h5::readDoubleAttr(f, eg, "energy_per_sample_J");
                 r.energy.energyPerInferenceJ = h5::readDoubleAttr(f, eg, "energy_per_inference_J");
+                if (h5::exists(f, eg + "/layer_energy_per_inference_J")) {
+                    std::vector<std::uint64_t> dims;
+                    r.energy.layerEnergyPerInferenceJ = h5::readDoubles(
+                        f, eg + "/layer_energy_per_inference_J",
+                        {{std::uint64_t(TrainingConfig::kHiddenLayers)}, "one per hidden layer"},
+                        dims);
+                }
             }
             e.runs.push_back(std::move(r));
         }

@@ -21,13 +21,7 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     if (o.batchSize < 1) throw OptionsError("batch size must be >= 1");
     applyThreadCount(o.threads > 0 ? o.threads : c.threads);
     const torch::Device device = train::resolveDevice(o.device.empty() ? c.device : o.device);
-    std::shared_ptr<const snn::DeviceTable> table;
-    if (c.neuron != NeuronKind::Lif) {
-        if (!e.lut)
-            throw Error("the experiment has no lookup table for its " +
-                        std::string(toString(c.neuron)) + " neurons");
-        table = train::makeTable(*e.lut, c.centreVoltage, c.gainVolts, device);
-    }
+    const std::vector<snn::HiddenNeurons> layers = train::hiddenNeurons(e, device);
     const int limit = o.testLimit >= 0 ? o.testLimit : c.testLimit;
     const ImageSet test =
         loadFashionMnist(o.dataDir.empty() ? c.dataDir : o.dataDir, FashionSplit::Test, limit);
@@ -47,13 +41,14 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     int done = 0;
     for (auto& r : e.runs) {
         if (r.bestCheckpoint.empty()) continue;
-        auto model = train::buildModel(c, table, device);
+        auto model = train::buildModel(c, layers, device);
         snn::loadModuleState(*model, r.bestCheckpoint);
         NoiseCurve curve;
         curve.units = o.units;
         curve.pixelStd = pixelStd;
         curve.seed = o.seed;
-        snn::ActivityTally tally;
+        snn::NetworkActivity tally;
+        bool tallied = false;
         for (size_t k = 0; k < sigmas.size(); ++k) {
             const double sd = sigmas[k] * pixelStd;
             const uint64_t key = snn::streamKey(o.seed, r.seed, k, 7);
@@ -66,10 +61,11 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
             const bool clean = sd == 0;
             const double acc =
                 train::evaluate(model, X, Y, c.timesteps, o.batchSize, key,
-                                clean && !tally.samples ? &tally : nullptr, stop, addNoise, [&] {
+                                clean && !tallied ? &tally : nullptr, stop, addNoise, [&] {
                                     if (progress) progress(++done, total);
                                 });
             if (std::isnan(acc)) return input;  // stopped: nothing changes
+            tallied = tallied || clean;
             curve.sigma.push_back(sigmas[k]);
             curve.accuracy.push_back(acc);
         }
@@ -81,13 +77,16 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
             clean = train::evaluate(model, X, Y, c.timesteps, o.batchSize,
                                     snn::streamKey(o.seed, r.seed, 0, 7), &tally, stop);
             if (std::isnan(clean)) return input;
+            tallied = true;
         }
         for (double a : curve.accuracy)
             curve.normalized.push_back(clean > 0 ? a / clean : std::nan(""));
         std::erase_if(r.noise, [&](const NoiseCurve& n) { return n.units == curve.units; });
         r.noise.push_back(std::move(curve));
-        if (c.neuron != NeuronKind::Lif && tally.samples > 0)
-            r.energy = train::energyFrom(tally, int(X.size(0)));
+        if (tallied) {
+            const EnergyReport energy = train::energyFrom(tally, int(X.size(0)), c);
+            if (energy.valid) r.energy = energy;
+        }
     }
     return e;
 }

@@ -119,10 +119,8 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
     const auto& cfg = e.config;
     applyThreadCount(o.threads > 0 ? o.threads : cfg.threads);
     const torch::Device device = train::resolveDevice(o.device.empty() ? cfg.device : o.device);
-    const bool lif = cfg.neuron == NeuronKind::Lif;
-    if (!lif && !e.lut)
-        throw Error("the experiment has no lookup table for its " +
-                    std::string(toString(cfg.neuron)) + " neurons");
+    const bool lif = !cfg.anyDeviceLayer();
+    train::hiddenNeurons(e, torch::kCPU);  // throws now when a device layer has no LUT
     int evaluated = 0;
     for (const auto& r : e.runs) evaluated += r.bestCheckpoint.empty() ? 0 : 1;
     if (evaluated == 0)
@@ -146,11 +144,10 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
     }());
     int done = 0;
 
-    const double trainedGain =
-        lif ? std::nan("") : (std::isnan(cfg.gainVolts) ? e.lut->gainVolts : cfg.gainVolts);
-    const double centre =
-        lif ? std::nan("")
-            : (std::isnan(cfg.centreVoltage) ? e.lut->centreVoltage : cfg.centreVoltage);
+    // The trained gain of the first device layer (what a study curve records).
+    double centre = std::nan(""), trainedGain = std::nan("");
+    for (int i = 0; i < TrainingConfig::kHiddenLayers && std::isnan(trainedGain); ++i)
+        train::operatingPoint(e, i, centre, trainedGain);
     for (auto& r : e.runs) {
         if (r.bestCheckpoint.empty()) continue;
         for (size_t ci = 0; ci < o.choices.size(); ++ci) {
@@ -164,9 +161,8 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
             const bool gaussian =
                 c.model == NoiseModel::Gaussian || c.model == NoiseModel::GaussianPerStep;
             curve.pixelStd = gaussian && c.units == NoiseUnits::Standardized ? e.pixelStd : 1.0;
-            std::shared_ptr<const snn::DeviceTable> table;
-            if (!lif) table = train::makeTable(*e.lut, centre, curve.gainVolts, device);
-            auto model = train::buildModel(cfg, table, device);
+            auto model =
+                train::buildModel(cfg, train::hiddenNeurons(e, device, c.gainFactor), device);
             snn::loadModuleState(*model, r.bestCheckpoint);
             model->setBatchStatisticsAtInference(c.normalization == NormMode::Batch);
             torch::NoGradGuard ng;

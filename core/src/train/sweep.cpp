@@ -130,9 +130,10 @@ Sweep loadSweep(const std::string& path)
             s.name = sec.name.empty() ? fs::path(path).stem().string() : sec.name;
             for (const auto& n : ini::list(sec.has("neurons") ? sec.values.at("neurons") : "")) {
                 try {
-                    s.neurons.push_back(neuronKindFromString(n));
+                    s.neurons.push_back(parseLayerKinds(n));
                 } catch (const Error&) {
-                    bad(path, sec.where() + " neurons", "lif, binary or multistate", n);
+                    bad(path, sec.where() + " neurons",
+                        neuronKindChoices() + ", or one per hidden layer like binary/lif", n);
                 }
             }
             TrainingConfig& c = s.base;
@@ -177,9 +178,10 @@ Sweep loadSweep(const std::string& path)
                 if (other.name == c.name) bad(path, sec.where(), "a name used once", c.name);
             const std::string& kind = ini::need(sec, "neuron", path);
             try {
-                c.neuron = neuronKindFromString(kind);
+                c.neurons = parseLayerKinds(kind);
             } catch (const Error&) {
-                bad(path, sec.where() + " neuron", "lif, binary or multistate", kind);
+                bad(path, sec.where() + " neuron",
+                    neuronKindChoices() + ", or one per hidden layer like binary/lif", kind);
             }
             c.hidden = integer(sec, "hidden", path, c.hidden, 1);
             c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
@@ -224,9 +226,11 @@ double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels)
     // an epoch with its validation took 88 s (LIF), 120 s (binary) and 150 s (multi-weight);
     // in the formula below that is 94, 69 and 55 GFLOP/s per core. Evaluation costs about a
     // third of a training step per image (the noise evaluation: 210 s for 31 levels).
-    const double gflopsPerCore = c.neuron == NeuronKind::Lif      ? 94.0
-                                 : c.neuron == NeuronKind::Binary ? 69.0
-                                                                  : 55.0;
+    // (A hybrid: the mean over its layers' kinds.)
+    double gflopsPerCore = 0;
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i)
+        gflopsPerCore +=
+            neuronKindInfo(c.layer(i).neuron).gflopsPerCore / TrainingConfig::kHiddenLayers;
     const double H = c.hidden, rowsPerImage = c.timesteps;
     const double flopsPerImage =
         2.0 * rowsPerImage * (kPixels * H + H * H + H * kClasses) * 3.0;  // forward + backward
@@ -244,12 +248,14 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
 {
     std::vector<SweepConfig> configs = s.configs;
     if (configs.empty())
-        for (const NeuronKind n : s.neurons)
+        for (const auto& n : s.neurons)
             for (const int h : s.hidden)
-                for (const int t : s.timesteps)
-                    configs.push_back({std::string(toString(n)) + "-H" + std::to_string(h) + "-T" +
-                                           std::to_string(t),
-                                       n, h, t});
+                for (const int t : s.timesteps) {
+                    std::string kinds = layerKindsText(n);
+                    std::replace(kinds.begin(), kinds.end(), '/', '-');  // "binary-lif-H500-T80"
+                    configs.push_back(
+                        {kinds + "-H" + std::to_string(h) + "-T" + std::to_string(t), n, h, t});
+                }
     std::vector<SweepTask> out;
     for (const auto& c : configs)
         for (const uint64_t seed : s.seeds) {
@@ -258,12 +264,13 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
             task.configId = c.name;
             task.id = task.configId + "-seed" + std::to_string(seed);
             task.config = s.base;
-            task.config.neuron = c.neuron;
             task.config.hidden = c.hidden;
             task.config.timesteps = c.timesteps;
             task.config.seeds = {seed};
-            if (c.neuron == NeuronKind::Binary) task.config.lutPath = s.lutBinary;
-            if (c.neuron == NeuronKind::MultiState) task.config.lutPath = s.lutMultiState;
+            task.config.setLayerKinds(c.neurons, [&](NeuronKind k) {
+                return neuronKindInfo(k).lutKind == DeviceKind::Binary ? s.lutBinary
+                                                                       : s.lutMultiState;
+            });
             task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
             task.log = "logs/task-" + std::to_string(task.index) + ".log";
             task.estimatedCoreHours =
@@ -281,6 +288,25 @@ void writeSweepFile(const Sweep& s, const std::string& path, const std::string& 
     detail::writeTextAtomically(path, text + sweepToText(s));
 }
 
+namespace {
+/// What the tasks of a sweep share: the configuration without neurons, size and LUTs (the
+/// operating point is the first device layer's, which the sweep's gain/centre keys carry).
+TrainingConfig sharedPart(const TrainingConfig& c)
+{
+    TrainingConfig out = c;
+    for (int i = TrainingConfig::kHiddenLayers - 1; i >= 0; --i)
+        if (neuronKindInfo(c.layer(i).neuron).device) {
+            out.centreVoltage = c.layer(i).centreVoltage;
+            out.gainVolts = c.layer(i).gainVolts;
+        }
+    out.layers.clear();
+    out.neuron = NeuronKind::Lif;
+    out.lutPath.clear();
+    out.hidden = out.timesteps = 1;
+    return out;
+}
+}  // namespace
+
 Sweep sweepFromConfigs(const std::string& name,
                        const std::vector<std::pair<std::string, TrainingConfig>>& configs)
 {
@@ -290,27 +316,29 @@ Sweep sweepFromConfigs(const std::string& name,
     s.base = configs.front().second;
     s.seeds = s.base.seeds;
     for (const auto& [id, c] : configs) {
-        // The sweep shares everything but the neuron, the size and the LUT between tasks.
-        TrainingConfig shared = c;
-        shared.neuron = s.base.neuron;
-        shared.hidden = s.base.hidden;
-        shared.timesteps = s.base.timesteps;
-        shared.lutPath = s.base.lutPath;
-        if (configToJson(shared) != configToJson(s.base))
+        // The sweep shares everything but the neurons, the size and the LUTs between tasks.
+        if (configToJson(sharedPart(c)) != configToJson(sharedPart(s.base)))
             throw Error("the configuration " + id +
                         " differs from the first one in more than neuron, size and lookup "
                         "table (seeds, epochs, data...); it cannot run in the same sweep");
-        std::string& lut = c.neuron == NeuronKind::Binary ? s.lutBinary : s.lutMultiState;
-        if (c.neuron != NeuronKind::Lif) {
-            if (!lut.empty() && lut != c.lutPath)
+        for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+            const LayerNeuron l = c.layer(i);
+            const NeuronKindInfo& info = neuronKindInfo(l.neuron);
+            if (!info.device) continue;
+            std::string& lut = info.lutKind == DeviceKind::Binary ? s.lutBinary : s.lutMultiState;
+            if (!lut.empty() && lut != l.lutPath)
                 throw Error("two different lookup tables for one neuron kind in one sweep");
-            lut = c.lutPath;
+            lut = l.lutPath;
         }
         for (const auto& other : s.configs)
             if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
-        s.configs.push_back({id, c.neuron, c.hidden, c.timesteps});
+        s.configs.push_back({id, c.layerKinds(), c.hidden, c.timesteps});
     }
-    s.base.lutPath.clear();
+    const TrainingConfig first = s.base;
+    s.base = sharedPart(first);
+    s.base.neuron = first.neuron;
+    s.base.hidden = first.hidden;
+    s.base.timesteps = first.timesteps;
     s.base.threads = 0;
     return s;
 }
@@ -329,7 +357,7 @@ std::string sweepToText(const Sweep& s)
     o << "[sweep " << s.name << "]\nformat_version = 1\n";
     if (s.configs.empty()) {
         std::vector<std::string> kinds;
-        for (const NeuronKind n : s.neurons) kinds.push_back(toString(n));
+        for (const auto& n : s.neurons) kinds.push_back(layerKindsText(n));
         o << "neurons = " << join(kinds) << "\nhidden = " << join(s.hidden)
           << "\ntimesteps = " << join(s.timesteps) << "\n";
     }
@@ -344,7 +372,7 @@ std::string sweepToText(const Sweep& s)
     if (!s.lutMultiState.empty())
         o << "lut_multistate = " << fs::absolute(s.lutMultiState).string() << "\n";
     for (const auto& k : s.configs)
-        o << "\n[config " << k.name << "]\nneuron = " << toString(k.neuron)
+        o << "\n[config " << k.name << "]\nneuron = " << layerKindsText(k.neurons)
           << "\nhidden = " << k.hidden << "\ntimesteps = " << k.timesteps << "\n";
     if (s.noise.enabled)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)

@@ -36,7 +36,7 @@ struct Session {
     std::stop_token stop;
     std::string outPath;
     torch::Device device = torch::kCPU;
-    std::shared_ptr<const snn::DeviceTable> table;
+    std::vector<snn::HiddenNeurons> layers;  ///< each hidden layer's kind and table
     Tensor trainX, trainY, valX, valY, testX, testY;
     int64_t totalBatches = 0, doneBatches = 0;
     Clock::time_point start = Clock::now();
@@ -55,10 +55,8 @@ void prepare(Session& s)
     e.provenance.threads = applyThreadCount(c.threads);
     s.device = train::resolveDevice(c.device);
     e.provenance.device = s.device.str();
-    if (c.neuron != NeuronKind::Lif) {
-        if (!e.lut) e.lut = train::resolveLut(c.neuron, c.lutPath);
-        s.table = train::makeTable(*e.lut, c.centreVoltage, c.gainVolts, s.device);
-    }
+    train::resolveLuts(e);
+    s.layers = train::hiddenNeurons(e, s.device);
     const ImageSet all = loadFashionMnist(c.dataDir, FashionSplit::Train, c.trainLimit);
     const ImageSet test = loadFashionMnist(c.dataDir, FashionSplit::Test, c.testLimit);
     const int nVal = std::min(c.validationSize, all.size() / 6);
@@ -93,7 +91,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     RunRecord& run = s.exp.runs[runIndex];
     const uint64_t seed = run.seed;
     torch::manual_seed(seed);
-    auto model = train::buildModel(c, s.table, s.device);
+    auto model = train::buildModel(c, s.layers, s.device);
     std::vector<Tensor> params;
     std::vector<std::string> names;
     for (const auto& p : model->named_parameters())
@@ -230,13 +228,12 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                              ": testing the best checkpoint (epoch " +
                              std::to_string(run.bestEpoch) + ")");
         snn::loadModuleState(*model, run.bestCheckpoint);
-        snn::ActivityTally tally;
+        snn::NetworkActivity tally;
         const double acc = train::evaluate(model, s.testX, s.testY, T, kEvalBatch,
                                            snn::streamKey(seed, 0, 0, 3), &tally, s.stop);
         if (!std::isnan(acc)) {
             run.testAccuracy = acc;
-            if (c.neuron != NeuronKind::Lif)
-                run.energy = train::energyFrom(tally, int(s.testX.size(0)));
+            run.energy = train::energyFrom(tally, int(s.testX.size(0)), c);
         }
     }
     run.trainSeconds = priorSeconds + secondsSince(runStart);

@@ -1,0 +1,53 @@
+#pragma once
+// The neuron kinds, described once (docs/models.md, "Neuron kinds"): everything the CLI, the
+// Train page, presets, sweep files, experiment files, labels and energy accounting need to know
+// about a kind comes from here; its forward/backward kernel is registered next to it in the
+// spiking-network code (core/src/snn/neuron_registry.cpp). Torch-free and Qt-free.
+#include <string>
+#include <vector>
+
+#include "dwmtj/device_data.h"
+
+namespace dwmtj::core {
+
+/// A registered neuron kind. The built-in ones have names; registerNeuronKind() hands out the
+/// next values.
+enum class NeuronKind : int { Lif = 0, Binary = 1, MultiState = 2 };
+
+struct Lut;
+
+struct NeuronKindInfo {
+    std::string id;                    ///< "lif": CLI, files, presets (stable, lower case)
+    std::vector<std::string> aliases;  ///< other accepted spellings ("mw")
+    std::string label;                 ///< "LIF", "binary", "multi-weight": charts, reports
+    std::string description;           ///< one line: CLI help, Train page tooltip
+    /// A DW-MTJ device neuron: it needs a LUT of `lutKind` (bundled default `bundledLut` in
+    /// the datasets folder), runs at an operating point V_t = centre + gain * x_t, and its
+    /// device samples count towards the energy per inference.
+    bool device = false;
+    DeviceKind lutKind = DeviceKind::Binary;
+    std::string bundledLut;
+    /// The default operating point (centre [V], gain [V per unit input]) from the LUT:
+    /// the LUT's own suggestion unless set (binary: V50 and 2w; multi-weight: mid and
+    /// half-spread of the notches, lut.h).
+    void (*defaultOperatingPoint)(const Lut& lut, double& centre, double& gain) = nullptr;
+    /// Training cost for the sweep planner's estimate: effective GFLOP/s per core measured
+    /// for a network of this kind (docs/sweeps.md, "Cost estimate").
+    double gflopsPerCore = 80;
+};
+
+/// Every registered kind, built-ins first, in registration order.
+const std::vector<NeuronKind>& neuronKinds();
+/// The description of `kind`; throws Error for a value no one registered.
+const NeuronKindInfo& neuronKindInfo(NeuronKind kind);
+/// Adds a kind (an extension or a test's); throws Error when its id or an alias is taken or
+/// a device kind has no bundled LUT name. The kernel is registered separately
+/// (snn::registerNeuronKernel).
+NeuronKind registerNeuronKind(NeuronKindInfo info);
+
+const char* toString(NeuronKind k);                     ///< the id: "lif", "binary", ...
+NeuronKind neuronKindFromString(const std::string& s);  ///< id or alias; throws OptionsError
+/// "lif, binary or multistate": the ids, for messages and help.
+std::string neuronKindChoices();
+
+}  // namespace dwmtj::core

@@ -1,0 +1,95 @@
+// The binary DW-MTJ neuron (docs/models.md): a spike with the switching probability p(V_t) of
+// the device, straight-through gradient gain * p'(V).
+#include <cmath>
+
+#include "neuron_loops.h"
+#include "rng.h"
+#include "simd.h"
+
+namespace dwmtj::core::snn {
+
+using namespace detail;
+
+namespace {
+
+/// Returns z; fills localGrad (gain * p'(V)) when it is defined on entry.
+Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
+                     ActivityTally* tally)
+{
+    Tensor z = torch::empty_like(x);
+    if (localGrad) *localGrad = torch::empty_like(x);
+    if (!fused(x)) {
+        Tensor V = x * tb.gain + tb.centre;
+        Tensor f = ((V - tb.vMin) * tb.invStep).nan_to_num(0).clamp(0, tb.size - 1);
+        Tensor i0 = f.floor().clamp_max(tb.size - 2);
+        Tensor fr = f - i0;
+        Tensor idx = i0.to(torch::kLong);
+        Tensor col = tb.valueT.select(1, 0), dcol = tb.derivT.select(1, 0);
+        Tensor p = torch::take(col, idx) + fr * (torch::take(col, idx + 1) - torch::take(col, idx));
+        z.copy_(torch::rand_like(x) < p);
+        if (localGrad) {
+            Tensor d =
+                torch::take(dcol, idx) + fr * (torch::take(dcol, idx + 1) - torch::take(dcol, idx));
+            localGrad->copy_(tb.gain * d);
+        }
+        if (tally) {
+            tally->sumSquareVoltage += (V * V).sum().item<double>();
+            tally->samples += double(x.numel());
+            tally->spikes += z.sum().item<double>();
+        }
+        return z;
+    }
+    const int64_t M = x.numel();
+    const float* px = x.data_ptr<float>();
+    float* pz = z.data_ptr<float>();
+    float* pl = localGrad ? localGrad->data_ptr<float>() : nullptr;
+    const int64_t nb = blocksOf(M);
+    std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
+    at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
+        uint32_t u[kBlock];
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
+            fillUniformU32(key, e0, n, u);
+            const float* val = tb.value.data();
+            const float* der = tb.deriv.data();
+            const float last = float(tb.size - 1);
+            const int maxIndex = tb.size - 2;
+            double sv = 0, ss = 0;
+            for (int64_t k = 0; k < n; ++k) {
+                const float V = tb.centre + tb.gain * px[e0 + k];
+                float f = (V - tb.vMin) * tb.invStep;
+                f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+                f = f < last ? f : last;
+                const int i0 = std::min(int(f), maxIndex);
+                const float fr = f - float(i0);
+                const float p = val[i0] + fr * (val[i0 + 1] - val[i0]);
+                const float s = bernoulli(u[k], p);
+                pz[e0 + k] = s;
+                if (pl) pl[e0 + k] = tb.gain * (der[i0] + fr * (der[i0 + 1] - der[i0]));
+                if (tally) {
+                    sv += double(V) * V;
+                    ss += s;
+                }
+            }
+            if (tally) {
+                v2[b] = sv;
+                spikes[b] = ss;
+            }
+        }
+    });
+    addTally(tally, v2, spikes, double(M));
+    return z;
+}
+
+}  // namespace
+
+Tensor binaryLayer(const Tensor& x, const DeviceTable& table, uint64_t key, ActivityTally* tally)
+{
+    checkInput(x, "binary DW-MTJ layer");
+    if (table.numCurves != 1) throw Error("the binary DW-MTJ neuron needs a binary lookup table");
+    const Tensor xc = x.contiguous();
+    if (!needsGrad(xc)) return binaryForward(xc, table, key, nullptr, tally);
+    return StochasticFn::apply(xc, &table, key, tally, Sampler(&binaryForward));
+}
+
+}  // namespace dwmtj::core::snn

@@ -1,0 +1,189 @@
+// The multi-weight DW-MTJ neuron (docs/models.md): notch-advance quantized integrate-and-fire.
+#include <cmath>
+
+#include "neuron_loops.h"
+#include "rng.h"
+#include "simd.h"
+
+namespace dwmtj::core::snn {
+
+using namespace detail;
+
+namespace kernels {
+
+/// One time step of the multi-weight neuron for n neurons (docs/models.md): the notch advance
+/// d counts the cumulative curves C_c(V) above the uniform u; a spike when d reaches the notches
+/// left (K - m), then m resets to 1, else m advances by d. NC curves known at compile time
+/// (0: nc at run time) so that the curve loop unrolls and the neuron loop vectorizes (gathers).
+template <int NC, bool kGrad>
+[[gnu::always_inline]] inline void multiStateStep(const float* __restrict x,
+                                                  const uint32_t* __restrict u,
+                                                  int32_t* __restrict m, float* __restrict z,
+                                                  float* __restrict grad, int64_t n,
+                                                  const DeviceTable& tb, int ncRuntime)
+{
+    const int nc = NC > 0 ? NC : ncRuntime;
+    const int K = nc + 1;
+    const float* __restrict val = tb.value.data();
+    const float* __restrict der = tb.deriv.data();
+    const float centre = tb.centre, gain = tb.gain, vMin = tb.vMin, invStep = tb.invStep;
+    const float last = float(tb.size - 1);
+    const int maxIndex = tb.size - 2;
+    for (int64_t k = 0; k < n; ++k) {
+        const float V = centre + gain * x[k];
+        float f = (V - vMin) * invStep;
+        f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+        f = f < last ? f : last;
+        int i0 = int(f);
+        i0 = i0 < maxIndex ? i0 : maxIndex;
+        const float fr = f - float(i0);
+        const int base = i0 * nc;
+        const float uk = toUnitFloat(u[k]);
+        int d = 0;  // notches advanced: count of c with u < C_c(V)
+#pragma GCC unroll 8
+        for (int c = 0; c < nc; ++c) {
+            const float lo = val[base + c], hi = val[base + nc + c];
+            d += uk < lo + fr * (hi - lo) ? 1 : 0;
+        }
+        const int need = K - m[k];
+        const int spike = d >= need ? 1 : 0;
+        if constexpr (kGrad) {
+            const int j = base + need - 1;
+            grad[k] = gain * (der[j] + fr * (der[j + nc] - der[j]));
+        }
+        m[k] = spike ? 1 : m[k] + d;
+        z[k] = float(spike);
+    }
+}
+
+/// multiStateStep for the table's curve count: compiled variants for 1 .. sizeof...(I), the
+/// run-time count above.
+template <bool kGrad, int... I>
+[[gnu::always_inline]] inline void multiStateStepAny(std::integer_sequence<int, I...>,
+                                                     const float* x, const uint32_t* u, int32_t* m,
+                                                     float* z, float* grad, int64_t n,
+                                                     const DeviceTable& tb)
+{
+    const bool specialized =
+        ((tb.numCurves == I + 1
+              ? (multiStateStep<I + 1, kGrad>(x, u, m, z, grad, n, tb, I + 1), true)
+              : false) ||
+         ...);
+    if (!specialized) multiStateStep<0, kGrad>(x, u, m, z, grad, n, tb, tb.numCurves);
+}
+
+DWMTJ_CLONES void multiStateStepBlock(const float* x, const uint32_t* u, int32_t* m, float* z,
+                                      float* grad, int64_t n, const DeviceTable& tb)
+{
+    constexpr auto kCompiled = std::make_integer_sequence<int, 7>{};
+    if (grad)
+        multiStateStepAny<true>(kCompiled, x, u, m, z, grad, n, tb);
+    else
+        multiStateStepAny<false>(kCompiled, x, u, m, z, nullptr, n, tb);
+}
+
+}  // namespace kernels
+
+namespace {
+
+Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
+                         ActivityTally* tally, Tensor* statesOut)
+{
+    const int K = tb.numCurves + 1;
+    const int64_t T = x.size(0), N = x.numel() / T;
+    Tensor z = torch::empty_like(x);
+    if (localGrad) *localGrad = torch::empty_like(x);
+    Tensor states;
+    if (statesOut) states = torch::empty(x.sizes(), x.options().dtype(torch::kInt8));
+    if (!fused(x)) {
+        Tensor m = torch::ones({N}, x.options().dtype(torch::kLong));
+        for (int64_t t = 0; t < T; ++t) {
+            Tensor V = x[t].reshape({N}) * tb.gain + tb.centre;
+            Tensor f = ((V - tb.vMin) * tb.invStep).nan_to_num(0).clamp(0, tb.size - 1);
+            Tensor i0 = f.floor().clamp_max(tb.size - 2);
+            Tensor fr = (f - i0).unsqueeze(1);
+            Tensor idx = i0.to(torch::kLong);
+            Tensor C = tb.valueT.index_select(0, idx) +
+                       fr * (tb.valueT.index_select(0, idx + 1) - tb.valueT.index_select(0, idx));
+            Tensor u = torch::rand({N, 1}, x.options());
+            Tensor d = (u < C).sum(1);
+            Tensor need = K - m;
+            Tensor spike = d >= need;
+            if (localGrad) {
+                Tensor D =
+                    tb.derivT.index_select(0, idx) +
+                    fr * (tb.derivT.index_select(0, idx + 1) - tb.derivT.index_select(0, idx));
+                (*localGrad)[t].copy_(
+                    (tb.gain * D.gather(1, (need - 1).unsqueeze(1))).reshape(x[t].sizes()));
+            }
+            m = torch::where(spike, torch::ones_like(m), m + d);
+            z[t].copy_(spike.reshape(x[t].sizes()));
+            if (statesOut) states[t].copy_(m.reshape(x[t].sizes()));
+            if (tally) tally->sumSquareVoltage += (V * V).sum().item<double>();
+        }
+        if (tally) {
+            tally->samples += double(x.numel());
+            tally->spikes += z.sum().item<double>();
+        }
+        if (statesOut) *statesOut = states;
+        return z;
+    }
+    const float* px = x.data_ptr<float>();
+    float* pz = z.data_ptr<float>();
+    float* pl = localGrad ? localGrad->data_ptr<float>() : nullptr;
+    int8_t* pst = statesOut ? states.data_ptr<int8_t>() : nullptr;
+    const int64_t nb = blocksOf(N);
+    std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
+    at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
+        uint32_t u[kBlock];
+        int32_t m[kBlock];
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
+            std::fill_n(m, n, 1);
+            double sv = 0, ss = 0;
+            for (int64_t t = 0; t < T; ++t) {
+                const int64_t o = t * N + e0;
+                fillUniformU32(key, o, n, u);
+                kernels::multiStateStepBlock(px + o, u, m, pz + o, pl ? pl + o : nullptr, n, tb);
+                if (pst)
+                    for (int64_t k = 0; k < n; ++k) pst[o + k] = int8_t(m[k]);
+                if (tally)
+                    for (int64_t k = 0; k < n; ++k) {
+                        const float V = tb.centre + tb.gain * px[o + k];
+                        sv += double(V) * V;
+                        ss += pz[o + k];
+                    }
+            }
+            if (tally) {
+                v2[b] = sv;
+                spikes[b] = ss;
+            }
+        }
+    });
+    addTally(tally, v2, spikes, double(x.numel()));
+    if (statesOut) *statesOut = states;
+    return z;
+}
+Tensor multiStateSample(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
+                        ActivityTally* tally)
+{
+    return multiStateForward(x, tb, key, localGrad, tally, nullptr);
+}
+
+}  // namespace
+
+Tensor multiStateLayer(const Tensor& x, const DeviceTable& table, uint64_t key,
+                       ActivityTally* tally, Tensor* states)
+{
+    checkInput(x, "multi-weight DW-MTJ layer");
+    if (table.numCurves < 1 || table.numCurves > 100)
+        throw Error("the multi-weight DW-MTJ neuron needs a multi-state lookup table");
+    const Tensor xc = x.contiguous();
+    if (states || !needsGrad(xc)) {
+        Tensor local;
+        return multiStateForward(xc, table, key, needsGrad(xc) ? &local : nullptr, tally, states);
+    }
+    return StochasticFn::apply(xc, &table, key, tally, Sampler(&multiStateSample));
+}
+
+}  // namespace dwmtj::core::snn
