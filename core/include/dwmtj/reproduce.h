@@ -169,7 +169,7 @@ struct BeyondResult {
     BeyondSet set;
     double probe = std::numeric_limits<double>::quiet_NaN();  ///< the noise level compared
     std::vector<BeyondNetwork> networks;
-    /// Per hybrid: "keeps LIF's clean accuracy" (equivalence within 1 point, TOST) and "keeps
+    /// Per hybrid: "keeps LIF's clean accuracy" (non-inferiority within 1 point) and "keeps
     /// more of its accuracy under noise than LIF" (Welch, normalized accuracy at the probe).
     /// Verdict Reproduced reads "yes", NotReproduced "no", Inconclusive "not shown".
     std::vector<ClaimResult> answers;

@@ -47,5 +47,9 @@ TTest oneSampleTTest(const std::vector<double>& a, double mu, Alternative altern
 /// p < alpha shows |mean(a) - mean(b)| < margin; t is the statistic of the deciding
 /// (larger-p) one-sided test; df Welch-Satterthwaite.
 TTest equivalenceTest(const std::vector<double>& a, const std::vector<double>& b, double margin);
+/// Non-inferiority of a to b within margin: Welch-based one-sided test of H0 mean(a) -
+/// mean(b) <= -margin against H1 mean(a) - mean(b) > -margin. p < alpha shows a is at most
+/// `margin` below b (or above it).
+TTest nonInferiorityTest(const std::vector<double>& a, const std::vector<double>& b, double margin);
 
 }  // namespace dwmtj::core::stats

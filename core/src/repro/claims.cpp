@@ -101,6 +101,36 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
     }
 }
 
+/// "a keeps b's level": non-inferiority within kEquivalenceMargin points (one-sided Welch):
+/// yes when shown; no when a is significantly below b (Welch, two-sided) and it is not shown;
+/// else not shown. A above b counts as keeping its level.
+void keepsLevelClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
+{
+    stats::TTest t;
+    if (!compareTwo(c, a, b, t)) return;
+    const auto ni = stats::nonInferiorityTest(a.values, b.values, kEquivalenceMargin);
+    c.test = "non-inferiority within " + pct(kEquivalenceMargin, 1) +
+             " point (one-sided Welch), alpha 0.05; if not shown, Welch t-test (two-sided) for "
+             "a shortfall";
+    const std::string diff = "difference " + pct(a.mean - b.mean) + " points";
+    if (ni.valid && ni.p < kAlpha) {
+        c.verdict = kReproduced;
+        c.statistic = ni.t;
+        c.pValue = ni.p;
+        c.reason =
+            diff + ": at most " + pct(kEquivalenceMargin, 1) + " point below (" + pText(ni.p) + ")";
+    } else if (t.p < kAlpha && a.mean < b.mean) {
+        c.verdict = kNotReproduced;
+        c.reason = diff + ": significantly below (Welch " + pText(t.p) + ")";
+    } else {
+        c.verdict = kInconclusive;
+        c.statistic = ni.valid ? ni.t : t.t;
+        c.pValue = ni.valid ? ni.p : t.p;
+        c.reason = diff + ": neither within " + pct(kEquivalenceMargin, 1) + " point (" +
+                   pText(ni.p) + ") nor significantly below (Welch " + pText(t.p) + ")";
+    }
+}
+
 }  // namespace
 
 const char* toString(Verdict v)
@@ -383,7 +413,7 @@ std::vector<BeyondResult> evaluateBeyond(const ReproPlan& plan,
             ClaimResult keeps;
             keeps.id = set.name + ": " + n.label + " clean";
             keeps.claim = n.label + " keeps the LIF network's clean accuracy";
-            noDifferenceClaim(keeps, n.clean, lifNet.clean);
+            keepsLevelClaim(keeps, n.clean, lifNet.clean);
             b.answers.push_back(keeps);
             ClaimResult gains;
             gains.id = set.name + ": " + n.label + " noise";

@@ -245,4 +245,18 @@ TTest equivalenceTest(const std::vector<double>& a, const std::vector<double>& b
     return r;
 }
 
+TTest nonInferiorityTest(const std::vector<double>& a, const std::vector<double>& b, double margin)
+{
+    TTest r;
+    const Summary sa = summarize(a), sb = summarize(b);
+    if (sa.n < 2 || sb.n < 2 || !(margin > 0)) return r;
+    const double va = sa.sd * sa.sd / sa.n, vb = sb.sd * sb.sd / sb.n;
+    if (!(va + vb > 0)) return r;
+    r.df = (va + vb) * (va + vb) / (va * va / (sa.n - 1) + vb * vb / (sb.n - 1));
+    r.t = (sa.mean - sb.mean + margin) / std::sqrt(va + vb);
+    r.p = studentTSurvival(r.t, r.df);
+    r.valid = true;
+    return r;
+}
+
 }  // namespace dwmtj::core::stats
