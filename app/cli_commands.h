@@ -8,6 +8,7 @@ int runEnergy(const std::vector<std::string>& args);
 int runSimulateDevice(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runNoise(const std::vector<std::string>& args);
+int runVariability(const std::vector<std::string>& args);
 int runRobustness(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);

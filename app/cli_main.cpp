@@ -34,6 +34,11 @@ const char* kUsage =
     "  train --resume RUN.h5 [--epochs N]\n"
     "      train the spiking MLP on Fashion-MNIST (Ctrl+C stops cleanly and keeps the file)\n"
     "  noise RUN.h5 [--sigma 0:3:0.1 | --sigma 0,0.5,1] [--units pixel|standardized] [--seed N]\n"
+    "  variability RUN.h5 [--v50-sd LIST] [--width-sd LIST] [--c2c-sd LIST] [--stuck LIST]\n"
+    "           [--draws 3] [--seed N] [--test-limit N] [--json]\n"
+    "      test accuracy with every DW-MTJ neuron its own device: V50 shift, width, "
+    "cycle-to-cycle\n"
+    "      jitter (V) or stuck fraction, one curve per option, stored in RUN.h5\n"
     "           [--test-limit N] [--json]\n"
     "      test accuracy of each run's best checkpoint under Gaussian input noise; adds the\n"
     "      curves and the energy per inference to the file\n"
@@ -107,6 +112,7 @@ int main(int argc, char** argv)
         if (cmd == "simulate-device") return dwmtj::cli::runSimulateDevice(args);
         if (cmd == "train") return dwmtj::cli::runTrain(args);
         if (cmd == "noise") return dwmtj::cli::runNoise(args);
+        if (cmd == "variability") return dwmtj::cli::runVariability(args);
         if (cmd == "robustness") return dwmtj::cli::runRobustness(args);
         if (cmd == "bench") return dwmtj::cli::runBench(args);
         if (cmd == "sweep") return dwmtj::cli::runSweep(args);

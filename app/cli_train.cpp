@@ -6,6 +6,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include "cli_args.h"
@@ -16,6 +18,32 @@
 
 namespace dwmtj::cli {
 namespace {
+
+/// Progress of an evaluation on stderr: "LABEL: batch d/n  ETA ..." redrawn at most 5 times a
+/// second on a terminal, every 10 s into a log; the last call ends the line on a terminal.
+std::function<void(int, int)> batchProgress(const char* label)
+{
+    const bool tty = isatty(2);
+    const auto start = std::chrono::steady_clock::now();
+    auto lastDraw = std::make_shared<std::chrono::steady_clock::time_point>(start);
+    return [=](int done, int total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done != total && now - *lastDraw < std::chrono::milliseconds(tty ? 200 : 10000)) return;
+        *lastDraw = now;
+        const double el = std::chrono::duration<double>(now - start).count();
+        std::fprintf(stderr, "%s%s: batch %d/%d  ETA %s%s", tty ? "\r" : "", label, done, total,
+                     duration(el / done * (total - done)).c_str(), tty ? "   " : "\n");
+        if (tty && done == total) std::fputc('\n', stderr);
+    };
+}
+
+/// True (after saying so) when the evaluation was stopped: the file was not touched.
+bool stoppedUnchanged(InterruptWatcher& interrupts, const std::string& path)
+{
+    if (!interrupts.token().stop_requested()) return false;
+    std::fprintf(stderr, "\nstopped: %s is unchanged\n", path.c_str());
+    return true;
+}
 
 using namespace dwmtj::core;
 
@@ -204,22 +232,9 @@ int runNoise(const std::vector<std::string>& argv)
     o.batchSize = int(a.integer("batch", o.batchSize));
     InterruptWatcher interrupts;
     const Experiment before = loadExperiment(path);
-    const bool tty = isatty(2);
-    auto lastDraw = std::chrono::steady_clock::now();
-    const auto start = lastDraw;
-    const Experiment e = evaluateNoise(before, o, interrupts.token(), [&](int done, int total) {
-        const auto now = std::chrono::steady_clock::now();
-        if (done != total && now - lastDraw < std::chrono::milliseconds(tty ? 200 : 10000)) return;
-        lastDraw = now;
-        const double el = std::chrono::duration<double>(now - start).count();
-        std::fprintf(stderr, "%snoise evaluation: batch %d/%d  ETA %s%s", tty ? "\r" : "", done,
-                     total, duration(el / done * (total - done)).c_str(), tty ? "   " : "\n");
-    });
-    if (tty) std::fputc('\n', stderr);
-    if (interrupts.token().stop_requested()) {
-        std::fprintf(stderr, "stopped: %s is unchanged\n", path.c_str());
-        return kExitStopped;
-    }
+    const Experiment e =
+        evaluateNoise(before, o, interrupts.token(), batchProgress("noise evaluation"));
+    if (stoppedUnchanged(interrupts, path)) return kExitStopped;
     saveExperiment(e, path);
     const char* units = toString(o.units);
     if (a.has("json")) {
@@ -360,7 +375,7 @@ std::string curveJson(const BenchResult& r)
 int runBench(const std::vector<std::string>& argv)
 {
     Args a(
-        argv, {"json", "no-layers", "calibrate"},
+        argv, {"json", "no-layers", "calibrate", "variability"},
         {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
@@ -373,6 +388,7 @@ int runBench(const std::vector<std::string>& argv)
     o.device = a.get("device", o.device);
     o.lutPath = a.get("lut", "");
     o.layers = !a.has("no-layers");
+    o.variability = a.has("variability");
     if (a.has("calibrate")) return printCalibration(o, a.has("json"));
     const BenchResult r = runBenchmark(o);
     if (a.has("json")) {
@@ -416,6 +432,11 @@ int runBench(const std::vector<std::string>& argv)
                 r.gemmSecondsPerStep, r.gemmGflops);
     std::printf("  step / GEMM-bound limit %10.2f x\n", r.secondsPerStep / r.gemmSecondsPerStep);
     std::printf("  inference, one batch    %10.4f s\n", r.forwardSecondsPerStep);
+    if (r.neuronSeconds > 0)
+        std::printf(
+            "  neuron layer alone      %10.4f s nominal, %.4f s with per-device parameters "
+            "(%.2f x; forward + backward, [T, B, H])\n",
+            r.neuronSeconds, r.variedNeuronSeconds, r.variedNeuronSeconds / r.neuronSeconds);
     if (r.denseSecondsPerStep > 0) {
         std::printf("the same with dense GEMMs only (timed in alternation with the above)\n");
         std::printf(
@@ -457,6 +478,80 @@ int runBench(const std::vector<std::string>& argv)
                 crossing(r.measuredCrossoverTraining).c_str());
     std::printf("  inference (forward):                  %s\n",
                 crossing(r.measuredCrossoverInference).c_str());
+    return 0;
+}
+
+}  // namespace dwmtj::cli
+
+namespace dwmtj::cli {
+
+int runVariability(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"},
+           {"v50-sd", "width-sd", "c2c-sd", "stuck", "draws", "seed", "data-dir", "test-limit",
+            "threads", "batch"});
+    if (a.positionals().size() != 1)
+        throw UsageError(
+            "expected one experiment file: dwmtj variability RUN.h5 --v50-sd LIST ...");
+    const std::string path = a.positionals()[0];
+    VariabilityOptions o;
+    for (const auto& [option, axis] : {std::pair{"v50-sd", "v50"},
+                                       {"width-sd", "width"},
+                                       {"c2c-sd", "c2c"},
+                                       {"stuck", "stuck"}}) {
+        if (!a.has(option)) continue;
+        try {
+            o.axes.push_back({axis, parseSigmaList(a.get(option, ""))});
+        } catch (const OptionsError& e) {
+            throw UsageError(std::string("--") + option + ": " + e.what());
+        }
+    }
+    if (o.axes.empty())
+        throw UsageError(
+            "give at least one of --v50-sd, --width-sd, --c2c-sd, --stuck (lists like 0:0.1:0.02)");
+    o.draws = int(a.integer("draws", o.draws));
+    o.seed = uint64_t(a.integer("seed", long(o.seed)));
+    o.dataDir = a.get("data-dir", "");
+    o.testLimit = int(a.integer("test-limit", -1));
+    o.threads = int(a.integer("threads", 0));
+    o.batchSize = int(a.integer("batch", o.batchSize));
+    InterruptWatcher interrupts;
+    const Experiment before = loadExperiment(path);
+    const Experiment e =
+        evaluateVariability(before, o, interrupts.token(), batchProgress("variability"));
+    if (stoppedUnchanged(interrupts, path)) return kExitStopped;
+    saveExperiment(e, path);
+    // Per axis and level: mean and sd over every seed and device draw.
+    std::string j = "{\"file\":" + jsonString(path) + ",\"axes\":[";
+    if (!a.has("json"))
+        std::printf(
+            "device variability (%s neurons), test accuracy of each run's best checkpoint "
+            "over %d device draw(s) per seed\n%-8s %10s %10s %10s %6s\n",
+            e.config.neuronLabel().c_str(), o.draws, "axis", "level", "mean %", "sd %", "n");
+    for (size_t ai = 0; ai < o.axes.size(); ++ai) {
+        const auto& axis = o.axes[ai];
+        j += std::string(ai ? "," : "") + "{\"axis\":" + jsonString(axis.id) + ",\"levels\":[";
+        for (size_t k = 0; k < axis.levels.size(); ++k) {
+            std::vector<double> v;
+            for (const auto& r : e.runs)
+                for (const auto& c : r.variability)
+                    if (c.axis == axis.id && k < c.accuracy.size())
+                        for (double x : c.accuracy[k]) v.push_back(100 * x);
+            double m = 0, ss = 0;
+            for (double x : v) m += x;
+            m /= double(std::max<size_t>(1, v.size()));
+            for (double x : v) ss += (x - m) * (x - m);
+            const double sd = v.size() > 1 ? std::sqrt(ss / double(v.size() - 1)) : 0.0;
+            j += std::string(k ? "," : "") + "{\"level\":" + jsonNumber(axis.levels[k]) +
+                 ",\"mean\":" + jsonNumber(m) + ",\"sd\":" + jsonNumber(sd) +
+                 ",\"n\":" + std::to_string(v.size()) + "}";
+            if (!a.has("json"))
+                std::printf("%-8s %10g %10.2f %10.2f %6zu\n", axis.id.c_str(), axis.levels[k], m,
+                            sd, v.size());
+        }
+        j += "]}";
+    }
+    if (a.has("json")) std::printf("%s]}\n", j.c_str());
     return 0;
 }
 

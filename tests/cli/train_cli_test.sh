@@ -32,7 +32,23 @@ assert f['runs/seed_0/energy'].attrs['energy_per_inference_J'] > 0\""
 "$B" noise "$T/run.h5" --sigma 0,2 --units standardized --json >"$T/noise.json" 2>/dev/null
 check "noise --json in standardized units" "/usr/bin/python3 -c \"import json; d=json.load(open('$T/noise.json')); assert d['units']=='standardized' and len(d['runs'])==2\""
 
+# Device variability: one curve per option, stored per run; level 0 is the nominal network.
+out=$("$B" variability "$T/run.h5" --v50-sd 0,0.1 --stuck 0,1 --draws 2 --test-limit 100 2>"$T/verr")
+check "variability prints one row per axis and level" '[ $(grep -cE "^(v50|stuck) " <<<"$out") -eq 4 ] && [ "$(grep -E "^v50 +0 " <<<"$out" | awk "{print \$3}")" = "$(grep -E "^stuck +0 " <<<"$out" | awk "{print \$3}")" ]'
+check "variability curves stored (levels x draws per run)" "/usr/bin/python3 -c \"
+import h5py; f = h5py.File('$T/run.h5')
+for s in ('seed_0', 'seed_1'):
+    g = f['runs/' + s + '/variability']
+    assert list(g['v50/level'][:]) == [0, 0.1] and g['stuck/accuracy'].shape == (2, 2)\""
+"$B" variability "$T/run.h5" --c2c-sd 0,0.05 --draws 1 --test-limit 100 --json >"$T/var.json" 2>/dev/null
+check "variability --json, and an added axis keeps the others" "/usr/bin/python3 -c \"
+import json, h5py; d = json.load(open('$T/var.json')); assert d['axes'][0]['axis'] == 'c2c' and d['axes'][0]['levels'][1]['n'] == 2
+assert sorted(h5py.File('$T/run.h5')['runs/seed_0/variability'].keys()) == ['c2c', 'stuck', 'v50']\""
 "$B" train --neuron lif $SMALL --epochs 1 --out "$T/lif.h5" >/dev/null 2>&1
+"$B" variability "$T/lif.h5" --v50-sd 0.1 >/dev/null 2>"$T/verr"; rc=$?
+check "variability of a LIF network is refused" '[ $rc -eq 1 ] && grep -q "no DW-MTJ device layer" "$T/verr"'
+"$B" variability "$T/run.h5" >/dev/null 2>"$T/verr"; rc=$?
+check "variability without an axis is a usage error" '[ $rc -eq 2 ] && grep -q "at least one of --v50-sd" "$T/verr"'
 "$B" train --resume "$T/lif.h5" --epochs 2 >"$T/res.out" 2>"$T/res.err"
 check "resume extends a finished run by one epoch" 'grep -q "resuming after epoch 1" "$T/res.err" && grep -qE "^0 +completed +2 " "$T/res.out"'
 

@@ -42,6 +42,16 @@ struct EnergyReport {
     std::vector<double> layerEnergyPerInferenceJ;
 };
 
+/// Test accuracy with the device layers' neurons drawn as individual devices along one axis
+/// of variability (evaluateVariability): accuracy[level][draw], in [0, 1].
+struct VariabilityCurve {
+    std::string axis;  ///< "v50", "width", "c2c", "stuck"
+    std::vector<double> level;
+    std::vector<std::vector<double>> accuracy;
+    uint64_t seed = 0;
+    int testImages = 0;
+};
+
 enum class RunStatus { Running, Completed, Stopped, Diverged, Failed };
 const char* toString(RunStatus s);
 RunStatus runStatusFromString(const std::string& s);
@@ -60,7 +70,8 @@ struct RunRecord {
     StateDict lastCheckpoint;       ///< + Adam state, at the end of the last epoch
     int lastCheckpointBatches = 0;  ///< batchLoss.size() when lastCheckpoint was taken
     std::vector<NoiseCurve> noise;
-    std::vector<StudyCurve> study;  ///< robustness-study curves, one per choice id
+    std::vector<StudyCurve> study;              ///< robustness-study curves, one per choice id
+    std::vector<VariabilityCurve> variability;  ///< device-variability curves, one per axis
     EnergyReport energy;
     double trainSeconds = 0;
 };

@@ -11,6 +11,7 @@
 
 #include "dwmtj/experiment.h"
 #include "dwmtj/training_config.h"
+#include "dwmtj/variability.h"
 
 namespace dwmtj::core {
 
@@ -70,6 +71,33 @@ struct NoiseOptions {
 Experiment evaluateNoise(const Experiment& experiment, const NoiseOptions& options,
                          std::stop_token stop, const std::function<void(int, int)>& progress = {});
 
+/// The variability evaluation (`dwmtj variability`, docs/models.md "Device variability"): the
+/// test accuracy of each run's best checkpoint with its device layers' neurons drawn as
+/// individual devices, one curve per axis (the other settings at zero), `draws` device draws
+/// per level and seed (the same draws scaled to every level: common random numbers).
+struct VariabilityAxis {
+    std::string id;  ///< "v50" (sd, V), "width" (relative sd), "c2c" (sd, V), "stuck" (fraction:
+                     ///< half off, half on)
+    std::vector<double> levels;
+};
+struct VariabilityOptions {
+    std::vector<VariabilityAxis> axes;
+    int draws = 3;
+    uint64_t seed = 4321;  ///< device draws and spike draws
+    int testLimit = -1;    ///< -1 = the experiment's own test limit
+    int batchSize = 500;
+    std::string device, dataDir;  ///< empty = the experiment's
+    int threads = 0;
+};
+/// The settings of one axis at one level.
+VariabilitySettings variabilityAt(const std::string& axis, double level, uint64_t seed);
+/// Returns a copy of the experiment with each run's curves replaced or added (RunRecord::
+/// variability, by axis); the input is returned unchanged when stopped. Throws Error without
+/// device layers or checkpoints, OptionsError for bad options.
+Experiment evaluateVariability(const Experiment& experiment, const VariabilityOptions& options,
+                               std::stop_token stop,
+                               const std::function<void(int, int)>& progress = {});
+
 /// One image with the noise evaluateNoise() applies: clamp(x + sigma * scale * N(0,1), 0, 1),
 /// scale = 1 in pixel units or the training pixel std in standardized units (Fig. 4a).
 std::vector<float> noisyImage(const std::vector<float>& pixels, double sigma, double scale,
@@ -81,6 +109,9 @@ struct BenchOptions {
     int hidden = 500, timesteps = 80, batchSize = 100;
     int steps = 10, warmup = 2;
     bool layers = true;  ///< also time each layer's dense and event kernels and the crossover
+    /// Also time the device neuron layer alone (forward + backward, [T, B, H]) with the nominal
+    /// device and with every neuron its own device (V50 sd 20 mV, width sd 10 %, 1 % stuck).
+    bool variability = false;
     int threads = 0;
     std::string device = "cpu";
     std::string lutPath;
@@ -96,6 +127,9 @@ struct BenchResult {
     /// The same step and inference with dense GEMMs only, timed in alternation with the above
     /// (0 when the kernel choice is already dense or the device is not the CPU).
     double denseSecondsPerStep = 0, denseForwardSecondsPerStep = 0;
+    /// BenchOptions::variability: median seconds of the neuron layer alone, nominal and with
+    /// per-device parameters, timed in alternation (0 when not measured).
+    double neuronSeconds = 0, variedNeuronSeconds = 0;
     int threads = 0;
     std::string device;
     std::vector<std::pair<std::string, double>> phases;  ///< seconds per step by phase

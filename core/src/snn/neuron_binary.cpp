@@ -12,10 +12,70 @@ using namespace detail;
 
 namespace {
 
+/// binaryForward with every neuron its own device (DeviceTable::variation): the per-device
+/// transform of the voltage, the cycle-to-cycle jitter and stuck devices.
+Tensor binaryForwardVaried(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
+                           ActivityTally* tally)
+{
+    const int64_t N = x.size(2);
+    checkVariation(tb, N, x);
+    const DeviceVariation& var = *tb.variation;
+    Tensor z = torch::empty_like(x);
+    if (localGrad) *localGrad = torch::empty_like(x);
+    const int64_t M = x.numel();
+    const float* px = x.data_ptr<float>();
+    float* pz = z.data_ptr<float>();
+    float* pl = localGrad ? localGrad->data_ptr<float>() : nullptr;
+    const int64_t nb = blocksOf(M);
+    std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
+    const uint64_t jitter = jitterKey(key);
+    at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
+        uint32_t u[kBlock];
+        float g[kBlock];
+        for (int64_t b = b0; b < b1; ++b) {
+            const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
+            fillUniformU32(key, e0, n, u);
+            if (var.c2cSd > 0) fillNormal(jitter, e0, n, g);
+            double sv = 0, ss = 0;
+            int64_t dev = e0 % N;
+            for (int64_t k = 0; k < n; ++k, dev = dev + 1 == N ? 0 : dev + 1) {
+                float V = tb.centre + tb.gain * px[e0 + k];
+                if (var.c2cSd > 0) V += var.c2cSd * g[k];
+                const float is = var.invScale[size_t(dev)];
+                const float Vd = var.pivot + (V - var.pivot - var.shift[size_t(dev)]) * is;
+                int i0 = 0;
+                float fr = 0;
+                gridPoint(tb, Vd, i0, fr);
+                const float p = var.live[size_t(dev)] *
+                                    (tb.value[size_t(i0)] +
+                                     fr * (tb.value[size_t(i0) + 1] - tb.value[size_t(i0)])) +
+                                var.forced[size_t(dev)];
+                const float s = bernoulli(u[k], p);
+                pz[e0 + k] = s;
+                if (pl)
+                    pl[e0 + k] = var.live[size_t(dev)] * tb.gain * is *
+                                 (tb.deriv[size_t(i0)] +
+                                  fr * (tb.deriv[size_t(i0) + 1] - tb.deriv[size_t(i0)]));
+                if (tally) {
+                    sv += double(V) * V;
+                    ss += s;
+                }
+            }
+            if (tally) {
+                v2[b] = sv;
+                spikes[b] = ss;
+            }
+        }
+    });
+    addTally(tally, v2, spikes, double(M));
+    return z;
+}
+
 /// Returns z; fills localGrad (gain * p'(V)) when it is defined on entry.
 Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
                      ActivityTally* tally)
 {
+    if (tb.variation) return binaryForwardVaried(x, tb, key, localGrad, tally);
     Tensor z = torch::empty_like(x);
     if (localGrad) *localGrad = torch::empty_like(x);
     if (!fused(x)) {

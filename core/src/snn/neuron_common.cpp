@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "neuron_loops.h"
+#include "rng.h"
 
 namespace dwmtj::core::snn {
 
@@ -40,6 +41,50 @@ DeviceTable DeviceTable::fromLut(const Lut& lut, double centreVoltage, double ga
     tb.valueT = torch::from_blob(tb.value.data(), {tb.size, tb.numCurves}, opts).clone().to(device);
     tb.derivT = torch::from_blob(tb.deriv.data(), {tb.size, tb.numCurves}, opts).clone().to(device);
     return tb;
+}
+
+namespace detail {
+
+void fillNormal(uint64_t key, int64_t start, int64_t n, float* out)
+{
+    std::vector<uint32_t> u(size_t(2 * n));
+    fillUniformU32(key, 2 * start, 2 * n, u.data());
+    constexpr float kTwoPi = 6.28318530717958647692f;
+    for (int64_t k = 0; k < n; ++k) {
+        const float u1 = (float(u[size_t(2 * k)] >> 8) + 0.5f) * (1.0f / 16777216.0f);
+        const float u2 = toUnitFloat(u[size_t(2 * k + 1)]);
+        out[k] = std::sqrt(-2.0f * std::log(u1)) * std::cos(kTwoPi * u2);
+    }
+}
+
+void checkVariation(const DeviceTable& tb, int64_t neurons, const Tensor& x)
+{
+    const auto& v = *tb.variation;
+    if (v.devices != neurons || v.curves != tb.numCurves)
+        throw Error("device variation for " + std::to_string(v.devices) + " devices of " +
+                    std::to_string(v.curves) + " curve(s), the layer has " +
+                    std::to_string(neurons) + " neurons of " + std::to_string(tb.numCurves));
+    if (!x.device().is_cpu())
+        throw Error("device variability runs on the CPU kernels only (use --device cpu)");
+}
+
+}  // namespace detail
+
+DeviceVariation DeviceVariation::from(const DeviceDraw& draw, float pivot, float c2cSd)
+{
+    DeviceVariation v;
+    v.devices = draw.devices;
+    v.curves = draw.curves;
+    v.shift = draw.shift;
+    v.pivot = pivot;
+    v.c2cSd = c2cSd;
+    for (int n = 0; n < draw.devices; ++n) {
+        v.invScale.push_back(1.0f / draw.scale[size_t(n)]);
+        const int8_t st = draw.stuck[size_t(n)];
+        v.live.push_back(st == 0 ? 1.0f : 0.0f);
+        v.forced.push_back(st == 2 ? 1.0f : 0.0f);
+    }
+    return v;
 }
 
 void setForceGenericKernels(bool on) { detail::g_forceGeneric = on; }

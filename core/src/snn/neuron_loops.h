@@ -81,6 +81,28 @@ inline void addTally(ActivityTally* tally, const std::vector<double>& v2,
     tally->samples += samples;
 }
 
+/// Table index and fraction of voltage V on the table's grid (clamped; NaN maps to the start).
+inline void gridPoint(const DeviceTable& tb, float V, int& i0, float& fr)
+{
+    float f = (V - tb.vMin) * tb.invStep;
+    f = f > 0 ? f : 0.0f;
+    const float last = float(tb.size - 1);
+    f = f < last ? f : last;
+    i0 = std::min(int(f), tb.size - 2);
+    fr = f - float(i0);
+}
+
+/// Standard normal numbers for elements [start, start + n) of a stream (Box-Muller on two
+/// counter-based uniforms per element): the cycle-to-cycle jitter of device neurons.
+void fillNormal(uint64_t key, int64_t start, int64_t n, float* out);
+
+/// The stream of the cycle-to-cycle jitter of a layer whose spikes draw from `key`.
+inline uint64_t jitterKey(uint64_t key) { return key ^ 0xC2C0C2C0A5A5A5A5ull; }
+
+/// The voltage-dependent part of a device neuron with variation: checks that the variation
+/// fits a layer of `neurons` neurons (the last dimension) and `curves` curves.
+void checkVariation(const DeviceTable& tb, int64_t neurons, const Tensor& x);
+
 inline bool needsGrad(const Tensor& x)
 {
     return torch::GradMode::is_enabled() && x.requires_grad();

@@ -86,16 +86,117 @@ DWMTJ_CLONES void multiStateStepBlock(const float* x, const uint32_t* u, int32_t
 
 namespace {
 
+/// One time step of the multi-weight neuron for n neurons that are each their own device
+/// (DeviceTable::variation): curve c of device `dev` at V' = pivot + (V - pivot - shift[c]) /
+/// scale; the shifted cumulative curves are kept non-increasing in c (a running minimum), so
+/// that counting u < C'_c still samples a notch advance. NC curves known at compile time (0:
+/// at run time), as multiStateStep, so that the curve loop unrolls.
+template <int NC, bool kGrad>
+[[gnu::always_inline]] inline void multiStateStepVariedN(
+    const float* __restrict x, const uint32_t* __restrict u, const float* __restrict g,
+    int32_t* __restrict m, float* __restrict z, float* __restrict grad, int64_t n,
+    const DeviceTable& tb, int64_t dev0, int64_t devices, int ncRuntime)
+{
+    const DeviceVariation& var = *tb.variation;
+    const int nc = NC > 0 ? NC : ncRuntime;
+    const int K = nc + 1;
+    const float* __restrict val = tb.value.data();
+    const float* __restrict der = tb.deriv.data();
+    const float centre = tb.centre, gain = tb.gain, vMin = tb.vMin, invStep = tb.invStep;
+    const float pivot = var.pivot, c2c = var.c2cSd;
+    const float last = float(tb.size - 1);
+    const int maxIndex = tb.size - 2;
+    // In runs where the device index does not wrap, so that the per-device arrays are read
+    // contiguously and the neuron loop vectorizes.
+    for (int64_t k0 = 0; k0 < n;) {
+        const int64_t dev = (dev0 + k0) % devices;
+        const int64_t k1 = std::min(n, k0 + (devices - dev));
+        const float* __restrict is = var.invScale.data() + dev - k0;
+        const float* __restrict live = var.live.data() + dev - k0;
+        const float* __restrict forced = var.forced.data() + dev - k0;
+        const float* __restrict shift = var.shift.data() + (dev - k0) * nc;
+        // Table point of curve c of the device at neuron k: index and fraction.
+        auto point = [&](int64_t k, int c, float base, int& a, float& fr) {
+            float f = (base - shift[k * nc + c] * is[k] - vMin) * invStep;
+            f = f > 0 ? f : 0.0f;
+            f = f < last ? f : last;
+            int i0 = int(f);
+            i0 = i0 < maxIndex ? i0 : maxIndex;
+            fr = f - float(i0);
+            a = i0 * nc + c;
+        };
+        for (int64_t k = k0; k < k1; ++k) {
+            const float V = centre + gain * x[k] + c2c * g[k];
+            const float base = pivot + (V - pivot) * is[k];
+            const float uk = toUnitFloat(u[k]);
+            const int need = K - m[k];
+            float prev = 1.0f;
+            int d = 0;
+#pragma GCC unroll 8
+            for (int c = 0; c < nc; ++c) {
+                int a = 0;
+                float fr = 0;
+                point(k, c, base, a, fr);
+                float cv = val[a] + fr * (val[a + nc] - val[a]);
+                cv = cv < prev ? cv : prev;
+                prev = cv;
+                d += uk < cv ? 1 : 0;
+            }
+            if constexpr (kGrad) {  // the derivative of the curve that decides the spike
+                int a = 0;
+                float fr = 0;
+                point(k, need - 1, base, a, fr);
+                grad[k] = live[k] * gain * is[k] * (der[a] + fr * (der[a + nc] - der[a]));
+            }
+            // A stuck-off device never advances; a stuck-on one reaches the last notch every
+            // step.
+            const int spike = forced[k] > 0 ? 1 : (live[k] > 0 && d >= need ? 1 : 0);
+            m[k] = spike ? 1 : (live[k] > 0 ? m[k] + d : m[k]);
+            z[k] = float(spike);
+        }
+        k0 = k1;
+    }
+}
+
+template <bool kGrad, int... I>
+[[gnu::always_inline]] inline void multiStateStepVariedAny(
+    std::integer_sequence<int, I...>, const float* x, const uint32_t* u, const float* g, int32_t* m,
+    float* z, float* grad, int64_t n, const DeviceTable& tb, int64_t dev0, int64_t devices)
+{
+    const bool specialized =
+        ((tb.numCurves == I + 1 ? (multiStateStepVariedN<I + 1, kGrad>(x, u, g, m, z, grad, n, tb,
+                                                                       dev0, devices, I + 1),
+                                   true)
+                                : false) ||
+         ...);
+    if (!specialized)
+        multiStateStepVariedN<0, kGrad>(x, u, g, m, z, grad, n, tb, dev0, devices, tb.numCurves);
+}
+
+DWMTJ_CLONES void multiStateStepVaried(const float* x, const uint32_t* u, const float* g,
+                                       int32_t* m, float* z, float* grad, int64_t n,
+                                       const DeviceTable& tb, int64_t dev0, int64_t devices)
+{
+    constexpr auto kCompiled = std::make_integer_sequence<int, 7>{};
+    if (grad)
+        multiStateStepVariedAny<true>(kCompiled, x, u, g, m, z, grad, n, tb, dev0, devices);
+    else
+        multiStateStepVariedAny<false>(kCompiled, x, u, g, m, z, nullptr, n, tb, dev0, devices);
+}
+
 Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
                          ActivityTally* tally, Tensor* statesOut)
 {
+    if (tb.variation) {
+        checkVariation(tb, x.size(2), x);
+    }
     const int K = tb.numCurves + 1;
     const int64_t T = x.size(0), N = x.numel() / T;
     Tensor z = torch::empty_like(x);
     if (localGrad) *localGrad = torch::empty_like(x);
     Tensor states;
     if (statesOut) states = torch::empty(x.sizes(), x.options().dtype(torch::kInt8));
-    if (!fused(x)) {
+    if (!fused(x) && !tb.variation) {
         Tensor m = torch::ones({N}, x.options().dtype(torch::kLong));
         for (int64_t t = 0; t < T; ++t) {
             Tensor V = x[t].reshape({N}) * tb.gain + tb.centre;
@@ -134,9 +235,13 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
     int8_t* pst = statesOut ? states.data_ptr<int8_t>() : nullptr;
     const int64_t nb = blocksOf(N);
     std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
+    const DeviceVariation* var = tb.variation.get();
+    const int64_t devices = x.size(2);
+    const uint64_t jitter = jitterKey(key);
     at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
         uint32_t u[kBlock];
         int32_t m[kBlock];
+        float g[kBlock];
         for (int64_t b = b0; b < b1; ++b) {
             const int64_t e0 = b * kBlock, n = std::min(kBlock, N - e0);
             std::fill_n(m, n, 1);
@@ -144,12 +249,23 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
             for (int64_t t = 0; t < T; ++t) {
                 const int64_t o = t * N + e0;
                 fillUniformU32(key, o, n, u);
-                kernels::multiStateStepBlock(px + o, u, m, pz + o, pl ? pl + o : nullptr, n, tb);
+                if (var) {
+                    if (var->c2cSd > 0)
+                        fillNormal(jitter, o, n, g);
+                    else
+                        std::fill_n(g, n, 0.0f);
+                    multiStateStepVaried(px + o, u, g, m, pz + o, pl ? pl + o : nullptr, n, tb,
+                                         e0 % devices, devices);
+                } else {
+                    kernels::multiStateStepBlock(px + o, u, m, pz + o, pl ? pl + o : nullptr, n,
+                                                 tb);
+                }
                 if (pst)
                     for (int64_t k = 0; k < n; ++k) pst[o + k] = int8_t(m[k]);
                 if (tally)
                     for (int64_t k = 0; k < n; ++k) {
-                        const float V = tb.centre + tb.gain * px[o + k];
+                        float V = tb.centre + tb.gain * px[o + k];
+                        if (var && var->c2cSd > 0) V += var->c2cSd * g[k];
                         sv += double(V) * V;
                         ss += pz[o + k];
                     }

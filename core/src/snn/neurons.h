@@ -7,14 +7,30 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "dwmtj/lut.h"
+#include "dwmtj/variability.h"
 
 namespace dwmtj::core::snn {
 
 /// Float copy of a LUT for sampling. Binary: one curve p(V). Multi-state: K-1 cumulative
 /// curves C_k(V) = P(state >= k | V), k = 2..K, made non-increasing in k.
+/// Device-to-device and cycle-to-cycle variation of one device layer (dwmtj/variability.h):
+/// device n of the layer's `devices` neurons evaluates the nominal curve c at
+/// V' = pivot + (V - pivot - shift[n][c]) / scale[n], V jittered per sample by N(0, c2cSd);
+/// a stuck device fires with probability 0 (off) or 1 (on) and passes no gradient. CPU only.
+struct DeviceVariation {
+    int devices = 0, curves = 0;
+    std::vector<float> shift;         ///< [devices][curves] volts
+    std::vector<float> invScale;      ///< [devices] 1 / scale
+    std::vector<float> live, forced;  ///< [devices]: p -> live * p + forced
+    float pivot = 0;                  ///< the voltage widths scale about (the LUT's centre)
+    float c2cSd = 0;                  ///< per-sample operating-point jitter [V]
+    static DeviceVariation from(const DeviceDraw& draw, float pivot, float c2cSd);
+};
+
 struct DeviceTable {
     int numCurves = 1;
     int size = 0;
@@ -22,6 +38,8 @@ struct DeviceTable {
     float centre = 0, gain = 0;       ///< V_t = centre + gain * x_t
     std::vector<float> value, deriv;  ///< [size][numCurves]
     torch::Tensor valueT, derivT;     ///< the same on the compute device, [size, numCurves]
+    /// Set: every neuron is its own device (variability); null: all are the nominal device.
+    std::shared_ptr<const DeviceVariation> variation;
     static DeviceTable fromLut(const Lut& lut, double centreVoltage, double gainVolts,
                                const torch::Device& device);
 };

@@ -9,6 +9,7 @@
 #include "common.h"
 #include "dwmtj/error.h"
 #include "snn/events.h"
+#include "snn/neuron_registry.h"
 #include "snn/rng.h"
 
 namespace dwmtj::core {
@@ -294,6 +295,30 @@ BenchResult runBenchmark(const BenchOptions& o)
         res.crossoverCurve = crossoverCurve(R, P, H, std::max(3, o.steps / 2));
         res.measuredCrossoverTraining = crossing(res.crossoverCurve, true);
         res.measuredCrossoverInference = crossing(res.crossoverCurve, false);
+    }
+    if (o.variability && luts.config.anyDeviceLayer()) {
+        // The first hidden layer's neurons alone, nominal and varied, in alternation.
+        VariabilitySettings v;
+        v.v50Sd = 0.02;
+        v.widthSdRel = 0.1;
+        v.stuckOff = v.stuckOn = 0.005;
+        const auto nominal = train::hiddenNeurons(luts, device);
+        const auto varied = train::variedNeurons(luts, device, v, 1);
+        const snn::NeuronKernel kernel = snn::neuronKernel(nominal[0].kind);
+        const torch::Tensor in = torch::randn({o.timesteps, o.batchSize, o.hidden});
+        auto once = [&](const snn::DeviceTable* table) {
+            const torch::Tensor xg = in.clone().requires_grad_(true);
+            const auto t0 = std::chrono::steady_clock::now();
+            kernel(xg, table, 5, nullptr).sum().backward();
+            return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        };
+        std::vector<double> a, b;
+        for (int k = 0; k < std::max(5, o.steps) + o.warmup; ++k) {
+            const double ta = once(nominal[0].table.get()), tb = once(varied[0].table.get());
+            if (k >= o.warmup) a.push_back(ta), b.push_back(tb);
+        }
+        res.neuronSeconds = median(a);
+        res.variedNeuronSeconds = median(b);
     }
     res.gemmGflops = res.flopsPerStep / gemm * 1e-9;
     res.achievedGflops = res.flopsPerStep / res.secondsPerStep * 1e-9;

@@ -152,6 +152,26 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
     return out;
 }
 
+std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
+                                              const VariabilitySettings& v, uint64_t drawKey)
+{
+    std::vector<snn::HiddenNeurons> layers = hiddenNeurons(e, device);
+    if (!v.any()) return layers;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        auto& l = layers[i];
+        if (!l.table) continue;  // no device neurons in this layer
+        const Lut* lut = e.layerLut(int(i));
+        auto table = std::make_shared<snn::DeviceTable>(*l.table);
+        const DeviceDraw draw =
+            drawDevices(v, e.config.hidden, table->numCurves,
+                        snn::mix64(drawKey ^ (0x51ED270B27A1B4F3ull * (i + 1))));
+        table->variation = std::make_shared<const snn::DeviceVariation>(
+            snn::DeviceVariation::from(draw, float(lut->centreVoltage), float(v.c2cSd)));
+        l.table = std::move(table);
+    }
+    return layers;
+}
+
 void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x, torch::Tensor& y)
 {
     x = torch::from_blob(const_cast<float*>(set.pixels.data()), {set.size(), kImagePixels},

@@ -11,6 +11,7 @@
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
+#include "dwmtj/variability.h"
 #include "snn/network.h"
 
 namespace dwmtj::core::train {
@@ -30,6 +31,11 @@ void operatingPoint(const Experiment& e, int layer, double& centre, double& gain
 /// a device layer has no LUT in the experiment.
 std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::Device& device,
                                               double gainFactor = 1.0);
+/// The same with every device layer's neurons drawn as individual devices (variability.h):
+/// layer i's devices from drawDevices(v, hidden, curves, mix(drawKey, i)); nominal devices
+/// (the tables above, bit for bit) when `v` has nothing set.
+std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
+                                              const VariabilitySettings& v, uint64_t drawKey);
 /// Images [N, 784] float and labels [N] int64 on `device`.
 void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x,
                torch::Tensor& y);

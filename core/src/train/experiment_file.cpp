@@ -297,6 +297,18 @@ void writeFile(const Experiment& e, const std::string& tmp)
             writeStudyCurve(f, rg + "/study/" + r.study[k].choice.id, r.study[k]);
             h5::writeDoubleAttr(f, rg + "/study/" + r.study[k].choice.id, "order", double(k));
         }
+        for (size_t k = 0; k < r.variability.size(); ++k) {
+            const auto& v = r.variability[k];
+            const std::string vg = rg + "/variability/" + v.axis;
+            writeDoubles1(f, vg + "/level", v.level);
+            std::vector<double> flat;
+            const size_t draws = v.accuracy.empty() ? 0 : v.accuracy.front().size();
+            for (const auto& row : v.accuracy) flat.insert(flat.end(), row.begin(), row.end());
+            h5::writeDoubles(f, vg + "/accuracy", flat, {v.level.size(), draws});
+            h5::writeDoubleAttr(f, vg, "seed", double(v.seed));
+            h5::writeDoubleAttr(f, vg, "test_images", v.testImages);
+            h5::writeDoubleAttr(f, vg, "order", double(k));
+        }
         if (r.energy.valid) {
             const std::string eg = rg + "/energy";
             h5::createGroup(f, eg);
@@ -479,6 +491,29 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
                 std::stable_sort(curves.begin(), curves.end(),
                                  [](const auto& a, const auto& b) { return a.first < b.first; });
                 for (auto& c : curves) r.study.push_back(std::move(c.second));
+            }
+            if (h5::exists(f, rg + "/variability")) {
+                std::vector<std::pair<double, VariabilityCurve>> curves;  // in written order
+                for (const auto& axis : h5::children(f, rg + "/variability")) {
+                    const std::string vg = rg + "/variability/" + axis;
+                    VariabilityCurve v;
+                    v.axis = axis;
+                    v.level = readDoubles1(f, vg + "/level");
+                    std::vector<std::uint64_t> dims;
+                    const auto flat = h5::readDoubles(
+                        f, vg + "/accuracy",
+                        {{v.level.size(), h5::kAny}, "levels x device draws, as " + vg + "/level"},
+                        dims);
+                    for (size_t k = 0; k < v.level.size(); ++k)
+                        v.accuracy.emplace_back(flat.begin() + std::ptrdiff_t(k * dims[1]),
+                                                flat.begin() + std::ptrdiff_t((k + 1) * dims[1]));
+                    v.seed = seedAttr(f, vg, "seed", 0.0);
+                    v.testImages = intAttr(f, vg, "test_images", 0.0);
+                    curves.emplace_back(attrOr(f, vg, "order", 0.0), std::move(v));
+                }
+                std::stable_sort(curves.begin(), curves.end(),
+                                 [](const auto& a, const auto& b) { return a.first < b.first; });
+                for (auto& cv : curves) r.variability.push_back(std::move(cv.second));
             }
             if (h5::exists(f, rg + "/energy")) {
                 const std::string eg = rg + "/energy";
