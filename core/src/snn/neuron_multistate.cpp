@@ -111,13 +111,14 @@ template <int NC, bool kGrad>
     for (int64_t k0 = 0; k0 < n;) {
         const int64_t dev = (dev0 + k0) % devices;
         const int64_t k1 = std::min(n, k0 + (devices - dev));
-        const float* __restrict is = var.invScale.data() + dev - k0;
-        const float* __restrict live = var.live.data() + dev - k0;
-        const float* __restrict forced = var.forced.data() + dev - k0;
-        const float* __restrict shift = var.shift.data() + (dev - k0) * nc;
+        // Device arrays from this run's first device: element j is neuron k0 + j's device.
+        const float* __restrict is = var.invScale.data() + dev;
+        const float* __restrict live = var.live.data() + dev;
+        const float* __restrict forced = var.forced.data() + dev;
+        const float* __restrict shift = var.shift.data() + dev * nc;
         // Table point of curve c of the device at neuron k: index and fraction.
-        auto point = [&](int64_t k, int c, float base, int& a, float& fr) {
-            float f = (base - shift[k * nc + c] * is[k] - vMin) * invStep;
+        auto point = [&](int64_t j, int c, float base, int& a, float& fr) {
+            float f = (base - shift[j * nc + c] * is[j] - vMin) * invStep;
             f = f > 0 ? f : 0.0f;
             f = f < last ? f : last;
             int i0 = int(f);
@@ -126,8 +127,9 @@ template <int NC, bool kGrad>
             a = i0 * nc + c;
         };
         for (int64_t k = k0; k < k1; ++k) {
+            const int64_t j = k - k0;
             const float V = centre + gain * x[k] + c2c * g[k];
-            const float base = pivot + (V - pivot) * is[k];
+            const float base = pivot + (V - pivot) * is[j];
             const float uk = toUnitFloat(u[k]);
             const int need = K - m[k];
             float prev = 1.0f;
@@ -136,7 +138,7 @@ template <int NC, bool kGrad>
             for (int c = 0; c < nc; ++c) {
                 int a = 0;
                 float fr = 0;
-                point(k, c, base, a, fr);
+                point(j, c, base, a, fr);
                 float cv = val[a] + fr * (val[a + nc] - val[a]);
                 cv = cv < prev ? cv : prev;
                 prev = cv;
@@ -145,13 +147,13 @@ template <int NC, bool kGrad>
             if constexpr (kGrad) {  // the derivative of the curve that decides the spike
                 int a = 0;
                 float fr = 0;
-                point(k, need - 1, base, a, fr);
-                grad[k] = live[k] * gain * is[k] * (der[a] + fr * (der[a + nc] - der[a]));
+                point(j, need - 1, base, a, fr);
+                grad[k] = live[j] * gain * is[j] * (der[a] + fr * (der[a + nc] - der[a]));
             }
             // A stuck-off device never advances; a stuck-on one reaches the last notch every
             // step.
-            const int spike = forced[k] > 0 ? 1 : (live[k] > 0 && d >= need ? 1 : 0);
-            m[k] = spike ? 1 : (live[k] > 0 ? m[k] + d : m[k]);
+            const int spike = forced[j] > 0 ? 1 : (live[j] > 0 && d >= need ? 1 : 0);
+            m[k] = spike ? 1 : (live[j] > 0 ? m[k] + d : m[k]);
             z[k] = float(spike);
         }
         k0 = k1;
