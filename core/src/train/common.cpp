@@ -172,6 +172,24 @@ std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::
     return layers;
 }
 
+int checkpointedRuns(const Experiment& e)
+{
+    int n = 0;
+    for (const auto& r : e.runs) n += r.bestCheckpoint.empty() ? 0 : 1;
+    if (n == 0)
+        throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
+    return n;
+}
+
+void testTensors(const TrainingConfig& c, const std::string& dataDir, int testLimit,
+                 const torch::Device& device, torch::Tensor& x, torch::Tensor& y)
+{
+    const ImageSet test =
+        loadFashionMnist(dataDir.empty() ? c.dataDir : dataDir, FashionSplit::Test,
+                         testLimit >= 0 ? testLimit : c.testLimit);
+    toTensors(test, device, x, y);
+}
+
 void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x, torch::Tensor& y)
 {
     x = torch::from_blob(const_cast<float*>(set.pixels.data()), {set.size(), kImagePixels},

@@ -36,6 +36,13 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
 /// (the tables above, bit for bit) when `v` has nothing set.
 std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
                                               const VariabilitySettings& v, uint64_t drawKey);
+/// The runs of `e` that have a best checkpoint; throws Error when there is none ("train it
+/// first"): what every evaluation of a trained experiment checks first.
+int checkpointedRuns(const Experiment& e);
+/// The test images an evaluation of a network trained with `c` uses: `dataDir` ("" = the
+/// config's) and `testLimit` (< 0 = the config's), as tensors on `device`.
+void testTensors(const TrainingConfig& c, const std::string& dataDir, int testLimit,
+                 const torch::Device& device, torch::Tensor& x, torch::Tensor& y);
 /// Images [N, 784] float and labels [N] int64 on `device`.
 void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& x,
                torch::Tensor& y);

@@ -22,20 +22,14 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     applyThreadCount(o.threads > 0 ? o.threads : c.threads);
     const torch::Device device = train::resolveDevice(o.device.empty() ? c.device : o.device);
     const std::vector<snn::HiddenNeurons> layers = train::hiddenNeurons(e, device);
-    const int limit = o.testLimit >= 0 ? o.testLimit : c.testLimit;
-    const ImageSet test =
-        loadFashionMnist(o.dataDir.empty() ? c.dataDir : o.dataDir, FashionSplit::Test, limit);
     torch::Tensor X, Y;
-    train::toTensors(test, device, X, Y);
+    train::testTensors(c, o.dataDir, o.testLimit, device, X, Y);
     double pixelStd = 1.0;
     if (o.units == NoiseUnits::Standardized) {
         if (!(e.pixelStd > 0)) throw Error("the experiment does not record the training pixel std");
         pixelStd = e.pixelStd;
     }
-    int evaluated = 0;
-    for (const auto& r : e.runs) evaluated += r.bestCheckpoint.empty() ? 0 : 1;
-    if (evaluated == 0)
-        throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
+    const int evaluated = train::checkpointedRuns(e);
     const int batchesPerPass = int((X.size(0) + o.batchSize - 1) / o.batchSize);
     const int total = evaluated * int(sigmas.size()) * batchesPerPass;
     int done = 0;

@@ -121,10 +121,7 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
     const torch::Device device = train::resolveDevice(o.device.empty() ? cfg.device : o.device);
     const bool lif = !cfg.anyDeviceLayer();
     train::hiddenNeurons(e, torch::kCPU);  // throws now when a device layer has no LUT
-    int evaluated = 0;
-    for (const auto& r : e.runs) evaluated += r.bestCheckpoint.empty() ? 0 : 1;
-    if (evaluated == 0)
-        throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
+    train::checkpointedRuns(e);            // throws when no run has a checkpoint
     bool standardized = false;
     for (const auto& c : o.choices)
         standardized |= c.units == NoiseUnits::Standardized &&
@@ -132,11 +129,8 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
     if (standardized && !(e.pixelStd > 0))
         throw Error("the experiment does not record the training pixel std (standardized units)");
 
-    const int limit = o.testLimit >= 0 ? o.testLimit : cfg.testLimit;
-    const ImageSet test =
-        loadFashionMnist(o.dataDir.empty() ? cfg.dataDir : o.dataDir, FashionSplit::Test, limit);
     torch::Tensor X, Y;
-    train::toTensors(test, device, X, Y);
+    train::testTensors(cfg, o.dataDir, o.testLimit, device, X, Y);
     const int total = studyBatches(e, [&] {
         StudyOptions copy = o;
         copy.testLimit = int(X.size(0));

@@ -4,7 +4,6 @@
 
 #include "common.h"
 #include "dwmtj/error.h"
-#include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
 #include "snn/rng.h"
 
@@ -44,15 +43,9 @@ Experiment evaluateVariability(const Experiment& input, const VariabilityOptions
         throw Error("the network has no DW-MTJ device layer: variability does not apply");
     applyThreadCount(o.threads > 0 ? o.threads : c.threads);
     const torch::Device device = train::resolveDevice(o.device.empty() ? "cpu" : o.device);
-    int evaluated = 0;
-    for (const auto& r : e.runs) evaluated += r.bestCheckpoint.empty() ? 0 : 1;
-    if (evaluated == 0)
-        throw Error("no run in the experiment has a checkpoint to evaluate (train it first)");
-    const int limit = o.testLimit >= 0 ? o.testLimit : c.testLimit;
-    const ImageSet test =
-        loadFashionMnist(o.dataDir.empty() ? c.dataDir : o.dataDir, FashionSplit::Test, limit);
+    const int evaluated = train::checkpointedRuns(e);
     torch::Tensor X, Y;
-    train::toTensors(test, device, X, Y);
+    train::testTensors(c, o.dataDir, o.testLimit, device, X, Y);
     int levels = 0;
     for (const auto& a : o.axes) levels += int(a.levels.size());
     const int batches = int((X.size(0) + o.batchSize - 1) / o.batchSize);
