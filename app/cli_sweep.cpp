@@ -193,6 +193,12 @@ int task(const std::vector<std::string>& argv)
                                          "--threads",     threads,
                                          "--out",         out};
         if (!c.dataDir.empty()) args.insert(args.end(), {"--data-dir", c.dataDir});
+        if (const auto& v = c.variability; v.any())
+            args.insert(args.end(),
+                        {"--v50-sd", jsonNumber(v.v50Sd), "--width-sd", jsonNumber(v.widthSdRel),
+                         "--c2c-sd", jsonNumber(v.c2cSd), "--stuck-off", jsonNumber(v.stuckOff),
+                         "--stuck-on", jsonNumber(v.stuckOn), "--device-seed",
+                         std::to_string(v.seed), "--variability-in", toString(c.variabilityUse)});
         // The device layers' LUT (layer 2's own with --lut2) and operating point (the first's:
         // a sweep's device layers share it).
         int first = -1;

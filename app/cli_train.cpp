@@ -14,6 +14,7 @@
 #include "cli_commands.h"
 #include "cli_progress.h"
 #include "dwmtj/error.h"
+#include "dwmtj/stats.h"
 #include "dwmtj/training.h"
 
 namespace dwmtj::cli {
@@ -139,7 +140,41 @@ void printSummary(const Experiment& e, const std::string& out)
         std::printf("test accuracy over %d seeds: %.2f %% +/- %.2f %% (sd)\n", n, 100 * m,
                     100 * sd);
     }
+    const auto& v = e.config.variability;
+    if (v.any()) {
+        std::printf("\ndevice variability (%s, %s): test accuracy on each run's drawn devices\n",
+                    v.describe().c_str(),
+                    e.config.variabilityUse == VariabilityUse::Training
+                        ? "hardware-aware training"
+                        : "trained on the nominal device");
+        for (const auto& r : e.runs)
+            std::printf("  seed %-6llu %10s\n", (unsigned long long)r.seed,
+                        percent(r.deviceTestAccuracy).c_str());
+    }
     if (!out.empty()) std::printf("experiment file: %s\n", out.c_str());
+}
+
+/// --v50-sd, --width-sd, --c2c-sd, --stuck (half off, half on; or --stuck-off, --stuck-on),
+/// --device-seed and
+/// --variability-in of `dwmtj train`: the network's device variability.
+void readVariability(const Args& a, TrainingConfig& c)
+{
+    auto& v = c.variability;
+    v.v50Sd = a.number("v50-sd", 0.0);
+    v.widthSdRel = a.number("width-sd", 0.0);
+    v.c2cSd = a.number("c2c-sd", 0.0);
+    v.stuckOff = v.stuckOn = a.number("stuck", 0.0) / 2;
+    v.stuckOff = a.number("stuck-off", v.stuckOff);
+    v.stuckOn = a.number("stuck-on", v.stuckOn);
+    v.seed = uint64_t(a.integer("device-seed", 0));
+    try {
+        c.variabilityUse = variabilityUseFromString(a.get("variability-in", "evaluation"));
+    } catch (const OptionsError& err) {
+        throw UsageError(std::string("--variability-in: ") + err.what());
+    }
+    if (a.has("variability-in") && !v.any())
+        throw UsageError(
+            "--variability-in needs a spread: --v50-sd, --width-sd, --c2c-sd or --stuck");
 }
 
 }  // namespace
@@ -147,10 +182,11 @@ void printSummary(const Experiment& e, const std::string& out)
 int runTrain(const std::vector<std::string>& argv)
 {
     Args a(argv, {},
-           {"neuron",     "neurons", "hidden",     "timesteps", "epochs",      "seeds",
-            "lut",        "lut2",    "device",     "out",       "batch",       "lr",
-            "gain",       "centre",  "threads",    "data-dir",  "train-limit", "test-limit",
-            "validation", "resume",  "train-noise"});
+           {"neuron",     "neurons",   "hidden",      "timesteps",   "epochs",        "seeds",
+            "lut",        "lut2",      "device",      "out",         "batch",         "lr",
+            "gain",       "centre",    "threads",     "data-dir",    "train-limit",   "test-limit",
+            "validation", "resume",    "train-noise", "v50-sd",      "width-sd",      "c2c-sd",
+            "stuck",      "stuck-off", "stuck-on",    "device-seed", "variability-in"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
@@ -190,6 +226,7 @@ int runTrain(const std::vector<std::string>& argv)
         c.testLimit = int(a.integer("test-limit", 0));
         c.validationSize = int(a.integer("validation", c.validationSize));
         c.trainNoiseSigma = a.number("train-noise", c.trainNoiseSigma);
+        readVariability(a, c);
         out = a.get("out", "");
         if (out.empty()) throw UsageError("--out RUN.h5 is required (the experiment file)");
         c.validate();
@@ -489,7 +526,7 @@ int runVariability(const std::vector<std::string>& argv)
 {
     Args a(argv, {"json"},
            {"v50-sd", "width-sd", "c2c-sd", "stuck", "draws", "seed", "data-dir", "test-limit",
-            "threads", "batch"});
+            "threads", "batch", "bootstrap", "device-data"});
     if (a.positionals().size() != 1)
         throw UsageError(
             "expected one experiment file: dwmtj variability RUN.h5 --v50-sd LIST ...");
@@ -506,9 +543,14 @@ int runVariability(const std::vector<std::string>& argv)
             throw UsageError(std::string("--") + option + ": " + e.what());
         }
     }
-    if (o.axes.empty())
+    o.bootstrap = int(a.integer("bootstrap", 0));
+    o.deviceData = a.get("device-data", "");
+    if (!o.deviceData.empty() && o.bootstrap <= 0)
+        throw UsageError("--device-data is the bootstrap's measurements: give --bootstrap N too");
+    if (o.axes.empty() && o.bootstrap <= 0)
         throw UsageError(
-            "give at least one of --v50-sd, --width-sd, --c2c-sd, --stuck (lists like 0:0.1:0.02)");
+            "give at least one of --v50-sd, --width-sd, --c2c-sd, --stuck (lists "
+            "like 0:0.1:0.02) or --bootstrap N");
     o.draws = int(a.integer("draws", o.draws));
     o.seed = uint64_t(a.integer("seed", long(o.seed)));
     o.dataDir = a.get("data-dir", "");
@@ -523,7 +565,7 @@ int runVariability(const std::vector<std::string>& argv)
     saveExperiment(e, path);
     // Per axis and level: mean and sd over every seed and device draw.
     std::string j = "{\"file\":" + jsonString(path) + ",\"axes\":[";
-    if (!a.has("json"))
+    if (!a.has("json") && !o.axes.empty())
         std::printf(
             "device variability (%s neurons), test accuracy of each run's best checkpoint "
             "over %d device draw(s) per seed\n%-8s %10s %10s %10s %6s\n",
@@ -551,7 +593,41 @@ int runVariability(const std::vector<std::string>& argv)
         }
         j += "]}";
     }
-    if (a.has("json")) std::printf("%s]}\n", j.c_str());
+    j += "]";
+    if (o.bootstrap > 0) {
+        // Per seed: the nominal LUT's accuracy (same images and spike draws), the accuracy over
+        // the resampled LUTs, its sd and 95 % percentile interval.
+        std::string source;
+        std::string runs, rows;
+        for (const auto& r : e.runs)
+            for (const auto& c : r.variability) {
+                if (c.axis != "bootstrap" || c.accuracy.empty()) continue;
+                source = c.source;
+                const auto& acc = c.accuracy[0];
+                const auto s = stats::summarize(acc);
+                const double lo = stats::quantile(acc, 0.025), hi = stats::quantile(acc, 0.975);
+                runs += std::string(runs.empty() ? "" : ",") +
+                        "{\"seed\":" + std::to_string(r.seed) +
+                        ",\"nominal\":" + jsonNumber(c.nominalAccuracy) +
+                        ",\"mean\":" + jsonNumber(s.mean) + ",\"sd\":" + jsonNumber(s.sd) +
+                        ",\"lower\":" + jsonNumber(lo) + ",\"upper\":" + jsonNumber(hi) +
+                        ",\"n\":" + std::to_string(s.n) + "}";
+                char row[160];
+                std::snprintf(row, sizeof row, "%-8llu %12s %10.2f %10.2f %8.2f - %-8.2f\n",
+                              (unsigned long long)r.seed, percent(c.nominalAccuracy).c_str(),
+                              100 * s.mean, 100 * s.sd, 100 * lo, 100 * hi);
+                rows += row;
+            }
+        if (!a.has("json"))
+            std::printf(
+                "\ncharacterization uncertainty: test accuracy with %d LUTs resampled "
+                "from the measurements in %s\n%-8s %12s %10s %10s %19s\n%s",
+                o.bootstrap, source.c_str(), "seed", "nominal LUT", "mean %", "sd %",
+                "95 % interval", rows.c_str());
+        j += ",\"bootstrap\":{\"resamples\":" + std::to_string(o.bootstrap) +
+             ",\"source\":" + jsonString(source) + ",\"runs\":[" + runs + "]}";
+    }
+    if (a.has("json")) std::printf("%s}\n", j.c_str());
     return 0;
 }
 

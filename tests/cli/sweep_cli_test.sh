@@ -49,6 +49,34 @@ for s in range(3):
     assert list(a[k + 'noise/pixel/sigma'][:]) == [0, 0.5]
 PY"
 
+# Device variability per [config]: the task trains with it; a LIF configuration with it is refused.
+cat >"$T/var.sweep" <<SWEEP
+[sweep var]
+format_version = 1
+seeds = 0
+epochs = 1
+batch = 50
+train_limit = 600
+validation = 100
+test_limit = 200
+data_dir = $D
+
+[config aware]
+neuron = binary
+hidden = 16
+timesteps = 4
+stuck = 0.2
+device_seed = 5
+variability_in = training
+SWEEP
+"$B" sweep run "$T/var.sweep" --out "$T/v" 2>/dev/null
+check "a [config] with variability keys trains its task with them" "/usr/bin/python3 -c \"
+import h5py; f = h5py.File('$T/v/tasks/aware/seed0.h5'); v = f['config/variability'].attrs
+assert v['use'] == 'training' and v['stuck_on'] == 0.1 and v['seed'] == 5 and 'devices' in f['runs/seed_0']\""
+sed 's/^neuron = binary/neuron = lif/' "$T/var.sweep" >"$T/varlif.sweep"
+"$B" sweep plan "$T/varlif.sweep" --out "$T/vl" >/dev/null 2>"$T/vl.err"; rc=$?
+check "variability keys on a LIF [config] are refused, naming the section" '[ $rc -eq 1 ] && grep -q "\[config aware\]" "$T/vl.err" && grep -q "no device layer" "$T/vl.err"'
+
 rm "$T/s/tasks/lif-H16-T4/seed1.h5"
 "$B" sweep run "$T/smoke.sweep" --out "$T/s" --jobs 2 2>"$T/rerun.err"; rc=$?
 check "running again runs only the task that is not complete" '[ $rc -eq 0 ] && grep -q "1 of 6 task(s) to run" "$T/rerun.err" && grep -q "lif-H16-T4-seed1 completed" "$T/rerun.err"'

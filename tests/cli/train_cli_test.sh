@@ -44,11 +44,36 @@ for s in ('seed_0', 'seed_1'):
 check "variability --json, and an added axis keeps the others" "/usr/bin/python3 -c \"
 import json, h5py; d = json.load(open('$T/var.json')); assert d['axes'][0]['axis'] == 'c2c' and d['axes'][0]['levels'][1]['n'] == 2
 assert sorted(h5py.File('$T/run.h5')['runs/seed_0/variability'].keys()) == ['c2c', 'stuck', 'v50']\""
+"$B" variability "$T/run.h5" --bootstrap 4 --test-limit 100 --json >"$T/boot.json" 2>/dev/null
+check "variability --bootstrap: the bundled LUT's measurements found and resampled, stored next to the axes" "/usr/bin/python3 -c \"
+import json, h5py; d = json.load(open('$T/boot.json'))['bootstrap']
+assert d['resamples'] == 4 and d['source'].endswith('binary-device.h5') and len(d['runs']) == 2
+assert all(r['n'] == 4 and r['lower'] <= r['mean'] <= r['upper'] for r in d['runs'])
+g = h5py.File('$T/run.h5')['runs/seed_1/variability/bootstrap']
+assert g['accuracy'].shape == (1, 4) and 0 < g.attrs['nominal_accuracy'] < 1\""
+"$B" variability "$T/run.h5" --device-data "$D/../binary-device.h5" >/dev/null 2>"$T/verr"; rc=$?
+check "--device-data without --bootstrap is a usage error" '[ $rc -eq 2 ] && grep -q "give --bootstrap N too" "$T/verr"'
 "$B" train --neuron lif $SMALL --epochs 1 --out "$T/lif.h5" >/dev/null 2>&1
 "$B" variability "$T/lif.h5" --v50-sd 0.1 >/dev/null 2>"$T/verr"; rc=$?
 check "variability of a LIF network is refused" '[ $rc -eq 1 ] && grep -q "no DW-MTJ device layer" "$T/verr"'
 "$B" variability "$T/run.h5" >/dev/null 2>"$T/verr"; rc=$?
 check "variability without an axis is a usage error" '[ $rc -eq 2 ] && grep -q "at least one of --v50-sd" "$T/verr"'
+out=$("$B" train --neuron binary $SMALL --epochs 1 --stuck 0.5 --v50-sd 0.05 --device-seed 4 --variability-in training --out "$T/aware.h5" 2>/dev/null)
+check "train --variability-in training: the summary gives the accuracy on the drawn devices" 'grep -q "hardware-aware training" <<<"$out" && grep -qE "^  seed 0 +[0-9.]+%" <<<"$out"'
+check "the settings and each layer's devices are stored" "/usr/bin/python3 - <<PY
+import h5py, json
+f = h5py.File('$T/aware.h5')
+v = f['config/variability'].attrs
+assert v['use'] == 'training' and v['v50_sd_V'] == 0.05 and v['stuck_off'] == 0.25 and v['seed'] == 4
+assert json.loads(f['config'].attrs['json'])['variability']['use'] == 'training'
+r = f['runs/seed_0']
+assert r['devices/layer_1/shift_V'].shape == (32, 1) and r['devices/layer_2/stuck'].shape == (32,)
+assert abs(r.attrs['device_test_accuracy'] - r.attrs['test_accuracy']) < 1e-12
+PY"
+"$B" train --neuron lif $SMALL --epochs 1 --v50-sd 0.1 --out "$T/bad.h5" >/dev/null 2>"$T/verr"; rc=$?
+check "variability on a LIF network is refused" '[ $rc -ne 0 ] && grep -q "needs a DW-MTJ device layer" "$T/verr" && [ ! -e "$T/bad.h5" ]'
+"$B" train --neuron binary $SMALL --epochs 1 --variability-in training --out "$T/bad.h5" >/dev/null 2>"$T/verr"; rc=$?
+check "--variability-in without a spread is a usage error" '[ $rc -eq 2 ] && grep -q "needs a spread" "$T/verr"'
 "$B" train --resume "$T/lif.h5" --epochs 2 >"$T/res.out" 2>"$T/res.err"
 check "resume extends a finished run by one epoch" 'grep -q "resuming after epoch 1" "$T/res.err" && grep -qE "^0 +completed +2 " "$T/res.out"'
 

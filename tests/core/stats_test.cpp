@@ -18,6 +18,20 @@ TEST(Stats, NormalQuantileKnownValues)
     EXPECT_NEAR(stats::normalQuantile(1e-6), -4.753424308822899, 1e-9);
 }
 
+TEST(Stats, QuantileInterpolatesOrderStatistics)
+{
+    // R: quantile(c(3, 1, 4, 1, 5), c(0, 0.25, 0.5, 0.9, 1)) = 1, 1, 3, 4.6, 5 (type 7).
+    const std::vector<double> v{3, 1, 4, 1, 5};
+    EXPECT_DOUBLE_EQ(stats::quantile(v, 0), 1);
+    EXPECT_DOUBLE_EQ(stats::quantile(v, 0.25), 1);
+    EXPECT_DOUBLE_EQ(stats::quantile(v, 0.5), 3);
+    EXPECT_NEAR(stats::quantile(v, 0.9), 4.6, 1e-12);
+    EXPECT_DOUBLE_EQ(stats::quantile(v, 1), 5);
+    EXPECT_DOUBLE_EQ(stats::quantile({2.5}, 0.3), 2.5);
+    EXPECT_TRUE(std::isnan(stats::quantile({}, 0.5)));
+    EXPECT_TRUE(std::isnan(stats::quantile(v, 1.5)));
+}
+
 TEST(Stats, ChiSquareSurvivalKnownValues)
 {
     // Reference values from tables: P(chi2_1 > 3.841459) = 0.05, P(chi2_9 > 16.91898) = 0.05.

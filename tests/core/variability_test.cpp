@@ -8,8 +8,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <numeric>
 
 #include "dwmtj/error.h"
@@ -250,8 +252,121 @@ TEST(Variability, ZeroSettingsLeaveTheNominalTablesAndCurvesRoundTrip)
     EXPECT_EQ(back.runs[1].variability[0].level, ev.runs[1].variability[0].level);
     EXPECT_EQ(back.runs[1].variability[0].accuracy, ev.runs[1].variability[0].accuracy);
     EXPECT_EQ(back.runs[1].variability[1].testImages, 200);
+    // The bootstrap: resampled LUTs of the measured device; the nominal LUT on the same images
+    // and spike draws is the v50 axis' level 0.
+    VariabilityOptions b;
+    b.bootstrap = 8;
+    b.deviceData = std::string(DWMTJ_DATASETS_DIR) + "/binary-device.h5";
+    const Experiment bs = evaluateVariability(ev, b, std::stop_token{});
+    const VariabilityCurve& bc = bs.runs.at(0).variability.back();
+    ASSERT_EQ(bc.axis, "bootstrap");
+    ASSERT_EQ(bc.accuracy.size(), 1u);
+    ASSERT_EQ(bc.accuracy[0].size(), 8u);
+    EXPECT_EQ(bc.nominalAccuracy, v50.accuracy[0][0]);
+    EXPECT_EQ(bs.runs[0].variability.size(), 3u) << "added next to the other axes";
+    const auto [lo, hi] = std::minmax_element(bc.accuracy[0].begin(), bc.accuracy[0].end());
+    EXPECT_LT(*lo, *hi) << "the resampled LUTs differ";
+    EXPECT_LT(*hi - *lo, 0.15) << "15 cycles per voltage leave a few points, not chance";
+    saveExperiment(bs, out);
+    const Experiment bsBack = loadExperiment(out, false);
+    EXPECT_EQ(bsBack.runs[0].variability.back().source, b.deviceData);
+    EXPECT_EQ(bsBack.runs[0].variability.back().nominalAccuracy, bc.nominalAccuracy);
+    EXPECT_EQ(bsBack.runs[0].variability.back().accuracy, bc.accuracy);
+    // Without --device-data the LUT's source file is used only while it is the file the LUT
+    // was built from.
+    Experiment changed = loadExperiment(out);
+    const std::string other = (dir / "other-device.csv").string();
+    std::filesystem::copy_file(std::string(DWMTJ_DATASETS_DIR) + "/binary-device.h5", other,
+                               std::filesystem::copy_options::overwrite_existing);
+    {
+        std::ofstream(other, std::ios::app) << "x";
+    }
+    changed.lut->provenance["source_file"] = other;
+    b.deviceData.clear();
+    try {
+        evaluateVariability(changed, b, std::stop_token{});
+        ADD_FAILURE() << "a changed source file was used";
+    } catch (const OptionsError& err) {
+        EXPECT_NE(std::string(err.what()).find("has changed"), std::string::npos) << err.what();
+    }
     // A network without device layers is refused.
     Experiment lif = e;
     lif.config.neuron = NeuronKind::Lif;
     EXPECT_THROW(evaluateVariability(lif, o, std::stop_token{}), Error);
+}
+
+// Variability in the training configuration: the run's devices are drawn once (the same for
+// both uses and on resume), stored with the settings, and hardware-aware training learns
+// around them where a network trained on the nominal device does not.
+TEST(Variability, HardwareAwareTrainingLearnsItsDevices)
+{
+    TrainingConfig c;
+    c.neuron = NeuronKind::Binary;
+    c.hidden = 32;
+    c.timesteps = 8;
+    c.batchSize = 100;
+    c.epochs = 2;
+    c.seeds = {0};
+    c.dataDir = std::string(DWMTJ_DATASETS_DIR) + "/fashion-mnist-sample";
+    struct : TrainingObserver {
+    } quiet;
+    const auto dir = std::filesystem::temp_directory_path() / "dwmtj-variability-test";
+    std::filesystem::create_directories(dir);
+    const Experiment nominal = runTraining(c, quiet, std::stop_token{}, "");
+    // Half the devices stuck (a quarter never fires, a quarter always fires).
+    c.variability.stuckOff = c.variability.stuckOn = 0.25;
+    c.variability.seed = 3;
+    c.variabilityUse = VariabilityUse::Evaluation;
+    const std::string deployedPath = (dir / "deployed.h5").string();
+    const Experiment deployed = runTraining(c, quiet, std::stop_token{}, deployedPath);
+    c.variabilityUse = VariabilityUse::Training;
+    const std::string awarePath = (dir / "aware.h5").string();
+    const Experiment aware = runTraining(c, quiet, std::stop_token{}, awarePath);
+    const RunRecord &n = nominal.runs.at(0), &d = deployed.runs.at(0), &a = aware.runs.at(0);
+    ASSERT_EQ(a.status, RunStatus::Completed) << a.message;
+    // Evaluation use trains on the nominal device: the very same training.
+    EXPECT_EQ(d.batchLoss, n.batchLoss);
+    EXPECT_EQ(d.testAccuracy, n.testAccuracy);
+    EXPECT_TRUE(n.devices.empty());
+    EXPECT_TRUE(std::isnan(n.deviceTestAccuracy));
+    // The same devices for both uses: one draw per hidden layer, each layer its own.
+    ASSERT_EQ(d.devices.size(), 2u);
+    ASSERT_EQ(a.devices.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(a.devices[i].devices, 32);
+        EXPECT_EQ(a.devices[i].stuck, d.devices[i].stuck);
+        EXPECT_EQ(a.devices[i].shift, d.devices[i].shift);
+    }
+    EXPECT_NE(a.devices[0].stuck, a.devices[1].stuck);
+    // Measured (seed 0; OpenBLAS Haswell and SkylakeX, 1 and 2 threads): nominal 58.6 %
+    // clean, deployed on these devices 34.2-34.3 %, trained on them 55.0-55.4 % (seeds 0-5:
+    // the hardware-aware network 19-46 points above the deployed one).
+    EXPECT_GT(n.testAccuracy, 0.5);
+    EXPECT_LT(d.deviceTestAccuracy, n.testAccuracy - 0.1) << "stuck devices cost accuracy";
+    EXPECT_EQ(a.deviceTestAccuracy, a.testAccuracy) << "trained and tested on its devices";
+    EXPECT_GT(a.deviceTestAccuracy, d.deviceTestAccuracy + 0.1);
+    EXPECT_GT(a.deviceTestAccuracy, 0.45);
+    // The file keeps the settings, the use, the devices and the accuracy on them.
+    const Experiment back = loadExperiment(awarePath, false);
+    EXPECT_EQ(back.config.variability.stuckOff, 0.25);
+    EXPECT_EQ(back.config.variability.stuckOn, 0.25);
+    EXPECT_EQ(back.config.variability.seed, 3u);
+    EXPECT_EQ(back.config.variabilityUse, VariabilityUse::Training);
+    EXPECT_EQ(back.config.variability.v50Sd, 0);
+    ASSERT_EQ(back.runs.at(0).devices.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(back.runs[0].devices[i].stuck, a.devices[i].stuck);
+        EXPECT_EQ(back.runs[0].devices[i].scale, a.devices[i].scale);
+        EXPECT_EQ(back.runs[0].devices[i].curves, 1);
+    }
+    EXPECT_EQ(back.runs[0].deviceTestAccuracy, a.deviceTestAccuracy);
+    EXPECT_EQ(loadExperiment(deployedPath, false).config.variabilityUse,
+              VariabilityUse::Evaluation);
+    // Resumed for a third epoch: the same devices again.
+    const Experiment resumed = resumeTraining(awarePath, quiet, std::stop_token{}, 3);
+    ASSERT_EQ(resumed.runs.at(0).epochsDone(), 3);
+    EXPECT_EQ(resumed.runs[0].devices[1].stuck, a.devices[1].stuck);
+    // Variability without a device layer is refused.
+    c.neuron = NeuronKind::Lif;
+    EXPECT_THROW(c.validate(), OptionsError);
 }

@@ -17,6 +17,7 @@
 #include "main_window.h"
 #include "robustness/robustness_page.h"
 #include "robustness/study_panel.h"
+#include "robustness/variability_panel.h"
 #include "runs/experiment_store.h"
 #include "ui_test_util.h"
 
@@ -141,6 +142,69 @@ private Q_SLOTS:
                      .runs.at(0)
                      .study.size(),
                  size_t(2));
+    }
+
+    // The Device variability tab on the networks trained above: LIF skipped, one band per
+    // device network over seeds x draws, the bootstrap rows, curves in the files, export.
+    void variabilityTabShowsBandsAndBootstrap()
+    {
+        ui::MainWindow w;
+        w.resize(1500, 950);
+        w.show();
+        for (const char* kind : {"lif", "binary", "multistate"})
+            QCOMPARE(
+                test::loadAndWait(w.store(), m_dir.filePath(QStringLiteral("net-%1.h5").arg(kind))),
+                QString());
+        auto* rob = w.robustnessPage();
+        w.tabs()->setCurrentWidget(rob);
+        rob->showMode(2);
+        ui::VariabilityPanel* v = rob->variability();
+        QCOMPARE(v->selection().size(), 3);
+        v->setAxis(QStringLiteral("stuck"));
+        v->setLevels(0, 1, 0.5);
+        v->setDraws(2);
+        v->setBootstrap(3);
+        v->setTestImages(200);
+        v->run();
+        QCOMPARE(v->task()->state(), TaskState::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(v->task()->state(), TaskState::Idle, 120000);
+        QTRY_VERIFY(!w.store()->busy());
+        ui::BandChart* chart = v->chart();
+        QCOMPARE(chart->groups(), QStringList({"binary H48 T16", "multistate H48 T16"}));
+        for (const QString& g : chart->groups()) {
+            const auto pts = chart->points(g);
+            QCOMPARE(pts.size(), 3);
+            QCOMPARE(pts[0].n, 4);  // 2 seeds x 2 device draws
+            QVERIFY2(pts[0].mean > 20, qPrintable(g));
+            // Level 0: no devices drawn, both draws of a seed are the same network.
+            QCOMPARE(pts[0].values[0], pts[0].values[1]);
+            QCOMPARE(pts[0].values[2], pts[0].values[3]);
+            // Every device stuck: near chance, far below the working network.
+            QVERIFY2(pts[2].mean < pts[0].mean - 15, qPrintable(g));
+        }
+        // Table: 3 levels and the bootstrap's two rows per device network.
+        auto* table = v->table();
+        QCOMPARE(table->rowCount(), 10);
+        QCOMPARE(table->item(3, 1)->text(), QStringLiteral("nominal LUT"));
+        QVERIFY(table->item(4, 1)->text().startsWith(QStringLiteral("bootstrap 95 % interval")));
+        QCOMPARE(table->item(4, 5)->text(), QStringLiteral("6"));  // 2 seeds x 3 LUTs
+        const auto e = core::loadExperiment(m_dir.filePath("net-multistate.h5").toStdString());
+        QCOMPARE(e.runs.at(1).variability.size(), size_t(2));
+        QCOMPARE(e.runs[1].variability[0].axis, std::string("stuck"));
+        QCOMPARE(e.runs[1].variability[1].axis, std::string("bootstrap"));
+        QVERIFY(core::loadExperiment(m_dir.filePath("net-lif.h5").toStdString())
+                    .runs.at(0)
+                    .variability.empty());
+        // The chart shows the chosen spread: none of the V50 curves exist yet.
+        v->setAxis(QStringLiteral("v50"));
+        QVERIFY(v->chart()->groups().isEmpty());
+        v->setAxis(QStringLiteral("stuck"));
+        const QString out = m_dir.filePath("variability-figures");
+        QCOMPARE(w.exportPageCharts(out), QString());
+        QCOMPARE(QDir(out).entryList({"*stuck*"}, QDir::Files).size(), 4);  // PNG, SVG, PDF, CSV
+        const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
+        if (!shots.isEmpty())
+            w.grab().save(QString::fromLocal8Bit(shots) + "/robustness-variability.png");
     }
 };
 

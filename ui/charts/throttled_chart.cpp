@@ -1,10 +1,13 @@
 #include "charts/throttled_chart.h"
 
+#include <QValueAxis>
+
 #include "charts/chart_style.h"
 
 namespace dwmtj::ui {
 
-ThrottledChart::ThrottledChart(const QString& title, const QString& xTitle, const QString& yTitle, QWidget* parent)
+ThrottledChart::ThrottledChart(const QString& title, const QString& xTitle, const QString& yTitle,
+                               QWidget* parent)
     : QChartView(parent)
 {
     QChart* c = freshChart(title);
@@ -15,6 +18,13 @@ ThrottledChart::ThrottledChart(const QString& title, const QString& xTitle, cons
     m_timer.setSingleShot(true);
     m_timer.setInterval(60);
     connect(&m_timer, &QTimer::timeout, this, &ThrottledChart::flush);
+}
+
+void ThrottledChart::setTitles(const QString& title, const QString& xTitle, const QString& yTitle)
+{
+    chart()->setTitle(title);
+    m_x->setTitleText(xTitle);
+    m_y->setTitleText(yTitle);
 }
 
 void ThrottledChart::scheduleRedraw()

@@ -17,6 +17,8 @@ public:
     /// Draws what is pending now (also called at the end of a run); a hidden view draws
     /// when it is shown.
     void flush();
+    /// Retitles the chart and its axes (a view that shows one of several quantities).
+    void setTitles(const QString& title, const QString& xTitle, const QString& yTitle);
 
 protected:
     void scheduleRedraw();  ///< mark dirty and start the coalescing timer

@@ -1,5 +1,6 @@
 #include "robustness/experiment_list.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
 #include <QListWidget>
@@ -8,6 +9,7 @@
 #include <cmath>
 
 #include "common/background_task.h"
+#include "dwmtj/experiment.h"
 #include "runs/experiment_store.h"
 
 namespace dwmtj::ui {
@@ -108,6 +110,31 @@ void connectFileTask(QWidget* owner, const FileTaskControls& c,
                          for (QWidget* w : c.inputs) w->setEnabled(idle);
                          if (idle) busy(false, QString());
                      });
+}
+
+void evaluateFiles(BackgroundTask& task, std::stop_token stop, const QStringList& files,
+                   const FileEvaluation& evaluate)
+{
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < files.size() && !stop.stop_requested(); ++i) {
+        const core::Experiment in = core::loadExperiment(files[i].toStdString());
+        const auto name = QFileInfo(files[i]).fileName();
+        const core::Experiment out = evaluate(in, stop, [&](int done, int total) {
+            const double f = (i + double(done) / std::max(1, total)) / files.size();
+            const double remaining = f > 0 ? clock.elapsed() / 1000.0 * (1 - f) / f : -1;
+            task.reportProgress(f, QObject::tr("File %1 of %2 (%3): batch %4 of %5, ETA %6")
+                                       .arg(i + 1)
+                                       .arg(files.size())
+                                       .arg(name)
+                                       .arg(done)
+                                       .arg(total)
+                                       .arg(etaText(remaining)));
+        });
+        if (stop.stop_requested()) break;  // the file stays as it was
+        core::saveExperiment(out, files[i].toStdString());
+        task.reportItem(files[i]);
+    }
 }
 
 }  // namespace dwmtj::ui

@@ -3,12 +3,17 @@
 #include <QList>
 #include <QStringList>
 #include <functional>
+#include <stop_token>
 
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QWidget;
+
+namespace dwmtj::core {
+struct Experiment;
+}
 
 namespace dwmtj::ui {
 
@@ -23,6 +28,15 @@ void rebuildExperimentList(QListWidget* list, const ExperimentStore& store);
 void checkExperiments(QListWidget* list, const QStringList& paths);
 /// Paths of the checked items.
 QStringList checkedExperiments(const QListWidget* list);
+
+/// An evaluation of one experiment: the updated copy, `progress(done, total)` per batch.
+using FileEvaluation = std::function<core::Experiment(const core::Experiment&, std::stop_token,
+                                                      const std::function<void(int, int)>&)>;
+/// The body of a tab's background task that rewrites experiment files: each file in turn is
+/// read (in the worker), evaluated and written back atomically, then reported as an item; a
+/// file stopped mid-way stays as it was. Progress: "File i of n (name): batch d of t, ETA".
+void evaluateFiles(BackgroundTask& task, std::stop_token stop, const QStringList& files,
+                   const FileEvaluation& evaluate);
 
 /// "3 min 07 s", "42 s", "?" for a negative or non-finite estimate.
 QString etaText(double seconds);

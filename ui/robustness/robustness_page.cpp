@@ -2,7 +2,6 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -29,6 +28,7 @@
 #include "dwmtj/training.h"
 #include "robustness/experiment_list.h"
 #include "robustness/study_panel.h"
+#include "robustness/variability_panel.h"
 #include "runs/experiment_store.h"
 
 namespace dwmtj::ui {
@@ -158,6 +158,10 @@ RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
     m_modes->setObjectName(QStringLiteral("robustnessModes"));
     m_modes->addTab(split, tr("Noise curves (Fig. 4)"));
     m_modes->addTab(m_study, tr("Study: which choices decide the result"));
+    m_variability = new VariabilityPanel(m_store);
+    m_modes->addTab(m_variability, tr("Device variability"));
+    connect(m_variability, &VariabilityPanel::logMessage, this, &RobustnessPage::logMessage);
+    connect(m_variability, &VariabilityPanel::busyChanged, this, &RobustnessPage::busyChanged);
     auto* top = new QVBoxLayout(this);
     top->addWidget(m_modes);
     connect(m_study, &StudyPanel::logMessage, this, &RobustnessPage::logMessage);
@@ -344,26 +348,11 @@ void RobustnessPage::evaluate()
                           .arg(m_from->value())
                           .arg(m_to->value()));
     m_task->start(tr("Noise evaluation"), [files, o](std::stop_token stop, BackgroundTask& task) {
-        QElapsedTimer clock;
-        clock.start();
-        for (int i = 0; i < files.size() && !stop.stop_requested(); ++i) {
-            const core::Experiment e = core::loadExperiment(files[i].toStdString());
-            const auto name = QFileInfo(files[i]).fileName();
-            const core::Experiment out = core::evaluateNoise(e, o, stop, [&](int done, int total) {
-                const double f = (i + double(done) / total) / files.size();
-                const double remaining = f > 0 ? clock.elapsed() / 1000.0 * (1 - f) / f : -1;
-                task.reportProgress(f, QObject::tr("File %1 of %2 (%3): batch %4 of %5, ETA %6")
-                                           .arg(i + 1)
-                                           .arg(files.size())
-                                           .arg(name)
-                                           .arg(done)
-                                           .arg(total)
-                                           .arg(etaText(remaining)));
-            });
-            if (stop.stop_requested()) break;  // the file stays as it was
-            core::saveExperiment(out, files[i].toStdString());
-            task.reportItem(files[i]);
-        }
+        evaluateFiles(task, stop, files,
+                      [&o](const core::Experiment& e, std::stop_token st,
+                           const std::function<void(int, int)>& progress) {
+                          return core::evaluateNoise(e, o, st, progress);
+                      });
     });
 }
 

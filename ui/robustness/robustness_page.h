@@ -4,7 +4,8 @@
 // evaluated in a worker thread and written back into the files. Charts of raw and
 // normalized accuracy vs sigma (mean +/- sd across seeds per configuration), one test image
 // at several sigmas (Fig. 4a), and the energy per inference of each network. A second tab
-// runs the robustness study (study_panel.h).
+// runs the robustness study (study_panel.h), a third the variability study
+// (variability_panel.h).
 #include <QWidget>
 
 #include "dwmtj/training_config.h"
@@ -25,6 +26,7 @@ class BackgroundTask;
 class BandChart;
 class ExperimentStore;
 class StudyPanel;
+class VariabilityPanel;
 
 class RobustnessPage : public QWidget {
     Q_OBJECT
@@ -35,7 +37,9 @@ public:
     BackgroundTask* task() const { return m_task; }
     /// The "Study" tab: which modelling choices decide the noise result.
     StudyPanel* study() const { return m_study; }
-    /// Shows the noise-curve tab (0) or the study tab (1).
+    /// The "Device variability" tab.
+    VariabilityPanel* variability() const { return m_variability; }
+    /// Shows the noise-curve tab (0), the study tab (1) or the variability tab (2).
     void showMode(int index);
     QTableWidget* energyTable() const { return m_energy; }
     /// Check the experiment files to evaluate (all of them when empty).
@@ -70,6 +74,7 @@ private:
     BandChart* m_normalized = nullptr;
     QTableWidget* m_energy = nullptr;
     StudyPanel* m_study = nullptr;
+    VariabilityPanel* m_variability = nullptr;
     QTabWidget* m_modes = nullptr;
 };
 

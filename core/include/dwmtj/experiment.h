@@ -45,11 +45,14 @@ struct EnergyReport {
 /// Test accuracy with the device layers' neurons drawn as individual devices along one axis
 /// of variability (evaluateVariability): accuracy[level][draw], in [0, 1].
 struct VariabilityCurve {
-    std::string axis;  ///< "v50", "width", "c2c", "stuck"
+    std::string axis;  ///< "v50", "width", "c2c", "stuck", "bootstrap"
     std::vector<double> level;
-    std::vector<std::vector<double>> accuracy;
+    std::vector<std::vector<double>> accuracy;  ///< [level][device draw or resampled LUT]
     uint64_t seed = 0;
     int testImages = 0;
+    std::string source;  ///< bootstrap: the device data the LUTs were resampled from
+    /// bootstrap: the accuracy with the nominal LUT on the same images and spike draws
+    double nominalAccuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 enum class RunStatus { Running, Completed, Stopped, Diverged, Failed };
@@ -74,6 +77,11 @@ struct RunRecord {
     std::vector<VariabilityCurve> variability;  ///< device-variability curves, one per axis
     EnergyReport energy;
     double trainSeconds = 0;
+    /// Configured device variability (TrainingConfig::variability): the run's drawn devices,
+    /// one entry per hidden layer (devices = 0 for a layer without device neurons), and its
+    /// best checkpoint's test accuracy on them (NaN without variability).
+    std::vector<DeviceDraw> devices;
+    double deviceTestAccuracy = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct Provenance {
@@ -85,8 +93,9 @@ struct Provenance {
 };
 
 struct Experiment {
-    /// 2: per-layer neurons (/config/layer_N), /lut2, per-layer energy. Version 1 files open.
-    static constexpr int kFormatVersion = 2;
+    /// 2: per-layer neurons (/config/layer_N), /lut2, per-layer energy. 3: device variability
+    /// (/config/variability, /runs/seed_N/devices). Version 1 and 2 files open.
+    static constexpr int kFormatVersion = 3;
     TrainingConfig config;
     std::optional<Lut> lut;  ///< the device LUT (DW-MTJ neurons): the first device layer's
     /// A hybrid of two device layers with different LUTs: the second device layer's.

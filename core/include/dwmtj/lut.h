@@ -2,6 +2,7 @@
 // Lookup tables that a simulated neuron samples from: a uniform voltage grid with linear
 // interpolation, clamped outside the range. Binary: p(V) and dp/dV. Multi-state: the
 // cumulative curves P(state >= k | V), k = 2..K, and their derivatives.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -48,6 +49,17 @@ struct Lut {
 Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptions& options);
 /// Multi-state LUT from an ordinal fit or the empirical cumulative proportions.
 Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutOptions& options);
+
+/// Characterization uncertainty (docs/models.md, "Uncertainty of the measured curve"): `n` LUTs
+/// built like `nominal` (its method, fit form, grid size and voltage range, from its
+/// provenance) from `data` resampled with replacement at each voltage: the measured cycles
+/// (binary switch events; multi-weight reached states) or, for binary counts without events,
+/// the trials as Bernoulli draws at the observed proportion. The fit uses all of the data's
+/// voltages. Resample k draws from a generator seeded by (seed, k); a resample whose fit fails
+/// is replaced by the next one and counted in `failures`. Throws OptionsError when the data
+/// have no trials to resample (probabilities only) or are of another device kind.
+std::vector<Lut> bootstrapLuts(const DeviceData& data, const Lut& nominal, int n, uint64_t seed,
+                               int* failures = nullptr);
 
 /// Write the LUT atomically as CSV (provenance in # comment lines) or HDF5 (by extension
 /// .csv / .h5 / .hdf5). Throws Error on failure; no partial file is left behind.

@@ -30,6 +30,9 @@ struct Summary {
     int n = 0;
 };
 Summary summarize(const std::vector<double>& values);
+/// The p-quantile (0 <= p <= 1) of the values by linear interpolation between order statistics
+/// (Hyndman and Fan type 7, R's default); NaN for no values.
+double quantile(std::vector<double> values, double p);
 
 /// A t test: statistic, degrees of freedom and p-value (NaN when it cannot be computed,
 /// e.g. fewer than 2 values in a group or no variance at all).

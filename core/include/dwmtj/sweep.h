@@ -28,6 +28,10 @@ struct SweepConfig {
     /// One kind per hidden layer (a hybrid network: binary/lif in the file).
     std::vector<NeuronKind> neurons{NeuronKind::Lif, NeuronKind::Lif};
     int hidden = 500, timesteps = 80;
+    /// Device variability of this configuration's networks (keys v50_sd, width_sd, c2c_sd,
+    /// stuck, device_seed, variability_in; TrainingConfig::variability); zero = none.
+    VariabilitySettings variability;
+    VariabilityUse variabilityUse = VariabilityUse::Evaluation;
 };
 
 struct Sweep {

@@ -88,6 +88,14 @@ struct VariabilityOptions {
     int batchSize = 500;
     std::string device, dataDir;  ///< empty = the experiment's
     int threads = 0;
+    /// Characterization uncertainty: > 0 = also evaluate with this many LUTs bootstrapped from
+    /// the measured device data (bootstrapLuts; every device layer whose LUT is of the data's
+    /// kind, at its nominal operating point), stored as axis "bootstrap" (one level, 0; the
+    /// draws are the resampled LUTs).
+    int bootstrap = 0;
+    /// The measurements; empty = the LUT's source file (its provenance), which must still have
+    /// the SHA-256 the LUT recorded.
+    std::string deviceData;
 };
 /// The settings of one axis at one level.
 VariabilitySettings variabilityAt(const std::string& axis, double level, uint64_t seed);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dwmtj/neuron_kinds.h"
+#include "dwmtj/variability.h"
 
 namespace dwmtj::core {
 
@@ -64,6 +65,12 @@ struct TrainingConfig {
     /// `neuron`, `lutPath`, `centreVoltage`, `gainVolts` above. Set it with setLayers(), which
     /// keeps `neuron` (and the rest) equal to layer 1's.
     std::vector<LayerNeuron> layers;
+    /// Device variability of every device layer (docs/models.md, "Device variability"): each
+    /// run draws its devices once from (variability.seed, run seed, layer); all zero = none.
+    VariabilitySettings variability;
+    /// Training: hardware-aware training on those devices; Evaluation: trained on the nominal
+    /// device, then its best checkpoint tested on them (RunRecord::deviceTestAccuracy).
+    VariabilityUse variabilityUse = VariabilityUse::Evaluation;
 
     /// Hidden layer i's neuron (0-based), from `layers` or the shorthand.
     LayerNeuron layer(int i) const;

@@ -26,6 +26,13 @@ struct VariabilitySettings {
     std::string describe() const;  ///< "V50 sd 0.02 V, width sd 10 %, ..." or "none"
 };
 
+/// Where a training configuration's variability applies (TrainingConfig::variability):
+/// Training = hardware-aware training (the network trains, validates and tests on its drawn
+/// devices); Evaluation = trained on the nominal device and then tested on the drawn ones.
+enum class VariabilityUse { Training, Evaluation };
+const char* toString(VariabilityUse u);                         ///< "training", "evaluation"
+VariabilityUse variabilityUseFromString(const std::string& s);  ///< throws OptionsError
+
 /// One device layer's drawn devices: per device (hidden neuron) and curve.
 struct DeviceDraw {
     int devices = 0, curves = 0;

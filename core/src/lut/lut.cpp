@@ -257,6 +257,7 @@ Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutO
         for (const auto& p : fit->thresholds) lut.provenance["fit_" + p.name] = num(p.value);
         for (const auto& p : fit->widths) lut.provenance["fit_" + p.name] = num(p.value);
         lut.provenance["fit_method"] = "multinomial maximum likelihood (cumulative logit)";
+        lut.provenance["fit_common_width"] = fit->commonWidth ? "yes" : "no";
         lut.centreVoltage = 0.5 * (fit->thresholds.front().value + fit->thresholds.back().value);
         lut.gainVolts = 0.5 * (fit->thresholds.back().value - fit->thresholds.front().value);
     } else {

@@ -153,9 +153,11 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
 }
 
 std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
-                                              const VariabilitySettings& v, uint64_t drawKey)
+                                              const VariabilitySettings& v, uint64_t drawKey,
+                                              std::vector<DeviceDraw>* draws)
 {
     std::vector<snn::HiddenNeurons> layers = hiddenNeurons(e, device);
+    if (draws) draws->assign(layers.size(), DeviceDraw{});
     if (!v.any()) return layers;
     for (size_t i = 0; i < layers.size(); ++i) {
         auto& l = layers[i];
@@ -168,8 +170,14 @@ std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::
         table->variation = std::make_shared<const snn::DeviceVariation>(
             snn::DeviceVariation::from(draw, float(lut->centreVoltage), float(v.c2cSd)));
         l.table = std::move(table);
+        if (draws) (*draws)[i] = draw;
     }
     return layers;
+}
+
+uint64_t deviceDrawKey(uint64_t variabilitySeed, uint64_t runSeed, int draw)
+{
+    return snn::streamKey(variabilitySeed, runSeed, uint64_t(draw), 23);
 }
 
 int checkpointedRuns(const Experiment& e)

@@ -33,9 +33,15 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
                                               double gainFactor = 1.0);
 /// The same with every device layer's neurons drawn as individual devices (variability.h):
 /// layer i's devices from drawDevices(v, hidden, curves, mix(drawKey, i)); nominal devices
-/// (the tables above, bit for bit) when `v` has nothing set.
+/// (the tables above, bit for bit) when `v` has nothing set. `draws`, when given, receives
+/// each hidden layer's devices (devices = 0 for a layer without device neurons).
 std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
-                                              const VariabilitySettings& v, uint64_t drawKey);
+                                              const VariabilitySettings& v, uint64_t drawKey,
+                                              std::vector<DeviceDraw>* draws = nullptr);
+/// The draw key of device draw `draw` of the run with seed `runSeed` under variability seed
+/// `variabilitySeed`: a run's configured devices are draw 0, which `dwmtj variability` with
+/// the same seed and spread evaluates too.
+uint64_t deviceDrawKey(uint64_t variabilitySeed, uint64_t runSeed, int draw);
 /// The runs of `e` that have a best checkpoint; throws Error when there is none ("train it
 /// first"): what every evaluation of a trained experiment checks first.
 int checkpointedRuns(const Experiment& e);

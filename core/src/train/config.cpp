@@ -271,6 +271,9 @@ void TrainingConfig::validate() const
         need(std::isnan(l.centreVoltage) || std::isfinite(l.centreVoltage),
              where + "the centre voltage must be a number");
     }
+    variability.validate();
+    need(!variability.any() || anyDeviceLayer(),
+         "device variability needs a DW-MTJ device layer (binary or multi-weight neurons)");
 }
 
 namespace {
@@ -298,6 +301,17 @@ std::string n(double x)
 }
 }  // namespace
 
+namespace {
+std::string variabilityJson(const TrainingConfig& c)
+{
+    const auto& v = c.variability;
+    return "{\"v50_sd_V\":" + n(v.v50Sd) + ",\"width_sd_rel\":" + n(v.widthSdRel) +
+           ",\"c2c_sd_V\":" + n(v.c2cSd) + ",\"stuck_off\":" + n(v.stuckOff) +
+           ",\"stuck_on\":" + n(v.stuckOn) + ",\"seed\":" + std::to_string(v.seed) +
+           ",\"use\":" + q(toString(c.variabilityUse)) + "}";
+}
+}  // namespace
+
 std::string configToJson(const TrainingConfig& c)
 {
     std::string seeds;
@@ -322,7 +336,8 @@ std::string configToJson(const TrainingConfig& c)
            ",\"validation_size\":" + std::to_string(c.validationSize) +
            ",\"divergence_loss\":" + n(c.divergenceLoss) +
            ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) +
-           (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") + "}";
+           (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") +
+           (c.variability.any() ? ",\"variability\":" + variabilityJson(c) : std::string()) + "}";
 }
 
 }  // namespace dwmtj::core

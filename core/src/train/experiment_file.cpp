@@ -203,6 +203,41 @@ StudyCurve readStudyCurve(const h5::File& f, const std::string& path, const std:
     return sc;
 }
 
+/// A run's drawn devices: one group per hidden layer with device neurons.
+void writeDevices(const h5::File& f, const std::string& g, const std::vector<DeviceDraw>& draws)
+{
+    for (size_t i = 0; i < draws.size(); ++i) {
+        const DeviceDraw& d = draws[i];
+        if (d.devices == 0) continue;
+        const std::string lg = g + "/layer_" + std::to_string(i + 1);
+        h5::writeFloats(f, lg + "/shift_V", d.shift, {uint64_t(d.devices), uint64_t(d.curves)});
+        h5::writeFloats(f, lg + "/width_scale", d.scale, {uint64_t(d.devices)});
+        h5::writeFloats(f, lg + "/stuck", std::vector<float>(d.stuck.begin(), d.stuck.end()),
+                        {uint64_t(d.devices)});
+        h5::writeStringAttr(f, lg + "/stuck", "values", "0 working, 1 stuck off, 2 stuck on");
+    }
+}
+
+std::vector<DeviceDraw> readDevices(const h5::File& f, const std::string& g,
+                                    const TrainingConfig& c)
+{
+    std::vector<DeviceDraw> out(size_t(TrainingConfig::kHiddenLayers));
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+        const std::string lg = g + "/layer_" + std::to_string(i + 1);
+        if (!h5::exists(f, lg)) continue;
+        DeviceDraw& d = out[size_t(i)];
+        std::vector<uint64_t> dims;
+        const std::string why = "hidden " + std::to_string(c.hidden) + " in /config";
+        d.shift = h5::readFloats(f, lg + "/shift_V", {{uint64_t(c.hidden), h5::kAny}, why}, dims);
+        d.devices = c.hidden;
+        d.curves = int(dims[1]);
+        d.scale = h5::readFloats(f, lg + "/width_scale", {{uint64_t(c.hidden)}, why}, dims);
+        const auto stuck = h5::readFloats(f, lg + "/stuck", {{uint64_t(c.hidden)}, why}, dims);
+        for (float v : stuck) d.stuck.push_back(v == 1.0f ? 1 : v == 2.0f ? 2 : 0);
+    }
+    return out;
+}
+
 void writeFile(const Experiment& e, const std::string& tmp)
 {
     auto f = h5::create(tmp);
@@ -241,6 +276,18 @@ void writeFile(const Experiment& e, const std::string& tmp)
         h5::writeDoubleAttr(f, lg, "centre_voltage_V", l.centreVoltage);
         h5::writeDoubleAttr(f, lg, "gain_V", l.gainVolts);
     }
+    if (c.variability.any()) {  // version 3
+        const auto& v = c.variability;
+        const std::string vg = g + "/variability";
+        h5::createGroup(f, vg);
+        h5::writeDoubleAttr(f, vg, "v50_sd_V", v.v50Sd);
+        h5::writeDoubleAttr(f, vg, "width_sd_rel", v.widthSdRel);
+        h5::writeDoubleAttr(f, vg, "c2c_sd_V", v.c2cSd);
+        h5::writeDoubleAttr(f, vg, "stuck_off", v.stuckOff);
+        h5::writeDoubleAttr(f, vg, "stuck_on", v.stuckOn);
+        h5::writeDoubleAttr(f, vg, "seed", double(v.seed));
+        h5::writeStringAttr(f, vg, "use", toString(c.variabilityUse));
+    }
 
     h5::createGroup(f, "/data");
     h5::writeDoubleAttr(f, "/data", "train_images", e.trainImages);
@@ -277,6 +324,8 @@ void writeFile(const Experiment& e, const std::string& tmp)
         h5::writeDoubleAttr(f, rg, "test_accuracy", r.testAccuracy);
         h5::writeDoubleAttr(f, rg, "train_seconds", r.trainSeconds);
         h5::writeDoubleAttr(f, rg, "last_checkpoint_batches", r.lastCheckpointBatches);
+        h5::writeDoubleAttr(f, rg, "device_test_accuracy", r.deviceTestAccuracy);
+        writeDevices(f, rg + "/devices", r.devices);
         writeDoubles1(f, rg + "/batch_loss", r.batchLoss);
         writeDoubles1(f, rg + "/epoch_loss", r.epochLoss);
         writeDoubles1(f, rg + "/epoch_train_accuracy", r.epochTrainAccuracy);
@@ -308,6 +357,9 @@ void writeFile(const Experiment& e, const std::string& tmp)
             h5::writeDoubleAttr(f, vg, "seed", double(v.seed));
             h5::writeDoubleAttr(f, vg, "test_images", v.testImages);
             h5::writeDoubleAttr(f, vg, "order", double(k));
+            if (!v.source.empty()) h5::writeStringAttr(f, vg, "source", v.source);
+            if (!std::isnan(v.nominalAccuracy))
+                h5::writeDoubleAttr(f, vg, "nominal_accuracy", v.nominalAccuracy);
         }
         if (r.energy.valid) {
             const std::string eg = rg + "/energy";
@@ -396,6 +448,21 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     c.validationSize = intAttr(f, g, "validation_size", 10000.0);
     c.divergenceLoss = attrOr(f, g, "divergence_loss", 1e3);
     c.trainNoiseSigma = attrOr(f, g, "train_noise_sigma", 0.0);
+    if (h5::exists(f, g + "/variability")) {  // version 3
+        const std::string vg = g + "/variability";
+        auto& v = c.variability;
+        v.v50Sd = attrOr(f, vg, "v50_sd_V", 0.0);
+        v.widthSdRel = attrOr(f, vg, "width_sd_rel", 0.0);
+        v.c2cSd = attrOr(f, vg, "c2c_sd_V", 0.0);
+        v.stuckOff = attrOr(f, vg, "stuck_off", 0.0);
+        v.stuckOn = attrOr(f, vg, "stuck_on", 0.0);
+        v.seed = seedAttr(f, vg, "seed", 0.0);
+        try {
+            c.variabilityUse = variabilityUseFromString(attrOr(f, vg, "use", "evaluation"));
+        } catch (const OptionsError& err) {
+            throw FileFormatError(path, vg + "@use", "training or evaluation", err.what());
+        }
+    }
     if (h5::exists(f, first)) {  // version 2: one neuron per hidden layer
         std::vector<LayerNeuron> layers;
         for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
@@ -458,6 +525,8 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
             r.testAccuracy = attrOr(f, rg, "test_accuracy", std::nan(""));
             r.trainSeconds = attrOr(f, rg, "train_seconds", 0.0);
             r.lastCheckpointBatches = intAttr(f, rg, "last_checkpoint_batches", 0.0);
+            r.deviceTestAccuracy = attrOr(f, rg, "device_test_accuracy", std::nan(""));
+            if (h5::exists(f, rg + "/devices")) r.devices = readDevices(f, rg + "/devices", c);
             r.batchLoss = readDoubles1(f, rg + "/batch_loss");
             r.epochLoss = readDoubles1(f, rg + "/epoch_loss");
             r.epochTrainAccuracy = readDoubles1(f, rg + "/epoch_train_accuracy");
@@ -509,6 +578,8 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
                                                 flat.begin() + std::ptrdiff_t((k + 1) * dims[1]));
                     v.seed = seedAttr(f, vg, "seed", 0.0);
                     v.testImages = intAttr(f, vg, "test_images", 0.0);
+                    v.source = attrOr(f, vg, "source", "");
+                    v.nominalAccuracy = attrOr(f, vg, "nominal_accuracy", std::nan(""));
                     curves.emplace_back(attrOr(f, vg, "order", 0.0), std::move(v));
                 }
                 std::stable_sort(curves.begin(), curves.end(),

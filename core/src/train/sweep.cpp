@@ -99,7 +99,9 @@ const std::set<std::string> kSweepKeys = {
     "test_limit",     "data_dir", "lut_binary", "lut_multistate", "train_noise",
     "device",         "gain",     "centre"};
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
-const std::set<std::string> kConfigKeys = {"neuron", "hidden", "timesteps"};
+const std::set<std::string> kConfigKeys = {"neuron",   "hidden",      "timesteps",     "v50_sd",
+                                           "width_sd", "c2c_sd",      "stuck",         "stuck_off",
+                                           "stuck_on", "device_seed", "variability_in"};
 
 bool validName(const std::string& n)
 {
@@ -108,6 +110,32 @@ bool validName(const std::string& n)
                return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
                       ch == '.';
            });
+}
+
+/// A [config]'s device variability: stuck = half off, half on (or stuck_off / stuck_on).
+void readVariability(const ini::Section& sec, const std::string& path, SweepConfig& c)
+{
+    auto& v = c.variability;
+    v.v50Sd = ini::number(sec, "v50_sd", path, 0.0);
+    v.widthSdRel = ini::number(sec, "width_sd", path, 0.0);
+    v.c2cSd = ini::number(sec, "c2c_sd", path, 0.0);
+    v.stuckOff = v.stuckOn = ini::number(sec, "stuck", path, 0.0) / 2;
+    v.stuckOff = ini::number(sec, "stuck_off", path, v.stuckOff);
+    v.stuckOn = ini::number(sec, "stuck_on", path, v.stuckOn);
+    v.seed = uint64_t(integer(sec, "device_seed", path, 0, 0));
+    const std::string use =
+        sec.has("variability_in") ? sec.values.at("variability_in") : "evaluation";
+    try {
+        c.variabilityUse = variabilityUseFromString(use);
+        v.validate();
+    } catch (const OptionsError& e) {
+        throw FileFormatError(path, sec.where(), "valid device variability settings", e.what());
+    }
+    bool device = false;
+    for (NeuronKind k : c.neurons) device = device || neuronKindInfo(k).device;
+    if (v.any() && !device)
+        throw FileFormatError(path, sec.where(), "a DW-MTJ device layer for the variability keys",
+                              "no device layer in neuron = " + layerKindsText(c.neurons));
 }
 
 }  // namespace
@@ -168,7 +196,9 @@ Sweep loadSweep(const std::string& path)
         } else if (sec.kind == "config") {
             for (const auto& [k, v] : sec.values)
                 if (!kConfigKeys.count(k))
-                    throw FileFormatError(path, sec.where(), "neuron, hidden or timesteps",
+                    throw FileFormatError(path, sec.where(),
+                                          "neuron, hidden, timesteps or a variability key "
+                                          "(docs/sweeps.md)",
                                           "'" + k + "'");
             SweepConfig c;
             c.name = sec.name;
@@ -185,6 +215,7 @@ Sweep loadSweep(const std::string& path)
             }
             c.hidden = integer(sec, "hidden", path, c.hidden, 1);
             c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
+            readVariability(sec, path, c);
             s.configs.push_back(c);
         } else if (sec.kind == "noise") {
             for (const auto& [k, v] : sec.values)
@@ -253,8 +284,12 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
                 for (const int t : s.timesteps) {
                     std::string kinds = layerKindsText(n);
                     std::replace(kinds.begin(), kinds.end(), '/', '-');  // "binary-lif-H500-T80"
-                    configs.push_back(
-                        {kinds + "-H" + std::to_string(h) + "-T" + std::to_string(t), n, h, t});
+                    SweepConfig c;
+                    c.name = kinds + "-H" + std::to_string(h) + "-T" + std::to_string(t);
+                    c.neurons = n;
+                    c.hidden = h;
+                    c.timesteps = t;
+                    configs.push_back(std::move(c));
                 }
     std::vector<SweepTask> out;
     for (const auto& c : configs)
@@ -271,6 +306,8 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
                 return neuronKindInfo(k).lutKind == DeviceKind::Binary ? s.lutBinary
                                                                        : s.lutMultiState;
             });
+            task.config.variability = c.variability;
+            task.config.variabilityUse = c.variabilityUse;
             task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
             task.log = "logs/task-" + std::to_string(task.index) + ".log";
             task.estimatedCoreHours =
@@ -300,6 +337,8 @@ TrainingConfig sharedPart(const TrainingConfig& c)
             out.gainVolts = c.layer(i).gainVolts;
         }
     out.layers.clear();
+    out.variability = {};  // per configuration
+    out.variabilityUse = VariabilityUse::Evaluation;
     out.neuron = NeuronKind::Lif;
     out.lutPath.clear();
     out.hidden = out.timesteps = 1;
@@ -332,7 +371,8 @@ Sweep sweepFromConfigs(const std::string& name,
         }
         for (const auto& other : s.configs)
             if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
-        s.configs.push_back({id, c.layerKinds(), c.hidden, c.timesteps});
+        s.configs.push_back(
+            {id, c.layerKinds(), c.hidden, c.timesteps, c.variability, c.variabilityUse});
     }
     const TrainingConfig first = s.base;
     s.base = sharedPart(first);
@@ -371,9 +411,16 @@ std::string sweepToText(const Sweep& s)
     if (!s.lutBinary.empty()) o << "lut_binary = " << fs::absolute(s.lutBinary).string() << "\n";
     if (!s.lutMultiState.empty())
         o << "lut_multistate = " << fs::absolute(s.lutMultiState).string() << "\n";
-    for (const auto& k : s.configs)
+    for (const auto& k : s.configs) {
         o << "\n[config " << k.name << "]\nneuron = " << layerKindsText(k.neurons)
           << "\nhidden = " << k.hidden << "\ntimesteps = " << k.timesteps << "\n";
+        const auto& v = k.variability;
+        if (v.any())
+            o << "v50_sd = " << v.v50Sd << "\nwidth_sd = " << v.widthSdRel
+              << "\nc2c_sd = " << v.c2cSd << "\nstuck_off = " << v.stuckOff
+              << "\nstuck_on = " << v.stuckOn << "\ndevice_seed = " << v.seed
+              << "\nvariability_in = " << toString(k.variabilityUse) << "\n";
+    }
     if (s.noise.enabled)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)
           << "\nunits = " << (s.noise.units == NoiseUnits::Pixel ? "pixel" : "standardized")

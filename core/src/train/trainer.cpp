@@ -91,7 +91,16 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     RunRecord& run = s.exp.runs[runIndex];
     const uint64_t seed = run.seed;
     torch::manual_seed(seed);
-    auto model = train::buildModel(c, s.layers, s.device);
+    // Configured variability: the run's own devices, drawn once (the same on resume). Training
+    // use trains, validates and tests on them; evaluation use tests the best checkpoint on them
+    // after training on the nominal device.
+    std::vector<snn::HiddenNeurons> devices;
+    if (c.variability.any())
+        devices =
+            train::variedNeurons(s.exp, s.device, c.variability,
+                                 train::deviceDrawKey(c.variability.seed, seed, 0), &run.devices);
+    const bool onDevices = c.variability.any() && c.variabilityUse == VariabilityUse::Training;
+    auto model = train::buildModel(c, onDevices ? devices : s.layers, s.device);
     std::vector<Tensor> params;
     std::vector<std::string> names;
     for (const auto& p : model->named_parameters())
@@ -234,6 +243,18 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
         if (!std::isnan(acc)) {
             run.testAccuracy = acc;
             run.energy = train::energyFrom(tally, int(s.testX.size(0)), c);
+        }
+        if (onDevices) {
+            run.deviceTestAccuracy = run.testAccuracy;
+        } else if (!devices.empty() && !std::isnan(acc)) {
+            s.observer.onMessage("seed " + std::to_string(seed) +
+                                 ": testing the best checkpoint on the drawn devices (" +
+                                 c.variability.describe() + ")");
+            auto deployed = train::buildModel(c, devices, s.device);
+            snn::loadModuleState(*deployed, run.bestCheckpoint);
+            run.deviceTestAccuracy =
+                train::evaluate(deployed, s.testX, s.testY, T, kEvalBatch,
+                                snn::streamKey(seed, 0, 0, 3), nullptr, s.stop);
         }
     }
     run.trainSeconds = priorSeconds + secondsSince(runStart);

@@ -35,6 +35,18 @@ double normal(uint64_t key, uint64_t d, uint64_t p, uint64_t i)
 
 }  // namespace
 
+const char* toString(VariabilityUse u)
+{
+    return u == VariabilityUse::Training ? "training" : "evaluation";
+}
+
+VariabilityUse variabilityUseFromString(const std::string& s)
+{
+    if (s == "training") return VariabilityUse::Training;
+    if (s == "evaluation") return VariabilityUse::Evaluation;
+    throw OptionsError("variability use '" + s + "': expected training or evaluation");
+}
+
 void VariabilitySettings::validate() const
 {
     auto need = [](bool ok, const std::string& m) {

@@ -197,6 +197,16 @@ Summary summarize(const std::vector<double>& values)
     return s;
 }
 
+double quantile(std::vector<double> values, double p)
+{
+    if (values.empty() || !(p >= 0 && p <= 1)) return std::nan("");
+    std::sort(values.begin(), values.end());
+    const double h = p * double(values.size() - 1);
+    const size_t lo = size_t(std::floor(h));
+    const size_t hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (h - double(lo)) * (values[hi] - values[lo]);
+}
+
 TTest welchTTest(const std::vector<double>& a, const std::vector<double>& b)
 {
     TTest r;
