@@ -7,17 +7,22 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
+#include <cmath>
 #include <cstdio>
 
 #include "common/background_task.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
+#include "devices/device_spread_panel.h"
+#include "dwmtj/device_io.h"
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/paths.h"
+#include "dwmtj/simulate.h"
 #include "main_window.h"
 #include "reproduce/reproduce_page.h"
 #include "robustness/robustness_page.h"
 #include "robustness/study_panel.h"
+#include "robustness/variability_panel.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
 
@@ -72,6 +77,25 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     if (auto* views = w.devicePage()->findChild<QTabWidget*>()) views->setCurrentIndex(0);
     ok &= w.openDeviceFile(datasets + "/multistate-device.h5");
     ok &= save(&w, dir, "03-device-multistate.png");
+    // 1b. Across devices: twelve simulated devices whose V50 spreads by 50 mV.
+    {
+        QDir(dir).mkpath("devices");
+        QStringList devices;
+        for (int i = 0; i < 12; ++i) {
+            core::BinarySimulationOptions o;
+            o.v50 = 1.8 + 0.05 * std::sin(1.7 * i) * 1.41;
+            o.seed = uint64_t(i) + 1;
+            devices << QDir(dir).filePath(QStringLiteral("devices/device-%1.h5").arg(i));
+            core::saveDeviceHdf5(core::simulateBinaryDevice(o), devices.back().toStdString());
+        }
+        auto* spread = w.devicePage()->spreadPanel();
+        spread->openDevices(devices);
+        ok &= waitUntil([&] { return spread->task()->state() == ui::BackgroundTask::State::Idle; },
+                        60000);
+        if (auto* views = w.devicePage()->findChild<QTabWidget*>()) views->setCurrentWidget(spread);
+        ok &= save(&w, dir, "03b-device-spread.png");
+        if (auto* views = w.devicePage()->findChild<QTabWidget*>()) views->setCurrentIndex(0);
+    }
     ok &= w.openDeviceFile(datasets + "/binary-device-traces.csv");
     // 2. The CSV import preview.
     {
@@ -121,6 +145,17 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     ok &= waitUntil(
         [&] { return rob->study()->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
     ok &= save(&w, dir, "08b-robustness-study.png");
+    // 5c. Device variability: V50 spread 0..0.2 V, 2 device draws, 5 bootstrapped LUTs.
+    rob->showMode(2);
+    rob->variability()->setAxis(QStringLiteral("v50"));
+    rob->variability()->setDraws(2);
+    rob->variability()->setBootstrap(5);
+    rob->variability()->setTestImages(500);
+    rob->variability()->run();
+    ok &= waitUntil(
+        [&] { return rob->variability()->task()->state() == ui::BackgroundTask::State::Idle; },
+        900000);
+    ok &= save(&w, dir, "08c-robustness-variability.png");
     rob->showMode(0);
     // 6. Runs: two runs overlaid.
     tabs->setCurrentIndex(4);

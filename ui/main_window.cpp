@@ -25,6 +25,7 @@
 #include "common/background_task.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
+#include "devices/device_spread_panel.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/paths.h"
@@ -98,6 +99,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     resizeDocks({dock}, {120}, Qt::Vertical);
     connect(m_device, &DevicePage::logMessage, this, &MainWindow::log);
     connect(m_device, &DevicePage::fileLoaded, this, &MainWindow::rememberRecent);
+    connect(m_device->spreadPanel(), &DeviceSpreadPanel::variabilityChosen, this,
+            [this](const core::VariabilitySettings& v) {
+                m_training->setVariability(v);
+                m_tabs->setCurrentWidget(m_training);
+                log(tr("Train page: device variability set from the measured devices (%1)")
+                        .arg(QString::fromStdString(v.describe())));
+            });
     buildMenus();
     statusBar()->showMessage(tr("Ready"));
     QSettings s;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -196,6 +197,44 @@ TEST(Variability, MultiWeightDevicesFollowTheirShiftedNotches)
     EXPECT_NEAR(rate[0].item<double>(), ref0.item<double>(), 6 * se(ref0.item<double>()));
     EXPECT_NEAR(rate[1].item<double>(), ref1.item<double>(), 6 * se(ref1.item<double>()));
     EXPECT_LT(rate[1].item<double>(), rate[0].item<double>());
+}
+
+// The varied kernels against the nominal ones: devices whose every curve is shifted by s
+// behave, spike for spike and gradient for gradient, like nominal devices at the input
+// x - s / gain (the same random draws; rounding may flip a rare draw at a boundary).
+TEST(Variability, ShiftedDevicesMatchTheNominalKernelsAtTheShiftedInput)
+{
+    for (const char* name : {"binary-lut.csv", "multistate-lut.csv"}) {
+        const Lut lut = exampleLut(name);
+        const bool multi = lut.kind == DeviceKind::MultiState;
+        const int64_t T = 24, B = 20, N = 50;
+        const float s = 0.05f;
+        const DeviceTable tb =
+            variedTable(lut, std::vector<float>(size_t(N * (lut.curves.size())), s),
+                        std::vector<float>(size_t(N), 1.0f), std::vector<int8_t>(size_t(N), 0));
+        const DeviceTable nominal =
+            DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, torch::kCPU);
+        torch::manual_seed(4);
+        const Tensor x0 = torch::randn({T, B, N});
+        auto run = [&](const DeviceTable& t, const Tensor& x, Tensor& grad) {
+            Tensor xg = x.clone().requires_grad_(true);
+            Tensor z = multi ? multiStateLayer(xg, t, 31) : binaryLayer(xg, t, 31);
+            (z * torch::linspace(0, 1, N)).sum().backward();
+            grad = xg.grad();
+            return z;
+        };
+        Tensor gv, gn;
+        const Tensor zv = run(tb, x0, gv);
+        const Tensor zn = run(nominal, x0 - s / float(lut.gainVolts), gn);
+        const double sameSpikes = (zv == zn).to(torch::kDouble).mean().item<double>();
+        const double scale = gn.abs().max().item<double>();
+        const double sameGrad =
+            ((gv - gn).abs() <= 1e-4 * scale).to(torch::kDouble).mean().item<double>();
+        std::printf("%s: same spikes %.5f, same gradient %.5f\n", name, sameSpikes, sameGrad);
+        EXPECT_GT(sameSpikes, 0.995) << name;
+        EXPECT_GT(sameGrad, 0.99) << name;
+        EXPECT_GT(scale, 0) << name;
+    }
 }
 
 TEST(Variability, ZeroSettingsLeaveTheNominalTablesAndCurvesRoundTrip)

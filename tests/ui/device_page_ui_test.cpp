@@ -12,10 +12,15 @@
 #include "charts/chart_export.h"
 #include "charts/device_charts.h"
 #include "charts/probability_chart.h"
+#include "common/background_task.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
+#include "devices/device_spread_panel.h"
+#include "dwmtj/device_io.h"
 #include "dwmtj/lut.h"
+#include "dwmtj/simulate.h"
 #include "main_window.h"
+#include "training/training_page.h"
 
 using dwmtj::ui::MainWindow;
 
@@ -199,6 +204,69 @@ private Q_SLOTS:
                                  "/multistate-device.h5"));
         QVERIFY(w.devicePage()->ordinalFit().has_value());
         QCOMPARE(w.devicePage()->chart()->chart()->series().size(), 10);  // 5 observed + 5 fitted
+    }
+
+    // "Across devices": a folder of simulated devices with a known V50 spread fitted in the
+    // worker, one row each (a broken file reported, not fitted), the spread, and "Use as
+    // variability" filling the Train page.
+    void severalDevicesGiveTheirSpreadAndVariability()
+    {
+        QTemporaryDir dir;
+        QStringList paths;
+        for (int i = 0; i < 10; ++i) {
+            dwmtj::core::BinarySimulationOptions o;
+            o.v50 = 1.8 + 0.05 * ((i % 5) - 2);  // -0.1 .. 0.1 V: sd 0.0745 V
+            o.seed = uint64_t(i) + 1;
+            o.cycles = 40;
+            paths << dir.filePath(QStringLiteral("device-%1.h5").arg(i));
+            dwmtj::core::saveDeviceHdf5(dwmtj::core::simulateBinaryDevice(o),
+                                        paths.back().toStdString());
+        }
+        QFile broken(dir.filePath(QStringLiteral("broken.csv")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("voltage,pink\n1,x\n");
+        broken.close();
+        paths << broken.fileName();
+        MainWindow w;
+        auto* panel = w.devicePage()->spreadPanel();
+        panel->openDevices(paths);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->task()->state(), dwmtj::ui::BackgroundTask::State::Idle,
+                                  30000);
+        QCOMPARE(panel->table()->rowCount(), 11);
+        QCOMPARE(panel->table()->item(10, 0)->text(), QStringLiteral("broken.csv"));
+        QVERIFY(panel->table()->item(10, 4)->text().contains(QStringLiteral("broken.csv")));
+        QCOMPARE(panel->table()->item(0, 4)->text(), QStringLiteral("fitted"));
+        QVERIFY(panel->spread().has_value());
+        QCOMPARE(panel->spread()->devices, 10);
+        // The devices' V50 spread is 74.5 mV; each fit's error (40 cycles) about 12 mV.
+        QVERIFY2(std::fabs(panel->spread()->thresholdSd - 0.0745) < 0.015,
+                 qPrintable(QString::number(panel->spread()->thresholdSd)));
+        QVERIFY(panel->summaryText().contains(QStringLiteral("10 devices")));
+        QVERIFY(panel->summaryText().contains(QStringLiteral("1 not fitted")));
+        // 10 points with two error bars each.
+        QCOMPARE(panel->chart()->chart()->series().size(), 21);
+        QVERIFY(panel->useAsVariability());
+        const auto v = w.trainingPage()->variability();
+        QVERIFY(std::fabs(v.v50Sd - panel->spread()->thresholdSd) < 1e-3);  // 3 decimals shown
+        QVERIFY(std::fabs(v.widthSdRel - panel->spread()->widthSdRel) < 1e-3);
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.trainingPage()));
+        // The Train page's DW-MTJ jobs carry it; a LIF job of the same form does not.
+        w.trainingPage()->setNeuronTypes(
+            {dwmtj::core::NeuronKind::Lif, dwmtj::core::NeuronKind::Binary});
+        const auto jobs = w.trainingPage()->jobsFromForm();
+        QCOMPARE(jobs.size(), 2);
+        QVERIFY(!jobs[0].config.variability.any());
+        QVERIFY(jobs[1].config.variability.v50Sd > 0.05);
+        const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            w.resize(1500, 950);
+            w.tabs()->setCurrentWidget(w.devicePage());
+            for (auto* t : w.devicePage()->findChildren<QTabWidget*>())
+                if (t->indexOf(panel) >= 0) t->setCurrentWidget(panel);
+            w.show();
+            QTest::qWait(200);
+            w.grab().save(QString::fromLocal8Bit(shots) + "/device-spread.png");
+        }
     }
 };
 

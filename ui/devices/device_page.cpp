@@ -23,6 +23,7 @@
 #include "charts/probability_chart.h"
 #include "common/error_banner.h"
 #include "common/table_export.h"
+#include "devices/device_spread_panel.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "dwmtj/estimate.h"
@@ -137,6 +138,9 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_views = new QTabWidget;
     m_views->addTab(fitView, tr("p(V), fit and residuals"));
     m_views->addTab(traceTab, tr("Traces and pulses to switch (Fig. 2b, 2c)"));
+    m_spread = new DeviceSpreadPanel;
+    m_views->addTab(m_spread, tr("Across devices (variability)"));
+    connect(m_spread, &DeviceSpreadPanel::logMessage, this, &DevicePage::logMessage);
     connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (!m_data || m_data->kind != core::DeviceKind::Binary || item->column() != 0) return;
         const double v = item->data(Qt::UserRole).value<double>();

@@ -19,6 +19,7 @@ class QTableWidget;
 
 namespace dwmtj::ui {
 
+class DeviceSpreadPanel;
 class ProbabilityChart;
 class ResidualChart;
 class TraceChart;
@@ -39,6 +40,8 @@ public:
     ResidualChart* residualChart() const { return m_residuals; }
     TraceChart* traceChart() const { return m_traces; }
     HistogramChart* histogramChart() const { return m_histogram; }
+    /// The "Across devices" tab: several device files, their spread, "Use as variability".
+    DeviceSpreadPanel* spreadPanel() const { return m_spread; }
     /// Fit options: points left out (by voltage) and the voltage range used.
     void setExcluded(const std::vector<double>& voltages);
     const std::vector<double>& excluded() const { return m_excluded; }
@@ -79,6 +82,7 @@ private:
     TraceChart* m_traces = nullptr;
     HistogramChart* m_histogram = nullptr;
     QTabWidget* m_views = nullptr;
+    DeviceSpreadPanel* m_spread = nullptr;
     QDoubleSpinBox *m_vmin = nullptr, *m_vmax = nullptr;
     QComboBox* m_traceVoltage = nullptr;
     QSpinBox* m_traceCycle = nullptr;

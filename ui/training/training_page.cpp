@@ -10,6 +10,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -133,6 +134,39 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_trainNoise->setToolTip(
         tr("Noise-aware training: Gaussian pixel noise of this σ (pixel units, clamped) on "
            "the training images; validation and test stay clean"));
+    // Device variability: every DW-MTJ neuron its own device, drawn once per run.
+    auto varSpin = [](const char* name, double max, int decimals, const QString& suffix,
+                      const QString& tip) {
+        auto* sb = new QDoubleSpinBox;
+        sb->setObjectName(QString::fromLatin1(name));
+        sb->setRange(0, max);
+        sb->setDecimals(decimals);
+        sb->setSingleStep(max / 100);
+        sb->setSuffix(suffix);
+        sb->setToolTip(tip);
+        return sb;
+    };
+    m_varV50 = varSpin("varV50", 1, 3, QStringLiteral(" V"),
+                       tr("Device to device: each device's V50 (multi-weight: each notch "
+                          "threshold) shifted by N(0, sd)"));
+    m_varWidth = varSpin("varWidth", 100, 1, QStringLiteral(" %"),
+                         tr("Device to device: each device's width scaled by 1 + N(0, sd)"));
+    m_varC2c = varSpin("varC2c", 1, 3, QStringLiteral(" V"),
+                       tr("Cycle to cycle: every sample's operating point jitters by N(0, sd)"));
+    m_varStuck = varSpin("varStuck", 100, 1, QStringLiteral(" %"),
+                         tr("Stuck devices: half never switch, half always switch"));
+    m_varSeed = new QSpinBox;
+    m_varSeed->setRange(0, 1 << 30);
+    m_varSeed->setToolTip(tr("Device seed: the same seed draws the same devices"));
+    m_varUse = new QComboBox;
+    m_varUse->setObjectName(QStringLiteral("varUse"));
+    m_varUse->addItem(tr("deploy: train nominal, test on the devices"),
+                      QString::fromLatin1(core::toString(core::VariabilityUse::Evaluation)));
+    m_varUse->addItem(tr("hardware-aware: train on the devices"),
+                      QString::fromLatin1(core::toString(core::VariabilityUse::Training)));
+    m_varUse->setToolTip(
+        tr("Evaluation: the network trains on the nominal device and its best checkpoint is then "
+           "tested on its drawn devices; training: it trains and is tested on them"));
     m_gain = new QDoubleSpinBox;
     m_gain->setObjectName(QStringLiteral("gain"));
     m_gain->setRange(0, 100);
@@ -181,6 +215,18 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     form->addRow(tr("Seeds"), m_seeds);
     form->addRow(tr("Training noise σ"), m_trainNoise);
     form->addRow(tr("Device gain"), m_gain);
+    auto* varRow = new QGridLayout;
+    varRow->addWidget(new QLabel(tr("V50 sd")), 0, 0);
+    varRow->addWidget(m_varV50, 0, 1);
+    varRow->addWidget(new QLabel(tr("width sd")), 0, 2);
+    varRow->addWidget(m_varWidth, 0, 3);
+    varRow->addWidget(new QLabel(tr("jitter sd")), 1, 0);
+    varRow->addWidget(m_varC2c, 1, 1);
+    varRow->addWidget(new QLabel(tr("stuck")), 1, 2);
+    varRow->addWidget(m_varStuck, 1, 3);
+    varRow->addWidget(m_varUse, 2, 0, 1, 3);
+    varRow->addWidget(m_varSeed, 2, 3);
+    form->addRow(tr("Device variability"), varRow);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Binary LUT"), m_lutBinary);
     form->addRow(tr("Multi-weight LUT"), m_lutMulti);
@@ -493,7 +539,31 @@ core::TrainingConfig TrainingPage::config() const
                                       : m_dataDir->text().trimmed().toStdString();
     if (m_sample->isChecked()) c.validationSize = 500;
     c.seeds = core::parseSeedList(m_seeds->text().toStdString());
+    c.variability = variability();
+    c.variabilityUse =
+        core::variabilityUseFromString(m_varUse->currentData().toString().toStdString());
     return c;
+}
+
+core::VariabilitySettings TrainingPage::variability() const
+{
+    core::VariabilitySettings v;
+    v.v50Sd = m_varV50->value();
+    v.widthSdRel = m_varWidth->value() / 100;
+    v.c2cSd = m_varC2c->value();
+    v.stuckOff = v.stuckOn = m_varStuck->value() / 200;
+    v.seed = uint64_t(m_varSeed->value());
+    return v;
+}
+
+void TrainingPage::setVariability(const core::VariabilitySettings& v, core::VariabilityUse use)
+{
+    m_varV50->setValue(v.v50Sd);
+    m_varWidth->setValue(100 * v.widthSdRel);
+    m_varC2c->setValue(v.c2cSd);
+    m_varStuck->setValue(100 * (v.stuckOff + v.stuckOn));
+    m_varSeed->setValue(int(std::min<uint64_t>(v.seed, uint64_t(m_varSeed->maximum()))));
+    m_varUse->setCurrentIndex(m_varUse->findData(QString::fromLatin1(core::toString(use))));
 }
 
 QString TrainingPage::uniquePath(const QString& wanted, const QStringList& taken) const
@@ -523,6 +593,7 @@ QList<TrainingJob> TrainingPage::jobsFromForm() const
             j.config = base;
             j.config.setLayerKinds(kinds, [this](core::NeuronKind k) { return lutFor(k); });
             j.config.hidden = h;
+            if (!j.config.anyDeviceLayer()) j.config.variability = {};  // LIF: no devices
             j.config.validate();
             j.label = ExperimentStore::label(j.config);
             QString id = QString::fromStdString(core::layerKindsText(kinds));
@@ -559,6 +630,7 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_batch->setValue(c.batchSize);
     m_lr->setValue(c.learningRate);
     m_trainNoise->setValue(c.trainNoiseSigma);
+    setVariability(c.variability, c.variabilityUse);
     m_gain->setValue(std::isnan(c.gainVolts) ? 0.0 : c.gainVolts);
     QStringList seeds;
     for (auto s : c.seeds) seeds << QString::number(s);

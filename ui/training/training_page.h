@@ -50,6 +50,11 @@ public:
     /// The lookup table the binary (or multi-weight) DW-MTJ jobs use ("" = bundled).
     void setLutPath(const QString& path, bool multiState);
     QString outPath() const;
+    /// Device variability of the DW-MTJ jobs (docs/models.md, "Device variability"; LIF jobs
+    /// of the same form get none): the spreads, the device seed and where it applies.
+    void setVariability(const core::VariabilitySettings& v,
+                        core::VariabilityUse use = core::VariabilityUse::Evaluation);
+    core::VariabilitySettings variability() const;
 
     void addToQueue();  ///< Add to queue button
     void start();       ///< Start: runs the queued jobs (adds the form's if none)
@@ -105,6 +110,10 @@ private:
     QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
     QDoubleSpinBox *m_trainNoise = nullptr, *m_gain = nullptr;
+    QDoubleSpinBox *m_varV50 = nullptr, *m_varWidth = nullptr, *m_varC2c = nullptr,
+                   *m_varStuck = nullptr;
+    QSpinBox* m_varSeed = nullptr;
+    QComboBox* m_varUse = nullptr;
     QComboBox* m_device = nullptr;
     QLineEdit *m_seeds = nullptr, *m_lutBinary = nullptr, *m_lutMulti = nullptr,
               *m_dataDir = nullptr, *m_out = nullptr;

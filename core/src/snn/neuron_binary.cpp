@@ -12,6 +12,60 @@ using namespace detail;
 
 namespace {
 
+/// n binary devices from neuron `dev0` of a layer of `devices` (DeviceTable::variation): the
+/// per-device transform of the jittered voltage V + c2c g, stuck devices (p = live p + forced,
+/// no gradient for them). In runs where the device index does not wrap, so that the per-device
+/// arrays are read contiguously and the neuron loop vectorizes (no branches inside).
+template <bool kGrad>
+[[gnu::always_inline]] inline void binaryStepVariedT(const float* __restrict x,
+                                                     const uint32_t* __restrict u,
+                                                     const float* __restrict g, float* __restrict z,
+                                                     float* __restrict grad, int64_t n,
+                                                     const DeviceTable& tb, int64_t dev0,
+                                                     int64_t devices)
+{
+    const DeviceVariation& var = *tb.variation;
+    const float* __restrict val = tb.value.data();
+    const float* __restrict der = tb.deriv.data();
+    const float centre = tb.centre, gain = tb.gain, vMin = tb.vMin, invStep = tb.invStep;
+    const float pivot = var.pivot, c2c = var.c2cSd;
+    const float last = float(tb.size - 1);
+    const int maxIndex = tb.size - 2;
+    for (int64_t k0 = 0; k0 < n;) {
+        const int64_t dev = (dev0 + k0) % devices;
+        const int64_t k1 = std::min(n, k0 + (devices - dev));
+        const float* __restrict is = var.invScale.data() + dev;
+        const float* __restrict live = var.live.data() + dev;
+        const float* __restrict forced = var.forced.data() + dev;
+        const float* __restrict shift = var.shift.data() + dev;
+        for (int64_t k = k0; k < k1; ++k) {
+            const int64_t j = k - k0;
+            const float V = centre + gain * x[k] + c2c * g[k];
+            float f = (pivot + (V - pivot - shift[j]) * is[j] - vMin) * invStep;
+            f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+            f = f < last ? f : last;
+            int i0 = int(f);
+            i0 = i0 < maxIndex ? i0 : maxIndex;
+            const float fr = f - float(i0);
+            const float p = live[j] * (val[i0] + fr * (val[i0 + 1] - val[i0])) + forced[j];
+            z[k] = bernoulli(u[k], p);
+            if constexpr (kGrad)
+                grad[k] = live[j] * gain * is[j] * (der[i0] + fr * (der[i0 + 1] - der[i0]));
+        }
+        k0 = k1;
+    }
+}
+
+DWMTJ_CLONES void binaryStepVaried(const float* x, const uint32_t* u, const float* g, float* z,
+                                   float* grad, int64_t n, const DeviceTable& tb, int64_t dev0,
+                                   int64_t devices)
+{
+    if (grad)
+        binaryStepVariedT<true>(x, u, g, z, grad, n, tb, dev0, devices);
+    else
+        binaryStepVariedT<false>(x, u, g, z, nullptr, n, tb, dev0, devices);
+}
+
 /// binaryForward with every neuron its own device (DeviceTable::variation): the per-device
 /// transform of the voltage, the cycle-to-cycle jitter and stuck devices.
 Tensor binaryForwardVaried(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
@@ -35,33 +89,18 @@ Tensor binaryForwardVaried(const Tensor& x, const DeviceTable& tb, uint64_t key,
         for (int64_t b = b0; b < b1; ++b) {
             const int64_t e0 = b * kBlock, n = std::min(kBlock, M - e0);
             fillUniformU32(key, e0, n, u);
-            if (var.c2cSd > 0) fillNormal(jitter, e0, n, g);
-            double sv = 0, ss = 0;
-            int64_t dev = e0 % N;
-            for (int64_t k = 0; k < n; ++k, dev = dev + 1 == N ? 0 : dev + 1) {
-                float V = tb.centre + tb.gain * px[e0 + k];
-                if (var.c2cSd > 0) V += var.c2cSd * g[k];
-                const float is = var.invScale[size_t(dev)];
-                const float Vd = var.pivot + (V - var.pivot - var.shift[size_t(dev)]) * is;
-                int i0 = 0;
-                float fr = 0;
-                gridPoint(tb, Vd, i0, fr);
-                const float p = var.live[size_t(dev)] *
-                                    (tb.value[size_t(i0)] +
-                                     fr * (tb.value[size_t(i0) + 1] - tb.value[size_t(i0)])) +
-                                var.forced[size_t(dev)];
-                const float s = bernoulli(u[k], p);
-                pz[e0 + k] = s;
-                if (pl)
-                    pl[e0 + k] = var.live[size_t(dev)] * tb.gain * is *
-                                 (tb.deriv[size_t(i0)] +
-                                  fr * (tb.deriv[size_t(i0) + 1] - tb.deriv[size_t(i0)]));
-                if (tally) {
-                    sv += double(V) * V;
-                    ss += s;
-                }
-            }
+            if (var.c2cSd > 0)
+                fillNormal(jitter, e0, n, g);
+            else
+                std::fill_n(g, n, 0.0f);
+            binaryStepVaried(px + e0, u, g, pz + e0, pl ? pl + e0 : nullptr, n, tb, e0 % N, N);
             if (tally) {
+                double sv = 0, ss = 0;
+                for (int64_t k = 0; k < n; ++k) {
+                    const float V = tb.centre + tb.gain * px[e0 + k] + var.c2cSd * g[k];
+                    sv += double(V) * V;
+                    ss += pz[e0 + k];
+                }
                 v2[b] = sv;
                 spikes[b] = ss;
             }

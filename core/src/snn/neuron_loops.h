@@ -81,17 +81,6 @@ inline void addTally(ActivityTally* tally, const std::vector<double>& v2,
     tally->samples += samples;
 }
 
-/// Table index and fraction of voltage V on the table's grid (clamped; NaN maps to the start).
-inline void gridPoint(const DeviceTable& tb, float V, int& i0, float& fr)
-{
-    float f = (V - tb.vMin) * tb.invStep;
-    f = f > 0 ? f : 0.0f;
-    const float last = float(tb.size - 1);
-    f = f < last ? f : last;
-    i0 = std::min(int(f), tb.size - 2);
-    fr = f - float(i0);
-}
-
 /// Standard normal numbers for elements [start, start + n) of a stream (Box-Muller on two
 /// counter-based uniforms per element): the cycle-to-cycle jitter of device neurons.
 void fillNormal(uint64_t key, int64_t start, int64_t n, float* out);

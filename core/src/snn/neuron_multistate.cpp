@@ -86,76 +86,92 @@ DWMTJ_CLONES void multiStateStepBlock(const float* x, const uint32_t* u, int32_t
 
 namespace {
 
+/// The scalars of a varied step: the operating point, the table's grid and the variation's
+/// pivot and jitter.
+struct VariedConsts {
+    float centre, gain, vMin, invStep, pivot, c2c, last;
+    int maxIndex;
+};
+
+/// Neurons [0, len) of a run whose devices are consecutive: element j's device parameters at
+/// is[j], live[j], forced[j], shift[j * nc + c]. Every array a restrict parameter, so that the
+/// loop vectorizes without run-time alias checks.
+template <int NC, bool kGrad>
+[[gnu::always_inline]] inline void multiStateVariedSpan(
+    const float* __restrict x, const uint32_t* __restrict u, const float* __restrict g,
+    int32_t* __restrict m, float* __restrict z, float* __restrict grad, int64_t len,
+    const float* __restrict is, const float* __restrict live, const float* __restrict forced,
+    const float* __restrict shift, const float* __restrict val, const float* __restrict der,
+    const VariedConsts q, int ncRuntime)
+{
+    const int nc = NC > 0 ? NC : ncRuntime;
+    const int K = nc + 1;
+    for (int64_t j = 0; j < len; ++j) {
+        const float V = q.centre + q.gain * x[j] + q.c2c * g[j];
+        // Curve c of device j at V' = pivot + (V - pivot - shift_c) / scale, on the grid.
+        const float fb = (q.pivot + (V - q.pivot) * is[j] - q.vMin) * q.invStep;
+        const float fs = is[j] * q.invStep;
+        const float uk = toUnitFloat(u[j]);
+        const int need = K - m[j];
+        // d counts the c with u below the running minimum of the curves 1..c, i.e. the
+        // leading curves that are all above u (bitwise: no branch, so it vectorizes).
+        int d = 0, above = 1;
+        float fNeed = 0;  // the grid position of the curve that decides the spike
+#pragma GCC unroll 8
+        for (int c = 0; c < nc; ++c) {
+            float f = fb - shift[j * nc + c] * fs;
+            f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+            f = f < q.last ? f : q.last;
+            int i0 = int(f);
+            i0 = i0 < q.maxIndex ? i0 : q.maxIndex;
+            const float fr = f - float(i0);
+            const int a = i0 * nc + c;
+            const float cv = val[a] + fr * (val[a + nc] - val[a]);
+            above &= int(uk < cv);
+            d += above;
+            if constexpr (kGrad) fNeed += float(c == need - 1) * f;  // exactly one c
+        }
+        if constexpr (kGrad) {
+            int i0 = int(fNeed);
+            i0 = i0 < q.maxIndex ? i0 : q.maxIndex;
+            const float fr = fNeed - float(i0);
+            const int a = i0 * nc + need - 1;
+            grad[j] = live[j] * q.gain * is[j] * (der[a] + fr * (der[a + nc] - der[a]));
+        }
+        // A stuck-off device never advances; a stuck-on one reaches the last notch every
+        // step (bitwise, no branch).
+        const int isLive = int(live[j] > 0), isForced = int(forced[j] > 0);
+        const int spike = isForced | (isLive & int(d >= need));
+        m[j] = spike ? 1 : m[j] + d * isLive;
+        z[j] = float(spike);
+    }
+}
+
 /// One time step of the multi-weight neuron for n neurons that are each their own device
 /// (DeviceTable::variation): curve c of device `dev` at V' = pivot + (V - pivot - shift[c]) /
-/// scale; the shifted cumulative curves are kept non-increasing in c (a running minimum), so
-/// that counting u < C'_c still samples a notch advance. NC curves known at compile time (0:
-/// at run time), as multiStateStep, so that the curve loop unrolls.
+/// scale; the shifted cumulative curves are taken as non-increasing in c (their running
+/// minimum), so that counting u < C'_c still samples a notch advance. NC curves known at compile
+/// time (0: at run time), as multiStateStep, so that the curve loop unrolls.
 template <int NC, bool kGrad>
-[[gnu::always_inline]] inline void multiStateStepVariedN(
-    const float* __restrict x, const uint32_t* __restrict u, const float* __restrict g,
-    int32_t* __restrict m, float* __restrict z, float* __restrict grad, int64_t n,
-    const DeviceTable& tb, int64_t dev0, int64_t devices, int ncRuntime)
+[[gnu::always_inline]] inline void multiStateStepVariedN(const float* x, const uint32_t* u,
+                                                         const float* g, int32_t* m, float* z,
+                                                         float* grad, int64_t n,
+                                                         const DeviceTable& tb, int64_t dev0,
+                                                         int64_t devices, int ncRuntime)
 {
     const DeviceVariation& var = *tb.variation;
     const int nc = NC > 0 ? NC : ncRuntime;
-    const int K = nc + 1;
-    const float* __restrict val = tb.value.data();
-    const float* __restrict der = tb.deriv.data();
-    const float centre = tb.centre, gain = tb.gain, vMin = tb.vMin, invStep = tb.invStep;
-    const float pivot = var.pivot, c2c = var.c2cSd;
-    const float last = float(tb.size - 1);
-    const int maxIndex = tb.size - 2;
+    const VariedConsts q{tb.centre,          tb.gain,    tb.vMin, tb.invStep, var.pivot, var.c2cSd,
+                         float(tb.size - 1), tb.size - 2};
     // In runs where the device index does not wrap, so that the per-device arrays are read
-    // contiguously and the neuron loop vectorizes.
+    // contiguously.
     for (int64_t k0 = 0; k0 < n;) {
         const int64_t dev = (dev0 + k0) % devices;
         const int64_t k1 = std::min(n, k0 + (devices - dev));
-        // Device arrays from this run's first device: element j is neuron k0 + j's device.
-        const float* __restrict is = var.invScale.data() + dev;
-        const float* __restrict live = var.live.data() + dev;
-        const float* __restrict forced = var.forced.data() + dev;
-        const float* __restrict shift = var.shift.data() + dev * nc;
-        // Table point of curve c of the device at neuron k: index and fraction.
-        auto point = [&](int64_t j, int c, float base, int& a, float& fr) {
-            float f = (base - shift[j * nc + c] * is[j] - vMin) * invStep;
-            f = f > 0 ? f : 0.0f;
-            f = f < last ? f : last;
-            int i0 = int(f);
-            i0 = i0 < maxIndex ? i0 : maxIndex;
-            fr = f - float(i0);
-            a = i0 * nc + c;
-        };
-        for (int64_t k = k0; k < k1; ++k) {
-            const int64_t j = k - k0;
-            const float V = centre + gain * x[k] + c2c * g[k];
-            const float base = pivot + (V - pivot) * is[j];
-            const float uk = toUnitFloat(u[k]);
-            const int need = K - m[k];
-            float prev = 1.0f;
-            int d = 0;
-#pragma GCC unroll 8
-            for (int c = 0; c < nc; ++c) {
-                int a = 0;
-                float fr = 0;
-                point(j, c, base, a, fr);
-                float cv = val[a] + fr * (val[a + nc] - val[a]);
-                cv = cv < prev ? cv : prev;
-                prev = cv;
-                d += uk < cv ? 1 : 0;
-            }
-            if constexpr (kGrad) {  // the derivative of the curve that decides the spike
-                int a = 0;
-                float fr = 0;
-                point(j, need - 1, base, a, fr);
-                grad[k] = live[j] * gain * is[j] * (der[a] + fr * (der[a + nc] - der[a]));
-            }
-            // A stuck-off device never advances; a stuck-on one reaches the last notch every
-            // step.
-            const int spike = forced[j] > 0 ? 1 : (live[j] > 0 && d >= need ? 1 : 0);
-            m[k] = spike ? 1 : (live[j] > 0 ? m[k] + d : m[k]);
-            z[k] = float(spike);
-        }
+        multiStateVariedSpan<NC, kGrad>(
+            x + k0, u + k0, g + k0, m + k0, z + k0, kGrad ? grad + k0 : nullptr, k1 - k0,
+            var.invScale.data() + dev, var.live.data() + dev, var.forced.data() + dev,
+            var.shift.data() + dev * nc, tb.value.data(), tb.deriv.data(), q, ncRuntime);
         k0 = k1;
     }
 }
