@@ -6,6 +6,7 @@ namespace dwmtj::cli {
 int runFit(const std::vector<std::string>& args);
 int runEnergy(const std::vector<std::string>& args);
 int runSimulateDevice(const std::vector<std::string>& args);
+int runSpread(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runNoise(const std::vector<std::string>& args);
 int runVariability(const std::vector<std::string>& args);

@@ -1,4 +1,5 @@
 // dwmtj fit / energy / simulate-device.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include "cli_args.h"
 #include "cli_commands.h"
 #include "dwmtj/device_io.h"
+#include "dwmtj/device_spread.h"
 #include "dwmtj/energy.h"
 #include "dwmtj/error.h"
 #include "dwmtj/estimate.h"
@@ -319,6 +321,91 @@ int runSimulateDevice(const std::vector<std::string>& argv)
         throw UsageError("--kind: expected binary or multistate, found '" + kind + "'");
     }
     std::printf("Wrote %s: %s (synthetic)\n", out.c_str(), d.sourcePath.c_str());
+    return 0;
+}
+
+int runSpread(const std::vector<std::string>& argv)
+{
+    Args a(argv, {"json"}, {});
+    if (a.positionals().empty())
+        throw UsageError("expected device files or folders: dwmtj spread FILE|DIR... [--json]");
+    // A folder stands for the device files in it (by name).
+    std::vector<std::string> files;
+    for (const auto& p : a.positionals()) {
+        if (!std::filesystem::is_directory(p)) {
+            files.push_back(p);
+            continue;
+        }
+        std::vector<std::string> inDir;
+        for (const auto& e : std::filesystem::directory_iterator(p)) {
+            const std::string ext = e.path().extension().string();
+            if (e.is_regular_file() &&
+                (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".h5" ||
+                 ext == ".hdf5" || ext == ".npy" || ext == ".npz"))
+                inDir.push_back(e.path().string());
+        }
+        std::sort(inDir.begin(), inDir.end());
+        files.insert(files.end(), inDir.begin(), inDir.end());
+    }
+    std::vector<DeviceFitSummary> fits;
+    for (const auto& f : files) fits.push_back(fitDeviceFile(f));
+    auto list = [](const std::vector<double>& v) {
+        std::string out;
+        for (size_t k = 0; k < v.size(); ++k) out += (k ? "," : "") + jsonNumber(v[k]);
+        return "[" + out + "]";
+    };
+    std::string devices;
+    for (const auto& f : fits) {
+        devices += std::string(devices.empty() ? "" : ",") + "{\"file\":" + jsonString(f.path) +
+                   ",\"fitted\":" + (f.ok() ? "true" : "false") +
+                   ",\"error\":" + jsonString(f.error) + ",\"thresholds_V\":" + list(f.thresholds) +
+                   ",\"threshold_se_V\":" + list(f.thresholdSe) +
+                   ",\"widths_V\":" + list(f.widths) + ",\"width_se_V\":" + list(f.widthSe) + "}";
+        if (a.has("json")) continue;
+        std::string th, wd;
+        for (size_t k = 0; k < f.thresholds.size(); ++k) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%s%.4f+/-%.4f", k ? " " : "", f.thresholds[k],
+                          f.thresholdSe[k]);
+            th += buf;
+            std::snprintf(buf, sizeof buf, "%s%.4f+/-%.4f", k ? " " : "", f.widths[k],
+                          f.widthSe[k]);
+            wd += buf;
+        }
+        std::printf("%-32s %s\n", std::filesystem::path(f.path).filename().string().c_str(),
+                    f.ok() ? ("threshold(s) " + th + " V, width(s) " + wd + " V").c_str()
+                           : ("not fitted: " + f.error).c_str());
+    }
+    DeviceSpread s;
+    try {
+        s = deviceSpread(fits);
+    } catch (const OptionsError& e) {
+        if (a.has("json"))
+            std::printf("{\"devices\":[%s],\"error\":%s}\n", devices.c_str(),
+                        jsonString(e.what()).c_str());
+        throw Error(e.what());
+    }
+    if (a.has("json")) {
+        std::printf(
+            "{\"devices\":[%s],\"spread\":{\"kind\":%s,\"devices\":%d,\"threshold_mean_V\":%s,"
+            "\"threshold_sd_observed_V\":%s,\"threshold_se_rms_V\":%s,\"threshold_sd_V\":%s,"
+            "\"width_mean_V\":%s,\"width_sd_rel_observed\":%s,\"width_se_rel_rms\":%s,"
+            "\"width_sd_rel\":%s}}\n",
+            devices.c_str(),
+            jsonString(s.kind == DeviceKind::Binary ? "binary" : "multistate").c_str(), s.devices,
+            list(s.thresholdMean).c_str(), jsonNumber(s.thresholdSdObserved).c_str(),
+            jsonNumber(s.meanThresholdSe).c_str(), jsonNumber(s.thresholdSd).c_str(),
+            jsonNumber(s.widthMean).c_str(), jsonNumber(s.widthSdRelObserved).c_str(),
+            jsonNumber(s.meanWidthSeRel).c_str(), jsonNumber(s.widthSdRel).c_str());
+        return 0;
+    }
+    std::printf(
+        "\n%d devices fitted of %zu. Threshold: observed sd %.1f mV, the fits' own errors %.1f mV, "
+        "device to device %.1f mV.\nWidth: mean %.1f mV, observed sd %.1f %%, the fits' errors "
+        "%.1f %%, device to device %.1f %%.\nAs training options: --v50-sd %.4g --width-sd %.4g\n",
+        s.devices, fits.size(), 1e3 * s.thresholdSdObserved, 1e3 * s.meanThresholdSe,
+        1e3 * s.thresholdSd, 1e3 * s.widthMean, 100 * s.widthSdRelObserved, 100 * s.meanWidthSeRel,
+        100 * s.widthSdRel, s.thresholdSd, s.widthSdRel);
     return 0;
 }
 

@@ -26,6 +26,9 @@ const char* kUsage =
     "traces|events|counts]\n"
     "           [--seed N] [--v50 V] [--width V] [--cycles N] [--cap N] [--noise OHM]\n"
     "      synthetic raw device data from a known ground truth\n"
+    "  spread FILE|DIR... [--json]\n"
+    "      one fit per device file (a folder: its device files), the spread of threshold and\n"
+    "      width across devices, observed and device to device (without the fits' own errors)\n"
     "  train --neuron KIND | --neurons KIND1,KIND2 [--hidden 500] [--timesteps 80] [--epochs 10]\n"
     "           [--seeds 0-4] [--lut FILE] [--lut2 FILE] [--gain V] [--centre V] [--batch 100]\n"
     "           [--lr 1e-3]\n"
@@ -117,6 +120,7 @@ int main(int argc, char** argv)
         if (cmd == "fit") return dwmtj::cli::runFit(args);
         if (cmd == "energy") return dwmtj::cli::runEnergy(args);
         if (cmd == "simulate-device") return dwmtj::cli::runSimulateDevice(args);
+        if (cmd == "spread") return dwmtj::cli::runSpread(args);
         if (cmd == "train") return dwmtj::cli::runTrain(args);
         if (cmd == "noise") return dwmtj::cli::runNoise(args);
         if (cmd == "variability") return dwmtj::cli::runVariability(args);

@@ -60,4 +60,18 @@ PY"
 check "unknown option is a usage error (2)" '[ $rc -eq 2 ]'
 "$B" simulate-device --kind binary --seed 5 --shape events --out "$T/ev.csv" >/dev/null
 check "simulated events fit" '"$B" fit "$T/ev.csv" | grep -q "V50"'
+# Several devices: one fit each, the spread across them (a folder stands for its files).
+mkdir -p "$T/devices"
+for v in 1.7 1.8 1.9 2.0; do "$B" simulate-device --kind binary --v50 $v --cycles 40 --seed ${v/./} --out "$T/devices/d$v.h5" >/dev/null; done
+printf 'voltage,pink\n1,x\n' >"$T/devices/broken.csv"
+"$B" spread "$T/devices" --json >"$T/spread.json"; rc=$?
+check "spread DIR --json: four devices fitted, the broken file reported, V50 sd near the truth (129 mV)" "[ $rc -eq 0 ] && /usr/bin/python3 -c \"
+import json; d = json.load(open('$T/spread.json')); s = d['spread']
+assert len(d['devices']) == 5 and sum(x['fitted'] for x in d['devices']) == 4
+assert [x for x in d['devices'] if not x['fitted']][0]['error'].find('broken.csv') >= 0
+assert s['devices'] == 4 and 0.09 < s['threshold_sd_V'] < 0.17 and s['threshold_sd_V'] < s['threshold_sd_observed_V']\""
+out=$("$B" spread "$T/devices/d1.7.h5" "$T/devices/d1.8.h5")
+check "spread prints the training options" 'grep -q "As training options: --v50-sd" <<<"$out"'
+"$B" spread "$T/devices/d1.7.h5" >/dev/null 2>"$T/err"; rc=$?
+check "one device has no spread: exit 1 saying why" '[ $rc -eq 1 ] && grep -q "at least two fitted devices" "$T/err"'
 exit $fail

@@ -32,6 +32,9 @@ QString ExperimentStore::label(const core::TrainingConfig& c)
     // Training-time variants of one configuration stay apart.
     if (c.trainNoiseSigma > 0) l += QStringLiteral(" σtrain %1").arg(c.trainNoiseSigma);
     if (!std::isnan(c.gainVolts)) l += QStringLiteral(" gain %1 V").arg(c.gainVolts, 0, 'g', 3);
+    // Hardware-aware training is a training-time variant; deployment on drawn devices is not.
+    if (c.variability.any() && c.variabilityUse == core::VariabilityUse::Training)
+        l += QStringLiteral(" hw-aware");
     return l;
 }
 

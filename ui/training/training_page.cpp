@@ -157,6 +157,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
                          tr("Stuck devices: half never switch, half always switch"));
     m_varSeed = new QSpinBox;
     m_varSeed->setRange(0, 1 << 30);
+    m_varSeed->setPrefix(tr("device seed "));
     m_varSeed->setToolTip(tr("Device seed: the same seed draws the same devices"));
     m_varUse = new QComboBox;
     m_varUse->setObjectName(QStringLiteral("varUse"));
