@@ -401,6 +401,12 @@ TEST(Variability, HardwareAwareTrainingLearnsItsDevices)
     EXPECT_EQ(back.runs[0].deviceTestAccuracy, a.deviceTestAccuracy);
     EXPECT_EQ(loadExperiment(deployedPath, false).config.variabilityUse,
               VariabilityUse::Evaluation);
+    // The noise evaluation tests a hardware-aware network on its own devices: its clean
+    // accuracy is the one on the devices (other spike draws: within 5 points).
+    NoiseOptions no;
+    no.sigmas = {0};
+    const Experiment noisy = evaluateNoise(loadExperiment(awarePath), no, std::stop_token{});
+    EXPECT_NEAR(noisy.runs.at(0).noise.at(0).accuracy.at(0), a.testAccuracy, 0.05);
     // Resumed for a third epoch: the same devices again.
     const Experiment resumed = resumeTraining(awarePath, quiet, std::stop_token{}, 3);
     ASSERT_EQ(resumed.runs.at(0).epochsDone(), 3);

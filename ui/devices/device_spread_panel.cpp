@@ -110,6 +110,9 @@ DeviceSpreadPanel::DeviceSpreadPanel(QWidget* parent)
             [this](const QVariant& v) { m_pending.push_back(v.value<core::DeviceFitSummary>()); });
     connect(m_task, &BackgroundTask::progress, this,
             [this](double, const QString& text) { m_summary->setText(text); });
+    connect(m_task, &BackgroundTask::failed, this, [this](const QString& error) {
+        Q_EMIT logMessage(tr("Fitting devices failed: %1").arg(error));
+    });
     connect(m_task, &BackgroundTask::finished, this, [this](bool stopped) {
         if (!stopped) showFits(m_pending);
         m_pending.clear();

@@ -175,6 +175,16 @@ std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::
     return layers;
 }
 
+std::vector<snn::HiddenNeurons> trainedNeurons(const Experiment& e, uint64_t runSeed,
+                                               const torch::Device& device)
+{
+    const auto& c = e.config;
+    if (c.variability.any() && c.variabilityUse == VariabilityUse::Training)
+        return variedNeurons(e, device, c.variability,
+                             deviceDrawKey(c.variability.seed, runSeed, 0));
+    return hiddenNeurons(e, device);
+}
+
 uint64_t deviceDrawKey(uint64_t variabilitySeed, uint64_t runSeed, int draw)
 {
     return snn::streamKey(variabilitySeed, runSeed, uint64_t(draw), 23);

@@ -38,6 +38,11 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
 std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
                                               const VariabilitySettings& v, uint64_t drawKey,
                                               std::vector<DeviceDraw>* draws = nullptr);
+/// The neurons run `runSeed` of `e` was trained on: its drawn devices under hardware-aware
+/// training (TrainingConfig::variabilityUse Training), else the nominal ones. What the noise
+/// evaluation tests the run with.
+std::vector<snn::HiddenNeurons> trainedNeurons(const Experiment& e, uint64_t runSeed,
+                                               const torch::Device& device);
 /// The draw key of device draw `draw` of the run with seed `runSeed` under variability seed
 /// `variabilitySeed`: a run's configured devices are draw 0, which `dwmtj variability` with
 /// the same seed and spread evaluates too.

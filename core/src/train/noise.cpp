@@ -21,7 +21,7 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     if (o.batchSize < 1) throw OptionsError("batch size must be >= 1");
     applyThreadCount(o.threads > 0 ? o.threads : c.threads);
     const torch::Device device = train::resolveDevice(o.device.empty() ? c.device : o.device);
-    const std::vector<snn::HiddenNeurons> layers = train::hiddenNeurons(e, device);
+    train::hiddenNeurons(e, device);  // throws now when a device layer has no LUT
     torch::Tensor X, Y;
     train::testTensors(c, o.dataDir, o.testLimit, device, X, Y);
     double pixelStd = 1.0;
@@ -35,7 +35,8 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     int done = 0;
     for (auto& r : e.runs) {
         if (r.bestCheckpoint.empty()) continue;
-        auto model = train::buildModel(c, layers, device);
+        // A hardware-aware network is tested on its own devices.
+        auto model = train::buildModel(c, train::trainedNeurons(e, r.seed, device), device);
         snn::loadModuleState(*model, r.bestCheckpoint);
         NoiseCurve curve;
         curve.units = o.units;
