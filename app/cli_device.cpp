@@ -399,11 +399,18 @@ int runSpread(const std::vector<std::string>& argv)
             jsonNumber(s.meanWidthSeRel).c_str(), jsonNumber(s.widthSdRel).c_str());
         return 0;
     }
+    std::string means;
+    for (size_t k = 0; k < s.thresholdMean.size(); ++k) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%s%.4f", k ? ", " : "", s.thresholdMean[k]);
+        means += buf;
+    }
     std::printf(
-        "\n%d devices fitted of %zu. Threshold: observed sd %.1f mV, the fits' own errors %.1f mV, "
-        "device to device %.1f mV.\nWidth: mean %.1f mV, observed sd %.1f %%, the fits' errors "
-        "%.1f %%, device to device %.1f %%.\nAs training options: --v50-sd %.4g --width-sd %.4g\n",
-        s.devices, fits.size(), 1e3 * s.thresholdSdObserved, 1e3 * s.meanThresholdSe,
+        "\n%d devices fitted of %zu. Threshold: mean %s V, observed sd %.1f mV, the fits' own "
+        "errors %.1f mV, device to device %.1f mV.\nWidth: mean %.1f mV, observed sd %.1f %%, the "
+        "fits' errors %.1f %%, device to device %.1f %%.\nAs training options: --v50-sd %.4g "
+        "--width-sd %.4g\n",
+        s.devices, fits.size(), means.c_str(), 1e3 * s.thresholdSdObserved, 1e3 * s.meanThresholdSe,
         1e3 * s.thresholdSd, 1e3 * s.widthMean, 100 * s.widthSdRelObserved, 100 * s.meanWidthSeRel,
         100 * s.widthSdRel, s.thresholdSd, s.widthSdRel);
     return 0;

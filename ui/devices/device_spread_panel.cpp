@@ -220,10 +220,13 @@ void DeviceSpreadPanel::showFits(const std::vector<core::DeviceFitSummary>& fits
         return;
     }
     const auto& s = *m_spread;
+    QStringList means;  // one per threshold (multi-weight: V_2 .. V_K)
+    for (double v : s.thresholdMean) means << QString::number(v, 'f', 4);
+    const QString thresholds = means.join(QStringLiteral(", "));
     m_summary->setText(
-        tr("<b>%1 devices</b> (%2 not fitted). Threshold: observed sd %3 mV; the fits' own "
-           "errors %4 mV; <b>device to device %5 mV</b>. Width: mean %6 mV, observed sd %7 %; "
-           "the fits' errors %8 %; <b>device to device %9 %</b>.")
+        tr("<b>%1 devices</b> (%2 not fitted). Threshold: mean %10 V, observed sd %3 mV; the "
+           "fits' own errors %4 mV; <b>device to device %5 mV</b>. Width: mean %6 mV, observed "
+           "sd %7 %; the fits' errors %8 %; <b>device to device %9 %</b>.")
             .arg(s.devices)
             .arg(failed)
             .arg(1e3 * s.thresholdSdObserved, 0, 'f', 1)
@@ -232,7 +235,8 @@ void DeviceSpreadPanel::showFits(const std::vector<core::DeviceFitSummary>& fits
             .arg(1e3 * s.widthMean, 0, 'f', 1)
             .arg(100 * s.widthSdRelObserved, 0, 'f', 1)
             .arg(100 * s.meanWidthSeRel, 0, 'f', 1)
-            .arg(100 * s.widthSdRel, 0, 'f', 1));
+            .arg(100 * s.widthSdRel, 0, 'f', 1)
+            .arg(thresholds));
     m_use->setEnabled(true);
     Q_EMIT logMessage(tr("device spread: %1 devices, V50 sd %2 mV, width sd %3 % (device to "
                          "device)")
