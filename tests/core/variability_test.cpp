@@ -18,6 +18,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/lut.h"
+#include "dwmtj/robustness.h"
 #include "dwmtj/training.h"
 #include "snn/neurons.h"
 #include "train/common.h"
@@ -407,6 +408,15 @@ TEST(Variability, HardwareAwareTrainingLearnsItsDevices)
     no.sigmas = {0};
     const Experiment noisy = evaluateNoise(loadExperiment(awarePath), no, std::stop_token{});
     EXPECT_NEAR(noisy.runs.at(0).noise.at(0).accuracy.at(0), a.testAccuracy, 0.05);
+    // So does the robustness study (on the nominal devices it scores about 37 %).
+    StudyOptions so;
+    StudyChoice sc;
+    sc.id = "clean";
+    sc.label = "clean";
+    sc.levels = {0};
+    so.choices = {sc};
+    const Experiment studied = runStudy(loadExperiment(awarePath), so, std::stop_token{});
+    EXPECT_NEAR(studied.runs.at(0).study.at(0).accuracy.at(0), a.testAccuracy, 0.05);
     // Resumed for a third epoch: the same devices again.
     const Experiment resumed = resumeTraining(awarePath, quiet, std::stop_token{}, 3);
     ASSERT_EQ(resumed.runs.at(0).epochsDone(), 3);

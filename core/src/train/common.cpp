@@ -154,9 +154,9 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
 
 std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
                                               const VariabilitySettings& v, uint64_t drawKey,
-                                              std::vector<DeviceDraw>* draws)
+                                              std::vector<DeviceDraw>* draws, double gainFactor)
 {
-    std::vector<snn::HiddenNeurons> layers = hiddenNeurons(e, device);
+    std::vector<snn::HiddenNeurons> layers = hiddenNeurons(e, device, gainFactor);
     if (draws) draws->assign(layers.size(), DeviceDraw{});
     if (!v.any()) return layers;
     for (size_t i = 0; i < layers.size(); ++i) {
@@ -176,13 +176,13 @@ std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::
 }
 
 std::vector<snn::HiddenNeurons> trainedNeurons(const Experiment& e, uint64_t runSeed,
-                                               const torch::Device& device)
+                                               const torch::Device& device, double gainFactor)
 {
     const auto& c = e.config;
     if (c.variability.any() && c.variabilityUse == VariabilityUse::Training)
         return variedNeurons(e, device, c.variability,
-                             deviceDrawKey(c.variability.seed, runSeed, 0));
-    return hiddenNeurons(e, device);
+                             deviceDrawKey(c.variability.seed, runSeed, 0), nullptr, gainFactor);
+    return hiddenNeurons(e, device, gainFactor);
 }
 
 uint64_t deviceDrawKey(uint64_t variabilitySeed, uint64_t runSeed, int draw)

@@ -37,12 +37,14 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
 /// each hidden layer's devices (devices = 0 for a layer without device neurons).
 std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::Device& device,
                                               const VariabilitySettings& v, uint64_t drawKey,
-                                              std::vector<DeviceDraw>* draws = nullptr);
+                                              std::vector<DeviceDraw>* draws = nullptr,
+                                              double gainFactor = 1.0);
 /// The neurons run `runSeed` of `e` was trained on: its drawn devices under hardware-aware
-/// training (TrainingConfig::variabilityUse Training), else the nominal ones. What the noise
-/// evaluation tests the run with.
+/// training (TrainingConfig::variabilityUse Training), else the nominal ones, the gains times
+/// `gainFactor`. What the noise evaluation and the robustness study test the run with.
 std::vector<snn::HiddenNeurons> trainedNeurons(const Experiment& e, uint64_t runSeed,
-                                               const torch::Device& device);
+                                               const torch::Device& device,
+                                               double gainFactor = 1.0);
 /// The draw key of device draw `draw` of the run with seed `runSeed` under variability seed
 /// `variabilitySeed`: a run's configured devices are draw 0, which `dwmtj variability` with
 /// the same seed and spread evaluates too.

@@ -155,8 +155,9 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
             const bool gaussian =
                 c.model == NoiseModel::Gaussian || c.model == NoiseModel::GaussianPerStep;
             curve.pixelStd = gaussian && c.units == NoiseUnits::Standardized ? e.pixelStd : 1.0;
-            auto model =
-                train::buildModel(cfg, train::hiddenNeurons(e, device, c.gainFactor), device);
+            // A hardware-aware network is studied on its own devices.
+            auto model = train::buildModel(
+                cfg, train::trainedNeurons(e, r.seed, device, c.gainFactor), device);
             snn::loadModuleState(*model, r.bestCheckpoint);
             model->setBatchStatisticsAtInference(c.normalization == NormMode::Batch);
             torch::NoGradGuard ng;
