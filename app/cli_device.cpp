@@ -336,15 +336,7 @@ int runSpread(const std::vector<std::string>& argv)
             files.push_back(p);
             continue;
         }
-        std::vector<std::string> inDir;
-        for (const auto& e : std::filesystem::directory_iterator(p)) {
-            const std::string ext = e.path().extension().string();
-            if (e.is_regular_file() &&
-                (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".h5" ||
-                 ext == ".hdf5" || ext == ".npy" || ext == ".npz"))
-                inDir.push_back(e.path().string());
-        }
-        std::sort(inDir.begin(), inDir.end());
+        const std::vector<std::string> inDir = deviceFilesIn(p);
         files.insert(files.end(), inDir.begin(), inDir.end());
     }
     std::vector<DeviceFitSummary> fits;

@@ -142,11 +142,10 @@ void printSummary(const Experiment& e, const std::string& out)
     }
     const auto& v = e.config.variability;
     if (v.any()) {
-        std::printf("\ndevice variability (%s, %s): test accuracy on each run's drawn devices\n",
-                    v.describe().c_str(),
-                    e.config.variabilityUse == VariabilityUse::Training
-                        ? "hardware-aware training"
-                        : "trained on the nominal device");
+        std::printf(
+            "\ndevice variability (%s, %s): test accuracy on each run's drawn devices\n",
+            v.describe().c_str(),
+            e.config.hardwareAware() ? "hardware-aware training" : "trained on the nominal device");
         for (const auto& r : e.runs)
             std::printf("  seed %-6llu %10s\n", (unsigned long long)r.seed,
                         percent(r.deviceTestAccuracy).c_str());

@@ -2,7 +2,6 @@
 
 #include <QChart>
 #include <QChartView>
-#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -22,6 +21,7 @@
 #include "charts/chart_style.h"
 #include "common/background_task.h"
 #include "common/table_export.h"
+#include "dwmtj/device_io.h"
 
 namespace dwmtj::ui {
 namespace {
@@ -99,10 +99,8 @@ DeviceSpreadPanel::DeviceSpreadPanel(QWidget* parent)
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of device files"));
         if (dir.isEmpty()) return;
         QStringList files;
-        for (const auto& f : QDir(dir).entryInfoList(
-                 {"*.csv", "*.txt", "*.tsv", "*.h5", "*.hdf5", "*.npy", "*.npz"}, QDir::Files,
-                 QDir::Name))
-            files << f.absoluteFilePath();
+        for (const auto& f : core::deviceFilesIn(dir.toStdString()))
+            files << QString::fromStdString(f);
         openDevices(files);
     });
     connect(m_use, &QPushButton::clicked, this, &DeviceSpreadPanel::useAsVariability);

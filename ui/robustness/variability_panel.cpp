@@ -308,10 +308,10 @@ void VariabilityPanel::run()
         m_status->setText(text);
         m_status->setStyleSheet(QStringLiteral("color: #b00020"));
     };
-    QStringList files;
-    QStringList skipped;
+    QStringList files, skipped;
+    const QStringList chosen = selection();
     for (const auto& e : m_store->experiments())
-        if (selection().contains(e.path))
+        if (chosen.contains(e.path))
             (e.experiment.config.anyDeviceLayer() ? files : skipped) << e.path;
     if (files.isEmpty())
         return fail(

@@ -33,8 +33,7 @@ QString ExperimentStore::label(const core::TrainingConfig& c)
     if (c.trainNoiseSigma > 0) l += QStringLiteral(" σtrain %1").arg(c.trainNoiseSigma);
     if (!std::isnan(c.gainVolts)) l += QStringLiteral(" gain %1 V").arg(c.gainVolts, 0, 'g', 3);
     // Hardware-aware training is a training-time variant; deployment on drawn devices is not.
-    if (c.variability.any() && c.variabilityUse == core::VariabilityUse::Training)
-        l += QStringLiteral(" hw-aware");
+    if (c.hardwareAware()) l += QStringLiteral(" hw-aware");
     return l;
 }
 

@@ -63,6 +63,9 @@ CsvLayout inspectCsv(const std::string& path, const DeviceLoadOptions& options =
 
 /// Load any supported file (by extension: .csv/.txt/.tsv, .h5/.hdf5, .npy, .npz).
 DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options = {});
+/// The files of folder `dir` (not its subfolders) whose extension loadDeviceFile reads, sorted
+/// by name: a folder of per-device measurements.
+std::vector<std::string> deviceFilesIn(const std::string& dir);
 
 /// Writers used by the simulator and tests (atomic: temp file + rename).
 void saveTracesCsv(const DeviceData& data, const std::string& path);

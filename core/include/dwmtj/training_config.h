@@ -71,6 +71,11 @@ struct TrainingConfig {
     /// Training: hardware-aware training on those devices; Evaluation: trained on the nominal
     /// device, then its best checkpoint tested on them (RunRecord::deviceTestAccuracy).
     VariabilityUse variabilityUse = VariabilityUse::Evaluation;
+    /// Hardware-aware training: the networks train (and are tested) on their drawn devices.
+    bool hardwareAware() const
+    {
+        return variability.any() && variabilityUse == VariabilityUse::Training;
+    }
 
     /// Hidden layer i's neuron (0-based), from `layers` or the shorthand.
     LayerNeuron layer(int i) const;

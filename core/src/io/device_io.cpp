@@ -387,16 +387,28 @@ std::string provenanceHeader(const DeviceData& d, const char* shape)
 
 }  // namespace
 
+namespace {
+bool isHdf5Extension(const std::string& ext)
+{
+    return ext == ".h5" || ext == ".hdf5" || ext == ".he5";
+}
+bool isNumpyExtension(const std::string& ext) { return ext == ".npy" || ext == ".npz"; }
+bool isTableExtension(const std::string& ext)
+{
+    return ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat";
+}
+}  // namespace
+
 DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options)
 {
     detail::requireRegularFile(path);
     const std::string ext = detail::lowerExtension(path);
     DeviceData d;
-    if (ext == ".h5" || ext == ".hdf5" || ext == ".he5")
+    if (isHdf5Extension(ext))
         d = loadDeviceHdf5(path, options);
-    else if (ext == ".npy" || ext == ".npz")
+    else if (isNumpyExtension(ext))
         d = loadDeviceNumpy(path, options);
-    else if (ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat" || ext.empty())
+    else if (isTableExtension(ext) || ext.empty())
         d = loadCsv(path, options);
     else
         throw FileFormatError(path, "", "a .csv/.txt/.tsv, .h5/.hdf5, .npy or .npz file",
@@ -404,6 +416,19 @@ DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& opti
     d.sourcePath = path;
     d.sourceSha256 = sha256File(path);
     return d;
+}
+
+std::vector<std::string> deviceFilesIn(const std::string& dir)
+{
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        const std::string ext = detail::lowerExtension(e.path().string());
+        if (e.is_regular_file() &&
+            (isHdf5Extension(ext) || isNumpyExtension(ext) || isTableExtension(ext)))
+            out.push_back(e.path().string());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 void saveTracesCsv(const DeviceData& d, const std::string& path)

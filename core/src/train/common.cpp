@@ -179,7 +179,7 @@ std::vector<snn::HiddenNeurons> trainedNeurons(const Experiment& e, uint64_t run
                                                const torch::Device& device, double gainFactor)
 {
     const auto& c = e.config;
-    if (c.variability.any() && c.variabilityUse == VariabilityUse::Training)
+    if (c.hardwareAware())
         return variedNeurons(e, device, c.variability,
                              deviceDrawKey(c.variability.seed, runSeed, 0), nullptr, gainFactor);
     return hiddenNeurons(e, device, gainFactor);

@@ -99,7 +99,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
         devices =
             train::variedNeurons(s.exp, s.device, c.variability,
                                  train::deviceDrawKey(c.variability.seed, seed, 0), &run.devices);
-    const bool onDevices = c.variability.any() && c.variabilityUse == VariabilityUse::Training;
+    const bool onDevices = c.hardwareAware();
     auto model = train::buildModel(c, onDevices ? devices : s.layers, s.device);
     std::vector<Tensor> params;
     std::vector<std::string> names;

@@ -108,12 +108,10 @@ Experiment evaluateVariability(const Experiment& input, const VariabilityOptions
     // The bootstrap's resampled LUTs, one table set each (every layer of the LUT's kind at its
     // nominal operating point).
     DeviceData data;
-    std::vector<Lut> resampled;
     std::vector<std::vector<snn::HiddenNeurons>> resampledLayers;
     if (o.bootstrap > 0) {
         const Lut& target = bootstrapTarget(e, o, data);
-        resampled = bootstrapLuts(data, target, o.bootstrap, o.seed);
-        for (const Lut& l : resampled) {
+        for (const Lut& l : bootstrapLuts(data, target, o.bootstrap, o.seed)) {
             auto layers = train::hiddenNeurons(e, device);
             for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
                 if (e.layerLut(i) != &target) continue;
@@ -128,7 +126,8 @@ Experiment evaluateVariability(const Experiment& input, const VariabilityOptions
     int levels = 0;
     for (const auto& a : o.axes) levels += int(a.levels.size());
     const int batches = int((X.size(0) + o.batchSize - 1) / o.batchSize);
-    const int bootstrapEvals = resampled.empty() ? 0 : int(resampled.size()) + 1;  // + nominal
+    const int bootstrapEvals =
+        resampledLayers.empty() ? 0 : int(resampledLayers.size()) + 1;  // + nominal
     const int total = evaluated * (levels * o.draws + bootstrapEvals) * batches;
     int done = 0;
     auto accuracyOf = [&](const RunRecord& r, std::vector<snn::HiddenNeurons> layers) {
@@ -165,7 +164,7 @@ Experiment evaluateVariability(const Experiment& input, const VariabilityOptions
                           [&](const VariabilityCurve& x) { return x.axis == curve.axis; });
             r.variability.push_back(std::move(curve));
         }
-        if (!resampled.empty()) {
+        if (!resampledLayers.empty()) {
             VariabilityCurve curve;
             curve.axis = "bootstrap";
             curve.seed = o.seed;
