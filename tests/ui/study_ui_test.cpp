@@ -82,7 +82,8 @@ private Q_SLOTS:
         study->run();
         QCOMPARE(study->task()->state(), TaskState::Running);
         QTRY_COMPARE_WITH_TIMEOUT(study->task()->state(), TaskState::Idle, 120000);
-        QTRY_VERIFY(!w.store()->busy());  // the files written are reread off the GUI thread
+        // The files written are reread off the GUI thread (about 10 s in a full parallel run).
+        QTRY_VERIFY_WITH_TIMEOUT(!w.store()->busy(), 60000);
         // One panel per choice; in each, the three configurations with 2 seeds at 3 levels.
         QCOMPARE(study->panels().size(), 2);
         QCOMPARE(study->panels()[0]->chart()->title(), QStringLiteral("Gaussian"));
@@ -168,7 +169,7 @@ private Q_SLOTS:
         v->run();
         QCOMPARE(v->task()->state(), TaskState::Running);
         QTRY_COMPARE_WITH_TIMEOUT(v->task()->state(), TaskState::Idle, 120000);
-        QTRY_VERIFY(!w.store()->busy());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.store()->busy(), 60000);
         ui::BandChart* chart = v->chart();
         QCOMPARE(chart->groups(), QStringList({"binary H48 T16", "multistate H48 T16"}));
         for (const QString& g : chart->groups()) {
