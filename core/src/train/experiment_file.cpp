@@ -221,7 +221,7 @@ void writeDevices(const h5::File& f, const std::string& g, const std::vector<Dev
 std::vector<DeviceDraw> readDevices(const h5::File& f, const std::string& g,
                                     const TrainingConfig& c)
 {
-    std::vector<DeviceDraw> out(size_t(TrainingConfig::kHiddenLayers));
+    std::vector<DeviceDraw> out(static_cast<size_t>(TrainingConfig::kHiddenLayers));
     for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
         const std::string lg = g + "/layer_" + std::to_string(i + 1);
         if (!h5::exists(f, lg)) continue;
