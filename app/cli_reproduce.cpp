@@ -182,10 +182,18 @@ int runReproduce(const std::vector<std::string>& argvIn)
             std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3).toUtf8().constData() : "-");
     for (const auto& b : r.beyond) {
         std::printf("\nbeyond the paper: %s\n%s\n", b.set.name.c_str(), b.set.question.c_str());
-        for (const auto& n : b.networks)
-            std::printf("  %-28s clean %6.2f %%  normalized at sigma %g: %6.2f %%%s\n",
-                        n.label.c_str(), n.clean.mean, b.probe, n.normalized.mean,
-                        n.reference ? "  (reference)" : "");
+        for (size_t k = 0; k < b.columns.size(); ++k)
+            std::printf("  [%zu] %s\n", k + 1, b.columns[k].c_str());
+        for (const auto& n : b.networks) {
+            std::printf("  %-44s", (n.label + " (" + n.role + ")").c_str());
+            for (size_t k = 0; k < n.values.size(); ++k) {
+                if (n.values[k].n)
+                    std::printf(" [%zu] %6.2f", k + 1, n.values[k].mean);
+                else
+                    std::printf(" [%zu]      -", k + 1);
+            }
+            std::printf("\n");
+        }
         for (const auto& c : b.answers)
             std::printf("  %-60s %-10s %s\n", c.claim.c_str(), beyondAnswerText(c.verdict),
                         std::isfinite(c.pValue)

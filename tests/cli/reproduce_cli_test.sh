@@ -9,16 +9,16 @@ out="$T/repro"
 rc=$?
 check "reproduce --scale smoke exits 0 (rc $rc)" '[ $rc -eq 0 ]'
 [ $rc -eq 0 ] || tail -30 "$T/run1.txt"
-check "14 training jobs (the paper's 12, then the beyond set's 2 hybrids)" '[ $(grep -c "^\[[0-9]*/14\]" "$T/run1.txt") -eq 14 ] && grep -q "^\[14/14\] hybrid-H500-lif-binary (LIF / binary, H 100" "$T/run1.txt"'
+check "16 training jobs (the paper's 12, then the beyond sets' 2 hybrids and 2 hardware-aware networks)" '[ $(grep -c "^\[[0-9]*/16\]" "$T/run1.txt") -eq 16 ] && grep -q "^\[14/16\] hybrid-H500-lif-binary (LIF / binary, H 100" "$T/run1.txt" && grep -q "^\[16/16\] variability-H500-multistate (multi-weight, H 100" "$T/run1.txt"'
 for f in fig2d-binary-switching fig2e-multiweight-states fig3b-validation fig3c-validation fig3d-validation \
          fig4a-noisy-images fig4b-noise-accuracy fig4c-noise-normalized \
-         beyond-hybrid-H500-accuracy beyond-hybrid-H500-normalized; do
+         beyond-hybrid-H500-accuracy beyond-hybrid-H500-normalized beyond-variability-H500; do
   check "figure $f as PNG, SVG and CSV" '[ -s "$out/figures/$f.png" ] && grep -q "<svg" "$out/figures/$f.svg" && [ $(wc -l <"$out/figures/$f.csv") -gt 2 ]'
 done
 check "report.md and report.html" '[ -s "$out/report.md" ] && grep -q "<table>" "$out/report.html"'
 check "every claim has a verdict in the report" '[ $(grep -cE "\| (reproduced|not reproduced|inconclusive at this scale) \|" "$out/report.md") -eq 9 ]'
 check "smoke verdicts are not claimed for the paper" 'grep -q "smaller than the paper" "$out/report.md"'
-check "the hybrids have their own report section with 4 answers, apart from the claims" 'grep -q "^## Beyond the paper: Hybrid networks" "$out/report.md" && [ $(sed -n "/^## Beyond the paper/,/^## Experiments/p" "$out/report.md" | grep -cE "\| (yes|no|not shown) \|") -eq 4 ] && ! sed -n "/^## Claims/,/^## Beyond/p" "$out/report.md" | grep -q "binary / LIF" && grep -q "Beyond the paper" "$out/report.html"'
+check "the hybrids have their own report section with 4 answers, apart from the claims" 'grep -q "^## Beyond the paper: Hybrid networks" "$out/report.md" && [ $(sed -n "/^## Beyond the paper: Hybrid/,/^## Beyond the paper: Device/p" "$out/report.md" | grep -cE "\| (yes|no|not shown) \|") -eq 4 ] && ! sed -n "/^## Claims/,/^## Beyond/p" "$out/report.md" | grep -q "binary / LIF" && grep -q "Beyond the paper" "$out/report.html"'
 check "a hybrid's file has its layers and the energy of its device layer only" "$PY -c \"
 import h5py; f = h5py.File('$out/runs/hybrid-H500-binary-lif.h5')
 assert f.attrs['format_version'] == 3
@@ -26,6 +26,18 @@ assert f['config/layer_1'].attrs['neuron'] == 'binary' and f['config/layer_2'].a
 e = f['runs/seed_0/energy/layer_energy_per_inference_J'][:]
 assert e[0] > 0 and e[1] == 0, e
 assert len(f['runs/seed_0/noise/pixel/sigma']) == 7\""
+check "device variability has its own section: 2 nominal and 2 hardware-aware networks, 8 answers" 'sec=$(sed -n "/^## Beyond the paper: Device-to-device/,/^## Experiments/p" "$out/report.md"); [ $(grep -cE "\| (yes|no|not shown) \|" <<<"$sec") -eq 8 ] && [ $(grep -cE "^\| (binary|multi-weight) H100 T16 \| nominal \|" <<<"$sec") -eq 2 ] && [ $(grep -cE "^\| (binary|multi-weight) H100 T16 hardware-aware \| hardware-aware \|" <<<"$sec") -eq 2 ] && grep -q "Device-to-device variability" "$out/report.html"'
+check "a hardware-aware file has its devices, settings and V50 curves; the nominal networks have the curves" "$PY -c \"
+import h5py
+f = h5py.File('$out/runs/variability-H500-binary.h5')
+v = f['config/variability'].attrs
+assert v['v50_sd_V'] == 0.1 and v['use'] == 'training' and v['seed'] == 7, dict(v)
+assert f['runs/seed_0/devices/layer_1/shift_V'].shape[0] == 100
+for name in ('variability-H500-binary', 'fig3b-H500-binary', 'fig3b-H500-multistate'):
+    c = h5py.File('$out/runs/' + name + '.h5')['runs/seed_1/variability/v50']
+    assert list(c['level'][:]) == [0, 0.05, 0.1, 0.2], name
+    assert c['accuracy'].shape == (4, 2) and c.attrs['test_images'] == 300 and c.attrs['seed'] == 7, name
+assert 'variability' not in h5py.File('$out/runs/fig3b-H500-lif.h5')['runs/seed_0']\""
 check "the report says which modelling choices decide the noise result (10 choices on H100 T16)" 'grep -q "^## Which modelling choices decide the noise result" "$out/report.md" && [ $(grep -c "^| .* | H100 T16 | " "$out/report.md") -eq 10 ] && grep -q "Which modelling choices" "$out/report.html"'
 check "the study curves are in the noise networks' files" "$PY -c \"
 import h5py; r = h5py.File('$out/runs/fig3b-H500-binary.h5')['runs/seed_1/study']
@@ -80,20 +92,33 @@ for i, cid in enumerate(ids):
         assert text in measured[i] and text in report, (cid, text)
         checked += 1
 assert checked == 19, checked
+# The variability section: per seed, the V50 curve at 0.1 V, draw 1 (the hardware-aware
+# networks' devices), for the nominal and the hardware-aware binary network.
+for job, label in (("fig3b-H500-binary", "binary H100 T16 | nominal"),
+                   ("variability-H500-binary", "binary H100 T16 hardware-aware | hardware-aware")):
+    own = []
+    for r in runs(job):
+        c = r["variability/v50"]
+        k = list(c["level"][()]).index(0.1)
+        own.append(100 * c["accuracy"][()][k][0])
+    text = f"{np.mean(own):.2f} ± {np.std(own, ddof=1):.2f} (n = {len(own)})"
+    row = [l for l in report.splitlines() if l.startswith(f"| {label} |")]
+    assert len(row) == 1 and text in row[0].split("|")[7], (job, text, row)  # the 7th column
+    checked += 1
 print("consistent:", checked, "groups")
 PYEOF
-check "report numbers equal the experiment data ($(tail -1 "$T/consistency.txt"))" 'grep -q "consistent: 19 groups" "$T/consistency.txt"'
+check "report numbers equal the experiment data ($(tail -1 "$T/consistency.txt"))" 'grep -q "consistent: 21 groups" "$T/consistency.txt"'
 grep -q "consistent" "$T/consistency.txt" || cat "$T/consistency.txt"
 # A second run continues: nothing is trained again and the claims stay the same.
 "$B" reproduce --scale smoke --out "$out" >"$T/run2.txt" 2>&1
-check "a second run trains nothing" '[ $(grep -c "not trained again" "$T/run2.txt") -eq 14 ] && ! grep -q "epoch 1/" "$T/run2.txt"'
+check "a second run trains nothing" '[ $(grep -c "not trained again" "$T/run2.txt") -eq 16 ] && ! grep -q "epoch 1/" "$T/run2.txt"'
 # The claims and the beyond-the-paper answers, from the "claim" header to the summary line.
 results() { sed -n '/^claim /,/ after /p' "$1" | grep -v " after "; }
-check "the same verdicts and beyond answers" 'grep -q "^beyond the paper: hybrid-H500" "$T/run1.txt" && diff <(results "$T/run1.txt") <(results "$T/run2.txt")'
+check "the same verdicts and beyond answers" 'grep -q "^beyond the paper: hybrid-H500" "$T/run1.txt" && grep -q "^beyond the paper: variability-H500" "$T/run1.txt" && ! grep -q "device variability, V50" "$T/run2.txt" && diff <(results "$T/run1.txt") <(results "$T/run2.txt")'
 # Trained as a sweep (the path of --slurm, here): every job adopted from the sweep folder, the
 # same verdicts with the same threads per task.
 "$B" reproduce --scale smoke --jobs 1 --out "$T/j" >"$T/jobs.txt" 2>&1; rc=$?
-check "reproduce --jobs 1: the training runs as a 28-task sweep, every job taken from it" '[ $rc -eq 0 ] && grep -q "28 of 28 task(s) to run, 1 at a time, 2 thread(s) each" "$T/jobs.txt" && [ $(grep -c "trained by the sweep" "$T/jobs.txt") -eq 14 ] && [ $(grep -c "not trained again" "$T/jobs.txt") -eq 14 ]'
+check "reproduce --jobs 1: the training runs as a 32-task sweep, every job taken from it" '[ $rc -eq 0 ] && grep -q "32 of 32 task(s) to run, 1 at a time, 2 thread(s) each" "$T/jobs.txt" && [ $(grep -c "trained by the sweep" "$T/jobs.txt") -eq 16 ] && [ $(grep -c "not trained again" "$T/jobs.txt") -eq 16 ]'
 check "reproduce --jobs 1: the same verdicts and beyond answers as the plain run" 'diff <(results "$T/run1.txt") <(results "$T/jobs.txt")'
 "$B" reproduce --scale huge --out "$T/x" >"$T/bad.txt" 2>&1
 check "an unknown scale is a usage error" '[ $? -ne 0 ] && grep -q "smoke, quick or paper" "$T/bad.txt"'

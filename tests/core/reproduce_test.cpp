@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <tuple>
 
 #include "dwmtj/error.h"
@@ -87,17 +89,43 @@ std::vector<double> curve(const ReproPlan& p, double clean, double floor)
 TEST(Reproduce, SmokePlanFollowsThePresets)
 {
     const auto p = smokePlan();
-    // 4 experiments x 3 neuron types, then the beyond set's 2 hybrids
-    ASSERT_EQ(p.jobs.size(), 14u);
+    // 4 experiments x 3 neuron types, then the beyond sets' 2 hybrids and 2 hardware-aware
+    // networks
+    ASSERT_EQ(p.jobs.size(), 16u);
     for (size_t k = 0; k < 12; ++k) EXPECT_TRUE(p.jobs[k].beyond.empty()) << p.jobs[k].name;
     EXPECT_EQ(p.jobs[12].name, "hybrid-H500-binary-lif");
     EXPECT_EQ(p.jobs[12].beyond, "hybrid-H500");
     EXPECT_EQ(p.jobs[12].config.neuronLabel(), "binary / LIF");
     EXPECT_EQ(p.jobs[13].config.neuronLabel(), "LIF / binary");
     EXPECT_EQ(p.jobs[13].config.hidden, 100);
-    ASSERT_EQ(p.beyond.size(), 1u);
+    ASSERT_EQ(p.beyond.size(), 2u);
+    EXPECT_EQ(p.beyond[0].kind, "hybrid");
     EXPECT_EQ(p.beyond[0].compare, "fig3b-H500");
     EXPECT_NE(p.beyond[0].question.find("hybrid"), std::string::npos);
+    // The variability set: hardware-aware networks on devices drawn at V50 sd 0.1 V with the
+    // set's device seed; the compared networks' evaluation at its levels on the noise images.
+    const BeyondSet& v = p.beyond[1];
+    EXPECT_EQ(v.kind, "variability");
+    EXPECT_EQ(v.compare, "fig3b-H500");
+    EXPECT_EQ(v.hardwareAwareV50Sd, 0.1);
+    ASSERT_EQ(v.variability.axes.size(), 1u);
+    EXPECT_EQ(v.variability.axes[0].id, "v50");
+    EXPECT_EQ(v.variability.axes[0].levels, (std::vector<double>{0, 0.05, 0.1, 0.2}));
+    EXPECT_EQ(v.variability.draws, 2);
+    EXPECT_EQ(v.variability.seed, 7u);
+    EXPECT_EQ(v.variability.testLimit, 300);  // the scale's noise_test_limit
+    for (size_t k : {14u, 15u}) {
+        const auto& c = p.jobs[k].config;
+        EXPECT_EQ(p.jobs[k].beyond, "variability-H500");
+        EXPECT_TRUE(c.hardwareAware()) << p.jobs[k].name;
+        EXPECT_EQ(c.variability.v50Sd, 0.1);
+        EXPECT_EQ(c.variability.widthSdRel, 0.0);
+        EXPECT_EQ(c.variability.seed, 7u);
+        EXPECT_EQ(c.hidden, 100);
+    }
+    EXPECT_EQ(p.jobs[14].name, "variability-H500-binary");
+    EXPECT_EQ(p.jobs[15].config.neuron, NeuronKind::MultiState);
+    for (size_t k = 0; k < 14; ++k) EXPECT_FALSE(p.jobs[k].config.variability.any());
     EXPECT_EQ(p.jobs[0].name, "fig3b-H500-lif");
     EXPECT_EQ(p.jobs[0].config.hidden, 100);  // 500 x 0.2
     EXPECT_EQ(p.jobs[0].config.timesteps, 16);
@@ -265,14 +293,20 @@ TEST(Reproduce, BeyondThePaperAnswersFollowTheNumbers)
         // LIF / binary: 7 points below LIF clean, as fragile as LIF under noise: no, not shown.
         run("hybrid-H500-lif-binary", 80.0, 9.2)};
     const auto beyond = evaluateBeyond(p, jobs);
-    ASSERT_EQ(beyond.size(), 1u);
+    ASSERT_EQ(beyond.size(), 2u);  // the hybrid set; the variability set has no curves here
+    EXPECT_TRUE(
+        beyond[1].answers.empty() ||
+        std::all_of(beyond[1].answers.begin(), beyond[1].answers.end(),
+                    [](const ClaimResult& c) { return c.verdict == Verdict::Inconclusive; }));
     const auto& b = beyond[0];
     EXPECT_EQ(b.probe, 1.5);
+    ASSERT_EQ(b.columns.size(), 2u);
     ASSERT_EQ(b.networks.size(), 5u);  // 3 references, 2 hybrids
-    EXPECT_TRUE(b.networks[0].reference);
+    EXPECT_EQ(b.networks[0].role, "reference");
     EXPECT_EQ(b.networks[3].label, "binary / LIF H100 T16");
-    EXPECT_FALSE(b.networks[3].reference);
-    EXPECT_NEAR(b.networks[3].clean.mean, 87.3, 1e-9);
+    EXPECT_EQ(b.networks[3].role, "hybrid");
+    ASSERT_EQ(b.networks[3].values.size(), 2u);
+    EXPECT_NEAR(b.networks[3].values[0].mean, 87.3, 1e-9);
     ASSERT_EQ(b.answers.size(), 4u);
     EXPECT_EQ(b.answers[0].verdict, Verdict::Reproduced) << b.answers[0].reason;  // keeps clean
     EXPECT_EQ(b.answers[1].verdict, Verdict::Reproduced) << b.answers[1].reason;  // under noise
@@ -303,6 +337,122 @@ TEST(Reproduce, BeyondThePaperAnswersFollowTheNumbers)
     EXPECT_NE(text.find("| binary / LIF H100 T16 | hybrid |", beyondAt), std::string::npos);
     EXPECT_NE(text.find("| not shown |", beyondAt), std::string::npos);
     EXPECT_EQ(text.substr(claimsAt, beyondAt - claimsAt).find("binary / LIF"), std::string::npos);
+    std::filesystem::remove_all(scratch());
+}
+
+TEST(Reproduce, VariabilityAnswersFollowTheNumbers)
+{
+    const auto p = smokePlan();
+    const BeyondSet& set = p.beyond[1];
+    // accuracy(seed, level, draw) in percent, as the variability evaluation stores it.
+    auto net = [&](const std::string& name,
+                   const std::function<double(int, double, int)>& accuracy) {
+        ReproJobResult j = job(p, name, {80, 80, 80, 80, 80});
+        for (auto& r : j.experiment.runs) {
+            VariabilityCurve c;
+            c.axis = "v50";
+            c.seed = set.variability.seed;
+            c.level = set.variability.axes[0].levels;
+            for (double l : c.level) {
+                c.accuracy.emplace_back();
+                for (int d = 0; d < set.variability.draws; ++d)
+                    c.accuracy.back().push_back(accuracy(int(r.seed), l, d) / 100);
+            }
+            r.variability.push_back(c);
+        }
+        return j;
+    };
+    const std::vector<ReproJobResult> jobs = {
+        // binary: 83 % on nominal devices, 71 % (draw 1) and 72 % (draw 2) at 0.1 V.
+        net("fig3b-H500-binary",
+            [](int s, double l, int d) {
+                return l == 0 ? 83 + 0.1 * s : l < 0.09 ? 80.0 : l < 0.11 ? 71 + d + 0.3 * s : 50.0;
+            }),
+        // multi-weight: unaffected by the spread (paired differences -0.1, +0.1, ...).
+        net("fig3b-H500-multistate",
+            [](int s, double l, int) {
+                return 84 + 0.01 * s + (l > 0 ? (s % 2 ? 0.1 : -0.1) : 0);
+            }),
+        // binary hardware-aware: 82.6 % on its devices (draw 1), 76 % on other devices.
+        net("variability-H500-binary",
+            [](int s, double l, int d) {
+                return l == 0 ? 83.0 : d == 0 ? 82.6 + 0.12 * s : 76.0 + 0.2 * s;
+            }),
+        // multi-weight hardware-aware: 6 points below the nominal network everywhere.
+        net("variability-H500-multistate", [](int s, double, int) { return 78 + 0.2 * s; })};
+    const auto beyond = evaluateBeyond(p, jobs);
+    ASSERT_EQ(beyond.size(), 2u);
+    const BeyondResult& b = beyond[1];
+    // Columns: 4 levels, the hardware-aware devices, the other draws.
+    ASSERT_EQ(b.columns.size(), 6u);
+    ASSERT_EQ(b.networks.size(), 4u);
+    EXPECT_EQ(b.networks[0].role, "nominal");
+    EXPECT_EQ(b.networks[2].role, "hardware-aware");
+    EXPECT_EQ(b.networks[2].label, "binary H100 T16 hardware-aware");
+    EXPECT_NEAR(b.networks[0].values[2].mean, 71.5 + 0.6, 1e-9);  // 0.1 V, mean of the draws
+    EXPECT_NEAR(b.networks[0].values[4].mean, 71.6, 1e-9);        // draw 1 only
+    EXPECT_NEAR(b.networks[2].values[4].mean, 82.84, 1e-9);
+    EXPECT_NEAR(b.networks[2].values[5].mean, 76.4, 1e-9);
+    // Answers: per nominal network "loses accuracy", per hardware-aware one "beats the nominal
+    // on the same devices", "keeps the clean accuracy", "beats it on other devices".
+    ASSERT_EQ(b.answers.size(), 8u);
+    auto answer = [&](size_t k) { return b.answers[k].verdict; };
+    EXPECT_EQ(answer(0), Verdict::Reproduced) << b.answers[0].reason;     // binary loses
+    EXPECT_EQ(answer(1), Verdict::Inconclusive) << b.answers[1].reason;   // multi-weight does not
+    EXPECT_EQ(answer(2), Verdict::Reproduced) << b.answers[2].reason;     // hw-aware beats it
+    EXPECT_EQ(answer(3), Verdict::Reproduced) << b.answers[3].reason;     // within 1 point of 83 %
+    EXPECT_EQ(answer(4), Verdict::Reproduced) << b.answers[4].reason;     // other devices too
+    EXPECT_EQ(answer(5), Verdict::NotReproduced) << b.answers[5].reason;  // 6 points below
+    EXPECT_EQ(answer(6), Verdict::NotReproduced) << b.answers[6].reason;
+    EXPECT_NE(b.answers[2].test.find("paired"), std::string::npos);
+    EXPECT_EQ(b.answers[2].groups[0].n, 5);
+    // Paired by seed: a seed missing from one network is left out of the pair.
+    auto fewer = jobs;
+    fewer[0].experiment.runs.pop_back();
+    EXPECT_EQ(evaluateBeyond(p, fewer)[1].answers[2].groups[0].n, 4);
+    // The report's own section, with the networks' table.
+    ReproResult r;
+    r.plan = p;
+    r.jobs = jobs;
+    r.beyond = beyond;
+    const std::string dir = scratch();
+    writeReproductionReport(r, {}, dir);
+    std::ifstream md(dir + "/report.md");
+    const std::string text((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+    const auto at = text.find("## Beyond the paper: Device-to-device variability");
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(text.find("| binary H100 T16 hardware-aware | hardware-aware |", at),
+              std::string::npos);
+    EXPECT_NE(text.find("V50 sd 0.05 V (mean of 2 draws) %", at), std::string::npos);
+    std::filesystem::remove_all(scratch());
+}
+
+TEST(Reproduce, VariabilitySetsAreCheckedInThePresets)
+{
+    const std::string src = std::string(DWMTJ_SOURCE_DIR) + "/resources/paper-experiments.ini";
+    for (const auto& [from, to, needle] :
+         {std::tuple<std::string, std::string, std::string>{"kind = variability", "kind = spread",
+                                                            "hybrid or variability"},
+          {"neurons = binary, multistate", "neurons = binary, lif", "DW-MTJ neuron kinds"},
+          {"neurons = binary, multistate", "neurons = binary/lif", "DW-MTJ neuron kinds"},
+          {"hardware_aware_v50_sd = 0.1", "hardware_aware_v50_sd = 0", "(0, 1] V"},
+          {"spread_levels = 0, 0.05", "spread_levels = 0, -0.05", "'-0.05'"},
+          {"draws = 2", "draws = 1.5", "whole number of device draws"}}) {
+        std::ifstream in(src);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        ASSERT_NE(text.find(from), std::string::npos) << from;
+        text.replace(text.find(from), from.size(), to);
+        const std::string path = scratch() + "/variability.ini";
+        std::ofstream(path) << text;
+        try {
+            makeReproPlan(smokeOptions(path));
+            ADD_FAILURE() << to;
+        } catch (const FileFormatError& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("variability-H500"), std::string::npos)
+                << e.what();
+        }
+    }
     std::filesystem::remove_all(scratch());
 }
 

@@ -70,8 +70,9 @@ check "the resubmitted task resumed from its last epoch and completed" 'grep -q 
 # with as many threads per task as the local run, the same claims table.
 "$B" reproduce --scale smoke --out "$T/rl" >"$T/rl.log" 2>&1
 out=$("$B" reproduce --scale smoke --slurm --cpus-per-task 2 --time 00:20:00 --out "$T/rs")
-# 28 tasks: 14 configurations (the paper's 12 and the 2 hybrids of the beyond set) x 2 seeds.
-check "reproduce --slurm submits the 28 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (28 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ] && grep -q "^neuron = binary/lif$" "$T/rs/reproduction.sweep"'
+# 32 tasks: 16 configurations (the paper's 12, the 2 hybrids and the 2 hardware-aware networks
+# of the beyond sets) x 2 seeds.
+check "reproduce --slurm submits the 32 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (32 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ] && grep -q "^neuron = binary/lif$" "$T/rs/reproduction.sweep" && [ $(grep -c "^variability_in = training$" "$T/rs/reproduction.sweep") -eq 2 ]'
 wait_idle 600
 # The claims and the beyond-the-paper answers, from the "claim" header to the summary line.
 results() { sed -n '/^claim /,/ after /p' "$1" | grep -v " after "; }

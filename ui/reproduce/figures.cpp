@@ -197,6 +197,37 @@ bool noiseFigure(const core::ReproResult& r, bool normalized, const QString& tit
     return any;
 }
 
+/// A variability set: test accuracy against the V50 spread of its nominal and hardware-aware
+/// networks, mean over seeds and device draws with a +-1 sd band.
+bool variabilityFigure(const core::ReproResult& r, const core::BeyondSet& set, const QString& title,
+                       const QString& stem, const QString& dir, QStringList& errors)
+{
+    BandChart view(title, QObject::tr("device-to-device V50 spread, sd (V)"),
+                   QObject::tr("test accuracy (%)"));
+    bool any = false;
+    for (const auto& j : r.jobs) {
+        const bool own = j.job.beyond == set.name;
+        const bool nominal = j.job.beyond.empty() && j.job.experiment == set.compare &&
+                             !j.job.config.hybrid() && j.job.config.anyDeviceLayer();
+        if (!own && !nominal) continue;
+        QString group = networkName(j.experiment.config);
+        if (own) group += QObject::tr(" hw-aware");
+        for (const auto& run : j.experiment.runs)
+            for (const auto& curve : run.variability) {
+                if (curve.axis != "v50" || curve.seed != set.variability.seed) continue;
+                for (size_t k = 0; k < curve.level.size(); ++k)
+                    for (size_t d = 0; d < curve.accuracy[k].size(); ++d) {
+                        view.setValue(group, curve.level[k],
+                                      QStringLiteral("seed %1 draw %2").arg(run.seed).arg(d + 1),
+                                      100 * curve.accuracy[k][d]);
+                        any = true;
+                    }
+            }
+    }
+    if (any) writeView(&view, dir, stem, errors);
+    return any;
+}
+
 /// Fig. 4a: one test image at several sigmas (the noise model of the evaluation).
 bool fig4a(const core::ReproResult& r, const QString& dir, QStringList& errors)
 {
@@ -322,11 +353,23 @@ std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResul
                     "standard deviation band."));
     // Beyond the paper: each set's networks with the pure networks they are compared with.
     for (const auto& set : r.plan.beyond) {
+        const QString caption =
+            QString::fromStdString(set.caption.empty() ? set.name : set.caption);
+        if (set.kind == "variability") {
+            const QString stem = QStringLiteral("beyond-%1").arg(QString::fromStdString(set.name));
+            const QString title = QObject::tr("Beyond the paper: %1").arg(caption);
+            add(variabilityFigure(r, set, title, stem, dir, errors), stem, title,
+                QObject::tr("%1 The DW-MTJ networks of '%2' (nominal) and the networks "
+                            "trained hardware-aware at a V50 spread of %3 V (hw-aware), each "
+                            "hidden neuron a device with its own V50; mean over seeds and device "
+                            "draws with a ±1 standard deviation band.")
+                    .arg(QString::fromStdString(set.question), QString::fromStdString(set.compare))
+                    .arg(set.hardwareAwareV50Sd));
+            continue;
+        }
         auto pick = [&set](const core::ReproJob& j) {
             return j.beyond == set.name || (j.experiment == set.compare && !j.config.hybrid());
         };
-        const QString caption =
-            QString::fromStdString(set.caption.empty() ? set.name : set.caption);
         for (const bool normalized : {false, true}) {
             const QString stem =
                 QStringLiteral("beyond-%1-%2")

@@ -43,13 +43,24 @@ struct ReproJob {
 };
 
 /// A "beyond the paper" experiment set ([beyond NAME] in the presets): networks the paper
-/// proposes but does not train, compared with the pure networks of one of its experiments,
-/// clean and under the [noise] section's noise, in the report's own section.
+/// proposes or questions it raises but does not answer, compared with the pure networks of
+/// one of its experiments, in the report's own section. Two kinds:
+/// - "hybrid": networks with one neuron kind per layer, clean and under the [noise] section's
+///   noise;
+/// - "variability": the compared experiment's DW-MTJ networks evaluated under a
+///   device-to-device V50 spread (`variability`), and networks trained hardware-aware at one
+///   spread (`hardwareAwareV50Sd`), tested on the same devices as the nominal ones.
 struct BeyondSet {
-    std::string name;      ///< "hybrid-H500"
-    std::string question;  ///< what it answers, as the report states it
+    std::string name;             ///< "hybrid-H500"
+    std::string kind = "hybrid";  ///< "hybrid" or "variability"
+    std::string question;         ///< what it answers, as the report states it
     std::string caption;
     std::string compare;  ///< the paper's [experiment] whose pure networks are the reference
+    /// variability: the V50 spread levels (axis "v50", always with 0 and the hardware-aware
+    /// spread), device draws per level and seed, the device seed (also the hardware-aware
+    /// networks' device seed, so draw 0 at that spread is their devices) and the test images.
+    VariabilityOptions variability;
+    double hardwareAwareV50Sd = 0;  ///< variability: the spread [V] the networks train at
 };
 
 struct ReproPlan {
@@ -157,21 +168,30 @@ struct ReproJobResult {
     bool skipped = false;    ///< already complete in the output folder
 };
 
-/// What a "beyond the paper" set found: one row per network (hybrids and the references,
-/// clean test accuracy and normalized accuracy under noise) and the answers, each a test.
+/// What a "beyond the paper" set found: one row per network, one value group per column (per
+/// run, in percent), and the answers, each a test.
+/// - hybrid: columns "clean test accuracy", "normalized accuracy at the probe sigma"; roles
+///   "reference" and "hybrid".
+/// - variability: one column per spread level (per seed the mean over the device draws) and
+///   one for the hardware-aware networks' own devices (the spread they trained at, draw 0);
+///   roles "nominal" and "hardware-aware".
 struct BeyondNetwork {
-    std::string label;       ///< "binary / LIF H500 T80"
-    bool reference = false;  ///< a pure network of the compared paper experiment
-    GroupValues clean;       ///< test accuracy at sigma 0, percent
-    GroupValues normalized;  ///< accuracy at the probe sigma / clean accuracy, percent
+    std::string label;                ///< "binary / LIF H500 T80"
+    std::string role;                 ///< "reference", "hybrid", "nominal", "hardware-aware"
+    std::vector<GroupValues> values;  ///< one per BeyondResult::columns (n = 0: not measured)
 };
 struct BeyondResult {
     BeyondSet set;
-    double probe = std::numeric_limits<double>::quiet_NaN();  ///< the noise level compared
+    double probe = std::numeric_limits<double>::quiet_NaN();  ///< hybrid: the noise level compared
+    std::vector<std::string> columns;                         ///< the value columns' titles
     std::vector<BeyondNetwork> networks;
-    /// Per hybrid: "keeps LIF's clean accuracy" (non-inferiority within 1 point) and "keeps
-    /// more of its accuracy under noise than LIF" (Welch, normalized accuracy at the probe).
-    /// Verdict Reproduced reads "yes", NotReproduced "no", Inconclusive "not shown".
+    /// hybrid, per hybrid: "keeps LIF's clean accuracy" (non-inferiority within 1 point) and
+    /// "keeps more of its accuracy under noise than LIF" (Welch, normalized accuracy at the
+    /// probe). variability, per nominal DW-MTJ network: "loses accuracy at the hardware-aware
+    /// spread" (paired by seed); per hardware-aware network: "above the nominal network on the
+    /// same devices" (paired by seed) and "keeps the nominal network's clean accuracy"
+    /// (paired non-inferiority within 1 point). Verdict Reproduced reads "yes", NotReproduced
+    /// "no", Inconclusive "not shown".
     std::vector<ClaimResult> answers;
 };
 

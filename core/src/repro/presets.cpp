@@ -1,6 +1,7 @@
 // Reading resources/paper-experiments.ini into a reproduction plan.
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -29,6 +30,41 @@ std::string presetsFile(const ReproOptions& o)
         throw Error(
             "the resources folder (paper-experiments.ini) was not found; set DWMTJ_RESOURCES_DIR");
     return dir + "/paper-experiments.ini";
+}
+
+/// A [beyond] set of kind variability: the V50 spread levels the compared networks are
+/// evaluated at (0 and the hardware-aware spread always among them), the device draws per
+/// level and seed, the device seed, and the spread the hardware-aware networks train at.
+void parseVariabilitySet(const Section& s, const std::string& path, BeyondSet& set)
+{
+    set.hardwareAwareV50Sd = number(s, "hardware_aware_v50_sd", path);
+    if (!(set.hardwareAwareV50Sd > 0) || set.hardwareAwareV50Sd > 1)
+        throw FileFormatError(path, s.where() + " hardware_aware_v50_sd",
+                              "a V50 spread in (0, 1] V", need(s, "hardware_aware_v50_sd", path));
+    std::vector<double> levels = {0, set.hardwareAwareV50Sd};
+    for (const std::string& item : ini::list(need(s, "spread_levels", path))) {
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str(), &end);
+        if (end == item.c_str() || *end != '\0' || !(v >= 0) || v > 1)
+            throw FileFormatError(path, s.where() + " spread_levels",
+                                  "V50 spreads in [0, 1] V, comma-separated", "'" + item + "'");
+        levels.push_back(v);
+    }
+    std::sort(levels.begin(), levels.end());
+    levels.erase(std::unique(levels.begin(), levels.end(),
+                             [](double a, double b) { return std::fabs(a - b) < 1e-12; }),
+                 levels.end());
+    set.variability.axes = {VariabilityAxis{"v50", levels}};
+    const double draws = number(s, "draws", path, 2);
+    if (draws != std::floor(draws) || draws < 1 || draws > 1000)
+        throw FileFormatError(path, s.where() + " draws", "a whole number of device draws, 1..1000",
+                              need(s, "draws", path));
+    set.variability.draws = int(draws);
+    const double seed = number(s, "device_seed", path, 7);
+    if (seed != std::floor(seed) || seed < 0 || seed > 9007199254740992.0)
+        throw FileFormatError(path, s.where() + " device_seed", "a whole number >= 0",
+                              need(s, "device_seed", path));
+    set.variability.seed = uint64_t(seed);
 }
 
 }  // namespace
@@ -109,12 +145,28 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             set.question = need(s, "question", path);
             set.caption = s.values.count("caption") ? s.values.at("caption") : std::string();
             set.compare = need(s, "compare", path);
+            set.kind = s.has("kind") ? s.values.at("kind") : std::string("hybrid");
+            if (set.kind != "hybrid" && set.kind != "variability")
+                throw FileFormatError(path, s.where() + " kind", "hybrid or variability",
+                                      "'" + set.kind + "'");
+            if (set.kind == "variability") parseVariabilitySet(s, path, set);
             bool known = false;
             for (const auto& j : plan.jobs)
                 known |= j.beyond.empty() && j.experiment == set.compare;
             if (!known)
                 throw FileFormatError(path, s.where() + " compare", "the name of an [experiment]",
                                       "'" + set.compare + "'");
+            for (const auto& other : plan.beyond)  // one set of curves per compared network
+                if (set.kind == "variability" && other.kind == "variability" &&
+                    other.compare == set.compare &&
+                    (other.variability.axes[0].levels != set.variability.axes[0].levels ||
+                     other.variability.draws != set.variability.draws ||
+                     other.variability.seed != set.variability.seed))
+                    throw FileFormatError(
+                        path, s.where(),
+                        "the same spread_levels, draws and device_seed as [beyond " + other.name +
+                            "], which evaluates '" + set.compare + "' too",
+                        "other settings");
             plan.beyond.push_back(std::move(set));
         }
         for (const std::string& n : ini::list(need(s, "neurons", path))) {
@@ -147,6 +199,23 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             c.trainLimit = sample ? 0 : trainLimit;
             c.validationSize = validation;
             c.testLimit = testLimit;
+            if (beyond && plan.beyond.back().kind == "variability") {
+                // Hardware-aware networks: one device kind for the whole network, trained on
+                // devices drawn at the set's spread with its device seed.
+                const NeuronKindInfo& info = neuronKindInfo(kinds.front());
+                if (std::any_of(kinds.begin(), kinds.end(),
+                                [&](NeuronKind k) { return k != kinds.front(); }) ||
+                    !info.device)
+                    throw FileFormatError(path, s.where() + " neurons",
+                                          "DW-MTJ neuron kinds (one per network, no hybrids) to "
+                                          "train hardware-aware",
+                                          "'" + n + "'");
+                const BeyondSet& set = plan.beyond.back();
+                c.variability = VariabilitySettings{};
+                c.variability.v50Sd = set.hardwareAwareV50Sd;
+                c.variability.seed = set.variability.seed;
+                c.variabilityUse = VariabilityUse::Training;
+            }
             c.validate();
             std::string id = layerKindsText(kinds);
             std::replace(id.begin(), id.end(), '/', '-');
@@ -170,6 +239,11 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     plan.noise.testLimit = noiseLimit > 0 ? noiseLimit : 0;
     plan.noise.device = o.device;
     plan.noise.threads = o.threads;
+    for (auto& set : plan.beyond) {  // the variability sets test on the noise study's images
+        set.variability.testLimit = plan.noise.testLimit;
+        set.variability.device = o.device;
+        set.variability.threads = o.threads;
+    }
     bool found = false;
     for (const auto& j : plan.jobs) found |= j.experiment == plan.noiseExperiment;
     if (!found)

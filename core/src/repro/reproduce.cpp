@@ -58,12 +58,55 @@ bool hasStudy(const Experiment& e, const StudyOptions& o, int testImages)
     return !e.runs.empty();
 }
 
+/// True when every run already has the variability set's V50 curve: its levels, draws and
+/// seed, on the same number of test images.
+bool hasVariability(const Experiment& e, const VariabilityOptions& o, int testImages)
+{
+    const VariabilityAxis& axis = o.axes.front();
+    for (const auto& r : e.runs) {
+        bool found = false;
+        for (const auto& c : r.variability)
+            found |= c.axis == axis.id && c.level == axis.levels && c.seed == o.seed &&
+                     (testImages <= 0 || c.testImages == testImages) &&
+                     std::all_of(c.accuracy.begin(), c.accuracy.end(),
+                                 [&](const auto& a) { return int(a.size()) == o.draws; });
+        if (!found) return false;
+    }
+    return !e.runs.empty();
+}
+
 /// The parts of a config that must match for a file of an earlier session to be reused.
 bool sameProtocol(const TrainingConfig& a, const TrainingConfig& b)
 {
+    const VariabilitySettings &va = a.variability, &vb = b.variability;
+    const bool sameDevices = va.v50Sd == vb.v50Sd && va.widthSdRel == vb.widthSdRel &&
+                             va.c2cSd == vb.c2cSd && va.stuckOff == vb.stuckOff &&
+                             va.stuckOn == vb.stuckOn && (!va.any() || va.seed == vb.seed) &&
+                             (!va.any() || a.variabilityUse == b.variabilityUse);
     return a.layerKinds() == b.layerKinds() && a.hidden == b.hidden && a.timesteps == b.timesteps &&
            a.seeds == b.seeds && a.batchSize == b.batchSize && a.trainLimit == b.trainLimit &&
-           a.testLimit == b.testLimit && a.validationSize == b.validationSize;
+           a.testLimit == b.testLimit && a.validationSize == b.validationSize && sameDevices;
+}
+
+/// The variability set (if any) that evaluates this job: its own hardware-aware networks and
+/// the DW-MTJ networks of the experiment it compares with.
+const BeyondSet* variabilitySetOf(const ReproPlan& plan, const ReproJob& job)
+{
+    for (const auto& set : plan.beyond) {
+        if (set.kind != "variability") continue;
+        if (job.beyond == set.name) return &set;
+        if (job.beyond.empty() && job.experiment == set.compare && !job.config.hybrid() &&
+            job.config.anyDeviceLayer())
+            return &set;
+    }
+    return nullptr;
+}
+
+bool inHybridSet(const ReproPlan& plan, const ReproJob& job)
+{
+    for (const auto& set : plan.beyond)
+        if (set.kind == "hybrid" && job.beyond == set.name) return true;
+    return false;
 }
 
 void stripCheckpoints(Experiment& e)
@@ -228,7 +271,8 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
             e = runTraining(job.config, observer, stop, job.path);
         }
         if (stop.stop_requested()) break;
-        const bool noisy = job.experiment == result.plan.noiseExperiment || !job.beyond.empty();
+        const bool noisy =
+            job.experiment == result.plan.noiseExperiment || inHybridSet(result.plan, job);
         if (noisy && !hasNoise(e, result.plan.noise)) {
             observer.onMessage(job.name + ": noise study over " +
                                std::to_string(result.plan.noise.sigmas.size()) + " sigmas");
@@ -251,6 +295,19 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
             if (stop.stop_requested()) break;
             saveExperiment(withStudy, job.path);
             e = withStudy;
+        }
+        if (const BeyondSet* set = variabilitySetOf(result.plan, job);
+            set && !hasVariability(e, set->variability, result.plan.noise.testLimit)) {
+            observer.onMessage(job.name + ": device variability, V50 spread at " +
+                               std::to_string(set->variability.axes.front().levels.size()) +
+                               " levels x " + std::to_string(set->variability.draws) +
+                               " device draws");
+            const Experiment withCurves = evaluateVariability(
+                e, set->variability, stop,
+                [&](int done, int total) { observer.onNoiseProgress(done, total); });
+            if (stop.stop_requested()) break;
+            saveExperiment(withCurves, job.path);
+            e = withCurves;
         }
         for (const auto& r : e.runs) jr.wallSeconds += r.trainSeconds;
         stripCheckpoints(e);
