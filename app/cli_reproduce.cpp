@@ -76,7 +76,7 @@ public:
         const auto t = clock::now();
         if (done != total && t - m_lastPrint < std::chrono::seconds(2)) return;
         m_lastPrint = t;
-        std::printf("    noise: batch %d of %d\n", done, total);
+        std::printf("    evaluating: batch %d of %d\n", done, total);
         std::fflush(stdout);
     }
     void onMessage(const std::string& m) override

@@ -174,12 +174,13 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
                              100 * r.validationAccuracy);
     });
     connect(m_task, &BackgroundTask::noiseProgress, this, [this](int done, int total) {
-        m_status->setText(tr("Job %1 of %2: %3 — noise study, batch %4 of %5")
-                              .arg(m_jobIndex + 1)
-                              .arg(m_jobCount)
-                              .arg(m_currentJob)
-                              .arg(done)
-                              .arg(total));
+        m_status->setText(
+            tr("Job %1 of %2: %3 — evaluating (the log says which study), batch %4 of %5")
+                .arg(m_jobIndex + 1)
+                .arg(m_jobCount)
+                .arg(m_currentJob)
+                .arg(done)
+                .arg(total));
     });
     connect(m_task, &BackgroundTask::message, this, &ReproducePage::logMessage);
     connect(m_task, &BackgroundTask::failed, this, [this](const QString& e) {
