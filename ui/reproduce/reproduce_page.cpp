@@ -34,7 +34,7 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     m_scale->addItem(tr("smoke: a minute, bundled sample, tiny networks (a test of the pipeline)"),
                      int(core::ReproScale::Smoke));
     m_scale->addItem(
-        tr("quick: about an hour on 2 cores (3 seeds, 2 epochs, 20 000 training images)"),
+        tr("quick: about 2 hours on 2 cores (3 seeds, 2 epochs, 20 000 training images)"),
         int(core::ReproScale::Quick));
     m_scale->addItem(
         tr("paper: the full protocol (5 seeds, 10 epochs, full data; many hours on a CPU)"),
