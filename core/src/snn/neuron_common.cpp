@@ -75,7 +75,12 @@ DeviceVariation DeviceVariation::from(const DeviceDraw& draw, float pivot, float
     DeviceVariation v;
     v.devices = draw.devices;
     v.curves = draw.curves;
-    v.shift = draw.shift;
+    // The draw is [devices][curves]; the kernels read one curve of consecutive devices.
+    v.shift.resize(draw.shift.size());
+    for (int n = 0; n < draw.devices; ++n)
+        for (int c = 0; c < draw.curves; ++c)
+            v.shift[size_t(c) * size_t(draw.devices) + size_t(n)] =
+                draw.shift[size_t(n) * size_t(draw.curves) + size_t(c)];
     v.pivot = pivot;
     v.c2cSd = c2cSd;
     for (int n = 0; n < draw.devices; ++n) {

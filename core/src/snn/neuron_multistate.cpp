@@ -86,31 +86,58 @@ DWMTJ_CLONES void multiStateStepBlock(const float* x, const uint32_t* u, int32_t
 
 namespace {
 
-/// The scalars of a varied step: the operating point, the table's grid and the variation's
-/// pivot and jitter.
-struct VariedConsts {
-    float centre, gain, vMin, invStep, pivot, c2c, last;
-    int maxIndex;
+/// A varied layer's per-device coefficients, computed once per forward pass from the table
+/// and the variation: curve c of device i sits at the grid position
+/// f_ic = a_i x + b_ic (+ jitter_i g), i.e. (V'_ic - vMin) / step with
+/// V'_ic = pivot + (centre + gain x + c2c g - pivot - shift_ic) / scale_i, and its local
+/// gradient is gradScale_i = live_i gain / scale_i times the curve's slope.
+struct VariedCoefs {
+    std::vector<float> a, b, jitter, gradScale;  ///< b: [curves][devices]
+    float last = 0;
+    int maxIndex = 0;
+    static VariedCoefs of(const DeviceTable& tb)
+    {
+        const DeviceVariation& v = *tb.variation;
+        const size_t D = size_t(v.devices);
+        VariedCoefs k;
+        k.last = float(tb.size - 1);
+        k.maxIndex = tb.size - 2;
+        k.a.resize(D);
+        k.jitter.resize(D);
+        k.gradScale.resize(D);
+        k.b.resize(D * size_t(v.curves));
+        for (size_t i = 0; i < D; ++i) {
+            const float is = v.invScale[i];
+            k.a[i] = tb.gain * is * tb.invStep;
+            k.jitter[i] = v.c2cSd * is * tb.invStep;
+            k.gradScale[i] = v.live[i] * tb.gain * is;
+            for (size_t c = 0; c < size_t(v.curves); ++c)
+                k.b[c * D + i] =
+                    (v.pivot - tb.vMin + (tb.centre - v.pivot - v.shift[c * D + i]) * is) *
+                    tb.invStep;
+        }
+        return k;
+    }
 };
 
-/// Neurons [0, len) of a run whose devices are consecutive: element j's device parameters at
-/// is[j], live[j], forced[j], shift[j * nc + c]. Every array a restrict parameter, so that the
-/// loop vectorizes without run-time alias checks.
-template <int NC, bool kGrad>
+/// Neurons [0, len) of a run whose devices are consecutive: element j's device coefficients at
+/// a[j], b[c * stride + j] (one curve of consecutive devices is contiguous), jit[j], gs[j],
+/// live[j], forced[j]. Every array a restrict parameter, so that the loop vectorizes without
+/// run-time alias checks; g (the cycle-to-cycle jitter) is read only with kJitter.
+template <int NC, bool kGrad, bool kJitter>
 [[gnu::always_inline]] inline void multiStateVariedSpan(
     const float* __restrict x, const uint32_t* __restrict u, const float* __restrict g,
     int32_t* __restrict m, float* __restrict z, float* __restrict grad, int64_t len,
-    const float* __restrict is, const float* __restrict live, const float* __restrict forced,
-    const float* __restrict shift, const float* __restrict val, const float* __restrict der,
-    const VariedConsts q, int ncRuntime)
+    const float* __restrict a, const float* __restrict b, int64_t stride,
+    const float* __restrict jit, const float* __restrict gs, const float* __restrict live,
+    const float* __restrict forced, const float* __restrict val, const float* __restrict der,
+    const float last, const int maxIndex, int ncRuntime)
 {
     const int nc = NC > 0 ? NC : ncRuntime;
     const int K = nc + 1;
     for (int64_t j = 0; j < len; ++j) {
-        const float V = q.centre + q.gain * x[j] + q.c2c * g[j];
-        // Curve c of device j at V' = pivot + (V - pivot - shift_c) / scale, on the grid.
-        const float fb = (q.pivot + (V - q.pivot) * is[j] - q.vMin) * q.invStep;
-        const float fs = is[j] * q.invStep;
+        float base = a[j] * x[j];
+        if constexpr (kJitter) base += jit[j] * g[j];
         const float uk = toUnitFloat(u[j]);
         const int need = K - m[j];
         // d counts the c with u below the running minimum of the curves 1..c, i.e. the
@@ -119,24 +146,24 @@ template <int NC, bool kGrad>
         float fNeed = 0;  // the grid position of the curve that decides the spike
 #pragma GCC unroll 8
         for (int c = 0; c < nc; ++c) {
-            float f = fb - shift[j * nc + c] * fs;
+            float f = base + b[c * stride + j];
             f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-            f = f < q.last ? f : q.last;
+            f = f < last ? f : last;
             int i0 = int(f);
-            i0 = i0 < q.maxIndex ? i0 : q.maxIndex;
+            i0 = i0 < maxIndex ? i0 : maxIndex;
             const float fr = f - float(i0);
-            const int a = i0 * nc + c;
-            const float cv = val[a] + fr * (val[a + nc] - val[a]);
+            const int at = i0 * nc + c;
+            const float cv = val[at] + fr * (val[at + nc] - val[at]);
             above &= int(uk < cv);
             d += above;
             if constexpr (kGrad) fNeed += float(c == need - 1) * f;  // exactly one c
         }
         if constexpr (kGrad) {
             int i0 = int(fNeed);
-            i0 = i0 < q.maxIndex ? i0 : q.maxIndex;
+            i0 = i0 < maxIndex ? i0 : maxIndex;
             const float fr = fNeed - float(i0);
-            const int a = i0 * nc + need - 1;
-            grad[j] = live[j] * q.gain * is[j] * (der[a] + fr * (der[a + nc] - der[a]));
+            const int at = i0 * nc + need - 1;
+            grad[j] = gs[j] * (der[at] + fr * (der[at + nc] - der[at]));
         }
         // A stuck-off device never advances; a stuck-on one reaches the last notch every
         // step (bitwise, no branch).
@@ -152,54 +179,62 @@ template <int NC, bool kGrad>
 /// scale; the shifted cumulative curves are taken as non-increasing in c (their running
 /// minimum), so that counting u < C'_c still samples a notch advance. NC curves known at compile
 /// time (0: at run time), as multiStateStep, so that the curve loop unrolls.
-template <int NC, bool kGrad>
-[[gnu::always_inline]] inline void multiStateStepVariedN(const float* x, const uint32_t* u,
-                                                         const float* g, int32_t* m, float* z,
-                                                         float* grad, int64_t n,
-                                                         const DeviceTable& tb, int64_t dev0,
-                                                         int64_t devices, int ncRuntime)
+template <int NC, bool kGrad, bool kJitter>
+[[gnu::always_inline]] inline void multiStateStepVariedN(
+    const float* x, const uint32_t* u, const float* g, int32_t* m, float* z, float* grad, int64_t n,
+    const DeviceTable& tb, const VariedCoefs& k, int64_t dev0, int64_t devices, int ncRuntime)
 {
     const DeviceVariation& var = *tb.variation;
-    const int nc = NC > 0 ? NC : ncRuntime;
-    const VariedConsts q{tb.centre,          tb.gain,    tb.vMin, tb.invStep, var.pivot, var.c2cSd,
-                         float(tb.size - 1), tb.size - 2};
     // In runs where the device index does not wrap, so that the per-device arrays are read
     // contiguously.
     for (int64_t k0 = 0; k0 < n;) {
         const int64_t dev = (dev0 + k0) % devices;
         const int64_t k1 = std::min(n, k0 + (devices - dev));
-        multiStateVariedSpan<NC, kGrad>(
-            x + k0, u + k0, g + k0, m + k0, z + k0, kGrad ? grad + k0 : nullptr, k1 - k0,
-            var.invScale.data() + dev, var.live.data() + dev, var.forced.data() + dev,
-            var.shift.data() + dev * nc, tb.value.data(), tb.deriv.data(), q, ncRuntime);
+        multiStateVariedSpan<NC, kGrad, kJitter>(
+            x + k0, u + k0, kJitter ? g + k0 : nullptr, m + k0, z + k0, kGrad ? grad + k0 : nullptr,
+            k1 - k0, k.a.data() + dev, k.b.data() + dev, devices, k.jitter.data() + dev,
+            k.gradScale.data() + dev, var.live.data() + dev, var.forced.data() + dev,
+            tb.value.data(), tb.deriv.data(), k.last, k.maxIndex, ncRuntime);
         k0 = k1;
     }
 }
 
-template <bool kGrad, int... I>
+template <bool kGrad, bool kJitter, int... I>
 [[gnu::always_inline]] inline void multiStateStepVariedAny(
     std::integer_sequence<int, I...>, const float* x, const uint32_t* u, const float* g, int32_t* m,
-    float* z, float* grad, int64_t n, const DeviceTable& tb, int64_t dev0, int64_t devices)
+    float* z, float* grad, int64_t n, const DeviceTable& tb, const VariedCoefs& k, int64_t dev0,
+    int64_t devices)
 {
     const bool specialized =
-        ((tb.numCurves == I + 1 ? (multiStateStepVariedN<I + 1, kGrad>(x, u, g, m, z, grad, n, tb,
-                                                                       dev0, devices, I + 1),
+        ((tb.numCurves == I + 1 ? (multiStateStepVariedN<I + 1, kGrad, kJitter>(
+                                       x, u, g, m, z, grad, n, tb, k, dev0, devices, I + 1),
                                    true)
                                 : false) ||
          ...);
     if (!specialized)
-        multiStateStepVariedN<0, kGrad>(x, u, g, m, z, grad, n, tb, dev0, devices, tb.numCurves);
+        multiStateStepVariedN<0, kGrad, kJitter>(x, u, g, m, z, grad, n, tb, k, dev0, devices,
+                                                 tb.numCurves);
 }
 
+/// g: the jitter in units of the cycle-to-cycle sd, or null when there is none.
 DWMTJ_CLONES void multiStateStepVaried(const float* x, const uint32_t* u, const float* g,
                                        int32_t* m, float* z, float* grad, int64_t n,
-                                       const DeviceTable& tb, int64_t dev0, int64_t devices)
+                                       const DeviceTable& tb, const VariedCoefs& k, int64_t dev0,
+                                       int64_t devices)
 {
     constexpr auto kCompiled = std::make_integer_sequence<int, 7>{};
-    if (grad)
-        multiStateStepVariedAny<true>(kCompiled, x, u, g, m, z, grad, n, tb, dev0, devices);
+    if (grad && g)
+        multiStateStepVariedAny<true, true>(kCompiled, x, u, g, m, z, grad, n, tb, k, dev0,
+                                            devices);
+    else if (grad)
+        multiStateStepVariedAny<true, false>(kCompiled, x, u, g, m, z, grad, n, tb, k, dev0,
+                                             devices);
+    else if (g)
+        multiStateStepVariedAny<false, true>(kCompiled, x, u, g, m, z, nullptr, n, tb, k, dev0,
+                                             devices);
     else
-        multiStateStepVariedAny<false>(kCompiled, x, u, g, m, z, nullptr, n, tb, dev0, devices);
+        multiStateStepVariedAny<false, false>(kCompiled, x, u, g, m, z, nullptr, n, tb, k, dev0,
+                                              devices);
 }
 
 Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
@@ -254,6 +289,7 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
     const int64_t nb = blocksOf(N);
     std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
     const DeviceVariation* var = tb.variation.get();
+    const VariedCoefs coefs = var ? VariedCoefs::of(tb) : VariedCoefs{};
     const int64_t devices = x.size(2);
     const uint64_t jitter = jitterKey(key);
     at::parallel_for(0, nb, 1, [&](int64_t b0, int64_t b1) {
@@ -268,12 +304,10 @@ Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, T
                 const int64_t o = t * N + e0;
                 fillUniformU32(key, o, n, u);
                 if (var) {
-                    if (var->c2cSd > 0)
-                        fillNormal(jitter, o, n, g);
-                    else
-                        std::fill_n(g, n, 0.0f);
-                    multiStateStepVaried(px + o, u, g, m, pz + o, pl ? pl + o : nullptr, n, tb,
-                                         e0 % devices, devices);
+                    if (var->c2cSd > 0) fillNormal(jitter, o, n, g);
+                    multiStateStepVaried(px + o, u, var->c2cSd > 0 ? g : nullptr, m, pz + o,
+                                         pl ? pl + o : nullptr, n, tb, coefs, e0 % devices,
+                                         devices);
                 } else {
                     kernels::multiStateStepBlock(px + o, u, m, pz + o, pl ? pl + o : nullptr, n,
                                                  tb);

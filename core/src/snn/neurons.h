@@ -23,7 +23,7 @@ namespace dwmtj::core::snn {
 /// a stuck device fires with probability 0 (off) or 1 (on) and passes no gradient. CPU only.
 struct DeviceVariation {
     int devices = 0, curves = 0;
-    std::vector<float> shift;         ///< [devices][curves] volts
+    std::vector<float> shift;         ///< [curves][devices] volts (contiguous per curve)
     std::vector<float> invScale;      ///< [devices] 1 / scale
     std::vector<float> live, forced;  ///< [devices]: p -> live * p + forced
     float pivot = 0;                  ///< the voltage widths scale about (the LUT's centre)
