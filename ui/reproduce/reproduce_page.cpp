@@ -241,6 +241,7 @@ void ReproducePage::start()
     m_status->setText(tr("Starting..."));
     m_loss->clear();
     m_accuracy->clear();
+    m_claims->clearSpans();
     m_claims->setRowCount(0);
     m_open->setEnabled(false);
     m_progress->setValue(0);
@@ -281,7 +282,7 @@ void ReproducePage::onFinished(bool stopped)
             tr("The report could not be written: %1").arg(QString::fromUtf8(e.what())));
         return;
     }
-    showClaims(r.claims);
+    showClaims(r.claims, r.beyond);
     m_open->setEnabled(true);
     m_progress->setValue(r.complete ? 1000 : m_progress->value());
     m_status->setText((r.complete ? tr("Complete in %1 min.")
@@ -293,13 +294,16 @@ void ReproducePage::onFinished(bool stopped)
     if (m_openWhenDone && !stopped) QDesktopServices::openUrl(QUrl::fromLocalFile(m_reportPath));
 }
 
-void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims)
+void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims,
+                               const std::vector<core::BeyondResult>& beyond)
 {
-    m_claims->setRowCount(int(claims.size()));
-    for (int i = 0; i < int(claims.size()); ++i) {
-        const auto& c = claims[size_t(i)];
+    m_claims->clearSpans();
+    m_claims->setRowCount(0);
+    auto addRow = [this](const core::ClaimResult& c, const QString& verdict) {
+        const int row = m_claims->rowCount();
+        m_claims->insertRow(row);
         const QStringList cells = {
-            QString::fromStdString(c.claim), QString::fromUtf8(core::toString(c.verdict)),
+            QString::fromStdString(c.claim), verdict,
             std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3) : QStringLiteral("—"),
             QString::fromStdString(c.measured), QString::fromStdString(c.test)};
         for (int k = 0; k < cells.size(); ++k) {
@@ -310,8 +314,29 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims)
                                     : c.verdict == core::Verdict::NotReproduced
                                         ? QColor(251, 227, 227)
                                         : QColor(255, 246, 220));
-            m_claims->setItem(i, k, item);
+            m_claims->setItem(row, k, item);
         }
+    };
+    for (const auto& c : claims) addRow(c, QString::fromUtf8(core::toString(c.verdict)));
+    // Beyond the paper: not the paper's claims, so each set under its own header row, with
+    // its answers in words ("yes", "no", "not shown").
+    for (const auto& b : beyond) {
+        if (b.answers.empty()) continue;
+        const int row = m_claims->rowCount();
+        m_claims->insertRow(row);
+        auto* header = new QTableWidgetItem(
+            tr("Beyond the paper (not the paper's claims): %1 — %2")
+                .arg(QString::fromStdString(b.set.caption.empty() ? b.set.name : b.set.caption),
+                     QString::fromStdString(b.set.question)));
+        QFont bold = header->font();
+        bold.setBold(true);
+        header->setFont(bold);
+        header->setBackground(QColor(240, 243, 246));
+        header->setToolTip(header->text());
+        m_claims->setItem(row, 0, header);
+        m_claims->setSpan(row, 0, 1, m_claims->columnCount());
+        for (const auto& c : b.answers)
+            addRow(c, QString::fromUtf8(core::beyondAnswerText(c.verdict)));
     }
     m_claims->setColumnWidth(0, 330);
     m_claims->setColumnWidth(1, 170);

@@ -46,7 +46,9 @@ Q_SIGNALS:
 
 private:
     void onFinished(bool stopped);
-    void showClaims(const std::vector<core::ClaimResult>& claims);
+    /// The paper's claims, then each "beyond the paper" set under a header row of its own.
+    void showClaims(const std::vector<core::ClaimResult>& claims,
+                    const std::vector<core::BeyondResult>& beyond);
 
     BackgroundTask* m_task = nullptr;
     QComboBox *m_scale = nullptr, *m_device = nullptr;
