@@ -104,7 +104,21 @@ for job, label in (("fig3b-H500-binary", "binary H100 T16 | nominal"),
     text = f"{np.mean(own):.2f} ± {np.std(own, ddof=1):.2f} (n = {len(own)})"
     row = [l for l in report.splitlines() if l.startswith(f"| {label} |")]
     assert len(row) == 1 and text in row[0].split("|")[7], (job, text, row)  # the 7th column
+    # The same number in /beyond: the networks table, column "the hardware-aware networks'
+    # devices" (index 4), and the answers in words as in the report.
+    b = f["beyond/variability-H500"]
+    labels = [x.decode() if isinstance(x, bytes) else x for x in b["networks/label"][()]]
+    k = labels.index(label.split(" | ")[0])
+    assert abs(b["networks/mean"][()][k][4] - np.mean(own)) < 1e-9, (job, b["networks/mean"][()][k])
+    assert b["networks/n"][()][k][4] == len(own)
     checked += 1
+assert f.attrs["format_version"] == 2
+for name, count in (("hybrid-H500", 4), ("variability-H500", 8)):
+    answers = [x.decode() if isinstance(x, bytes) else x for x in f[f"beyond/{name}/answers/answer"][()]]
+    assert len(answers) == count and set(answers) <= {"yes", "no", "not shown"}, (name, answers)
+    questions = [x.decode() if isinstance(x, bytes) else x for x in f[f"beyond/{name}/answers/question"][()]]
+    for q, a in zip(questions, answers):
+        assert any(l.startswith(f"| {q} |") and f"| {a} |" in l for l in report.splitlines()), (q, a)
 print("consistent:", checked, "groups")
 PYEOF
 check "report numbers equal the experiment data ($(tail -1 "$T/consistency.txt"))" 'grep -q "consistent: 21 groups" "$T/consistency.txt"'

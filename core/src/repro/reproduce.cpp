@@ -131,7 +131,7 @@ void writeCombined(const ReproResult& r, const std::string& path)
     detail::writeAtomically(path, [&](const std::string& tmp) {
         h5::File f = h5::create(tmp);
         h5::writeStringAttr(f, "/", "format", "dwmtj-reproduction");
-        h5::writeDoubleAttr(f, "/", "format_version", 1);
+        h5::writeDoubleAttr(f, "/", "format_version", 2);  // 2: /beyond
         h5::writeStringAttr(f, "/", "scale", toString(r.plan.scale));
         h5::writeStringAttr(f, "/", "scale_description", r.plan.scaleDescription);
         h5::writeStringAttr(f, "/", "software", r.provenance.software);
@@ -178,6 +178,57 @@ void writeCombined(const ReproResult& r, const std::string& path)
                 h5::writeDoubleAttr(f, g, "sd", c.groups[k].sd);
                 h5::writeDoubleAttr(f, g, "n", c.groups[k].n);
             }
+        // The beyond-the-paper sets (not the paper's claims): per set its networks' value
+        // table (mean, sd, n per column, percent) and its answers.
+        for (const auto& b : r.beyond) {
+            const std::string g = "/beyond/" + b.set.name;
+            h5::createGroup(f, g);
+            h5::writeStringAttr(f, g, "kind", b.set.kind);
+            h5::writeStringAttr(f, g, "question", b.set.question);
+            h5::writeStringAttr(f, g, "compare", b.set.compare);
+            if (std::isfinite(b.probe)) h5::writeDoubleAttr(f, g, "probe_sigma", b.probe);
+            h5::writeStrings(f, g + "/columns", b.columns);
+            if (!b.networks.empty() && !b.columns.empty()) {
+                std::vector<std::string> labels, roles;
+                std::vector<double> mean, sd, n;
+                for (const auto& net : b.networks) {
+                    labels.push_back(net.label);
+                    roles.push_back(net.role);
+                    for (size_t k = 0; k < b.columns.size(); ++k) {
+                        const GroupValues v = k < net.values.size() ? net.values[k] : GroupValues{};
+                        mean.push_back(v.mean);
+                        sd.push_back(v.n ? v.sd : std::nan(""));
+                        n.push_back(v.n);
+                    }
+                }
+                const std::vector<uint64_t> dims = {b.networks.size(), b.columns.size()};
+                h5::writeStrings(f, g + "/networks/label", labels);
+                h5::writeStrings(f, g + "/networks/role", roles);
+                h5::writeDoubles(f, g + "/networks/mean", mean, dims);
+                h5::writeDoubles(f, g + "/networks/sd", sd, dims);
+                h5::writeDoubles(f, g + "/networks/n", n, dims);
+            }
+            if (!b.answers.empty()) {
+                std::vector<std::string> question, answer, test, measuredText, reason;
+                std::vector<double> statistic, pValue;
+                for (const auto& c : b.answers) {
+                    question.push_back(c.claim);
+                    answer.push_back(beyondAnswerText(c.verdict));
+                    test.push_back(c.test);
+                    measuredText.push_back(c.measured);
+                    reason.push_back(c.reason);
+                    statistic.push_back(c.statistic);
+                    pValue.push_back(c.pValue);
+                }
+                h5::writeStrings(f, g + "/answers/question", question);
+                h5::writeStrings(f, g + "/answers/answer", answer);
+                h5::writeStrings(f, g + "/answers/test", test);
+                h5::writeStrings(f, g + "/answers/measured", measuredText);
+                h5::writeStrings(f, g + "/answers/reason", reason);
+                h5::writeDoubles(f, g + "/answers/statistic", statistic, {statistic.size()});
+                h5::writeDoubles(f, g + "/answers/p_value", pValue, {pValue.size()});
+            }
+        }
         h5::close(f);
     });
 }
