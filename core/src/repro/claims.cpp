@@ -102,6 +102,31 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
     }
 }
 
+/// The verdict of a "keeps the level" claim from its non-inferiority test `ni` and its
+/// two-sided test `t` (named `test` in the reason) of the difference `mean` (a - b, points):
+/// yes when non-inferiority is shown, no when a is significantly below b, else not shown.
+void keepsLevelVerdict(ClaimResult& c, const stats::TTest& ni, const stats::TTest& t, double mean,
+                       const std::string& test)
+{
+    const std::string diff = "difference " + pct(mean) + " points";
+    if (ni.valid && ni.p < kAlpha) {
+        c.verdict = kReproduced;
+        c.statistic = ni.t;
+        c.pValue = ni.p;
+        c.reason =
+            diff + ": at most " + pct(kEquivalenceMargin, 1) + " point below (" + pText(ni.p) + ")";
+    } else if (t.p < kAlpha && mean < 0) {
+        c.verdict = kNotReproduced;
+        c.reason = diff + ": significantly below (" + test + " " + pText(t.p) + ")";
+    } else {
+        c.verdict = kInconclusive;
+        c.statistic = ni.valid ? ni.t : t.t;
+        c.pValue = ni.valid ? ni.p : t.p;
+        c.reason = diff + ": neither within " + pct(kEquivalenceMargin, 1) + " point (" +
+                   pText(ni.p) + ") nor significantly below (" + test + " " + pText(t.p) + ")";
+    }
+}
+
 /// "a keeps b's level": non-inferiority within kEquivalenceMargin points (one-sided Welch):
 /// yes when shown; no when a is significantly below b (Welch, two-sided) and it is not shown;
 /// else not shown. A above b counts as keeping its level.
@@ -113,23 +138,7 @@ void keepsLevelClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
     c.test = "non-inferiority within " + pct(kEquivalenceMargin, 1) +
              " point (one-sided Welch), alpha 0.05; if not shown, Welch t-test (two-sided) for "
              "a shortfall";
-    const std::string diff = "difference " + pct(a.mean - b.mean) + " points";
-    if (ni.valid && ni.p < kAlpha) {
-        c.verdict = kReproduced;
-        c.statistic = ni.t;
-        c.pValue = ni.p;
-        c.reason =
-            diff + ": at most " + pct(kEquivalenceMargin, 1) + " point below (" + pText(ni.p) + ")";
-    } else if (t.p < kAlpha && a.mean < b.mean) {
-        c.verdict = kNotReproduced;
-        c.reason = diff + ": significantly below (Welch " + pText(t.p) + ")";
-    } else {
-        c.verdict = kInconclusive;
-        c.statistic = ni.valid ? ni.t : t.t;
-        c.pValue = ni.valid ? ni.p : t.p;
-        c.reason = diff + ": neither within " + pct(kEquivalenceMargin, 1) + " point (" +
-                   pText(ni.p) + ") nor significantly below (Welch " + pText(t.p) + ")";
-    }
+    keepsLevelVerdict(c, ni, t, a.mean - b.mean, "Welch");
 }
 
 }  // namespace
@@ -462,24 +471,7 @@ void pairedKeepsLevelClaim(ClaimResult& c, const std::string& aLabel, const std:
         "shortfall";
     if (!comparePaired(c, aLabel, bLabel, p, t)) return;
     const auto ni = stats::oneSampleTTest(p.diff, -kEquivalenceMargin, stats::Alternative::Greater);
-    const double mean = c.groups[0].mean - c.groups[1].mean;
-    const std::string diff = "difference " + pct(mean) + " points";
-    if (ni.valid && ni.p < kAlpha) {
-        c.verdict = kReproduced;
-        c.statistic = ni.t;
-        c.pValue = ni.p;
-        c.reason =
-            diff + ": at most " + pct(kEquivalenceMargin, 1) + " point below (" + pText(ni.p) + ")";
-    } else if (t.p < kAlpha && mean < 0) {
-        c.verdict = kNotReproduced;
-        c.reason = diff + ": significantly below (paired " + pText(t.p) + ")";
-    } else {
-        c.verdict = kInconclusive;
-        c.statistic = ni.valid ? ni.t : t.t;
-        c.pValue = ni.valid ? ni.p : t.p;
-        c.reason = diff + ": neither within " + pct(kEquivalenceMargin, 1) + " point (" +
-                   pText(ni.p) + ") nor significantly below (paired " + pText(t.p) + ")";
-    }
+    keepsLevelVerdict(c, ni, t, c.groups[0].mean - c.groups[1].mean, "paired");
 }
 
 std::string volts(double v)
