@@ -181,11 +181,12 @@ void readVariability(const Args& a, TrainingConfig& c)
 int runTrain(const std::vector<std::string>& argv)
 {
     Args a(argv, {},
-           {"neuron",     "neurons",   "hidden",      "timesteps",   "epochs",        "seeds",
-            "lut",        "lut2",      "device",      "out",         "batch",         "lr",
-            "gain",       "centre",    "threads",     "data-dir",    "train-limit",   "test-limit",
-            "validation", "resume",    "train-noise", "v50-sd",      "width-sd",      "c2c-sd",
-            "stuck",      "stuck-off", "stuck-on",    "device-seed", "variability-in"});
+           {"neuron",     "neurons",   "hidden",      "timesteps",   "epochs",         "seeds",
+            "lut",        "lut2",      "device",      "out",         "batch",          "lr",
+            "gain",       "centre",    "threads",     "data-dir",    "train-limit",    "test-limit",
+            "validation", "resume",    "train-noise", "v50-sd",      "width-sd",       "c2c-sd",
+            "stuck",      "stuck-off", "stuck-on",    "device-seed", "variability-in", "gain2",
+            "centre2"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
@@ -206,15 +207,25 @@ int runTrain(const std::vector<std::string>& argv)
         c.learningRate = a.number("lr", c.learningRate);
         if (a.has("seeds")) c.seeds = parseSeeds(a.get("seeds", ""));
         c.device = a.get("device", c.device);
-        // Every device layer at --gain/--centre with --lut; layer 2 with --lut2 when given.
+        // Every device layer at --gain/--centre with --lut; hidden layer 2 at --lut2, --gain2,
+        // --centre2 where given (its own device).
+        for (const char* key : {"lut2", "gain2", "centre2"})
+            if (a.has(key) && !neuronKindInfo(kinds.back()).device)
+                throw UsageError(std::string("--") + key +
+                                 " sets hidden layer 2's device, but "
+                                 "layer 2 is " +
+                                 neuronKindInfo(kinds.back()).label + " neurons");
         std::vector<LayerNeuron> layers;
         for (size_t i = 0; i < kinds.size(); ++i) {
             LayerNeuron l;
             l.neuron = kinds[i];
             if (neuronKindInfo(kinds[i]).device) {
-                l.lutPath = i == 1 && a.has("lut2") ? a.get("lut2", "") : a.get("lut", "");
-                l.gainVolts = a.number("gain", l.gainVolts);
-                l.centreVoltage = a.number("centre", l.centreVoltage);
+                auto key = [&](const std::string& k) {
+                    return i == 1 && a.has(k + "2") ? k + "2" : k;
+                };
+                l.lutPath = a.get(key("lut"), "");
+                l.gainVolts = a.number(key("gain"), l.gainVolts);
+                l.centreVoltage = a.number(key("centre"), l.centreVoltage);
             }
             layers.push_back(std::move(l));
         }

@@ -193,4 +193,14 @@ out=$(DWMTJ_KERNELS_CALIBRATION="$CAL" "$B" bench --hidden 32 --timesteps 8 --st
 check "a bad calibration file: a warning naming file, line and value; the built-in crossovers" '[ $rc -eq 0 ] && grep -q "kernel calibration $CAL line 2: expected a spike density in \[0, 1\] for training, found .1.7." "$T/cal.err" && grep -q "\"crossover\":{\"training\":0.3,\"inference\":0.35}" <<<"$out"'
 out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1 --no-layers)
 check "bench --no-layers skips the per-layer table" 'grep -q "seconds per step" <<<"$out" && ! grep -q "linear layers on spikes" <<<"$out"'
+# Hidden layer 2's own device: --lut2 / --gain2 / --centre2 (refused when layer 2 is LIF).
+"$B" train --neurons binary,binary $SMALL --epochs 1 --seeds 0 --train-limit 200 --gain 0.5 --gain2 0.8 --centre2 1.7 --out "$T/own2.h5" >/dev/null 2>&1
+check "--gain2/--centre2 give layer 2 its own operating point in the file" "/usr/bin/python3 -c \"
+import h5py, math; c = h5py.File('$T/own2.h5')['config']
+l1, l2 = c['layer_1'].attrs, c['layer_2'].attrs
+assert l1['gain_V'] == 0.5 and math.isnan(l1['centre_voltage_V']), dict(l1)
+assert l2['gain_V'] == 0.8 and l2['centre_voltage_V'] == 1.7, dict(l2)
+assert h5py.File('$T/own2.h5')['runs/seed_0'].attrs['status'] == 'completed'\""
+"$B" train --neurons binary,lif $SMALL --epochs 1 --gain2 0.8 --out "$T/bad2.h5" >/dev/null 2>"$T/bad2.err"; rc=$?
+check "--gain2 with a LIF layer 2 is refused, naming the layer" '[ $rc -eq 2 ] && grep -q "gain2 sets hidden layer 2.s device, but layer 2 is LIF neurons" "$T/bad2.err" && [ ! -e "$T/bad2.h5" ]'
 exit $fail

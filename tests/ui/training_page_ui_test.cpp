@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -277,6 +278,83 @@ private Q_SLOTS:
         // Nothing chosen: refused with a message, nothing starts.
         page.setHybrid(false);
         QVERIFY_THROWS_EXCEPTION(core::OptionsError, page.jobsFromForm());
+    }
+
+    void queueSavesAsASweepFileAndOpensFromOne()
+    {
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto c = tiny(1);
+        c.seeds = {0, 1};
+        page.setConfig(c, m_dir.filePath("queue/q.h5"));
+        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+        page.setHybrid(true, core::NeuronKind::Binary, core::NeuronKind::Lif);
+        page.addToQueue();
+        QCOMPARE(page.queueTable()->rowCount(), 3);
+        const QList<ui::TrainingJob> queued = page.jobsFromForm();
+        QDir().mkpath(m_dir.filePath("queue"));
+        const QString file = m_dir.filePath("queue/three.sweep");
+        const QString err = page.saveSweep(file);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        const core::Sweep saved = core::loadSweep(file.toStdString());
+        QCOMPARE(core::sweepTasks(saved).size(), size_t(6));  // 3 configurations x 2 seeds
+
+        // Opened on a fresh page: one job per configuration with both seeds, the same
+        // networks, each with its own file next to the form's.
+        ui::TrainingPage other(&store);
+        other.setConfig(tiny(5), m_dir.filePath("opened/x.h5"));
+        QVERIFY(QDir().mkpath(m_dir.filePath("opened")));
+        const QString openErr = other.openSweep(file);
+        QVERIFY2(openErr.isEmpty(), qPrintable(openErr));
+        QCOMPARE(other.queueTable()->rowCount(), 3);
+        QStringList files;
+        for (int r = 0; r < 3; ++r) {
+            QCOMPARE(other.queueTable()->item(r, 1)->text(), QString("0,1"));
+            files << other.queueTable()->item(r, 5)->text();
+            QVERIFY2(files.back().contains("/opened/"), qPrintable(files.back()));
+        }
+        QCOMPARE(QSet<QString>(files.begin(), files.end()).size(), 3);
+        const core::Sweep again = [&] {
+            const QString f2 = m_dir.filePath("opened/again.sweep");
+            const QString e2 = other.saveSweep(f2);
+            if (!e2.isEmpty()) qWarning("%s", qPrintable(e2));
+            return core::loadSweep(f2.toStdString());
+        }();
+        const auto a = core::sweepTasks(saved), b = core::sweepTasks(again);
+        QCOMPARE(b.size(), a.size());
+        for (size_t k = 0; k < a.size(); ++k) {
+            QCOMPARE(b[k].id, a[k].id);
+            QCOMPARE(b[k].config.layerKinds(), a[k].config.layerKinds());
+            QCOMPARE(b[k].config.epochs, 1);
+            QCOMPARE(b[k].config.hidden, 16);
+            QCOMPARE(b[k].config.timesteps, 4);
+        }
+        QCOMPARE(queued.size(), 3);  // the form's networks, as saved
+        int hybridRow = -1;
+        for (int r = 0; r < 3; ++r)
+            if (other.queueTable()->item(r, 0)->text().startsWith("binary / LIF")) hybridRow = r;
+        QVERIFY(hybridRow >= 0);
+
+        // The opened queue trains: six runs in three files.
+        other.start();
+        QTRY_COMPARE_WITH_TIMEOUT(other.task()->state(), State::Idle, 120000);
+        for (int r = 0; r < 3; ++r)
+            QCOMPARE(other.queueTable()->item(r, 2)->text(), QString("completed"));
+        const core::Experiment hybrid = core::loadExperiment(files[hybridRow].toStdString());
+        QCOMPARE(hybrid.runs.size(), size_t(2));
+        QCOMPARE(QString::fromStdString(hybrid.config.neuronLabel()), QString("binary / LIF"));
+
+        // A bad sweep file: refused with its name and what is wrong, the queue kept.
+        const QString bad = m_dir.filePath("opened/bad.sweep");
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("[sweep bad]\nformat_version = 1\nneurons = lif\nhidden = -3\n");
+        }
+        const QString refused = other.openSweep(bad);
+        QVERIFY2(refused.contains("bad.sweep"), qPrintable(refused));
+        QVERIFY2(refused.contains("hidden"), qPrintable(refused));
+        QCOMPARE(other.queueTable()->rowCount(), 3);
     }
 
     void badSeedsDoNotStart()

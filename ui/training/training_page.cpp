@@ -17,6 +17,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -248,6 +249,27 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     m_slurmButton->setToolTip(
         tr("Run the queued jobs (the form's if the queue is empty) on a Slurm cluster: one "
            "array task per configuration and seed; the Runs page then follows their files"));
+    m_sweepButton = new QPushButton(tr("Sweep file"));
+    m_sweepButton->setObjectName(QStringLiteral("sweepFile"));
+    m_sweepButton->setToolTip(
+        tr("Open a sweep file into the queue, or save the queue as one for `dwmtj sweep run` "
+           "or `dwmtj sweep submit` (docs/sweeps.md)"));
+    auto* sweepMenu = new QMenu(m_sweepButton);
+    connect(sweepMenu->addAction(tr("Open sweep file...")), &QAction::triggered, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(
+            this, tr("Open sweep file"), QFileInfo(outPath()).absolutePath(),
+            tr("Sweep files (*.sweep *.ini);;All files (*)"));
+        if (!f.isEmpty()) openSweep(f);
+    });
+    connect(sweepMenu->addAction(tr("Save queue as sweep file...")), &QAction::triggered, this,
+            [this] {
+                const QString f = QFileDialog::getSaveFileName(
+                    this, tr("Save the queue as a sweep file"),
+                    QFileInfo(outPath()).absoluteDir().filePath(QStringLiteral("queue.sweep")),
+                    tr("Sweep files (*.sweep)"));
+                if (!f.isEmpty()) saveSweep(f);
+            });
+    m_sweepButton->setMenu(sweepMenu);
     m_startButton->setDefault(true);
     m_stopButton->setEnabled(false);
     auto* buttons = new QHBoxLayout;
@@ -257,6 +279,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     buttons->addWidget(m_addButton);
     buttons->addWidget(m_resumeButton);
     buttons->addWidget(m_removeButton);
+    buttons->addWidget(m_sweepButton);
     buttons->addWidget(m_slurmButton);
     connect(m_slurmButton, &QPushButton::clicked, this, &TrainingPage::slurmDialog);
     m_queue = new QTableWidget(0, 6);
@@ -419,9 +442,7 @@ QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOpti
         Q_EMIT watchRequested(folder);
         return {};
     } catch (const std::exception& e) {
-        const QString err = QString::fromUtf8(e.what());
-        showError(err);
-        return err;
+        return showError(QString::fromUtf8(e.what()));
     }
 }
 
@@ -441,11 +462,75 @@ void TrainingPage::slurmDialog()
     submitToSlurm(dialog.folder(), dialog.options());
 }
 
-void TrainingPage::showError(const QString& text)
+QString TrainingPage::saveSweep(const QString& path)
+{
+    try {
+        const core::Sweep sweep = queueSweep();
+        core::writeSweepFile(sweep, path.toStdString(),
+                             "The Train page's queue, saved by the workbench: run it with\n"
+                             "dwmtj sweep run FILE --out DIR [--jobs N] or dwmtj sweep submit "
+                             "FILE --out DIR.");
+        const size_t tasks = core::sweepTasks(sweep).size();
+        m_status->setStyleSheet({});
+        m_status->setText(tr("Saved the queue as %1 (%n task(s))", nullptr, int(tasks)).arg(path));
+        Q_EMIT logMessage(m_status->text());
+        return {};
+    } catch (const std::exception& e) {
+        return showError(tr("Cannot save the sweep file: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+QString TrainingPage::openSweep(const QString& path)
+{
+    try {
+        const core::Sweep sweep = core::loadSweep(path.toStdString());
+        // One queue job per configuration, with every seed of the sweep.
+        QStringList ids;
+        QList<TrainingJob> jobs;
+        for (const core::SweepTask& t : core::sweepTasks(sweep)) {
+            const QString id = QString::fromStdString(t.configId);
+            if (const qsizetype at = ids.indexOf(id); at >= 0) {
+                jobs[at].config.seeds.push_back(t.config.seeds.front());
+                continue;
+            }
+            TrainingJob j;
+            j.config = t.config;
+            j.label = ExperimentStore::label(j.config);
+            ids << id;
+            jobs << j;
+        }
+        const QDir dir = outPath().isEmpty() ? QFileInfo(path).absoluteDir()
+                                             : QFileInfo(outPath()).absoluteDir();
+        QStringList taken;
+        for (const auto& e : m_entries) taken << e.job.outPath;
+        for (qsizetype k = 0; k < jobs.size(); ++k) {
+            jobs[k].config.validate();
+            jobs[k].outPath = uniquePath(dir.filePath(ids[k] + QStringLiteral(".h5")), taken);
+            taken << jobs[k].outPath;
+        }
+        for (const auto& j : jobs) m_entries.append(QueueEntry{j});
+        refreshQueue();
+        m_status->setStyleSheet({});
+        m_status->setText(tr("%n job(s) queued from %1", nullptr, int(jobs.size()))
+                              .arg(QFileInfo(path).fileName()));
+        Q_EMIT logMessage(
+            tr("queued from the sweep file %1: %2").arg(path, ids.join(QStringLiteral(", "))));
+        if (sweep.noise.enabled)
+            Q_EMIT logMessage(
+                tr("the sweep's noise evaluation is not run by the Train page; evaluate the "
+                   "files on the Robustness page, or run the sweep with dwmtj sweep run"));
+        return {};
+    } catch (const std::exception& e) {
+        return showError(tr("Cannot open the sweep file: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+QString TrainingPage::showError(const QString& text)
 {
     m_status->setText(text);
     m_status->setStyleSheet(QStringLiteral("color: #b00020"));
     Q_EMIT logMessage(tr("Error: %1").arg(text));
+    return text;
 }
 
 void TrainingPage::applyPreset(int index)

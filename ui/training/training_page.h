@@ -69,6 +69,12 @@ public:
     /// job); on success emits watchRequested(folder). Returns an error or "".
     QString submitToSlurm(const QString& folder, const core::SlurmOptions& options);
     void slurmDialog();  ///< "Submit to Slurm..." button
+    /// Writes the queue (as queueSweep) as a sweep file for `dwmtj sweep run|submit`.
+    /// Returns an error or "".
+    QString saveSweep(const QString& path);
+    /// Queues one job per configuration of a sweep file, with all its seeds, each writing
+    /// its own file next to the form's experiment file. Returns an error or "".
+    QString openSweep(const QString& path);
 
 Q_SIGNALS:
     void logMessage(const QString& text);
@@ -93,7 +99,7 @@ private:
     void onState(BackgroundTask::State s);
     void applyPreset(int index);
     void refreshQueue();
-    void showError(const QString& text);
+    QString showError(const QString& text);  ///< shows it as the status; returns it
     QString uniquePath(const QString& wanted, const QStringList& taken) const;
     std::string lutFor(core::NeuronKind kind) const;
     /// The networks the form asks for: one kind per hidden layer each.
@@ -119,7 +125,8 @@ private:
               *m_dataDir = nullptr, *m_out = nullptr;
     QCheckBox* m_sample = nullptr;
     QPushButton *m_startButton = nullptr, *m_stopButton = nullptr, *m_addButton = nullptr,
-                *m_resumeButton = nullptr, *m_removeButton = nullptr, *m_slurmButton = nullptr;
+                *m_resumeButton = nullptr, *m_removeButton = nullptr, *m_slurmButton = nullptr,
+                *m_sweepButton = nullptr;
     QTableWidget* m_queue = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
