@@ -84,14 +84,21 @@ int plan(const std::vector<std::string>& argv)
                     jsonString(s.name).c_str(), list.c_str(), jsonNumber(total).c_str());
         return 0;
     }
-    std::printf(
-        "sweep %s: %zu task(s) (%zu neuron kind(s) x %zu hidden size(s) x %zu time step "
-        "count(s) x %zu seed(s)), %d epoch(s) each%s\n",
-        s.name.c_str(), tasks.size(), s.neurons.size(), s.hidden.size(), s.timesteps.size(),
-        s.seeds.size(), s.base.epochs, s.noise.enabled ? ", then the noise evaluation" : "");
-    std::printf("  index  task                          est. core-h  file\n");
+    char grid[160];
+    if (s.configs.empty())
+        std::snprintf(grid, sizeof grid,
+                      "%zu neuron kind(s) x %zu hidden size(s) x %zu time step count(s)",
+                      s.neurons.size(), s.hidden.size(), s.timesteps.size());
+    else
+        std::snprintf(grid, sizeof grid, "%zu configuration(s)", s.configs.size());
+    std::printf("sweep %s: %zu task(s) (%s x %zu seed(s)), %d epoch(s) each%s\n", s.name.c_str(),
+                tasks.size(), grid, s.seeds.size(), s.base.epochs,
+                s.noise.enabled ? ", then the noise evaluation" : "");
+    int idWidth = 29;  // the task column as wide as the longest id
+    for (const auto& t : tasks) idWidth = std::max(idWidth, int(t.id.size()));
+    std::printf("  index  %-*s est. core-h  file\n", idWidth, "task");
     for (const auto& t : tasks)
-        std::printf("  %5d  %-29s %11s  %s\n", t.index, t.id.c_str(),
+        std::printf("  %5d  %-*s %11s  %s\n", t.index, idWidth, t.id.c_str(),
                     hours(t.estimatedCoreHours).c_str(), (fs::path(dir) / t.file).string().c_str());
     std::printf(
         "estimated total: %s core-hours (%s h on 2 cores); an estimate scaled from this "

@@ -69,6 +69,8 @@ stuck = 0.2
 device_seed = 5
 variability_in = training
 SWEEP
+out=$("$B" sweep plan "$T/var.sweep" --out "$T/v")
+check "plan of explicit configurations counts them, not an empty grid" 'grep -q "^sweep var: 1 task(s) (1 configuration(s) x 1 seed(s)), 1 epoch(s) each$" <<<"$out"'
 "$B" sweep run "$T/var.sweep" --out "$T/v" 2>/dev/null
 check "a [config] with variability keys trains its task with them" "/usr/bin/python3 -c \"
 import h5py; f = h5py.File('$T/v/tasks/aware/seed0.h5'); v = f['config/variability'].attrs
