@@ -190,7 +190,7 @@ import h5py, sys; k = h5py.File('$T/cal.h5')['provenance'].attrs['kernels']
 assert '<= 0.12 (training), 0.43 (inference)' in k and 'calibrated test, $CAL' in k, k\""
 printf 'format_version=1\ntraining=1.7\ninference=0.3\n' >"$CAL"
 out=$(DWMTJ_KERNELS_CALIBRATION="$CAL" "$B" bench --hidden 32 --timesteps 8 --steps 1 --warmup 0 --no-layers --json 2>"$T/cal.err"); rc=$?
-check "a bad calibration file: a warning naming file, line and value; the built-in crossovers" '[ $rc -eq 0 ] && grep -q "kernel calibration $CAL line 2: expected a spike density in \[0, 1\] for training, found .1.7." "$T/cal.err" && grep -q "\"crossover\":{\"training\":0.3,\"inference\":0.35}" <<<"$out"'
+check "a bad calibration file: a warning naming file, line and value; the built-in crossovers" '[ $rc -eq 0 ] && grep -q "kernel calibration $CAL line 2: expected a spike density in \[0, 1\] for training, found .1.7." "$T/cal.err" && grep -q "\"crossover\":{\"training\":0.2,\"inference\":0.35}" <<<"$out"'
 out=$("$B" bench --hidden 32 --timesteps 8 --steps 2 --warmup 1 --no-layers)
 check "bench --no-layers skips the per-layer table" 'grep -q "seconds per step" <<<"$out" && ! grep -q "linear layers on spikes" <<<"$out"'
 # Hidden layer 2's own device: --lut2 / --gain2 / --centre2 (refused when layer 2 is LIF).

@@ -46,9 +46,13 @@ int64_t padded(int64_t out)
     return (out + t - 1) / t * t;
 }
 
-// Built-in crossovers (docs/models.md): measured with `dwmtj bench` on the development
-// machine (2 cores, OpenBLAS SkylakeX kernels). A calibration file replaces them.
-constexpr Crossover kDefaultCrossover{0.30, 0.35};
+// Built-in crossovers (docs/models.md): `dwmtj bench --calibrate` measured 0.26-0.33 for
+// training on the Intel Xeon development machine (OpenBLAS SkylakeX kernels) and 0.12 on an
+// AMD EPYC (Zen 3, Haswell kernels); 0.20 keeps fc1's Poisson pixels (density ~0.29, where the
+// Intel machine measured event = dense) on the GEMM and LIF spikes (~0.11) on the event
+// kernels on both. Inference: 0.33-0.38 Intel, 0.19 AMD, where at 0.3 both kernels take the
+// same time. A calibration file replaces them.
+constexpr Crossover kDefaultCrossover{0.20, 0.35};
 
 /// The crossovers in effect when the process starts (the calibration file's when it is
 /// valid) and where they come from.
