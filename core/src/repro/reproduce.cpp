@@ -125,6 +125,33 @@ std::string now()
     return buf;
 }
 
+/// A table of claim results in group `g`, one entry per result: its statement as `textName`,
+/// its verdict in the words of `verdictText` as `verdictName`, and test, measured, reason,
+/// statistic, p_value.
+void writeClaimTable(const h5::File& f, const std::string& g, const std::vector<ClaimResult>& rs,
+                     const char* textName, const char* verdictName,
+                     const char* (*verdictText)(Verdict))
+{
+    std::vector<std::string> texts, verdicts, tests, measured, reasons;
+    std::vector<double> stat, p;
+    for (const auto& c : rs) {
+        texts.push_back(c.claim);
+        verdicts.push_back(verdictText(c.verdict));
+        tests.push_back(c.test);
+        measured.push_back(c.measured);
+        reasons.push_back(c.reason);
+        stat.push_back(c.statistic);
+        p.push_back(c.pValue);
+    }
+    h5::writeStrings(f, g + "/" + textName, texts);
+    h5::writeStrings(f, g + "/" + verdictName, verdicts);
+    h5::writeStrings(f, g + "/test", tests);
+    h5::writeStrings(f, g + "/measured", measured);
+    h5::writeStrings(f, g + "/reason", reasons);
+    h5::writeDoubles(f, g + "/statistic", stat, {stat.size()});
+    h5::writeDoubles(f, g + "/p_value", p, {p.size()});
+}
+
 void writeCombined(const ReproResult& r, const std::string& path)
 {
     h5::quiet();
@@ -149,26 +176,10 @@ void writeCombined(const ReproResult& r, const std::string& path)
             h5::writeDoubleAttr(f, g, "wall_seconds", j.wallSeconds);
         }
         // The claims table: one entry per claim; measured groups as <claim>/groups/<k>.
-        std::vector<std::string> ids, texts, tests, verdicts, reasons, measured;
-        std::vector<double> stat, p;
-        for (const auto& c : r.claims) {
-            ids.push_back(c.id);
-            texts.push_back(c.claim);
-            tests.push_back(c.test);
-            verdicts.push_back(toString(c.verdict));
-            reasons.push_back(c.reason);
-            measured.push_back(c.measured);
-            stat.push_back(c.statistic);
-            p.push_back(c.pValue);
-        }
+        std::vector<std::string> ids;
+        for (const auto& c : r.claims) ids.push_back(c.id);
         h5::writeStrings(f, "/claims/id", ids);
-        h5::writeStrings(f, "/claims/claim", texts);
-        h5::writeStrings(f, "/claims/test", tests);
-        h5::writeStrings(f, "/claims/verdict", verdicts);
-        h5::writeStrings(f, "/claims/reason", reasons);
-        h5::writeStrings(f, "/claims/measured", measured);
-        h5::writeDoubles(f, "/claims/statistic", stat, {stat.size()});
-        h5::writeDoubles(f, "/claims/p_value", p, {p.size()});
+        writeClaimTable(f, "/claims", r.claims, "claim", "verdict", toString);
         for (const auto& c : r.claims)
             for (size_t k = 0; k < c.groups.size(); ++k) {
                 const std::string g = "/claims/groups/" + c.id + "/" + std::to_string(k);
@@ -208,26 +219,9 @@ void writeCombined(const ReproResult& r, const std::string& path)
                 h5::writeDoubles(f, g + "/networks/sd", sd, dims);
                 h5::writeDoubles(f, g + "/networks/n", n, dims);
             }
-            if (!b.answers.empty()) {
-                std::vector<std::string> question, answer, test, measuredText, reason;
-                std::vector<double> statistic, pValue;
-                for (const auto& c : b.answers) {
-                    question.push_back(c.claim);
-                    answer.push_back(beyondAnswerText(c.verdict));
-                    test.push_back(c.test);
-                    measuredText.push_back(c.measured);
-                    reason.push_back(c.reason);
-                    statistic.push_back(c.statistic);
-                    pValue.push_back(c.pValue);
-                }
-                h5::writeStrings(f, g + "/answers/question", question);
-                h5::writeStrings(f, g + "/answers/answer", answer);
-                h5::writeStrings(f, g + "/answers/test", test);
-                h5::writeStrings(f, g + "/answers/measured", measuredText);
-                h5::writeStrings(f, g + "/answers/reason", reason);
-                h5::writeDoubles(f, g + "/answers/statistic", statistic, {statistic.size()});
-                h5::writeDoubles(f, g + "/answers/p_value", pValue, {pValue.size()});
-            }
+            if (!b.answers.empty())
+                writeClaimTable(f, g + "/answers", b.answers, "question", "answer",
+                                beyondAnswerText);
         }
         h5::close(f);
     });
