@@ -180,7 +180,7 @@ void readVariability(const Args& a, TrainingConfig& c)
 
 int runTrain(const std::vector<std::string>& argv)
 {
-    Args a(argv, {},
+    Args a(argv, {"tf32", "no-cuda-graphs"},
            {"neuron",     "neurons",   "hidden",      "timesteps",   "epochs",         "seeds",
             "lut",        "lut2",      "device",      "out",         "batch",          "lr",
             "gain",       "centre",    "threads",     "data-dir",    "train-limit",    "test-limit",
@@ -231,6 +231,8 @@ int runTrain(const std::vector<std::string>& argv)
         }
         c.setLayers(layers);
         c.threads = int(a.integer("threads", 0));
+        c.tf32 = a.has("tf32");
+        c.cudaGraphs = !a.has("no-cuda-graphs");
         c.dataDir = a.get("data-dir", "");
         c.trainLimit = int(a.integer("train-limit", 0));
         c.testLimit = int(a.integer("test-limit", 0));
@@ -422,7 +424,7 @@ std::string curveJson(const BenchResult& r)
 int runBench(const std::vector<std::string>& argv)
 {
     Args a(
-        argv, {"json", "no-layers", "calibrate", "variability"},
+        argv, {"json", "no-layers", "calibrate", "variability", "tf32"},
         {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
@@ -436,6 +438,7 @@ int runBench(const std::vector<std::string>& argv)
     o.lutPath = a.get("lut", "");
     o.layers = !a.has("no-layers");
     o.variability = a.has("variability");
+    o.tf32 = a.has("tf32");
     if (a.has("calibrate")) return printCalibration(o, a.has("json"));
     const BenchResult r = runBenchmark(o);
     if (a.has("json")) {
@@ -448,7 +451,7 @@ int runBench(const std::vector<std::string>& argv)
             "\"dense_seconds_per_step\":%s,\"dense_inference_seconds_per_batch\":%s,"
             "\"crossover\":{\"training\":%s,\"inference\":%s},"
             "\"measured_crossover\":{\"training\":%s,\"inference\":%s},\"layers\":%s,"
-            "\"crossover_curve\":%s}\n",
+            "\"crossover_curve\":%s,\"eager_seconds_per_step\":%s}\n",
             jsonString(toString(o.neuron)).c_str(), o.hidden, o.timesteps, o.batchSize,
             jsonString(r.device).c_str(), r.threads, jsonNumber(r.secondsPerStep).c_str(),
             jsonNumber(r.imagesPerSecond).c_str(), jsonNumber(r.flopsPerStep).c_str(),
@@ -461,7 +464,7 @@ int runBench(const std::vector<std::string>& argv)
             jsonNumber(r.crossoverTraining).c_str(), jsonNumber(r.crossoverInference).c_str(),
             jsonNumber(r.measuredCrossoverTraining).c_str(),
             jsonNumber(r.measuredCrossoverInference).c_str(), layersJson(r).c_str(),
-            curveJson(r).c_str());
+            curveJson(r).c_str(), jsonNumber(r.eagerSecondsPerStep).c_str());
         return 0;
     }
     std::printf(
@@ -469,7 +472,11 @@ int runBench(const std::vector<std::string>& argv)
         "steps\n",
         toString(o.neuron), o.hidden, o.hidden, o.timesteps, o.batchSize, r.device.c_str(),
         r.threads, o.steps);
-    std::printf("  seconds per step        %10.4f s\n", r.secondsPerStep);
+    std::printf("  seconds per step        %10.4f s%s\n", r.secondsPerStep,
+                r.eagerSecondsPerStep > 0 ? "  (replayed CUDA graph)" : "");
+    if (r.eagerSecondsPerStep > 0)
+        std::printf("  launched eagerly        %10.4f s  (%.1f x the replayed graph)\n",
+                    r.eagerSecondsPerStep, r.eagerSecondsPerStep / r.secondsPerStep);
     for (const auto& [name, s] : r.phases) std::printf("    %-21s %10.4f s\n", name.c_str(), s);
     std::printf("  images per second       %10.1f\n", r.imagesPerSecond);
     std::printf("  GEMM FLOPs per step     %10.2f GFLOP (forward + backward)\n",

@@ -123,6 +123,7 @@ struct BenchOptions {
     int threads = 0;
     std::string device = "cpu";
     std::string lutPath;
+    bool tf32 = false;  ///< CUDA: matrix products in TF32
 };
 struct BenchResult {
     double secondsPerStep = 0;  ///< median
@@ -132,6 +133,9 @@ struct BenchResult {
     double gemmSecondsPerStep = 0;  ///< the same GEMMs timed alone (median)
     double gemmGflops = 0;
     double forwardSecondsPerStep = 0;  ///< inference only (median)
+    /// CUDA (DWMTJ_CUDA builds): secondsPerStep is the step replayed from a captured CUDA graph;
+    /// this is the same step launched eagerly (the phases), timed in the same run.
+    double eagerSecondsPerStep = 0;
     /// The same step and inference with dense GEMMs only, timed in alternation with the above
     /// (0 when the kernel choice is already dense or the device is not the CPU).
     double denseSecondsPerStep = 0, denseForwardSecondsPerStep = 0;

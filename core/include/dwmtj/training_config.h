@@ -51,6 +51,11 @@ struct TrainingConfig {
     double gainVolts = std::numeric_limits<double>::quiet_NaN();
     std::string device = "cpu";   ///< "cpu", "cuda" or "auto" (CUDA when available)
     int threads = 0;              ///< intra-op threads; 0 = $DWMTJ_THREADS or all cores
+    /// CUDA (DWMTJ_CUDA builds): each training step captured once as a CUDA graph and replayed
+    /// (docs/gpu.md); ignored on the CPU.
+    bool cudaGraphs = true;
+    /// CUDA: the matrix products in TF32 (10-bit mantissa) instead of float32; ignored on the CPU.
+    bool tf32 = false;
     std::string dataDir;          ///< Fashion-MNIST directory; empty = the Debian default
     int trainLimit = 0;           ///< > 0: use only the first N training-file images
     int testLimit = 0;            ///< > 0: use only the first N test images

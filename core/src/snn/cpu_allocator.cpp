@@ -2,8 +2,10 @@
 
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
+#include <torch/version.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <new>
@@ -17,9 +19,18 @@ constexpr std::size_t kLarge = 256 * 1024;   // below: plain malloc
 constexpr std::size_t kGranule = 64 * 1024;  // large sizes are rounded up to this
 constexpr std::size_t kMaxCached = std::size_t(3) << 30;
 
+// LibTorch 2.3 made Allocator::allocate non-const and added the pure virtual copy_data.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
+#define DWMTJ_ALLOCATOR_2_3 1
+#define DWMTJ_ALLOCATE_CONST
+#else
+#define DWMTJ_ALLOCATOR_2_3 0
+#define DWMTJ_ALLOCATE_CONST const
+#endif
+
 class CachingCpuAllocator final : public c10::Allocator {
 public:
-    c10::DataPtr allocate(std::size_t n) const override
+    c10::DataPtr allocate(std::size_t n) DWMTJ_ALLOCATE_CONST override
     {
         const std::size_t size = roundUp(n);
         void* base = nullptr;
@@ -38,6 +49,12 @@ public:
                 c10::Device(c10::DeviceType::CPU)};
     }
     c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+#if DWMTJ_ALLOCATOR_2_3
+    void copy_data(void* dest, const void* src, std::size_t count) const override
+    {
+        std::memcpy(dest, src, count);
+    }
+#endif
 
     static void release(void* base)
     {

@@ -8,6 +8,9 @@
 
 #include "dwmtj/error.h"
 #include "events.h"
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+#include "cuda/kernels.h"
+#endif
 #include "neuron_registry.h"
 #include "rng.h"
 
@@ -55,6 +58,14 @@ Tensor poissonEncode(const Tensor& imagesIn, int timesteps, uint64_t key)
     if (perStep && images.size(0) != timesteps) throw Error("per-step probabilities need T rows");
     const int64_t B = images.size(perStep ? 1 : 0), P = images.size(perStep ? 2 : 1), BP = B * P;
     Tensor out = torch::empty({timesteps, B, P}, images.options());
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (images.is_cuda()) {  // the same draws as below
+        cuda::poissonEncode(images.data_ptr<float>(), out.data_ptr<float>(), out.numel(),
+                            perStep ? out.numel() : BP, {key, DeviceKeyScope::current()},
+                            cuda::currentStream());
+        return out;
+    }
+#endif
     if (!images.device().is_cpu())
         return out.copy_(torch::rand({timesteps, B, P}, images.options()) <
                          (perStep ? images : images.unsqueeze(0)));
@@ -148,9 +159,23 @@ SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind k
 {
 }
 
+Tensor SpikingMlpImpl::deviceKeys(uint64_t key)
+{
+    return torch::tensor({int64_t(streamKey(key, 0)), int64_t(streamKey(key, 1)),
+                          int64_t(streamKey(key, 2))},
+                         torch::kLong);
+}
+
+const uint64_t* SpikingMlpImpl::keySlot(int k) const
+{
+    if (!m_keys.defined()) return nullptr;
+    return reinterpret_cast<const uint64_t*>(m_keys.data_ptr<int64_t>()) + k;
+}
+
 Tensor SpikingMlpImpl::neuron(int layer, const Tensor& x, uint64_t key, NetworkActivity* activity)
 {
     const HiddenNeurons& l = m_layers[size_t(layer)];
+    const DeviceKeyScope keys(keySlot(layer + 1));
     return neuronKernel(l.kind)(x, l.table.get(), key,
                                 activity ? &activity->layer[size_t(layer)] : nullptr);
 }
@@ -179,8 +204,14 @@ bool wantsGrad(torch::nn::Linear& fc)
 
 Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, NetworkActivity* tally)
 {
-    if (!images.device().is_cpu())
-        return forwardSpikes(poissonEncode(images, T, streamKey(key, 0)), key, tally);
+    if (!images.device().is_cpu()) {
+        Tensor spikes;
+        {
+            const DeviceKeyScope keys(keySlot(0));
+            spikes = poissonEncode(images, T, streamKey(key, 0));
+        }
+        return forwardSpikes(spikes, key, tally);
+    }
     const int64_t B = images.size(images.dim() == 3 ? 1 : 0), P = images.size(-1);
     // fc1's kernel is chosen before encoding, from the expected spike density (the mean firing
     // probability; over T * B * P draws the realized density differs by ~1e-4), so that the
@@ -258,6 +289,18 @@ Adam::Adam(std::vector<Tensor> params, std::vector<std::string> names, double lr
     }
 }
 
+namespace {
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+bool adamOnCuda(const std::vector<Tensor>& params)
+{
+    if (params.empty()) return false;
+    for (const auto& p : params)
+        if (!p.is_cuda() || p.scalar_type() != torch::kFloat || !p.is_contiguous()) return false;
+    return true;
+}
+#endif
+}  // namespace
+
 void Adam::zeroGrad()
 {
     for (auto& p : m_params)
@@ -268,6 +311,24 @@ void Adam::step()
 {
     torch::NoGradGuard ng;
     ++m_step;
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (adamOnCuda(m_params)) {
+        if (!m_stepOnDevice.defined())
+            m_stepOnDevice = torch::full({1}, float(m_step - 1), m_params[0].options());
+        std::vector<cuda::AdamTensor> ts;
+        for (size_t k = 0; k < m_params.size(); ++k) {
+            const Tensor& g = m_params[k].grad();
+            if (!g.defined()) continue;
+            ts.push_back({m_params[k].data_ptr<float>(), g.data_ptr<float>(),
+                          m_m[k].data_ptr<float>(), m_v[k].data_ptr<float>(), m_params[k].numel()});
+        }
+        void* stream = cuda::currentStream();
+        cuda::incrementStep(m_stepOnDevice.data_ptr<float>(), stream);
+        cuda::adamStep(ts.data(), int(ts.size()), m_stepOnDevice.data_ptr<float>(), m_lr, m_b1,
+                       m_b2, m_eps, stream);
+        return;
+    }
+#endif
     const double bc1 = 1 - std::pow(m_b1, double(m_step));
     const double bc2 = 1 - std::pow(m_b2, double(m_step));
     for (size_t k = 0; k < m_params.size(); ++k) {
@@ -286,7 +347,10 @@ void Adam::saveState(StateDict& out) const
         out["adam.m." + m_names[k]] = toArray(m_m[k]);
         out["adam.v." + m_names[k]] = toArray(m_v[k]);
     }
-    out["adam.step"] = NamedArray{{1}, {float(m_step)}};
+    // On CUDA the device counter is the step number: a replayed graph advances it, not m_step.
+    const double step =
+        m_stepOnDevice.defined() ? m_stepOnDevice.cpu().item<double>() : double(m_step);
+    out["adam.step"] = NamedArray{{1}, {float(step)}};
 }
 
 void Adam::loadState(const StateDict& in)
@@ -304,6 +368,7 @@ void Adam::loadState(const StateDict& in)
     const auto it = in.find("adam.step");
     if (it == in.end() || it->second.data.empty()) throw Error("checkpoint has no adam.step");
     m_step = int64_t(std::llround(it->second.data[0]));
+    if (m_stepOnDevice.defined()) m_stepOnDevice.fill_(float(m_step));
 }
 
 NamedArray toArray(const Tensor& t)

@@ -59,6 +59,14 @@ public:
     /// When set, the next forward passes store each linear layer's input spikes ([T*B, in],
     /// float32) there (`dwmtj bench`).
     void captureLayerInputs(std::vector<torch::Tensor>* out) { m_capture = out; }
+    /// CUDA: from now on the encoder and the neurons read their random keys from `keys`
+    /// (int64 [3] on the network's device, as deviceKeys() gives them) instead of deriving them
+    /// from forward()'s key, so that a captured CUDA graph replays with each step's keys. An
+    /// undefined tensor switches back.
+    void readKeysFrom(torch::Tensor keys) { m_keys = std::move(keys); }
+    /// The keys forward(images, T, key) uses (encoder, hidden layer 1, hidden layer 2) as a
+    /// CPU int64 tensor [3].
+    static torch::Tensor deviceKeys(uint64_t key);
     /// Diagnostic only (robustness study, docs/models.md): in eval mode, normalize with the
     /// statistics of each batch instead of the running statistics, without updating them,
     /// as a script that forgets eval mode would. Off by default; never used in training.
@@ -85,10 +93,14 @@ private:
     std::vector<torch::Tensor>* m_capture = nullptr;
     std::vector<HiddenNeurons> m_layers;
     bool m_batchStats = false;
+    torch::Tensor m_keys;  ///< readKeysFrom
+    const uint64_t* keySlot(int k) const;
 };
 TORCH_MODULE(SpikingMlp);
 
 /// Adam (Kingma & Ba, as torch.optim.Adam without weight decay) with a checkpointable state.
+/// On CUDA (DWMTJ_CUDA builds) one fused kernel for all parameters, with the step number kept
+/// on the device, so that the update can be captured in a CUDA graph and replayed.
 class Adam {
 public:
     Adam(std::vector<torch::Tensor> params, std::vector<std::string> names, double lr,
@@ -103,6 +115,7 @@ private:
     std::vector<std::string> m_names;
     double m_lr, m_b1, m_b2, m_eps;
     int64_t m_step = 0;
+    torch::Tensor m_stepOnDevice;  ///< float [1]: the step number of the CUDA kernel
 };
 
 /// Parameters and buffers (named "fc1.weight", "bn1.running_mean", ...), copied to the CPU.

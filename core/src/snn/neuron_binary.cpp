@@ -110,10 +110,33 @@ Tensor binaryForwardVaried(const Tensor& x, const DeviceTable& tb, uint64_t key,
     return z;
 }
 
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+/// The CUDA kernel, nominal or varied: the same element indices and key as the CPU loops.
+Tensor binaryForwardCuda(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
+                         ActivityTally* tally)
+{
+    const int64_t N = x.size(2);
+    if (tb.variation) checkVariation(tb, N, x);
+    Tensor z = torch::empty_like(x);
+    if (localGrad) *localGrad = torch::empty_like(x);
+    const Tensor t = cudaTallyBuffer(x, tally);
+    const cuda::Variation var = tb.variation ? cudaVariation(*tb.variation) : cuda::Variation{};
+    cuda::binarySample(x.data_ptr<float>(), z.data_ptr<float>(),
+                       localGrad ? localGrad->data_ptr<float>() : nullptr, x.numel(), N,
+                       cudaTable(tb), tb.variation ? &var : nullptr, cudaKey(key), cudaTallyOf(t),
+                       cuda::currentStream());
+    finishCudaTally(t, tally, double(x.numel()));
+    return z;
+}
+#endif
+
 /// Returns z; fills localGrad (gain * p'(V)) when it is defined on entry.
 Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
                      ActivityTally* tally)
 {
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(x)) return binaryForwardCuda(x, tb, key, localGrad, tally);
+#endif
     if (tb.variation) return binaryForwardVaried(x, tb, key, localGrad, tally);
     Tensor z = torch::empty_like(x);
     if (localGrad) *localGrad = torch::empty_like(x);

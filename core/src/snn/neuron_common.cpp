@@ -64,13 +64,72 @@ void checkVariation(const DeviceTable& tb, int64_t neurons, const Tensor& x)
         throw Error("device variation for " + std::to_string(v.devices) + " devices of " +
                     std::to_string(v.curves) + " curve(s), the layer has " +
                     std::to_string(neurons) + " neurons of " + std::to_string(tb.numCurves));
-    if (!x.device().is_cpu())
-        throw Error("device variability runs on the CPU kernels only (use --device cpu)");
+    if (!x.device().is_cpu() && !onCudaKernels(x))
+        throw Error(
+            "device variability runs on the CPU and CUDA kernels only (use --device cpu, or a "
+            "DWMTJ_CUDA build for CUDA)");
+    if (onCudaKernels(x) && !(v.packed.defined() && v.packed.device() == x.device()))
+        throw Error("the device variation is not on the layer's CUDA device");
 }
+
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+cuda::Table cudaTable(const DeviceTable& tb)
+{
+    if (!tb.valueT.is_cuda())
+        throw Error("the device table is not on a CUDA device (build it for the layer's device)");
+    cuda::Table t;
+    t.value = tb.valueT.data_ptr<float>();
+    t.deriv = tb.derivT.data_ptr<float>();
+    t.size = tb.size;
+    t.curves = tb.numCurves;
+    t.vMin = tb.vMin;
+    t.invStep = tb.invStep;
+    t.centre = tb.centre;
+    t.gain = tb.gain;
+    return t;
+}
+
+cuda::Variation cudaVariation(const DeviceVariation& v)
+{
+    const float* p = v.packed.data_ptr<float>();
+    const int64_t D = v.devices;
+    cuda::Variation c;
+    c.shift = p;
+    c.invScale = p + int64_t(v.curves) * D;
+    c.live = c.invScale + D;
+    c.forced = c.live + D;
+    c.devices = v.devices;
+    c.pivot = v.pivot;
+    c.c2cSd = v.c2cSd;
+    return c;
+}
+
+Tensor cudaTallyBuffer(const Tensor& like, ActivityTally* tally)
+{
+    return tally ? torch::zeros({2}, like.options().dtype(torch::kDouble)) : Tensor();
+}
+
+cuda::Tally cudaTallyOf(const Tensor& buffer)
+{
+    if (!buffer.defined()) return {};
+    double* p = buffer.data_ptr<double>();
+    return {p, p + 1};
+}
+
+void finishCudaTally(const Tensor& buffer, ActivityTally* tally, double samples)
+{
+    if (!tally || !buffer.defined()) return;
+    const Tensor h = buffer.cpu();
+    tally->sumSquareVoltage += h.data_ptr<double>()[0];
+    tally->spikes += h.data_ptr<double>()[1];
+    tally->samples += samples;
+}
+#endif
 
 }  // namespace detail
 
-DeviceVariation DeviceVariation::from(const DeviceDraw& draw, float pivot, float c2cSd)
+DeviceVariation DeviceVariation::from(const DeviceDraw& draw, float pivot, float c2cSd,
+                                      const torch::Device& device)
 {
     DeviceVariation v;
     v.devices = draw.devices;
@@ -89,8 +148,25 @@ DeviceVariation DeviceVariation::from(const DeviceDraw& draw, float pivot, float
         v.live.push_back(st == 0 ? 1.0f : 0.0f);
         v.forced.push_back(st == 2 ? 1.0f : 0.0f);
     }
+    if (!device.is_cpu()) {
+        std::vector<float> all(v.shift);
+        for (const auto* part : {&v.invScale, &v.live, &v.forced})
+            all.insert(all.end(), part->begin(), part->end());
+        v.packed = torch::tensor(all, torch::kFloat).to(device);
+    }
     return v;
 }
+
+namespace {
+thread_local const uint64_t* t_deviceKey = nullptr;
+}  // namespace
+
+DeviceKeyScope::DeviceKeyScope(const uint64_t* slot) : m_previous(t_deviceKey)
+{
+    t_deviceKey = slot;
+}
+DeviceKeyScope::~DeviceKeyScope() { t_deviceKey = m_previous; }
+const uint64_t* DeviceKeyScope::current() { return t_deviceKey; }
 
 void setForceGenericKernels(bool on) { detail::g_forceGeneric = on; }
 

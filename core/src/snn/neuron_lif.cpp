@@ -101,6 +101,32 @@ Tensor lifBackwardCpu(const Tensor& gz, const Tensor& vd)
     return gx;
 }
 
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+// ---------------------------------------------------------------- LIF, CUDA kernels
+Tensor lifForwardCuda(const Tensor& x, Tensor* vdOut, ActivityTally* tally)
+{
+    const int64_t T = x.size(0), N = x.numel() / T;
+    Tensor z = torch::empty_like(x);
+    Tensor vd = vdOut ? torch::empty_like(x) : Tensor();
+    const Tensor count = tally ? torch::zeros({1}, x.options().dtype(torch::kDouble)) : Tensor();
+    cuda::lifForward(x.data_ptr<float>(), z.data_ptr<float>(),
+                     vdOut ? vd.data_ptr<float>() : nullptr, T, N,
+                     tally ? count.data_ptr<double>() : nullptr, cuda::currentStream());
+    if (vdOut) *vdOut = vd;
+    if (tally) tally->spikes += count.item<double>();
+    return z;
+}
+
+Tensor lifBackwardCuda(const Tensor& gz, const Tensor& vd)
+{
+    const int64_t T = vd.size(0), N = vd.numel() / T;
+    Tensor gx = torch::empty_like(vd);
+    cuda::lifBackward(gz.data_ptr<float>(), vd.data_ptr<float>(), gx.data_ptr<float>(), T, N,
+                      cuda::currentStream());
+    return gx;
+}
+#endif
+
 // ---------------------------------------------------------------- LIF, tensor ops
 Tensor lifForwardGeneric(const Tensor& x, Tensor* vdOut, ActivityTally* tally)
 {
@@ -138,19 +164,35 @@ Tensor lifBackwardGeneric(const Tensor& gz, const Tensor& vd)
     return gx;
 }
 
+/// The fused CPU loops, the CUDA kernels or the tensor ops, by where x lives.
+Tensor lifForwardAny(const Tensor& x, Tensor* vdOut, ActivityTally* tally)
+{
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(x)) return lifForwardCuda(x, vdOut, tally);
+#endif
+    return fused(x) ? lifForwardCpu(x, vdOut, tally) : lifForwardGeneric(x, vdOut, tally);
+}
+
+Tensor lifBackwardAny(const Tensor& gz, const Tensor& vd)
+{
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(vd)) return lifBackwardCuda(gz, vd);
+#endif
+    return fused(vd) ? lifBackwardCpu(gz, vd) : lifBackwardGeneric(gz, vd);
+}
+
 struct LifFn : torch::autograd::Function<LifFn> {
     static Tensor forward(AutogradContext* ctx, Tensor x, ActivityTally* tally)
     {
         Tensor vd;
-        Tensor z = fused(x) ? lifForwardCpu(x, &vd, tally) : lifForwardGeneric(x, &vd, tally);
+        Tensor z = lifForwardAny(x, &vd, tally);
         ctx->save_for_backward({vd});
         return z;
     }
     static tensor_list backward(AutogradContext* ctx, tensor_list g)
     {
         const Tensor vd = ctx->get_saved_variables()[0];
-        const Tensor gz = g[0].contiguous();
-        return {fused(vd) ? lifBackwardCpu(gz, vd) : lifBackwardGeneric(gz, vd), Tensor()};
+        return {lifBackwardAny(g[0].contiguous(), vd), Tensor()};
     }
 };
 
@@ -162,8 +204,7 @@ Tensor lifLayer(const Tensor& x, ActivityTally* tally)
     const Tensor xc = x.contiguous();
     if (!needsGrad(xc)) {
         torch::NoGradGuard ng;
-        return fused(xc) ? lifForwardCpu(xc, nullptr, tally)
-                         : lifForwardGeneric(xc, nullptr, tally);
+        return lifForwardAny(xc, nullptr, tally);
     }
     return LifFn::apply(xc, tally);
 }

@@ -14,6 +14,9 @@
 
 #include "dwmtj/error.h"
 #include "neurons.h"
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+#include "cuda/kernels.h"
+#endif
 
 namespace dwmtj::core::snn::detail {
 
@@ -30,6 +33,28 @@ inline constexpr float kSynDecay = 0.2f;
 inline constexpr float kAlpha = 100.0f;
 
 inline bool fused(const Tensor& x) { return x.device().is_cpu() && !g_forceGeneric.load(); }
+
+/// The CUDA kernels run for x (a DWMTJ_CUDA build, x on a CUDA device, not forced generic).
+inline bool onCudaKernels([[maybe_unused]] const Tensor& x)
+{
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    return x.is_cuda() && !g_forceGeneric.load();
+#else
+    return false;
+#endif
+}
+
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+/// The table, its variation and a layer's key as the CUDA kernels take them.
+cuda::Table cudaTable(const DeviceTable& tb);
+cuda::Variation cudaVariation(const DeviceVariation& v);
+inline cuda::Key cudaKey(uint64_t key) { return {key, DeviceKeyScope::current()}; }
+/// Two device doubles for a kernel's tally (sum of V^2, spikes), added to `tally` by
+/// finishCudaTally with `samples` samples (one device-to-host copy).
+Tensor cudaTallyBuffer(const Tensor& like, ActivityTally* tally);
+cuda::Tally cudaTallyOf(const Tensor& buffer);
+void finishCudaTally(const Tensor& buffer, ActivityTally* tally, double samples);
+#endif
 
 inline void checkInput(const Tensor& x, const char* what)
 {

@@ -237,12 +237,39 @@ DWMTJ_CLONES void multiStateStepVaried(const float* x, const uint32_t* u, const 
                                               devices);
 }
 
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+/// The CUDA kernel, nominal or varied: one thread per neuron, the same element indices and key
+/// as the CPU loops.
+Tensor multiStateForwardCuda(const Tensor& x, const DeviceTable& tb, uint64_t key,
+                             Tensor* localGrad, ActivityTally* tally, Tensor* statesOut)
+{
+    const int64_t T = x.size(0), N = x.numel() / T;
+    Tensor z = torch::empty_like(x);
+    if (localGrad) *localGrad = torch::empty_like(x);
+    Tensor states;
+    if (statesOut) states = torch::empty(x.sizes(), x.options().dtype(torch::kInt8));
+    const Tensor t = cudaTallyBuffer(x, tally);
+    const cuda::Variation var = tb.variation ? cudaVariation(*tb.variation) : cuda::Variation{};
+    cuda::multiStateForward(x.data_ptr<float>(), z.data_ptr<float>(),
+                            localGrad ? localGrad->data_ptr<float>() : nullptr,
+                            statesOut ? states.data_ptr<int8_t>() : nullptr, T, N, x.size(2),
+                            cudaTable(tb), tb.variation ? &var : nullptr, cudaKey(key),
+                            cudaTallyOf(t), cuda::currentStream());
+    finishCudaTally(t, tally, double(x.numel()));
+    if (statesOut) *statesOut = states;
+    return z;
+}
+#endif
+
 Tensor multiStateForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
                          ActivityTally* tally, Tensor* statesOut)
 {
     if (tb.variation) {
         checkVariation(tb, x.size(2), x);
     }
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(x)) return multiStateForwardCuda(x, tb, key, localGrad, tally, statesOut);
+#endif
     const int K = tb.numCurves + 1;
     const int64_t T = x.size(0), N = x.numel() / T;
     Tensor z = torch::empty_like(x);

@@ -20,7 +20,7 @@ namespace dwmtj::core::snn {
 /// Device-to-device and cycle-to-cycle variation of one device layer (dwmtj/variability.h):
 /// device n of the layer's `devices` neurons evaluates the nominal curve c at
 /// V' = pivot + (V - pivot - shift[n][c]) / scale[n], V jittered per sample by N(0, c2cSd);
-/// a stuck device fires with probability 0 (off) or 1 (on) and passes no gradient. CPU only.
+/// a stuck device fires with probability 0 (off) or 1 (on) and passes no gradient.
 struct DeviceVariation {
     int devices = 0, curves = 0;
     std::vector<float> shift;         ///< [curves][devices] volts (contiguous per curve)
@@ -28,7 +28,10 @@ struct DeviceVariation {
     std::vector<float> live, forced;  ///< [devices]: p -> live * p + forced
     float pivot = 0;                  ///< the voltage widths scale about (the LUT's centre)
     float c2cSd = 0;                  ///< per-sample operating-point jitter [V]
-    static DeviceVariation from(const DeviceDraw& draw, float pivot, float c2cSd);
+    /// shift, invScale, live, forced one after the other on the compute device (CUDA kernels).
+    torch::Tensor packed;
+    static DeviceVariation from(const DeviceDraw& draw, float pivot, float c2cSd,
+                                const torch::Device& device = torch::kCPU);
 };
 
 struct DeviceTable {
@@ -63,7 +66,22 @@ torch::Tensor binaryLayer(const torch::Tensor& x, const DeviceTable& table, uint
 torch::Tensor multiStateLayer(const torch::Tensor& x, const DeviceTable& table, uint64_t key,
                               ActivityTally* tally = nullptr, torch::Tensor* states = nullptr);
 
-/// Use the tensor-op implementation on the CPU too (tests compare the two).
+/// Use the tensor-op implementation on the CPU and CUDA too (tests compare them).
 void setForceGenericKernels(bool on);
+
+/// While one lives, the CUDA encoder and neuron kernels called on this thread read their random
+/// key from `slot` (a uint64 on the device) instead of their key argument, so that a captured
+/// CUDA graph replays with each step's key (SpikingMlpImpl::readKeysFrom). Null: the argument.
+class DeviceKeyScope {
+public:
+    explicit DeviceKeyScope(const uint64_t* slot);
+    ~DeviceKeyScope();
+    DeviceKeyScope(const DeviceKeyScope&) = delete;
+    DeviceKeyScope& operator=(const DeviceKeyScope&) = delete;
+    static const uint64_t* current();
+
+private:
+    const uint64_t* m_previous;
+};
 
 }  // namespace dwmtj::core::snn

@@ -42,6 +42,14 @@ namespace {
 Tensor liForward(const Tensor& x)
 {
     const int64_t T = x.size(0);
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(x)) {
+        Tensor out = torch::empty_like(x);
+        cuda::liForward(x.data_ptr<float>(), out.data_ptr<float>(), T, x.numel() / T,
+                        cuda::currentStream());
+        return out;
+    }
+#endif
     if (!fused(x)) {
         Tensor v = torch::zeros_like(x[0]), i = torch::zeros_like(x[0]);
         Tensor out = torch::empty_like(x);
@@ -66,6 +74,14 @@ Tensor liForward(const Tensor& x)
 Tensor liBackward(const Tensor& gout)
 {
     const int64_t T = gout.size(0);
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(gout)) {
+        Tensor gx = torch::empty_like(gout);
+        cuda::liBackward(gout.data_ptr<float>(), gx.data_ptr<float>(), T, gout.numel() / T,
+                         cuda::currentStream());
+        return gx;
+    }
+#endif
     if (!fused(gout)) {
         Tensor gv = torch::zeros_like(gout[0]), gi = torch::zeros_like(gout[0]);
         Tensor gx = torch::empty_like(gout);

@@ -11,6 +11,7 @@
 #include "snn/events.h"
 #include "snn/neuron_registry.h"
 #include "snn/rng.h"
+#include "snn/training_step.h"
 
 namespace dwmtj::core {
 namespace {
@@ -159,6 +160,7 @@ BenchResult runBenchmark(const BenchOptions& o)
     res.threads = applyThreadCount(o.threads);
     const torch::Device device = train::resolveDevice(o.device);
     res.device = device.str();
+    if (device.is_cuda()) at::globalContext().setAllowTF32CuBLAS(o.tf32);
     TrainingConfig c;
     c.neuron = o.neuron;
     c.hidden = o.hidden;
@@ -238,6 +240,19 @@ BenchResult runBenchmark(const BenchOptions& o)
             }
     }
     snn::setKernelChoice(chosen);
+    if (device.is_cuda() && snn::cudaGraphsBuilt()) {
+        // The same step captured once as a CUDA graph and replayed (what `dwmtj train` runs).
+        model->train();
+        snn::TrainingStep graphed(model, opt, c.timesteps, true, 1e30);
+        std::vector<double> replayed;
+        for (int s = 0; s < o.warmup + 3 + o.steps; ++s) {
+            const auto t0 = Clock::now();
+            graphed.run(x, y, snn::streamKey(4, s));  // returns after the device finished
+            if (s >= o.warmup + 3) replayed.push_back(sec(t0, Clock::now()));
+        }
+        res.eagerSecondsPerStep = median(total);
+        total = replayed;
+    }
     res.denseSecondsPerStep = compare ? median(denseTotal) : 0;
     res.denseForwardSecondsPerStep = compare ? median(denseInference) : 0;
     res.secondsPerStep = median(total);

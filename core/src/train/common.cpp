@@ -168,7 +168,7 @@ std::vector<snn::HiddenNeurons> variedNeurons(const Experiment& e, const torch::
             drawDevices(v, e.config.hidden, table->numCurves,
                         snn::mix64(drawKey ^ (0x51ED270B27A1B4F3ull * (i + 1))));
         table->variation = std::make_shared<const snn::DeviceVariation>(
-            snn::DeviceVariation::from(draw, float(lut->centreVoltage), float(v.c2cSd)));
+            snn::DeviceVariation::from(draw, float(lut->centreVoltage), float(v.c2cSd), device));
         l.table = std::move(table);
         if (draws) (*draws)[i] = draw;
     }

@@ -259,6 +259,8 @@ void writeFile(const Experiment& e, const std::string& tmp)
     h5::writeDoubleAttr(f, g, "gain_V", c.gainVolts);
     h5::writeStringAttr(f, g, "device", c.device);
     h5::writeDoubleAttr(f, g, "threads", c.threads);
+    h5::writeDoubleAttr(f, g, "cuda_graphs", c.cudaGraphs ? 1 : 0);
+    h5::writeDoubleAttr(f, g, "tf32", c.tf32 ? 1 : 0);
     h5::writeStringAttr(f, g, "data_dir", c.dataDir);
     h5::writeDoubleAttr(f, g, "train_limit", c.trainLimit);
     h5::writeDoubleAttr(f, g, "test_limit", c.testLimit);
@@ -442,6 +444,8 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     c.gainVolts = attrOr(f, g, "gain_V", std::nan(""));
     c.device = attrOr(f, g, "device", "cpu");
     c.threads = intAttr(f, g, "threads", 0.0);
+    c.cudaGraphs = attrOr(f, g, "cuda_graphs", 1.0) != 0;  // absent in older files
+    c.tf32 = attrOr(f, g, "tf32", 0.0) != 0;
     c.dataDir = attrOr(f, g, "data_dir", "");
     c.trainLimit = intAttr(f, g, "train_limit", 0.0);
     c.testLimit = intAttr(f, g, "test_limit", 0.0);

@@ -11,6 +11,7 @@
 #include "dwmtj/paths.h"
 #include "perturb.h"
 #include "snn/rng.h"
+#include "snn/training_step.h"
 
 namespace dwmtj::core {
 namespace {
@@ -55,6 +56,7 @@ void prepare(Session& s)
     e.provenance.threads = applyThreadCount(c.threads);
     s.device = train::resolveDevice(c.device);
     e.provenance.device = s.device.str();
+    if (s.device.is_cuda()) at::globalContext().setAllowTF32CuBLAS(c.tf32);
     train::resolveLuts(e);
     s.layers = train::hiddenNeurons(e, s.device);
     const ImageSet all = loadFashionMnist(c.dataDir, FashionSplit::Train, c.trainLimit);
@@ -106,6 +108,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
     for (const auto& p : model->named_parameters())
         params.push_back(p.value()), names.push_back(p.key());
     snn::Adam opt(params, names, c.learningRate);
+    snn::TrainingStep step(model, opt, c.timesteps, c.cudaGraphs, c.divergenceLoss);
     // Losses of a partial epoch (after the last checkpoint) belong to no kept state.
     run.batchLoss.resize(std::min<size_t>(run.batchLoss.size(), size_t(run.lastCheckpointBatches)));
     if (!run.lastCheckpoint.empty()) {
@@ -151,12 +154,9 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                 x = train::gaussianPixels(
                     x, c.trainNoiseSigma,
                     snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 17));
-            opt.zeroGrad();
-            Tensor logits;
-            Tensor loss = snn::SpikingMlpImpl::loss(
-                model->forward(x, T, snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 1)), y,
-                &logits);
-            const double l = loss.item<double>();
+            const snn::StepResult r =
+                step.run(x, y, snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 1));
+            const double l = r.loss;
             if (!std::isfinite(l) || l > c.divergenceLoss) {
                 run.status = RunStatus::Diverged;
                 run.message = "training diverged in epoch " + std::to_string(epoch) + ", batch " +
@@ -165,11 +165,9 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                               " are kept. Try a lower learning rate.";
                 break;
             }
-            loss.backward();
-            opt.step();
             run.batchLoss.push_back(l);
             lossSum += l;
-            correct += (logits.argmax(1) == y).sum().item<int64_t>();
+            correct += r.correct;
             seen += B;
             ++s.doneBatches;
             BatchProgress p;

@@ -1,0 +1,525 @@
+// The CUDA kernels of the spiking network (kernels.h). Compiled with --fmad=false, so that every
+// float operation rounds as in the CPU kernels (neuron_*.cpp, which GCC does not contract in
+// ISO C++ mode): the same inputs and keys give the same spikes, bit for bit, except where the
+// cycle-to-cycle jitter's logf/cosf differ from glibc's in the last bit.
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <string>
+
+#include "dwmtj/error.h"
+#include "kernels.h"
+
+namespace dwmtj::core::snn::cuda {
+namespace {
+
+// neuron_loops.h: Norse v1.0.0 constants with dt = 1e-3.
+constexpr float kMemDecay = 0.1f;
+constexpr float kSynDecay = 0.2f;
+constexpr float kAlpha = 100.0f;
+constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+constexpr uint64_t kJitterXor = 0xC2C0C2C0A5A5A5A5ull;  // neuron_loops.h jitterKey
+constexpr int kSharedBytes = 48 * 1024;                  // without an opt-in attribute
+constexpr int kThreads = 128;                            // per block, thread-per-neuron kernels
+
+void check(cudaError_t e, const char* what)
+{
+    if (e != cudaSuccess)
+        throw Error(std::string("CUDA error in the ") + what + " kernel: " + cudaGetErrorString(e));
+}
+
+cudaStream_t asStream(void* s) { return static_cast<cudaStream_t>(s); }
+
+unsigned blocksFor(int64_t n, int threads, int64_t cap = int64_t(1) << 30)
+{
+    return unsigned(std::max<int64_t>(1, std::min<int64_t>((n + threads - 1) / threads, cap)));
+}
+
+// rng.h on the device.
+__device__ __forceinline__ uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+__device__ __forceinline__ uint32_t uniformU32(uint64_t key, int64_t i)
+{
+    const uint64_t h = mix64(key + uint64_t(i >> 1) * kGolden);
+    return (i & 1) ? uint32_t(h >> 32) : uint32_t(h);
+}
+
+__device__ __forceinline__ float toUnit(uint32_t u) { return float(u >> 8) * (1.0f / 16777216.0f); }
+
+__device__ __forceinline__ float bernoulli(uint32_t u, float p)
+{
+    const float diff = toUnit(u) - p;  // negative iff u < p
+    return float(__float_as_uint(diff) >> 31);
+}
+
+/// neuron_common.cpp fillNormal: element k of the jitter stream (Box-Muller on uniforms 2k, 2k+1).
+__device__ __forceinline__ float normal(uint64_t key, int64_t k)
+{
+    const uint64_t h = mix64(key + uint64_t(k) * kGolden);
+    const float u1 = (float(uint32_t(h) >> 8) + 0.5f) * (1.0f / 16777216.0f);
+    const float u2 = toUnit(uint32_t(h >> 32));
+    return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530717958647692f * u2);
+}
+
+__device__ __forceinline__ uint64_t keyOf(const Key& k) { return k.slot ? *k.slot : k.key; }
+
+/// Sum of v over the block, added to *out by one atomic per warp.
+__device__ __forceinline__ void addToTotal(double v, double* out)
+{
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    if ((threadIdx.x & 31) == 0 && v != 0.0) atomicAdd(out, v);
+}
+
+/// The table in shared memory when it fits (kShared), else read from global memory.
+template <bool kShared>
+__device__ __forceinline__ void tableArrays(const Table& tb, float* smem, const float*& val,
+                                            const float*& der)
+{
+    if constexpr (kShared) {
+        const int n = tb.size * tb.curves;
+        for (int k = threadIdx.x; k < n; k += blockDim.x) {
+            smem[k] = tb.value[k];
+            smem[n + k] = tb.deriv[k];
+        }
+        __syncthreads();
+        val = smem;
+        der = smem + n;
+    } else {
+        val = tb.value;
+        der = tb.deriv;
+    }
+}
+
+bool tableFits(const Table& tb) { return 2 * int64_t(tb.size) * tb.curves * 4 <= kSharedBytes; }
+
+// ------------------------------------------------------------------------------------ LIF
+
+template <bool kSaveVd, bool kCount>
+__global__ void lifForwardKernel(const float* __restrict__ x, float* __restrict__ z,
+                                 float* __restrict__ vd, int64_t T, int64_t N, double* spikes)
+{
+    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    int count = 0;
+    if (n < N) {
+        float v = 0.0f, i = 0.0f;
+#pragma unroll 8
+        for (int64_t t = 0; t < T; ++t) {
+            const int64_t o = t * N + n;
+            const float xt = __ldg(x + o);
+            const float vdk = v + kMemDecay * (i - v);
+            const float idk = i - kSynDecay * i;
+            const bool spike = vdk > 1.0f;
+            const float s = spike ? 1.0f : 0.0f;
+            z[o] = s;
+            count += spike;
+            v = (1.0f - s) * vdk;
+            i = idk + xt;
+            if constexpr (kSaveVd) vd[o] = vdk;
+        }
+    }
+    if constexpr (kCount) addToTotal(double(count), spikes);
+}
+
+__global__ void lifBackwardKernel(const float* __restrict__ gz, const float* __restrict__ vd,
+                                  float* __restrict__ gx, int64_t T, int64_t N)
+{
+    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (n >= N) return;
+    float gv = 0.0f, gi = 0.0f;
+#pragma unroll 8
+    for (int64_t t = T - 1; t >= 0; --t) {
+        const int64_t o = t * N + n;
+        const float vdt = __ldg(vd + o), gzt = __ldg(gz + o);
+        const float xm = vdt - 1.0f;
+        const float r = 1.0f / (kAlpha * fabsf(xm) + 1.0f);
+        const float s = r * r;  // SuperSpike dz/dx
+        const float zk = xm > 0 ? 1.0f : 0.0f;
+        const float gvd = gzt * s + gv * ((1.0f - zk) - vdt * s);
+        gx[o] = gi;
+        gv = (1.0f - kMemDecay) * gvd;
+        gi = kMemDecay * gvd + (1.0f - kSynDecay) * gi;
+    }
+}
+
+// ------------------------------------------------------------------------------------ LI
+
+__global__ void liForwardKernel(const float* __restrict__ x, float* __restrict__ out, int64_t T,
+                                int64_t N)
+{
+    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (n >= N) return;
+    float v = 0.0f, i = 0.0f;
+#pragma unroll 8
+    for (int64_t t = 0; t < T; ++t) {
+        const int64_t o = t * N + n;
+        const float ij = i + __ldg(x + o);
+        v = v + kMemDecay * (ij - v);
+        i = ij - kSynDecay * ij;
+        out[o] = v;
+    }
+}
+
+__global__ void liBackwardKernel(const float* __restrict__ g, float* __restrict__ gx, int64_t T,
+                                 int64_t N)
+{
+    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (n >= N) return;
+    float gv = 0.0f, gi = 0.0f;
+#pragma unroll 8
+    for (int64_t t = T - 1; t >= 0; --t) {
+        const int64_t o = t * N + n;
+        const float gV = __ldg(g + o) + gv;
+        const float gij = kMemDecay * gV + (1.0f - kSynDecay) * gi;
+        gx[o] = gij;
+        gv = (1.0f - kMemDecay) * gV;
+        gi = gij;
+    }
+}
+
+// ------------------------------------------------------------------------------------ binary
+
+/// neuron_binary.cpp: binaryForward (nominal) and binaryStepVariedT (kVaried), same operations
+/// in the same order.
+template <bool kShared, bool kVaried, bool kGrad, bool kTally>
+__global__ void binaryKernel(const float* __restrict__ x, float* __restrict__ z,
+                             float* __restrict__ grad, int64_t M, int64_t neurons, Table tb,
+                             Variation var, Key key, Tally tally)
+{
+    extern __shared__ float smem[];
+    const float* val;
+    const float* der;
+    tableArrays<kShared>(tb, smem, val, der);
+    const uint64_t k = keyOf(key), jitter = k ^ kJitterXor;
+    const float last = float(tb.size - 1);
+    const int maxIndex = tb.size - 2;
+    double sv = 0, ss = 0;
+    for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < M;
+         e += int64_t(gridDim.x) * blockDim.x) {
+        float V = tb.centre + tb.gain * x[e];
+        float f, liv = 1.0f, frc = 0.0f, is = 1.0f;
+        if constexpr (kVaried) {
+            const int64_t dev = e % neurons;
+            const float g = var.c2cSd > 0 ? normal(jitter, e) : 0.0f;
+            V = V + var.c2cSd * g;
+            is = var.invScale[dev];
+            liv = var.live[dev];
+            frc = var.forced[dev];
+            f = (var.pivot + (V - var.pivot - var.shift[dev]) * is - tb.vMin) * tb.invStep;
+        } else {
+            f = (V - tb.vMin) * tb.invStep;
+        }
+        f = f > 0 ? f : 0.0f;  // also maps NaN to 0
+        f = f < last ? f : last;
+        int i0 = int(f);
+        i0 = i0 < maxIndex ? i0 : maxIndex;
+        const float fr = f - float(i0);
+        float p = val[i0] + fr * (val[i0 + 1] - val[i0]);
+        if constexpr (kVaried) p = liv * p + frc;
+        const float s = bernoulli(uniformU32(k, e), p);
+        z[e] = s;
+        if constexpr (kGrad) {
+            const float d = der[i0] + fr * (der[i0 + 1] - der[i0]);
+            grad[e] = kVaried ? liv * tb.gain * is * d : tb.gain * d;
+        }
+        if constexpr (kTally) {
+            sv += double(V) * V;
+            ss += s;
+        }
+    }
+    if constexpr (kTally) {
+        addToTotal(sv, tally.sumSquareVoltage);
+        addToTotal(ss, tally.spikes);
+    }
+}
+
+// ------------------------------------------------------------------------------- multi-weight
+
+/// neuron_multistate.cpp: multiStateStep (nominal) and multiStateVariedSpan (kVaried), one
+/// thread per neuron with the time loop inside, same operations in the same order.
+template <bool kShared, bool kVaried, bool kGrad, bool kTally>
+__global__ void multiStateKernel(const float* __restrict__ x, float* __restrict__ z,
+                                 float* __restrict__ grad, int8_t* __restrict__ states, int64_t T,
+                                 int64_t N, int64_t neurons, Table tb, Variation var, Key key,
+                                 Tally tally)
+{
+    extern __shared__ float smem[];
+    const float* val;
+    const float* der;
+    tableArrays<kShared>(tb, smem, val, der);
+    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    double sv = 0, ss = 0;
+    if (n < N) {
+        const uint64_t k = keyOf(key), jitterKey = k ^ kJitterXor;
+        const int nc = tb.curves, K = nc + 1;
+        const float last = float(tb.size - 1);
+        const int maxIndex = tb.size - 2;
+        // VariedCoefs::of for this neuron's device.
+        float a = 0, jit = 0, gs = 0, is = 1;
+        int isLive = 1, isForced = 0;
+        int64_t dev = 0;
+        const bool jitter = kVaried && var.c2cSd > 0;
+        if constexpr (kVaried) {
+            dev = n % neurons;
+            is = var.invScale[dev];
+            a = tb.gain * is * tb.invStep;
+            jit = var.c2cSd * is * tb.invStep;
+            gs = var.live[dev] * tb.gain * is;
+            isLive = int(var.live[dev] > 0);
+            isForced = int(var.forced[dev] > 0);
+        }
+        int m = 1;
+        for (int64_t t = 0; t < T; ++t) {
+            const int64_t o = t * N + n;
+            const float xt = x[o];
+            const float uk = toUnit(uniformU32(k, o));
+            const int need = K - m;
+            int d = 0, spike;
+            float V = tb.centre + tb.gain * xt;
+            if constexpr (kVaried) {
+                const float g = jitter ? normal(jitterKey, o) : 0.0f;
+                if (jitter) V = V + var.c2cSd * g;
+                float base = a * xt;
+                if (jitter) base += jit * g;
+                int above = 1;
+                float fNeed = 0;
+                for (int c = 0; c < nc; ++c) {
+                    const float b = (var.pivot - tb.vMin +
+                                     (tb.centre - var.pivot - var.shift[int64_t(c) * neurons + dev]) *
+                                         is) *
+                                    tb.invStep;
+                    float f = base + b;
+                    f = f > 0 ? f : 0.0f;
+                    f = f < last ? f : last;
+                    int i0 = int(f);
+                    i0 = i0 < maxIndex ? i0 : maxIndex;
+                    const float fr = f - float(i0);
+                    const int at = i0 * nc + c;
+                    const float cv = val[at] + fr * (val[at + nc] - val[at]);
+                    above &= int(uk < cv);
+                    d += above;
+                    if (c == need - 1) fNeed = 0.0f + f;
+                }
+                if constexpr (kGrad) {
+                    int i0 = int(fNeed);
+                    i0 = i0 < maxIndex ? i0 : maxIndex;
+                    const float fr = fNeed - float(i0);
+                    const int at = i0 * nc + need - 1;
+                    grad[o] = gs * (der[at] + fr * (der[at + nc] - der[at]));
+                }
+                spike = isForced | (isLive & int(d >= need));
+                m = spike ? 1 : m + d * isLive;
+            } else {
+                float f = (V - tb.vMin) * tb.invStep;
+                f = f > 0 ? f : 0.0f;
+                f = f < last ? f : last;
+                int i0 = int(f);
+                i0 = i0 < maxIndex ? i0 : maxIndex;
+                const float fr = f - float(i0);
+                const int base = i0 * nc;
+                for (int c = 0; c < nc; ++c) {
+                    const float lo = val[base + c], hi = val[base + nc + c];
+                    d += uk < lo + fr * (hi - lo) ? 1 : 0;
+                }
+                spike = d >= need ? 1 : 0;
+                if constexpr (kGrad) {
+                    const int j = base + need - 1;
+                    grad[o] = tb.gain * (der[j] + fr * (der[j + nc] - der[j]));
+                }
+                m = spike ? 1 : m + d;
+            }
+            z[o] = float(spike);
+            if (states) states[o] = int8_t(m);
+            if constexpr (kTally) {
+                sv += double(V) * V;
+                ss += spike;
+            }
+        }
+    }
+    if constexpr (kTally) {
+        addToTotal(sv, tally.sumSquareVoltage);
+        addToTotal(ss, tally.spikes);
+    }
+}
+
+// ------------------------------------------------------------------------------- encoder, Adam
+
+__global__ void poissonKernel(const float* __restrict__ prob, float* __restrict__ out, int64_t M,
+                              int64_t period, Key key)
+{
+    const uint64_t k = keyOf(key);
+    const int64_t pairs = (M + 1) / 2;
+    for (int64_t j = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; j < pairs;
+         j += int64_t(gridDim.x) * blockDim.x) {
+        const uint64_t h = mix64(k + uint64_t(j) * kGolden);
+        const int64_t e = 2 * j;
+        out[e] = bernoulli(uint32_t(h), __ldg(prob + e % period));
+        if (e + 1 < M) out[e + 1] = bernoulli(uint32_t(h >> 32), __ldg(prob + (e + 1) % period));
+    }
+}
+
+constexpr int kAdamBatch = 16;
+struct AdamBatch {
+    AdamTensor t[kAdamBatch];
+};
+
+__global__ void adamKernel(AdamBatch batch, const float* step, float lr, float b1, float b2,
+                           float eps)
+{
+    const AdamTensor a = batch.t[blockIdx.y];
+    const double s = double(*step);
+    const float bc1 = float(1.0 - pow(double(b1), s));
+    const float bc2sqrt = float(sqrt(1.0 - pow(double(b2), s)));
+    const float stepSize = lr / bc1;
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < a.n;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        const float g = a.grad[i];
+        const float m = a.m[i] * b1 + g * (1.0f - b1);
+        const float v = a.v[i] * b2 + g * g * (1.0f - b2);
+        a.m[i] = m;
+        a.v[i] = v;
+        a.param[i] -= stepSize * (m / (sqrtf(v) / bc2sqrt + eps));
+    }
+}
+
+__global__ void incrementKernel(float* step) { *step += 1.0f; }
+
+template <template <bool, bool, bool, bool> class Launch, typename... Args>
+void dispatch4(bool a, bool b, bool c, bool d, Args&&... args)
+{
+    // 16 instantiations chosen at run time.
+    const int code = (a ? 8 : 0) | (b ? 4 : 0) | (c ? 2 : 0) | (d ? 1 : 0);
+    switch (code) {
+#define DWMTJ_CASE(n) \
+    case n: Launch<bool(n & 8), bool(n & 4), bool(n & 2), bool(n & 1)>::run(args...); break;
+        DWMTJ_CASE(0) DWMTJ_CASE(1) DWMTJ_CASE(2) DWMTJ_CASE(3) DWMTJ_CASE(4) DWMTJ_CASE(5)
+        DWMTJ_CASE(6) DWMTJ_CASE(7) DWMTJ_CASE(8) DWMTJ_CASE(9) DWMTJ_CASE(10) DWMTJ_CASE(11)
+        DWMTJ_CASE(12) DWMTJ_CASE(13) DWMTJ_CASE(14) DWMTJ_CASE(15)
+#undef DWMTJ_CASE
+    }
+}
+
+template <bool kShared, bool kVaried, bool kGrad, bool kTally>
+struct BinaryLaunch {
+    static void run(const float* x, float* z, float* grad, int64_t M, int64_t neurons,
+                    const Table& tb, const Variation& var, Key key, Tally tally, cudaStream_t s)
+    {
+        const size_t shared = kShared ? size_t(2) * tb.size * tb.curves * sizeof(float) : 0;
+        binaryKernel<kShared, kVaried, kGrad, kTally>
+            <<<blocksFor(M, 256, 132 * 16), 256, shared, s>>>(x, z, grad, M, neurons, tb, var, key,
+                                                              tally);
+    }
+};
+
+template <bool kShared, bool kVaried, bool kGrad, bool kTally>
+struct MultiStateLaunch {
+    static void run(const float* x, float* z, float* grad, int8_t* states, int64_t T, int64_t N,
+                    int64_t neurons, const Table& tb, const Variation& var, Key key, Tally tally,
+                    cudaStream_t s)
+    {
+        const size_t shared = kShared ? size_t(2) * tb.size * tb.curves * sizeof(float) : 0;
+        multiStateKernel<kShared, kVaried, kGrad, kTally><<<blocksFor(N, kThreads), kThreads,
+                                                            shared, s>>>(
+            x, z, grad, states, T, N, neurons, tb, var, key, tally);
+    }
+};
+
+}  // namespace
+
+bool built() { return true; }
+
+void lifForward(const float* x, float* z, float* vd, int64_t T, int64_t N, double* spikes,
+                void* stream)
+{
+    const unsigned blocks = blocksFor(N, kThreads);
+    const cudaStream_t s = asStream(stream);
+    if (vd && spikes)
+        lifForwardKernel<true, true><<<blocks, kThreads, 0, s>>>(x, z, vd, T, N, spikes);
+    else if (vd)
+        lifForwardKernel<true, false><<<blocks, kThreads, 0, s>>>(x, z, vd, T, N, spikes);
+    else if (spikes)
+        lifForwardKernel<false, true><<<blocks, kThreads, 0, s>>>(x, z, vd, T, N, spikes);
+    else
+        lifForwardKernel<false, false><<<blocks, kThreads, 0, s>>>(x, z, vd, T, N, spikes);
+    check(cudaGetLastError(), "LIF forward");
+}
+
+void lifBackward(const float* gz, const float* vd, float* gx, int64_t T, int64_t N, void* stream)
+{
+    lifBackwardKernel<<<blocksFor(N, kThreads), kThreads, 0, asStream(stream)>>>(gz, vd, gx, T, N);
+    check(cudaGetLastError(), "LIF backward");
+}
+
+void liForward(const float* x, float* v, int64_t T, int64_t N, void* stream)
+{
+    liForwardKernel<<<blocksFor(N, kThreads), kThreads, 0, asStream(stream)>>>(x, v, T, N);
+    check(cudaGetLastError(), "LI readout forward");
+}
+
+void liBackward(const float* gv, float* gx, int64_t T, int64_t N, void* stream)
+{
+    liBackwardKernel<<<blocksFor(N, kThreads), kThreads, 0, asStream(stream)>>>(gv, gx, T, N);
+    check(cudaGetLastError(), "LI readout backward");
+}
+
+void binarySample(const float* x, float* z, float* grad, int64_t M, int64_t neurons,
+                  const Table& table, const Variation* variation, Key key, Tally tally,
+                  void* stream)
+{
+    if (M == 0) return;
+    const Variation none{};
+    dispatch4<BinaryLaunch>(tableFits(table), variation != nullptr, grad != nullptr,
+                            tally.spikes != nullptr, x, z, grad, M, neurons, table,
+                            variation ? *variation : none, key, tally, asStream(stream));
+    check(cudaGetLastError(), "binary DW-MTJ");
+}
+
+void multiStateForward(const float* x, float* z, float* grad, int8_t* states, int64_t T,
+                       int64_t N, int64_t neurons, const Table& table, const Variation* variation,
+                       Key key, Tally tally, void* stream)
+{
+    if (N == 0 || T == 0) return;
+    const Variation none{};
+    dispatch4<MultiStateLaunch>(tableFits(table), variation != nullptr, grad != nullptr,
+                                tally.spikes != nullptr, x, z, grad, states, T, N, neurons, table,
+                                variation ? *variation : none, key, tally, asStream(stream));
+    check(cudaGetLastError(), "multi-weight DW-MTJ");
+}
+
+void poissonEncode(const float* prob, float* out, int64_t M, int64_t period, Key key, void* stream)
+{
+    if (M == 0) return;
+    poissonKernel<<<blocksFor((M + 1) / 2, 256, 132 * 16), 256, 0, asStream(stream)>>>(
+        prob, out, M, period, key);
+    check(cudaGetLastError(), "Poisson encoder");
+}
+
+void adamStep(const AdamTensor* tensors, int count, const float* step, double lr, double beta1,
+              double beta2, double eps, void* stream)
+{
+    for (int first = 0; first < count; first += kAdamBatch) {
+        AdamBatch batch{};
+        const int n = std::min(kAdamBatch, count - first);
+        int64_t largest = 1;
+        for (int k = 0; k < n; ++k) {
+            batch.t[k] = tensors[first + k];
+            largest = std::max(largest, batch.t[k].n);
+        }
+        const dim3 grid(blocksFor(largest, 256, 264), unsigned(n));
+        adamKernel<<<grid, 256, 0, asStream(stream)>>>(batch, step, float(lr), float(beta1),
+                                                      float(beta2), float(eps));
+        check(cudaGetLastError(), "Adam");
+    }
+}
+
+void incrementStep(float* step, void* stream)
+{
+    incrementKernel<<<1, 1, 0, asStream(stream)>>>(step);
+    check(cudaGetLastError(), "Adam step counter");
+}
+
+}  // namespace dwmtj::core::snn::cuda

@@ -1,0 +1,42 @@
+#pragma once
+// One training step of the spiking MLP (forward, loss, backward, Adam) as the trainer and
+// `dwmtj bench` run it: eagerly, or on CUDA captured once as a CUDA graph and replayed
+// (captured.h, docs/gpu.md).
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "captured.h"
+#include "network.h"
+
+namespace dwmtj::core::snn {
+
+struct StepResult {
+    double loss = 0;       ///< the batch's loss before the update
+    int64_t correct = 0;   ///< images of the batch classified correctly (before the update)
+    bool updated = false;  ///< the update was applied (eager steps skip it for a diverged loss)
+};
+
+class TrainingStep {
+public:
+    /// `graphs`: capture and replay when the model is on CUDA in a DWMTJ_CUDA build (the
+    /// batch size must then stay the same); eager otherwise. `divergenceLoss`: an eager step
+    /// does not update for a loss above it (or NaN); a replayed step has updated already.
+    TrainingStep(SpikingMlp model, Adam& opt, int timesteps, bool graphs, double divergenceLoss);
+    StepResult run(const torch::Tensor& images, const torch::Tensor& labels, uint64_t key);
+    /// The steps are replayed from a captured CUDA graph (after the warm-up steps).
+    bool replaying() const { return m_work && m_work->captured(); }
+    bool usesGraphs() const { return m_graphs; }
+
+private:
+    SpikingMlp m_model;
+    Adam& m_opt;
+    int m_timesteps;
+    bool m_graphs;
+    double m_divergence;
+    torch::Tensor m_x, m_y, m_keys, m_stats;  // static buffers of the captured step
+    std::unique_ptr<CapturedWork> m_work;
+};
+
+}  // namespace dwmtj::core::snn
