@@ -472,11 +472,14 @@ int runBench(const std::vector<std::string>& argv)
         "steps\n",
         toString(o.neuron), o.hidden, o.hidden, o.timesteps, o.batchSize, r.device.c_str(),
         r.threads, o.steps);
-    std::printf("  seconds per step        %10.4f s%s\n", r.secondsPerStep,
-                r.eagerSecondsPerStep > 0 ? "  (replayed CUDA graph)" : "");
-    if (r.eagerSecondsPerStep > 0)
-        std::printf("  launched eagerly        %10.4f s  (%.1f x the replayed graph)\n",
-                    r.eagerSecondsPerStep, r.eagerSecondsPerStep / r.secondsPerStep);
+    if (r.eagerSecondsPerStep > 0) {
+        std::printf("  seconds per step        %10.3f ms (replayed CUDA graph)\n",
+                    r.secondsPerStep * 1e3);
+        std::printf("  launched eagerly        %10.3f ms (%.2f x the replayed graph)\n",
+                    r.eagerSecondsPerStep * 1e3, r.eagerSecondsPerStep / r.secondsPerStep);
+    } else {
+        std::printf("  seconds per step        %10.4f s\n", r.secondsPerStep);
+    }
     for (const auto& [name, s] : r.phases) std::printf("    %-21s %10.4f s\n", name.c_str(), s);
     std::printf("  images per second       %10.1f\n", r.imagesPerSecond);
     std::printf("  GEMM FLOPs per step     %10.2f GFLOP (forward + backward)\n",
@@ -484,6 +487,8 @@ int runBench(const std::vector<std::string>& argv)
     std::printf("  achieved                %10.1f GFLOP/s\n", r.achievedGflops);
     std::printf("  same GEMMs alone        %10.4f s  (%.1f GFLOP/s on this machine)\n",
                 r.gemmSecondsPerStep, r.gemmGflops);
+    if (r.gemmSecondsPerStep < 0.01)
+        std::printf("                          %10.3f ms\n", r.gemmSecondsPerStep * 1e3);
     std::printf("  step / GEMM-bound limit %10.2f x\n", r.secondsPerStep / r.gemmSecondsPerStep);
     std::printf("  inference, one batch    %10.4f s\n", r.forwardSecondsPerStep);
     if (r.neuronSeconds > 0)

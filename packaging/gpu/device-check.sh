@@ -4,7 +4,12 @@
 # GPU kernel tests, the training-step benchmark next to an eager PyTorch step of the same
 # network, and times one paper-scale configuration. Debian's HDF5 and GoogleTest come as .deb
 # files in DEBS (apt-get download, see docs/gpu.md), Fashion-MNIST's four .gz files in DATA.
-# Logs go to $OUT (default /tmp/dwmtj-gpu). Usage: packaging/gpu/device-check.sh [quick]
+# Logs go to $OUT (default /tmp/dwmtj-gpu).
+# Usage: packaging/gpu/device-check.sh [quick | config | protocol]
+#   quick: build, tests, benchmarks; config (default): also one paper-scale configuration
+#   (LIF, H 500, T 80, 5 seeds x 10 epochs); protocol: instead the paper's whole training
+#   protocol, resources/sweeps/paper-fig3b.sweep and paper-fig3cd.sweep (60 trainings and the
+#   Fig. 4 noise evaluation), on this GPU with JOBS trainings at once (default 4).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${OUT:-/tmp/dwmtj-gpu}
@@ -33,18 +38,31 @@ cmake --build "$BUILD" --target dwmtj gpu_kernels_test -j "$(nproc)" >"$OUT/buil
 export LD_LIBRARY_PATH="$P/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 dwmtj=$(find "$BUILD" -name dwmtj -type f -perm -u+x | head -1)
 stamp "GPU kernel tests"
-"$BUILD/tests/core/gpu_kernels_test" 2>&1 | tee "$OUT/gpu-tests.log" | grep -E "^\[ *(OK|FAILED|SKIPPED|PASSED) |Failure|Expected|Which is|actual|error" | head -60
+"$BUILD/tests/core/gpu_kernels_test" 2>&1 | tee "$OUT/gpu-tests.log" | grep -E "^\[ *(OK|FAILED|SKIPPED|PASSED) |Failure|Expected|Which is|actual|error|: cpu" | head -80
 tail -3 "$OUT/gpu-tests.log"
 stamp "benchmarks"
 {
   for n in lif binary multistate; do
     "$dwmtj" bench --device cuda --neuron "$n" --steps 50 --no-layers 2>&1
+    "$dwmtj" bench --device cuda --neuron "$n" --steps 50 --no-layers --tf32 2>&1 | head -3
   done
-  "$dwmtj" bench --device cuda --neuron lif --steps 50 --no-layers --tf32 2>&1 | head -4
   python3 "$root/packaging/gpu/eager_reference.py" --neuron lif
   python3 "$root/packaging/gpu/eager_reference.py" --neuron binary
 } 2>&1 | tee "$OUT/bench.log"
 [ "${1:-}" = quick ] && exit 0
+if [ "${1:-}" = protocol ]; then
+  stamp "the paper's training protocol: 60 trainings + noise evaluation, ${JOBS:-4} at once"
+  s0=$SECONDS
+  for f in paper-fig3b paper-fig3cd; do
+    sed "/^\[sweep /a device = cuda\ndata_dir = $DATA" "$root/resources/sweeps/$f.sweep" >"/tmp/$f.sweep"
+    timeout "${PROTOCOL_TIMEOUT:-400}" "$dwmtj" sweep run "/tmp/$f.sweep" --out "/tmp/$f" \
+      --jobs "${JOBS:-4}" >"$OUT/$f.log" 2>&1
+    echo "$f: exit $? at $((SECONDS - s0)) s"
+    "$dwmtj" sweep status "/tmp/$f" 2>&1 | tail -4
+  done
+  stamp "done"
+  exit 0
+fi
 stamp "paper-scale configuration: LIF H500 T80, 5 seeds x 10 epochs, full Fashion-MNIST"
 s0=$SECONDS
 timeout "${TRAIN_TIMEOUT:-200}" "$dwmtj" train --neuron lif --hidden 500 --timesteps 80 \

@@ -281,12 +281,13 @@ struct Net {
     std::unique_ptr<Adam> opt;
 };
 
-Net makeNet(NeuronKind kind, std::shared_ptr<const DeviceTable> table, const StateDict* init)
+Net makeNet(NeuronKind kind, std::shared_ptr<const DeviceTable> table, const StateDict& init,
+            const torch::Device& device)
 {
     Net n;
     n.model = SpikingMlp(784, 96, 10, kind, std::move(table));
-    if (init) loadModuleState(*n.model, *init);
-    n.model->to(kGpu);
+    loadModuleState(*n.model, init);
+    n.model->to(device);
     n.model->train();
     std::vector<Tensor> params;
     std::vector<std::string> names;
@@ -298,39 +299,56 @@ Net makeNet(NeuronKind kind, std::shared_ptr<const DeviceTable> table, const Sta
 
 }  // namespace
 
-TEST(GpuKernels, ReplayedTrainingStepMatchesTheEagerStepAndLearns)
+TEST(GpuKernels, TrainingStepsMatchTheCpuReplayedOrNotAndLearn)
 {
     REQUIRE_GPU();
     const Lut lut = makeLut(true);
-    auto table = std::make_shared<const DeviceTable>(
+    const auto cpuTable = std::make_shared<const DeviceTable>(
+        DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, torch::kCPU));
+    const auto gpuTable = std::make_shared<const DeviceTable>(
         DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, kGpu));
     for (const NeuronKind kind : {NeuronKind::Lif, NeuronKind::MultiState}) {
+        const bool lif = kind == NeuronKind::Lif;
+        const char* name = lif ? "LIF" : "multi-weight";
+        // One batch fitted for 40 steps at T = 16, lr 2e-3 from one start on the CPU, on CUDA
+        // launched eagerly and on CUDA replayed from a captured graph (measured on the CPU: LIF
+        // 2.28 -> 1.04, multi-weight 2.44 -> 0.35).
         torch::manual_seed(9);
-        const auto t = kind == NeuronKind::Lif ? nullptr : table;
-        SpikingMlp init(784, 96, 10, kind, t);
+        SpikingMlp init(784, 96, 10, kind, lif ? nullptr : cpuTable);
         const StateDict start = moduleState(*init);
-        Net eager = makeNet(kind, t, &start), graphed = makeNet(kind, t, &start);
-        TrainingStep se(eager.model, *eager.opt, 12, false, 1e9);
-        TrainingStep sg(graphed.model, *graphed.opt, 12, true, 1e9);
+        const Tensor images = torch::rand({32, 784}) * 0.6;
+        const Tensor labels = torch::randint(0, 10, {32}, torch::kLong);
+        const Tensor gi = images.to(kGpu), gl = labels.to(kGpu);
+        Net cpu = makeNet(kind, lif ? nullptr : cpuTable, start, torch::kCPU);
+        Net eager = makeNet(kind, lif ? nullptr : gpuTable, start, kGpu);
+        Net graphed = makeNet(kind, lif ? nullptr : gpuTable, start, kGpu);
+        TrainingStep sc(cpu.model, *cpu.opt, 16, false, 1e9);
+        TrainingStep se(eager.model, *eager.opt, 16, false, 1e9);
+        TrainingStep sg(graphed.model, *graphed.opt, 16, true, 1e9);
         ASSERT_TRUE(sg.usesGraphs());
-        const Tensor images = torch::rand({32, 784}).to(kGpu) * 0.6;
-        const Tensor labels = torch::randint(0, 10, {32}, torch::kLong).to(kGpu);
-        double first = 0, last = 0;
+        ASSERT_FALSE(se.usesGraphs());
+        std::vector<double> lc, le, lg;
         for (int s = 0; s < 40; ++s) {
-            const StepResult re = se.run(images, labels, streamKey(1, s));
-            const StepResult rg = sg.run(images, labels, streamKey(1, s));
-            // Same weights, keys and kernels: the same loss, within float reassociation in
-            // cuBLAS; the trajectories drift apart slowly, so compare the first steps tightly.
-            if (s < 5) {
-                EXPECT_NEAR(rg.loss, re.loss, 1e-4 * std::max(1.0, re.loss)) << s;
-            }
-            if (s == 0) first = rg.loss;
-            last = rg.loss;
+            lc.push_back(sc.run(images, labels, streamKey(1, s)).loss);
+            le.push_back(se.run(gi, gl, streamKey(1, s)).loss);
+            lg.push_back(sg.run(gi, gl, streamKey(1, s)).loss);
         }
-        EXPECT_TRUE(sg.replaying());
-        EXPECT_LT(last, 0.5 * first) << "the replayed step fits one batch";
+        std::string trace;
+        for (int s = 0; s < 40; s += 5)
+            trace += std::to_string(s) + ": cpu " + std::to_string(lc[s]) + " eager " +
+                     std::to_string(le[s]) + " graph " + std::to_string(lg[s]) + "\n";
+        // The same weights, spikes and keys: the same losses up to float summation order in
+        // the matrix products (a neuron within rounding of its threshold may flip, and the
+        // trajectories drift apart slowly), so the first steps are compared tightly.
+        for (int s = 0; s < 3; ++s) {
+            EXPECT_NEAR(le[s], lc[s], 1e-3 * lc[s]) << name << " step " << s << "\n" << trace;
+            EXPECT_NEAR(lg[s], le[s], 1e-4 * le[s]) << name << " step " << s << "\n" << trace;
+        }
+        EXPECT_TRUE(sg.replaying()) << name;
+        EXPECT_LT(lg.back(), 0.6 * lg.front()) << name << " fits one batch\n" << trace;
+        EXPECT_LT(le.back(), 0.6 * le.front()) << name << " fits one batch\n" << trace;
         StateDict st;
         graphed.opt->saveState(st);
-        EXPECT_EQ(st.at("adam.step").data[0], 40.0f);  // replays advanced the device counter
+        EXPECT_EQ(st.at("adam.step").data[0], 40.0f) << name;  // replays advanced the counter
     }
 }
