@@ -22,8 +22,8 @@ using torch::Tensor;
 
 namespace {
 
-#define REQUIRE_GPU()                                                  \
-    do {                                                               \
+#define REQUIRE_GPU()                                                       \
+    do {                                                                    \
         if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device"; \
     } while (0)
 
@@ -219,7 +219,8 @@ TEST(GpuKernels, PoissonEncoderDrawsTheCpuSpikes)
     REQUIRE_GPU();
     torch::manual_seed(6);
     const Tensor images = torch::rand({33, 784});
-    EXPECT_TRUE(torch::equal(poissonEncode(images, 7, 42), poissonEncode(images.to(kGpu), 7, 42).cpu()));
+    EXPECT_TRUE(
+        torch::equal(poissonEncode(images, 7, 42), poissonEncode(images.to(kGpu), 7, 42).cpu()));
     const Tensor perStep = torch::rand({5, 9, 31});  // odd element count: the last pair is half
     EXPECT_TRUE(
         torch::equal(poissonEncode(perStep, 5, 43), poissonEncode(perStep.to(kGpu), 5, 43).cpu()));

@@ -186,6 +186,8 @@ TEST(Experiment, FileRoundTrips)
     c.testLimit = 200;
     c.validationSize = 100;
     c.gainVolts = 0.25;
+    c.tf32 = true;  // CUDA-only choices: recorded on every device, ignored on the CPU
+    c.cudaGraphs = false;
     Recorder rec;
     const std::string out = tmpPath("roundtrip.h5");
     const Experiment e = runTraining(c, rec, std::stop_token{}, out);
@@ -196,6 +198,8 @@ TEST(Experiment, FileRoundTrips)
     EXPECT_EQ(b.config.gainVolts, 0.25);
     EXPECT_TRUE(std::isnan(b.config.centreVoltage));
     EXPECT_EQ(b.config.dataDir, c.dataDir);
+    EXPECT_TRUE(b.config.tf32);
+    EXPECT_FALSE(b.config.cudaGraphs);
     ASSERT_TRUE(b.lut.has_value());
     EXPECT_EQ(b.lut->curves, e.lut->curves);
     EXPECT_EQ(b.trainImages, 500);

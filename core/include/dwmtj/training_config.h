@@ -49,8 +49,8 @@ struct TrainingConfig {
     /// LUT's suggestion (binary: V50 and 2w; multi-state: mid and half-spread of the notches).
     double centreVoltage = std::numeric_limits<double>::quiet_NaN();
     double gainVolts = std::numeric_limits<double>::quiet_NaN();
-    std::string device = "cpu";   ///< "cpu", "cuda" or "auto" (CUDA when available)
-    int threads = 0;              ///< intra-op threads; 0 = $DWMTJ_THREADS or all cores
+    std::string device = "cpu";  ///< "cpu", "cuda" or "auto" (CUDA when available)
+    int threads = 0;             ///< intra-op threads; 0 = $DWMTJ_THREADS or all cores
     /// CUDA (DWMTJ_CUDA builds): each training step captured once as a CUDA graph and replayed
     /// (docs/gpu.md); ignored on the CPU.
     bool cudaGraphs = true;

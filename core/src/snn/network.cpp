@@ -161,9 +161,9 @@ SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind k
 
 Tensor SpikingMlpImpl::deviceKeys(uint64_t key)
 {
-    return torch::tensor({int64_t(streamKey(key, 0)), int64_t(streamKey(key, 1)),
-                          int64_t(streamKey(key, 2))},
-                         torch::kLong);
+    return torch::tensor(
+        {int64_t(streamKey(key, 0)), int64_t(streamKey(key, 1)), int64_t(streamKey(key, 2))},
+        torch::kLong);
 }
 
 const uint64_t* SpikingMlpImpl::keySlot(int k) const

@@ -11,10 +11,7 @@ using torch::Tensor;
 
 TrainingStep::TrainingStep(SpikingMlp model, Adam& opt, int timesteps, bool graphs,
                            double divergenceLoss)
-    : m_model(std::move(model)),
-      m_opt(opt),
-      m_timesteps(timesteps),
-      m_divergence(divergenceLoss)
+    : m_model(std::move(model)), m_opt(opt), m_timesteps(timesteps), m_divergence(divergenceLoss)
 {
     const auto params = m_model->parameters();
     m_graphs = graphs && cudaGraphsBuilt() && !params.empty() && params[0].is_cuda();
@@ -26,8 +23,8 @@ StepResult TrainingStep::run(const Tensor& images, const Tensor& labels, uint64_
     if (!m_graphs) {
         m_opt.zeroGrad();
         Tensor logits;
-        Tensor loss = SpikingMlpImpl::loss(m_model->forward(images, m_timesteps, key), labels,
-                                           &logits);
+        Tensor loss =
+            SpikingMlpImpl::loss(m_model->forward(images, m_timesteps, key), labels, &logits);
         r.loss = loss.item<double>();
         if (!std::isfinite(r.loss) || r.loss > m_divergence) return r;
         loss.backward();
@@ -48,8 +45,8 @@ StepResult TrainingStep::run(const Tensor& images, const Tensor& labels, uint64_
                 m_model->readKeysFrom(m_keys);
                 m_opt.zeroGrad();
                 Tensor logits;
-                Tensor loss = SpikingMlpImpl::loss(m_model->forward(m_x, m_timesteps, 0), m_y,
-                                                   &logits);
+                Tensor loss =
+                    SpikingMlpImpl::loss(m_model->forward(m_x, m_timesteps, 0), m_y, &logits);
                 loss.backward();
                 m_opt.step();
                 m_stats = torch::stack(

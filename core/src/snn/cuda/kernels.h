@@ -62,13 +62,12 @@ void binarySample(const float* x, float* z, float* grad, int64_t M, int64_t neur
                   void* stream);
 /// Multi-weight device layer over x [T, N] (element n is neuron n % neurons); states (may be
 /// null) receives the notch state after each step as int8.
-void multiStateForward(const float* x, float* z, float* grad, int8_t* states, int64_t T,
-                       int64_t N, int64_t neurons, const Table& table, const Variation* variation,
-                       Key key, Tally tally, void* stream);
+void multiStateForward(const float* x, float* z, float* grad, int8_t* states, int64_t T, int64_t N,
+                       int64_t neurons, const Table& table, const Variation* variation, Key key,
+                       Tally tally, void* stream);
 
 /// Rate code: out[e] = (u(key, e) < prob[e % period]), e in [0, M).
-void poissonEncode(const float* prob, float* out, int64_t M, int64_t period, Key key,
-                   void* stream);
+void poissonEncode(const float* prob, float* out, int64_t M, int64_t period, Key key, void* stream);
 
 /// One parameter tensor of Adam: parameter, gradient, first and second moments, elements.
 struct AdamTensor {
