@@ -10,6 +10,7 @@
 namespace dwmtj::cli {
 namespace {
 std::atomic<int> g_interrupts{0};
+std::atomic<int> g_watchers{0};  // live InterruptWatchers: the handlers stay while one lives
 extern "C" void onSigint(int)
 {
     if (++g_interrupts >= 2) std::_Exit(130);
@@ -30,14 +31,20 @@ InterruptWatcher::InterruptWatcher()
       })
 {
     // SIGTERM (kill, a batch system's time limit) stops the same way as Ctrl+C.
-    std::signal(SIGINT, onSigint);
-    std::signal(SIGTERM, onSigint);
+    if (g_watchers++ == 0) {
+        std::signal(SIGINT, onSigint);
+        std::signal(SIGTERM, onSigint);
+    }
 }
 
 InterruptWatcher::~InterruptWatcher()
 {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    // Nested watchers (a sweep task around its training and its noise evaluation) keep the
+    // handlers: a signal between the two must stop the task, not kill it.
+    if (--g_watchers == 0) {
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
 }
 
 std::string duration(double s)

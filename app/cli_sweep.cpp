@@ -157,6 +157,10 @@ std::string sigmaText(const std::vector<double>& sigmas)
 
 int task(const std::vector<std::string>& argv)
 {
+    // One watcher over the training and the noise evaluation: a SIGTERM that arrives between
+    // them stops the task (exit "stopped", resumable) instead of killing it (seen on a GPU,
+    // where a task's steps are short and `sweep run` was ended by a time limit).
+    const InterruptWatcher whole;
     Args a(argv, {}, {"index"});
     const std::string dir = dirArg(a, "task");
     const Sweep s = loadSweep(sweepFileIn(dir));
@@ -226,6 +230,7 @@ int task(const std::vector<std::string>& argv)
         rc = runTrain(args);
     }
     if (rc != 0 || !s.noise.enabled) return rc;
+    if (whole.token().stop_requested()) return kExitStopped;
     st = taskStatus(dir, t, s);
     if (st.noiseDone) return 0;
     return runNoise({out, "--sigma", sigmaText(s.noise.sigmas), "--units",
