@@ -290,11 +290,7 @@ Net makeNet(NeuronKind kind, std::shared_ptr<const DeviceTable> table, const Sta
     loadModuleState(*n.model, init);
     n.model->to(device);
     n.model->train();
-    std::vector<Tensor> params;
-    std::vector<std::string> names;
-    for (const auto& p : n.model->named_parameters())
-        params.push_back(p.value()), names.push_back(p.key());
-    n.opt = std::make_unique<Adam>(params, names, 2e-3);
+    n.opt = std::make_unique<Adam>(Adam::of(*n.model, 2e-3));
     return n;
 }
 

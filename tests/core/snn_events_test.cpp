@@ -192,13 +192,7 @@ TEST_F(EventKernelTest, TrainingStepsMatchDense)
         setKernelChoice(c);
         torch::manual_seed(11);
         SpikingMlp m(784, 48, 10, NeuronKind::Lif, nullptr);
-        std::vector<Tensor> params;
-        std::vector<std::string> names;
-        for (const auto& p : m->named_parameters()) {
-            params.push_back(p.value());
-            names.push_back(p.key());
-        }
-        Adam opt(params, names, 1e-3);
+        Adam opt = Adam::of(*m, 1e-3);
         torch::manual_seed(12);
         const Tensor x = torch::rand({32, 784}), y = torch::randint(0, 10, {32});
         std::vector<double> losses;

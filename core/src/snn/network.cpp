@@ -301,6 +301,15 @@ bool adamOnCuda(const std::vector<Tensor>& params)
 #endif
 }  // namespace
 
+Adam Adam::of(torch::nn::Module& module, double lr)
+{
+    std::vector<Tensor> params;
+    std::vector<std::string> names;
+    for (const auto& p : module.named_parameters())
+        params.push_back(p.value()), names.push_back(p.key());
+    return Adam(std::move(params), std::move(names), lr);
+}
+
 void Adam::zeroGrad()
 {
     for (auto& p : m_params)

@@ -105,6 +105,8 @@ class Adam {
 public:
     Adam(std::vector<torch::Tensor> params, std::vector<std::string> names, double lr,
          double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8);
+    /// Adam over every parameter of `module`, named as in its state dict ("fc1.weight", ...).
+    static Adam of(torch::nn::Module& module, double lr);
     void zeroGrad();
     void step();
     void saveState(StateDict& out) const;  ///< adds adam.m.*, adam.v.*, adam.step

@@ -2,6 +2,7 @@
 // the device, straight-through gradient gain * p'(V).
 #include <cmath>
 
+#include "lut_grid.h"
 #include "neuron_loops.h"
 #include "rng.h"
 #include "simd.h"
@@ -41,16 +42,11 @@ template <bool kGrad>
         for (int64_t k = k0; k < k1; ++k) {
             const int64_t j = k - k0;
             const float V = centre + gain * x[k] + c2c * g[k];
-            float f = (pivot + (V - pivot - shift[j]) * is[j] - vMin) * invStep;
-            f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-            f = f < last ? f : last;
-            int i0 = int(f);
-            i0 = i0 < maxIndex ? i0 : maxIndex;
-            const float fr = f - float(i0);
-            const float p = live[j] * (val[i0] + fr * (val[i0 + 1] - val[i0])) + forced[j];
+            const GridPoint q = gridPoint((pivot + (V - pivot - shift[j]) * is[j] - vMin) * invStep,
+                                          last, maxIndex);
+            const float p = live[j] * interpolate(val, q.i0, 1, q.fr) + forced[j];
             z[k] = bernoulli(u[k], p);
-            if constexpr (kGrad)
-                grad[k] = live[j] * gain * is[j] * (der[i0] + fr * (der[i0 + 1] - der[i0]));
+            if constexpr (kGrad) grad[k] = live[j] * gain * is[j] * interpolate(der, q.i0, 1, q.fr);
         }
         k0 = k1;
     }
@@ -179,15 +175,10 @@ Tensor binaryForward(const Tensor& x, const DeviceTable& tb, uint64_t key, Tenso
             double sv = 0, ss = 0;
             for (int64_t k = 0; k < n; ++k) {
                 const float V = tb.centre + tb.gain * px[e0 + k];
-                float f = (V - tb.vMin) * tb.invStep;
-                f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-                f = f < last ? f : last;
-                const int i0 = std::min(int(f), maxIndex);
-                const float fr = f - float(i0);
-                const float p = val[i0] + fr * (val[i0 + 1] - val[i0]);
-                const float s = bernoulli(u[k], p);
+                const GridPoint q = gridPoint((V - tb.vMin) * tb.invStep, last, maxIndex);
+                const float s = bernoulli(u[k], interpolate(val, q.i0, 1, q.fr));
                 pz[e0 + k] = s;
-                if (pl) pl[e0 + k] = tb.gain * (der[i0] + fr * (der[i0 + 1] - der[i0]));
+                if (pl) pl[e0 + k] = tb.gain * interpolate(der, q.i0, 1, q.fr);
                 if (tally) {
                     sv += double(V) * V;
                     ss += s;

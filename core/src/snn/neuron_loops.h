@@ -1,8 +1,8 @@
 #pragma once
 // What the neuron files share (internal to core/src/snn): the block loop over neurons, the
-// LUT lookup, the activity tally, input checks and the autograd function of the stochastic
-// device neurons. One file per neuron kind (neuron_<id>.cpp) builds on it; docs/models.md,
-// "Neuron kinds", says how to add one.
+// LUT lookup (lut_grid.h), the activity tally, input checks and the autograd function of the
+// stochastic device neurons. One file per neuron kind (neuron_<id>.cpp) builds on it;
+// docs/models.md, "Neuron kinds", says how to add one.
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
@@ -80,21 +80,6 @@ void forNeuronBlocks(int64_t N, Body&& body)
             body(b, e0, n, s0, s1);
         }
     });
-}
-
-/// Linear interpolation of curve c (and its derivative) at V, clamped to the grid.
-inline void lookup(const DeviceTable& tb, float v, int c, float& val, float& der)
-{
-    float f = (v - tb.vMin) * tb.invStep;
-    if (!(f > 0)) f = 0;  // also catches NaN
-    const float last = float(tb.size - 1);
-    if (f > last) f = last;
-    int i0 = int(f);
-    if (i0 > tb.size - 2) i0 = tb.size - 2;
-    const float fr = f - float(i0);
-    const int a = i0 * tb.numCurves + c, b = a + tb.numCurves;
-    val = tb.value[a] + fr * (tb.value[b] - tb.value[a]);
-    der = tb.deriv[a] + fr * (tb.deriv[b] - tb.deriv[a]);
 }
 
 inline void addTally(ActivityTally* tally, const std::vector<double>& v2,

@@ -1,6 +1,7 @@
 // The multi-weight DW-MTJ neuron (docs/models.md): notch-advance quantized integrate-and-fire.
 #include <cmath>
 
+#include "lut_grid.h"
 #include "neuron_loops.h"
 #include "rng.h"
 #include "simd.h"
@@ -31,26 +32,15 @@ template <int NC, bool kGrad>
     const int maxIndex = tb.size - 2;
     for (int64_t k = 0; k < n; ++k) {
         const float V = centre + gain * x[k];
-        float f = (V - vMin) * invStep;
-        f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-        f = f < last ? f : last;
-        int i0 = int(f);
-        i0 = i0 < maxIndex ? i0 : maxIndex;
-        const float fr = f - float(i0);
-        const int base = i0 * nc;
+        const GridPoint q = gridPoint((V - vMin) * invStep, last, maxIndex);
+        const int base = q.i0 * nc;
         const float uk = toUnitFloat(u[k]);
         int d = 0;  // notches advanced: count of c with u < C_c(V)
 #pragma GCC unroll 8
-        for (int c = 0; c < nc; ++c) {
-            const float lo = val[base + c], hi = val[base + nc + c];
-            d += uk < lo + fr * (hi - lo) ? 1 : 0;
-        }
+        for (int c = 0; c < nc; ++c) d += uk < interpolate(val, base + c, nc, q.fr) ? 1 : 0;
         const int need = K - m[k];
         const int spike = d >= need ? 1 : 0;
-        if constexpr (kGrad) {
-            const int j = base + need - 1;
-            grad[k] = gain * (der[j] + fr * (der[j + nc] - der[j]));
-        }
+        if constexpr (kGrad) grad[k] = gain * interpolate(der, base + need - 1, nc, q.fr);
         m[k] = spike ? 1 : m[k] + d;
         z[k] = float(spike);
     }
@@ -146,24 +136,14 @@ template <int NC, bool kGrad, bool kJitter>
         float fNeed = 0;  // the grid position of the curve that decides the spike
 #pragma GCC unroll 8
         for (int c = 0; c < nc; ++c) {
-            float f = base + b[c * stride + j];
-            f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-            f = f < last ? f : last;
-            int i0 = int(f);
-            i0 = i0 < maxIndex ? i0 : maxIndex;
-            const float fr = f - float(i0);
-            const int at = i0 * nc + c;
-            const float cv = val[at] + fr * (val[at + nc] - val[at]);
-            above &= int(uk < cv);
+            const GridPoint q = gridPoint(base + b[c * stride + j], last, maxIndex);
+            above &= int(uk < interpolate(val, q.i0 * nc + c, nc, q.fr));
             d += above;
-            if constexpr (kGrad) fNeed += float(c == need - 1) * f;  // exactly one c
+            if constexpr (kGrad) fNeed += float(c == need - 1) * q.f;  // exactly one c
         }
         if constexpr (kGrad) {
-            int i0 = int(fNeed);
-            i0 = i0 < maxIndex ? i0 : maxIndex;
-            const float fr = fNeed - float(i0);
-            const int at = i0 * nc + need - 1;
-            grad[j] = gs[j] * (der[at] + fr * (der[at + nc] - der[at]));
+            const GridPoint q = gridPoint(fNeed, last, maxIndex);  // fNeed is on the grid
+            grad[j] = gs[j] * interpolate(der, q.i0 * nc + need - 1, nc, q.fr);
         }
         // A stuck-off device never advances; a stuck-on one reaches the last notch every
         // step (bitwise, no branch).

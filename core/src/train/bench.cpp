@@ -160,7 +160,7 @@ BenchResult runBenchmark(const BenchOptions& o)
     res.threads = applyThreadCount(o.threads);
     const torch::Device device = train::resolveDevice(o.device);
     res.device = device.str();
-    if (device.is_cuda()) at::globalContext().setAllowTF32CuBLAS(o.tf32);
+    train::applyMatmulPrecision(device, o.tf32);
     TrainingConfig c;
     c.neuron = o.neuron;
     c.hidden = o.hidden;
@@ -172,11 +172,7 @@ BenchResult runBenchmark(const BenchOptions& o)
     train::resolveLuts(luts);
     torch::manual_seed(0);
     auto model = train::buildModel(c, train::hiddenNeurons(luts, device), device);
-    std::vector<torch::Tensor> params;
-    std::vector<std::string> names;
-    for (const auto& p : model->named_parameters())
-        params.push_back(p.value()), names.push_back(p.key());
-    snn::Adam opt(params, names, 1e-3);
+    snn::Adam opt = snn::Adam::of(*model, 1e-3);
     // Real images (the bundled sample), so that the input spike density is Fashion-MNIST's
     // (mean pixel ~0.29); uniform noise would give 0.5 and time the wrong kernels.
     torch::Tensor x;

@@ -72,6 +72,11 @@ torch::Device resolveDevice(const std::string& name)
     return torch::Device(name);
 }
 
+void applyMatmulPrecision(const torch::Device& device, bool tf32)
+{
+    if (device.is_cuda()) at::globalContext().setAllowTF32CuBLAS(tf32);
+}
+
 Lut resolveLut(NeuronKind neuron, const std::string& lutPath)
 {
     const NeuronKindInfo& info = neuronKindInfo(neuron);

@@ -17,6 +17,8 @@
 namespace dwmtj::core::train {
 
 torch::Device resolveDevice(const std::string& name);
+/// On a CUDA device: matrix products in TF32 (true) or float32 (TrainingConfig::tf32).
+void applyMatmulPrecision(const torch::Device& device, bool tf32);
 /// The LUT a DW-MTJ neuron kind uses (the path, or the kind's bundled LUT); throws Error when
 /// the LUT is of another device kind than the neuron needs.
 Lut resolveLut(NeuronKind neuron, const std::string& lutPath);

@@ -56,7 +56,7 @@ void prepare(Session& s)
     e.provenance.threads = applyThreadCount(c.threads);
     s.device = train::resolveDevice(c.device);
     e.provenance.device = s.device.str();
-    if (s.device.is_cuda()) at::globalContext().setAllowTF32CuBLAS(c.tf32);
+    train::applyMatmulPrecision(s.device, c.tf32);
     train::resolveLuts(e);
     s.layers = train::hiddenNeurons(e, s.device);
     const ImageSet all = loadFashionMnist(c.dataDir, FashionSplit::Train, c.trainLimit);
@@ -103,11 +103,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                                  train::deviceDrawKey(c.variability.seed, seed, 0), &run.devices);
     const bool onDevices = c.hardwareAware();
     auto model = train::buildModel(c, onDevices ? devices : s.layers, s.device);
-    std::vector<Tensor> params;
-    std::vector<std::string> names;
-    for (const auto& p : model->named_parameters())
-        params.push_back(p.value()), names.push_back(p.key());
-    snn::Adam opt(params, names, c.learningRate);
+    snn::Adam opt = snn::Adam::of(*model, c.learningRate);
     snn::TrainingStep step(model, opt, c.timesteps, c.cudaGraphs, c.divergenceLoss);
     // Losses of a partial epoch (after the last checkpoint) belong to no kept state.
     run.batchLoss.resize(std::min<size_t>(run.batchLoss.size(), size_t(run.lastCheckpointBatches)));

@@ -9,6 +9,7 @@
 
 #include "dwmtj/error.h"
 #include "kernels.h"
+#include "snn/lut_grid.h"
 
 namespace dwmtj::core::snn::cuda {
 namespace {
@@ -213,17 +214,13 @@ __global__ void binaryKernel(const float* __restrict__ x, float* __restrict__ z,
         } else {
             f = (V - tb.vMin) * tb.invStep;
         }
-        f = f > 0 ? f : 0.0f;  // also maps NaN to 0
-        f = f < last ? f : last;
-        int i0 = int(f);
-        i0 = i0 < maxIndex ? i0 : maxIndex;
-        const float fr = f - float(i0);
-        float p = val[i0] + fr * (val[i0 + 1] - val[i0]);
+        const GridPoint q = gridPoint(f, last, maxIndex);
+        float p = interpolate(val, q.i0, 1, q.fr);
         if constexpr (kVaried) p = liv * p + frc;
         const float s = bernoulli(uniformU32(k, e), p);
         z[e] = s;
         if constexpr (kGrad) {
-            const float d = der[i0] + fr * (der[i0 + 1] - der[i0]);
+            const float d = interpolate(der, q.i0, 1, q.fr);
             grad[e] = kVaried ? liv * tb.gain * is * d : tb.gain * d;
         }
         if constexpr (kTally) {
@@ -292,44 +289,24 @@ __global__ void multiStateKernel(const float* __restrict__ x, float* __restrict_
                                      (tb.centre - var.pivot - var.shift[int64_t(c) * neurons + dev]) *
                                          is) *
                                     tb.invStep;
-                    float f = base + b;
-                    f = f > 0 ? f : 0.0f;
-                    f = f < last ? f : last;
-                    int i0 = int(f);
-                    i0 = i0 < maxIndex ? i0 : maxIndex;
-                    const float fr = f - float(i0);
-                    const int at = i0 * nc + c;
-                    const float cv = val[at] + fr * (val[at + nc] - val[at]);
-                    above &= int(uk < cv);
+                    const GridPoint q = gridPoint(base + b, last, maxIndex);
+                    above &= int(uk < interpolate(val, q.i0 * nc + c, nc, q.fr));
                     d += above;
-                    if (c == need - 1) fNeed = 0.0f + f;
+                    if (c == need - 1) fNeed = q.f;
                 }
                 if constexpr (kGrad) {
-                    int i0 = int(fNeed);
-                    i0 = i0 < maxIndex ? i0 : maxIndex;
-                    const float fr = fNeed - float(i0);
-                    const int at = i0 * nc + need - 1;
-                    grad[o] = gs * (der[at] + fr * (der[at + nc] - der[at]));
+                    const GridPoint q = gridPoint(fNeed, last, maxIndex);  // fNeed is on the grid
+                    grad[o] = gs * interpolate(der, q.i0 * nc + need - 1, nc, q.fr);
                 }
                 spike = isForced | (isLive & int(d >= need));
                 m = spike ? 1 : m + d * isLive;
             } else {
-                float f = (V - tb.vMin) * tb.invStep;
-                f = f > 0 ? f : 0.0f;
-                f = f < last ? f : last;
-                int i0 = int(f);
-                i0 = i0 < maxIndex ? i0 : maxIndex;
-                const float fr = f - float(i0);
-                const int base = i0 * nc;
-                for (int c = 0; c < nc; ++c) {
-                    const float lo = val[base + c], hi = val[base + nc + c];
-                    d += uk < lo + fr * (hi - lo) ? 1 : 0;
-                }
+                const GridPoint q = gridPoint((V - tb.vMin) * tb.invStep, last, maxIndex);
+                const int base = q.i0 * nc;
+                for (int c = 0; c < nc; ++c) d += uk < interpolate(val, base + c, nc, q.fr) ? 1 : 0;
                 spike = d >= need ? 1 : 0;
-                if constexpr (kGrad) {
-                    const int j = base + need - 1;
-                    grad[o] = tb.gain * (der[j] + fr * (der[j + nc] - der[j]));
-                }
+                if constexpr (kGrad)
+                    grad[o] = tb.gain * interpolate(der, base + need - 1, nc, q.fr);
                 m = spike ? 1 : m + d;
             }
             z[o] = float(spike);
