@@ -1,11 +1,14 @@
 #include "cli_progress.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace dwmtj::cli {
 namespace {
@@ -58,6 +61,37 @@ std::string duration(double s)
         std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
     else
         std::snprintf(buf, sizeof buf, "%lds", t);
+    return buf;
+}
+
+std::function<void(int, int)> batchProgress(const char* label)
+{
+    const bool tty = isatty(2);
+    const auto start = std::chrono::steady_clock::now();
+    auto lastDraw = std::make_shared<std::chrono::steady_clock::time_point>(start);
+    return [=](int done, int total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (done != total && now - *lastDraw < std::chrono::milliseconds(tty ? 200 : 10000)) return;
+        *lastDraw = now;
+        const double el = std::chrono::duration<double>(now - start).count();
+        std::fprintf(stderr, "%s%s: batch %d/%d  ETA %s%s", tty ? "\r" : "", label, done, total,
+                     duration(el / done * (total - done)).c_str(), tty ? "   " : "\n");
+        if (tty && done == total) std::fputc('\n', stderr);
+    };
+}
+
+bool stoppedUnchanged(const InterruptWatcher& interrupts, const std::string& path)
+{
+    if (!interrupts.token().stop_requested()) return false;
+    std::fprintf(stderr, "\nstopped: %s is unchanged\n", path.c_str());
+    return true;
+}
+
+std::string percent(double x)
+{
+    if (!std::isfinite(x)) return "-";
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f%%", 100 * x);
     return buf;
 }
 

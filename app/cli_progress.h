@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the long-running CLI commands: Ctrl+C handling through a std::stop_token and
 // human-readable durations.
+#include <functional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -26,5 +27,15 @@ private:
 
 /// "1h05m", "3m07s", "42s" ("?" for negative or non-finite).
 std::string duration(double seconds);
+
+/// Progress of an evaluation on stderr: "LABEL: batch d/n  ETA ..." redrawn at most 5 times a
+/// second on a terminal, every 10 s into a log; the last call ends the line on a terminal.
+std::function<void(int, int)> batchProgress(const char* label);
+
+/// True (after saying so) when the evaluation was stopped: the file was not touched.
+bool stoppedUnchanged(const InterruptWatcher& interrupts, const std::string& path);
+
+/// "87.15%" for 0.8715; "-" when not finite.
+std::string percent(double fraction);
 
 }  // namespace dwmtj::cli

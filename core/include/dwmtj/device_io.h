@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dwmtj/device_data.h"
+#include "dwmtj/sha256.h"  // sha256File: the provenance hash of loaded files
 
 namespace dwmtj::core {
 
@@ -78,9 +79,5 @@ void saveDeviceHdf5(const DeviceData& data, const std::string& path);
 /// attribute read; anything unreadable is false, never an exception). The workbench uses it
 /// to send a dropped HDF5 file to the Device page rather than the Runs page.
 bool isDeviceHdf5(const std::string& path);
-
-/// SHA-256 of a file's bytes, lower-case hex. Throws Error if it cannot be read.
-std::string sha256File(const std::string& path);
-std::string sha256(const std::string& bytes);
 
 }  // namespace dwmtj::core

@@ -118,4 +118,46 @@ void bothAboveClaim(ClaimResult& cl, const GroupValues& hi1, const GroupValues& 
     }
 }
 
+const ReproJobResult* findJob(const std::vector<ReproJobResult>& jobs,
+                              const std::string& experiment, NeuronKind kind)
+{
+    for (const auto& j : jobs)
+        if (j.job.experiment == experiment && !j.job.config.hybrid() && j.job.config.neuron == kind)
+            return &j;
+    return nullptr;
+}
+
+void keepsLevelVerdict(ClaimResult& c, const stats::TTest& ni, const stats::TTest& t, double mean,
+                       const std::string& test)
+{
+    const std::string diff = "difference " + pct(mean) + " points";
+    if (ni.valid && ni.p < kAlpha) {
+        c.verdict = kReproduced;
+        c.statistic = ni.t;
+        c.pValue = ni.p;
+        c.reason =
+            diff + ": at most " + pct(kEquivalenceMargin, 1) + " point below (" + pText(ni.p) + ")";
+    } else if (t.p < kAlpha && mean < 0) {
+        c.verdict = kNotReproduced;
+        c.reason = diff + ": significantly below (" + test + " " + pText(t.p) + ")";
+    } else {
+        c.verdict = kInconclusive;
+        c.statistic = ni.valid ? ni.t : t.t;
+        c.pValue = ni.valid ? ni.p : t.p;
+        c.reason = diff + ": neither within " + pct(kEquivalenceMargin, 1) + " point (" +
+                   pText(ni.p) + ") nor significantly below (" + test + " " + pText(t.p) + ")";
+    }
+}
+
+void keepsLevelClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
+{
+    stats::TTest t;
+    if (!compareTwo(c, a, b, t)) return;
+    const auto ni = stats::nonInferiorityTest(a.values, b.values, kEquivalenceMargin);
+    c.test = "non-inferiority within " + pct(kEquivalenceMargin, 1) +
+             " point (one-sided Welch), alpha 0.05; if not shown, Welch t-test (two-sided) for "
+             "a shortfall";
+    keepsLevelVerdict(c, ni, t, a.mean - b.mean, "Welch");
+}
+
 }  // namespace dwmtj::core::claimtest

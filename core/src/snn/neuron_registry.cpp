@@ -1,5 +1,5 @@
 // The kernel of every neuron kind. A new kind: its description in
-// core/src/train/neuron_kinds.cpp, its kernel in its own file (neuron_<id>.cpp), one line in
+// core/src/device/neuron_kinds.cpp, its kernel in its own file (neuron_<id>.cpp), one line in
 // builtins() below (docs/models.md, "Neuron kinds").
 #include "neuron_registry.h"
 

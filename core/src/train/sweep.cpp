@@ -1,16 +1,12 @@
-// Experiment sweeps: the sweep file, its tasks, their state, merging and Slurm scripts
-// (see dwmtj/sweep.h and docs/sweeps.md).
+// Experiment sweeps: the sweep file, its configurations and tasks, their cost, and sweeps
+// written from configurations (dwmtj/sweep.h, docs/sweeps.md). The folder a sweep runs in:
+// sweep_folder.cpp; Slurm: sweep_slurm.cpp.
 #include "dwmtj/sweep.h"
-
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -55,41 +51,6 @@ std::vector<int> integers(const ini::Section& s, const std::string& key, const s
         out.push_back(integer(one, key, path, 0, minimum));
     }
     if (out.empty()) bad(path, s.where() + " " + key, "one or more values", s.values.at(key));
-    return out;
-}
-
-std::string resolvePath(const std::string& value, const std::string& sweepFile)
-{
-    if (value.empty() || fs::path(value).is_absolute()) return value;
-    return (fs::path(sweepFile).parent_path() / value).lexically_normal().string();
-}
-
-std::string readText(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-/// The last `lines` non-empty lines of a log (progress lines end in '\r').
-std::string lastLines(const std::string& path, int lines)
-{
-    std::vector<std::string> all;
-    std::string cur;
-    for (const char ch : readText(path)) {
-        if (ch == '\n' || ch == '\r') {
-            if (!ini::trim(cur).empty()) all.push_back(cur);
-            cur.clear();
-        } else {
-            cur += ch;
-        }
-    }
-    if (!ini::trim(cur).empty()) all.push_back(cur);
-    std::string out;
-    for (size_t k = all.size() > size_t(lines) ? all.size() - size_t(lines) : 0; k < all.size();
-         ++k)
-        out += (out.empty() ? "" : "\n") + all[k];
     return out;
 }
 
@@ -184,10 +145,11 @@ Sweep loadSweep(const std::string& path)
             c.gainVolts = ini::number(sec, "gain", path, c.gainVolts);
             c.centreVoltage = ini::number(sec, "centre", path, c.centreVoltage);
             if (sec.has("device")) c.device = sec.values.at("device");
-            if (sec.has("data_dir")) c.dataDir = resolvePath(sec.values.at("data_dir"), path);
-            if (sec.has("lut_binary")) s.lutBinary = resolvePath(sec.values.at("lut_binary"), path);
+            if (sec.has("data_dir")) c.dataDir = ini::resolvePath(sec.values.at("data_dir"), path);
+            if (sec.has("lut_binary"))
+                s.lutBinary = ini::resolvePath(sec.values.at("lut_binary"), path);
             if (sec.has("lut_multistate"))
-                s.lutMultiState = resolvePath(sec.values.at("lut_multistate"), path);
+                s.lutMultiState = ini::resolvePath(sec.values.at("lut_multistate"), path);
             try {
                 c.validate();
             } catch (const Error& e) {
@@ -426,309 +388,6 @@ std::string sweepToText(const Sweep& s)
           << "\nunits = " << (s.noise.units == NoiseUnits::Pixel ? "pixel" : "standardized")
           << "\nseed = " << s.noise.seed << "\ntest_limit = " << s.noise.testLimit << "\n";
     return o.str();
-}
-
-std::string sweepFileIn(const std::string& dir) { return (fs::path(dir) / "sweep.ini").string(); }
-
-void prepareSweepFolder(const std::string& sweepFile, const std::string& dir)
-{
-    const Sweep s = loadSweep(sweepFile);  // refuse a bad file before touching DIR
-    std::error_code ec;
-    for (const char* sub : {"tasks", "logs", "results", "slurm"})
-        fs::create_directories(fs::path(dir) / sub, ec);
-    if (ec) throw Error("cannot create the sweep folder " + dir + ": " + ec.message());
-    // Relative paths inside the copy must still point where the original's did.
-    std::string text = readText(sweepFile);
-    std::ostringstream copy;
-    copy << "# The sweep as planned (from " << fs::absolute(sweepFile).string()
-         << "); relative paths resolved.\n";
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        const std::string t = ini::trim(line);
-        const auto eq = t.find('=');
-        if (eq != std::string::npos && t[0] != '#') {
-            const std::string key = ini::trim(t.substr(0, eq)), value = ini::trim(t.substr(eq + 1));
-            if (key == "data_dir" || key == "lut_binary" || key == "lut_multistate") {
-                copy << key << " = " << fs::absolute(resolvePath(value, sweepFile)).string()
-                     << "\n";
-                continue;
-            }
-        }
-        copy << line << "\n";
-    }
-    const std::string target = sweepFileIn(dir);
-    if (fs::exists(target)) {
-        if (fs::equivalent(target, sweepFile, ec)) return;
-        const Sweep there = loadSweep(target);
-        const auto a = sweepTasks(s), b = sweepTasks(there);
-        bool same = a.size() == b.size() && s.noise.enabled == there.noise.enabled &&
-                    s.noise.sigmas == there.noise.sigmas;
-        for (size_t k = 0; same && k < a.size(); ++k)
-            same = a[k].id == b[k].id && configToJson(a[k].config) == configToJson(b[k].config);
-        if (!same)
-            throw Error(dir + " holds another sweep (" + target +
-                        "); use a new folder, or remove that one to start over");
-        return;
-    }
-    detail::writeTextAtomically(target, copy.str());
-}
-
-const char* toString(TaskState s)
-{
-    switch (s) {
-        case TaskState::Pending:
-            return "pending";
-        case TaskState::Running:
-            return "running";
-        case TaskState::Completed:
-            return "completed";
-        case TaskState::Stopped:
-            return "stopped";
-        case TaskState::Failed:
-            return "failed";
-    }
-    return "?";
-}
-
-TaskStatus taskStatus(const std::string& dir, const SweepTask& task, const Sweep& s)
-{
-    TaskStatus st;
-    st.epochs = task.config.epochs;
-    const fs::path file = fs::path(dir) / task.file, log = fs::path(dir) / task.log;
-    const bool hasLog = fs::exists(log);
-    if (!fs::exists(file)) {
-        if (hasLog) {
-            const std::string tail = lastLines(log.string(), 3);
-            // A task that wrote a log but no file yet is running, or failed before its first epoch.
-            st.state =
-                tail.find("error") != std::string::npos ? TaskState::Failed : TaskState::Running;
-            st.detail = tail;
-        }
-        return st;
-    }
-    try {
-        const Experiment e = loadExperiment(file.string(), false);
-        if (e.runs.empty()) {
-            st.state = TaskState::Running;
-            return st;
-        }
-        const RunRecord& r = e.runs.front();
-        st.epochsDone = r.epochsDone();
-        st.noiseDone = !r.noise.empty();
-        switch (r.status) {
-            case RunStatus::Completed:
-                st.state =
-                    (!s.noise.enabled || st.noiseDone) ? TaskState::Completed : TaskState::Running;
-                break;
-            case RunStatus::Running:
-                st.state = TaskState::Running;
-                break;
-            case RunStatus::Stopped:
-                st.state = TaskState::Stopped;
-                st.detail = r.message;
-                break;
-            case RunStatus::Diverged:
-            case RunStatus::Failed:
-                st.state = TaskState::Failed;
-                st.detail = r.message;
-                break;
-        }
-    } catch (const Error& e) {
-        // Being replaced right now, or damaged: say so, the next look will tell.
-        st.state = TaskState::Running;
-        st.detail = std::string("experiment file not readable now: ") + e.what();
-    }
-    if (st.state == TaskState::Failed && hasLog) st.detail += "\n" + lastLines(log.string(), 5);
-    return st;
-}
-
-std::vector<std::string> collectSweep(const std::string& dir, std::vector<std::string>* missing)
-{
-    const Sweep s = loadSweep(sweepFileIn(dir));
-    std::map<std::string, std::vector<SweepTask>> byConfig;
-    std::vector<std::string> order;
-    for (const auto& t : sweepTasks(s)) {
-        if (!byConfig.count(t.configId)) order.push_back(t.configId);
-        byConfig[t.configId].push_back(t);
-    }
-    std::vector<std::string> written;
-    for (const auto& id : order) {
-        Experiment merged;
-        bool any = false;
-        for (const auto& t : byConfig[id]) {
-            const fs::path file = fs::path(dir) / t.file;
-            if (!fs::exists(file)) {
-                if (missing) missing->push_back(t.id);
-                continue;
-            }
-            Experiment e = loadExperiment(file.string());
-            if (!any) {
-                merged = e;
-                merged.runs.clear();
-                merged.config.seeds.clear();
-                any = true;
-            }
-            for (auto& r : e.runs) {
-                merged.config.seeds.push_back(r.seed);
-                merged.runs.push_back(std::move(r));
-            }
-            merged.provenance.endTime = std::max(merged.provenance.endTime, e.provenance.endTime);
-            merged.provenance.startTime =
-                std::min(merged.provenance.startTime, e.provenance.startTime);
-        }
-        if (!any) continue;
-        const std::string out = (fs::path(dir) / "results" / (id + ".h5")).string();
-        saveExperiment(merged, out);
-        written.push_back(out);
-    }
-    return written;
-}
-
-namespace {
-
-std::string sbatchHeader(const std::string& jobName, const SlurmOptions& o)
-{
-    std::ostringstream h;
-    h << "#!/bin/bash\n#SBATCH --job-name=" << jobName << "\n";
-    if (!o.partition.empty()) h << "#SBATCH --partition=" << o.partition << "\n";
-    if (!o.account.empty()) h << "#SBATCH --account=" << o.account << "\n";
-    if (!o.time.empty()) h << "#SBATCH --time=" << o.time << "\n";
-    if (!o.mem.empty()) h << "#SBATCH --mem=" << o.mem << "\n";
-    if (!o.gres.empty()) h << "#SBATCH --gres=" << o.gres << "\n";
-    for (const auto& a : o.extraArgs) h << "#SBATCH " << a << "\n";
-    return h.str();
-}
-
-}  // namespace
-
-std::string shellQuote(const std::string& s)
-{
-    std::string out = "'";
-    for (const char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    return out + "'";
-}
-
-std::string slurmArrayScript(const std::string& dir, const Sweep& s,
-                             const std::vector<int>& indices, const SlurmOptions& o,
-                             const std::string& command)
-{
-    std::string array;
-    for (const int i : indices) array += (array.empty() ? "" : ",") + std::to_string(i);
-    if (o.maxParallel > 0) array += "%" + std::to_string(o.maxParallel);
-    const std::string absDir = fs::absolute(dir).string();
-    std::ostringstream sh;
-    sh << sbatchHeader("dwmtj-" + s.name, o) << "#SBATCH --array=" << array << "\n"
-       << "#SBATCH --cpus-per-task=" << o.cpusPerTask << "\n"
-       << "#SBATCH --output=" << absDir << "/logs/task-%a.log\n"
-       << "#SBATCH --open-mode=append\n"
-       << "# One task per configuration x seed (dwmtj sweep plan lists them). Slurm's SIGTERM at\n"
-       << "# the time limit stops a task after the batch in flight; resubmitting resumes it.\n"
-       << "export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1} "
-          "OPENBLAS_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}\n"
-       << "export DWMTJ_THREADS=${SLURM_CPUS_PER_TASK:-1}\n"
-       << "exec " << command << " sweep task " << shellQuote(absDir)
-       << " --index \"$SLURM_ARRAY_TASK_ID\"\n";
-    return sh.str();
-}
-
-std::string slurmCollectScript(const std::string& dir, const Sweep& s, const SlurmOptions& o,
-                               const std::string& command, const std::string& collectArgs)
-{
-    const std::string absDir = fs::absolute(dir).string();
-    SlurmOptions one = o;
-    one.gres.clear();
-    std::ostringstream sh;
-    sh << sbatchHeader("dwmtj-" + s.name + "-collect", one) << "#SBATCH --cpus-per-task=1\n"
-       << "#SBATCH --output=" << absDir << "/logs/collect.log\n"
-       << "#SBATCH --open-mode=append\n"
-       << "# Runs after the array job ends, however its tasks ended (afterany).\n"
-       << "exec " << command << " " << collectArgs << "\n";
-    return sh.str();
-}
-
-std::string nodeCommand(const std::string& dwmtjBinary)
-{
-    std::string launcher;
-    const fs::path dir = fs::path(dwmtjBinary).parent_path();
-    if (const char* l = std::getenv("DWMTJ_LAUNCHER"))
-        launcher = l;
-    else if (fs::exists(dir / "dwmtj-launch"))
-        launcher = (dir / "dwmtj-launch").string();
-#ifdef DWMTJ_SOURCE_DIR
-    else if (fs::exists(fs::path(DWMTJ_SOURCE_DIR) / "packaging" / "dwmtj-launch"))
-        launcher = (fs::path(DWMTJ_SOURCE_DIR) / "packaging" / "dwmtj-launch").string();
-#endif
-    return (launcher.empty() ? "" : shellQuote(launcher) + " ") + shellQuote(dwmtjBinary);
-}
-
-std::string runShell(const std::string& command, int* rc)
-{
-    std::string out;
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) {
-        *rc = -1;
-        return out;
-    }
-    char buf[4096];
-    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    const int st = pclose(p);
-    *rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return out;
-}
-
-bool onPath(const std::string& program)
-{
-    int rc = 0;
-    runShell("command -v " + shellQuote(program) + " >/dev/null 2>&1", &rc);
-    return rc == 0;
-}
-
-SlurmSubmission slurmScripts(const std::string& dir, const SlurmOptions& o,
-                             const std::string& dwmtjBinary, const std::string& collectArgs)
-{
-    const Sweep s = loadSweep(sweepFileIn(dir));
-    SlurmSubmission sub;
-    for (const auto& t : sweepTasks(s))
-        if (taskStatus(dir, t, s).state != TaskState::Completed) sub.indices.push_back(t.index);
-    const std::string command = nodeCommand(dwmtjBinary);
-    const fs::path slurmDir = fs::path(dir) / "slurm";
-    sub.arrayScript = (slurmDir / "array.sbatch").string();
-    sub.collectScript = (slurmDir / "collect.sbatch").string();
-    if (!sub.indices.empty()) {
-        sub.arrayText = slurmArrayScript(dir, s, sub.indices, o, command);
-        sub.collectText = slurmCollectScript(dir, s, o, command, collectArgs);
-    }
-    sub.commands = "sbatch --parsable " + shellQuote(sub.arrayScript) +
-                   "\nsbatch --parsable --dependency=afterany:<ARRAY_JOB> " +
-                   shellQuote(sub.collectScript);
-    return sub;
-}
-
-SlurmSubmission submitSweep(const std::string& dir, const SlurmOptions& o, bool dryRun,
-                            const std::string& dwmtjBinary, const std::string& collectArgs)
-{
-    SlurmSubmission sub = slurmScripts(dir, o, dwmtjBinary, collectArgs);
-    if (sub.indices.empty()) return sub;
-    fs::create_directories(fs::path(sub.arrayScript).parent_path());
-    detail::writeTextAtomically(sub.arrayScript, sub.arrayText);
-    detail::writeTextAtomically(sub.collectScript, sub.collectText);
-    if (dryRun || !onPath("sbatch")) return sub;
-    auto firstLine = [](std::string t) { return t.substr(0, t.find_first_of(";\n")); };
-    int rc = 0;
-    const std::string array =
-        runShell("sbatch --parsable " + shellQuote(sub.arrayScript) + " 2>&1", &rc);
-    if (rc != 0) throw Error("sbatch refused the array job: " + firstLine(array));
-    sub.arrayJob = firstLine(array);
-    const std::string collect = runShell("sbatch --parsable --dependency=afterany:" + sub.arrayJob +
-                                             " " + shellQuote(sub.collectScript) + " 2>&1",
-                                         &rc);
-    if (rc != 0) throw Error("sbatch refused the collect job: " + firstLine(collect));
-    sub.collectJob = firstLine(collect);
-    std::ofstream jobs(fs::path(dir) / "slurm" / "jobs.tsv", std::ios::app);
-    jobs << sub.arrayJob << "\t" << sub.collectJob << "\t" << sub.indices.size() << "\n";
-    if (!jobs) throw Error("cannot record the job ids in " + dir + "/slurm/jobs.tsv");
-    sub.submitted = true;
-    return sub;
 }
 
 }  // namespace dwmtj::core

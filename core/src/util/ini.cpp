@@ -1,6 +1,7 @@
 #include "util/ini.h"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -89,6 +90,13 @@ std::vector<std::string> list(const std::string& text)
     for (std::string item; std::getline(ss, item, ',');)
         if (!trim(item).empty()) out.push_back(trim(item));
     return out;
+}
+
+std::string resolvePath(const std::string& value, const std::string& iniPath)
+{
+    namespace fs = std::filesystem;
+    if (value.empty() || fs::path(value).is_absolute()) return value;
+    return (fs::path(iniPath).parent_path() / value).lexically_normal().string();
 }
 
 }  // namespace dwmtj::core::ini

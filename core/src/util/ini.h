@@ -8,6 +8,9 @@
 namespace dwmtj::core::ini {
 
 std::string trim(const std::string& s);
+/// A value naming a file, resolved against the folder of the ini file `iniPath` when it is
+/// relative (absolute and empty values are returned as they are).
+std::string resolvePath(const std::string& value, const std::string& iniPath);
 
 struct Section {
     std::string kind, name;  ///< "experiment" "fig3c"; "noise" ""; "choice" "bn-batch"
