@@ -2,11 +2,7 @@
 // The table lookup that every device neuron shares, in the CPU loops (neuron_*.cpp) and in the
 // CUDA kernels (cuda/kernels.cu): one definition, the same float operations in the same order,
 // so that both round alike and draw the same spikes. No LibTorch and no CUDA header.
-#if defined(__CUDACC__)
-#define DWMTJ_LUT_FN __host__ __device__ __forceinline__
-#else
-#define DWMTJ_LUT_FN [[gnu::always_inline]] inline
-#endif
+#include "host_device.h"
 
 namespace dwmtj::core::snn {
 
@@ -19,7 +15,7 @@ struct GridPoint {
     float fr;
 };
 
-DWMTJ_LUT_FN GridPoint gridPoint(float f, float last, int maxIndex)
+DWMTJ_HD GridPoint gridPoint(float f, float last, int maxIndex)
 {
     f = f > 0 ? f : 0.0f;  // also maps NaN to 0
     f = f < last ? f : last;
@@ -29,7 +25,7 @@ DWMTJ_LUT_FN GridPoint gridPoint(float f, float last, int maxIndex)
 }
 
 /// Linear interpolation at fr between a[at] and the next grid point's a[at + stride].
-DWMTJ_LUT_FN float interpolate(const float* a, int at, int stride, float fr)
+DWMTJ_HD float interpolate(const float* a, int at, int stride, float fr)
 {
     return a[at] + fr * (a[at + stride] - a[at]);
 }

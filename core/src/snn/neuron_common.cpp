@@ -47,14 +47,7 @@ namespace detail {
 
 void fillNormal(uint64_t key, int64_t start, int64_t n, float* out)
 {
-    std::vector<uint32_t> u(size_t(2 * n));
-    fillUniformU32(key, 2 * start, 2 * n, u.data());
-    constexpr float kTwoPi = 6.28318530717958647692f;
-    for (int64_t k = 0; k < n; ++k) {
-        const float u1 = (float(u[size_t(2 * k)] >> 8) + 0.5f) * (1.0f / 16777216.0f);
-        const float u2 = toUnitFloat(u[size_t(2 * k + 1)]);
-        out[k] = std::sqrt(-2.0f * std::log(u1)) * std::cos(kTwoPi * u2);
-    }
+    for (int64_t k = 0; k < n; ++k) out[k] = normalAt(key, start + k);
 }
 
 void checkVariation(const DeviceTable& tb, int64_t neurons, const Tensor& x)

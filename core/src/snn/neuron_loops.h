@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "dwmtj/error.h"
+#include "neuron_constants.h"
 #include "neurons.h"
+#include "rng.h"
 #ifdef DWMTJ_HAVE_CUDA_KERNELS
 #include "cuda/kernels.h"
 #endif
@@ -26,11 +28,6 @@ using torch::autograd::tensor_list;
 
 extern std::atomic<bool> g_forceGeneric;  ///< setForceGenericKernels
 inline constexpr int64_t kBlock = 1024;   // neurons per parallel work item
-
-// Norse v1.0.0 constants with dt = 1e-3: dt * tau_mem_inv, dt * tau_syn_inv, SuperSpike alpha.
-inline constexpr float kMemDecay = 0.1f;
-inline constexpr float kSynDecay = 0.2f;
-inline constexpr float kAlpha = 100.0f;
 
 inline bool fused(const Tensor& x) { return x.device().is_cpu() && !g_forceGeneric.load(); }
 
@@ -91,12 +88,9 @@ inline void addTally(ActivityTally* tally, const std::vector<double>& v2,
     tally->samples += samples;
 }
 
-/// Standard normal numbers for elements [start, start + n) of a stream (Box-Muller on two
-/// counter-based uniforms per element): the cycle-to-cycle jitter of device neurons.
+/// Standard normal numbers normalAt(key, start + k), k < n: the cycle-to-cycle jitter of device
+/// neurons.
 void fillNormal(uint64_t key, int64_t start, int64_t n, float* out);
-
-/// The stream of the cycle-to-cycle jitter of a layer whose spikes draw from `key`.
-inline uint64_t jitterKey(uint64_t key) { return key ^ 0xC2C0C2C0A5A5A5A5ull; }
 
 /// The voltage-dependent part of a device neuron with variation: checks that the variation
 /// fits a layer of `neurons` neurons (the last dimension) and `curves` curves.

@@ -10,16 +10,12 @@
 #include "dwmtj/error.h"
 #include "kernels.h"
 #include "snn/lut_grid.h"
+#include "snn/neuron_constants.h"
+#include "snn/rng.h"
 
 namespace dwmtj::core::snn::cuda {
 namespace {
 
-// neuron_loops.h: Norse v1.0.0 constants with dt = 1e-3.
-constexpr float kMemDecay = 0.1f;
-constexpr float kSynDecay = 0.2f;
-constexpr float kAlpha = 100.0f;
-constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
-constexpr uint64_t kJitterXor = 0xC2C0C2C0A5A5A5A5ull;  // neuron_loops.h jitterKey
 constexpr int kSharedBytes = 48 * 1024;                  // without an opt-in attribute
 constexpr int kThreads = 128;                            // per block, thread-per-neuron kernels
 
@@ -34,37 +30,6 @@ cudaStream_t asStream(void* s) { return static_cast<cudaStream_t>(s); }
 unsigned blocksFor(int64_t n, int threads, int64_t cap = int64_t(1) << 30)
 {
     return unsigned(std::max<int64_t>(1, std::min<int64_t>((n + threads - 1) / threads, cap)));
-}
-
-// rng.h on the device.
-__device__ __forceinline__ uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-__device__ __forceinline__ uint32_t uniformU32(uint64_t key, int64_t i)
-{
-    const uint64_t h = mix64(key + uint64_t(i >> 1) * kGolden);
-    return (i & 1) ? uint32_t(h >> 32) : uint32_t(h);
-}
-
-__device__ __forceinline__ float toUnit(uint32_t u) { return float(u >> 8) * (1.0f / 16777216.0f); }
-
-__device__ __forceinline__ float bernoulli(uint32_t u, float p)
-{
-    const float diff = toUnit(u) - p;  // negative iff u < p
-    return float(__float_as_uint(diff) >> 31);
-}
-
-/// neuron_common.cpp fillNormal: element k of the jitter stream (Box-Muller on uniforms 2k, 2k+1).
-__device__ __forceinline__ float normal(uint64_t key, int64_t k)
-{
-    const uint64_t h = mix64(key + uint64_t(k) * kGolden);
-    const float u1 = (float(uint32_t(h) >> 8) + 0.5f) * (1.0f / 16777216.0f);
-    const float u2 = toUnit(uint32_t(h >> 32));
-    return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530717958647692f * u2);
 }
 
 __device__ __forceinline__ uint64_t keyOf(const Key& k) { return k.slot ? *k.slot : k.key; }
@@ -195,7 +160,7 @@ __global__ void binaryKernel(const float* __restrict__ x, float* __restrict__ z,
     const float* val;
     const float* der;
     tableArrays<kShared>(tb, smem, val, der);
-    const uint64_t k = keyOf(key), jitter = k ^ kJitterXor;
+    const uint64_t k = keyOf(key), jitter = jitterKey(k);
     const float last = float(tb.size - 1);
     const int maxIndex = tb.size - 2;
     double sv = 0, ss = 0;
@@ -205,7 +170,7 @@ __global__ void binaryKernel(const float* __restrict__ x, float* __restrict__ z,
         float f, liv = 1.0f, frc = 0.0f, is = 1.0f;
         if constexpr (kVaried) {
             const int64_t dev = e % neurons;
-            const float g = var.c2cSd > 0 ? normal(jitter, e) : 0.0f;
+            const float g = var.c2cSd > 0 ? normalAt(jitter, e) : 0.0f;
             V = V + var.c2cSd * g;
             is = var.invScale[dev];
             liv = var.live[dev];
@@ -251,7 +216,7 @@ __global__ void multiStateKernel(const float* __restrict__ x, float* __restrict_
     const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
     double sv = 0, ss = 0;
     if (n < N) {
-        const uint64_t k = keyOf(key), jitterKey = k ^ kJitterXor;
+        const uint64_t k = keyOf(key), jk = jitterKey(k);
         const int nc = tb.curves, K = nc + 1;
         const float last = float(tb.size - 1);
         const int maxIndex = tb.size - 2;
@@ -273,12 +238,12 @@ __global__ void multiStateKernel(const float* __restrict__ x, float* __restrict_
         for (int64_t t = 0; t < T; ++t) {
             const int64_t o = t * N + n;
             const float xt = x[o];
-            const float uk = toUnit(uniformU32(k, o));
+            const float uk = toUnitFloat(uniformU32(k, o));
             const int need = K - m;
             int d = 0, spike;
             float V = tb.centre + tb.gain * xt;
             if constexpr (kVaried) {
-                const float g = jitter ? normal(jitterKey, o) : 0.0f;
+                const float g = jitter ? normalAt(jk, o) : 0.0f;
                 if (jitter) V = V + var.c2cSd * g;
                 float base = a * xt;
                 if (jitter) base += jit * g;
