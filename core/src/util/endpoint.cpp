@@ -1,0 +1,600 @@
+// The noise-robustness endpoint: chance-corrected AUC and sigma50 per network, group
+// estimates and comparisons with seed + paired-image variance, power and multiplicity.
+#include "dwmtj/endpoint.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include "dwmtj/error.h"
+#include "dwmtj/stats.h"
+
+namespace dwmtj::core::endpoint {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Above this many degrees of freedom the t distribution is taken as normal.
+constexpr double kNormalDf = 1e6;
+
+/// The reference distribution of (estimate - truth) / se: Student's t on the seed part's
+/// degrees of freedom, although se^2 also holds the test-image part (known far better, from a
+/// thousand resamples of thousands of images). Counting that part with infinite df
+/// (Welch-Satterthwaite over both parts) covers only 92-94 % at 3 seeds on simulated truth:
+/// the df grow exactly when the seed variance is underestimated. With the seed df the
+/// interval covers 95-96 % when the seeds dominate (thousands of test images) and is
+/// conservative (up to 98 %) when the image part dominates (tests/core/endpoint_test.cpp).
+struct Reference {
+    double nu = kInf;
+    bool normal() const { return nu >= kNormalDf; }
+};
+
+/// E[f(S)], S = sqrt(W) and W ~ chi2(nu) / nu the relative error of the estimated variance,
+/// by Simpson's rule over u = sqrt(nu W), whose density is
+/// 2 u^(nu-1) exp(-u^2/2) / (2^(nu/2) Gamma(nu/2)) (finite at 0 for nu >= 1).
+template <class F>
+double expectOverS(const Reference& ref, F f)
+{
+    const double nu = ref.nu;
+    // u has mean about sqrt(nu) and sd below 1: +-15 around it holds all but ~1e-40 of it.
+    const double uLo = std::max(0.0, std::sqrt(nu) - 15), uHi = std::sqrt(nu) + 15;
+    const int n = 600;
+    const double h = (uHi - uLo) / n, logNorm = (nu / 2) * std::log(2.0) + std::lgamma(nu / 2);
+    double sum = 0;
+    for (int k = 0; k <= n; ++k) {
+        const double u = uLo + k * h;
+        const double dens = u > 0 ? 2 * std::exp((nu - 1) * std::log(u) - u * u / 2 - logNorm)
+                                  : (nu == 1 ? 2 * std::exp(-logNorm) : 0);
+        const double w = (k == 0 || k == n) ? 1 : (k % 2 ? 4 : 2);
+        sum += w * dens * f(u / std::sqrt(nu));
+    }
+    return sum * h / 3;
+}
+
+/// P(T > t).
+double survival(double t, const Reference& ref)
+{
+    return ref.normal() ? stats::normalCdf(-t) : stats::studentTSurvival(t, ref.nu);
+}
+
+/// The p-quantile of T.
+double quantile(double p, const Reference& ref)
+{
+    return ref.normal() ? stats::normalQuantile(p) : stats::studentTQuantile(p, ref.nu);
+}
+
+double powerOf(double delta, const Reference& ref, double alpha, bool twoSided)
+{
+    const double c = quantile(1 - (twoSided ? alpha / 2 : alpha), ref);
+    auto given = [&](double sd) {  // power given the estimated se = sd x the true se
+        double p = stats::normalCdf(delta - c * sd);
+        if (twoSided) p += stats::normalCdf(-c * sd - delta);
+        return p;
+    };
+    return ref.normal() ? given(1) : expectOverS(ref, given);
+}
+
+double deltaFor(const Reference& ref, double alpha, double target, bool twoSided)
+{
+    // Studies repeat the same few references: remember the last answers.
+    struct Key {
+        double nu, alpha, target;
+        bool twoSided;
+        double delta;
+    };
+    thread_local std::vector<Key> recent;
+    for (const auto& k : recent)
+        if (k.nu == ref.nu && k.alpha == alpha && k.target == target && k.twoSided == twoSided)
+            return k.delta;
+    double lo = 0, hi = 1;
+    while (powerOf(hi, ref, alpha, twoSided) < target && hi < 1e3) hi *= 2;
+    for (int i = 0; i < 40; ++i) {
+        const double mid = (lo + hi) / 2;
+        (powerOf(mid, ref, alpha, twoSided) < target ? lo : hi) = mid;
+    }
+    if (recent.size() >= 64) recent.erase(recent.begin());
+    recent.push_back({ref.nu, alpha, target, twoSided, hi});
+    return hi;
+}
+
+bool sameLevel(double a, double b) { return std::fabs(a - b) < 1e-9; }
+
+/// The measure on a curve given as (levels, accuracies).
+double measureOf(const std::vector<double>& level, const std::vector<double>& accuracy,
+                 double chance, const Measure& m, const std::vector<double>& grid)
+{
+    switch (m.kind) {
+        case Measure::Auc: {
+            const auto a = chanceCorrected(level, accuracy, chance, grid);
+            if (a.empty()) return kNaN;
+            double sum = 0;
+            for (double x : a) sum += x;  // NaN propagates: the grid must be covered
+            return sum / double(a.size());
+        }
+        case Measure::Sigma50: {
+            const auto a = chanceCorrected(level, accuracy, chance, grid);
+            if (a.empty() ||
+                std::any_of(a.begin(), a.end(), [](double x) { return std::isnan(x); }))
+                return kNaN;
+            const auto fit = isotonicDecreasing(a);
+            for (size_t k = 0; k < fit.size(); ++k)
+                if (fit[k] <= 0.5) {
+                    if (k == 0) return grid[0];
+                    return grid[k - 1] +
+                           (fit[k - 1] - 0.5) / (fit[k - 1] - fit[k]) * (grid[k] - grid[k - 1]);
+                }
+            return kInf;
+        }
+        case Measure::Accuracy:
+            return accuracyAt(level, accuracy, m.level);
+        case Measure::AboveChance:
+            return accuracyAt(level, accuracy, m.level) - chance;
+        case Measure::ChanceCorrected: {
+            const auto a = chanceCorrected(level, accuracy, chance, {m.level});
+            return a.empty() ? kNaN : a[0];
+        }
+    }
+    return kNaN;
+}
+
+/// One network's per-image records compressed into the distinct correct/incorrect patterns
+/// across levels: a bootstrap replicate then costs one pass over the images plus one over
+/// the patterns, instead of one pass per level.
+struct Patterns {
+    const NetworkCurve* curve = nullptr;
+    std::vector<uint32_t> of;                   ///< per image
+    std::vector<std::vector<uint8_t>> pattern;  ///< per pattern, per level
+};
+
+Patterns patternsOf(const NetworkCurve& c)
+{
+    Patterns p;
+    p.curve = &c;
+    const size_t n = c.correct.front().size(), levels = c.correct.size();
+    std::unordered_map<std::string, uint32_t> ids;
+    p.of.resize(n);
+    std::string key(levels, '\0');
+    for (size_t i = 0; i < n; ++i) {
+        for (size_t l = 0; l < levels; ++l) key[l] = c.correct[l][i] ? 1 : 0;
+        auto [it, added] = ids.emplace(key, uint32_t(p.pattern.size()));
+        if (added) p.pattern.emplace_back(key.begin(), key.end());
+        p.of[i] = it->second;
+    }
+    return p;
+}
+
+/// Whether every curve has per-image records over the same number of images; that number.
+size_t sharedImages(const std::vector<const std::vector<NetworkCurve>*>& groups)
+{
+    size_t n = 0;
+    for (const auto* g : groups)
+        for (const auto& c : *g) {
+            if (c.correct.size() != c.level.size() || c.correct.empty()) return 0;
+            for (const auto& row : c.correct) {
+                if (row.empty() || (n && row.size() != n)) return 0;
+                n = row.size();
+            }
+        }
+    return n;
+}
+
+/// Per replicate of the image bootstrap, the measure of every network of every group
+/// ([replicate][group][network]; the same resampled images for every network). Empty when
+/// the records do not allow it.
+using Replicates = std::vector<std::vector<std::vector<double>>>;
+Replicates imageReplicates(const std::vector<const std::vector<NetworkCurve>*>& groups,
+                           const Measure& m, const Options& o)
+{
+    const size_t n = sharedImages(groups);
+    if (n == 0 || o.imageResamples < 2) return {};
+    std::vector<std::vector<Patterns>> pats;
+    for (const auto* g : groups) {
+        pats.emplace_back();
+        for (const auto& c : *g) pats.back().push_back(patternsOf(c));
+    }
+    const double cap = o.grid.empty() ? kInf : o.grid.back();
+    std::mt19937_64 rng(o.seed);
+    std::uniform_int_distribution<size_t> pick(0, n - 1);
+    std::vector<uint32_t> weight(n);
+    std::vector<double> bins, acc;
+    Replicates out;
+    for (int b = 0; b < o.imageResamples; ++b) {
+        std::fill(weight.begin(), weight.end(), 0u);
+        for (size_t i = 0; i < n; ++i) ++weight[pick(rng)];
+        auto& rep = out.emplace_back();
+        for (const auto& group : pats) {
+            auto& values = rep.emplace_back();
+            for (const auto& p : group) {
+                bins.assign(p.pattern.size(), 0.0);
+                for (size_t i = 0; i < n; ++i) bins[p.of[i]] += weight[i];
+                acc.assign(p.curve->level.size(), 0.0);
+                for (size_t q = 0; q < p.pattern.size(); ++q)
+                    for (size_t l = 0; l < acc.size(); ++l)
+                        if (p.pattern[q][l]) acc[l] += bins[q];
+                for (double& a : acc) a /= double(n);
+                double v = measureOf(p.curve->level, acc, p.curve->chance, m, o.grid);
+                if (v == kInf) v = cap;  // a replicate that never halves: censored at the grid end
+                values.push_back(v);
+            }
+        }
+    }
+    return out;
+}
+
+double mean(const std::vector<double>& v)
+{
+    return v.empty() ? kNaN : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+}
+
+double covariance(const std::vector<double>& a, const std::vector<double>& b)
+{
+    if (a.size() < 2) return 0;
+    const double ma = mean(a), mb = mean(b);
+    double s = 0;
+    for (size_t k = 0; k < a.size(); ++k) s += (a[k] - ma) * (b[k] - mb);
+    return s / double(a.size() - 1);
+}
+
+/// The test-image part of the variance of sum_g sign_g x mean(group g): the bootstrap variance
+/// of that combination less what the seed part s^2 / n already holds. Each network's image
+/// variation has a part shared with the other networks (the same hard images) and a part of
+/// its own; the second varies from network to network like the seed does, so s^2 counts it.
+/// Removed per group: (1/n^2) sum_k (V_k - C), V_k a network's bootstrap variance and C the
+/// mean covariance between two of the group's networks (groups of one network keep it all).
+double imageVariance(const Replicates& reps, const std::vector<double>& sign)
+{
+    if (reps.empty()) return 0;
+    const size_t groups = sign.size();
+    std::vector<double> combo;
+    for (const auto& r : reps) {
+        double x = 0;
+        for (size_t g = 0; g < groups; ++g) x += sign[g] * mean(r[g]);
+        combo.push_back(x);
+    }
+    double v = covariance(combo, combo);
+    for (size_t g = 0; g < groups; ++g) {
+        const size_t n = reps.front()[g].size();
+        if (n < 2) continue;
+        std::vector<std::vector<double>> net(n);
+        for (const auto& r : reps)
+            for (size_t k = 0; k < n; ++k) net[k].push_back(r[g][k]);
+        double diag = 0, off = 0;
+        for (size_t k = 0; k < n; ++k) {
+            diag += covariance(net[k], net[k]);
+            for (size_t j = k + 1; j < n; ++j) off += covariance(net[k], net[j]);
+        }
+        const double shared = off / double(n * (n - 1) / 2);
+        v -= (diag - double(n) * shared) / double(n * n);
+    }
+    return std::max(0.0, v);
+}
+
+double variance(const std::vector<double>& v)
+{
+    if (v.size() < 2) return 0;
+    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+    double ss = 0;
+    for (double x : v) ss += (x - mean) * (x - mean);
+    return ss / double(v.size() - 1);
+}
+
+/// The per-network values of a group; `note` says what is missing.
+struct GroupValues {
+    std::vector<double> v;
+    int unreached = 0;
+    bool ok = true;
+    std::string note;
+};
+GroupValues valuesOf(const std::vector<NetworkCurve>& group, const Measure& m, const Options& o)
+{
+    GroupValues g;
+    if (group.empty()) {
+        g.ok = false;
+        g.note = "no networks";
+        return g;
+    }
+    for (const auto& c : group) {
+        const double x = evaluate(c, m, o.grid);
+        if (std::isnan(x)) {
+            g.ok = false;
+            g.note = "a curve does not cover the grid or its clean accuracy is at or below chance";
+        }
+        if (x == kInf) ++g.unreached;
+        g.v.push_back(x);
+    }
+    if (g.ok && g.unreached) {
+        g.ok = false;
+        g.note = std::to_string(g.unreached) + " of " + std::to_string(group.size()) +
+                 " networks keep more than half their chance-corrected accuracy over the whole "
+                 "grid (sigma50 beyond " +
+                 std::to_string(o.grid.empty() ? 0.0 : o.grid.back()).substr(0, 4) + ")";
+    }
+    return g;
+}
+
+/// The seed part of a mean's variance (s^2 / n) and its Satterthwaite denominator term.
+struct SeedPart {
+    double var = 0, dfTerm = 0;
+    bool single = false;
+};
+SeedPart seedPart(const std::vector<double>& v)
+{
+    SeedPart s;
+    if (v.size() < 2) {
+        s.single = true;
+        return s;
+    }
+    s.var = variance(v) / double(v.size());
+    if (s.var < 1e-24) s.var = 0;  // identical values (rounding leaves ~1e-34): no seed spread
+    s.dfTerm = s.var * s.var / double(v.size() - 1);
+    return s;
+}
+
+double satterthwaite(double total, double dfTerms)
+{
+    return dfTerms > 0 ? total * total / dfTerms : kInf;
+}
+
+const char* kSingleNote = "one network: the seed-to-seed variation is not included";
+const char* kNoImagesNote =
+    "no per-image records: the test-image variation is not included (re-run the evaluation)";
+
+}  // namespace
+
+std::vector<double> standardGrid()
+{
+    std::vector<double> g;
+    for (int k = 0; k <= 15; ++k) g.push_back(0.1 * k);
+    for (double x : {2.0, 2.5, 3.0}) g.push_back(x);
+    return g;
+}
+
+std::vector<double> paperGrid()
+{
+    std::vector<double> g;
+    for (int k = 0; k <= 15; ++k) g.push_back(0.2 * k);
+    return g;
+}
+
+std::vector<double> gridByName(const std::string& name)
+{
+    if (name == "standard") return standardGrid();
+    if (name == "paper") return paperGrid();
+    throw OptionsError("unknown endpoint grid '" + name + "' (expected standard or paper)");
+}
+
+double accuracyAt(const std::vector<double>& level, const std::vector<double>& accuracy, double at)
+{
+    const size_t n = std::min(level.size(), accuracy.size());
+    for (size_t k = 0; k < n; ++k)
+        if (sameLevel(level[k], at)) return accuracy[k];
+    for (size_t k = 1; k < n; ++k)
+        if (level[k - 1] < at && at < level[k])
+            return accuracy[k - 1] + (accuracy[k] - accuracy[k - 1]) * (at - level[k - 1]) /
+                                         (level[k] - level[k - 1]);
+    return kNaN;
+}
+
+std::vector<double> chanceCorrected(const std::vector<double>& level,
+                                    const std::vector<double>& accuracy, double chance,
+                                    const std::vector<double>& grid)
+{
+    const double clean = accuracyAt(level, accuracy, 0);
+    std::vector<double> out(grid.size(), kNaN);
+    if (!(clean > chance)) return out;
+    for (size_t k = 0; k < grid.size(); ++k)
+        out[k] = (accuracyAt(level, accuracy, grid[k]) - chance) / (clean - chance);
+    return out;
+}
+
+double chanceCorrectedAuc(const NetworkCurve& curve, const std::vector<double>& grid)
+{
+    return measureOf(curve.level, curve.accuracy, curve.chance, Measure::auc(), grid);
+}
+
+std::vector<double> isotonicDecreasing(const std::vector<double>& y)
+{
+    // Pool adjacent violators on blocks (mean, size) of the non-increasing fit.
+    std::vector<double> mean;
+    std::vector<size_t> size;
+    for (double v : y) {
+        mean.push_back(v);
+        size.push_back(1);
+        while (mean.size() > 1 && mean[mean.size() - 2] < mean.back()) {
+            const size_t a = size[size.size() - 2], b = size.back();
+            const double m =
+                (mean[mean.size() - 2] * double(a) + mean.back() * double(b)) / double(a + b);
+            mean.pop_back();
+            size.pop_back();
+            mean.back() = m;
+            size.back() = a + b;
+        }
+    }
+    std::vector<double> out;
+    for (size_t k = 0; k < mean.size(); ++k) out.insert(out.end(), size[k], mean[k]);
+    return out;
+}
+
+double sigma50(const NetworkCurve& curve, const std::vector<double>& grid)
+{
+    return measureOf(curve.level, curve.accuracy, curve.chance, Measure::sigma50(), grid);
+}
+
+double evaluate(const NetworkCurve& curve, const Measure& m, const std::vector<double>& grid)
+{
+    return measureOf(curve.level, curve.accuracy, curve.chance, m, grid);
+}
+
+Estimate estimate(const std::vector<NetworkCurve>& group, const Measure& m, const Options& o)
+{
+    Estimate e;
+    e.networks = int(group.size());
+    const auto g = valuesOf(group, m, o);
+    e.unreached = g.unreached;
+    if (!g.ok) {
+        e.value = g.unreached && g.v.size() == size_t(g.unreached) ? kInf : kNaN;
+        e.note = g.note;
+        return e;
+    }
+    e.value = std::accumulate(g.v.begin(), g.v.end(), 0.0) / double(g.v.size());
+    const auto s = seedPart(g.v);
+    e.seedVariance = s.var;
+    const auto reps = imageReplicates({&group}, m, o);
+    e.imageLevel = !reps.empty();
+    e.imageVariance = imageVariance(reps, {1.0});
+    std::vector<std::string> notes;
+    if (s.single) notes.push_back(kSingleNote);
+    if (!e.imageLevel) notes.push_back(kNoImagesNote);
+    for (const auto& n : notes) e.note += (e.note.empty() ? "" : "; ") + n;
+    const double total = e.seedVariance + e.imageVariance;
+    if (!(total > 0)) {
+        e.note += std::string(e.note.empty() ? "" : "; ") + "no variation to estimate an interval";
+        return e;
+    }
+    e.se = std::sqrt(total);
+    e.df = satterthwaite(e.seedVariance, s.dfTerm);
+    const double q = quantile(1 - o.alpha / 2, {e.df});
+    e.low = e.value - q * e.se;
+    e.high = e.value + q * e.se;
+    return e;
+}
+
+const char* toString(Hypothesis h)
+{
+    switch (h) {
+        case Hypothesis::TwoSided:
+            return "two-sided";
+        case Hypothesis::Superiority:
+            return "superiority";
+        case Hypothesis::NonInferiority:
+            return "non-inferiority";
+        case Hypothesis::Equivalence:
+            return "equivalence";
+    }
+    return "?";
+}
+
+double power(double delta, double df, double alpha, bool twoSided)
+{
+    return powerOf(delta, {df}, alpha, twoSided);
+}
+
+double detectableDelta(double df, double alpha, double target, bool twoSided)
+{
+    return deltaFor({df}, alpha, target, twoSided);
+}
+
+Comparison decide(double difference, double se, double df, Hypothesis h, double margin,
+                  double alpha)
+{
+    Comparison c;
+    c.hypothesis = h;
+    c.difference = difference;
+    c.se = se;
+    c.df = df;
+    c.margin = margin;
+    if (!(se > 0) || !std::isfinite(difference)) return c;
+    const Reference ref{df};
+    auto tSurvival = [&](double t, double) { return survival(t, ref); };
+    auto detectableDelta = [&](double, double a, double target, bool two) {
+        return deltaFor(ref, a, target, two);
+    };
+    const double q = quantile(1 - alpha / 2, ref);
+    c.low = difference - q * se;
+    c.high = difference + q * se;
+    switch (h) {
+        case Hypothesis::TwoSided:
+            c.p = std::min(1.0, 2 * tSurvival(std::fabs(difference) / se, df));
+            c.minDetectable = detectableDelta(df, alpha, 0.8, true) * se;
+            break;
+        case Hypothesis::Superiority:
+            c.p = tSurvival((difference - margin) / se, df);
+            c.minDetectable = margin + detectableDelta(df, alpha, 0.8, false) * se;
+            break;
+        case Hypothesis::NonInferiority:
+            c.p = tSurvival((difference + margin) / se, df);
+            c.minDetectable = detectableDelta(df, alpha, 0.8, false) * se - margin;
+            break;
+        case Hypothesis::Equivalence:
+            // Two one-sided tests; 80 % power at a true difference 0 needs each at about 90 %.
+            c.p = std::max(tSurvival((difference + margin) / se, df),
+                           tSurvival((margin - difference) / se, df));
+            c.minDetectable = detectableDelta(df, alpha, 0.9, false) * se;
+            break;
+    }
+    return c;
+}
+
+Comparison compare(const std::vector<NetworkCurve>& a, const std::vector<NetworkCurve>& b,
+                   const Measure& m, Hypothesis h, double margin, const Options& o)
+{
+    const auto ga = valuesOf(a, m, o), gb = valuesOf(b, m, o);
+    if (!ga.ok || !gb.ok) {
+        Comparison c;
+        c.hypothesis = h;
+        c.margin = margin;
+        c.note = !ga.ok ? ga.note : gb.note;
+        return c;
+    }
+    const double d = std::accumulate(ga.v.begin(), ga.v.end(), 0.0) / double(ga.v.size()) -
+                     std::accumulate(gb.v.begin(), gb.v.end(), 0.0) / double(gb.v.size());
+    const auto sa = seedPart(ga.v), sb = seedPart(gb.v);
+    const auto reps = imageReplicates({&a, &b}, m, o);
+    const double imageVar = imageVariance(reps, {1.0, -1.0}), total = sa.var + sb.var + imageVar;
+    Comparison c =
+        decide(d, std::sqrt(total), satterthwaite(sa.var + sb.var, sa.dfTerm + sb.dfTerm), h,
+               margin, o.alpha);
+    c.difference = d;
+    c.imageLevel = !reps.empty();
+    if (sa.single || sb.single) c.note = kSingleNote;
+    if (!c.imageLevel) c.note += std::string(c.note.empty() ? "" : "; ") + kNoImagesNote;
+    if (!(total > 0)) c.note += std::string(c.note.empty() ? "" : "; ") + "no variation to test";
+    return c;
+}
+
+Comparison compareWith(const std::vector<NetworkCurve>& a, double value, const Measure& m,
+                       Hypothesis h, double margin, const Options& o)
+{
+    const Estimate e = estimate(a, m, o);
+    Comparison c = decide(e.value - value, e.se, e.df, h, margin, o.alpha);
+    c.difference = e.value - value;
+    c.imageLevel = e.imageLevel;
+    c.note = e.note;
+    return c;
+}
+
+std::vector<double> holm(const std::vector<double>& p)
+{
+    std::vector<size_t> order;
+    for (size_t i = 0; i < p.size(); ++i)
+        if (std::isfinite(p[i])) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] < p[b]; });
+    std::vector<double> out(p.size(), kNaN);
+    const size_t m = order.size();
+    double running = 0;
+    for (size_t k = 0; k < m; ++k) {
+        running = std::max(running, std::min(1.0, double(m - k) * p[order[k]]));
+        out[order[k]] = running;
+    }
+    return out;
+}
+
+std::vector<double> benjaminiHochberg(const std::vector<double>& p)
+{
+    std::vector<size_t> order;
+    for (size_t i = 0; i < p.size(); ++i)
+        if (std::isfinite(p[i])) order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return p[a] < p[b]; });
+    std::vector<double> out(p.size(), kNaN);
+    const size_t m = order.size();
+    double running = 1;
+    for (size_t k = m; k-- > 0;) {
+        running = std::min(running, double(m) * p[order[k]] / double(k + 1));
+        out[order[k]] = std::min(1.0, running);
+    }
+    return out;
+}
+
+}  // namespace dwmtj::core::endpoint
