@@ -107,7 +107,14 @@ private Q_SLOTS:
         QCOMPARE(table->rowCount(), 2);
         QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Gaussian"));
         QCOMPARE(table->item(0, 1)->text(), QStringLiteral("H48 T16"));
-        QVERIFY(table->item(0, 2)->text().startsWith(QStringLiteral("σ 1.50")));
+        // The endpoint's grid, each kind's chance-corrected AUC with its 95 % CI, and per
+        // comparison the difference, CI, minimum detectable effect, raw and adjusted p.
+        QVERIFY2(table->item(0, 2)->text().startsWith(QStringLiteral("σ 0.00..")),
+                 qPrintable(table->item(0, 2)->text()));
+        QVERIFY2(table->item(0, 3)->text().contains('['), qPrintable(table->item(0, 3)->text()));
+        for (const char* part : {"[", "MDE", "adjusted"})
+            QVERIFY2(table->item(0, 6)->text().contains(QLatin1String(part)),
+                     qPrintable(table->item(0, 6)->text()));
         for (int c = 6; c <= 10; ++c) QVERIFY(!table->item(0, c)->toolTip().isEmpty());
         // The curves are in the files with their settings.
         const auto e = core::loadExperiment(m_dir.filePath("net-binary.h5").toStdString());

@@ -27,6 +27,11 @@ struct NoiseCurve {
     double pixelStd = 1;  ///< the training-set pixel std used for standardized units
     uint64_t seed = 0;
     std::vector<double> sigma, accuracy, normalized;  ///< accuracy in [0, 1]
+    /// Per sigma, per test image: 1 when classified correctly (the endpoint's image bootstrap,
+    /// dwmtj/endpoint.h); empty in files written before these records.
+    std::vector<std::vector<uint8_t>> correct;
+    /// The chance level of the test images used: their largest class share (NaN: not recorded).
+    double chance = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Energy per inference from the device samples a network drew on the clean test set.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dwmtj/experiment.h"
+#include "dwmtj/noise_endpoint.h"
 #include "dwmtj/robustness.h"
 #include "dwmtj/sweep.h"
 #include "dwmtj/training.h"
@@ -118,7 +119,26 @@ struct ClaimResult {
     double pValue = std::numeric_limits<double>::quiet_NaN();
     Verdict verdict = Verdict::Inconclusive;
     std::string reason;  ///< why this verdict
+    /// The estimate behind the verdict (docs/models.md, "Primary endpoint"): the deciding
+    /// difference with its 95 % interval, the margin it was tested against and the smallest
+    /// difference the test detects with 80 % power, all in `units`.
+    std::string units;  ///< "accuracy points", "AUC points" (chance-corrected AUC x 100), ...
+    double difference = std::numeric_limits<double>::quiet_NaN();
+    double ciLow = std::numeric_limits<double>::quiet_NaN();
+    double ciHigh = std::numeric_limits<double>::quiet_NaN();
+    double margin = std::numeric_limits<double>::quiet_NaN();
+    double minDetectable = std::numeric_limits<double>::quiet_NaN();
+    /// Multiplicity: the family the claim is adjusted in, the method ("Holm",
+    /// "Benjamini-Hochberg") and the adjusted p; verdicts are decided on the adjusted p.
+    std::string family, adjustment;
+    double pAdjusted = std::numeric_limits<double>::quiet_NaN();
 };
+/// Adjusts the p-values of one family (Holm for confirmatory claims, Benjamini-Hochberg at
+/// q 0.05 for exploratory cells) and turns a verdict decided at p < 0.05 into "inconclusive"
+/// when its adjusted p is not below 0.05 (the reason says so).
+enum class Adjustment { Holm, BenjaminiHochberg };
+void adjustFamily(const std::vector<ClaimResult*>& family, const std::string& name,
+                  Adjustment method);
 
 /// One network kind's values in a study row: one group per level (one value per seed).
 struct StudySeries {
@@ -128,28 +148,35 @@ struct StudySeries {
     std::vector<GroupValues> normalized;  ///< accuracy / clean accuracy, per level
 };
 /// One choice of a robustness study on one network configuration, with the paper's noise
-/// claims tested at the choice's probe level.
+/// claims tested on the primary endpoint (chance-corrected AUC over the choice's grid).
 struct StudyRow {
     std::string choiceId, choiceLabel, choiceDescription, levelName;
     std::string network;  ///< "H500 T80", "+ trained with noise σ 0.5", "+ device gain x0.5"
     std::vector<double> levels;
-    double probe = std::numeric_limits<double>::quiet_NaN();
-    bool probeAutomatic = false;      ///< chosen from the pooled curve (StudyChoice::probe)
-    std::vector<StudySeries> series;  ///< LIF, binary, multi-weight (those present)
-    ClaimResult binaryAboveLif;       ///< binary above LIF at the probe (one Welch t-test)
-    ClaimResult multiAboveLif;        ///< multi-weight above LIF at the probe (one Welch t-test)
-    ClaimResult lifBelow;             ///< LIF below both DW-MTJ networks (Fig. 4b), at the probe
-    ClaimResult mwBelowBinary;        ///< multi-weight below binary (Fig. 4b), at the probe
-    ClaimResult degradesLess;         ///< both DW-MTJ keep more of their clean accuracy than LIF
-    /// First level from which the LIF mean stays below both DW-MTJ means (NaN: none).
+    std::vector<double> grid;  ///< the endpoint's declared grid (noise_endpoint.h)
+    double probe = std::numeric_limits<double>::quiet_NaN();  ///< the choice's (kept for files)
+    bool probeAutomatic = false;
+    std::vector<StudySeries> series;        ///< LIF, binary, multi-weight (those present)
+    std::vector<GroupEndpoints> endpoints;  ///< per series: AUC and sigma50 with 95 % CIs
+    ClaimResult binaryAboveLif;             ///< binary - LIF chance-corrected AUC (two-sided)
+    ClaimResult multiAboveLif;              ///< multi-weight - LIF chance-corrected AUC (two-sided)
+    ClaimResult lifBelow;       ///< both DW-MTJ AUCs above LIF's (Fig. 4b; intersection-union)
+    ClaimResult mwBelowBinary;  ///< binary - multi-weight AUC (Fig. 4b)
+    /// Both DW-MTJ networks keep half their chance-corrected accuracy to a higher level than LIF
+    /// (sigma50, the secondary endpoint; intersection-union).
+    ClaimResult degradesLess;
+    /// Where the fitted LIF mean curve falls below both DW-MTJ curves (NaN: it does not), and
+    /// the text with its 95 % interval over the networks.
     double crossing = std::numeric_limits<double>::quiet_NaN();
+    std::string crossingText;
 };
 struct StudySummary {
     std::vector<StudyRow> rows;  ///< by choice (first appearance), then network
 };
 /// The study curves of these experiments grouped by choice and network configuration
 /// (hidden size, time steps, training noise, trained device gain relative to the LUT's);
-/// LIF files join every gain variant of their configuration. Claims use Welch t-tests.
+/// LIF files join every gain variant of their configuration. The cells compare the endpoint
+/// (dwmtj/endpoint.h) and form one exploratory family (Benjamini-Hochberg, q 0.05).
 StudySummary summarizeStudy(const std::vector<Experiment>& experiments);
 /// The verdict table: column titles and one row of cells per StudyRow (the GUI's table).
 /// A claim's cell reads "holds (p = ...)" (significant in the paper's direction),

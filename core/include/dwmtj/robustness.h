@@ -84,6 +84,11 @@ struct StudyCurve {
     double gainVolts = std::numeric_limits<double>::quiet_NaN();  ///< the gain used (NaN: LIF)
     double pixelStd = 1;                              ///< the scale s of standardized units
     std::vector<double> level, accuracy, normalized;  ///< accuracy in [0, 1]; / level-0 accuracy
+    /// Per level, per test image: 1 when classified correctly (the endpoint's image bootstrap,
+    /// dwmtj/endpoint.h); empty in files written before these records.
+    std::vector<std::vector<uint8_t>> correct;
+    /// The chance level of the test images used: their largest class share (NaN: not recorded).
+    double chance = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Evaluates every choice on the best checkpoint of every run and returns the experiment

@@ -342,6 +342,12 @@ std::vector<float> readFloats(const File& f, const std::string& dset, const Shap
     return readNumeric<float>(f, dset, expected, dims, maxElements, H5T_NATIVE_FLOAT);
 }
 
+std::vector<std::uint8_t> readBytes(const File& f, const std::string& dset, const Shape& expected,
+                                    std::vector<std::uint64_t>& dims, std::uint64_t maxElements)
+{
+    return readNumeric<std::uint8_t>(f, dset, expected, dims, maxElements, H5T_NATIVE_UINT8);
+}
+
 namespace {
 void ensureParents(const File& f, const std::string& path)
 {
@@ -381,6 +387,20 @@ void writeDoubles(const File& f, const std::string& dset, const std::vector<doub
              H5Dclose);
     if (!d.valid() ||
         H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+        throw Error(f.path + ": cannot write dataset " + dset);
+}
+
+void writeBytes(const File& f, const std::string& dset, const std::vector<std::uint8_t>& data,
+                const std::vector<std::uint64_t>& dims)
+{
+    ensureParents(f, dset);
+    std::vector<hsize_t> hd(dims.begin(), dims.end());
+    Handle space(H5Screate_simple(int(hd.size()), hd.data(), nullptr), H5Sclose);
+    Handle d(H5Dcreate2(f.handle.id(), dset.c_str(), H5T_STD_U8LE, space.id(), H5P_DEFAULT,
+                        H5P_DEFAULT, H5P_DEFAULT),
+             H5Dclose);
+    if (!d.valid() ||
+        H5Dwrite(d.id(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         throw Error(f.path + ": cannot write dataset " + dset);
 }
 

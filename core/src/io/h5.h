@@ -79,6 +79,12 @@ std::vector<float> readFloats(const File& f, const std::string& dset, const Shap
                               std::uint64_t maxElements = 200'000'000);
 void writeFloats(const File& f, const std::string& dset, const std::vector<float>& data,
                  const std::vector<std::uint64_t>& dims);
+/// Unsigned bytes (bit-packed flags), with the same checks as readDoubles.
+std::vector<std::uint8_t> readBytes(const File& f, const std::string& dset, const Shape& expected,
+                                    std::vector<std::uint64_t>& dims,
+                                    std::uint64_t maxElements = 100'000'000);
+void writeBytes(const File& f, const std::string& dset, const std::vector<std::uint8_t>& data,
+                const std::vector<std::uint64_t>& dims);
 /// Copies the whole of the HDF5 file `srcPath` (its root group with attributes and
 /// everything below) into `dstGroup` of `dst` (which must not exist yet).
 void copyFileInto(const File& dst, const std::string& dstGroup, const std::string& srcPath);

@@ -2,6 +2,7 @@
 #include "claim_tests.h"
 
 #include <cmath>
+#include <random>
 #include <sstream>
 
 namespace dwmtj::core::claimtest {
@@ -160,4 +161,205 @@ void keepsLevelClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
     keepsLevelVerdict(c, ni, t, a.mean - b.mean, "Welch");
 }
 
+GroupValues measureGroup(std::string label, const Curves& curves, const endpoint::Measure& m,
+                         const std::vector<double>& grid, double scale)
+{
+    std::vector<double> v;
+    for (const auto& c : curves) {
+        const double x = endpoint::evaluate(c, m, grid);
+        if (std::isfinite(x)) v.push_back(scale * x);
+    }
+    return group(std::move(label), std::move(v));
+}
+
+void setEstimate(ClaimResult& c, const endpoint::Comparison& cmp, const std::string& units,
+                 double scale)
+{
+    c.units = units;
+    c.difference = scale * cmp.difference;
+    c.ciLow = scale * cmp.low;
+    c.ciHigh = scale * cmp.high;
+    c.margin = scale * cmp.margin;
+    c.minDetectable = scale * cmp.minDetectable;
+    c.statistic = cmp.se > 0 ? (cmp.difference - 0) / cmp.se : std::nan("");
+    c.pValue = cmp.p;
+}
+
+std::string cannotTell(const ClaimResult& c)
+{
+    if (!std::isfinite(c.minDetectable)) return "no test possible";
+    return "cannot tell differences smaller than " + pct(c.minDetectable, 1) + " " + c.units +
+           " (80 % power)";
+}
+
+namespace {
+std::string interval(const ClaimResult& c)
+{
+    return pct(c.difference, 1) + " " + c.units + " [95 % CI " + pct(c.ciLow, 1) + ", " +
+           pct(c.ciHigh, 1) + "]";
+}
+}  // namespace
+
+void endpointAbove(ClaimResult& c, const Curves& a, const Curves& b, const GroupValues& ga,
+                   const GroupValues& gb, const endpoint::Measure& m, const endpoint::Options& o,
+                   const std::string& units)
+{
+    c.groups = {ga, gb};
+    c.measured = describe(ga) + "; " + describe(gb);
+    c.test =
+        "difference of means, 95 % CI from the seed spread (Welch) and a bootstrap over the test "
+        "images paired by image; two-sided, alpha 0.05";
+    const auto cmp = endpoint::compare(a, b, m, endpoint::Hypothesis::TwoSided, 0, o);
+    setEstimate(c, cmp, units);
+    if (!cmp.valid()) {
+        c.verdict = kInconclusive;
+        c.reason = "no test possible: " + (cmp.note.empty() ? "no variation" : cmp.note);
+        return;
+    }
+    if (cmp.p < kAlpha) {
+        c.verdict = cmp.difference > 0 ? kReproduced : kNotReproduced;
+        c.reason =
+            interval(c) +
+            (cmp.difference > 0 ? ": in the paper's direction (" : ": opposite to the paper (") +
+            pText(cmp.p) + ")";
+    } else {
+        c.verdict = kInconclusive;
+        c.reason = interval(c) + ", not significant (" + pText(cmp.p) + "): " + cannotTell(c);
+    }
+    if (!cmp.note.empty()) c.reason += " [" + cmp.note + "]";
+}
+
+void endpointBothAbove(ClaimResult& c, const Curves& hi1, const Curves& lo1, const Curves& hi2,
+                       const Curves& lo2, const endpoint::Measure& m, const endpoint::Options& o,
+                       const std::string& units, const std::string& name1, const std::string& name2)
+{
+    const auto c1 = endpoint::compare(hi1, lo1, m, endpoint::Hypothesis::TwoSided, 0, o),
+               c2 = endpoint::compare(hi2, lo2, m, endpoint::Hypothesis::TwoSided, 0, o);
+    if (c.test.empty())
+        c.test =
+            "both differences of means above 0 (intersection-union test: each two-sided, 95 % CI "
+            "from the seed spread and the test images paired by image; the larger p decides)";
+    if (!c1.valid() || !c2.valid()) {
+        setEstimate(c, c1.valid() ? c2 : c1, units);
+        c.verdict = kInconclusive;
+        c.reason = "no test possible: " + (!c1.valid() ? c1.note : c2.note);
+        return;
+    }
+    // Shown: the deciding comparison (the larger p, or the reversed one).
+    const bool held1 = c1.p < kAlpha && c1.difference > 0,
+               held2 = c2.p < kAlpha && c2.difference > 0;
+    const bool rev1 = c1.p < kAlpha && c1.difference < 0, rev2 = c2.p < kAlpha && c2.difference < 0;
+    const auto& shown = rev1 ? c1 : rev2 ? c2 : (c1.p >= c2.p ? c1 : c2);
+    setEstimate(c, shown, units);
+    auto text = [&](const endpoint::Comparison& x, const std::string& name) {
+        return name + " " + pct(100 * x.difference, 1) + " [" + pct(100 * x.low, 1) + ", " +
+               pct(100 * x.high, 1) + "] (" + pText(x.p) + ")";
+    };
+    const std::string both = text(c1, name1) + "; " + text(c2, name2);
+    if (held1 && held2) {
+        c.verdict = kReproduced;
+        c.reason = "both above 0: " + both;
+    } else if (rev1 || rev2) {
+        c.verdict = kNotReproduced;
+        c.reason = "significantly reversed: " + both;
+    } else {
+        c.verdict = kInconclusive;
+        c.reason = "not both significant: " + both + "; " + cannotTell(c);
+    }
+}
+
+/// The level from which the mean accuracy of `low` stays below the means of both `high1` and
+/// `high2` (each mean curve fitted monotone first), interpolated between grid levels; NaN
+/// when it never does. `pick` resamples each group's networks (a bootstrap replicate).
+double crossingLevel(const Curves& low, const Curves& high1, const Curves& high2,
+                     const std::vector<double>& grid, std::mt19937_64* pick)
+{
+    if (low.empty() || high1.empty() || high2.empty() || grid.empty()) return std::nan("");
+    auto meanCurve = [&](const Curves& g) {
+        std::vector<double> m(grid.size(), 0.0);
+        for (size_t k = 0; k < g.size(); ++k) {
+            const auto& c =
+                pick ? g[std::uniform_int_distribution<size_t>(0, g.size() - 1)(*pick)] : g[k];
+            for (size_t l = 0; l < grid.size(); ++l)
+                m[l] += endpoint::accuracyAt(c.level, c.accuracy, grid[l]) / double(g.size());
+        }
+        return endpoint::isotonicDecreasing(m);
+    };
+    const auto l = meanCurve(low), a = meanCurve(high1), b = meanCurve(high2);
+    std::vector<double> gap(grid.size());  // > 0: low below both
+    for (size_t k = 0; k < grid.size(); ++k) gap[k] = std::min(a[k], b[k]) - l[k];
+    size_t from = grid.size();
+    while (from > 0 && gap[from - 1] > 0) --from;
+    if (from == grid.size()) return std::nan("");
+    if (from == 0) return grid[0];
+    // Between grid[from-1] (gap <= 0) and grid[from] (gap > 0).
+    const double g0 = gap[from - 1], g1 = gap[from];
+    return grid[from - 1] + (0 - g0) / (g1 - g0) * (grid[from] - grid[from - 1]);
+}
+
+std::string crossingText(const Curves& low, const Curves& high1, const Curves& high2,
+                         const std::vector<double>& grid, uint64_t seed, double& point)
+{
+    point = crossingLevel(low, high1, high2, grid, nullptr);
+    if (std::isnan(point))
+        return "the fitted LIF mean curve does not stay below both DW-MTJ curves";
+    std::string text =
+        "the fitted LIF mean curve is below both DW-MTJ curves from sigma " + pct(point, 2);
+    std::vector<double> boot;
+    std::mt19937_64 rng(seed);
+    int never = 0;
+    const int reps = 1000;
+    for (int k = 0; k < reps; ++k) {
+        const double x = crossingLevel(low, high1, high2, grid, &rng);
+        if (std::isnan(x))
+            ++never;
+        else
+            boot.push_back(x);
+    }
+    if (boot.size() < 20) return text;
+    const double lo = stats::quantile(boot, 0.025), hi = stats::quantile(boot, 0.975);
+    return text + " (95 % CI over the networks " + pct(lo, 2) + ".." + pct(hi, 2) +
+           (never ? ", no crossing in " + pct(100.0 * never / reps, 1) + " % of resamples" : "") +
+           "; the paper's 0.7 is " + (lo <= 0.7 && 0.7 <= hi ? "inside" : "outside") + " it)";
+}
+
+bool allAtChance(const std::vector<const Curves*>& groups, double level,
+                 const std::vector<double>& grid)
+{
+    bool any = false;
+    for (const auto* g : groups)
+        for (const auto& c : *g) {
+            const double a = endpoint::evaluate(c, endpoint::Measure::chanceCorrected(level), grid);
+            if (!(a < kAtChance)) return false;
+            any = true;
+        }
+    return any;
+}
+
 }  // namespace dwmtj::core::claimtest
+
+namespace dwmtj::core {
+
+void adjustFamily(const std::vector<ClaimResult*>& family, const std::string& name,
+                  Adjustment method)
+{
+    std::vector<double> p;
+    for (const auto* c : family) p.push_back(c->pValue);
+    const auto adj =
+        method == Adjustment::Holm ? endpoint::holm(p) : endpoint::benjaminiHochberg(p);
+    const char* how = method == Adjustment::Holm ? "Holm" : "Benjamini-Hochberg";
+    for (size_t k = 0; k < family.size(); ++k) {
+        ClaimResult& c = *family[k];
+        c.family = name;
+        c.adjustment = how;
+        c.pAdjusted = adj[k];
+        if (c.verdict != Verdict::Inconclusive && std::isfinite(c.pValue) &&
+            c.pValue < claimtest::kAlpha && !(adj[k] < claimtest::kAlpha)) {
+            c.verdict = Verdict::Inconclusive;
+            c.reason += "; not significant after " + std::string(how) + " adjustment within " +
+                        name + " (adjusted " + claimtest::pText(adj[k]) + ")";
+        }
+    }
+}
+
+}  // namespace dwmtj::core

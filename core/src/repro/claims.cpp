@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 #include <sstream>
 
 #include "claim_tests.h"
 #include "dwmtj/energy.h"
+#include "dwmtj/noise_endpoint.h"
 #include "dwmtj/reproduce.h"
 #include "dwmtj/stats.h"
 
@@ -15,9 +17,6 @@ namespace dwmtj::core {
 namespace {
 
 using namespace claimtest;
-
-/// "Near chance" means below chance + 2 points [%].
-constexpr double kChance = 10.0, kNearChance = 12.0;
 
 std::string netLabel(const ReproJobResult* j, NeuronKind kind)
 {
@@ -40,22 +39,23 @@ GroupValues bestValidation(const std::vector<ReproJobResult>& jobs, const std::s
     return group(netLabel(j, kind) + " best validation accuracy", v);
 }
 
-/// Test accuracy under noise at `sigma` (pixel units) of each run, in percent.
-GroupValues noisyAccuracy(const std::vector<ReproJobResult>& jobs, const std::string& experiment,
-                          NeuronKind kind, double sigma)
+/// The pixel-unit noise curves of each run of the pure network of `kind`.
+Curves noiseCurves(const std::vector<ReproJobResult>& jobs, const std::string& experiment,
+                   NeuronKind kind)
 {
-    const auto* j = findJob(jobs, experiment, kind);
-    std::vector<double> v;
-    if (j)
+    Curves out;
+    if (const auto* j = findJob(jobs, experiment, kind))
         for (const auto& r : j->experiment.runs)
-            for (const auto& c : r.noise) {
-                if (c.units != NoiseUnits::Pixel) continue;
-                for (size_t k = 0; k < c.sigma.size(); ++k)
-                    if (std::fabs(c.sigma[k] - sigma) < 1e-9) v.push_back(100 * c.accuracy[k]);
-            }
-    std::ostringstream l;
-    l << netLabel(j, kind) << " test accuracy at sigma " << sigma;
-    return group(l.str(), v);
+            for (const auto& c : r.noise)
+                if (c.units == NoiseUnits::Pixel) out.push_back(endpointCurve(c));
+    return out;
+}
+
+std::string levelText(double level)
+{
+    std::ostringstream s;
+    s << level;
+    return s.str();
 }
 
 /// "no (significant) difference": a non-significant t test is not evidence of equality, so
@@ -164,51 +164,53 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
         out.push_back(c);
     }
     const std::string& nx = plan.noiseExperiment;
+    const Curves lc = noiseCurves(jobs, nx, L), bc = noiseCurves(jobs, nx, B),
+                 mc = noiseCurves(jobs, nx, M);
+    const auto grid = endpointGrid(plan.noise.sigmas);
+    const auto o = endpointOptions(grid);
+    auto label = [&](NeuronKind kind, const std::string& what) {
+        return netLabel(findJob(jobs, nx, kind), kind) + " " + what;
+    };
+    const auto auc = endpoint::Measure::auc();
+    const std::string aucUnits = "AUC points";
+    const std::string aucText =
+        "the primary endpoint: chance-corrected area under accuracy vs sigma over " +
+        levelText(grid.empty() ? 0 : grid.front()) + ".." +
+        levelText(grid.empty() ? 0 : grid.back()) + " (" + std::to_string(grid.size()) +
+        " levels), x 100";
     {
         ClaimResult c;
         c.id = "lif-highest-clean";
         c.claim = "Fig. 4b: the LIF network has the highest accuracy on clean test data";
-        const auto l = noisyAccuracy(jobs, nx, L, 0), b = noisyAccuracy(jobs, nx, B, 0),
-                   m = noisyAccuracy(jobs, nx, M, 0);
+        const auto clean = endpoint::Measure::accuracy(0);
+        const auto l = measureGroup(label(L, "clean test accuracy"), lc, clean, grid),
+                   b = measureGroup(label(B, "clean test accuracy"), bc, clean, grid),
+                   m = measureGroup(label(M, "clean test accuracy"), mc, clean, grid);
         c.groups = {l, b, m};
         c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
-        c.test = "two Welch t-tests (two-sided), alpha 0.05 each; the larger p is shown";
-        bothAboveClaim(c, l, b, l, m);
+        endpointBothAbove(c, lc, bc, lc, mc, clean, o, "accuracy points", "LIF − binary",
+                          "LIF − multi-weight");
         out.push_back(c);
     }
-    // The noise level where the claims about noisy data are tested: the grid point nearest
-    // 1.5, well past the paper's crossing near 0.7 and short of the floor at 3.
-    double probe = plan.noise.sigmas.empty() ? 1.5 : plan.noise.sigmas.front();
-    for (double s : plan.noise.sigmas)
-        if (std::fabs(s - 1.5) < std::fabs(probe - 1.5)) probe = s;
     {
         ClaimResult c;
         c.id = "lif-below-dwmtj-under-noise";
         c.claim =
             "Fig. 4b: as noise grows, LIF falls below both DW-MTJ networks (the paper sees the "
             "cross near sigma 0.7)";
-        const auto l = noisyAccuracy(jobs, nx, L, probe), b = noisyAccuracy(jobs, nx, B, probe),
-                   m = noisyAccuracy(jobs, nx, M, probe);
-        // Both DW-MTJ networks above LIF: test binary vs LIF and multi-weight vs LIF.
+        const auto l = measureGroup(label(L, "chance-corrected AUC"), lc, auc, grid),
+                   b = measureGroup(label(B, "chance-corrected AUC"), bc, auc, grid),
+                   m = measureGroup(label(M, "chance-corrected AUC"), mc, auc, grid);
         c.groups = {l, b, m};
         c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
-        c.test = "two Welch t-tests (two-sided) at sigma " + pct(probe, 2) +
-                 ", alpha 0.05 each; the larger p is shown";
-        // Where the LIF mean first drops below both DW-MTJ means (and stays there).
         double cross = std::nan("");
-        for (double s : plan.noise.sigmas) {
-            const auto ls = noisyAccuracy(jobs, nx, L, s), bs = noisyAccuracy(jobs, nx, B, s),
-                       ms = noisyAccuracy(jobs, nx, M, s);
-            const bool below =
-                ls.n > 0 && bs.n > 0 && ms.n > 0 && ls.mean < std::min(bs.mean, ms.mean);
-            if (below && std::isnan(cross)) cross = s;
-            if (!below) cross = std::nan("");
-        }
-        c.measured +=
-            std::isnan(cross)
-                ? "; the LIF mean is not below both DW-MTJ means from some sigma on"
-                : "; the LIF mean is below both DW-MTJ means from sigma " + pct(cross, 2) + " on";
-        bothAboveClaim(c, b, l, m, l);
+        c.measured += "; " + crossingText(lc, bc, mc, grid, o.seed, cross);
+        c.test = "on " + aucText +
+                 ": binary − LIF and multi-weight − LIF both above 0 (intersection-union test; "
+                 "each two-sided, 95 % CI from the seed spread and the test images paired by "
+                 "image; the larger p decides)";
+        endpointBothAbove(c, bc, lc, mc, lc, auc, o, aucUnits, "binary − LIF",
+                          "multi-weight − LIF");
         out.push_back(c);
     }
     {
@@ -216,69 +218,84 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
         c.id = "mw-below-binary-under-noise";
         c.claim =
             "Fig. 4b: under the same noise the multi-weight network falls below the binary one";
-        aboveClaim(c, noisyAccuracy(jobs, nx, B, probe), noisyAccuracy(jobs, nx, M, probe));
-        c.test += " at sigma " + pct(probe, 2);
+        endpointAbove(c, bc, mc, measureGroup(label(B, "chance-corrected AUC"), bc, auc, grid),
+                      measureGroup(label(M, "chance-corrected AUC"), mc, auc, grid), auc, o,
+                      aucUnits);
+        c.test = "on " + aucText + ": " + c.test;
         out.push_back(c);
     }
     {
         ClaimResult c;
         c.id = "sigma3-chance";
         c.claim =
-            "Fig. 4b: at sigma 3 LIF is near chance (10 %) while both DW-MTJ networks stay above "
+            "Fig. 4b: at sigma 3 LIF is near chance while both DW-MTJ networks stay above "
             "chance";
         const double top = plan.noise.sigmas.empty() ? 3 : plan.noise.sigmas.back();
-        const auto l = noisyAccuracy(jobs, nx, L, top), b = noisyAccuracy(jobs, nx, B, top),
-                   m = noisyAccuracy(jobs, nx, M, top);
+        const auto above = endpoint::Measure::aboveChance(top);
+        const double chance = lc.empty() ? kBalancedChance : lc.front().chance;
+        const std::string what = "accuracy above chance at sigma " + levelText(top);
+        const auto l = measureGroup(label(L, what), lc, above, grid),
+                   b = measureGroup(label(B, what), bc, above, grid),
+                   m = measureGroup(label(M, what), mc, above, grid);
         c.groups = {l, b, m};
-        c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
+        c.measured = describe(l) + "; " + describe(b) + "; " + describe(m) +
+                     " (chance = the largest class share of the test images, " +
+                     pct(100 * chance, 2) + " %)";
+        constexpr double kNear = 0.02, kAbove = 0.05;
         c.test =
-            "one-sided one-sample t-tests, alpha 0.05: LIF below 12 % (near chance = within 2 "
-            "points "
-            "of 10 %); each DW-MTJ network above 10 %; the deciding test is shown";
-        using stats::Alternative;
-        const auto lNear = stats::oneSampleTTest(l.values, kNearChance, Alternative::Less),
-                   lFar = stats::oneSampleTTest(l.values, kNearChance, Alternative::Greater);
-        const auto bAbove = stats::oneSampleTTest(b.values, kChance, Alternative::Greater),
-                   mAbove = stats::oneSampleTTest(m.values, kChance, Alternative::Greater);
-        const auto bNear = stats::oneSampleTTest(b.values, kNearChance, Alternative::Less),
-                   mNear = stats::oneSampleTTest(m.values, kNearChance, Alternative::Less);
-        auto show = [&](const stats::TTest& t) {
-            c.statistic = t.t;
-            c.pValue = t.p;
+            "LIF within 2 points of chance (95 % CI of accuracy − chance below +2 points); each "
+            "DW-MTJ network at least 5 points above chance (one-sided, margin 5 points, alpha "
+            "0.05); DW-MTJ − LIF above 0 (two-sided); 95 % CIs from the seed spread and the test "
+            "images";
+        using endpoint::Hypothesis;
+        const auto lifNear = endpoint::compareWith(lc, 0, above, Hypothesis::TwoSided, 0, o);
+        const auto bAbove = endpoint::compareWith(bc, 0, above, Hypothesis::Superiority, kAbove, o),
+                   mAbove = endpoint::compareWith(mc, 0, above, Hypothesis::Superiority, kAbove, o);
+        const auto bl = endpoint::compare(bc, lc, above, Hypothesis::TwoSided, 0, o),
+                   ml = endpoint::compare(mc, lc, above, Hypothesis::TwoSided, 0, o);
+        const std::vector<const endpoint::Comparison*> all = {&lifNear, &bAbove, &mAbove, &bl, &ml};
+        const bool testable =
+            std::all_of(all.begin(), all.end(), [](const auto* x) { return x->valid(); });
+        auto ci = [](const endpoint::Comparison& x) {
+            return pct(100 * x.difference, 1) + " [" + pct(100 * x.low, 1) + ", " +
+                   pct(100 * x.high, 1) + "]";
         };
-        if (!lNear.valid || !bAbove.valid || !mAbove.valid) {
+        if (allAtChance({&lc, &bc, &mc}, top, grid)) {
+            setEstimate(c, bl, "accuracy points");
             c.verdict = kInconclusive;
-            c.reason = "fewer than 2 runs per group (or no spread): no test possible";
-        } else if (lNear.p < kAlpha && bAbove.p < kAlpha && mAbove.p < kAlpha) {
-            c.verdict = kReproduced;
-            const stats::TTest* worst = &lNear;
-            for (const auto* t : {&bAbove, &mAbove})
-                if (t->p > worst->p) worst = t;
-            show(*worst);
-            c.reason = "LIF significantly below 12 % (" + pText(lNear.p) +
-                       "), both DW-MTJ significantly above 10 % (" + pText(bAbove.p) + ", " +
-                       pText(mAbove.p) + ")";
-        } else if (lFar.p < kAlpha) {
-            c.verdict = kNotReproduced;
-            show(lFar);
-            c.reason = "LIF significantly more than 2 points above chance (" + pText(lFar.p) + ")";
-        } else if ((bNear.valid && bNear.p < kAlpha) || (mNear.valid && mNear.p < kAlpha)) {
-            c.verdict = kNotReproduced;
-            const bool binaryNear = bNear.valid && bNear.p < kAlpha;
-            show(binaryNear ? bNear : mNear);
-            c.reason = std::string(binaryNear ? "the binary" : "the multi-weight") +
-                       " DW-MTJ network is significantly within 2 points of chance (" +
-                       pText(c.pValue) + ")";
+            c.reason = std::string(kNoInformation) +
+                       " (every network's chance-corrected accuracy at sigma " + levelText(top) +
+                       " is below " + pct(kAtChance, 2) + ")";
+        } else if (!testable) {
+            c.verdict = kInconclusive;
+            c.reason = "no test possible: fewer than one network per kind or no variation";
         } else {
-            c.verdict = kInconclusive;
-            const stats::TTest* worst = &lNear;
-            for (const auto* t : {&bAbove, &mAbove})
-                if (t->p > worst->p) worst = t;
-            show(*worst);
-            c.reason =
-                "not all three one-sided tests are significant (LIF below 12 %: " + pText(lNear.p) +
-                "; binary above 10 %: " + pText(bAbove.p) +
-                "; multi-weight above 10 %: " + pText(mAbove.p) + ")";
+            const bool lifNearShown = lifNear.high<kNear, lifFar = lifNear.low> kNear;
+            const bool dwmtjShown =
+                bAbove.p < kAlpha && mAbove.p < kAlpha && bl.low > 0 && ml.low > 0;
+            const bool dwmtjFails =
+                bAbove.high < kAbove || mAbove.high < kAbove || bl.high < 0 || ml.high < 0;
+            // The deciding comparison: the weakest of those that must all hold.
+            const endpoint::Comparison* decide = &bl;
+            for (const auto* x : {&bAbove, &mAbove, &bl, &ml})
+                if (x->p > decide->p) decide = x;
+            setEstimate(c, *decide, "accuracy points");
+            const std::string numbers = "LIF − chance " + ci(lifNear) + ", binary − chance " +
+                                        ci(bAbove) + ", multi-weight − chance " + ci(mAbove) +
+                                        ", binary − LIF " + ci(bl) + ", multi-weight − LIF " +
+                                        ci(ml) + " points";
+            if (lifNearShown && dwmtjShown) {
+                c.verdict = kReproduced;
+                c.reason = "all hold: " + numbers;
+            } else if (lifFar || dwmtjFails) {
+                c.verdict = kNotReproduced;
+                c.reason = std::string(lifFar ? "LIF is more than 2 points above chance"
+                                              : "a DW-MTJ network is shown below the claim") +
+                           ": " + numbers;
+            } else {
+                c.verdict = kInconclusive;
+                c.reason = "not all shown: " + numbers + "; " + cannotTell(c);
+            }
         }
         out.push_back(c);
     }
@@ -303,6 +320,11 @@ std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
         std::erase_if(out, [&](const ClaimResult& c) {
             return std::find(plan.claims.begin(), plan.claims.end(), c.id) == plan.claims.end();
         });
+    // One family: the paper's claims, Holm-adjusted (the energy value has no test).
+    std::vector<ClaimResult*> family;
+    for (auto& c : out)
+        if (c.id != "energy-per-sample") family.push_back(&c);
+    adjustFamily(family, "the paper's claims", Adjustment::Holm);
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "claim_tests.h"
+#include "dwmtj/noise_endpoint.h"
 #include "dwmtj/reproduce.h"
 
 namespace dwmtj::core {
@@ -110,34 +111,12 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                         for (const auto& c : r.study)
                             if (c.choice.id == choice.id) curves[kind].push_back(&c);
             if (curves.empty()) continue;
-            if (std::isnan(row.probe) && !row.levels.empty()) {
-                // Automatic probe: pooled over kinds and seeds, the level (past a clean level 0)
-                // nearest halfway between clean accuracy and chance.
-                // Clean accuracy = accuracy / normalized accuracy (each curve is normalized by
-                // its own level-0 accuracy, measured even when 0 is not among the levels).
-                auto pooled = [&](double level, bool clean) {
-                    double sum = 0;
-                    int n = 0;
-                    for (const auto& [kind, list] : curves)
-                        for (const auto* c : list)
-                            for (size_t i = 0; i < c->level.size(); ++i) {
-                                const double a =
-                                    clean ? c->accuracy[i] / c->normalized[i] : c->accuracy[i];
-                                if (std::fabs(c->level[i] - level) < 1e-9 && std::isfinite(a))
-                                    sum += a, ++n;
-                            }
-                    return n ? sum / n : std::nan("");
-                };
-                const double clean = pooled(row.levels.front(), true),
-                             target = 0.1 + (clean - 0.1) / 2;
-                double best = std::numeric_limits<double>::infinity();
-                for (size_t k = row.levels.front() == 0 && row.levels.size() > 1 ? 1 : 0;
-                     k < row.levels.size(); ++k) {
-                    const double gap = std::fabs(pooled(row.levels[k], false) - target);
-                    if (gap < best) best = gap, row.probe = row.levels[k];
-                }
-                row.probeAutomatic = true;
-            }
+            row.grid = endpointGrid(row.levels);
+            const auto o = endpointOptions(row.grid);
+            std::map<NeuronKind, Curves> ec;
+            for (const auto& [kind, list] : curves)
+                for (const auto* c : list) ec[kind].push_back(endpointCurve(*c));
+            const auto auc = endpoint::Measure::auc(), s50 = endpoint::Measure::sigma50();
             for (NeuronKind kind : {NeuronKind::Lif, NeuronKind::Binary, NeuronKind::MultiState}) {
                 if (!curves.count(kind)) continue;
                 StudySeries s;
@@ -147,61 +126,68 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                     s.accuracy.push_back(valuesAt(kindLabel(kind), curves[kind], l, false));
                     s.normalized.push_back(valuesAt(kindLabel(kind), curves[kind], l, true));
                 }
+                std::vector<bool> recorded;
+                for (const auto* c : curves[kind]) recorded.push_back(std::isfinite(c->chance));
+                row.endpoints.push_back(groupEndpoints(s.label, ec[kind], recorded, o));
                 row.series.push_back(std::move(s));
             }
-            auto at = [&](NeuronKind kind, double level, bool normalized) {
-                return valuesAt(
-                    kindLabel(kind),
-                    curves.count(kind) ? curves[kind] : std::vector<const StudyCurve*>{}, level,
-                    normalized);
+            const Curves none;
+            auto of = [&](NeuronKind k) -> const Curves& { return ec.count(k) ? ec[k] : none; };
+            auto aucGroup = [&](NeuronKind k) {
+                return measureGroup(std::string(kindLabel(k)) + " AUC", of(k), auc, row.grid);
             };
-            const double p = row.probe;
-            const std::string where =
-                " at " + row.levelName.substr(0, row.levelName.find(' ')) + " " + pct(p, 2);
-            // Both DW-MTJ networks above LIF at the probe (raw or normalized accuracy).
-            auto dwmtjAboveLif = [&](ClaimResult& c, bool normalized, const std::string& on) {
-                const auto l = at(NeuronKind::Lif, p, normalized),
-                           b = at(NeuronKind::Binary, p, normalized),
-                           m = at(NeuronKind::MultiState, p, normalized);
-                c.groups = {l, b, m};
-                c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
-                c.test = "two Welch t-tests (two-sided)" + on + where + ", alpha 0.05 each";
-                bothAboveClaim(c, b, l, m, l);
-            };
-            // Each DW-MTJ kind against LIF on its own: by how much, how significant.
-            for (auto [kind, claim] : {std::pair{NeuronKind::Binary, &row.binaryAboveLif},
-                                       std::pair{NeuronKind::MultiState, &row.multiAboveLif}}) {
+            const auto L = NeuronKind::Lif, B = NeuronKind::Binary, M = NeuronKind::MultiState;
+            const std::string units = "AUC points";
+            // Each DW-MTJ kind against LIF on its own: by how much, how sure.
+            for (auto [kind, claim] :
+                 {std::pair{B, &row.binaryAboveLif}, std::pair{M, &row.multiAboveLif}}) {
                 claim->id = std::string(toString(kind)) + "-above-lif";
-                claim->claim =
-                    std::string("the ") + kindLabel(kind) + " network is above LIF under noise";
-                aboveClaim(*claim, at(kind, p, false), at(NeuronKind::Lif, p, false));
-                claim->test += where;
+                claim->claim = std::string("the ") + kindLabel(kind) +
+                               " network keeps more of its accuracy under noise than LIF";
+                endpointAbove(*claim, of(kind), of(L), aucGroup(kind), aucGroup(L), auc, o, units);
             }
-            row.lifBelow.id = "lif-below-dwmtj-under-noise";
-            row.lifBelow.claim = "LIF falls below both DW-MTJ networks under noise";
-            dwmtjAboveLif(row.lifBelow, false, "");
-            row.degradesLess.id = "dwmtj-degrade-less";
-            row.degradesLess.claim =
-                "both DW-MTJ networks keep more of their clean accuracy than LIF";
-            dwmtjAboveLif(row.degradesLess, true, " on accuracy / clean accuracy");
+            {
+                ClaimResult& c = row.lifBelow;
+                c.id = "lif-below-dwmtj-under-noise";
+                c.claim = "LIF falls below both DW-MTJ networks under noise";
+                c.groups = {aucGroup(L), aucGroup(B), aucGroup(M)};
+                c.measured = describe(c.groups[0]) + "; " + describe(c.groups[1]) + "; " +
+                             describe(c.groups[2]);
+                endpointBothAbove(c, of(B), of(L), of(M), of(L), auc, o, units, "binary − LIF",
+                                  "multi-weight − LIF");
+            }
             {
                 ClaimResult& c = row.mwBelowBinary;
                 c.id = "mw-below-binary-under-noise";
                 c.claim = "the multi-weight network falls below the binary one under noise";
-                aboveClaim(c, at(NeuronKind::Binary, p, false),
-                           at(NeuronKind::MultiState, p, false));
-                c.test += where;
+                endpointAbove(c, of(B), of(M), aucGroup(B), aucGroup(M), auc, o, units);
             }
-            for (double l : row.levels) {
-                const auto a = at(NeuronKind::Lif, l, false), b = at(NeuronKind::Binary, l, false),
-                           m = at(NeuronKind::MultiState, l, false);
-                const bool below =
-                    a.n > 0 && b.n > 0 && m.n > 0 && a.mean < std::min(b.mean, m.mean);
-                if (below && std::isnan(row.crossing)) row.crossing = l;
-                if (!below) row.crossing = std::nan("");
+            {
+                ClaimResult& c = row.degradesLess;
+                c.id = "dwmtj-degrade-later";
+                c.claim =
+                    "both DW-MTJ networks keep half their chance-corrected accuracy to a higher "
+                    "noise level than LIF (sigma50)";
+                auto s50Group = [&](NeuronKind k) {
+                    return measureGroup(std::string(kindLabel(k)) + " sigma50", of(k), s50,
+                                        row.grid, 1);
+                };
+                c.groups = {s50Group(L), s50Group(B), s50Group(M)};
+                c.measured = describe(c.groups[0]) + "; " + describe(c.groups[1]) + "; " +
+                             describe(c.groups[2]);
+                endpointBothAbove(c, of(B), of(L), of(M), of(L), s50, o, "levels x 100",
+                                  "binary − LIF", "multi-weight − LIF");
             }
+            row.crossingText = crossingText(of(L), of(B), of(M), row.grid, o.seed, row.crossing);
             out.rows.push_back(std::move(row));
         }
+    // Every cell of the table is one exploratory family (Benjamini-Hochberg, q 0.05).
+    std::vector<ClaimResult*> family;
+    for (auto& r : out.rows)
+        for (auto* c :
+             {&r.binaryAboveLif, &r.multiAboveLif, &r.lifBelow, &r.mwBelowBinary, &r.degradesLess})
+            family.push_back(c);
+    adjustFamily(family, "the robustness study's cells", Adjustment::BenjaminiHochberg);
     return out;
 }
 
@@ -209,51 +195,65 @@ std::vector<std::string> studyTableHeader()
 {
     return {"Choice",
             "Network",
-            "Probe",
-            "LIF %",
-            "binary %",
-            "multi-weight %",
+            "Endpoint grid",
+            "LIF AUC",
+            "binary AUC",
+            "multi-weight AUC",
             "binary − LIF",
             "multi-weight − LIF",
             "LIF below both DW-MTJ",
             "multi-weight below binary",
-            "DW-MTJ degrade less",
+            "DW-MTJ σ50 above LIF",
             "LIF below both from"};
 }
 
 std::vector<std::vector<std::string>> studyTableCells(const StudySummary& s)
 {
-    auto meanAt = [](const StudyRow& r, NeuronKind kind) -> std::string {
-        for (const auto& series : r.series)
-            if (series.kind == kind)
-                for (size_t k = 0; k < r.levels.size(); ++k)
-                    if (r.levels[k] == r.probe && series.accuracy[k].n > 0)
-                        return pct(series.accuracy[k].mean, 1) + " ± " +
-                               pct(series.accuracy[k].sd, 1);
+    // A group's chance-corrected AUC x 100 with its 95 % interval.
+    auto aucOf = [](const StudyRow& r, NeuronKind kind) -> std::string {
+        for (size_t k = 0; k < r.series.size() && k < r.endpoints.size(); ++k)
+            if (r.series[k].kind == kind) {
+                const auto& e = r.endpoints[k].auc;
+                if (!std::isfinite(e.value)) return "–";
+                return pct(100 * e.value, 1) +
+                       (e.valid() ? " [" + pct(100 * e.low, 1) + ", " + pct(100 * e.high, 1) + "]"
+                                  : "");
+            }
         return "–";
     };
-    // Under one choice: the claim holds, the opposite is significant, or neither is shown.
+    // Under one choice: the claim holds, the opposite is shown, or neither; raw and adjusted p.
     auto verdict = [](const ClaimResult& c) {
         const char* word = c.verdict == Verdict::Reproduced      ? "holds"
                            : c.verdict == Verdict::NotReproduced ? "contradicted"
                                                                  : "not shown";
-        return std::string(word) + (std::isfinite(c.pValue) ? " (" + pText(c.pValue) + ")" : "");
+        std::string t = word;
+        if (std::isfinite(c.pValue)) {
+            t += " (" + pText(c.pValue);
+            if (std::isfinite(c.pAdjusted)) t += ", adjusted " + pText(c.pAdjusted).substr(2);
+            t += ")";
+        }
+        return t;
     };
-    // "+4.5 holds (p = 0.01)": the mean difference in accuracy points and the verdict.
+    // "+4.5 [−1.2, 10.2], MDE 6.1: not shown (p = 0.12, adjusted 0.40)".
     auto difference = [&](const ClaimResult& c) -> std::string {
-        if (c.groups.size() != 2 || c.groups[0].n == 0 || c.groups[1].n == 0) return "–";
-        const double d = c.groups[0].mean - c.groups[1].mean;
-        return (d >= 0 ? "+" : "") + pct(d, 1) + " " + verdict(c);
+        if (!std::isfinite(c.difference)) return "–";
+        std::string t = (c.difference >= 0 ? "+" : "") + pct(c.difference, 1);
+        if (std::isfinite(c.ciLow)) t += " [" + pct(c.ciLow, 1) + ", " + pct(c.ciHigh, 1) + "]";
+        if (std::isfinite(c.minDetectable)) t += ", MDE " + pct(c.minDetectable, 1);
+        return t + ": " + verdict(c);
+    };
+    auto gridText = [](const StudyRow& r) {
+        if (r.grid.empty()) return std::string("–");
+        return r.levelName.substr(0, r.levelName.find(' ')) + " " + pct(r.grid.front(), 2) + ".." +
+               pct(r.grid.back(), 2) + " (" + std::to_string(r.grid.size()) + " levels)";
     };
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : s.rows)
-        rows.push_back({r.choiceLabel, r.network,
-                        r.levelName.substr(0, r.levelName.find(' ')) + " " + pct(r.probe, 2) +
-                            (r.probeAutomatic ? " (auto)" : ""),
-                        meanAt(r, NeuronKind::Lif), meanAt(r, NeuronKind::Binary),
-                        meanAt(r, NeuronKind::MultiState), difference(r.binaryAboveLif),
-                        difference(r.multiAboveLif), verdict(r.lifBelow), verdict(r.mwBelowBinary),
-                        verdict(r.degradesLess),
+        rows.push_back({r.choiceLabel, r.network, gridText(r), aucOf(r, NeuronKind::Lif),
+                        aucOf(r, NeuronKind::Binary), aucOf(r, NeuronKind::MultiState),
+                        difference(r.binaryAboveLif), difference(r.multiAboveLif),
+                        difference(r.lifBelow), difference(r.mwBelowBinary),
+                        difference(r.degradesLess),
                         std::isnan(r.crossing) ? std::string("never") : pct(r.crossing, 2)});
     return rows;
 }

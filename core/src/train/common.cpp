@@ -226,8 +226,9 @@ void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& 
 double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y, int T,
                 int batchSize, uint64_t key, snn::NetworkActivity* tally, std::stop_token stop,
                 const std::function<torch::Tensor(const torch::Tensor&, int)>& transform,
-                const std::function<void()>& afterBatch)
+                const std::function<void()>& afterBatch, std::vector<uint8_t>* hits)
 {
+    if (hits) hits->clear();
     torch::NoGradGuard ng;
     model->eval();
     const int64_t N = X.size(0);
@@ -239,10 +240,28 @@ double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Ten
         torch::Tensor x = X.slice(0, s, e);
         if (transform) x = transform(x, b);
         torch::Tensor v = model->forward(x, T, snn::streamKey(key, uint64_t(b)), tally);
-        correct += (std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, e)).sum().item<int64_t>();
+        correct += countHits(std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, e), hits);
         if (afterBatch) afterBatch();
     }
     return N ? double(correct) / double(N) : std::nan("");
+}
+
+int64_t countHits(const torch::Tensor& hit, std::vector<uint8_t>* correct)
+{
+    if (!correct) return hit.sum().item<int64_t>();
+    const torch::Tensor h = hit.to(torch::kCPU, torch::kUInt8).contiguous();
+    const uint8_t* p = h.data_ptr<uint8_t>();
+    correct->insert(correct->end(), p, p + h.numel());
+    int64_t n = 0;
+    for (int64_t i = 0; i < h.numel(); ++i) n += p[i];
+    return n;
+}
+
+double chanceLevel(const torch::Tensor& Y)
+{
+    if (Y.numel() == 0) return std::nan("");
+    const torch::Tensor counts = torch::bincount(Y.to(torch::kCPU).to(torch::kLong));
+    return double(counts.max().item<int64_t>()) / double(Y.numel());
 }
 
 torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device& device)

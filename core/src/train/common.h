@@ -63,12 +63,20 @@ void toTensors(const ImageSet& set, const torch::Device& device, torch::Tensor& 
                torch::Tensor& y);
 
 /// Classification accuracy in [0, 1] (eval mode, no grad) over X/Y in batches; NaN if
-/// stopped. `transform(batchImages, batchIndex)` may alter the images (noise).
+/// stopped. `transform(batchImages, batchIndex)` may alter the images (noise). `correct`, if
+/// given, receives one flag per image (1 = classified correctly).
 double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Tensor& Y,
                 int timesteps, int batchSize, uint64_t key, snn::NetworkActivity* tally,
                 std::stop_token stop,
                 const std::function<torch::Tensor(const torch::Tensor&, int)>& transform = {},
-                const std::function<void()>& afterBatch = {});
+                const std::function<void()>& afterBatch = {},
+                std::vector<uint8_t>* correct = nullptr);
+/// Appends the per-image hits of one batch (`hit` bool [B]) to `correct` (if given) and
+/// returns their count.
+int64_t countHits(const torch::Tensor& hit, std::vector<uint8_t>* correct);
+/// The largest class share of the labels `Y` (the chance level of always answering the most
+/// frequent class).
+double chanceLevel(const torch::Tensor& Y);
 
 /// Standard normal noise of `shape` from the counter-based generator (Box-Muller).
 torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device& device);

@@ -144,6 +144,45 @@ StateDict readState(const h5::File& f, const std::string& group, int hidden)
     return s;
 }
 
+/// Per-image records of a curve: `g/correct`, uint8 [levels, ceil(images / 8)], image i of
+/// level l is bit i % 8 (least significant first) of byte i / 8 of row l; attribute `images`.
+/// The curve's chance level as attribute `chance`. Nothing is written without records.
+void writeImageRecords(const h5::File& f, const std::string& g,
+                       const std::vector<std::vector<uint8_t>>& correct, double chance)
+{
+    if (std::isfinite(chance)) h5::writeDoubleAttr(f, g, "chance", chance);
+    if (correct.empty() || correct.front().empty()) return;
+    const size_t n = correct.front().size(), row = (n + 7) / 8;
+    std::vector<uint8_t> bits(correct.size() * row, 0);
+    for (size_t l = 0; l < correct.size(); ++l)
+        for (size_t i = 0; i < n && i < correct[l].size(); ++i)
+            if (correct[l][i]) bits[l * row + i / 8] |= uint8_t(1u << (i % 8));
+    h5::writeBytes(f, g + "/correct", bits, {correct.size(), row});
+    h5::writeDoubleAttr(f, g + "/correct", "images", double(n));
+}
+
+/// Reads what writeImageRecords wrote (`levels` rows); empty records when absent.
+void readImageRecords(const h5::File& f, const std::string& g, size_t levels,
+                      std::vector<std::vector<uint8_t>>& correct, double& chance)
+{
+    chance = attrOr(f, g, "chance", std::nan(""));
+    if (std::isfinite(chance) && !(chance > 0 && chance < 1))
+        throw FileFormatError(f.path, g + "@chance", "a chance level in (0, 1)",
+                              std::to_string(chance));
+    correct.clear();
+    const std::string d = g + "/correct";
+    if (!h5::exists(f, d)) return;
+    const double images = wholeAttr(f, d, "images", 1, 1e8, "1..1e8", std::nullopt);
+    const size_t n = size_t(images), row = (n + 7) / 8;
+    std::vector<uint64_t> dims;
+    const auto bits = h5::readBytes(
+        f, d, {{levels, row}, "one row per level of " + std::to_string(n) + " images, 8 per byte"},
+        dims);
+    correct.assign(levels, std::vector<uint8_t>(n));
+    for (size_t l = 0; l < levels; ++l)
+        for (size_t i = 0; i < n; ++i) correct[l][i] = (bits[l * row + i / 8] >> (i % 8)) & 1u;
+}
+
 /// A robustness-study curve: the choice's settings as attributes, the curve as datasets.
 void writeStudyCurve(const h5::File& f, const std::string& g, const StudyCurve& sc)
 {
@@ -164,6 +203,7 @@ void writeStudyCurve(const h5::File& f, const std::string& g, const StudyCurve& 
     h5::writeDoubleAttr(f, g, "pixel_std", sc.pixelStd);
     h5::writeDoubleAttr(f, g, "seed", double(sc.seed));
     h5::writeDoubleAttr(f, g, "test_images", sc.testImages);
+    writeImageRecords(f, g, sc.correct, sc.chance);
 }
 
 StudyCurve readStudyCurve(const h5::File& f, const std::string& path, const std::string& g,
@@ -200,6 +240,7 @@ StudyCurve readStudyCurve(const h5::File& f, const std::string& path, const std:
     sc.pixelStd = attrOr(f, g, "pixel_std", 1.0);
     sc.seed = seedAttr(f, g, "seed", 0.0);
     sc.testImages = int(wholeAttr(f, g, "test_images", 0, 1e9, "0..1e9", 0.0));
+    readImageRecords(f, g, sc.level.size(), sc.correct, sc.chance);
     return sc;
 }
 
@@ -343,6 +384,7 @@ void writeFile(const Experiment& e, const std::string& tmp)
             h5::writeStringAttr(f, ng, "units", toString(n.units));
             h5::writeDoubleAttr(f, ng, "pixel_std", n.pixelStd);
             h5::writeDoubleAttr(f, ng, "seed", double(n.seed));
+            writeImageRecords(f, ng, n.correct, n.chance);
         }
         for (size_t k = 0; k < r.study.size(); ++k) {
             writeStudyCurve(f, rg + "/study/" + r.study[k].choice.id, r.study[k]);
@@ -551,6 +593,7 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
                     n.normalized = readDoubles1(f, ng + "/normalized_accuracy", perSigma);
                     n.pixelStd = attrOr(f, ng, "pixel_std", 1.0);
                     n.seed = seedAttr(f, ng, "seed", 0.0);
+                    readImageRecords(f, ng, n.sigma.size(), n.correct, n.chance);
                     r.noise.push_back(std::move(n));
                 }
             if (h5::exists(f, rg + "/study")) {

@@ -39,6 +39,7 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
         auto model = train::buildModel(c, train::trainedNeurons(e, r.seed, device), device);
         snn::loadModuleState(*model, r.bestCheckpoint);
         NoiseCurve curve;
+        curve.chance = train::chanceLevel(Y);
         curve.units = o.units;
         curve.pixelStd = pixelStd;
         curve.seed = o.seed;
@@ -54,15 +55,19 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
                     .clamp(0.0, 1.0);
             };
             const bool clean = sd == 0;
-            const double acc =
-                train::evaluate(model, X, Y, c.timesteps, o.batchSize, key,
-                                clean && !tallied ? &tally : nullptr, stop, addNoise, [&] {
-                                    if (progress) progress(++done, total);
-                                });
+            std::vector<uint8_t> hits;
+            const double acc = train::evaluate(
+                model, X, Y, c.timesteps, o.batchSize, key, clean && !tallied ? &tally : nullptr,
+                stop, addNoise,
+                [&] {
+                    if (progress) progress(++done, total);
+                },
+                &hits);
             if (std::isnan(acc)) return input;  // stopped: nothing changes
             tallied = tallied || clean;
             curve.sigma.push_back(sigmas[k]);
             curve.accuracy.push_back(acc);
+            curve.correct.push_back(std::move(hits));
         }
         // Normalized accuracy = accuracy(sigma) / accuracy(0); sigma 0 evaluated if not listed.
         double clean = std::nan("");

@@ -167,7 +167,10 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
             uint64_t choiceKey = o.seed;
             for (char ch : c.id)
                 choiceKey = snn::mix64(choiceKey ^ uint64_t(static_cast<unsigned char>(ch)));
+            curve.chance = train::chanceLevel(Y);
+            std::vector<uint8_t> hits;  // per image, of the level evaluated last
             auto accuracyAt = [&](double level, size_t k) -> double {
+                hits.clear();
                 const uint64_t key = snn::streamKey(choiceKey, k, 0, 13);
                 const double sd = level * curve.pixelStd;
                 const int64_t N = X.size(0);
@@ -209,9 +212,8 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
                             break;
                         }
                     }
-                    correct += (std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, end))
-                                   .sum()
-                                   .item<int64_t>();
+                    correct += train::countHits(
+                        std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, end), &hits);
                     if (progress) progress(++done, total);
                 }
                 return N ? double(correct) / double(N) : std::nan("");
@@ -222,6 +224,7 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
                 if (std::isnan(acc)) return input;  // stopped: nothing changes
                 curve.level.push_back(c.levels[k]);
                 curve.accuracy.push_back(acc);
+                curve.correct.push_back(hits);
                 if (c.levels[k] == 0) clean = acc;
             }
             if (std::isnan(clean)) {
