@@ -175,11 +175,27 @@ int runReproduce(const std::vector<std::string>& argvIn)
     for (const auto& e : errors) std::fprintf(stderr, "warning: %s\n", qPrintable(e));
     const std::string report = writeReproductionReport(r, figures, o.outDir);
 
-    std::printf("\n%-30s %-28s %s\n", "claim", "verdict", "p");
+    auto num = [](double v) {
+        return std::isfinite(v) ? QString::number(v, 'g', 3).toStdString() : std::string("-");
+    };
+    // difference [95 % CI] units, MDE: the estimate behind each verdict.
+    auto estimate = [&](const ClaimResult& c) {
+        if (!std::isfinite(c.difference)) return std::string("-");
+        return QString::number(c.difference, 'f', 2).toStdString() +
+               (std::isfinite(c.ciLow)
+                    ? " [" + QString::number(c.ciLow, 'f', 2).toStdString() + ", " +
+                          QString::number(c.ciHigh, 'f', 2).toStdString() + "]"
+                    : std::string()) +
+               " " + c.units +
+               (std::isfinite(c.minDetectable)
+                    ? ", MDE " + QString::number(c.minDetectable, 'f', 2).toStdString()
+                    : std::string());
+    };
+    std::printf("\n%-30s %-28s %-9s %-9s %s\n", "claim", "verdict", "p", "p (Holm)",
+                "difference [95 % CI], minimum detectable effect (80 % power)");
     for (const auto& c : r.claims)
-        std::printf(
-            "%-30s %-28s %s\n", c.id.c_str(), toString(c.verdict),
-            std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3).toUtf8().constData() : "-");
+        std::printf("%-30s %-28s %-9s %-9s %s\n", c.id.c_str(), toString(c.verdict),
+                    num(c.pValue).c_str(), num(c.pAdjusted).c_str(), estimate(c).c_str());
     for (const auto& b : r.beyond) {
         std::printf("\nbeyond the paper: %s\n%s\n", b.set.name.c_str(), b.set.question.c_str());
         for (size_t k = 0; k < b.columns.size(); ++k)
@@ -195,10 +211,9 @@ int runReproduce(const std::vector<std::string>& argvIn)
             std::printf("\n");
         }
         for (const auto& c : b.answers)
-            std::printf("  %-60s %-10s %s\n", c.claim.c_str(), beyondAnswerText(c.verdict),
-                        std::isfinite(c.pValue)
-                            ? QString::number(c.pValue, 'g', 3).toUtf8().constData()
-                            : "-");
+            std::printf("  %-60s %-10s p %-9s p (Holm) %-9s %s\n", c.claim.c_str(),
+                        beyondAnswerText(c.verdict), num(c.pValue).c_str(),
+                        num(c.pAdjusted).c_str(), estimate(c).c_str());
     }
     std::printf("\n%s after %s: %zu of %zu jobs, %zu figures\nreport: %s\nall runs: %s\n",
                 r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(),

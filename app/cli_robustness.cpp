@@ -8,6 +8,7 @@
 #include "cli_args.h"
 #include "cli_commands.h"
 #include "cli_progress.h"
+#include "cli_stats_json.h"
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/reproduce.h"
@@ -26,14 +27,6 @@ std::string groupJson(const GroupValues& g)
            ",\"n\":" + std::to_string(g.n) + ",\"values\":[" + v + "]}";
 }
 
-std::string claimJson(const ClaimResult& c)
-{
-    return "{\"id\":" + jsonString(c.id) + ",\"verdict\":" + jsonString(toString(c.verdict)) +
-           ",\"p\":" + jsonNumber(c.pValue) + ",\"statistic\":" + jsonNumber(c.statistic) +
-           ",\"test\":" + jsonString(c.test) + ",\"measured\":" + jsonString(c.measured) +
-           ",\"reason\":" + jsonString(c.reason) + "}";
-}
-
 std::string summaryJson(const StudySummary& s, const std::vector<std::string>& files)
 {
     std::string j = "{\"files\":[";
@@ -46,13 +39,18 @@ std::string summaryJson(const StudySummary& s, const std::vector<std::string>& f
              ",\"settings\":" + jsonString(r.choiceDescription) +
              ",\"level_name\":" + jsonString(r.levelName) +
              ",\"network\":" + jsonString(r.network) + ",\"probe\":" + jsonNumber(r.probe) +
-             ",\"crossing\":" + jsonNumber(r.crossing) + ",\"levels\":[";
+             ",\"crossing\":" + jsonNumber(r.crossing) +
+             ",\"crossing_text\":" + jsonString(r.crossingText) + ",\"levels\":[";
         for (size_t k = 0; k < r.levels.size(); ++k) j += (k ? "," : "") + jsonNumber(r.levels[k]);
+        j += "],\"grid\":[";
+        for (size_t k = 0; k < r.grid.size(); ++k) j += (k ? "," : "") + jsonNumber(r.grid[k]);
         j += "],\"series\":[";
         for (size_t k = 0; k < r.series.size(); ++k) {
             const auto& se = r.series[k];
             j += std::string(k ? "," : "") + "{\"kind\":" + jsonString(toString(se.kind)) +
-                 ",\"label\":" + jsonString(se.label) + ",\"accuracy_percent\":[";
+                 ",\"label\":" + jsonString(se.label) + ",\"endpoints\":" +
+                 (k < r.endpoints.size() ? groupEndpointsJson(r.endpoints[k]) : "null") +
+                 ",\"accuracy_percent\":[";
             for (size_t l = 0; l < se.accuracy.size(); ++l)
                 j += (l ? "," : "") + groupJson(se.accuracy[l]);
             j += "],\"normalized_percent\":[";
@@ -161,9 +159,10 @@ int runRobustness(const std::vector<std::string>& argv)
         return 0;
     }
     std::printf(
-        "robustness study: accuracy (mean ± sd over seeds, %%) at each choice's probe level and "
-        "the "
-        "paper's noise claims under that choice (Welch t-tests, alpha 0.05)\n\n%s",
+        "robustness study: per choice and network, each kind's chance-corrected AUC x 100 with "
+        "its 95 %% CI, and the paper's noise claims under that choice on it (difference [95 %% "
+        "CI], minimum detectable effect at 80 %% power, p and Benjamini-Hochberg adjusted p over "
+        "the table; docs/models.md)\n\n%s",
         studyTableMarkdown(s).c_str());
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "cli_args.h"
 #include "cli_commands.h"
 #include "cli_progress.h"
+#include "cli_stats_json.h"
 #include "dwmtj/error.h"
 #include "dwmtj/stats.h"
 #include "dwmtj/training.h"
@@ -252,15 +253,34 @@ int runNoise(const std::vector<std::string>& argv)
     if (stoppedUnchanged(interrupts, path)) return kExitStopped;
     saveExperiment(e, path);
     const char* units = toString(o.units);
+    // The endpoint: per network (test images only) and over the file's networks (seeds and
+    // test images), on the declared grid for these sigmas.
+    std::vector<endpoint::NetworkCurve> all;
+    std::vector<bool> recorded;
+    for (const auto& r : e.runs)
+        for (const auto& n : r.noise)
+            if (n.units == o.units) {
+                all.push_back(endpointCurve(n));
+                recorded.push_back(std::isfinite(n.chance));
+            }
+    const auto grid = endpointGrid(all.empty() ? std::vector<double>{} : all.front().level);
+    const auto eo = endpointOptions(grid);
+    const GroupEndpoints group = groupEndpoints(e.config.neuronLabel(), all, recorded, eo);
     if (a.has("json")) {
         std::string j =
-            "{\"file\":" + jsonString(path) + ",\"units\":" + jsonString(units) + ",\"runs\":[";
+            "{\"file\":" + jsonString(path) + ",\"units\":" + jsonString(units) + ",\"grid\":[";
+        for (size_t k = 0; k < grid.size(); ++k) j += (k ? "," : "") + jsonNumber(grid[k]);
+        j += "],\"group\":" + groupEndpointsJson(group) + ",\"runs\":[";
         bool first = true;
+        size_t index = 0;
         for (const auto& r : e.runs)
             for (const auto& n : r.noise) {
                 if (n.units != o.units) continue;
+                const GroupEndpoints one = groupEndpoints("seed " + std::to_string(r.seed),
+                                                          {all[index]}, {recorded[index]}, eo);
+                ++index;
                 j += std::string(first ? "" : ",") + "{\"seed\":" + std::to_string(r.seed) +
-                     ",\"sigma\":[";
+                     ",\"endpoints\":" + groupEndpointsJson(one) + ",\"sigma\":[";
                 for (size_t k = 0; k < n.sigma.size(); ++k)
                     j += (k ? "," : "") + jsonNumber(n.sigma[k]);
                 j += "],\"accuracy\":[";
@@ -298,6 +318,23 @@ int runNoise(const std::vector<std::string>& argv)
         }
         std::printf("  %10s %10.4f\n", percent(m).c_str(), mn);
     }
+    auto estimate = [](const endpoint::Estimate& x, double scale) {
+        if (!std::isfinite(x.value)) return std::string(x.note.empty() ? "n/a" : x.note);
+        char buf[160];
+        if (x.valid())
+            std::snprintf(buf, sizeof buf, "%.2f [95 %% CI %.2f, %.2f]", scale * x.value,
+                          scale * x.low, scale * x.high);
+        else
+            std::snprintf(buf, sizeof buf, "%.2f", scale * x.value);
+        return std::string(buf) + (x.note.empty() ? "" : " (" + x.note + ")");
+    };
+    std::printf(
+        "\nendpoint over %zu network(s), grid %g..%g (%zu levels), chance %.2f %%%s:\n"
+        "  chance-corrected AUC x 100: %s\n  sigma50: %s\n",
+        curves.size(), grid.empty() ? 0.0 : grid.front(), grid.empty() ? 0.0 : grid.back(),
+        grid.size(), 100 * group.chance,
+        group.chanceRecorded ? " (the test images' largest class share)" : " (assumed: balanced)",
+        estimate(group.auc, 100).c_str(), estimate(group.sigma50, 1).c_str());
     for (const auto& r : e.runs)
         if (r.energy.valid)
             std::printf(

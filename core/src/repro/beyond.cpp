@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "claim_tests.h"
+#include "dwmtj/noise_endpoint.h"
 #include "dwmtj/reproduce.h"
 #include "dwmtj/stats.h"
 
@@ -143,38 +144,31 @@ std::string networkLabel(const ReproJobResult& j)
            std::to_string(j.job.config.timesteps);
 }
 
-/// A hybrid set: the hybrids against the compared experiment's pure networks, clean and at
-/// the noise probe.
+/// A hybrid set: the hybrids against the compared experiment's pure networks, clean and on the
+/// noise endpoint (chance-corrected AUC over the noise grid).
 BeyondResult hybridSet(const BeyondSet& set, const ReproPlan& plan,
                        const std::vector<ReproJobResult>& jobs)
 {
-    // The same probe as the paper's noise claims: the grid point nearest sigma 1.5.
-    double probe = plan.noise.sigmas.empty() ? 1.5 : plan.noise.sigmas.front();
-    for (double s : plan.noise.sigmas)
-        if (std::fabs(s - 1.5) < std::fabs(probe - 1.5)) probe = s;
     BeyondResult b;
     b.set = set;
-    b.probe = probe;
-    std::ostringstream probeText;
-    probeText << probe;
-    b.columns = {"clean test accuracy %", "normalized accuracy % at sigma " + probeText.str()};
-    // Per run: accuracy at sigma 0 and normalized accuracy at the probe, in percent.
-    auto values = [&](const ReproJobResult& j, BeyondNetwork& n) {
-        std::vector<double> clean, normalized;
+    const auto grid = endpointGrid(plan.noise.sigmas);
+    const auto o = endpointOptions(grid);
+    b.columns = {"clean test accuracy %", "chance-corrected AUC x 100"};
+    auto curvesOf = [&](const ReproJobResult& j) {
+        Curves out;
         for (const auto& r : j.experiment.runs)
-            for (const auto& c : r.noise) {
-                if (c.units != NoiseUnits::Pixel) continue;
-                for (size_t k = 0; k < c.sigma.size(); ++k) {
-                    if (std::fabs(c.sigma[k]) < 1e-9) clean.push_back(100 * c.accuracy[k]);
-                    if (std::fabs(c.sigma[k] - probe) < 1e-9 && k < c.normalized.size())
-                        normalized.push_back(100 * c.normalized[k]);
-                }
-            }
-        n.values = {
-            group(n.label + " clean test accuracy", clean),
-            group(n.label + " normalized accuracy at sigma " + probeText.str(), normalized)};
+            for (const auto& c : r.noise)
+                if (c.units == NoiseUnits::Pixel) out.push_back(endpointCurve(c));
+        return out;
+    };
+    auto values = [&](const Curves& curves, BeyondNetwork& n) {
+        n.values = {measureGroup(n.label + " clean test accuracy", curves,
+                                 endpoint::Measure::accuracy(0), grid),
+                    measureGroup(n.label + " chance-corrected AUC", curves,
+                                 endpoint::Measure::auc(), grid)};
     };
     const ReproJobResult* lif = findJob(jobs, set.compare, NeuronKind::Lif);
+    const Curves lifCurves = lif ? curvesOf(*lif) : Curves{};
     BeyondNetwork lifNet;
     lifNet.values.resize(2);
     for (const auto& j : jobs)  // the references: the compared experiment's pure networks
@@ -182,7 +176,7 @@ BeyondResult hybridSet(const BeyondSet& set, const ReproPlan& plan,
             BeyondNetwork n;
             n.label = networkLabel(j);
             n.role = "reference";
-            values(j, n);
+            values(curvesOf(j), n);
             if (&j == lif) lifNet = n;
             b.networks.push_back(n);
         }
@@ -191,18 +185,21 @@ BeyondResult hybridSet(const BeyondSet& set, const ReproPlan& plan,
         BeyondNetwork n;
         n.label = networkLabel(j);
         n.role = "hybrid";
-        values(j, n);
+        const Curves curves = curvesOf(j);
+        values(curves, n);
         b.networks.push_back(n);
         ClaimResult keeps;
         keeps.id = set.name + ": " + n.label + " clean";
         keeps.claim = n.label + " keeps the LIF network's clean accuracy";
         keepsLevelClaim(keeps, n.values[0], lifNet.values[0]);
+        keeps.units = "accuracy points";
+        keeps.difference = n.values[0].mean - lifNet.values[0].mean;
         b.answers.push_back(keeps);
         ClaimResult gains;
         gains.id = set.name + ": " + n.label + " noise";
-        gains.claim =
-            n.label + " keeps more of its clean accuracy than LIF at sigma " + probeText.str();
-        aboveClaim(gains, n.values[1], lifNet.values[1]);
+        gains.claim = n.label + " keeps more of its accuracy under noise than LIF";
+        endpointAbove(gains, curves, lifCurves, n.values[1], lifNet.values[1],
+                      endpoint::Measure::auc(), o, "AUC points");
         b.answers.push_back(gains);
     }
     return b;
@@ -301,9 +298,14 @@ std::vector<BeyondResult> evaluateBeyond(const ReproPlan& plan,
                                          const std::vector<ReproJobResult>& jobs)
 {
     std::vector<BeyondResult> out;
-    for (const auto& set : plan.beyond)
+    for (const auto& set : plan.beyond) {
         out.push_back(set.kind == "variability" ? variabilitySet(set, jobs)
                                                 : hybridSet(set, plan, jobs));
+        // Each set's answers are one family (Holm).
+        std::vector<ClaimResult*> family;
+        for (auto& a : out.back().answers) family.push_back(&a);
+        adjustFamily(family, "the answers of " + set.name, Adjustment::Holm);
+    }
     return out;
 }
 

@@ -176,18 +176,47 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
                              energy.empty() ? "—" : meanSd(energy, 3), lut});
     }
 
-    Table claims({"claim (paper)", "measured (mean ± sd, n seeds)", "test", "statistic", "p",
-                  "verdict", "why"});
-    claims.verdictColumn = 5;
+    // A claim's row: the estimate (difference with CI, minimum detectable effect), the raw
+    // and the family-adjusted p, the verdict.
+    const std::vector<std::string> claimHeader = {"claim (paper)",
+                                                  "measured (mean ± sd, n seeds)",
+                                                  "test",
+                                                  "difference [95 % CI]",
+                                                  "MDE (80 % power)",
+                                                  "p",
+                                                  "adjusted p",
+                                                  "verdict",
+                                                  "why"};
+    auto claimRow = [](const ClaimResult& c, const std::string& verdict) {
+        const std::string diff =
+            std::isfinite(c.difference)
+                ? fixed(c.difference, 2) +
+                      (std::isfinite(c.ciLow)
+                           ? " [" + fixed(c.ciLow, 2) + ", " + fixed(c.ciHigh, 2) + "]"
+                           : std::string()) +
+                      " " + c.units
+                : std::string("—");
+        const std::string mde = std::isfinite(c.minDetectable)
+                                    ? fixed(c.minDetectable, 2) + " " + c.units
+                                    : std::string("—");
+        const std::string adj =
+            std::isfinite(c.pAdjusted)
+                ? pValueText(c.pAdjusted) + " (" + c.adjustment + ", " + c.family + ")"
+                : std::string("—");
+        return std::vector<std::string>{
+            c.claim, c.measured, c.test, diff, mde, pValueText(c.pValue), adj, verdict, c.reason};
+    };
+    Table claims(claimHeader);
+    claims.verdictColumn = 7;
     for (const auto& c : r.claims) {
-        claims.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3),
-                               pValueText(c.pValue), toString(c.verdict), c.reason});
+        claims.rows.push_back(claimRow(c, toString(c.verdict)));
         claims.rowVerdicts.push_back(c.verdict);
     }
 
     const std::string caveat =
         r.plan.scale == ReproScale::Paper
-            ? "The full protocol. Verdicts use alpha = 0.05 on the per-seed values."
+            ? "The full protocol. Verdicts need a Holm-adjusted p below 0.05 within the paper's "
+              "claims."
             : std::string("Scale '") + toString(r.plan.scale) +
                   "' is smaller than the paper's protocol (see 'scale' under Provenance): a "
                   "verdict holds for these runs, "
@@ -220,11 +249,12 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
           << " trained network configuration(s) (each choice on the best checkpoint of every seed, "
           << (r.plan.study.testLimit > 0 ? std::to_string(r.plan.study.testLimit) + " test images"
                                          : std::string("the full test set"))
-          << "), and tests the paper's noise claims under each at a probe level (marked auto: "
-             "where the "
-             "networks, pooled over kinds, are halfway between clean accuracy and chance; Welch "
-             "t-tests over seeds, alpha 0.05): 'holds' = significant in the paper's direction, "
-             "'contradicted' = significant in the opposite direction. ";
+          << "), and tests the paper's noise claims under each on the endpoint: the "
+             "chance-corrected area under accuracy vs level (AUC x 100, with its 95 % CI) and "
+             "sigma50 (docs/models.md). Differences carry their 95 % CI and the minimum "
+             "detectable effect at 80 % power; the cells are one exploratory family "
+             "(Benjamini-Hochberg, q 0.05): 'holds' = adjusted p below 0.05 in the paper's "
+             "direction, 'contradicted' = in the opposite direction. ";
         t << (holds.empty()
                   ? "Under none of these choices does LIF fall significantly below both DW-MTJ "
                     "networks."
@@ -232,10 +262,10 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
                         ".");
         t << " "
           << (gentler.empty()
-                  ? "Under none do both DW-MTJ networks keep significantly more of their clean "
-                    "accuracy than LIF."
-                  : "Both DW-MTJ networks keep significantly more of their clean accuracy than "
-                    "LIF under: " +
+                  ? "Under none do both DW-MTJ networks keep half their chance-corrected "
+                    "accuracy to significantly higher noise than LIF (sigma50)."
+                  : "Both DW-MTJ networks keep half their chance-corrected accuracy to "
+                    "significantly higher noise than LIF (sigma50) under: " +
                         list(gentler) + ".");
         t << " Choices marked 'diagnostic' are not recommended settings: they show what a "
              "script with that mistake would report.";
@@ -270,10 +300,11 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
         } else {
             intro << "The paper proposes these networks in its conclusion but does not train "
                   << "them. Compared with the pure networks of '" << b.set.compare
-                  << "', clean and at sigma " << fixed(b.probe, 2)
-                  << " (pixel units, the noise study above). ";
+                  << "', clean and on the noise endpoint (the chance-corrected area under "
+                     "accuracy vs sigma, x 100; docs/models.md). ";
         }
-        intro << "'yes' and 'no' need alpha = 0.05, 'not shown' means these runs cannot decide.";
+        intro << "'yes' and 'no' need a Holm-adjusted p below 0.05 within the set; 'not shown' "
+                 "means these runs cannot decide.";
         t.intro = intro.str();
         auto cell = [](const GroupValues& g) {
             return g.n ? meanSd(g.values, 2) + " (n = " + std::to_string(g.n) + ")" : "—";
@@ -286,10 +317,11 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
             row.resize(t.networks.header.size(), "—");
             t.networks.rows.push_back(std::move(row));
         }
-        t.answers.verdictColumn = 5;
+        t.answers.header = claimHeader;
+        t.answers.header[0] = "question";
+        t.answers.verdictColumn = 7;
         for (const auto& c : b.answers) {
-            t.answers.rows.push_back({c.claim, c.measured, c.test, fixed(c.statistic, 3),
-                                      pValueText(c.pValue), beyondAnswerText(c.verdict), c.reason});
+            t.answers.rows.push_back(claimRow(c, beyondAnswerText(c.verdict)));
             t.answers.rowVerdicts.push_back(c.verdict);
         }
         beyond.push_back(std::move(t));

@@ -127,14 +127,24 @@ std::string now()
 
 /// A table of claim results in group `g`, one entry per result: its statement as `textName`,
 /// its verdict in the words of `verdictText` as `verdictName`, and test, measured, reason,
-/// statistic, p_value.
+/// statistic, p_value, and the estimate: units, difference, ci95 (n x 2), margin,
+/// min_detectable_effect, p_adjusted, family, adjustment.
 void writeClaimTable(const h5::File& f, const std::string& g, const std::vector<ClaimResult>& rs,
                      const char* textName, const char* verdictName,
                      const char* (*verdictText)(Verdict))
 {
-    std::vector<std::string> texts, verdicts, tests, measured, reasons;
-    std::vector<double> stat, p;
+    std::vector<std::string> texts, verdicts, tests, measured, reasons, units, families, methods;
+    std::vector<double> stat, p, diff, ci, margin, mde, padj;
     for (const auto& c : rs) {
+        units.push_back(c.units);
+        families.push_back(c.family);
+        methods.push_back(c.adjustment);
+        diff.push_back(c.difference);
+        ci.push_back(c.ciLow);
+        ci.push_back(c.ciHigh);
+        margin.push_back(c.margin);
+        mde.push_back(c.minDetectable);
+        padj.push_back(c.pAdjusted);
         texts.push_back(c.claim);
         verdicts.push_back(verdictText(c.verdict));
         tests.push_back(c.test);
@@ -150,6 +160,14 @@ void writeClaimTable(const h5::File& f, const std::string& g, const std::vector<
     h5::writeStrings(f, g + "/reason", reasons);
     h5::writeDoubles(f, g + "/statistic", stat, {stat.size()});
     h5::writeDoubles(f, g + "/p_value", p, {p.size()});
+    h5::writeStrings(f, g + "/units", units);
+    h5::writeStrings(f, g + "/family", families);
+    h5::writeStrings(f, g + "/adjustment", methods);
+    h5::writeDoubles(f, g + "/difference", diff, {diff.size()});
+    h5::writeDoubles(f, g + "/ci95", ci, {rs.size(), 2});
+    h5::writeDoubles(f, g + "/margin", margin, {margin.size()});
+    h5::writeDoubles(f, g + "/min_detectable_effect", mde, {mde.size()});
+    h5::writeDoubles(f, g + "/p_adjusted", padj, {padj.size()});
 }
 
 void writeCombined(const ReproResult& r, const std::string& path)
@@ -158,7 +176,8 @@ void writeCombined(const ReproResult& r, const std::string& path)
     detail::writeAtomically(path, [&](const std::string& tmp) {
         h5::File f = h5::create(tmp);
         h5::writeStringAttr(f, "/", "format", "dwmtj-reproduction");
-        h5::writeDoubleAttr(f, "/", "format_version", 2);  // 2: /beyond
+        // 2: /beyond; 3: the claims' estimates (difference, ci95, p_adjusted, ...)
+        h5::writeDoubleAttr(f, "/", "format_version", 3);
         h5::writeStringAttr(f, "/", "scale", toString(r.plan.scale));
         h5::writeStringAttr(f, "/", "scale_description", r.plan.scaleDescription);
         h5::writeStringAttr(f, "/", "software", r.provenance.software);

@@ -229,7 +229,7 @@ std::vector<std::vector<std::string>> studyTableCells(const StudySummary& s)
         std::string t = word;
         if (std::isfinite(c.pValue)) {
             t += " (" + pText(c.pValue);
-            if (std::isfinite(c.pAdjusted)) t += ", adjusted " + pText(c.pAdjusted).substr(2);
+            if (std::isfinite(c.pAdjusted)) t += ", adjusted " + pText(c.pAdjusted);
             t += ")";
         }
         return t;
