@@ -45,6 +45,9 @@ private Q_SLOTS:
         QVERIFY(table->item(0, 1)->text() == "reproduced" ||
                 table->item(0, 1)->text() == "not reproduced" ||
                 table->item(0, 1)->text() == "inconclusive at this scale");
+        // The estimate beside the verdict: difference with CI, MDE, raw and adjusted p.
+        QCOMPARE(table->horizontalHeaderItem(2)->text(), QStringLiteral("Difference [95 % CI]"));
+        QCOMPARE(table->horizontalHeaderItem(5)->text(), QStringLiteral("Adjusted p"));
         QVERIFY(table->item(1, 0)->text().startsWith("Beyond the paper"));
         QCOMPARE(table->columnSpan(1, 0), table->columnCount());
         for (int r = 2; r < table->rowCount(); ++r) {

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "charts/band_chart.h"
+#include "charts/interval_chart.h"
 #include "common/background_task.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
@@ -104,7 +105,15 @@ private Q_SLOTS:
                 study->panels()[1]->points("lif H48 T16")[0].mean - 15);
         // Verdict table: one row per choice and configuration, the three claims, coloured.
         auto* table = study->verdictTable();
-        QCOMPARE(table->rowCount(), 2);
+        // The statistics run off the GUI thread; the table fills when they are done.
+        QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 2, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            study->statisticsTask()->state() == ui::BackgroundTask::State::Idle, 60000);
+        // The endpoint chart: each kind's AUC with its CI on both rows.
+        const auto endpoints = study->endpointChart()->points();
+        QCOMPARE(study->endpointChart()->groups(), QStringList({"LIF", "binary", "multi-weight"}));
+        QCOMPARE(endpoints.size(), 6);
+        for (const auto& p : endpoints) QVERIFY(p.low <= p.value && p.value <= p.high);
         QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Gaussian"));
         QCOMPARE(table->item(0, 1)->text(), QStringLiteral("H48 T16"));
         // The endpoint's grid, each kind's chance-corrected AUC with its 95 % CI, and per
@@ -129,7 +138,8 @@ private Q_SLOTS:
         // Every panel exports (the page's chart export covers the study tab).
         const QString out = m_dir.filePath("figures");
         QCOMPARE(w.exportPageCharts(out), QString());
-        QCOMPARE(QDir(out).entryList(QDir::Files).size(), 8);  // 2 panels x PNG, SVG, PDF, CSV
+        // The endpoint chart and 2 panels x PNG, SVG, PDF, CSV.
+        QCOMPARE(QDir(out).entryList(QDir::Files).size(), 12);
         QCOMPARE(QDir(out).entryList({"*spike-deletion*"}, QDir::Files).size(), 4);
 
         const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");

@@ -85,10 +85,11 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     m_plan = new QLabel;
     m_plan->setWordWrap(true);
     m_plan->setStyleSheet(QStringLiteral("color: #555"));
-    m_claims = new QTableWidget(0, 5);
+    m_claims = new QTableWidget(0, 8);
     m_claims->setObjectName(QStringLiteral("claims"));
-    m_claims->setHorizontalHeaderLabels(
-        {tr("Claim (paper)"), tr("Verdict"), tr("p"), tr("Measured"), tr("Test")});
+    m_claims->setHorizontalHeaderLabels({tr("Claim (paper)"), tr("Verdict"),
+                                         tr("Difference [95 % CI]"), tr("MDE (80 % power)"),
+                                         tr("p"), tr("Adjusted p"), tr("Measured"), tr("Test")});
     m_claims->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_claims->horizontalHeader()->setStretchLastSection(true);
     m_claims->verticalHeader()->hide();
@@ -302,13 +303,41 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims,
     auto addRow = [this](const core::ClaimResult& c, const QString& verdict) {
         const int row = m_claims->rowCount();
         m_claims->insertRow(row);
-        const QStringList cells = {
-            QString::fromStdString(c.claim), verdict,
-            std::isfinite(c.pValue) ? QString::number(c.pValue, 'g', 3) : QStringLiteral("—"),
-            QString::fromStdString(c.measured), QString::fromStdString(c.test)};
+        auto num = [](double v, char f, int digits) {
+            return std::isfinite(v) ? QString::number(v, f, digits) : QStringLiteral("—");
+        };
+        const QString units = QString::fromStdString(c.units);
+        const QString difference =
+            std::isfinite(c.difference)
+                ? num(c.difference, 'f', 2) +
+                      (std::isfinite(c.ciLow)
+                           ? QStringLiteral(" [%1, %2]")
+                                 .arg(num(c.ciLow, 'f', 2), num(c.ciHigh, 'f', 2))
+                           : QString()) +
+                      " " + units
+                : QStringLiteral("—");
+        const QString mde = std::isfinite(c.minDetectable)
+                                ? num(c.minDetectable, 'f', 2) + " " + units
+                                : QStringLiteral("—");
+        const QString adjusted =
+            std::isfinite(c.pAdjusted)
+                ? QStringLiteral("%1 (%2)").arg(num(c.pAdjusted, 'g', 3),
+                                                QString::fromStdString(c.adjustment))
+                : QStringLiteral("—");
+        const QStringList cells = {QString::fromStdString(c.claim),
+                                   verdict,
+                                   difference,
+                                   mde,
+                                   num(c.pValue, 'g', 3),
+                                   adjusted,
+                                   QString::fromStdString(c.measured),
+                                   QString::fromStdString(c.test)};
         for (int k = 0; k < cells.size(); ++k) {
             auto* item = new QTableWidgetItem(cells[k]);
-            item->setToolTip(k == 1 ? QString::fromStdString(c.reason) : cells[k]);
+            item->setToolTip(
+                k == 1   ? QString::fromStdString(c.reason)
+                : k == 5 ? tr("%1 within %2").arg(cells[k], QString::fromStdString(c.family))
+                         : cells[k]);
             if (k == 1)
                 item->setBackground(c.verdict == core::Verdict::Reproduced ? QColor(227, 244, 232)
                                     : c.verdict == core::Verdict::NotReproduced
@@ -340,8 +369,11 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims,
     }
     m_claims->setColumnWidth(0, 330);
     m_claims->setColumnWidth(1, 170);
-    m_claims->setColumnWidth(2, 60);
-    m_claims->setColumnWidth(3, 420);
+    m_claims->setColumnWidth(2, 230);
+    m_claims->setColumnWidth(3, 140);
+    m_claims->setColumnWidth(4, 60);
+    m_claims->setColumnWidth(5, 110);
+    m_claims->setColumnWidth(6, 420);
     m_claims->resizeRowsToContents();
 }
 

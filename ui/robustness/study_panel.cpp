@@ -21,6 +21,7 @@
 #include <cmath>
 
 #include "charts/band_chart.h"
+#include "charts/interval_chart.h"
 #include "common/background_task.h"
 #include "common/table_export.h"
 #include "dwmtj/experiment.h"
@@ -43,7 +44,10 @@ QColor verdictColour(const std::string& text)
 }  // namespace
 
 StudyPanel::StudyPanel(ExperimentStore* store, QWidget* parent)
-    : QWidget(parent), m_store(store), m_task(new BackgroundTask(this))
+    : QWidget(parent),
+      m_store(store),
+      m_task(new BackgroundTask(this)),
+      m_summaryTask(new BackgroundTask(this))
 {
     m_files = new QListWidget;
     m_files->setObjectName(QStringLiteral("studyFiles"));
@@ -120,10 +124,31 @@ StudyPanel::StudyPanel(ExperimentStore* store, QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->setToolTip(tr(
-        "The paper's noise claims under each choice, at its probe level: Welch t-tests over seeds, "
-        "alpha 0.05. Green: the claim holds; red: the opposite is significant. Hover for the "
-        "measured values and the reason."));
+    m_table->setToolTip(
+        tr("The paper's noise claims under each choice on the endpoint (chance-corrected AUC, "
+           "sigma50): differences with 95 % CIs from the seeds and the test images, the minimum "
+           "detectable effect at 80 % power, p and Benjamini-Hochberg adjusted p over the table. "
+           "Green: the claim holds; red: the opposite is shown. Hover for the values and the "
+           "reason (docs/models.md, \"Primary endpoint\")."));
+    m_endpoints = new IntervalChart(tr("Endpoint: chance-corrected AUC per kind (95 % CI)"),
+                                    tr("study row (the table's order)"), tr("AUC x 100"));
+    m_endpoints->setObjectName(QStringLiteral("study-endpoint"));
+    m_endpoints->setMinimumSize(360, 260);
+    m_endpoints->setToolTip(
+        tr("Per study row (choice and network) and neuron kind: the mean chance-corrected area "
+           "under accuracy vs noise level over the seeds, with its 95 % CI (seeds and test "
+           "images). 100 = no loss, 0 = at chance everywhere."));
+    installExportMenu(m_endpoints, QStringLiteral("study-endpoint"));
+    m_gridLayout->addWidget(m_endpoints, 0, 0);  // the choices' panels follow it
+    m_endpoints->hide();
+    connect(m_summaryTask, &BackgroundTask::finished, this, [this](bool) {
+        if (m_summaryPending) {
+            m_summaryPending = false;
+            startSummary(std::move(m_pending));
+            return;
+        }
+        if (m_summary) showSummary(*m_summary);
+    });
     installTableExportMenu(m_table, QStringLiteral("robustness-study"));
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(scroll);
@@ -301,15 +326,37 @@ void StudyPanel::refresh()
             }
     }
     constexpr int kColumns = 3;
+    // The endpoint chart first (cell 0), then one panel per choice.
+    m_endpoints->setVisible(!ids.isEmpty());
     for (int i = 0; i < ids.size(); ++i) {
         BandChart* chart = byId[ids[i]];
-        m_gridLayout->addWidget(chart, i / kColumns, i % kColumns);
+        m_gridLayout->addWidget(chart, (i + 1) / kColumns, (i + 1) % kColumns);
         chart->show();  // added to a shown parent: not shown until asked (then drawn at once)
         chart->flush();
         m_panels << chart;
     }
-    // The verdict table from the same curves.
-    const core::StudySummary summary = core::summarizeStudy(experiments);
+    // The verdict table and the endpoint chart from the same curves, off the GUI thread.
+    startSummary(std::move(experiments));
+}
+
+void StudyPanel::startSummary(std::vector<core::Experiment> experiments)
+{
+    if (m_summaryTask->state() != BackgroundTask::State::Idle) {
+        m_pending = std::move(experiments);  // summarized when the running one is done
+        m_summaryPending = true;
+        return;
+    }
+    auto out = std::make_shared<core::StudySummary>();
+    m_summary = out;
+    m_summaryTask->start(
+        tr("Robustness study statistics"),
+        [experiments = std::move(experiments), out](std::stop_token, BackgroundTask&) {
+            *out = core::summarizeStudy(experiments);
+        });
+}
+
+void StudyPanel::showSummary(const core::StudySummary& summary)
+{
     const auto cells = core::studyTableCells(summary);
     m_table->setRowCount(0);
     for (size_t r = 0; r < cells.size(); ++r) {
@@ -329,6 +376,28 @@ void StudyPanel::refresh()
             m_table->setItem(int(r), int(c), item);
         }
     }
+    // The endpoint per kind and row, in points of chance-corrected AUC.
+    QStringList categories;
+    QList<IntervalChart::Point> points;
+    for (size_t r = 0; r < summary.rows.size(); ++r) {
+        const auto& row = summary.rows[r];
+        categories << QStringLiteral("%1 (%2)").arg(QString::fromStdString(row.choiceLabel),
+                                                    QString::fromStdString(row.network));
+        for (size_t k = 0; k < row.series.size() && k < row.endpoints.size(); ++k) {
+            const auto& e = row.endpoints[k].auc;
+            if (!std::isfinite(e.value)) continue;
+            IntervalChart::Point p;
+            p.group = QString::fromStdString(core::neuronKindInfo(row.series[k].kind).label);
+            p.category = int(r) + 1;
+            p.value = 100 * e.value;
+            p.low = e.valid() ? 100 * e.low : std::nan("");
+            p.high = e.valid() ? 100 * e.high : std::nan("");
+            points << p;
+        }
+    }
+    m_endpoints->setCategories(categories);
+    m_endpoints->setPoints(points);
+    m_endpoints->flush();
 }
 
 void StudyPanel::run()

@@ -6,7 +6,11 @@
 // small multiples (one panel per choice, every network as a band across seeds) and the
 // verdict table (the paper's noise claims tested under each choice).
 #include <QWidget>
+#include <memory>
+#include <vector>
 
+#include "dwmtj/experiment.h"
+#include "dwmtj/reproduce.h"
 #include "dwmtj/robustness.h"
 
 class QCheckBox;
@@ -22,6 +26,7 @@ namespace dwmtj::ui {
 
 class BackgroundTask;
 class BandChart;
+class IntervalChart;
 class ExperimentStore;
 
 class StudyPanel : public QWidget {
@@ -30,6 +35,11 @@ public:
     explicit StudyPanel(ExperimentStore* store, QWidget* parent = nullptr);
     BackgroundTask* task() const { return m_task; }
     QTableWidget* verdictTable() const { return m_table; }
+    /// Each kind's chance-corrected AUC with its 95 % CI per study row (the table's order).
+    IntervalChart* endpointChart() const { return m_endpoints; }
+    /// The statistics behind the table and the endpoint chart are computed off the GUI thread
+    /// (an image bootstrap per comparison); this task runs them.
+    BackgroundTask* statisticsTask() const { return m_summaryTask; }
     /// One panel per choice that has curves in the checked files, in study order.
     QList<BandChart*> panels() const { return m_panels; }
     /// Loads a study file (replacing the preset); returns an error naming the file or "".
@@ -52,6 +62,8 @@ private:
     void rebuildFiles();
     void rebuildChoices();
     void refresh();
+    void startSummary(std::vector<core::Experiment> experiments);
+    void showSummary(const core::StudySummary& summary);
     core::StudyOptions chosenOptions() const;
 
     ExperimentStore* m_store = nullptr;
@@ -69,6 +81,11 @@ private:
     QGridLayout* m_gridLayout = nullptr;
     QList<BandChart*> m_panels;
     QTableWidget* m_table = nullptr;
+    IntervalChart* m_endpoints = nullptr;
+    BackgroundTask* m_summaryTask = nullptr;
+    std::shared_ptr<core::StudySummary> m_summary;  ///< written by the statistics task
+    std::vector<core::Experiment> m_pending;        ///< a newer selection to summarize next
+    bool m_summaryPending = false;
 };
 
 }  // namespace dwmtj::ui

@@ -93,6 +93,8 @@ bool comparePaired(ClaimResult& c, const std::string& aLabel, const std::string&
     }
     c.statistic = t.t;
     c.pValue = t.p;
+    setInterval(c, d.mean, d.sd / std::sqrt(double(d.n)), double(d.n - 1),
+                endpoint::Hypothesis::TwoSided, 0);
     return true;
 }
 
@@ -128,6 +130,9 @@ void pairedKeepsLevelClaim(ClaimResult& c, const std::string& aLabel, const std:
         "shortfall";
     if (!comparePaired(c, aLabel, bLabel, p, t)) return;
     const auto ni = stats::oneSampleTTest(p.diff, -kEquivalenceMargin, stats::Alternative::Greater);
+    const auto d = group("", p.diff);
+    setInterval(c, d.mean, d.sd / std::sqrt(double(d.n)), double(d.n - 1),
+                endpoint::Hypothesis::NonInferiority, kEquivalenceMargin);
     keepsLevelVerdict(c, ni, t, c.groups[0].mean - c.groups[1].mean, "paired");
 }
 
@@ -192,8 +197,6 @@ BeyondResult hybridSet(const BeyondSet& set, const ReproPlan& plan,
         keeps.id = set.name + ": " + n.label + " clean";
         keeps.claim = n.label + " keeps the LIF network's clean accuracy";
         keepsLevelClaim(keeps, n.values[0], lifNet.values[0]);
-        keeps.units = "accuracy points";
-        keeps.difference = n.values[0].mean - lifNet.values[0].mean;
         b.answers.push_back(keeps);
         ClaimResult gains;
         gains.id = set.name + ": " + n.label + " noise";

@@ -62,6 +62,8 @@ bool compareTwo(ClaimResult& c, const GroupValues& a, const GroupValues& b, stat
     }
     c.statistic = t.t;
     c.pValue = t.p;
+    const double se = std::sqrt(a.sd * a.sd / a.n + b.sd * b.sd / b.n);
+    setInterval(c, a.mean - b.mean, se, t.df, endpoint::Hypothesis::TwoSided, 0);
     return true;
 }
 
@@ -158,6 +160,8 @@ void keepsLevelClaim(ClaimResult& c, const GroupValues& a, const GroupValues& b)
     c.test = "non-inferiority within " + pct(kEquivalenceMargin, 1) +
              " point (one-sided Welch), alpha 0.05; if not shown, Welch t-test (two-sided) for "
              "a shortfall";
+    setInterval(c, a.mean - b.mean, std::sqrt(a.sd * a.sd / a.n + b.sd * b.sd / b.n), t.df,
+                endpoint::Hypothesis::NonInferiority, kEquivalenceMargin);
     keepsLevelVerdict(c, ni, t, a.mean - b.mean, "Welch");
 }
 
@@ -183,6 +187,17 @@ void setEstimate(ClaimResult& c, const endpoint::Comparison& cmp, const std::str
     c.minDetectable = scale * cmp.minDetectable;
     c.statistic = cmp.se > 0 ? (cmp.difference - 0) / cmp.se : std::nan("");
     c.pValue = cmp.p;
+}
+
+void setInterval(ClaimResult& c, double difference, double se, double df, endpoint::Hypothesis h,
+                 double margin)
+{
+    const auto cmp = endpoint::decide(difference, se, df, h, margin);
+    const double p = c.pValue, t = c.statistic;
+    setEstimate(c, cmp, "accuracy points", 1);
+    c.difference = difference;
+    c.pValue = p;
+    c.statistic = t;
 }
 
 std::string cannotTell(const ClaimResult& c)

@@ -57,6 +57,11 @@ GroupValues measureGroup(std::string label, const Curves& curves, const endpoint
 /// units into the claim.
 void setEstimate(ClaimResult& c, const endpoint::Comparison& cmp, const std::string& units,
                  double scale = 100);
+/// The interval, margin and minimum detectable effect of a difference of per-seed values (in
+/// points) with standard error `se` on `df` degrees of freedom, without touching the claim's
+/// p (its test is the caller's).
+void setInterval(ClaimResult& c, double difference, double se, double df, endpoint::Hypothesis h,
+                 double margin);
 /// "cannot tell differences smaller than 4.1 AUC points (80 % power)".
 std::string cannotTell(const ClaimResult& c);
 /// "a above b" on an endpoint measure: the two-sided test of a - b (paired by image):

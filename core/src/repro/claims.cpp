@@ -70,6 +70,8 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
     c.test = "equivalence within ±" + pct(kEquivalenceMargin, 1) +
              " point (Welch two one-sided tests, TOST), alpha 0.05; if not shown, Welch t-test "
              "(two-sided) for a difference";
+    setInterval(c, a.mean - b.mean, std::sqrt(a.sd * a.sd / a.n + b.sd * b.sd / b.n), t.df,
+                endpoint::Hypothesis::Equivalence, kEquivalenceMargin);
     const std::string diff = "difference " + pct(a.mean - b.mean) + " points";
     if (e.valid && e.p < kAlpha) {
         c.verdict = kReproduced;
@@ -86,7 +88,9 @@ void noDifferenceClaim(ClaimResult& c, const GroupValues& a, const GroupValues& 
         c.pValue = e.valid ? e.p : t.p;
         c.reason = diff + ": neither equivalence within ±" + pct(kEquivalenceMargin, 1) +
                    " point (TOST " + pText(e.p) + ") nor a difference (Welch " + pText(t.p) +
-                   ") is shown with n = " + std::to_string(std::min(a.n, b.n)) + " seeds";
+                   ") is shown with n = " + std::to_string(std::min(a.n, b.n)) +
+                   " seeds; equivalence within " + pct(c.minDetectable, 1) +
+                   " points would be shown with 80 % power";
     }
 }
 
