@@ -196,6 +196,12 @@ int runReproduce(const std::vector<std::string>& argvIn)
     for (const auto& c : r.claims)
         std::printf("%-30s %-28s %-9s %-9s %s\n", c.id.c_str(), toString(c.verdict),
                     num(c.pValue).c_str(), num(c.pAdjusted).c_str(), estimate(c).c_str());
+    if (!r.paperComparison.empty()) {
+        std::printf("\nthe paper's comparison (one network per kind, secondary):\n");
+        for (const auto& c : r.paperComparison)
+            std::printf("%-30s %-28s %-9s %-9s %s\n", c.id.c_str(), toString(c.verdict),
+                        num(c.pValue).c_str(), num(c.pAdjusted).c_str(), estimate(c).c_str());
+    }
     for (const auto& b : r.beyond) {
         std::printf("\nbeyond the paper: %s\n%s\n", b.set.name.c_str(), b.set.question.c_str());
         for (size_t k = 0; k < b.columns.size(); ++k)

@@ -1,16 +1,16 @@
+#include "dwmtj/device_io.h"
+
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
-
 #include <filesystem>
-#include <unistd.h>
 #include <fstream>
 
-#include "dwmtj/device_io.h"
-#include "test_paths.h"
 #include "dwmtj/error.h"
 #include "dwmtj/sigmoid_fit.h"
 #include "dwmtj/simulate.h"
+#include "test_paths.h"
 
 using namespace dwmtj::core;
 
@@ -39,9 +39,11 @@ TEST(DeviceIo, TracesRoundTripThroughCsvAndSwitchDetectionRecoversEvents)
     EXPECT_EQ(back.sourceShape, "traces");
     ASSERT_EQ(back.binary.traces.size(), sim.binary.traces.size());
     for (std::size_t i = 0; i < sim.binary.traces.size(); ++i) {
-        ASSERT_EQ(back.binary.traces[i].resistanceOhm.size(), sim.binary.traces[i].resistanceOhm.size());
+        ASSERT_EQ(back.binary.traces[i].resistanceOhm.size(),
+                  sim.binary.traces[i].resistanceOhm.size());
         for (std::size_t k = 0; k < sim.binary.traces[i].resistanceOhm.size(); ++k)
-            EXPECT_NEAR(back.binary.traces[i].resistanceOhm[k], sim.binary.traces[i].resistanceOhm[k], 1e-6);
+            EXPECT_NEAR(back.binary.traces[i].resistanceOhm[k],
+                        sim.binary.traces[i].resistanceOhm[k], 1e-6);
     }
     // Read noise of 25 ohm on a 600 ohm step: detection must find the simulator's own events.
     ASSERT_TRUE(back.binary.detection.has_value());
@@ -71,8 +73,11 @@ TEST(DeviceIo, EventsCountsAndHdf5RoundTrip)
     BinarySimulationOptions o;
     o.seed = 44;
     const auto sim = simulateBinaryDevice(o);
-    for (const auto& [name, save] : std::vector<std::pair<std::string, void (*)(const DeviceData&, const std::string&)>>{
-             {"events.csv", saveEventsCsv}, {"counts.csv", saveCountsCsv}, {"device.h5", saveDeviceHdf5}}) {
+    for (const auto& [name, save] :
+         std::vector<std::pair<std::string, void (*)(const DeviceData&, const std::string&)>>{
+             {"events.csv", saveEventsCsv},
+             {"counts.csv", saveCountsCsv},
+             {"device.h5", saveDeviceHdf5}}) {
         const auto path = tmpPath(name);
         save(sim, path);
         const auto back = loadDeviceFile(path);
@@ -116,7 +121,8 @@ TEST(DeviceIo, CsvDialectsUnitsAndNumpy)
     EXPECT_FALSE(tab.binary.trialsKnown);
     EXPECT_EQ(inspectCsv(kGood + "probabilities_tab.tsv").delimiter, '\t');
     // NumPy: (N, 2) float64, float32, compressed npz with names, npz with one matrix.
-    for (const std::string f : {"probabilities.npy", "probabilities_f4.npy", "matrix.npz", "probabilities.npz"}) {
+    for (const std::string f :
+         {"probabilities.npy", "probabilities_f4.npy", "matrix.npz", "probabilities.npz"}) {
         const auto d = loadDeviceFile(kGood + f);
         ASSERT_EQ(d.binary.counts.size(), 11u) << f;
         EXPECT_NEAR(d.binary.counts[5].voltage, 1.6, 1e-6) << f;
@@ -131,10 +137,12 @@ TEST(DeviceIo, CsvDialectsUnitsAndNumpy)
 
 TEST(DeviceIo, BundledExamplesLoad)
 {
-    for (const std::string f : {"binary-device-traces.csv", "binary-device.h5", "binary-device-counts.csv",
-                                "multistate-device.csv", "multistate-device.h5"}) {
+    for (const std::string f :
+         {"binary-device-traces.csv", "binary-device.h5", "binary-device-counts.csv",
+          "multistate-device.csv", "multistate-device.h5"}) {
         const auto d = loadDeviceFile(std::string(DWMTJ_DATASETS_DIR) + "/" + f);
-        EXPECT_TRUE(d.warnings.empty()) << f << ": " << (d.warnings.empty() ? "" : d.warnings[0].message);
+        EXPECT_TRUE(d.warnings.empty())
+            << f << ": " << (d.warnings.empty() ? "" : d.warnings[0].message);
     }
 }
 
@@ -149,7 +157,8 @@ TEST(DeviceIo, AtomicWriteLeavesNoPartialFile)
 
 TEST(DeviceIo, ImportPreviewShowsUnmappedColumnsAndTheUserCanMapThem)
 {
-    const auto dir = std::filesystem::temp_directory_path() / ("dwmtj-roles-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("dwmtj-roles-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const std::string path = (dir / "lab.csv").string();
     {

@@ -163,6 +163,24 @@ TEST(Endpoint, HolmAndBenjaminiHochbergMatchHandComputedValues)
     EXPECT_NEAR(withNan[2], 0.9, 1e-12);
 }
 
+TEST(Endpoint, McNemarExactMatchesTheBinomial)
+{
+    // 10 images only A gets right, 2 only B: p = 2 P(X <= 2 | 12, 1/2) = 2 x 79 / 4096.
+    std::vector<uint8_t> a, b;
+    for (int i = 0; i < 10; ++i) a.push_back(1), b.push_back(0);
+    for (int i = 0; i < 2; ++i) a.push_back(0), b.push_back(1);
+    for (int i = 0; i < 50; ++i) a.push_back(1), b.push_back(1);  // concordant: ignored
+    const auto m = mcnemarExact(a, b);
+    EXPECT_EQ(m.onlyA, 10);
+    EXPECT_EQ(m.onlyB, 2);
+    EXPECT_NEAR(m.p, 2.0 * 79 / 4096, 1e-12);
+    EXPECT_NEAR(mcnemarExact(b, a).p, m.p, 1e-15);
+    // Balanced discordance: p = 1; none at all: p = 1.
+    EXPECT_NEAR(mcnemarExact({1, 0}, {0, 1}).p, 1.0, 1e-15);
+    EXPECT_NEAR(mcnemarExact({1, 1}, {1, 1}).p, 1.0, 1e-15);
+    EXPECT_TRUE(std::isnan(mcnemarExact({1}, {1, 0}).p));
+}
+
 TEST(Endpoint, PowerMatchesNormalAndNoncentralT)
 {
     // Infinite df: 80 % power at z_.975 + z_.8 = 2.8016.

@@ -1,6 +1,7 @@
+#include "dwmtj/energy.h"
+
 #include <gtest/gtest.h>
 
-#include "dwmtj/energy.h"
 #include "dwmtj/error.h"
 
 using namespace dwmtj::core;

@@ -1,7 +1,8 @@
+#include "dwmtj/ordinal_fit.h"
+
 #include <gtest/gtest.h>
 
 #include "dwmtj/error.h"
-#include "dwmtj/ordinal_fit.h"
 #include "dwmtj/simulate.h"
 
 using namespace dwmtj::core;
@@ -16,7 +17,8 @@ TEST(OrdinalFit, RecoversGroundTruthOfLargeSimulation)
     ASSERT_EQ(fit.numStates, 5);
     for (std::size_t i = 0; i < 4; ++i) {
         // 4 standard errors: a false failure is below 1e-4 per parameter.
-        EXPECT_NEAR(fit.thresholds[i].value, o.thresholdsV[i], 4 * fit.thresholds[i].standardError) << i;
+        EXPECT_NEAR(fit.thresholds[i].value, o.thresholdsV[i], 4 * fit.thresholds[i].standardError)
+            << i;
         EXPECT_NEAR(fit.widths[i].value, o.widthsV[i], 4 * fit.widths[i].standardError) << i;
         EXPECT_LT(fit.thresholds[i].standardError, 0.05);
     }
@@ -53,7 +55,8 @@ TEST(OrdinalFit, ThresholdIntervalsCoverTheTruth)
         o.seed = 500 + std::uint64_t(r);
         const auto fit = fitOrdinal(simulateMultiStateDevice(o).multi);
         for (std::size_t i = 0; i < 4; ++i) {
-            covered += fit.thresholds[i].lower <= o.thresholdsV[i] && o.thresholdsV[i] <= fit.thresholds[i].upper;
+            covered += fit.thresholds[i].lower <= o.thresholdsV[i] &&
+                       o.thresholdsV[i] <= fit.thresholds[i].upper;
             ++total;
         }
     }
@@ -68,7 +71,8 @@ TEST(OrdinalFit, NeverObservedStateIsAClearError)
     const std::vector<std::pair<double, std::vector<int>>> rows = {
         {1.0, {1, 1, 1, 2, 2}}, {2.0, {1, 2, 2, 3, 3}}, {3.0, {2, 3, 3, 3, 3}}};
     for (const auto& [v, states] : rows)
-        for (std::size_t c = 0; c < states.size(); ++c) d.observations.push_back({v, int(c) + 1, states[c]});
+        for (std::size_t c = 0; c < states.size(); ++c)
+            d.observations.push_back({v, int(c) + 1, states[c]});
     aggregateStates(d);
     d.numStates = 4;
     for (auto& row : d.stateCounts) row.resize(4, 0.0);

@@ -1,3 +1,5 @@
+#include "dwmtj/sigmoid_fit.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -5,7 +7,6 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/estimate.h"
-#include "dwmtj/sigmoid_fit.h"
 #include "dwmtj/simulate.h"
 #include "dwmtj/stats.h"
 
@@ -25,13 +26,18 @@ void irls(const std::vector<VoltageCounts>& c, double& b0, double& b1, double co
             const double eta = b0 + b1 * x.voltage, p = 1 / (1 + std::exp(-eta));
             const double w = x.trials * p * (1 - p);
             const double z = eta + (x.switches - x.trials * p) / w;
-            a00 += w; a01 += w * x.voltage; a11 += w * x.voltage * x.voltage;
-            r0 += w * z; r1 += w * x.voltage * z;
+            a00 += w;
+            a01 += w * x.voltage;
+            a11 += w * x.voltage * x.voltage;
+            r0 += w * z;
+            r1 += w * x.voltage * z;
         }
         const double det = a00 * a11 - a01 * a01;
         b0 = (a11 * r0 - a01 * r1) / det;
         b1 = (a00 * r1 - a01 * r0) / det;
-        cov[0][0] = a11 / det; cov[1][1] = a00 / det; cov[0][1] = cov[1][0] = -a01 / det;
+        cov[0][0] = a11 / det;
+        cov[1][1] = a00 / det;
+        cov[0][1] = cov[1][0] = -a01 / det;
     }
 }
 }  // namespace
@@ -51,16 +57,18 @@ TEST(SigmoidFit, TwoVoltagesReproduceTheObservedProportionsExactly)
     const double var1 = 1 / (100 * 0.2 * 0.8), var2 = 1 / (100 * 0.6 * 0.4);
     const double dw1 = 0.5 / ((l2 - l1) * (l2 - l1)), dw2 = -dw1;
     const double dv1 = -w - l1 * dw1, dv2 = -l1 * dw2;
-    EXPECT_NEAR(fit.parameters[1].standardError, std::sqrt(dw1 * dw1 * var1 + dw2 * dw2 * var2), 1e-9);
-    EXPECT_NEAR(fit.parameters[0].standardError, std::sqrt(dv1 * dv1 * var1 + dv2 * dv2 * var2), 1e-9);
+    EXPECT_NEAR(fit.parameters[1].standardError, std::sqrt(dw1 * dw1 * var1 + dw2 * dw2 * var2),
+                1e-9);
+    EXPECT_NEAR(fit.parameters[0].standardError, std::sqrt(dv1 * dv1 * var1 + dv2 * dv2 * var2),
+                1e-9);
 }
 
 TEST(SigmoidFit, AgreesWithIndependentIrlsOnFixedData)
 {
-    const std::vector<VoltageCounts> c = {{1.0, 0, 1500, 0},   {1.12, 1, 1480, 0},  {1.24, 3, 1300, 0},
-                                          {1.36, 9, 1100, 0},  {1.48, 13, 600, 0},  {1.6, 15, 130, 0},
-                                          {1.72, 15, 60, 0},   {1.84, 15, 31, 0},   {1.96, 15, 20, 0},
-                                          {2.08, 15, 16, 0},   {2.2, 15, 15, 0}};
+    const std::vector<VoltageCounts> c = {
+        {1.0, 0, 1500, 0},  {1.12, 1, 1480, 0}, {1.24, 3, 1300, 0}, {1.36, 9, 1100, 0},
+        {1.48, 13, 600, 0}, {1.6, 15, 130, 0},  {1.72, 15, 60, 0},  {1.84, 15, 31, 0},
+        {1.96, 15, 20, 0},  {2.08, 15, 16, 0},  {2.2, 15, 15, 0}};
     const auto fit = fitSigmoid(c, true);
     double b0, b1, cov[2][2];
     irls(c, b0, b1, cov);
@@ -79,7 +87,9 @@ TEST(SigmoidFit, AgreesWithIndependentIrlsOnFixedData)
         const double p = 1 / (1 + std::exp(-(b0 + b1 * x.voltage)));
         ll += x.switches * std::log(p) + (x.trials - x.switches) * std::log(1 - p);
         if (x.switches > 0) dev += 2 * x.switches * std::log(x.switches / (x.trials * p));
-        if (x.trials > x.switches) dev += 2 * (x.trials - x.switches) * std::log((x.trials - x.switches) / (x.trials * (1 - p)));
+        if (x.trials > x.switches)
+            dev += 2 * (x.trials - x.switches) *
+                   std::log((x.trials - x.switches) / (x.trials * (1 - p)));
     }
     EXPECT_NEAR(fit.logLikelihood, ll, 1e-7);
     EXPECT_NEAR(fit.deviance, dev, 1e-7);
@@ -135,7 +145,8 @@ TEST(SigmoidFit, FourParameterFormRecoversFloorAndCeiling)
     const auto fit = fitSigmoid(d.binary.counts, true, fo);
     ASSERT_EQ(fit.parameters.size(), 4u);
     for (auto [i, truth] : {std::pair{0, 1.8}, {1, 0.1}, {2, 0.02}, {3, 0.8}})
-        EXPECT_NEAR(fit.parameters[i].value, truth, 4 * fit.parameters[i].standardError) << fit.parameters[i].name;
+        EXPECT_NEAR(fit.parameters[i].value, truth, 4 * fit.parameters[i].standardError)
+            << fit.parameters[i].name;
     // The 2-parameter form is clearly worse here (AIC).
     const auto two = fitSigmoid(d.binary.counts, true);
     EXPECT_LT(fit.aic, two.aic - 10);
@@ -178,7 +189,8 @@ TEST(SigmoidFit, BandContainsTheCurveAndNarrowsWithData)
 
 TEST(SigmoidFit, UnidentifiableDataGiveClearErrors)
 {
-    const std::vector<VoltageCounts> separated = {{1.0, 0, 100, 0}, {1.5, 0, 100, 0}, {2.0, 10, 10, 1}, {2.5, 10, 10, 1}};
+    const std::vector<VoltageCounts> separated = {
+        {1.0, 0, 100, 0}, {1.5, 0, 100, 0}, {2.0, 10, 10, 1}, {2.5, 10, 10, 1}};
     try {
         fitSigmoid(separated, true);
         FAIL() << "expected FitError";

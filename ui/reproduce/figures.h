@@ -12,7 +12,7 @@ namespace dwmtj::ui {
 
 /// Writes <dir>/<stem>.{png,svg,csv} for every figure the result has data for; problems
 /// (a figure that could not be written) are appended to `errors`.
-std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResult& result, const QString& dir,
-                                                          QStringList& errors);
+std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResult& result,
+                                                          const QString& dir, QStringList& errors);
 
 }  // namespace dwmtj::ui

@@ -283,7 +283,7 @@ void ReproducePage::onFinished(bool stopped)
             tr("The report could not be written: %1").arg(QString::fromUtf8(e.what())));
         return;
     }
-    showClaims(r.claims, r.beyond);
+    showClaims(r.claims, r.paperComparison, r.beyond);
     m_open->setEnabled(true);
     m_progress->setValue(r.complete ? 1000 : m_progress->value());
     m_status->setText((r.complete ? tr("Complete in %1 min.")
@@ -296,6 +296,7 @@ void ReproducePage::onFinished(bool stopped)
 }
 
 void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims,
+                               const std::vector<core::ClaimResult>& paperComparison,
                                const std::vector<core::BeyondResult>& beyond)
 {
     m_claims->clearSpans();
@@ -347,16 +348,11 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims,
         }
     };
     for (const auto& c : claims) addRow(c, QString::fromUtf8(core::toString(c.verdict)));
-    // Beyond the paper: not the paper's claims, so each set under its own header row, with
-    // its answers in words ("yes", "no", "not shown").
-    for (const auto& b : beyond) {
-        if (b.answers.empty()) continue;
+    // A header row across the table for each section after the paper's claims.
+    auto addHeader = [this](const QString& text) {
         const int row = m_claims->rowCount();
         m_claims->insertRow(row);
-        auto* header = new QTableWidgetItem(
-            tr("Beyond the paper (not the paper's claims): %1 — %2")
-                .arg(QString::fromStdString(b.set.caption.empty() ? b.set.name : b.set.caption),
-                     QString::fromStdString(b.set.question)));
+        auto* header = new QTableWidgetItem(text);
         QFont bold = header->font();
         bold.setBold(true);
         header->setFont(bold);
@@ -364,6 +360,22 @@ void ReproducePage::showClaims(const std::vector<core::ClaimResult>& claims,
         header->setToolTip(header->text());
         m_claims->setItem(row, 0, header);
         m_claims->setSpan(row, 0, 1, m_claims->columnCount());
+    };
+    if (!paperComparison.empty()) {
+        addHeader(
+            tr("The paper's comparison, secondary: the best network of each kind, compared "
+               "on the test images (McNemar and the ordering over seeds in 'Measured')"));
+        for (const auto& c : paperComparison)
+            addRow(c, QString::fromUtf8(core::toString(c.verdict)));
+    }
+    // Beyond the paper: not the paper's claims, so each set under its own header row, with
+    // its answers in words ("yes", "no", "not shown").
+    for (const auto& b : beyond) {
+        if (b.answers.empty()) continue;
+        addHeader(
+            tr("Beyond the paper (not the paper's claims): %1 — %2")
+                .arg(QString::fromStdString(b.set.caption.empty() ? b.set.name : b.set.caption),
+                     QString::fromStdString(b.set.question)));
         for (const auto& c : b.answers)
             addRow(c, QString::fromUtf8(core::beyondAnswerText(c.verdict)));
     }

@@ -48,6 +48,7 @@ private:
     void onFinished(bool stopped);
     /// The paper's claims, then each "beyond the paper" set under a header row of its own.
     void showClaims(const std::vector<core::ClaimResult>& claims,
+                    const std::vector<core::ClaimResult>& paperComparison,
                     const std::vector<core::BeyondResult>& beyond);
 
     BackgroundTask* m_task = nullptr;

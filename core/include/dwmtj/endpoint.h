@@ -133,6 +133,14 @@ double power(double delta, double df, double alpha, bool twoSided);
 /// The effect (in units of se) detected with `target` power; the MDE is this times se.
 double detectableDelta(double df, double alpha, double target, bool twoSided);
 
+/// McNemar's exact test of two classifiers on the same images (per-image 1 = correct): the
+/// two-sided binomial p of the discordant pairs (onlyA correct vs onlyB correct) at 1/2.
+struct McNemar {
+    int onlyA = 0, onlyB = 0;
+    double p = kNaN;
+};
+McNemar mcnemarExact(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b);
+
 /// Holm's step-down adjusted p-values (family-wise error), in the input order; NaN stays NaN.
 std::vector<double> holm(const std::vector<double>& p);
 /// Benjamini-Hochberg adjusted p-values (false discovery rate), in the input order.

@@ -227,6 +227,8 @@ struct ReproResult {
     std::vector<ReproJobResult> jobs;
     std::vector<ClaimResult> claims;
     std::vector<BeyondResult> beyond;  ///< the report's "Beyond the paper" section
+    /// The paper's own comparison as a secondary analysis (evaluatePaperComparison).
+    std::vector<ClaimResult> paperComparison;
     StudySummary study;                ///< "Which modelling choices decide the noise result"
     double energyPerSamplePaperJ = 0;  ///< E(V) at the paper's electrical parameters
     double wallSeconds = 0;
@@ -261,6 +263,15 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
 std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
                                         const std::vector<ReproJobResult>& jobs);
 /// The "beyond the paper" sets from finished jobs (exposed for tests).
+/// The paper's own comparison, a secondary analysis (Fig. 4 shows one network per kind): the
+/// single best network of each kind in the noise experiment (by validation accuracy),
+/// compared on the endpoint with an image-bootstrap CI (no seed part: one network each) and
+/// image by image with McNemar's exact test at the clean level and at the grid level nearest
+/// sigma 0.7; plus the share of seed combinations (one network per kind) in which the
+/// paper's ordering holds. One Holm family. Empty when the plan leaves out the noise claims
+/// or has no noise curves.
+std::vector<ClaimResult> evaluatePaperComparison(const ReproPlan& plan,
+                                                 const std::vector<ReproJobResult>& jobs);
 std::vector<BeyondResult> evaluateBeyond(const ReproPlan& plan,
                                          const std::vector<ReproJobResult>& jobs);
 /// "yes", "no", "not shown": a beyond answer's verdict in words.

@@ -199,6 +199,9 @@ void writeCombined(const ReproResult& r, const std::string& path)
         for (const auto& c : r.claims) ids.push_back(c.id);
         h5::writeStrings(f, "/claims/id", ids);
         writeClaimTable(f, "/claims", r.claims, "claim", "verdict", toString);
+        if (!r.paperComparison.empty())
+            writeClaimTable(f, "/paper_comparison", r.paperComparison, "claim", "verdict",
+                            toString);
         for (const auto& c : r.claims)
             for (size_t k = 0; k < c.groups.size(); ++k) {
                 const std::string g = "/claims/groups/" + c.id + "/" + std::to_string(k);
@@ -380,6 +383,7 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     }
     result.complete = int(result.jobs.size()) == count && !stop.stop_requested();
     result.claims = evaluateClaims(result.plan, result.jobs);
+    result.paperComparison = evaluatePaperComparison(result.plan, result.jobs);
     result.beyond = evaluateBeyond(result.plan, result.jobs);
     {
         std::vector<Experiment> studied;

@@ -565,6 +565,25 @@ Comparison compareWith(const std::vector<NetworkCurve>& a, double value, const M
     return c;
 }
 
+McNemar mcnemarExact(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b)
+{
+    McNemar m;
+    if (a.size() != b.size() || a.empty()) return m;
+    for (size_t i = 0; i < a.size(); ++i) {
+        m.onlyA += a[i] && !b[i];
+        m.onlyB += b[i] && !a[i];
+    }
+    const int n = m.onlyA + m.onlyB, k = std::min(m.onlyA, m.onlyB);
+    if (n == 0) {
+        m.p = 1;
+        return m;
+    }
+    // P(X <= k), X ~ Binomial(n, 1/2), as I_{1/2}(n - k, k + 1); k = n/2 covers everything.
+    const double tail = k >= n - k ? 0.5 : stats::regularizedBeta(n - k, k + 1, 0.5);
+    m.p = std::min(1.0, 2 * tail);
+    return m;
+}
+
 std::vector<double> holm(const std::vector<double>& p)
 {
     std::vector<size_t> order;
