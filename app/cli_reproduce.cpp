@@ -114,7 +114,7 @@ int runReproduce(const std::vector<std::string>& argvIn)
     }
     const Args a(argv, {},
                  {"scale", "lut-binary", "lut-multistate", "device", "out", "data-dir", "threads",
-                  "presets", "jobs"});
+                  "presets", "jobs", "seeds-until-decided"});
     ReproOptions o;
     o.scale = reproScaleFromString(a.get("scale", "quick"));
     o.lutBinary = a.get("lut-binary", "");
@@ -124,6 +124,9 @@ int runReproduce(const std::vector<std::string>& argvIn)
     o.dataDir = a.get("data-dir", "");
     o.presetsPath = a.get("presets", "");
     o.threads = int(a.integer("threads", 0));
+    o.seedsUntilDecided = int(a.integer("seeds-until-decided", 0));
+    if (o.seedsUntilDecided < 0 || o.seedsUntilDecided > 1000)
+        throw UsageError("--seeds-until-decided MAX needs 0 <= MAX <= 1000");
     if (o.outDir.empty()) throw UsageError("--out DIR is required");
     const int jobs = int(a.integer("jobs", 0));
     if (jobs < 0 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
@@ -196,6 +199,12 @@ int runReproduce(const std::vector<std::string>& argvIn)
     for (const auto& c : r.claims)
         std::printf("%-30s %-28s %-9s %-9s %s\n", c.id.c_str(), toString(c.verdict),
                     num(c.pValue).c_str(), num(c.pAdjusted).c_str(), estimate(c).c_str());
+    if (o.seedsUntilDecided > 0) {
+        std::printf("\nseeds until decided (at most %d per job): %d look(s)", o.seedsUntilDecided,
+                    r.looks);
+        for (const auto& [job, n] : r.grownJobs) std::printf("; %s %d seeds", job.c_str(), n);
+        std::printf("\n");
+    }
     if (!r.paperComparison.empty()) {
         std::printf("\nthe paper's comparison (one network per kind, secondary):\n");
         for (const auto& c : r.paperComparison)

@@ -30,7 +30,12 @@ import h5py; f = h5py.File('$T/run.h5'); n = f['runs/seed_0/noise/pixel']
 assert list(n['sigma'][:]) == [0, 0.5, 1] and abs(n['normalized_accuracy'][0] - 1) < 1e-12
 assert f['runs/seed_0/energy'].attrs['energy_per_inference_J'] > 0\""
 "$B" noise "$T/run.h5" --sigma 0,2 --units standardized --json >"$T/noise.json" 2>/dev/null
-check "noise --json in standardized units" "/usr/bin/python3 -c \"import json; d=json.load(open('$T/noise.json')); assert d['units']=='standardized' and len(d['runs'])==2\""
+check "noise --json in standardized units, with the endpoint per run and over the file" "/usr/bin/python3 -c \"
+import json; d=json.load(open('$T/noise.json')); assert d['units']=='standardized' and len(d['runs'])==2
+g = d['group']; a = g['chance_corrected_auc']
+assert 0 < g['chance'] < 1 and g['chance_recorded'] and g['test_images'] > 0, g
+assert len(a['ci95']) == 2 and a['networks'] == 2 and 'sigma50' in g, a
+assert d['runs'][0]['endpoints']['chance_corrected_auc']['networks'] == 1\""
 
 # Device variability: one curve per option, stored per run; level 0 is the nominal network.
 out=$("$B" variability "$T/run.h5" --v50-sd 0,0.1 --stuck 0,1 --draws 2 --test-limit 100 2>"$T/verr")
@@ -89,7 +94,11 @@ check "robustness --summary-only --json: two rows with per-seed values and five 
 import json; d = json.load(open('$T/rob.json')); rows = d['rows']
 assert len(rows) == 2 and rows[0]['choice'] == 'gaussian-pixel', rows
 assert [s['kind'] for s in rows[0]['series']] == ['lif', 'binary']
-assert rows[0]['series'][1]['accuracy_percent'][0]['n'] == 2 and len(rows[0]['claims']) == 5\""
+assert rows[0]['series'][1]['accuracy_percent'][0]['n'] == 2 and len(rows[0]['claims']) == 5
+e = rows[0]['series'][1]['endpoints']; assert len(e['chance_corrected_auc']['ci95']) == 2 and 'sigma50' in e
+c = rows[0]['claims'][0]
+for k in ('difference', 'ci95', 'margin', 'p', 'p_adjusted', 'family', 'min_detectable_effect'): assert k in c, k
+assert c['adjustment'] == 'Benjamini-Hochberg', c\""
 "$B" robustness "$T/run.h5" --choices nonsense 2>"$T/rob.err"; rc=$?
 check "robustness: an unknown choice is a usage error listing the choices" '[ $rc -eq 2 ] && grep -q "gaussian-per-step" "$T/rob.err"'
 printf '[choice x]\nmodel = gaussian\nlevels = 0, -1\n' >"$T/bad-study.ini"

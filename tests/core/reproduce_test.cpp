@@ -280,6 +280,14 @@ TEST(Reproduce, ClaimsFollowTheNumbers)
     EXPECT_NE(text.find("figures/fig3b-validation.png"), std::string::npos);
     EXPECT_NE(text.find("85.10 ± 0.16 % (n = 5)"), std::string::npos);
     EXPECT_TRUE(std::filesystem::exists(html));
+    // The generated summary (what the README quotes): scale, seeds, every claim's estimate.
+    std::ifstream sm(dir + "/summary.md");
+    const std::string summary((std::istreambuf_iterator<char>(sm)),
+                              std::istreambuf_iterator<char>());
+    EXPECT_NE(summary.find("scale `smoke`"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("2-5 seeds per job"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("] AUC points |"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("(Holm)"), std::string::npos) << summary;
     std::filesystem::remove_all(scratch());
 }
 
@@ -346,6 +354,62 @@ TEST(Reproduce, HolmTurnsAVerdictDecidedAtRawPIntoInconclusive)
     for (auto& x : c) x.verdict = Verdict::Reproduced;
     adjustFamily(family, "cells", Adjustment::BenjaminiHochberg);
     for (const auto& x : c) EXPECT_EQ(x.verdict, Verdict::Reproduced);
+}
+
+TEST(Reproduce, LooksMultiplyTheAdjustedP)
+{
+    // Three looks: an adjusted p of 0.02 becomes 0.06 and its verdict inconclusive; 0.01
+    // stays significant (0.03).
+    std::vector<ClaimResult> c(2);
+    c[0].pAdjusted = 0.02;
+    c[1].pAdjusted = 0.01;
+    for (auto& x : c) {
+        x.verdict = Verdict::Reproduced;
+        x.adjustment = "Holm";
+    }
+    adjustForLooks(c, 3);
+    EXPECT_NEAR(c[0].pAdjusted, 0.06, 1e-12);
+    EXPECT_EQ(c[0].verdict, Verdict::Inconclusive);
+    EXPECT_NE(c[0].reason.find("3 looks"), std::string::npos);
+    EXPECT_EQ(c[1].verdict, Verdict::Reproduced);
+    EXPECT_EQ(c[1].adjustment, "Holm x 3 looks");
+}
+
+TEST(Reproduce, SeedsAreAddedUntilDecidedOrTheMaximum)
+{
+    // Two seeds, at most 4: while the claim is inconclusive (with a test possible) both jobs
+    // it needs get one more seed per look. Afterwards either the claim is decided or every job
+    // has 4 seeds; the files hold the seeds the result reports, and a second run reuses them.
+    ReproOptions o = smokeOptions(std::string(DWMTJ_TEST_DATA_DIR) + "/repro-seeds.ini");
+    o.outDir = scratch() + "/seeds";
+    o.seedsUntilDecided = 4;
+    o.threads = 2;
+    struct Quiet : ReproObserver {
+    } quiet;
+    const ReproResult r = runReproduction(o, quiet, {});
+    ASSERT_TRUE(r.complete);
+    ASSERT_EQ(r.claims.size(), 1u);
+    const auto& c = r.claims[0];
+    int seeds = 0;
+    for (const auto& j : r.jobs) {
+        const Experiment e = loadExperiment(j.job.path, false);
+        EXPECT_EQ(e.runs.size(), j.experiment.runs.size());
+        EXPECT_EQ(int(e.runs.size()), 2 + r.looks - 1) << j.job.name;  // one seed per look
+        seeds = int(e.runs.size());
+    }
+    if (c.verdict == Verdict::Inconclusive && std::isfinite(c.pValue)) {
+        EXPECT_EQ(seeds, 4);
+    }
+    if (r.looks > 1) {
+        EXPECT_EQ(r.grownJobs.size(), 2u);
+        EXPECT_NE(c.adjustment.find("looks"), std::string::npos);
+    }
+    std::printf("seeds until decided: %d look(s), %d seeds, verdict %s (p %.3g, adjusted %.3g)\n",
+                r.looks, seeds, toString(c.verdict), c.pValue, c.pAdjusted);
+    // The same command again: the grown files are this protocol's (not "another protocol").
+    const ReproResult again = runReproduction(o, quiet, {});
+    for (const auto& j : again.jobs) EXPECT_TRUE(j.skipped) << j.job.name;
+    std::filesystem::remove_all(o.outDir);
 }
 
 TEST(Reproduce, BeyondThePaperAnswersFollowTheNumbers)

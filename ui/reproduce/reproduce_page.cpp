@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -65,6 +66,14 @@ ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new Back
     form->addRow(tr("Multi-weight LUT"), m_lutMulti);
     form->addRow(tr("Fashion-MNIST folder"), m_dataDir);
     form->addRow(tr("Output folder"), outRow);
+    m_seedsUntilDecided = new QSpinBox;
+    m_seedsUntilDecided->setRange(0, 100);
+    m_seedsUntilDecided->setSpecialValueText(tr("off"));
+    m_seedsUntilDecided->setToolTip(
+        tr("While a claim is inconclusive, add one seed to the jobs it needs and evaluate "
+           "again, up to this many seeds per job; the adjusted p-values are multiplied by the "
+           "number of evaluations (docs/models.md)"));
+    form->addRow(tr("Seeds until decided (max)"), m_seedsUntilDecided);
     m_start = new QPushButton(tr("Start"));
     m_start->setToolTip(tr("Runs, or continues, the reproduction in the output folder"));
     m_stop = new QPushButton(tr("Stop"));
@@ -228,6 +237,7 @@ void ReproducePage::start()
     o.dataDir = m_dataDir->text().trimmed().toStdString();
     o.outDir = m_out->text().trimmed().toStdString();
     o.presetsPath = m_presets.toStdString();
+    o.seedsUntilDecided = m_seedsUntilDecided->value();
     try {
         const auto plan = core::makeReproPlan(o);  // checks the options before the thread starts
         m_plan->setText(tr("%1 training jobs: %2")

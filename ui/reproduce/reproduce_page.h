@@ -9,6 +9,7 @@
 #include "dwmtj/reproduce.h"
 
 class QComboBox;
+class QSpinBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -53,6 +54,7 @@ private:
 
     BackgroundTask* m_task = nullptr;
     QComboBox *m_scale = nullptr, *m_device = nullptr;
+    QSpinBox* m_seedsUntilDecided = nullptr;
     QLineEdit *m_lutBinary = nullptr, *m_lutMulti = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
     QPushButton *m_start = nullptr, *m_stop = nullptr, *m_open = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -30,6 +30,11 @@ struct ReproOptions {
     std::string dataDir;      ///< empty = the default Fashion-MNIST folder (smoke: the sample)
     std::string presetsPath;  ///< empty = resources/paper-experiments.ini
     int threads = 0;
+    /// Seeds until decided: while a paper's claim is inconclusive (with a test possible), add
+    /// one seed to the jobs it needs and evaluate again, up to this many seeds per job (0 =
+    /// off). Each evaluation is a look; the adjusted p is multiplied by the number of looks
+    /// (Bonferroni over looks), so stopping when a verdict appears cannot inflate its error.
+    int seedsUntilDecided = 0;
 };
 
 /// One training configuration of the plan ("fig3c-multistate"): one experiment file.
@@ -229,6 +234,10 @@ struct ReproResult {
     std::vector<BeyondResult> beyond;  ///< the report's "Beyond the paper" section
     /// The paper's own comparison as a secondary analysis (evaluatePaperComparison).
     std::vector<ClaimResult> paperComparison;
+    /// Seeds until decided: the number of evaluations (1 = none added) and, per job that
+    /// grew, its final number of seeds.
+    int looks = 1;
+    std::vector<std::pair<std::string, int>> grownJobs;
     StudySummary study;                ///< "Which modelling choices decide the noise result"
     double energyPerSamplePaperJ = 0;  ///< E(V) at the paper's electrical parameters
     double wallSeconds = 0;
@@ -260,6 +269,9 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
                             std::stop_token stop);
 
 /// The claims from finished jobs (exposed for tests).
+/// Bonferroni over `looks` sequential evaluations: multiplies each adjusted p by `looks` (at
+/// most 1) and turns a verdict whose p no longer stays below 0.05 into "inconclusive".
+void adjustForLooks(std::vector<ClaimResult>& claims, int looks);
 std::vector<ClaimResult> evaluateClaims(const ReproPlan& plan,
                                         const std::vector<ReproJobResult>& jobs);
 /// The "beyond the paper" sets from finished jobs (exposed for tests).
@@ -281,7 +293,12 @@ const char* beyondAnswerText(Verdict v);
 struct ReportFigure {
     std::string stem, title, caption;
 };
-/// Writes outDir/report.md and outDir/report.html (atomically). Returns the HTML path.
+/// The claims table in a few lines of Markdown with the scale, seeds and software version:
+/// what README.md and docs quote (written as outDir/summary.md), so no result is copied by
+/// hand.
+std::string summaryMarkdown(const ReproResult& result);
+/// Writes outDir/report.md, outDir/report.html and outDir/summary.md (atomically). Returns
+/// the HTML path.
 std::string writeReproductionReport(const ReproResult& result,
                                     const std::vector<ReportFigure>& figures,
                                     const std::string& outDir);

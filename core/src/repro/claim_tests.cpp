@@ -355,6 +355,24 @@ bool allAtChance(const std::vector<const Curves*>& groups, double level,
 
 namespace dwmtj::core {
 
+void adjustForLooks(std::vector<ClaimResult>& claims, int looks)
+{
+    if (looks <= 1) return;
+    for (auto& c : claims) {
+        if (!std::isfinite(c.pAdjusted)) continue;
+        const bool wasSignificant = c.pAdjusted < claimtest::kAlpha;
+        c.pAdjusted = std::min(1.0, c.pAdjusted * looks);
+        c.adjustment += " x " + std::to_string(looks) + " looks";
+        if (c.verdict != Verdict::Inconclusive && wasSignificant &&
+            !(c.pAdjusted < claimtest::kAlpha)) {
+            c.verdict = Verdict::Inconclusive;
+            c.reason += "; not significant over " + std::to_string(looks) +
+                        " looks (seeds added until decided; adjusted " +
+                        claimtest::pText(c.pAdjusted) + ")";
+        }
+    }
+}
+
 void adjustFamily(const std::vector<ClaimResult*>& family, const std::string& name,
                   Adjustment method)
 {

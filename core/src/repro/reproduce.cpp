@@ -9,6 +9,8 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <set>
 
 #include "dwmtj/energy.h"
 #include "dwmtj/error.h"
@@ -83,8 +85,11 @@ bool sameProtocol(const TrainingConfig& a, const TrainingConfig& b)
                              va.c2cSd == vb.c2cSd && va.stuckOff == vb.stuckOff &&
                              va.stuckOn == vb.stuckOn && (!va.any() || va.seed == vb.seed) &&
                              (!va.any() || a.variabilityUse == b.variabilityUse);
+    // A file may hold more seeds than the job (added by --seeds-until-decided), in order.
+    const bool seedsExtend = a.seeds.size() >= b.seeds.size() &&
+                             std::equal(b.seeds.begin(), b.seeds.end(), a.seeds.begin());
     return a.layerKinds() == b.layerKinds() && a.hidden == b.hidden && a.timesteps == b.timesteps &&
-           a.seeds == b.seeds && a.batchSize == b.batchSize && a.trainLimit == b.trainLimit &&
+           seedsExtend && a.batchSize == b.batchSize && a.trainLimit == b.trainLimit &&
            a.testLimit == b.testLimit && a.validationSize == b.validationSize && sameDevices;
 }
 
@@ -290,6 +295,87 @@ void adoptSweepResults(const ReproPlan& plan, const std::string& outDir, ReproOb
     }
 }
 
+/// The looks taken so far in an output folder (seeds until decided), kept in OUT/looks.txt so
+/// that the same command run again adjusts for them too; 1 when none were recorded.
+std::string looksFile(const std::string& outDir)
+{
+    return (std::filesystem::path(outDir) / "looks.txt").string();
+}
+int recordedLooks(const std::string& outDir)
+{
+    std::ifstream in(looksFile(outDir));
+    int looks = 1;
+    if (in >> looks && looks >= 1 && looks <= 100000) return looks;
+    return 1;
+}
+
+/// Seeds until decided: while a paper's claim is inconclusive with a test possible, one more
+/// seed for every job it needs that has fewer than `maxSeeds`, then the claims again.
+void growUntilDecided(ReproResult& result, const std::string& outDir, int maxSeeds,
+                      ReproObserver& observer, std::stop_token stop)
+{
+    const auto& specs = claimSpecs();
+    while (!stop.stop_requested()) {
+        std::set<std::string> grow;  // job names
+        for (const auto& c : result.claims) {
+            if (c.verdict != Verdict::Inconclusive || !std::isfinite(c.pValue)) continue;
+            for (const auto& spec : specs) {
+                if (spec.id != c.id) continue;
+                for (const auto& need : spec.needs) {
+                    const std::string& experiment =
+                        need.experiment.empty() ? result.plan.noiseExperiment : need.experiment;
+                    for (const auto& j : result.jobs)
+                        if (j.job.experiment == experiment && j.job.beyond.empty() &&
+                            !j.job.config.hybrid() &&
+                            std::find(need.kinds.begin(), need.kinds.end(), j.job.config.neuron) !=
+                                need.kinds.end() &&
+                            int(j.experiment.runs.size()) < maxSeeds)
+                            grow.insert(j.job.name);
+                }
+            }
+        }
+        if (grow.empty()) return;
+        ++result.looks;
+        detail::writeAtomically(looksFile(outDir), [&](const std::string& tmp) {
+            std::ofstream(tmp) << result.looks << "\n";
+        });
+        for (auto& j : result.jobs) {
+            if (!grow.count(j.job.name) || stop.stop_requested()) continue;
+            Experiment e = loadExperiment(j.job.path);
+            uint64_t next = 0;
+            for (uint64_t s : e.config.seeds) next = std::max(next, s + 1);
+            e.config.seeds.push_back(next);
+            saveExperiment(e, j.job.path);
+            observer.onMessage(j.job.name + ": seed " + std::to_string(next) +
+                               " added (a claim it serves is undecided; look " +
+                               std::to_string(result.looks) + ")");
+            e = resumeTraining(j.job.path, observer, stop, j.job.config.epochs);
+            if (stop.stop_requested()) return;
+            const bool noisy =
+                j.job.experiment == result.plan.noiseExperiment || inHybridSet(result.plan, j.job);
+            if (noisy) {
+                e = evaluateNoise(e, result.plan.noise, stop, [&](int done, int total) {
+                    observer.onNoiseProgress(done, total);
+                });
+                if (stop.stop_requested()) return;
+                saveExperiment(e, j.job.path);
+            }
+            j.wallSeconds = 0;
+            for (const auto& r : e.runs) j.wallSeconds += r.trainSeconds;
+            stripCheckpoints(e);
+            j.experiment = std::move(e);
+            auto it = std::find_if(result.grownJobs.begin(), result.grownJobs.end(),
+                                   [&](const auto& g) { return g.first == j.job.name; });
+            const int n = int(j.experiment.runs.size());
+            if (it == result.grownJobs.end())
+                result.grownJobs.emplace_back(j.job.name, n);
+            else
+                it->second = n;
+        }
+        result.claims = evaluateClaims(result.plan, result.jobs);
+    }
+}
+
 }  // namespace
 
 ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer,
@@ -298,6 +384,7 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     const auto t0 = std::chrono::steady_clock::now();
     ReproResult result;
     result.plan = makeReproPlan(options);
+    result.looks = recordedLooks(options.outDir);
     std::filesystem::create_directories(std::filesystem::path(options.outDir) / "runs");
     adoptSweepResults(result.plan, options.outDir, observer);
     result.provenance.software = std::string("dwmtj-workbench ") + version();
@@ -383,6 +470,12 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     }
     result.complete = int(result.jobs.size()) == count && !stop.stop_requested();
     result.claims = evaluateClaims(result.plan, result.jobs);
+    for (const auto& j : result.jobs)  // grown by an earlier run in this folder
+        if (j.experiment.runs.size() > j.job.config.seeds.size())
+            result.grownJobs.emplace_back(j.job.name, int(j.experiment.runs.size()));
+    if (result.complete && options.seedsUntilDecided > 0)
+        growUntilDecided(result, options.outDir, options.seedsUntilDecided, observer, stop);
+    adjustForLooks(result.claims, result.looks);
     result.paperComparison = evaluatePaperComparison(result.plan, result.jobs);
     result.beyond = evaluateBeyond(result.plan, result.jobs);
     {

@@ -112,7 +112,8 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                             if (c.choice.id == choice.id) curves[kind].push_back(&c);
             if (curves.empty()) continue;
             row.grid = endpointGrid(row.levels);
-            const auto o = endpointOptions(row.grid);
+            auto o = endpointOptions(row.grid);
+            o.imageResamples = 500;  // many rows: the image part is the small one (docs)
             std::map<NeuronKind, Curves> ec;
             for (const auto& [kind, list] : curves)
                 for (const auto* c : list) ec[kind].push_back(endpointCurve(*c));

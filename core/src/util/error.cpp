@@ -3,8 +3,7 @@
 namespace dwmtj::core {
 namespace {
 std::string compose(const std::string& path, const std::string& location,
-                    const std::string& expected, const std::string& found,
-                    const std::string& hint)
+                    const std::string& expected, const std::string& found, const std::string& hint)
 {
     std::string m = path;
     if (!location.empty()) m += ": " + location;
