@@ -86,7 +86,7 @@ private Q_SLOTS:
         // The files written are reread off the GUI thread (about 10 s in a full parallel run).
         QTRY_VERIFY_WITH_TIMEOUT(!w.store()->busy(), 60000);
         // One panel per choice; in each, the three configurations with 2 seeds at 3 levels.
-        QCOMPARE(study->panels().size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(study->panels().size(), 2, 60000);
         QCOMPARE(study->panels()[0]->chart()->title(), QStringLiteral("Gaussian"));
         for (auto* panel : study->panels()) {
             QCOMPARE(panel->groups(),
@@ -187,8 +187,17 @@ private Q_SLOTS:
         QCOMPARE(v->task()->state(), TaskState::Running);
         QTRY_COMPARE_WITH_TIMEOUT(v->task()->state(), TaskState::Idle, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(!w.store()->busy(), 60000);
+        // The files written are reread off the GUI thread: the store may not have started
+        // when the task turns idle, so wait for what the chart must show (a plain check here
+        // once saw one of the two groups under a full parallel test run).
+        QTRY_COMPARE_WITH_TIMEOUT(v->chart()->groups(),
+                                  QStringList({"binary H48 T16", "multistate H48 T16"}), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            v->chart()->points(QStringLiteral("multistate H48 T16")).size() == 3 &&
+                v->chart()->points(QStringLiteral("binary H48 T16")).size() == 3,
+            60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.store()->busy(), 60000);
         ui::BandChart* chart = v->chart();
-        QCOMPARE(chart->groups(), QStringList({"binary H48 T16", "multistate H48 T16"}));
         for (const QString& g : chart->groups()) {
             const auto pts = chart->points(g);
             QCOMPARE(pts.size(), 3);
