@@ -3,11 +3,11 @@
 #include "dwmtj/endpoint.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 #include <random>
 #include <string>
-#include <unordered_map>
 
 #include "dwmtj/error.h"
 #include "dwmtj/stats.h"
@@ -59,30 +59,88 @@ double measureOf(const std::vector<double>& level, const std::vector<double>& ac
     return kNaN;
 }
 
-/// One network's per-image records compressed into the distinct correct/incorrect patterns
-/// across levels: a bootstrap replicate then costs one pass over the images plus one over
-/// the patterns, instead of one pass per level.
-struct Patterns {
+/// One network's per-image records as one bitset per level (64 images per word).
+struct Bits {
     const NetworkCurve* curve = nullptr;
-    std::vector<uint32_t> of;                   ///< per image
-    std::vector<std::vector<uint8_t>> pattern;  ///< per pattern, per level
+    std::vector<std::vector<uint64_t>> level;  ///< [level][word]
 };
 
-Patterns patternsOf(const NetworkCurve& c)
+Bits bitsOf(const NetworkCurve& c)
 {
-    Patterns p;
-    p.curve = &c;
-    const size_t n = c.correct.front().size(), levels = c.correct.size();
-    std::unordered_map<std::string, uint32_t> ids;
-    p.of.resize(n);
-    std::string key(levels, '\0');
-    for (size_t i = 0; i < n; ++i) {
-        for (size_t l = 0; l < levels; ++l) key[l] = c.correct[l][i] ? 1 : 0;
-        auto [it, added] = ids.emplace(key, uint32_t(p.pattern.size()));
-        if (added) p.pattern.emplace_back(key.begin(), key.end());
-        p.of[i] = it->second;
+    Bits b;
+    b.curve = &c;
+    for (const auto& row : c.correct) {
+        auto& words = b.level.emplace_back((row.size() + 63) / 64, 0);
+        for (size_t i = 0; i < row.size(); ++i)
+            if (row[i]) words[i / 64] |= uint64_t(1) << (i % 64);
     }
-    return p;
+    return b;
+}
+
+/// A bootstrap replicate's image counts w_i in bit planes: w = sum_k 2^k plane_k (k < 4), plus
+/// the rare images drawn 16 times or more, so that sum_i w_i c_i over a bitset c is four
+/// popcounts per word (exact).
+struct Planes {
+    std::vector<uint64_t> plane[4];
+    std::vector<std::pair<size_t, uint32_t>> large;  ///< image, w >> 4
+};
+
+void toPlanes(const std::vector<uint32_t>& w, Planes& p)
+{
+    const size_t n = w.size(), words = (n + 63) / 64;
+    for (auto& q : p.plane) q.resize(words);
+    p.large.clear();
+    for (size_t j = 0; j < words; ++j) {
+        uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        const size_t end = std::min(n, (j + 1) * 64);
+        for (size_t i = j * 64; i < end; ++i) {
+            const uint64_t x = w[i], bit = i % 64;
+            b0 |= (x & 1u) << bit;
+            b1 |= (x >> 1 & 1u) << bit;
+            b2 |= (x >> 2 & 1u) << bit;
+            b3 |= (x >> 3 & 1u) << bit;
+            if (x >> 4) p.large.emplace_back(i, uint32_t(x >> 4));
+        }
+        p.plane[0][j] = b0;
+        p.plane[1][j] = b1;
+        p.plane[2][j] = b2;
+        p.plane[3][j] = b3;
+    }
+}
+
+/// sum_i w_i over the images set in `bits` (the POPCNT instruction where the CPU has it: the
+/// generic x86-64 baseline of Debian's compiler does not assume it).
+template <class Count>
+double weightedCountWith(const std::vector<uint64_t>& bits, const Planes& p, Count count)
+{
+    uint64_t sum = 0;
+    for (int k = 0; k < 4; ++k) {
+        uint64_t c = 0;
+        for (size_t j = 0; j < bits.size(); ++j) c += count(bits[j] & p.plane[k][j]);
+        sum += c << k;
+    }
+    for (const auto& [i, high] : p.large)
+        if (bits[i / 64] >> (i % 64) & 1u) sum += uint64_t(high) << 4;
+    return double(sum);
+}
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("popcnt"))) double weightedCountPopcnt(const std::vector<uint64_t>& bits,
+                                                             const Planes& p)
+{
+    return weightedCountWith(bits, p, [](uint64_t x) { return uint64_t(__builtin_popcountll(x)); });
+}
+bool havePopcnt()
+{
+    static const bool have = (__builtin_cpu_init(), __builtin_cpu_supports("popcnt"));
+    return have;
+}
+#endif
+double weightedCount(const std::vector<uint64_t>& bits, const Planes& p)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (havePopcnt()) return weightedCountPopcnt(bits, p);
+#endif
+    return weightedCountWith(bits, p, [](uint64_t x) { return uint64_t(std::popcount(x)); });
 }
 
 /// Whether every curve has per-image records over the same number of images; that number.
@@ -109,31 +167,28 @@ Replicates imageReplicates(const std::vector<const std::vector<NetworkCurve>*>& 
 {
     const size_t n = sharedImages(groups);
     if (n == 0 || o.imageResamples < 2) return {};
-    std::vector<std::vector<Patterns>> pats;
+    std::vector<std::vector<Bits>> bits;
     for (const auto* g : groups) {
-        pats.emplace_back();
-        for (const auto& c : *g) pats.back().push_back(patternsOf(c));
+        bits.emplace_back();
+        for (const auto& c : *g) bits.back().push_back(bitsOf(c));
     }
     const double cap = o.grid.empty() ? kInf : o.grid.back();
     std::mt19937_64 rng(o.seed);
     std::uniform_int_distribution<size_t> pick(0, n - 1);
     std::vector<uint32_t> weight(n);
-    std::vector<double> bins, acc;
+    Planes planes;
+    std::vector<double> acc;
     Replicates out;
     for (int b = 0; b < o.imageResamples; ++b) {
         std::fill(weight.begin(), weight.end(), 0u);
         for (size_t i = 0; i < n; ++i) ++weight[pick(rng)];
+        toPlanes(weight, planes);
         auto& rep = out.emplace_back();
-        for (const auto& group : pats) {
+        for (const auto& group : bits) {
             auto& values = rep.emplace_back();
             for (const auto& p : group) {
-                bins.assign(p.pattern.size(), 0.0);
-                for (size_t i = 0; i < n; ++i) bins[p.of[i]] += weight[i];
-                acc.assign(p.curve->level.size(), 0.0);
-                for (size_t q = 0; q < p.pattern.size(); ++q)
-                    for (size_t l = 0; l < acc.size(); ++l)
-                        if (p.pattern[q][l]) acc[l] += bins[q];
-                for (double& a : acc) a /= double(n);
+                acc.clear();
+                for (const auto& lv : p.level) acc.push_back(weightedCount(lv, planes) / double(n));
                 double v = measureOf(p.curve->level, acc, p.curve->chance, m, o.grid);
                 if (v == kInf) v = cap;  // a replicate that never halves: censored at the grid end
                 values.push_back(v);
