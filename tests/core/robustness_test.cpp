@@ -291,6 +291,17 @@ TEST(Study, RunsOnTheSampleAndRoundTripsThroughTheFile)
                 if (sc.choice.levels[0] == 0) {
                     EXPECT_DOUBLE_EQ(sc.normalized[0], 1.0);
                 }
+                // Per-image records: one flag per test image and level, their mean the
+                // accuracy; the chance level is the images' largest class share (>= 10 %).
+                ASSERT_EQ(sc.correct.size(), sc.level.size());
+                for (size_t l = 0; l < sc.level.size(); ++l) {
+                    ASSERT_EQ(sc.correct[l].size(), 200u);
+                    double hits = 0;
+                    for (uint8_t h : sc.correct[l]) hits += h;
+                    EXPECT_DOUBLE_EQ(hits / 200, sc.accuracy[l]);
+                }
+                EXPECT_GE(sc.chance, 0.1);
+                EXPECT_LT(sc.chance, 0.3);
             }
             // Deleting every input spike leaves the network without input: not a trained answer.
             EXPECT_LT(r.study[3].accuracy[1], r.study[3].accuracy[0] - 0.2)
@@ -321,6 +332,8 @@ TEST(Study, RunsOnTheSampleAndRoundTripsThroughTheFile)
                             (std::isnan(y.gainVolts) && std::isnan(x.gainVolts)));
                 EXPECT_EQ(y.pixelStd, x.pixelStd);
                 EXPECT_EQ(y.seed, x.seed);
+                EXPECT_EQ(y.correct, x.correct);  // bit-packed in the file, the same flags back
+                EXPECT_EQ(y.chance, x.chance);
             }
         if (back.config.neuron == NeuronKind::Binary) {
             EXPECT_NEAR(back.runs[0].study[5].gainVolts, 0.5 * back.lut->gainVolts, 1e-12);
