@@ -350,7 +350,10 @@ std::vector<core::ReportFigure> renderReproductionFigures(const core::ReproResul
                     paperNoise, QStringLiteral("fig4c-noise-normalized"), dir, errors),
         "fig4c-noise-normalized", QObject::tr("Fig. 4c: normalized test accuracy under noise"),
         QObject::tr("Accuracy divided by the clean accuracy of the same network; mean with a ±1 "
-                    "standard deviation band."));
+                    "standard deviation band. As in the paper, not chance-corrected: near chance "
+                    "it is about chance / clean accuracy and favours the network that is worse "
+                    "on clean data, so the claims compare the chance-corrected AUC instead "
+                    "(docs/models.md, \"Primary endpoint\")."));
     // Beyond the paper: each set's networks with the pure networks they are compared with.
     for (const auto& set : r.plan.beyond) {
         const QString caption =
