@@ -5,23 +5,30 @@
 
 namespace dwmtj::core {
 
-endpoint::NetworkCurve endpointCurve(const NoiseCurve& c)
+namespace {
+/// A curve's levels, accuracies, per-image records (when there is one row per level) and
+/// chance level (kBalancedChance when not recorded).
+endpoint::NetworkCurve curveOf(const std::vector<double>& level,
+                               const std::vector<double>& accuracy,
+                               const std::vector<std::vector<uint8_t>>& correct, double chance)
 {
     endpoint::NetworkCurve n;
-    n.level = c.sigma;
-    n.accuracy = c.accuracy;
-    if (c.correct.size() == c.sigma.size()) n.correct = c.correct;
-    n.chance = std::isfinite(c.chance) ? c.chance : kBalancedChance;
+    n.level = level;
+    n.accuracy = accuracy;
+    if (correct.size() == level.size()) n.correct = correct;
+    n.chance = std::isfinite(chance) ? chance : kBalancedChance;
     return n;
+}
+}  // namespace
+
+endpoint::NetworkCurve endpointCurve(const NoiseCurve& c)
+{
+    return curveOf(c.sigma, c.accuracy, c.correct, c.chance);
 }
 
 endpoint::NetworkCurve endpointCurve(const StudyCurve& c)
 {
-    endpoint::NetworkCurve n;
-    n.level = c.level;
-    n.accuracy = c.accuracy;
-    if (c.correct.size() == c.level.size()) n.correct = c.correct;
-    n.chance = std::isfinite(c.chance) ? c.chance : kBalancedChance;
+    endpoint::NetworkCurve n = curveOf(c.level, c.accuracy, c.correct, c.chance);
     const bool hasClean = !c.level.empty() && c.level.front() == 0;
     if (!hasClean && !c.level.empty() && c.normalized.size() == c.level.size() &&
         c.normalized.front() > 0) {
