@@ -145,15 +145,36 @@ void readVariability(const Args& a, TrainingConfig& c)
 
 }  // namespace
 
+/// The network's construction (docs/models.md, "As released"); a bad value is a usage error.
+void readConstruction(const Args& a, TrainingConfig& c)
+{
+    try {
+        if (a.has("device-gradient"))
+            c.deviceGradient = deviceGradientFromString(a.get("device-gradient", ""));
+        if (a.has("bn-placement")) c.bnPlacement = bnPlacementFromString(a.get("bn-placement", ""));
+        if (a.has("bn-statistics"))
+            c.bnStatistics = bnStatisticsFromString(a.get("bn-statistics", ""));
+        if (a.has("input")) c.input = inputEncodingFromString(a.get("input", ""));
+        if (a.has("init")) c.init = weightInitFromString(a.get("init", ""));
+        if (a.has("freeze")) c.freeze = parseFrozenLayers(a.get("freeze", ""));
+    } catch (const OptionsError& e) {
+        throw UsageError(e.what());
+    }
+}
+
 int runTrain(const std::vector<std::string>& argv)
 {
     Args a(argv, {"tf32", "no-cuda-graphs"},
-           {"neuron",     "neurons",   "hidden",      "timesteps",   "epochs",         "seeds",
-            "lut",        "lut2",      "device",      "out",         "batch",          "lr",
-            "gain",       "centre",    "threads",     "data-dir",    "train-limit",    "test-limit",
-            "validation", "resume",    "train-noise", "v50-sd",      "width-sd",       "c2c-sd",
-            "stuck",      "stuck-off", "stuck-on",    "device-seed", "variability-in", "gain2",
-            "centre2"});
+           {"neuron",         "neurons",       "hidden",     "timesteps",
+            "epochs",         "seeds",         "lut",        "lut2",
+            "device",         "out",           "batch",      "lr",
+            "gain",           "centre",        "threads",    "data-dir",
+            "train-limit",    "test-limit",    "validation", "resume",
+            "train-noise",    "v50-sd",        "width-sd",   "c2c-sd",
+            "stuck",          "stuck-off",     "stuck-on",   "device-seed",
+            "variability-in", "gain2",         "centre2",    "device-gradient",
+            "bn-placement",   "bn-statistics", "input",      "init",
+            "freeze"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
@@ -205,6 +226,7 @@ int runTrain(const std::vector<std::string>& argv)
         c.testLimit = int(a.integer("test-limit", 0));
         c.validationSize = int(a.integer("validation", c.validationSize));
         c.trainNoiseSigma = a.number("train-noise", c.trainNoiseSigma);
+        readConstruction(a, c);
         readVariability(a, c);
         out = a.get("out", "");
         if (out.empty()) throw UsageError("--out RUN.h5 is required (the experiment file)");

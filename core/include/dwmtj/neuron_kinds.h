@@ -12,7 +12,13 @@ namespace dwmtj::core {
 
 /// A registered neuron kind. The built-in ones have names; registerNeuronKind() hands out the
 /// next values.
-enum class NeuronKind : int { Lif = 0, Binary = 1, MultiState = 2 };
+enum class NeuronKind : int {
+    Lif = 0,
+    Binary = 1,
+    MultiState = 2,
+    BinaryReleased = 3,      ///< the released code's binary cell (docs/models.md, "As released")
+    MultiStateReleased = 4,  ///< the released code's multi-weight cell
+};
 
 struct Lut;
 
@@ -31,6 +37,9 @@ struct NeuronKindInfo {
     /// the LUT's own suggestion unless set (binary: V50 and 2w; multi-weight: mid and
     /// half-spread of the notches, lut.h).
     void (*defaultOperatingPoint)(const Lut& lut, double& centre, double& gain) = nullptr;
+    /// Its outputs are only 0 and 1 (the next layer may read them event-driven); false for a
+    /// kind whose output can be another value (the released binary cell can emit -1 or 2).
+    bool binarySpikes = true;
     /// Training cost for the sweep planner's estimate: effective GFLOP/s per core measured
     /// for a network of this kind (docs/sweeps.md, "Cost estimate").
     double gflopsPerCore = 80;

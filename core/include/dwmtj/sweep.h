@@ -5,6 +5,7 @@
 // run here N at a time or as a Slurm array job. Torch-free: the CLI and the GUI plan, watch
 // and collect without the trainer.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,10 @@ struct SweepConfig {
     /// stuck, device_seed, variability_in; TrainingConfig::variability); zero = none.
     VariabilitySettings variability;
     VariabilityUse variabilityUse = VariabilityUse::Evaluation;
+    /// Per-configuration construction (keys device_gradient, freeze: the mechanism study's
+    /// cells); unset = the [sweep] section's.
+    std::optional<DeviceGradient> deviceGradient;
+    std::optional<std::array<bool, TrainingConfig::kHiddenLayers>> freeze;
 };
 
 struct Sweep {

@@ -1,5 +1,6 @@
 #pragma once
 // Configuration of a training call: network, neuron, device operating point, data.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -22,6 +23,39 @@ std::vector<double> parseSigmaList(const std::string& text);
 enum class NoiseUnits { Pixel, Standardized };
 const char* toString(NoiseUnits u);  ///< "pixel", "standardized"
 NoiseUnits noiseUnitsFromString(const std::string& s);
+
+/// How the network is built and trained beyond its neurons (docs/models.md, "As released"):
+/// the choices that the paper's released code makes differently from this tool's defaults.
+/// Straight-through: a device-neuron layer passes gain * p'(V) back to its input; none: it
+/// passes nothing, so the layers below it keep their initial values (as released).
+enum class DeviceGradient { StraightThrough, None };
+/// BatchNorm of a hidden layer before its neuron (Linear -> BatchNorm -> neuron) or after it
+/// (Linear -> neuron -> BatchNorm, as released).
+enum class BnPlacement { Before, After };
+/// BatchNorm statistics in training over all T x B rows of a batch (sequence) or per time step
+/// over the B images of that step, the running statistics updated at every step (as released).
+enum class BnStatistics { Sequence, PerStep };
+/// Pixel: spike probability = pixel in [0, 1], noise clamped to [0, 1]. Standardized (as
+/// released): x' = (x - 0.1307) / 0.3081, noise added in those units and never clamped,
+/// spike probability clamp(x', 0, 1).
+enum class InputEncoding { Pixel, Standardized };
+/// Default: LibTorch's Linear initialization (Kaiming-uniform, a = sqrt 5); Xavier: Xavier-uniform
+/// weights (gain 1) and zero biases (as released).
+enum class WeightInit { Default, Xavier };
+inline constexpr double kStandardizeMean = 0.1307;  ///< the released code's Normalize constants
+inline constexpr double kStandardizeSd = 0.3081;
+
+const char* toString(DeviceGradient v);  ///< "straight-through", "none"
+const char* toString(BnPlacement v);     ///< "before", "after"
+const char* toString(BnStatistics v);    ///< "sequence", "per-step"
+const char* toString(InputEncoding v);   ///< "pixel", "standardized"
+const char* toString(WeightInit v);      ///< "default", "xavier"
+/// Each throws OptionsError naming the choices.
+DeviceGradient deviceGradientFromString(const std::string& s);
+BnPlacement bnPlacementFromString(const std::string& s);
+BnStatistics bnStatisticsFromString(const std::string& s);
+InputEncoding inputEncodingFromString(const std::string& s);
+WeightInit weightInitFromString(const std::string& s);
 
 /// One hidden layer's neuron: its kind and, for device kinds, its LUT and operating point.
 struct LayerNeuron {
@@ -70,6 +104,21 @@ struct TrainingConfig {
     /// `neuron`, `lutPath`, `centreVoltage`, `gainVolts` above. Set it with setLayers(), which
     /// keeps `neuron` (and the rest) equal to layer 1's.
     std::vector<LayerNeuron> layers;
+    /// The network's construction (docs/models.md, "As released"); defaults are this tool's.
+    DeviceGradient deviceGradient = DeviceGradient::StraightThrough;
+    BnPlacement bnPlacement = BnPlacement::Before;
+    BnStatistics bnStatistics = BnStatistics::Sequence;
+    InputEncoding input = InputEncoding::Pixel;
+    WeightInit init = WeightInit::Default;
+    /// Hidden layers frozen on purpose (the mechanism study): layer i's input transform (its
+    /// Linear, and its BatchNorm when that sits before the neuron, else the BatchNorm after the
+    /// layer below) keeps its initial values; BatchNorm running statistics still update.
+    std::array<bool, kHiddenLayers> freeze{};
+    /// Hidden layer i (0-based) keeps its initial values: frozen on purpose, or below a device
+    /// layer that passes no gradient (deviceGradient None).
+    bool layerFrozen(int i) const;
+    /// Every hidden layer's layerFrozen().
+    std::array<bool, kHiddenLayers> frozenLayers() const;
     /// Device variability of every device layer (docs/models.md, "Device variability"): each
     /// run draws its devices once from (variability.seed, run seed, layer); all zero = none.
     VariabilitySettings variability;
@@ -99,6 +148,12 @@ struct TrainingConfig {
     std::string neuronLabel() const;
     void validate() const;  ///< throws OptionsError
 };
+
+/// "1,2", "2" or "none" -> which hidden layers are frozen (TrainingConfig::freeze); throws
+/// OptionsError saying what was expected.
+std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::string& text);
+/// "1,2", "2" or "none" (what parseFrozenLayers reads).
+std::string frozenLayersText(const std::array<bool, TrainingConfig::kHiddenLayers>& frozen);
 
 /// One kind per hidden layer: "binary,lif" or "binary/lif" (layer 1, layer 2), or one kind for
 /// every layer ("binary"); throws OptionsError naming the choices.

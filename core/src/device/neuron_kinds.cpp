@@ -38,13 +38,48 @@ std::deque<NeuronKindInfo> builtins()
     multi.bundledLut = "multistate-lut.csv";
     multi.gflopsPerCore = 55;  // 150 s
     kinds.push_back(multi);
+    // The released code's cells (docs/models.md, "As released"), on the measured tables A and
+    // B bundled with their provenance (datasets/README.md).
+    NeuronKindInfo binaryReleased;
+    binaryReleased.id = "binary-released";
+    binaryReleased.label = "binary (as released)";
+    binaryReleased.description =
+        "the released code's binary cell: measured table A, V = x / 5 + 1.88, linear "
+        "interpolation extrapolated past the table, output ceil(p) or floor(p)";
+    binaryReleased.device = true;
+    binaryReleased.lutKind = DeviceKind::Binary;
+    binaryReleased.bundledLut = "released-binary-table-a.csv";
+    binaryReleased.defaultOperatingPoint = [](const Lut&, double& centre, double& gain) {
+        centre = 1.88;
+        gain = 0.2;
+    };
+    binaryReleased.binarySpikes = false;
+    binaryReleased.gflopsPerCore = 69;
+    kinds.push_back(binaryReleased);
+    NeuronKindInfo multiReleased;
+    multiReleased.id = "multistate-released";
+    multiReleased.aliases = {"mw-released"};
+    multiReleased.label = "multi-weight (as released)";
+    multiReleased.description =
+        "the released code's multi-weight cell: measured table B, signed increments drawn at "
+        "u = |5 x|, v >= 0, spike at v > 0.9, reset to 0";
+    multiReleased.device = true;
+    multiReleased.lutKind = DeviceKind::MultiState;
+    multiReleased.bundledLut = "released-multistate-table-b.csv";
+    multiReleased.defaultOperatingPoint = [](const Lut&, double& centre, double& gain) {
+        centre = 0;
+        gain = 5;
+    };
+    multiReleased.gflopsPerCore = 55;
+    kinds.push_back(multiReleased);
     return kinds;
 }
 
 struct Registry {
     std::mutex mutex;
     std::deque<NeuronKindInfo> infos = builtins();  // a deque: references stay valid
-    std::vector<NeuronKind> kinds{NeuronKind::Lif, NeuronKind::Binary, NeuronKind::MultiState};
+    std::vector<NeuronKind> kinds{NeuronKind::Lif, NeuronKind::Binary, NeuronKind::MultiState,
+                                  NeuronKind::BinaryReleased, NeuronKind::MultiStateReleased};
 };
 
 Registry& registry()

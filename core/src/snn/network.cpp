@@ -131,9 +131,18 @@ SpikeEvents poissonEvents(const Tensor& imagesIn, int timesteps, uint64_t key)
     return ev;
 }
 
+NetworkOptions NetworkOptions::of(const TrainingConfig& c)
+{
+    NetworkOptions o;
+    o.bnPlacement = c.bnPlacement;
+    o.bnStatistics = c.bnStatistics;
+    o.input = c.input;
+    return o;
+}
+
 SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes,
-                               std::vector<HiddenNeurons> layers)
-    : m_layers(std::move(layers))
+                               std::vector<HiddenNeurons> layers, NetworkOptions options)
+    : m_layers(std::move(layers)), m_options(options)
 {
     if (m_layers.size() != size_t(TrainingConfig::kHiddenLayers))
         throw Error("the network has " + std::to_string(TrainingConfig::kHiddenLayers) +
@@ -159,6 +168,34 @@ SpikingMlpImpl::SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind k
 {
 }
 
+void SpikingMlpImpl::initialize(WeightInit init)
+{
+    if (init != WeightInit::Xavier) return;
+    torch::NoGradGuard ng;
+    for (torch::nn::Linear* fc : {&fc1, &fc2, &fc3}) {
+        torch::nn::init::xavier_uniform_((*fc)->weight);
+        torch::nn::init::zeros_((*fc)->bias);
+    }
+}
+
+void SpikingMlpImpl::freezeLayer(int i)
+{
+    if (i < 0 || i >= TrainingConfig::kHiddenLayers)
+        throw Error("no hidden layer " + std::to_string(i + 1) + " to freeze");
+    torch::nn::Linear& fc = i == 0 ? fc1 : fc2;
+    fc->weight.set_requires_grad(false);
+    fc->bias.set_requires_grad(false);
+    torch::nn::BatchNorm1d* bn = nullptr;
+    if (m_options.bnPlacement == BnPlacement::Before)
+        bn = i == 0 ? &bn1 : &bn2;
+    else if (i == 1)
+        bn = &bn1;
+    if (bn) {
+        (*bn)->weight.set_requires_grad(false);
+        (*bn)->bias.set_requires_grad(false);
+    }
+}
+
 Tensor SpikingMlpImpl::deviceKeys(uint64_t key)
 {
     return torch::tensor(
@@ -180,8 +217,43 @@ Tensor SpikingMlpImpl::neuron(int layer, const Tensor& x, uint64_t key, NetworkA
                                 activity ? &activity->layer[size_t(layer)] : nullptr);
 }
 
-Tensor SpikingMlpImpl::norm(torch::nn::BatchNorm1d& bn, const Tensor& x)
+Tensor perStepBatchNorm(torch::nn::BatchNorm1d& bn, const Tensor& x, int64_t T,
+                        bool batchStatistics, bool update)
 {
+    const int64_t H = x.size(1);
+    const Tensor xt = x.view({T, -1, H});
+    const double eps = bn->options.eps();
+    Tensor y;
+    if (batchStatistics) {
+        const Tensor mean = xt.mean(1, true);
+        const Tensor var = xt.var(1, false, true);  // biased, as batch_norm normalizes
+        y = (xt - mean) * torch::rsqrt(var + eps);
+        if (update) {
+            // T successive momentum updates, one per step, in one expression:
+            // r_T = (1 - m)^T r_0 + sum_t m (1 - m)^(T - 1 - t) s_t, with the unbiased variance.
+            torch::NoGradGuard ng;
+            const double m = bn->options.momentum().value_or(0.1);
+            const int64_t B = xt.size(1);
+            const Tensor powers =
+                torch::arange(T - 1, -1, -1, x.options()).mul_(std::log1p(-m)).exp_().mul_(m);
+            const Tensor w = powers.view({T, 1});
+            const double keep = std::pow(1 - m, double(T));
+            bn->running_mean.mul_(keep).add_((w * mean.squeeze(1).detach()).sum(0));
+            bn->running_var.mul_(keep).add_(
+                (w * var.squeeze(1).detach() * (double(B) / double(std::max<int64_t>(1, B - 1))))
+                    .sum(0));
+            bn->num_batches_tracked.add_(T);
+        }
+    } else {
+        y = (xt - bn->running_mean) * torch::rsqrt(bn->running_var + eps);
+    }
+    return (y * bn->weight + bn->bias).view({-1, H});
+}
+
+Tensor SpikingMlpImpl::norm(torch::nn::BatchNorm1d& bn, const Tensor& x, int64_t T)
+{
+    if (m_options.bnStatistics == BnStatistics::PerStep)
+        return perStepBatchNorm(bn, x, T, is_training() || m_batchStats, is_training());
     if (!m_batchStats || is_training()) return bn(x);
     // training = true with no running tensors: batch statistics, nothing updated.
     return torch::batch_norm(x, bn->weight, bn->bias, {}, {}, true, 0.0, bn->options.eps(), false);
@@ -202,8 +274,11 @@ bool wantsGrad(torch::nn::Linear& fc)
 
 }  // namespace
 
-Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, NetworkActivity* tally)
+Tensor SpikingMlpImpl::forward(const Tensor& pixels, int T, uint64_t key, NetworkActivity* tally)
 {
+    // Standardized input (as released): spike probability clamp((x - mean) / sd, 0, 1); the
+    // encoder's comparison u < p already never fires below 0 and always fires above 1.
+    const Tensor images = spikeProbabilities(pixels);
     if (!images.device().is_cpu()) {
         Tensor spikes;
         {
@@ -223,6 +298,12 @@ Tensor SpikingMlpImpl::forward(const Tensor& images, int T, uint64_t key, Networ
     if (m_capture) m_capture->push_back(x);
     m_use[0] = {expected, false};
     return hiddenLayers(fc1(x), T, B, key, tally);
+}
+
+Tensor SpikingMlpImpl::spikeProbabilities(const Tensor& pixels) const
+{
+    if (m_options.input != InputEncoding::Standardized) return pixels;
+    return (pixels - kStandardizeMean) / kStandardizeSd;
 }
 
 Tensor SpikingMlpImpl::spikeLinear(torch::nn::Linear& fc, const Tensor& x, int layer)
@@ -259,12 +340,26 @@ Tensor SpikingMlpImpl::hiddenLayers(Tensor h, int64_t T, int64_t B, uint64_t key
                                     NetworkActivity* tally)
 {
     // Layer-wise over time: each Linear is one product over all T*B rows, BatchNorm normalizes
-    // over the T*B rows, and only the neuron recurrence loops over T (fused).
-    Tensor z = neuron(0, norm(bn1, h).view({T, B, -1}), streamKey(key, 1), tally);
-    h = norm(bn2, spikeLinear(fc2, z.view({T * B, -1}), 1));
-    z = neuron(1, h.view({T, B, -1}), streamKey(key, 2), tally);
-    Tensor o = spikeLinear(fc3, z.view({T * B, -1}), 2).view({T, B, -1});
-    return liReadout(o);
+    // over the T*B rows (or per step), and only the neuron recurrence loops over T (fused).
+    // Before: Linear -> BatchNorm -> neuron; after (as released): Linear -> neuron -> BatchNorm.
+    const bool after = m_options.bnPlacement == BnPlacement::After;
+    Tensor z = neuron(0, (after ? h : norm(bn1, h, T)).view({T, B, -1}), streamKey(key, 1), tally);
+    Tensor in = z.view({T * B, -1});
+    if (after) in = norm(bn1, in, T);
+    h = nextLinear(fc2, in, 1, !after && neuronKindInfo(m_layers[0].kind).binarySpikes);
+    z = neuron(1, (after ? h : norm(bn2, h, T)).view({T, B, -1}), streamKey(key, 2), tally);
+    in = z.view({T * B, -1});
+    if (after) in = norm(bn2, in, T);
+    Tensor o = nextLinear(fc3, in, 2, !after && neuronKindInfo(m_layers[1].kind).binarySpikes);
+    return liReadout(o.view({T, B, -1}));
+}
+
+Tensor SpikingMlpImpl::nextLinear(torch::nn::Linear& fc, const Tensor& x, int layer, bool spikes)
+{
+    if (spikes) return spikeLinear(fc, x, layer);
+    if (m_capture) m_capture->push_back(x.detach().to(torch::kFloat).contiguous());
+    m_use[size_t(layer)] = {std::nan(""), false};
+    return fc(x);
 }
 
 Tensor SpikingMlpImpl::loss(const Tensor& voltage, const Tensor& labels, Tensor* logits)

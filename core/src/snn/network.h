@@ -38,17 +38,44 @@ struct HiddenNeurons {
     std::shared_ptr<const DeviceTable> table;
 };
 
+/// BatchNorm per time step of x [T*B, H] (rows time-major): with `batchStatistics` each step
+/// normalized with its own batch's mean and (biased) variance and, when `update`, the running
+/// statistics updated once per step (T momentum updates, in one expression), as T successive
+/// calls of a training-mode BatchNorm would; else with the running statistics.
+torch::Tensor perStepBatchNorm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x, int64_t T,
+                               bool batchStatistics, bool update);
+
+/// The network's construction beyond its neurons (TrainingConfig, docs/models.md "As released").
+struct NetworkOptions {
+    BnPlacement bnPlacement = BnPlacement::Before;
+    BnStatistics bnStatistics = BnStatistics::Sequence;
+    InputEncoding input = InputEncoding::Pixel;
+    static NetworkOptions of(const TrainingConfig& c);
+};
+
 class SpikingMlpImpl : public torch::nn::Module {
 public:
     /// One entry per hidden layer (TrainingConfig::kHiddenLayers); device kinds need a table.
-    SpikingMlpImpl(int inputs, int hidden, int classes, std::vector<HiddenNeurons> layers);
+    SpikingMlpImpl(int inputs, int hidden, int classes, std::vector<HiddenNeurons> layers,
+                   NetworkOptions options = {});
     /// Every hidden layer of one kind (a pure network).
     SpikingMlpImpl(int inputs, int hidden, int classes, NeuronKind kind,
                    std::shared_ptr<const DeviceTable> table);
+    /// Xavier: Xavier-uniform weights (gain 1) and zero biases of fc1..fc3, drawn from torch's
+    /// generator; Default leaves LibTorch's initialization.
+    void initialize(WeightInit init);
+    /// Hidden layer i's (0-based) input transform keeps its values: fc(i+1), and its BatchNorm
+    /// before the neuron, or with BatchNorm after the neurons the one after layer i - 1. Its
+    /// parameters stop requiring gradients (running statistics still update).
+    void freezeLayer(int i);
+    const NetworkOptions& options() const { return m_options; }
     /// images [B, P] in [0, 1] -> readout voltage [T, B, classes]. Random streams derive
     /// from `key`; `activity` (optional) collects each hidden layer's device activity.
     torch::Tensor forward(const torch::Tensor& images, int timesteps, uint64_t key,
                           NetworkActivity* activity = nullptr);
+    /// The encoder's firing probabilities for pixel images in [0, 1]: the pixels, or with
+    /// standardized input (x - 0.1307) / 0.3081 (the encoder fires always above 1, never below 0).
+    torch::Tensor spikeProbabilities(const torch::Tensor& pixels) const;
     /// The same network on already encoded input spikes [T, B, P] (spike-level noise).
     /// `key` is forward()'s key: the neurons draw the same streams as there.
     /// `spikes` may be float32 or uint8.
@@ -81,7 +108,11 @@ public:
 private:
     torch::Tensor neuron(int layer, const torch::Tensor& x, uint64_t key,
                          NetworkActivity* activity);
-    torch::Tensor norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x);
+    /// BatchNorm of x [T*B, H]: over all rows, or per time step (NetworkOptions::bnStatistics).
+    torch::Tensor norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x, int64_t T);
+    /// fc on the output of hidden layer `layer` - 1 (layer 1, 2: fc2, fc3): spikes through
+    /// spikeLinear, normalized values (BatchNorm after the neurons) or non-binary outputs dense.
+    torch::Tensor nextLinear(torch::nn::Linear& fc, const torch::Tensor& x, int layer, bool spikes);
     /// fc applied to spikes x [rows, in]: event-driven or dense GEMM by the input's density.
     torch::Tensor spikeLinear(torch::nn::Linear& fc, const torch::Tensor& x, int layer);
     /// fc1 event-driven on the encoder's compressed rows; then the rest of the network.
@@ -92,6 +123,7 @@ private:
     std::array<LayerKernelUse, 3> m_use{};
     std::vector<torch::Tensor>* m_capture = nullptr;
     std::vector<HiddenNeurons> m_layers;
+    NetworkOptions m_options;
     bool m_batchStats = false;
     torch::Tensor m_keys;  ///< readKeysFrom
     const uint64_t* keySlot(int k) const;

@@ -28,11 +28,25 @@ torch::Tensor multiStateKernel(const torch::Tensor& x, const DeviceTable* table,
     return multiStateLayer(x, *table, key, tally);
 }
 
+torch::Tensor binaryReleasedKernel(const torch::Tensor& x, const DeviceTable* table, uint64_t key,
+                                   ActivityTally* tally)
+{
+    return binaryReleasedLayer(x, *table, key, tally);
+}
+
+torch::Tensor multiStateReleasedKernel(const torch::Tensor& x, const DeviceTable* table,
+                                       uint64_t key, ActivityTally* tally)
+{
+    return multiStateReleasedLayer(x, *table, key, tally);
+}
+
 std::map<NeuronKind, NeuronKernel> builtins()
 {
     return {{NeuronKind::Lif, &lifKernel},
             {NeuronKind::Binary, &binaryKernel},
-            {NeuronKind::MultiState, &multiStateKernel}};
+            {NeuronKind::MultiState, &multiStateKernel},
+            {NeuronKind::BinaryReleased, &binaryReleasedKernel},
+            {NeuronKind::MultiStateReleased, &multiStateReleasedKernel}};
 }
 
 struct Kernels {

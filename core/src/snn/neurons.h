@@ -66,6 +66,18 @@ torch::Tensor binaryLayer(const torch::Tensor& x, const DeviceTable& table, uint
 torch::Tensor multiStateLayer(const torch::Tensor& x, const DeviceTable& table, uint64_t key,
                               ActivityTally* tally = nullptr, torch::Tensor* states = nullptr);
 
+/// The released code's binary cell (docs/models.md, "As released"): p = the table at
+/// V = centre + gain x, extrapolated linearly past its ends; output ceil(p) if U < p else
+/// floor(p); straight-through gradient gain * dp/dV. CPU loops (other devices via the CPU).
+torch::Tensor binaryReleasedLayer(const torch::Tensor& x, const DeviceTable& table, uint64_t key,
+                                  ActivityTally* tally = nullptr);
+/// The released code's multi-weight cell: signed increments d / 4 drawn from the 5-state table
+/// at u = |centre + gain x|, v <- max(v + d / 4, 0), spike when v > 0.9, reset to 0.
+/// `increments`, if given, receives the signed d per step, [T,B,N] int8 (tests).
+torch::Tensor multiStateReleasedLayer(const torch::Tensor& x, const DeviceTable& table,
+                                      uint64_t key, ActivityTally* tally = nullptr,
+                                      torch::Tensor* increments = nullptr);
+
 /// Use the tensor-op implementation on the CPU and CUDA too (tests compare them).
 void setForceGenericKernels(bool on);
 

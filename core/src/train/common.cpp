@@ -264,6 +264,12 @@ double chanceLevel(const torch::Tensor& Y)
     return double(counts.max().item<int64_t>()) / double(Y.numel());
 }
 
+InputNoise inputNoise(const TrainingConfig& c, double unitScale)
+{
+    if (c.input == InputEncoding::Standardized) return {kStandardizeSd, false};
+    return {unitScale, true};
+}
+
 torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device& device)
 {
     torch::Tensor out = torch::empty(shape, torch::kFloat);
@@ -283,7 +289,11 @@ torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device&
 snn::SpikingMlp buildModel(const TrainingConfig& c, std::vector<snn::HiddenNeurons> layers,
                            const torch::Device& device)
 {
-    snn::SpikingMlp model(kImagePixels, c.hidden, kNumClasses, std::move(layers));
+    snn::SpikingMlp model(kImagePixels, c.hidden, kNumClasses, std::move(layers),
+                          snn::NetworkOptions::of(c));
+    model->initialize(c.init);  // from torch's generator, seeded by the caller
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i)
+        if (c.layerFrozen(i)) model->freezeLayer(i);
     model->to(device);
     return model;
 }

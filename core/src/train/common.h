@@ -78,6 +78,17 @@ int64_t countHits(const torch::Tensor& hit, std::vector<uint8_t>* correct);
 /// frequent class).
 double chanceLevel(const torch::Tensor& Y);
 
+/// How Gaussian noise of sigma 1 enters a network trained with `c`: its standard deviation in
+/// pixel units and whether the noisy pixels are clamped to [0, 1]. Pixel input: `unitScale`
+/// (1 in pixel units, the training pixel std in standardized units), clamped. Standardized
+/// input (as released): sigma is in the input's standardized units (0.3081 pixel units),
+/// never clamped, whatever the units option says.
+struct InputNoise {
+    double scale = 1;
+    bool clamp = true;
+};
+InputNoise inputNoise(const TrainingConfig& c, double unitScale);
+
 /// Standard normal noise of `shape` from the counter-based generator (Box-Muller).
 torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device& device);
 

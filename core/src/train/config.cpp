@@ -6,6 +6,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/training_config.h"
+#include "util/enum_names.h"
 #include "util/ini.h"
 
 namespace dwmtj::core {
@@ -189,6 +190,85 @@ std::vector<double> parseSigmaList(const std::string& text)
     return out;
 }
 
+namespace {
+constexpr std::pair<DeviceGradient, const char*> kDeviceGradients[] = {
+    {DeviceGradient::StraightThrough, "straight-through"}, {DeviceGradient::None, "none"}};
+constexpr std::pair<BnPlacement, const char*> kBnPlacements[] = {{BnPlacement::Before, "before"},
+                                                                 {BnPlacement::After, "after"}};
+constexpr std::pair<BnStatistics, const char*> kBnStatistics[] = {
+    {BnStatistics::Sequence, "sequence"}, {BnStatistics::PerStep, "per-step"}};
+constexpr std::pair<InputEncoding, const char*> kInputs[] = {
+    {InputEncoding::Pixel, "pixel"}, {InputEncoding::Standardized, "standardized"}};
+constexpr std::pair<WeightInit, const char*> kInits[] = {{WeightInit::Default, "default"},
+                                                         {WeightInit::Xavier, "xavier"}};
+}  // namespace
+
+const char* toString(DeviceGradient v) { return names::of(kDeviceGradients, v); }
+const char* toString(BnPlacement v) { return names::of(kBnPlacements, v); }
+const char* toString(BnStatistics v) { return names::of(kBnStatistics, v); }
+const char* toString(InputEncoding v) { return names::of(kInputs, v); }
+const char* toString(WeightInit v) { return names::of(kInits, v); }
+DeviceGradient deviceGradientFromString(const std::string& s)
+{
+    return names::parse(kDeviceGradients, s, "device gradient");
+}
+BnPlacement bnPlacementFromString(const std::string& s)
+{
+    return names::parse(kBnPlacements, s, "BatchNorm placement");
+}
+BnStatistics bnStatisticsFromString(const std::string& s)
+{
+    return names::parse(kBnStatistics, s, "BatchNorm statistics");
+}
+InputEncoding inputEncodingFromString(const std::string& s)
+{
+    return names::parse(kInputs, s, "input encoding");
+}
+WeightInit weightInitFromString(const std::string& s)
+{
+    return names::parse(kInits, s, "initialization");
+}
+
+std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::string& text)
+{
+    std::array<bool, TrainingConfig::kHiddenLayers> out{};
+    if (text == "none" || text.empty()) return out;
+    for (const std::string& item : ini::list(text)) {
+        const int k = item.size() == 1 ? item[0] - '0' : -1;
+        if (k < 1 || k > TrainingConfig::kHiddenLayers || out[size_t(k - 1)])
+            throw OptionsError(
+                "frozen layers: expected none or hidden layers like 1,2 (each "
+                "once, 1.." +
+                std::to_string(TrainingConfig::kHiddenLayers) + "), got '" + text + "'");
+        out[size_t(k - 1)] = true;
+    }
+    return out;
+}
+
+bool TrainingConfig::layerFrozen(int i) const
+{
+    if (freeze[size_t(i)]) return true;
+    if (deviceGradient != DeviceGradient::None) return false;
+    for (int j = i; j < kHiddenLayers; ++j)
+        if (neuronKindInfo(layer(j).neuron).device) return true;
+    return false;
+}
+
+std::array<bool, TrainingConfig::kHiddenLayers> TrainingConfig::frozenLayers() const
+{
+    std::array<bool, kHiddenLayers> out{};
+    for (int i = 0; i < kHiddenLayers; ++i) out[size_t(i)] = layerFrozen(i);
+    return out;
+}
+
+std::string frozenLayersText(const std::array<bool, TrainingConfig::kHiddenLayers>& frozen)
+{
+    std::string s;
+    for (size_t i = 0; i < frozen.size(); ++i)
+        if (frozen[i]) s += (s.empty() ? "" : ",") + std::to_string(i + 1);
+    return s.empty() ? "none" : s;
+}
+
 const char* toString(NoiseUnits u) { return u == NoiseUnits::Pixel ? "pixel" : "standardized"; }
 
 NoiseUnits noiseUnitsFromString(const std::string& s)
@@ -271,6 +351,11 @@ void TrainingConfig::validate() const
         need(std::isnan(l.centreVoltage) || std::isfinite(l.centreVoltage),
              where + "the centre voltage must be a number");
     }
+    for (int i = 0; i < kHiddenLayers && variability.any(); ++i)
+        need(layer(i).neuron != NeuronKind::BinaryReleased &&
+                 layer(i).neuron != NeuronKind::MultiStateReleased,
+             "device variability is not modelled for the released cells (" +
+                 std::string(toString(layer(i).neuron)) + ")");
     variability.validate();
     need(!variability.any() || anyDeviceLayer(),
          "device variability needs a DW-MTJ device layer (binary or multi-weight neurons)");
@@ -336,6 +421,12 @@ std::string configToJson(const TrainingConfig& c)
            ",\"validation_size\":" + std::to_string(c.validationSize) +
            ",\"divergence_loss\":" + n(c.divergenceLoss) +
            ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) +
+           ",\"device_gradient\":" + q(toString(c.deviceGradient)) +
+           ",\"bn_placement\":" + q(toString(c.bnPlacement)) +
+           ",\"bn_statistics\":" + q(toString(c.bnStatistics)) +
+           ",\"input\":" + q(toString(c.input)) + ",\"init\":" + q(toString(c.init)) +
+           ",\"freeze\":" + q(frozenLayersText(c.freeze)) +
+           ",\"frozen_layers\":" + q(frozenLayersText(c.frozenLayers())) +
            (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") +
            (c.variability.any() ? ",\"variability\":" + variabilityJson(c) : std::string()) + "}";
 }

@@ -25,10 +25,12 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
     torch::Tensor X, Y;
     train::testTensors(c, o.dataDir, o.testLimit, device, X, Y);
     double pixelStd = 1.0;
-    if (o.units == NoiseUnits::Standardized) {
+    if (o.units == NoiseUnits::Standardized && c.input == InputEncoding::Pixel) {
         if (!(e.pixelStd > 0)) throw Error("the experiment does not record the training pixel std");
         pixelStd = e.pixelStd;
     }
+    const train::InputNoise in = train::inputNoise(c, pixelStd);
+    pixelStd = in.scale;
     const int evaluated = train::checkpointedRuns(e);
     const int batchesPerPass = int((X.size(0) + o.batchSize - 1) / o.batchSize);
     const int total = evaluated * int(sigmas.size()) * batchesPerPass;
@@ -50,9 +52,10 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
             const uint64_t key = snn::streamKey(o.seed, r.seed, k, 7);
             auto addNoise = [&](const torch::Tensor& x, int b) {
                 if (sd == 0) return x;
-                return (x + float(sd) * train::gaussian(
-                                            x.sizes(), snn::streamKey(key, uint64_t(b), 1), device))
-                    .clamp(0.0, 1.0);
+                const torch::Tensor noisy =
+                    x + float(sd) *
+                            train::gaussian(x.sizes(), snn::streamKey(key, uint64_t(b), 1), device);
+                return in.clamp ? noisy.clamp(0.0, 1.0) : noisy;
             };
             const bool clean = sd == 0;
             std::vector<uint8_t> hits;

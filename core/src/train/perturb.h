@@ -8,11 +8,13 @@
 
 namespace dwmtj::core::train {
 
-/// clamp(x + sd N(0,1), 0, 1), one draw per pixel (frozen over the time steps).
-torch::Tensor gaussianPixels(const torch::Tensor& images, double sd, uint64_t key);
-/// [T, B, P]: clamp(x + sd N(0,1), 0, 1) drawn afresh at every step.
+/// clamp(x + sd N(0,1), 0, 1), one draw per pixel (frozen over the time steps); without
+/// `clamp` x + sd N(0,1) (standardized input, as released).
+torch::Tensor gaussianPixels(const torch::Tensor& images, double sd, uint64_t key,
+                             bool clamp = true);
+/// [T, B, P]: the same drawn afresh at every step.
 torch::Tensor gaussianPixelsPerStep(const torch::Tensor& images, int timesteps, double sd,
-                                    uint64_t key);
+                                    uint64_t key, bool clamp = true);
 /// Each pixel replaced with probability p by 0 or 1 (equally likely).
 torch::Tensor saltPepper(const torch::Tensor& images, double p, uint64_t key);
 /// Input spikes (0/1): each spike removed with probability q; each silent element becomes a

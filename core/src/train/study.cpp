@@ -44,17 +44,21 @@ inline float normal(uint32_t a, uint32_t b)
 
 }  // namespace
 
-torch::Tensor gaussianPixels(const torch::Tensor& x, double sd, uint64_t key)
+torch::Tensor gaussianPixels(const torch::Tensor& x, double sd, uint64_t key, bool clamp)
 {
     const float s = float(sd);
+    if (!clamp)
+        return mapWithUniforms(
+            x, key, [s](float v, uint32_t a, uint32_t b) { return v + s * normal(a, b); });
     return mapWithUniforms(x, key, [s](float v, uint32_t a, uint32_t b) {
         return std::clamp(v + s * normal(a, b), 0.0f, 1.0f);
     });
 }
 
-torch::Tensor gaussianPixelsPerStep(const torch::Tensor& x, int T, double sd, uint64_t key)
+torch::Tensor gaussianPixelsPerStep(const torch::Tensor& x, int T, double sd, uint64_t key,
+                                    bool clamp)
 {
-    return gaussianPixels(x.unsqueeze(0).expand({T, x.size(0), x.size(1)}), sd, key);
+    return gaussianPixels(x.unsqueeze(0).expand({T, x.size(0), x.size(1)}), sd, key, clamp);
 }
 
 torch::Tensor saltPepper(const torch::Tensor& x, double p, uint64_t key)
@@ -154,7 +158,9 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
             curve.gainVolts = lif ? std::nan("") : trainedGain * c.gainFactor;
             const bool gaussian =
                 c.model == NoiseModel::Gaussian || c.model == NoiseModel::GaussianPerStep;
-            curve.pixelStd = gaussian && c.units == NoiseUnits::Standardized ? e.pixelStd : 1.0;
+            const train::InputNoise in = train::inputNoise(
+                cfg, gaussian && c.units == NoiseUnits::Standardized ? e.pixelStd : 1.0);
+            curve.pixelStd = gaussian ? in.scale : 1.0;
             // A hardware-aware network is studied on its own devices.
             auto model = train::buildModel(
                 cfg, train::trainedNeurons(e, r.seed, device, c.gainFactor), device);
@@ -186,14 +192,15 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
                     torch::Tensor v;
                     switch (c.model) {
                         case NoiseModel::Gaussian:
-                            v = model->forward(level > 0 ? train::gaussianPixels(x, sd, bk) : x, T,
-                                               fk);
+                            v = model->forward(
+                                level > 0 ? train::gaussianPixels(x, sd, bk, in.clamp) : x, T, fk);
                             break;
                         case NoiseModel::GaussianPerStep:
                             v = level > 0 ? model->forwardSpikes(
-                                                snn::poissonEncode(
-                                                    train::gaussianPixelsPerStep(x, T, sd, bk), T,
-                                                    snn::streamKey(fk, 0)),
+                                                snn::poissonEncode(model->spikeProbabilities(
+                                                                       train::gaussianPixelsPerStep(
+                                                                           x, T, sd, bk, in.clamp)),
+                                                                   T, snn::streamKey(fk, 0)),
                                                 fk)
                                           : model->forward(x, T, fk);
                             break;
@@ -203,7 +210,8 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
                             break;
                         case NoiseModel::SpikeDeletion:
                         case NoiseModel::SpikeInsertion: {
-                            torch::Tensor spikes = snn::poissonEncode(x, T, snn::streamKey(fk, 0));
+                            torch::Tensor spikes = snn::poissonEncode(model->spikeProbabilities(x),
+                                                                      T, snn::streamKey(fk, 0));
                             if (level > 0)
                                 spikes = c.model == NoiseModel::SpikeDeletion
                                              ? train::spikeNoise(spikes, level, 0, bk)

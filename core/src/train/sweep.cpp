@@ -55,14 +55,26 @@ std::vector<int> integers(const ini::Section& s, const std::string& key, const s
 }
 
 const std::set<std::string> kSweepKeys = {
-    "format_version", "neurons",  "hidden",     "timesteps",      "seeds",
-    "epochs",         "batch",    "lr",         "train_limit",    "validation",
-    "test_limit",     "data_dir", "lut_binary", "lut_multistate", "train_noise",
-    "device",         "gain",     "centre"};
+    "format_version", "neurons",  "hidden",     "timesteps",       "seeds",
+    "epochs",         "batch",    "lr",         "train_limit",     "validation",
+    "test_limit",     "data_dir", "lut_binary", "lut_multistate",  "train_noise",
+    "device",         "gain",     "centre",     "device_gradient", "bn_placement",
+    "bn_statistics",  "input",    "init",       "freeze"};
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
-const std::set<std::string> kConfigKeys = {"neuron",   "hidden",      "timesteps",     "v50_sd",
-                                           "width_sd", "c2c_sd",      "stuck",         "stuck_off",
-                                           "stuck_on", "device_seed", "variability_in"};
+const std::set<std::string> kConfigKeys = {
+    "neuron",    "hidden",   "timesteps",   "v50_sd",         "width_sd",        "c2c_sd", "stuck",
+    "stuck_off", "stuck_on", "device_seed", "variability_in", "device_gradient", "freeze"};
+
+/// A construction key's value through its parser, else FileFormatError naming the key.
+template <typename Parse>
+auto construction(const ini::Section& sec, const char* key, const std::string& path, Parse parse)
+{
+    try {
+        return parse(sec.values.at(key));
+    } catch (const OptionsError& e) {
+        throw FileFormatError(path, sec.where() + " " + key, "a known setting", e.what());
+    }
+}
 
 bool validName(const std::string& n)
 {
@@ -145,6 +157,17 @@ Sweep loadSweep(const std::string& path)
             c.gainVolts = ini::number(sec, "gain", path, c.gainVolts);
             c.centreVoltage = ini::number(sec, "centre", path, c.centreVoltage);
             if (sec.has("device")) c.device = sec.values.at("device");
+            if (sec.has("device_gradient"))
+                c.deviceGradient =
+                    construction(sec, "device_gradient", path, deviceGradientFromString);
+            if (sec.has("bn_placement"))
+                c.bnPlacement = construction(sec, "bn_placement", path, bnPlacementFromString);
+            if (sec.has("bn_statistics"))
+                c.bnStatistics = construction(sec, "bn_statistics", path, bnStatisticsFromString);
+            if (sec.has("input"))
+                c.input = construction(sec, "input", path, inputEncodingFromString);
+            if (sec.has("init")) c.init = construction(sec, "init", path, weightInitFromString);
+            if (sec.has("freeze")) c.freeze = construction(sec, "freeze", path, parseFrozenLayers);
             if (sec.has("data_dir")) c.dataDir = ini::resolvePath(sec.values.at("data_dir"), path);
             if (sec.has("lut_binary"))
                 s.lutBinary = ini::resolvePath(sec.values.at("lut_binary"), path);
@@ -178,6 +201,10 @@ Sweep loadSweep(const std::string& path)
             c.hidden = integer(sec, "hidden", path, c.hidden, 1);
             c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
             readVariability(sec, path, c);
+            if (sec.has("device_gradient"))
+                c.deviceGradient =
+                    construction(sec, "device_gradient", path, deviceGradientFromString);
+            if (sec.has("freeze")) c.freeze = construction(sec, "freeze", path, parseFrozenLayers);
             s.configs.push_back(c);
         } else if (sec.kind == "noise") {
             for (const auto& [k, v] : sec.values)
@@ -270,6 +297,8 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
             });
             task.config.variability = c.variability;
             task.config.variabilityUse = c.variabilityUse;
+            if (c.deviceGradient) task.config.deviceGradient = *c.deviceGradient;
+            if (c.freeze) task.config.freeze = *c.freeze;
             task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
             task.log = "logs/task-" + std::to_string(task.index) + ".log";
             task.estimatedCoreHours =
@@ -301,6 +330,8 @@ TrainingConfig sharedPart(const TrainingConfig& c)
     out.layers.clear();
     out.variability = {};  // per configuration
     out.variabilityUse = VariabilityUse::Evaluation;
+    out.deviceGradient = DeviceGradient::StraightThrough;  // per configuration
+    out.freeze = {};
     out.neuron = NeuronKind::Lif;
     out.lutPath.clear();
     out.hidden = out.timesteps = 1;
@@ -333,8 +364,8 @@ Sweep sweepFromConfigs(const std::string& name,
         }
         for (const auto& other : s.configs)
             if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
-        s.configs.push_back(
-            {id, c.layerKinds(), c.hidden, c.timesteps, c.variability, c.variabilityUse});
+        s.configs.push_back({id, c.layerKinds(), c.hidden, c.timesteps, c.variability,
+                             c.variabilityUse, c.deviceGradient, c.freeze});
     }
     const TrainingConfig first = s.base;
     s.base = sharedPart(first);
@@ -366,7 +397,11 @@ std::string sweepToText(const Sweep& s)
     o << "seeds = " << join(s.seeds) << "\nepochs = " << c.epochs << "\nbatch = " << c.batchSize
       << "\nlr = " << c.learningRate << "\ntrain_limit = " << c.trainLimit
       << "\nvalidation = " << c.validationSize << "\ntest_limit = " << c.testLimit
-      << "\ntrain_noise = " << c.trainNoiseSigma << "\ndevice = " << c.device << "\n";
+      << "\ntrain_noise = " << c.trainNoiseSigma << "\ndevice = " << c.device
+      << "\ndevice_gradient = " << toString(c.deviceGradient)
+      << "\nbn_placement = " << toString(c.bnPlacement)
+      << "\nbn_statistics = " << toString(c.bnStatistics) << "\ninput = " << toString(c.input)
+      << "\ninit = " << toString(c.init) << "\nfreeze = " << frozenLayersText(c.freeze) << "\n";
     if (std::isfinite(c.gainVolts)) o << "gain = " << c.gainVolts << "\n";
     if (std::isfinite(c.centreVoltage)) o << "centre = " << c.centreVoltage << "\n";
     if (!c.dataDir.empty()) o << "data_dir = " << fs::absolute(c.dataDir).string() << "\n";
@@ -382,6 +417,8 @@ std::string sweepToText(const Sweep& s)
               << "\nc2c_sd = " << v.c2cSd << "\nstuck_off = " << v.stuckOff
               << "\nstuck_on = " << v.stuckOn << "\ndevice_seed = " << v.seed
               << "\nvariability_in = " << toString(k.variabilityUse) << "\n";
+        if (k.deviceGradient) o << "device_gradient = " << toString(*k.deviceGradient) << "\n";
+        if (k.freeze) o << "freeze = " << frozenLayersText(*k.freeze) << "\n";
     }
     if (s.noise.enabled)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)

@@ -146,10 +146,12 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
             const Tensor idx = permT.slice(0, int64_t(b) * B, int64_t(b + 1) * B);
             Tensor x = s.trainX.index_select(0, idx);
             const Tensor y = s.trainY.index_select(0, idx);
-            if (c.trainNoiseSigma > 0)  // noise-aware training (training batches only)
+            if (c.trainNoiseSigma > 0) {  // noise-aware training (training batches only)
+                const train::InputNoise in = train::inputNoise(c, 1.0);
                 x = train::gaussianPixels(
-                    x, c.trainNoiseSigma,
-                    snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 17));
+                    x, c.trainNoiseSigma * in.scale,
+                    snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 17), in.clamp);
+            }
             const snn::StepResult r =
                 step.run(x, y, snn::streamKey(seed, uint64_t(epoch), uint64_t(b + 1), 1));
             const double l = r.loss;
