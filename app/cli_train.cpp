@@ -1,6 +1,7 @@
 // dwmtj train / noise: training the spiking network and its noise evaluation (CLI).
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -148,17 +149,15 @@ void readVariability(const Args& a, TrainingConfig& c)
 /// The network's construction (docs/models.md, "As released"); a bad value is a usage error.
 void readConstruction(const Args& a, TrainingConfig& c)
 {
-    try {
-        if (a.has("device-gradient"))
-            c.deviceGradient = deviceGradientFromString(a.get("device-gradient", ""));
-        if (a.has("bn-placement")) c.bnPlacement = bnPlacementFromString(a.get("bn-placement", ""));
-        if (a.has("bn-statistics"))
-            c.bnStatistics = bnStatisticsFromString(a.get("bn-statistics", ""));
-        if (a.has("input")) c.input = inputEncodingFromString(a.get("input", ""));
-        if (a.has("init")) c.init = weightInitFromString(a.get("init", ""));
-        if (a.has("freeze")) c.freeze = parseFrozenLayers(a.get("freeze", ""));
-    } catch (const OptionsError& e) {
-        throw UsageError(e.what());
+    for (std::string key : constructionKeys()) {
+        std::string option = key;
+        std::replace(option.begin(), option.end(), '_', '-');
+        if (!a.has(option)) continue;
+        try {
+            setConstruction(c, key, a.get(option, ""));
+        } catch (const OptionsError& e) {
+            throw UsageError("--" + option + ": " + e.what());
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 // Train page, presets, sweep files, experiment files, labels and energy accounting need to know
 // about a kind comes from here; its forward/backward kernel is registered next to it in the
 // spiking-network code (core/src/snn/neuron_registry.cpp). Torch-free and Qt-free.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct NeuronKindInfo {
     /// the LUT's own suggestion unless set (binary: V50 and 2w; multi-weight: mid and
     /// half-spread of the notches, lut.h).
     void (*defaultOperatingPoint)(const Lut& lut, double& centre, double& gain) = nullptr;
+    /// The paper's neuron type it stands for in the reproduction's claims and study (the
+    /// released cells play binary and multi-weight); unset = the kind itself.
+    std::optional<NeuronKind> paperRole;
     /// Its outputs are only 0 and 1 (the next layer may read them event-driven); false for a
     /// kind whose output can be another value (the released binary cell can emit -1 or 2).
     bool binarySpikes = true;
@@ -53,6 +57,9 @@ const NeuronKindInfo& neuronKindInfo(NeuronKind kind);
 /// a device kind has no bundled LUT name. The kernel is registered separately
 /// (snn::registerNeuronKernel).
 NeuronKind registerNeuronKind(NeuronKindInfo info);
+
+/// The paper's neuron type `kind` plays (NeuronKindInfo::paperRole, else the kind itself).
+NeuronKind paperRole(NeuronKind kind);
 
 const char* toString(NeuronKind k);                     ///< the id: "lif", "binary", ...
 NeuronKind neuronKindFromString(const std::string& s);  ///< id or alias; throws OptionsError

@@ -155,6 +155,13 @@ std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::str
 /// "1,2", "2" or "none" (what parseFrozenLayers reads).
 std::string frozenLayersText(const std::array<bool, TrainingConfig::kHiddenLayers>& frozen);
 
+/// The construction settings by name, as sweep files, presets and experiment files spell them
+/// (the CLI with '-' for '_'): device_gradient, bn_placement, bn_statistics, input, init, freeze.
+const std::vector<std::string>& constructionKeys();
+/// Sets construction setting `key` from its text; false for a key that is not one of them;
+/// throws OptionsError naming the choices for a bad value.
+bool setConstruction(TrainingConfig& c, const std::string& key, const std::string& value);
+
 /// One kind per hidden layer: "binary,lif" or "binary/lif" (layer 1, layer 2), or one kind for
 /// every layer ("binary"); throws OptionsError naming the choices.
 std::vector<NeuronKind> parseLayerKinds(const std::string& text);

@@ -54,6 +54,7 @@ std::deque<NeuronKindInfo> builtins()
         gain = 0.2;
     };
     binaryReleased.binarySpikes = false;
+    binaryReleased.paperRole = NeuronKind::Binary;
     binaryReleased.gflopsPerCore = 69;
     kinds.push_back(binaryReleased);
     NeuronKindInfo multiReleased;
@@ -71,6 +72,7 @@ std::deque<NeuronKindInfo> builtins()
         gain = 5;
     };
     multiReleased.gflopsPerCore = 55;
+    multiReleased.paperRole = NeuronKind::MultiState;
     kinds.push_back(multiReleased);
     return kinds;
 }
@@ -129,6 +131,8 @@ NeuronKind registerNeuronKind(NeuronKindInfo info)
     r.kinds.push_back(kind);
     return kind;
 }
+
+NeuronKind paperRole(NeuronKind kind) { return neuronKindInfo(kind).paperRole.value_or(kind); }
 
 const char* toString(NeuronKind k)
 {

@@ -125,7 +125,8 @@ const ReproJobResult* findJob(const std::vector<ReproJobResult>& jobs,
                               const std::string& experiment, NeuronKind kind)
 {
     for (const auto& j : jobs)
-        if (j.job.experiment == experiment && !j.job.config.hybrid() && j.job.config.neuron == kind)
+        if (j.job.experiment == experiment && !j.job.config.hybrid() &&
+            paperRole(j.job.config.neuron) == paperRole(kind))
             return &j;
     return nullptr;
 }

@@ -24,12 +24,68 @@ using ini::trim;
 
 std::string presetsFile(const ReproOptions& o)
 {
-    if (!o.presetsPath.empty()) return o.presetsPath;
+    // A bare name ("paper-as-released") is a presets file of the resources folder.
+    const bool name = !o.presetsPath.empty() && o.presetsPath.find('/') == std::string::npos &&
+                      !std::filesystem::path(o.presetsPath).has_extension();
+    if (!o.presetsPath.empty() && !(name && !std::filesystem::exists(o.presetsPath))) {
+        return o.presetsPath;
+    }
     const std::string dir = resourcesDir();
     if (dir.empty())
         throw Error(
             "the resources folder (paper-experiments.ini) was not found; set DWMTJ_RESOURCES_DIR");
+    if (name) {
+        const std::string file = dir + "/" + o.presetsPath + ".ini";
+        if (!std::filesystem::exists(file))
+            throw OptionsError("no presets named '" + o.presetsPath + "' in " + dir +
+                               " (paper-experiments, paper-as-released, "
+                               "paper-as-released-trained, why-resilient)");
+        return file;
+    }
     return dir + "/paper-experiments.ini";
+}
+
+/// The sections of a presets file; `[presets] base = NAME` first reads NAME.ini of the same
+/// folder, and this file's sections then add to it or override its keys (same kind and name).
+std::vector<Section> readPresets(const std::string& path, int depth = 0)
+{
+    std::vector<Section> own = ini::read(path);
+    const auto head =
+        std::find_if(own.begin(), own.end(), [](const Section& s) { return s.kind == "presets"; });
+    if (head == own.end() || !head->has("base")) return own;
+    if (depth > 4) throw FileFormatError(path, head->where() + " base", "at most 4 levels", "more");
+    const std::string base =
+        (std::filesystem::path(path).parent_path() / (head->values.at("base") + ".ini")).string();
+    if (!std::filesystem::exists(base))
+        throw FileFormatError(path, head->where() + " base", "a presets file next to this one",
+                              "no file " + base);
+    std::vector<Section> out = readPresets(base, depth + 1);
+    for (const Section& s : own) {
+        if (s.kind == "presets") continue;
+        const auto it = std::find_if(out.begin(), out.end(), [&](const Section& b) {
+            return b.kind == s.kind && b.name == s.name;
+        });
+        if (it == out.end()) {
+            out.push_back(s);
+            continue;
+        }
+        for (const auto& [k, v] : s.values) it->values[k] = v;
+    }
+    return out;
+}
+
+/// The network construction keys of a section ([network] for every experiment, or one
+/// [experiment] / [beyond]); FileFormatError naming the key for a bad value.
+void applyConstruction(const Section& s, const std::string& path, TrainingConfig& c)
+{
+    for (const std::string& key : constructionKeys()) {
+        if (!s.has(key)) continue;
+        try {
+            setConstruction(c, key, s.values.at(key));
+        } catch (const OptionsError& e) {
+            throw FileFormatError(path, s.where() + " " + key, "a known setting", e.what());
+        }
+    }
 }
 
 /// A [beyond] set of kind variability: the V50 spread levels the compared networks are
@@ -96,11 +152,13 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     ReproPlan plan;
     plan.scale = o.scale;
     plan.presetsPath = presetsFile(o);
-    const auto sections = ini::read(plan.presetsPath);
+    const auto sections = readPresets(plan.presetsPath);
     const Section* scale = nullptr;
     const Section* noise = nullptr;
-    const Section* claims = nullptr;  // optional
+    const Section* claims = nullptr;   // optional
+    const Section* network = nullptr;  // optional: construction of every network
     for (const auto& s : sections) {
+        if (s.kind == "network") network = &s;
         if (s.kind == "scale" && s.name == toString(o.scale)) scale = &s;
         if (s.kind == "noise") noise = &s;
         if (s.kind == "claims") claims = &s;
@@ -199,6 +257,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             c.trainLimit = sample ? 0 : trainLimit;
             c.validationSize = validation;
             c.testLimit = testLimit;
+            if (network) applyConstruction(*network, plan.presetsPath, c);
+            applyConstruction(s, plan.presetsPath, c);
             if (beyond && plan.beyond.back().kind == "variability") {
                 // Hardware-aware networks: one device kind for the whole network, trained on
                 // devices drawn at the set's spread with its device seed.
@@ -280,7 +340,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             for (NeuronKind k : need.kinds) {
                 bool have = false;
                 for (const auto& j : plan.jobs)
-                    have |= j.experiment == exp && !j.config.hybrid() && j.config.neuron == k;
+                    have |= j.experiment == exp && !j.config.hybrid() &&
+                            paperRole(j.config.neuron) == paperRole(k);
                 if (!have)
                     throw FileFormatError(
                         path, "[experiment " + exp + "]",

@@ -327,8 +327,8 @@ void growUntilDecided(ReproResult& result, const std::string& outDir, int maxSee
                     for (const auto& j : result.jobs)
                         if (j.job.experiment == experiment && j.job.beyond.empty() &&
                             !j.job.config.hybrid() &&
-                            std::find(need.kinds.begin(), need.kinds.end(), j.job.config.neuron) !=
-                                need.kinds.end() &&
+                            std::find(need.kinds.begin(), need.kinds.end(),
+                                      paperRole(j.job.config.neuron)) != need.kinds.end() &&
                             int(j.experiment.runs.size()) < maxSeeds)
                             grow.insert(j.job.name);
                 }

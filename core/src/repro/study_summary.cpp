@@ -76,7 +76,7 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
     for (const auto& e : experiments)
         if (!e.config.hybrid() && e.config.neuron != NeuronKind::Lif)
             nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma,
-                  trainedGainFactor(e)}][e.config.neuron]
+                  trainedGainFactor(e)}][paperRole(e.config.neuron)]
                 .push_back(&e);
     for (const auto& e : experiments) {
         if (e.config.hybrid() || e.config.neuron != NeuronKind::Lif) continue;

@@ -30,8 +30,9 @@ inline Segment segmentOf(float f, int size)
 void checkReleasedTable(const DeviceTable& tb, const char* what, bool binary)
 {
     if (tb.variation)
-        throw Error(std::string(what) + ": device variability is not modelled for the released "
-                                        "cells");
+        throw Error(std::string(what) +
+                    ": device variability is not modelled for the released "
+                    "cells");
     if (binary ? tb.numCurves != 1 : tb.numCurves != 4)
         throw Error(std::string(what) + (binary ? " needs a binary lookup table (table A)"
                                                 : " needs a 5-state lookup table (table B: "

@@ -245,6 +245,32 @@ std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::str
     return out;
 }
 
+const std::vector<std::string>& constructionKeys()
+{
+    static const std::vector<std::string> keys = {
+        "device_gradient", "bn_placement", "bn_statistics", "input", "init", "freeze"};
+    return keys;
+}
+
+bool setConstruction(TrainingConfig& c, const std::string& key, const std::string& value)
+{
+    if (key == "device_gradient")
+        c.deviceGradient = deviceGradientFromString(value);
+    else if (key == "bn_placement")
+        c.bnPlacement = bnPlacementFromString(value);
+    else if (key == "bn_statistics")
+        c.bnStatistics = bnStatisticsFromString(value);
+    else if (key == "input")
+        c.input = inputEncodingFromString(value);
+    else if (key == "init")
+        c.init = weightInitFromString(value);
+    else if (key == "freeze")
+        c.freeze = parseFrozenLayers(value);
+    else
+        return false;
+    return true;
+}
+
 bool TrainingConfig::layerFrozen(int i) const
 {
     if (freeze[size_t(i)]) return true;

@@ -157,17 +157,10 @@ Sweep loadSweep(const std::string& path)
             c.gainVolts = ini::number(sec, "gain", path, c.gainVolts);
             c.centreVoltage = ini::number(sec, "centre", path, c.centreVoltage);
             if (sec.has("device")) c.device = sec.values.at("device");
-            if (sec.has("device_gradient"))
-                c.deviceGradient =
-                    construction(sec, "device_gradient", path, deviceGradientFromString);
-            if (sec.has("bn_placement"))
-                c.bnPlacement = construction(sec, "bn_placement", path, bnPlacementFromString);
-            if (sec.has("bn_statistics"))
-                c.bnStatistics = construction(sec, "bn_statistics", path, bnStatisticsFromString);
-            if (sec.has("input"))
-                c.input = construction(sec, "input", path, inputEncodingFromString);
-            if (sec.has("init")) c.init = construction(sec, "init", path, weightInitFromString);
-            if (sec.has("freeze")) c.freeze = construction(sec, "freeze", path, parseFrozenLayers);
+            for (const std::string& key : constructionKeys())
+                if (sec.has(key))
+                    construction(sec, key.c_str(), path,
+                                 [&](const std::string& v) { return setConstruction(c, key, v); });
             if (sec.has("data_dir")) c.dataDir = ini::resolvePath(sec.values.at("data_dir"), path);
             if (sec.has("lut_binary"))
                 s.lutBinary = ini::resolvePath(sec.values.at("lut_binary"), path);
