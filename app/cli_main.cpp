@@ -39,6 +39,7 @@ const char* kUsage =
     "           [--device-gradient straight-through|none] [--bn-placement before|after]\n"
     "           [--bn-statistics sequence|per-step] [--input pixel|standardized]\n"
     "           [--init default|xavier] [--freeze none|1|2|1,2]\n"
+    "           [--sampling stochastic|deterministic]\n"
     "  train --resume RUN.h5 [--epochs N]\n"
     "      train the spiking MLP on Fashion-MNIST (Ctrl+C stops cleanly and keeps the file);\n"
     "      --lut2/--gain2/--centre2: hidden layer 2's own device (else --lut/--gain/--centre);\n"

@@ -223,6 +223,8 @@ int task(const std::vector<std::string>& argv)
                                          toString(c.init),
                                          "--freeze",
                                          frozenLayersText(c.freeze),
+                                         "--sampling",
+                                         toString(c.sampling),
                                          "--device",
                                          c.device,
                                          "--threads",

@@ -33,10 +33,11 @@ struct SweepConfig {
     /// stuck, device_seed, variability_in; TrainingConfig::variability); zero = none.
     VariabilitySettings variability;
     VariabilityUse variabilityUse = VariabilityUse::Evaluation;
-    /// Per-configuration construction (keys device_gradient, freeze: the mechanism study's
-    /// cells); unset = the [sweep] section's.
+    /// Per-configuration construction (keys device_gradient, freeze, sampling: the mechanism
+    /// study's cells); unset = the [sweep] section's.
     std::optional<DeviceGradient> deviceGradient;
     std::optional<std::array<bool, TrainingConfig::kHiddenLayers>> freeze;
+    std::optional<NeuronSampling> sampling;
 };
 
 struct Sweep {

@@ -42,6 +42,10 @@ enum class InputEncoding { Pixel, Standardized };
 /// Default: LibTorch's Linear initialization (Kaiming-uniform, a = sqrt 5); Xavier: Xavier-uniform
 /// weights (gain 1) and zero biases (as released).
 enum class WeightInit { Default, Xavier };
+/// Device neurons sample their device (stochastic) or act as its expectation (deterministic;
+/// the mechanism study): the released binary cell fires when p(V) > 0.5, the released
+/// multi-weight cell advances by the expected increment. The released cells only.
+enum class NeuronSampling { Stochastic, Deterministic };
 inline constexpr double kStandardizeMean = 0.1307;  ///< the released code's Normalize constants
 inline constexpr double kStandardizeSd = 0.3081;
 
@@ -50,12 +54,14 @@ const char* toString(BnPlacement v);     ///< "before", "after"
 const char* toString(BnStatistics v);    ///< "sequence", "per-step"
 const char* toString(InputEncoding v);   ///< "pixel", "standardized"
 const char* toString(WeightInit v);      ///< "default", "xavier"
+const char* toString(NeuronSampling v);  ///< "stochastic", "deterministic"
 /// Each throws OptionsError naming the choices.
 DeviceGradient deviceGradientFromString(const std::string& s);
 BnPlacement bnPlacementFromString(const std::string& s);
 BnStatistics bnStatisticsFromString(const std::string& s);
 InputEncoding inputEncodingFromString(const std::string& s);
 WeightInit weightInitFromString(const std::string& s);
+NeuronSampling neuronSamplingFromString(const std::string& s);
 
 /// One hidden layer's neuron: its kind and, for device kinds, its LUT and operating point.
 struct LayerNeuron {
@@ -110,6 +116,7 @@ struct TrainingConfig {
     BnStatistics bnStatistics = BnStatistics::Sequence;
     InputEncoding input = InputEncoding::Pixel;
     WeightInit init = WeightInit::Default;
+    NeuronSampling sampling = NeuronSampling::Stochastic;
     /// Hidden layers frozen on purpose (the mechanism study): layer i's input transform (its
     /// Linear, and its BatchNorm when that sits before the neuron, else the BatchNorm after the
     /// layer below) keeps its initial values; BatchNorm running statistics still update.
@@ -156,7 +163,8 @@ std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::str
 std::string frozenLayersText(const std::array<bool, TrainingConfig::kHiddenLayers>& frozen);
 
 /// The construction settings by name, as sweep files, presets and experiment files spell them
-/// (the CLI with '-' for '_'): device_gradient, bn_placement, bn_statistics, input, init, freeze.
+/// (the CLI with '-' for '_'): device_gradient, bn_placement, bn_statistics, input, init, freeze,
+/// sampling.
 const std::vector<std::string>& constructionKeys();
 /// Sets construction setting `key` from its text; false for a key that is not one of them;
 /// throws OptionsError naming the choices for a bad value.

@@ -9,6 +9,7 @@
 #include "dwmtj/noise_endpoint.h"
 #include "dwmtj/reproduce.h"
 #include "dwmtj/stats.h"
+#include "mechanism.h"
 
 namespace dwmtj::core {
 
@@ -301,13 +302,21 @@ std::vector<BeyondResult> evaluateBeyond(const ReproPlan& plan,
                                          const std::vector<ReproJobResult>& jobs)
 {
     std::vector<BeyondResult> out;
+    std::vector<std::string> mechanisms;  // one result per compared experiment
     for (const auto& set : plan.beyond) {
-        out.push_back(set.kind == "variability" ? variabilitySet(set, jobs)
-                                                : hybridSet(set, plan, jobs));
+        if (set.kind == "mechanism") {
+            if (std::find(mechanisms.begin(), mechanisms.end(), set.compare) != mechanisms.end())
+                continue;
+            mechanisms.push_back(set.compare);
+            out.push_back(mechanismResult(set, plan, jobs));
+        } else {
+            out.push_back(set.kind == "variability" ? variabilitySet(set, jobs)
+                                                    : hybridSet(set, plan, jobs));
+        }
         // Each set's answers are one family (Holm).
         std::vector<ClaimResult*> family;
         for (auto& a : out.back().answers) family.push_back(&a);
-        adjustFamily(family, "the answers of " + set.name, Adjustment::Holm);
+        adjustFamily(family, "the answers of " + out.back().set.name, Adjustment::Holm);
     }
     return out;
 }

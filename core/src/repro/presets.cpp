@@ -204,8 +204,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             set.caption = s.values.count("caption") ? s.values.at("caption") : std::string();
             set.compare = need(s, "compare", path);
             set.kind = s.has("kind") ? s.values.at("kind") : std::string("hybrid");
-            if (set.kind != "hybrid" && set.kind != "variability")
-                throw FileFormatError(path, s.where() + " kind", "hybrid or variability",
+            if (set.kind != "hybrid" && set.kind != "variability" && set.kind != "mechanism")
+                throw FileFormatError(path, s.where() + " kind", "hybrid, variability or mechanism",
                                       "'" + set.kind + "'");
             if (set.kind == "variability") parseVariabilitySet(s, path, set);
             bool known = false;
@@ -314,7 +314,9 @@ ReproPlan makeReproPlan(const ReproOptions& o)
     std::vector<std::string> wanted;
     const std::string list =
         claims && claims->values.count("evaluate") ? claims->values.at("evaluate") : "all";
-    if (list == "all") {
+    if (list == "none") {
+        wanted = {"none"};  // matches no claim id: the plan evaluates none (a mechanism study)
+    } else if (list == "all") {
         for (const auto& c : claimSpecs()) wanted.push_back(c.id);
     } else {
         std::stringstream ss(list);

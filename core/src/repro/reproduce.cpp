@@ -110,7 +110,8 @@ const BeyondSet* variabilitySetOf(const ReproPlan& plan, const ReproJob& job)
 bool inHybridSet(const ReproPlan& plan, const ReproJob& job)
 {
     for (const auto& set : plan.beyond)
-        if (set.kind == "hybrid" && job.beyond == set.name) return true;
+        if ((set.kind == "hybrid" || set.kind == "mechanism") && job.beyond == set.name)
+            return true;
     return false;
 }
 

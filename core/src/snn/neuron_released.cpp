@@ -70,7 +70,9 @@ Tensor binaryReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t 
                 const Segment s = segmentOf((V - tb.vMin) * tb.invStep, tb.size);
                 const float rise = val[s.i0 + 1] - val[s.i0];
                 const float p = val[s.i0] + s.fr * rise;
-                const float out = toUnitFloat(u[k]) < p ? std::ceil(p) : std::floor(p);
+                // Deterministic: U replaced by 1/2 (a spike when p > 0.5 inside the table).
+                const float uk = tb.deterministic ? 0.5f : toUnitFloat(u[k]);
+                const float out = uk < p ? std::ceil(p) : std::floor(p);
                 pz[e0 + k] = out;
                 if (pl) pl[e0 + k] = tb.gain * rise * tb.invStep;
                 sv += double(V) * V;
@@ -130,14 +132,22 @@ Tensor mwReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t key,
                 const float fr = f - float(i0);
                 const float uk = toUnitFloat(u[k]);
                 int d = 0;
-                float dE = 0;  // d E[d] / du = sum of the cumulative curves' slopes
+                float expected = 0;  // E[d] = sum of the cumulative curves
+                float dE = 0;        // d E[d] / du = sum of their slopes
                 for (int c = 0; c < nc; ++c) {
                     const int at = i0 * nc + c;
-                    d += uk < val[at] + fr * (val[at + nc] - val[at]) ? 1 : 0;
+                    const float C = val[at] + fr * (val[at + nc] - val[at]);
+                    d += uk < C ? 1 : 0;
+                    expected += C;
                     dE += der[at] + fr * (der[at + nc] - der[at]);
                 }
                 const int sd = drive > 0 ? d : drive < 0 ? -d : 0;
-                const float a = v[k] + 0.25f * float(sd);
+                // Deterministic: the expected increment, signed like the drive.
+                const float step = tb.deterministic ? (drive > 0   ? expected
+                                                       : drive < 0 ? -expected
+                                                                   : 0.0f)
+                                                    : float(sd);
+                const float a = v[k] + 0.25f * step;
                 const float vc = a > 0 ? a : 0.0f;
                 const float spike = vc > 0.9f ? 1.0f : 0.0f;
                 v[k] = spike > 0 ? 0.0f : vc;

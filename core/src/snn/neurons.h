@@ -43,6 +43,9 @@ struct DeviceTable {
     torch::Tensor valueT, derivT;     ///< the same on the compute device, [size, numCurves]
     /// Set: every neuron is its own device (variability); null: all are the nominal device.
     std::shared_ptr<const DeviceVariation> variation;
+    /// The device's expectation instead of a sample (NeuronSampling::Deterministic; the
+    /// released cells only).
+    bool deterministic = false;
     static DeviceTable fromLut(const Lut& lut, double centreVoltage, double gainVolts,
                                const torch::Device& device);
 };

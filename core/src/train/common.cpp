@@ -148,8 +148,10 @@ std::vector<snn::HiddenNeurons> hiddenNeurons(const Experiment& e, const torch::
             } else {
                 double centre = 0, gain = 0;
                 operatingPoint(e, i, centre, gain);
-                h.table = std::make_shared<const snn::DeviceTable>(
+                auto table = std::make_shared<snn::DeviceTable>(
                     snn::DeviceTable::fromLut(*lut, centre, gain * gainFactor, device));
+                table->deterministic = e.config.sampling == NeuronSampling::Deterministic;
+                h.table = std::move(table);
             }
         }
         out.push_back(std::move(h));

@@ -201,6 +201,8 @@ constexpr std::pair<InputEncoding, const char*> kInputs[] = {
     {InputEncoding::Pixel, "pixel"}, {InputEncoding::Standardized, "standardized"}};
 constexpr std::pair<WeightInit, const char*> kInits[] = {{WeightInit::Default, "default"},
                                                          {WeightInit::Xavier, "xavier"}};
+constexpr std::pair<NeuronSampling, const char*> kSamplings[] = {
+    {NeuronSampling::Stochastic, "stochastic"}, {NeuronSampling::Deterministic, "deterministic"}};
 }  // namespace
 
 const char* toString(DeviceGradient v) { return names::of(kDeviceGradients, v); }
@@ -208,6 +210,11 @@ const char* toString(BnPlacement v) { return names::of(kBnPlacements, v); }
 const char* toString(BnStatistics v) { return names::of(kBnStatistics, v); }
 const char* toString(InputEncoding v) { return names::of(kInputs, v); }
 const char* toString(WeightInit v) { return names::of(kInits, v); }
+const char* toString(NeuronSampling v) { return names::of(kSamplings, v); }
+NeuronSampling neuronSamplingFromString(const std::string& s)
+{
+    return names::parse(kSamplings, s, "neuron sampling");
+}
 DeviceGradient deviceGradientFromString(const std::string& s)
 {
     return names::parse(kDeviceGradients, s, "device gradient");
@@ -248,7 +255,7 @@ std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::str
 const std::vector<std::string>& constructionKeys()
 {
     static const std::vector<std::string> keys = {
-        "device_gradient", "bn_placement", "bn_statistics", "input", "init", "freeze"};
+        "device_gradient", "bn_placement", "bn_statistics", "input", "init", "freeze", "sampling"};
     return keys;
 }
 
@@ -266,6 +273,8 @@ bool setConstruction(TrainingConfig& c, const std::string& key, const std::strin
         c.init = weightInitFromString(value);
     else if (key == "freeze")
         c.freeze = parseFrozenLayers(value);
+    else if (key == "sampling")
+        c.sampling = neuronSamplingFromString(value);
     else
         return false;
     return true;
@@ -377,6 +386,13 @@ void TrainingConfig::validate() const
         need(std::isnan(l.centreVoltage) || std::isfinite(l.centreVoltage),
              where + "the centre voltage must be a number");
     }
+    for (int i = 0; i < kHiddenLayers && sampling == NeuronSampling::Deterministic; ++i)
+        need(!neuronKindInfo(layer(i).neuron).device ||
+                 layer(i).neuron == NeuronKind::BinaryReleased ||
+                 layer(i).neuron == NeuronKind::MultiStateReleased,
+             "deterministic sampling is defined for the released cells (binary-released, "
+             "multistate-released), not for " +
+                 std::string(toString(layer(i).neuron)));
     for (int i = 0; i < kHiddenLayers && variability.any(); ++i)
         need(layer(i).neuron != NeuronKind::BinaryReleased &&
                  layer(i).neuron != NeuronKind::MultiStateReleased,
@@ -453,6 +469,7 @@ std::string configToJson(const TrainingConfig& c)
            ",\"input\":" + q(toString(c.input)) + ",\"init\":" + q(toString(c.init)) +
            ",\"freeze\":" + q(frozenLayersText(c.freeze)) +
            ",\"frozen_layers\":" + q(frozenLayersText(c.frozenLayers())) +
+           ",\"sampling\":" + q(toString(c.sampling)) +
            (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") +
            (c.variability.any() ? ",\"variability\":" + variabilityJson(c) : std::string()) + "}";
 }

@@ -316,6 +316,7 @@ void writeFile(const Experiment& e, const std::string& tmp)
     h5::writeStringAttr(f, g, "init", toString(c.init));
     h5::writeStringAttr(f, g, "freeze", frozenLayersText(c.freeze));
     h5::writeStringAttr(f, g, "frozen_layers", frozenLayersText(c.frozenLayers()));
+    h5::writeStringAttr(f, g, "sampling", toString(c.sampling));
     // Version 2: every hidden layer's neuron, also for pure networks (/config@neuron etc. are
     // layer 1's, which is what a version-1 reader understands).
     for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
@@ -516,6 +517,7 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     c.input = option("input", "pixel", inputEncodingFromString);
     c.init = option("init", "default", weightInitFromString);
     c.freeze = option("freeze", "none", parseFrozenLayers);
+    c.sampling = option("sampling", "stochastic", neuronSamplingFromString);
     if (h5::exists(f, g + "/variability")) {  // version 3
         const std::string vg = g + "/variability";
         auto& v = c.variability;

@@ -59,11 +59,12 @@ const std::set<std::string> kSweepKeys = {
     "epochs",         "batch",    "lr",         "train_limit",     "validation",
     "test_limit",     "data_dir", "lut_binary", "lut_multistate",  "train_noise",
     "device",         "gain",     "centre",     "device_gradient", "bn_placement",
-    "bn_statistics",  "input",    "init",       "freeze"};
+    "bn_statistics",  "input",    "init",       "freeze",          "sampling"};
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
 const std::set<std::string> kConfigKeys = {
-    "neuron",    "hidden",   "timesteps",   "v50_sd",         "width_sd",        "c2c_sd", "stuck",
-    "stuck_off", "stuck_on", "device_seed", "variability_in", "device_gradient", "freeze"};
+    "neuron",         "hidden",          "timesteps", "v50_sd",   "width_sd",
+    "c2c_sd",         "stuck",           "stuck_off", "stuck_on", "device_seed",
+    "variability_in", "device_gradient", "freeze",    "sampling"};
 
 /// A construction key's value through its parser, else FileFormatError naming the key.
 template <typename Parse>
@@ -198,6 +199,8 @@ Sweep loadSweep(const std::string& path)
                 c.deviceGradient =
                     construction(sec, "device_gradient", path, deviceGradientFromString);
             if (sec.has("freeze")) c.freeze = construction(sec, "freeze", path, parseFrozenLayers);
+            if (sec.has("sampling"))
+                c.sampling = construction(sec, "sampling", path, neuronSamplingFromString);
             s.configs.push_back(c);
         } else if (sec.kind == "noise") {
             for (const auto& [k, v] : sec.values)
@@ -292,6 +295,7 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
             task.config.variabilityUse = c.variabilityUse;
             if (c.deviceGradient) task.config.deviceGradient = *c.deviceGradient;
             if (c.freeze) task.config.freeze = *c.freeze;
+            if (c.sampling) task.config.sampling = *c.sampling;
             task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
             task.log = "logs/task-" + std::to_string(task.index) + ".log";
             task.estimatedCoreHours =
@@ -325,6 +329,7 @@ TrainingConfig sharedPart(const TrainingConfig& c)
     out.variabilityUse = VariabilityUse::Evaluation;
     out.deviceGradient = DeviceGradient::StraightThrough;  // per configuration
     out.freeze = {};
+    out.sampling = NeuronSampling::Stochastic;
     out.neuron = NeuronKind::Lif;
     out.lutPath.clear();
     out.hidden = out.timesteps = 1;
@@ -358,7 +363,7 @@ Sweep sweepFromConfigs(const std::string& name,
         for (const auto& other : s.configs)
             if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
         s.configs.push_back({id, c.layerKinds(), c.hidden, c.timesteps, c.variability,
-                             c.variabilityUse, c.deviceGradient, c.freeze});
+                             c.variabilityUse, c.deviceGradient, c.freeze, c.sampling});
     }
     const TrainingConfig first = s.base;
     s.base = sharedPart(first);
@@ -394,7 +399,8 @@ std::string sweepToText(const Sweep& s)
       << "\ndevice_gradient = " << toString(c.deviceGradient)
       << "\nbn_placement = " << toString(c.bnPlacement)
       << "\nbn_statistics = " << toString(c.bnStatistics) << "\ninput = " << toString(c.input)
-      << "\ninit = " << toString(c.init) << "\nfreeze = " << frozenLayersText(c.freeze) << "\n";
+      << "\ninit = " << toString(c.init) << "\nfreeze = " << frozenLayersText(c.freeze)
+      << "\nsampling = " << toString(c.sampling) << "\n";
     if (std::isfinite(c.gainVolts)) o << "gain = " << c.gainVolts << "\n";
     if (std::isfinite(c.centreVoltage)) o << "centre = " << c.centreVoltage << "\n";
     if (!c.dataDir.empty()) o << "data_dir = " << fs::absolute(c.dataDir).string() << "\n";
@@ -412,6 +418,7 @@ std::string sweepToText(const Sweep& s)
               << "\nvariability_in = " << toString(k.variabilityUse) << "\n";
         if (k.deviceGradient) o << "device_gradient = " << toString(*k.deviceGradient) << "\n";
         if (k.freeze) o << "freeze = " << frozenLayersText(*k.freeze) << "\n";
+        if (k.sampling) o << "sampling = " << toString(*k.sampling) << "\n";
     }
     if (s.noise.enabled)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)
