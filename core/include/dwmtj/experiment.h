@@ -100,8 +100,8 @@ struct Provenance {
 struct Experiment {
     /// 2: per-layer neurons (/config/layer_N), /lut2, per-layer energy. 3: device variability
     /// (/config/variability, /runs/seed_N/devices). 4: the network's construction
-    /// (/config@device_gradient, bn_placement, bn_statistics, input, init, freeze, sampling). Older files
-    /// open.
+    /// (/config@device_gradient, bn_placement, bn_statistics, input, init, freeze, sampling). Older
+    /// files open.
     static constexpr int kFormatVersion = 4;
     TrainingConfig config;
     std::optional<Lut> lut;  ///< the device LUT (DW-MTJ neurons): the first device layer's
