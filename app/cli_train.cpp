@@ -173,7 +173,7 @@ int runTrain(const std::vector<std::string>& argv)
             "stuck",          "stuck-off",     "stuck-on",   "device-seed",
             "variability-in", "gain2",         "centre2",    "device-gradient",
             "bn-placement",   "bn-statistics", "input",      "init",
-            "freeze", "sampling"});
+            "freeze",         "sampling"});
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
