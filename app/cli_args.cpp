@@ -1,10 +1,27 @@
 #include "cli_args.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "dwmtj/error.h"
+
 namespace dwmtj::cli {
+
+void readConstruction(const Args& a, core::TrainingConfig& c)
+{
+    for (const std::string& key : core::constructionKeys()) {
+        std::string option = key;
+        std::replace(option.begin(), option.end(), '_', '-');
+        if (!a.has(option)) continue;
+        try {
+            core::setConstruction(c, key, a.get(option, ""));
+        } catch (const core::OptionsError& e) {
+            throw UsageError("--" + option + ": " + e.what());
+        }
+    }
+}
 
 Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& flags,
            const std::set<std::string>& valued)

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "dwmtj/training_config.h"
+
 namespace dwmtj::cli {
 
 struct UsageError : std::runtime_error {
@@ -28,6 +30,11 @@ private:
     std::set<std::string> m_flags;
     std::vector<std::string> m_positionals;
 };
+
+/// The network-construction options (--device-gradient, --bn-placement, --bn-statistics,
+/// --input, --init, --freeze, --sampling; TrainingConfig) that `train` and `bench` take; a bad
+/// value is a UsageError naming the option.
+void readConstruction(const Args& a, core::TrainingConfig& c);
 
 /// "A:B" -> (A, B); throws UsageError.
 void parseRange(const std::string& text, const std::string& option, double& a, double& b);

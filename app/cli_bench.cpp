@@ -92,9 +92,10 @@ std::string curveJson(const BenchResult& r)
 
 int runBench(const std::vector<std::string>& argv)
 {
-    Args a(
-        argv, {"json", "no-layers", "calibrate", "variability", "tf32"},
-        {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut"});
+    Args a(argv, {"json", "no-layers", "calibrate", "variability", "tf32"},
+           {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut",
+            "device-gradient", "bn-placement", "bn-statistics", "input", "init", "freeze",
+            "sampling"});
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
     o.hidden = int(a.integer("hidden", o.hidden));
@@ -108,6 +109,7 @@ int runBench(const std::vector<std::string>& argv)
     o.layers = !a.has("no-layers");
     o.variability = a.has("variability");
     o.tf32 = a.has("tf32");
+    readConstruction(a, o.construction);
     if (a.has("calibrate")) return printCalibration(o, a.has("json"));
     const BenchResult r = runBenchmark(o);
     if (a.has("json")) {

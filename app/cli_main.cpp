@@ -67,6 +67,7 @@ const char* kUsage =
     "      steps and device gain at inference) on every run's best checkpoint; adds the curves\n"
     "      to the files and prints which choices make the paper's noise claims hold\n"
     "  bench [--neuron lif] [--hidden 500] [--timesteps 80] [--batch 100] [--steps 10] [--json]\n"
+    "           [the construction options of train: --device-gradient ... --sampling]\n"
     "           [--no-layers] [--calibrate] [--device cpu|cuda] [--tf32]\n"
     "      seconds per training step against this machine's GEMM-bound limit and against dense\n"
     "      GEMMs only; per linear layer the input spike density and the dense and event-driven\n"

@@ -146,21 +146,6 @@ void readVariability(const Args& a, TrainingConfig& c)
 
 }  // namespace
 
-/// The network's construction (docs/models.md, "As released"); a bad value is a usage error.
-void readConstruction(const Args& a, TrainingConfig& c)
-{
-    for (std::string key : constructionKeys()) {
-        std::string option = key;
-        std::replace(option.begin(), option.end(), '_', '-');
-        if (!a.has(option)) continue;
-        try {
-            setConstruction(c, key, a.get(option, ""));
-        } catch (const OptionsError& e) {
-            throw UsageError("--" + option + ": " + e.what());
-        }
-    }
-}
-
 int runTrain(const std::vector<std::string>& argv)
 {
     Args a(argv, {"tf32", "no-cuda-graphs"},

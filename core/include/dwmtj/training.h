@@ -124,6 +124,10 @@ struct BenchOptions {
     std::string device = "cpu";
     std::string lutPath;
     bool tf32 = false;  ///< CUDA: matrix products in TF32
+    /// The network's construction (TrainingConfig's device gradient, BatchNorm, input, init,
+    /// frozen layers, sampling; its other fields are ignored): e.g. frozen hidden layers time a
+    /// readout-only backward.
+    TrainingConfig construction;
 };
 struct BenchResult {
     double secondsPerStep = 0;  ///< median

@@ -161,7 +161,9 @@ BenchResult runBenchmark(const BenchOptions& o)
     const torch::Device device = train::resolveDevice(o.device);
     res.device = device.str();
     train::applyMatmulPrecision(device, o.tf32);
-    TrainingConfig c;
+    TrainingConfig c = o.construction;
+    c.layers.clear();
+    c.variability = {};
     c.neuron = o.neuron;
     c.hidden = o.hidden;
     c.timesteps = o.timesteps;
