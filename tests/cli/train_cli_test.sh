@@ -212,4 +212,24 @@ assert l2['gain_V'] == 0.8 and l2['centre_voltage_V'] == 1.7, dict(l2)
 assert h5py.File('$T/own2.h5')['runs/seed_0'].attrs['status'] == 'completed'\""
 "$B" train --neurons binary,lif $SMALL --epochs 1 --gain2 0.8 --out "$T/bad2.h5" >/dev/null 2>"$T/bad2.err"; rc=$?
 check "--gain2 with a LIF layer 2 is refused, naming the layer" '[ $rc -eq 2 ] && grep -q "gain2 sets hidden layer 2.s device, but layer 2 is LIF neurons" "$T/bad2.err" && [ ! -e "$T/bad2.h5" ]'
+# The paper's code as released: every construction option recorded, the device layers frozen.
+"$B" train --neuron binary-released --device-gradient none --bn-placement after --bn-statistics per-step \
+  --input standardized --init xavier $SMALL --epochs 1 --train-limit 600 --out "$T/released.h5" >/dev/null 2>&1
+check "train as released: h5py reads every construction option and the frozen layers" "/usr/bin/python3 - <<PY
+import h5py, json, numpy as np
+f = h5py.File('$T/released.h5'); a = f['config'].attrs
+assert f.attrs['format_version'] == 4
+want = {'device_gradient': 'none', 'bn_placement': 'after', 'bn_statistics': 'per-step',
+        'input': 'standardized', 'init': 'xavier', 'freeze': 'none', 'frozen_layers': '1,2',
+        'sampling': 'stochastic'}
+for k, v in want.items(): assert a[k] == v, (k, a[k])
+assert json.loads(a['json'])['frozen_layers'] == '1,2' and a['neuron'] == 'binary-released'
+b = f['runs/seed_0/checkpoint_best']
+assert np.all(b['fc1.bias'][:] == 0) and np.all(b['fc2.bias'][:] == 0), 'Xavier biases stay zero when frozen'
+assert np.any(b['fc3.bias'][:] != 0), 'the readout trains'
+PY"
+"$B" train --neuron lif --bn-placement middle $SMALL --out "$T/badbn.h5" >/dev/null 2>"$T/badbn.err"; rc=$?
+check "an unknown construction value is a usage error naming the option and the choices" '[ $rc -eq 2 ] && grep -q -- "--bn-placement: unknown BatchNorm placement .middle.: expected before or after" "$T/badbn.err"'
+"$B" bench --neuron binary-released --hidden 32 --timesteps 8 --steps 1 --warmup 0 --no-layers --freeze 1,2 --json >"$T/bench-frozen.json" 2>/dev/null
+check "bench times a network with frozen hidden layers" "/usr/bin/python3 -c \"import json; d=json.load(open('$T/bench-frozen.json')); assert d['seconds_per_step'] > 0\""
 exit $fail

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -131,6 +132,23 @@ private Q_SLOTS:
         c.gainVolts = std::nan("");
         page.setConfig(c, m_dir.filePath("variant.h5"));
         QVERIFY(std::isnan(page.jobsFromForm().at(0).config.gainVolts));
+        // The network construction: "As released" sets every option as the released code;
+        // setConfig shows a file's construction and jobsFromForm carries it.
+        auto* released = page.findChild<QPushButton*>(QStringLiteral("asReleased"));
+        QVERIFY(released);
+        released->click();
+        const auto rel = page.jobsFromForm().at(0).config;
+        QCOMPARE(rel.deviceGradient, core::DeviceGradient::None);
+        QCOMPARE(rel.bnPlacement, core::BnPlacement::After);
+        QCOMPARE(rel.bnStatistics, core::BnStatistics::PerStep);
+        QCOMPARE(rel.input, core::InputEncoding::Standardized);
+        QCOMPARE(rel.init, core::WeightInit::Xavier);
+        c.freeze = core::parseFrozenLayers("2");
+        c.sampling = core::NeuronSampling::Stochastic;
+        page.setConfig(c, m_dir.filePath("variant.h5"));
+        const auto back = page.jobsFromForm().at(0).config;
+        QCOMPARE(back.deviceGradient, core::DeviceGradient::StraightThrough);
+        QCOMPARE(core::frozenLayersText(back.freeze), std::string("2"));
     }
 
     void stopEndsTheRunWithinFiveSecondsAndStartResumesIt()

@@ -36,6 +36,7 @@
 #include "dwmtj/fashion_mnist.h"
 #include "dwmtj/training.h"
 #include "runs/experiment_store.h"
+#include "training/construction_box.h"
 #include "training/slurm_dialog.h"
 
 namespace dwmtj::ui {
@@ -216,6 +217,8 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
     form->addRow(tr("Learning rate (Adam)"), m_lr);
     form->addRow(tr("Seeds"), m_seeds);
     form->addRow(tr("Training noise σ"), m_trainNoise);
+    m_construction = new ConstructionBox;
+    form->addRow(tr("Network construction"), m_construction);
     form->addRow(tr("Device gain"), m_gain);
     auto* varRow = new QGridLayout;
     varRow->addWidget(new QLabel(tr("V50 sd")), 0, 0);
@@ -618,6 +621,7 @@ core::TrainingConfig TrainingPage::config() const
     c.batchSize = m_batch->value();
     c.learningRate = m_lr->value();
     c.trainNoiseSigma = m_trainNoise->value();
+    m_construction->apply(c);
     c.gainVolts = m_gain->value() > 0 ? m_gain->value() : std::nan("");
     c.device = m_device->currentData().toString().toStdString();
     c.setLayerKinds(nets.front(), [this](core::NeuronKind k) { return lutFor(k); });
@@ -716,6 +720,7 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_batch->setValue(c.batchSize);
     m_lr->setValue(c.learningRate);
     m_trainNoise->setValue(c.trainNoiseSigma);
+    m_construction->set(c);
     setVariability(c.variability, c.variabilityUse);
     m_gain->setValue(std::isnan(c.gainVolts) ? 0.0 : c.gainVolts);
     QStringList seeds;

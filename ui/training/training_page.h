@@ -20,6 +20,10 @@ class QCheckBox;
 class QTableWidget;
 
 namespace dwmtj::ui {
+class ConstructionBox;
+}
+
+namespace dwmtj::ui {
 
 class LiveChart;
 class BandChart;
@@ -116,6 +120,7 @@ private:
     QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
     QDoubleSpinBox *m_trainNoise = nullptr, *m_gain = nullptr;
+    ConstructionBox* m_construction = nullptr;
     QDoubleSpinBox *m_varV50 = nullptr, *m_varWidth = nullptr, *m_varC2c = nullptr,
                    *m_varStuck = nullptr;
     QSpinBox* m_varSeed = nullptr;

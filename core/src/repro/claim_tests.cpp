@@ -236,7 +236,7 @@ void endpointAbove(ClaimResult& c, const Curves& a, const Curves& b, const Group
         c.verdict = cmp.difference > 0 ? kReproduced : kNotReproduced;
         c.reason =
             interval(c) +
-            (cmp.difference > 0 ? ": in the paper's direction (" : ": opposite to the paper (") +
+            (cmp.difference > 0 ? ": in the claim's direction (" : ": opposite to the claim (") +
             pText(cmp.p) + ")";
     } else {
         c.verdict = kInconclusive;

@@ -373,6 +373,14 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
                   << " V (draw 1), where the nominal networks are tested too: paired by seed "
                      "and device. Accuracies are in percent, mean ± sd over seeds of the mean "
                      "over draws. ";
+        } else if (b.set.kind == "mechanism") {
+            intro << "Every network as released (docs/models.md, \"Why resilient?\"): the "
+                  << "released cells on the measured tables, BatchNorm after the neuron, "
+                  << "standardized input. Cells: trained or frozen hidden layers (frozen = they "
+                  << "keep their random initial values) x stochastic or deterministic neurons, "
+                  << "LIF trained and frozen, one frozen layer at a time; the reference cell is "
+                  << "'" << b.set.compare << "'. Compared clean and on the noise endpoint (the "
+                  << "chance-corrected area under accuracy vs sigma, x 100). ";
         } else {
             intro << "The paper proposes these networks in its conclusion but does not train "
                   << "them. Compared with the pure networks of '" << b.set.compare
