@@ -22,7 +22,7 @@ check "smoke verdicts are not claimed for the paper" 'grep -q "smaller than the 
 check "the hybrids have their own report section with 4 answers, apart from the claims" 'grep -q "^## Beyond the paper: Hybrid networks" "$out/report.md" && [ $(sed -n "/^## Beyond the paper: Hybrid/,/^## Beyond the paper: Device/p" "$out/report.md" | grep -cE "\| (yes|no|not shown) \|") -eq 4 ] && ! sed -n "/^## Claims/,/^## Beyond/p" "$out/report.md" | grep -q "binary / LIF" && grep -q "Beyond the paper" "$out/report.html"'
 check "a hybrid's file has its layers and the energy of its device layer only" "$PY -c \"
 import h5py; f = h5py.File('$out/runs/hybrid-H500-binary-lif.h5')
-assert f.attrs['format_version'] == 3
+assert f.attrs['format_version'] == 4
 assert f['config/layer_1'].attrs['neuron'] == 'binary' and f['config/layer_2'].attrs['neuron'] == 'lif'
 e = f['runs/seed_0/energy/layer_energy_per_inference_J'][:]
 assert e[0] > 0 and e[1] == 0, e
