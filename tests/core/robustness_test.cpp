@@ -88,6 +88,33 @@ TEST(Perturbation, GaussianPerStepIsDrawnAfreshAtEveryStep)
     EXPECT_LT(std::fabs(r), 0.02);
 }
 
+TEST(Perturbation, GaussianExpectedIsTheMeanOfTheClampedNoisyValue)
+{
+    // Against Monte Carlo: 200 000 draws of clamp(p + sigma N, 0, 1) per probability, whose
+    // mean has a standard error below 0.5 / sqrt(200 000) = 0.0011; tolerance 0.006.
+    const torch::Tensor p = torch::tensor({-0.42f, 0.0f, 0.3f, 0.5f, 0.95f, 1.4f, 2.5f});
+    for (double sigma : {0.2, 1.0, 3.0}) {
+        const torch::Tensor e = train::expectedNoisyPixels(p, sigma, InputEncoding::Pixel);
+        const torch::Tensor draws =
+            (p.unsqueeze(0) + sigma * torch::randn({200000, p.size(0)})).clamp(0, 1).mean(0);
+        EXPECT_LT((e - draws).abs().max().item<double>(), 0.006) << "sigma " << sigma;
+    }
+    // Standardized input: the pixels that the network standardizes onto those probabilities.
+    const torch::Tensor e = train::expectedNoisyPixels(p, 1.0, InputEncoding::Standardized);
+    const torch::Tensor back = (e - kStandardizeMean) / kStandardizeSd;
+    EXPECT_LT((back - train::expectedNoisyPixels(p, 1.0, InputEncoding::Pixel))
+                  .abs()
+                  .max()
+                  .item<double>(),
+              1e-5);
+    // Small sigma: the clean probability clamped to [0, 1].
+    EXPECT_LT((train::expectedNoisyPixels(p, 1e-6, InputEncoding::Pixel) - p.clamp(0, 1))
+                  .abs()
+                  .max()
+                  .item<double>(),
+              1e-5);
+}
+
 TEST(Perturbation, SaltAndPepperReplacesTheDefinedFraction)
 {
     const Tensor x = grey(200, 784, 0.5f);

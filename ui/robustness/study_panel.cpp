@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -58,7 +59,10 @@ StudyPanel::StudyPanel(ExperimentStore* store, QWidget* parent)
     m_source = new QLabel;
     m_source->setWordWrap(true);
     m_preset = new QPushButton(tr("Bundled preset"));
-    m_preset->setToolTip(tr("The paper-noise preset: every choice the paper leaves unstated"));
+    m_preset->setObjectName(QStringLiteral("studyPreset"));
+    m_preset->setToolTip(
+        tr("paper-noise: every choice the paper leaves unstated; why-resilient: the noise and "
+           "its expectation without randomness (the mechanism study's control)"));
     m_open = new QPushButton(tr("Open study file…"));
     m_open->setToolTip(
         tr("A study file: [choice ID] sections with model, levels, normalization, timesteps, "
@@ -168,15 +172,20 @@ StudyPanel::StudyPanel(ExperimentStore* store, QWidget* parent)
     connect(m_store, &ExperimentStore::changed, this, &StudyPanel::rebuildFiles);
     connect(m_files, &QListWidget::itemChanged, this, &StudyPanel::refresh);
     connect(m_normalized, &QCheckBox::toggled, this, &StudyPanel::refresh);
-    connect(m_preset, &QPushButton::clicked, this, [this] {
-        try {
-            setPreset(QStringLiteral("paper-noise"));
-        } catch (const std::exception& e) {  // e.g. the resources folder is missing
-            m_status->setText(
-                tr("The bundled preset could not be read: %1").arg(QString::fromUtf8(e.what())));
-            m_status->setStyleSheet(QStringLiteral("color: #b00020"));
-        }
-    });
+    auto* presets = new QMenu(m_preset);
+    for (const std::string& name : core::studyPresetNames()) {
+        const QString n = QString::fromStdString(name);
+        connect(presets->addAction(n), &QAction::triggered, this, [this, n] {
+            try {
+                setPreset(n);
+            } catch (const std::exception& e) {  // e.g. the resources folder is missing
+                m_status->setText(tr("The bundled preset could not be read: %1")
+                                      .arg(QString::fromUtf8(e.what())));
+                m_status->setStyleSheet(QStringLiteral("color: #b00020"));
+            }
+        });
+    }
+    m_preset->setMenu(presets);
     connect(m_open, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Open study file"), QString(),
                                                        tr("Study files (*.ini);;All files (*)"));

@@ -20,11 +20,24 @@ struct Experiment;
 /// How the test input is perturbed. The level axis of a choice means, per model:
 ///  gaussian           sigma: x' = clamp(x + sigma s N(0,1), 0, 1), frozen per image
 ///  gaussian-per-step  sigma: the same, drawn afresh at every time step
+///  gaussian-expected  sigma: no randomness in the noise: every pixel's spike probability is
+///                     the expectation of the noisy one, E[clamp(x + sigma s N(0,1), 0, 1)]
+///                     (standardized input: of the standardized value, unclamped noise), the
+///                     mean shift of the noise without its variance (the mechanism study)
 ///  salt-pepper        p: each pixel replaced with probability p by 0 or 1 (equally likely)
 ///  spike-deletion     q: each input spike removed with probability q
 ///  spike-insertion    r: a spurious spike at each silent input and step with probability r
 /// (s = 1 in pixel units, the training pixel std in standardized units.)
-enum class NoiseModel { Gaussian, GaussianPerStep, SaltPepper, SpikeDeletion, SpikeInsertion };
+enum class NoiseModel {
+    Gaussian,
+    GaussianPerStep,
+    SaltPepper,
+    SpikeDeletion,
+    SpikeInsertion,
+    GaussianExpected
+};
+/// The Gaussian models (a sigma axis with units).
+bool gaussianModel(NoiseModel m);
 const char* toString(NoiseModel m);
 NoiseModel noiseModelFromString(const std::string& s);  ///< throws OptionsError
 /// BatchNorm at inference: running statistics (correct) or each test batch's statistics

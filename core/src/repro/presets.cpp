@@ -379,8 +379,16 @@ ReproPlan makeReproPlan(const ReproOptions& o)
         auto has = [](const std::vector<std::string>& v, const std::string& x) {
             return std::find(v.begin(), v.end(), x) != v.end();
         };
-        for (const auto& j : plan.jobs)  // (the paper's experiments: beyond sets are not studied)
-            if (j.beyond.empty() && (nets == "all" || has(named, j.experiment)) &&
+        // The paper's experiments and the mechanism study's cells; other beyond sets are not
+        // studied.
+        auto studied = [&](const ReproJob& j) {
+            return j.beyond.empty() ||
+                   std::any_of(plan.beyond.begin(), plan.beyond.end(), [&](const BeyondSet& b) {
+                       return b.name == j.beyond && b.kind == "mechanism";
+                   });
+        };
+        for (const auto& j : plan.jobs)
+            if (studied(j) && (nets == "all" || has(named, j.experiment)) &&
                 !has(plan.studyExperiments, j.experiment))
                 plan.studyExperiments.push_back(j.experiment);
         if (nets != "all")

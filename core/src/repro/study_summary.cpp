@@ -29,7 +29,13 @@ double trainedGainFactor(const Experiment& e)
 struct NetKey {
     int hidden = 0, timesteps = 0;
     double trainNoise = 0, gainFactor = 1;
-    auto tie() const { return std::tie(hidden, timesteps, trainNoise, gainFactor); }
+    /// The construction that the mechanism study varies: frozen layers, deterministic neurons.
+    std::string frozen = "none";
+    bool deterministic = false;
+    auto tie() const
+    {
+        return std::tie(hidden, timesteps, trainNoise, gainFactor, frozen, deterministic);
+    }
     bool operator<(const NetKey& o) const { return tie() < o.tie(); }
 };
 
@@ -39,6 +45,8 @@ std::string netName(const NetKey& k)
     s << "H" << k.hidden << " T" << k.timesteps;
     if (k.trainNoise > 0) s << ", trained with noise σ " << k.trainNoise;
     if (k.gainFactor != 1) s << ", trained at device gain x" << k.gainFactor;
+    if (k.frozen != "none") s << ", frozen layers " << k.frozen;
+    if (k.deterministic) s << ", deterministic neurons";
     return s.str();
 }
 
@@ -76,21 +84,23 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
     for (const auto& e : experiments)
         if (!e.config.hybrid() && e.config.neuron != NeuronKind::Lif)
             nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma,
-                  trainedGainFactor(e)}][paperRole(e.config.neuron)]
+                  trainedGainFactor(e), frozenLayersText(e.config.frozenLayers()),
+                  e.config.sampling == NeuronSampling::Deterministic}][paperRole(e.config.neuron)]
                 .push_back(&e);
     for (const auto& e : experiments) {
         if (e.config.hybrid() || e.config.neuron != NeuronKind::Lif) continue;
         bool joined = false;
         for (auto& [key, kinds] : nets)
             if (key.hidden == e.config.hidden && key.timesteps == e.config.timesteps &&
-                key.trainNoise == e.config.trainNoiseSigma) {
+                key.trainNoise == e.config.trainNoiseSigma &&
+                key.frozen == frozenLayersText(e.config.frozenLayers())) {
                 kinds[NeuronKind::Lif].push_back(&e);
                 joined = true;
             }
         if (!joined)
-            nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma, 1}]
-                [NeuronKind::Lif]
-                    .push_back(&e);
+            nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma, 1,
+                  frozenLayersText(e.config.frozenLayers()), false}][NeuronKind::Lif]
+                .push_back(&e);
     }
 
     StudySummary out;

@@ -55,6 +55,22 @@ torch::Tensor gaussianPixels(const torch::Tensor& x, double sd, uint64_t key, bo
     });
 }
 
+torch::Tensor expectedNoisyPixels(const torch::Tensor& p, double sigma, InputEncoding input)
+{
+    // E[clamp(Y, 0, 1)] for Y ~ N(p, sigma^2): with a = -p / sigma and b = (1 - p) / sigma,
+    // p (Phi(b) - Phi(a)) + sigma (phi(a) - phi(b)) + 1 - Phi(b).
+    const double s = std::max(sigma, 1e-12);
+    const torch::Tensor a = -p / s, b = (1 - p) / s;
+    auto Phi = [](const torch::Tensor& z) { return 0.5 * torch::erfc(-z / std::sqrt(2.0)); };
+    auto phi = [](const torch::Tensor& z) {
+        return torch::exp(-0.5 * z * z) / std::sqrt(2 * M_PI);
+    };
+    const torch::Tensor Pb = Phi(b);
+    const torch::Tensor e = p * (Pb - Phi(a)) + s * (phi(a) - phi(b)) + (1 - Pb);
+    // Pixels that the network's input encoding maps onto these probabilities.
+    return input == InputEncoding::Standardized ? e * kStandardizeSd + kStandardizeMean : e;
+}
+
 torch::Tensor gaussianPixelsPerStep(const torch::Tensor& x, int T, double sd, uint64_t key,
                                     bool clamp)
 {
@@ -128,8 +144,7 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
     train::checkpointedRuns(e);            // throws when no run has a checkpoint
     bool standardized = false;
     for (const auto& c : o.choices)
-        standardized |= c.units == NoiseUnits::Standardized &&
-                        (c.model == NoiseModel::Gaussian || c.model == NoiseModel::GaussianPerStep);
+        standardized |= c.units == NoiseUnits::Standardized && gaussianModel(c.model);
     if (standardized && !(e.pixelStd > 0))
         throw Error("the experiment does not record the training pixel std (standardized units)");
 
@@ -156,8 +171,8 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
             curve.testImages = int(X.size(0));
             curve.timesteps = timestepsFor(c, cfg.timesteps);
             curve.gainVolts = lif ? std::nan("") : trainedGain * c.gainFactor;
-            const bool gaussian =
-                c.model == NoiseModel::Gaussian || c.model == NoiseModel::GaussianPerStep;
+            const bool gaussian = gaussianModel(c.model);
+            const bool standardized = cfg.input == InputEncoding::Standardized;
             const train::InputNoise in = train::inputNoise(
                 cfg, gaussian && c.units == NoiseUnits::Standardized ? e.pixelStd : 1.0);
             curve.pixelStd = gaussian ? in.scale : 1.0;
@@ -203,6 +218,16 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
                                                                    T, snn::streamKey(fk, 0)),
                                                 fk)
                                           : model->forward(x, T, fk);
+                            break;
+                        case NoiseModel::GaussianExpected:
+                            // The expected spike probability, as pixels that the network's
+                            // input encoding maps onto it (no randomness in the noise).
+                            v = model->forward(
+                                level > 0 ? train::expectedNoisyPixels(
+                                                model->spikeProbabilities(x),
+                                                standardized ? sd / kStandardizeSd : sd, cfg.input)
+                                          : x,
+                                T, fk);
                             break;
                         case NoiseModel::SaltPepper:
                             v = model->forward(level > 0 ? train::saltPepper(x, level, bk) : x, T,

@@ -18,6 +18,7 @@ constexpr std::pair<NoiseModel, const char*> kModels[] = {
     {NoiseModel::SaltPepper, "salt-pepper"},
     {NoiseModel::SpikeDeletion, "spike-deletion"},
     {NoiseModel::SpikeInsertion, "spike-insertion"},
+    {NoiseModel::GaussianExpected, "gaussian-expected"},
 };
 
 std::string num(double x)
@@ -27,11 +28,13 @@ std::string num(double x)
     return o.str();
 }
 
+}  // namespace
+
 bool gaussianModel(NoiseModel m)
 {
-    return m == NoiseModel::Gaussian || m == NoiseModel::GaussianPerStep;
+    return m == NoiseModel::Gaussian || m == NoiseModel::GaussianPerStep ||
+           m == NoiseModel::GaussianExpected;
 }
-}  // namespace
 
 const char* toString(NoiseModel m)
 {
@@ -45,8 +48,8 @@ NoiseModel noiseModelFromString(const std::string& s)
     for (const auto& [k, name] : kModels)
         if (s == name) return k;
     throw OptionsError("unknown noise model '" + s +
-                       "': expected gaussian, gaussian-per-step, salt-pepper, spike-deletion or "
-                       "spike-insertion");
+                       "': expected gaussian, gaussian-per-step, gaussian-expected, salt-pepper, "
+                       "spike-deletion or spike-insertion");
 }
 
 const char* toString(NormMode m) { return m == NormMode::Running ? "running" : "batch"; }
@@ -72,6 +75,7 @@ std::string StudyChoice::levelName() const
     switch (model) {
         case NoiseModel::Gaussian:
         case NoiseModel::GaussianPerStep:
+        case NoiseModel::GaussianExpected:
             return units == NoiseUnits::Pixel ? "σ (pixel units)" : "σ (standardized)";
         case NoiseModel::SaltPepper:
             return "p (pixels replaced)";
@@ -214,13 +218,14 @@ StudyOptions loadStudyFile(const std::string& path)
     return o;
 }
 
-std::vector<std::string> studyPresetNames() { return {"paper-noise"}; }
+std::vector<std::string> studyPresetNames() { return {"paper-noise", "why-resilient"}; }
 
 StudyOptions studyPreset(const std::string& name)
 {
     const auto names = studyPresetNames();
     if (std::find(names.begin(), names.end(), name) == names.end())
-        throw OptionsError("unknown study preset '" + name + "': expected paper-noise");
+        throw OptionsError("unknown study preset '" + name +
+                           "': expected paper-noise or why-resilient");
     const std::string dir = resourcesDir();
     if (dir.empty())
         throw Error("the resources folder (robustness-" + name +
