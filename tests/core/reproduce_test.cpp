@@ -580,7 +580,7 @@ TEST(Reproduce, VariabilitySetsAreCheckedInThePresets)
     const std::string src = std::string(DWMTJ_SOURCE_DIR) + "/resources/paper-experiments.ini";
     for (const auto& [from, to, needle] :
          {std::tuple<std::string, std::string, std::string>{"kind = variability", "kind = spread",
-                                                            "hybrid or variability"},
+                                                            "hybrid, variability or mechanism"},
           {"neurons = binary, multistate", "neurons = binary, lif", "DW-MTJ neuron kinds"},
           {"neurons = binary, multistate", "neurons = binary/lif", "DW-MTJ neuron kinds"},
           {"hardware_aware_v50_sd = 0.1", "hardware_aware_v50_sd = 0", "(0, 1] V"},
