@@ -9,11 +9,17 @@
 
 namespace dwmtj::cli {
 
+std::string constructionOption(const std::string& key)
+{
+    std::string option = key;
+    std::replace(option.begin(), option.end(), '_', '-');
+    return option;
+}
+
 void readConstruction(const Args& a, core::TrainingConfig& c)
 {
     for (const std::string& key : core::constructionKeys()) {
-        std::string option = key;
-        std::replace(option.begin(), option.end(), '_', '-');
+        const std::string option = constructionOption(key);
         if (!a.has(option)) continue;
         try {
             core::setConstruction(c, key, a.get(option, ""));

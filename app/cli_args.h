@@ -35,6 +35,8 @@ private:
 /// --input, --init, --freeze, --sampling; TrainingConfig) that `train` and `bench` take; a bad
 /// value is a UsageError naming the option.
 void readConstruction(const Args& a, core::TrainingConfig& c);
+/// The option name of construction key `key` ("device_gradient" -> "device-gradient").
+std::string constructionOption(const std::string& key);
 
 /// "A:B" -> (A, B); throws UsageError.
 void parseRange(const std::string& text, const std::string& option, double& a, double& b);

@@ -50,16 +50,19 @@ public:
     }
     void onBatch(const BatchProgress& p) override
     {
-        const auto t = clock::now();
-        if (t - m_lastPrint < std::chrono::seconds(2)) return;
-        m_lastPrint = t;
         const double jobCost = cost(m_plan.jobs[size_t(m_index)]);
         const double perSeed = double(p.epochs) * p.batches;
         const double frac = (p.seedIndex * perSeed + double(p.epoch - 1) * p.batches + p.batch) /
                             (perSeed * p.seedCount);
+        // A resumed job starts part-way: only the work done by this process sets the speed.
+        if (m_jobFirstFrac < 0) m_jobFirstFrac = frac - 1.0 / (perSeed * p.seedCount);
+        const auto t = clock::now();
+        if (t - m_lastPrint < std::chrono::seconds(2)) return;
+        m_lastPrint = t;
         const double spent = m_doneSeconds + std::chrono::duration<double>(t - m_jobStart).count();
-        const double doneCost = m_doneCost + frac * jobCost;
-        const double eta = doneCost > 0 ? spent / doneCost * (m_total - doneCost) : -1;
+        const double doneHere = m_doneCostHere + (frac - m_jobFirstFrac) * jobCost;
+        const double left = m_total - m_doneCost - frac * jobCost;
+        const double eta = doneHere > 0 ? spent / doneHere * std::max(0.0, left) : -1;
         std::printf("    seed %llu epoch %d/%d batch %d/%d loss %.4f  %.0f img/s  ETA %s (all)\n",
                     (unsigned long long)p.seed, p.epoch, p.epochs, p.batch, p.batches, p.loss,
                     p.imagesPerSecond, duration(eta).c_str());
@@ -90,11 +93,17 @@ private:
     void finishJob()
     {
         if (m_index < 0) return;
-        m_doneCost += cost(m_plan.jobs[size_t(m_index)]);
-        m_doneSeconds += std::chrono::duration<double>(clock::now() - m_jobStart).count();
+        const double jobCost = cost(m_plan.jobs[size_t(m_index)]);
+        m_doneCost += jobCost;
+        if (m_jobFirstFrac >= 0) {  // trained (part of) it here; a complete job is skipped
+            m_doneCostHere += (1 - m_jobFirstFrac) * jobCost;
+            m_doneSeconds += std::chrono::duration<double>(clock::now() - m_jobStart).count();
+        }
+        m_jobFirstFrac = -1;
     }
     const ReproPlan& m_plan;
-    double m_total = 0, m_doneCost = 0, m_doneSeconds = 0;
+    double m_total = 0, m_doneCost = 0, m_doneCostHere = 0, m_doneSeconds = 0;
+    double m_jobFirstFrac = -1;  ///< progress of the current job at its first batch seen here
     int m_index = -1;
     clock::time_point m_jobStart{}, m_lastPrint{};
 };

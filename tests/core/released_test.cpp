@@ -6,9 +6,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "dwmtj/error.h"
 #include "dwmtj/lut.h"
+#include "dwmtj/sweep.h"
 #include "dwmtj/training.h"
 #include "snn/network.h"
 #include "snn/neurons.h"
@@ -335,4 +337,49 @@ TEST(AsReleased, OptionsParseAndRefuseUnknownValues)
     c.neuron = NeuronKind::BinaryReleased;
     c.variability.v50Sd = 0.05;
     EXPECT_THROW(c.validate(), OptionsError) << "variability is not modelled for released cells";
+}
+
+// Every construction key is one row: set, read back as text, and carried per configuration by a
+// sweep (any key, not only the mechanism study's three) through its file text.
+TEST(AsReleased, ConstructionKeysRoundTripThroughSweepConfigurations)
+{
+    TrainingConfig a = released(NeuronKind::BinaryReleased, DeviceGradient::None);
+    for (const std::string& key : constructionKeys()) {
+        TrainingConfig back;
+        ASSERT_TRUE(setConstruction(back, key, constructionValue(a, key))) << key;
+        EXPECT_EQ(constructionValue(back, key), constructionValue(a, key)) << key;
+    }
+    EXPECT_FALSE(setConstruction(a, "no_such_key", "x"));
+    EXPECT_THROW(constructionValue(a, "no_such_key"), Error);
+
+    TrainingConfig b = a;  // differs in three keys, one of them outside the mechanism study's
+    b.bnPlacement = BnPlacement::Before;
+    b.sampling = NeuronSampling::Deterministic;
+    b.freeze = parseFrozenLayers("1");
+    const Sweep s = sweepFromConfigs("construction", {{"a", a}, {"b", b}});
+    const auto dir = std::filesystem::temp_directory_path() / "dwmtj-construction-sweep";
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "c.sweep").string();
+    writeSweepFile(s, path, "test");
+    const auto tasks = sweepTasks(loadSweep(path));
+    ASSERT_EQ(tasks.size(), 2u);
+    for (const std::string& key : constructionKeys()) {
+        EXPECT_EQ(constructionValue(tasks[0].config, key), constructionValue(a, key)) << key;
+        EXPECT_EQ(constructionValue(tasks[1].config, key), constructionValue(b, key)) << key;
+    }
+    // A bad value in a [config] names the file, the section and the key.
+    {
+        std::ofstream out(path, std::ios::app);
+        out << "\n[config bad]\nneuron = lif\nbn_placement = middle\n";
+    }
+    try {
+        loadSweep(path);
+        FAIL();
+    } catch (const FileFormatError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find("c.sweep"), std::string::npos) << m;
+        EXPECT_NE(m.find("bn_placement"), std::string::npos) << m;
+        EXPECT_NE(m.find("before or after"), std::string::npos) << m;
+    }
+    std::filesystem::remove_all(dir);
 }

@@ -33,11 +33,9 @@ struct SweepConfig {
     /// stuck, device_seed, variability_in; TrainingConfig::variability); zero = none.
     VariabilitySettings variability;
     VariabilityUse variabilityUse = VariabilityUse::Evaluation;
-    /// Per-configuration construction (keys device_gradient, freeze, sampling: the mechanism
-    /// study's cells); unset = the [sweep] section's.
-    std::optional<DeviceGradient> deviceGradient;
-    std::optional<std::array<bool, TrainingConfig::kHiddenLayers>> freeze;
-    std::optional<NeuronSampling> sampling;
+    /// Per-configuration construction settings (constructionKeys(), e.g. the mechanism study's
+    /// device_gradient, freeze, sampling) as (key, text), applied over the [sweep] section's.
+    std::vector<std::pair<std::string, std::string>> construction;
 };
 
 struct Sweep {

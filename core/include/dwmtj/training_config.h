@@ -169,6 +169,9 @@ const std::vector<std::string>& constructionKeys();
 /// Sets construction setting `key` from its text; false for a key that is not one of them;
 /// throws OptionsError naming the choices for a bad value.
 bool setConstruction(TrainingConfig& c, const std::string& key, const std::string& value);
+/// Construction setting `key` of `c` as text (what setConstruction reads back); Error for a
+/// key that is not one of them.
+std::string constructionValue(const TrainingConfig& c, const std::string& key);
 
 /// One kind per hidden layer: "binary,lif" or "binary/lif" (layer 1, layer 2), or one kind for
 /// every layer ("binary"); throws OptionsError naming the choices.

@@ -12,6 +12,7 @@
 #include "dwmtj/paths.h"
 #include "dwmtj/reproduce.h"
 #include "dwmtj/robustness.h"
+#include "train/construction_ini.h"
 #include "util/ini.h"
 
 namespace dwmtj::core {
@@ -72,20 +73,6 @@ std::vector<Section> readPresets(const std::string& path, int depth = 0)
         for (const auto& [k, v] : s.values) it->values[k] = v;
     }
     return out;
-}
-
-/// The network construction keys of a section ([network] for every experiment, or one
-/// [experiment] / [beyond]); FileFormatError naming the key for a bad value.
-void applyConstruction(const Section& s, const std::string& path, TrainingConfig& c)
-{
-    for (const std::string& key : constructionKeys()) {
-        if (!s.has(key)) continue;
-        try {
-            setConstruction(c, key, s.values.at(key));
-        } catch (const OptionsError& e) {
-            throw FileFormatError(path, s.where() + " " + key, "a known setting", e.what());
-        }
-    }
 }
 
 /// A [beyond] set of kind variability: the V50 spread levels the compared networks are
@@ -257,8 +244,8 @@ ReproPlan makeReproPlan(const ReproOptions& o)
             c.trainLimit = sample ? 0 : trainLimit;
             c.validationSize = validation;
             c.testLimit = testLimit;
-            if (network) applyConstruction(*network, plan.presetsPath, c);
-            applyConstruction(s, plan.presetsPath, c);
+            if (network) readConstruction(*network, plan.presetsPath, c);
+            readConstruction(s, plan.presetsPath, c);
             if (beyond && plan.beyond.back().kind == "variability") {
                 // Hardware-aware networks: one device kind for the whole network, trained on
                 // devices drawn at the set's spread with its device seed.

@@ -6,6 +6,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/training_config.h"
+#include "train/construction_ini.h"
 #include "util/enum_names.h"
 #include "util/ini.h"
 
@@ -252,32 +253,79 @@ std::array<bool, TrainingConfig::kHiddenLayers> parseFrozenLayers(const std::str
     return out;
 }
 
+namespace {
+/// The construction settings: one row each, the single list the key functions below read.
+struct ConstructionSetting {
+    const char* key;
+    std::string (*get)(const TrainingConfig&);
+    void (*set)(TrainingConfig&, const std::string&);
+};
+const ConstructionSetting kConstruction[] = {
+    {"device_gradient",
+     [](const TrainingConfig& c) -> std::string { return toString(c.deviceGradient); },
+     [](TrainingConfig& c, const std::string& v) {
+         c.deviceGradient = deviceGradientFromString(v);
+     }},
+    {"bn_placement", [](const TrainingConfig& c) -> std::string { return toString(c.bnPlacement); },
+     [](TrainingConfig& c, const std::string& v) { c.bnPlacement = bnPlacementFromString(v); }},
+    {"bn_statistics",
+     [](const TrainingConfig& c) -> std::string { return toString(c.bnStatistics); },
+     [](TrainingConfig& c, const std::string& v) { c.bnStatistics = bnStatisticsFromString(v); }},
+    {"input", [](const TrainingConfig& c) -> std::string { return toString(c.input); },
+     [](TrainingConfig& c, const std::string& v) { c.input = inputEncodingFromString(v); }},
+    {"init", [](const TrainingConfig& c) -> std::string { return toString(c.init); },
+     [](TrainingConfig& c, const std::string& v) { c.init = weightInitFromString(v); }},
+    {"freeze", [](const TrainingConfig& c) -> std::string { return frozenLayersText(c.freeze); },
+     [](TrainingConfig& c, const std::string& v) { c.freeze = parseFrozenLayers(v); }},
+    {"sampling", [](const TrainingConfig& c) -> std::string { return toString(c.sampling); },
+     [](TrainingConfig& c, const std::string& v) { c.sampling = neuronSamplingFromString(v); }},
+};
+const ConstructionSetting* findConstruction(const std::string& key)
+{
+    for (const auto& row : kConstruction)
+        if (key == row.key) return &row;
+    return nullptr;
+}
+}  // namespace
+
 const std::vector<std::string>& constructionKeys()
 {
-    static const std::vector<std::string> keys = {
-        "device_gradient", "bn_placement", "bn_statistics", "input", "init", "freeze", "sampling"};
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        for (const auto& row : kConstruction) out.emplace_back(row.key);
+        return out;
+    }();
     return keys;
 }
 
 bool setConstruction(TrainingConfig& c, const std::string& key, const std::string& value)
 {
-    if (key == "device_gradient")
-        c.deviceGradient = deviceGradientFromString(value);
-    else if (key == "bn_placement")
-        c.bnPlacement = bnPlacementFromString(value);
-    else if (key == "bn_statistics")
-        c.bnStatistics = bnStatisticsFromString(value);
-    else if (key == "input")
-        c.input = inputEncodingFromString(value);
-    else if (key == "init")
-        c.init = weightInitFromString(value);
-    else if (key == "freeze")
-        c.freeze = parseFrozenLayers(value);
-    else if (key == "sampling")
-        c.sampling = neuronSamplingFromString(value);
-    else
-        return false;
-    return true;
+    const ConstructionSetting* row = findConstruction(key);
+    if (row) row->set(c, value);
+    return row != nullptr;
+}
+
+std::string constructionValue(const TrainingConfig& c, const std::string& key)
+{
+    const ConstructionSetting* row = findConstruction(key);
+    if (!row) throw Error("no construction setting named '" + key + "'");
+    return row->get(c);
+}
+
+std::vector<std::string> readConstruction(const ini::Section& sec, const std::string& path,
+                                          TrainingConfig& c)
+{
+    std::vector<std::string> set;
+    for (const std::string& key : constructionKeys()) {
+        if (!sec.has(key)) continue;
+        try {
+            setConstruction(c, key, sec.values.at(key));
+        } catch (const OptionsError& e) {
+            throw FileFormatError(path, sec.where() + " " + key, "a known setting", e.what());
+        }
+        set.push_back(key);
+    }
+    return set;
 }
 
 bool TrainingConfig::layerFrozen(int i) const
@@ -451,6 +499,12 @@ std::string configToJson(const TrainingConfig& c)
                   ",\"lut_path\":" + q(l.lutPath) + ",\"centre_voltage_V\":" + n(l.centreVoltage) +
                   ",\"gain_V\":" + n(l.gainVolts) + "}";
     }
+    std::string construction;  // frozen_layers (in effect) after freeze, as format 4 wrote it
+    for (const auto& row : kConstruction) {
+        construction += std::string(",\"") + row.key + "\":" + q(row.get(c));
+        if (std::string(row.key) == "freeze")
+            construction += ",\"frozen_layers\":" + q(frozenLayersText(c.frozenLayers()));
+    }
     return "{\"neuron\":" + q(c.neuronId()) + ",\"hidden\":" + std::to_string(c.hidden) +
            ",\"timesteps\":" + std::to_string(c.timesteps) +
            ",\"batch_size\":" + std::to_string(c.batchSize) +
@@ -462,14 +516,7 @@ std::string configToJson(const TrainingConfig& c)
            ",\"test_limit\":" + std::to_string(c.testLimit) +
            ",\"validation_size\":" + std::to_string(c.validationSize) +
            ",\"divergence_loss\":" + n(c.divergenceLoss) +
-           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) +
-           ",\"device_gradient\":" + q(toString(c.deviceGradient)) +
-           ",\"bn_placement\":" + q(toString(c.bnPlacement)) +
-           ",\"bn_statistics\":" + q(toString(c.bnStatistics)) +
-           ",\"input\":" + q(toString(c.input)) + ",\"init\":" + q(toString(c.init)) +
-           ",\"freeze\":" + q(frozenLayersText(c.freeze)) +
-           ",\"frozen_layers\":" + q(frozenLayersText(c.frozenLayers())) +
-           ",\"sampling\":" + q(toString(c.sampling)) +
+           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) + construction +
            (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") +
            (c.variability.any() ? ",\"variability\":" + variabilityJson(c) : std::string()) + "}";
 }

@@ -309,14 +309,9 @@ void writeFile(const Experiment& e, const std::string& tmp)
     h5::writeDoubleAttr(f, g, "divergence_loss", c.divergenceLoss);
     h5::writeDoubleAttr(f, g, "train_noise_sigma", c.trainNoiseSigma);
     // Version 4: the network's construction (absent = this tool's defaults).
-    h5::writeStringAttr(f, g, "device_gradient", toString(c.deviceGradient));
-    h5::writeStringAttr(f, g, "bn_placement", toString(c.bnPlacement));
-    h5::writeStringAttr(f, g, "bn_statistics", toString(c.bnStatistics));
-    h5::writeStringAttr(f, g, "input", toString(c.input));
-    h5::writeStringAttr(f, g, "init", toString(c.init));
-    h5::writeStringAttr(f, g, "freeze", frozenLayersText(c.freeze));
+    for (const std::string& key : constructionKeys())
+        h5::writeStringAttr(f, g, key, constructionValue(c, key));
     h5::writeStringAttr(f, g, "frozen_layers", frozenLayersText(c.frozenLayers()));
-    h5::writeStringAttr(f, g, "sampling", toString(c.sampling));
     // Version 2: every hidden layer's neuron, also for pure networks (/config@neuron etc. are
     // layer 1's, which is what a version-1 reader understands).
     for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
@@ -504,20 +499,14 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     c.divergenceLoss = attrOr(f, g, "divergence_loss", 1e3);
     c.trainNoiseSigma = attrOr(f, g, "train_noise_sigma", 0.0);
     // Version 4 (older files: this tool's defaults, which is how they were trained).
-    auto option = [&](const char* name, const char* fallback, auto parse) {
+    const TrainingConfig defaults;
+    for (const std::string& key : constructionKeys()) {
         try {
-            return parse(attrOr(f, g, name, fallback));
+            setConstruction(c, key, attrOr(f, g, key, constructionValue(defaults, key).c_str()));
         } catch (const OptionsError& err) {
-            throw FileFormatError(path, g + "@" + name, "a known setting", err.what());
+            throw FileFormatError(path, g + "@" + key, "a known setting", err.what());
         }
-    };
-    c.deviceGradient = option("device_gradient", "straight-through", deviceGradientFromString);
-    c.bnPlacement = option("bn_placement", "before", bnPlacementFromString);
-    c.bnStatistics = option("bn_statistics", "sequence", bnStatisticsFromString);
-    c.input = option("input", "pixel", inputEncodingFromString);
-    c.init = option("init", "default", weightInitFromString);
-    c.freeze = option("freeze", "none", parseFrozenLayers);
-    c.sampling = option("sampling", "stochastic", neuronSamplingFromString);
+    }
     if (h5::exists(f, g + "/variability")) {  // version 3
         const std::string vg = g + "/variability";
         auto& v = c.variability;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "dwmtj/error.h"
+#include "train/construction_ini.h"
 #include "util/atomic_file.h"
 #include "util/ini.h"
 
@@ -55,26 +56,21 @@ std::vector<int> integers(const ini::Section& s, const std::string& key, const s
 }
 
 const std::set<std::string> kSweepKeys = {
-    "format_version", "neurons",  "hidden",     "timesteps",       "seeds",
-    "epochs",         "batch",    "lr",         "train_limit",     "validation",
-    "test_limit",     "data_dir", "lut_binary", "lut_multistate",  "train_noise",
-    "device",         "gain",     "centre",     "device_gradient", "bn_placement",
-    "bn_statistics",  "input",    "init",       "freeze",          "sampling"};
+    "format_version", "neurons",  "hidden",     "timesteps",      "seeds",
+    "epochs",         "batch",    "lr",         "train_limit",    "validation",
+    "test_limit",     "data_dir", "lut_binary", "lut_multistate", "train_noise",
+    "device",         "gain",     "centre"};  // and the construction keys (constructionKeys())
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
 const std::set<std::string> kConfigKeys = {
-    "neuron",         "hidden",          "timesteps", "v50_sd",   "width_sd",
-    "c2c_sd",         "stuck",           "stuck_off", "stuck_on", "device_seed",
-    "variability_in", "device_gradient", "freeze",    "sampling"};
+    "neuron", "hidden",    "timesteps", "v50_sd",      "width_sd",      "c2c_sd",
+    "stuck",  "stuck_off", "stuck_on",  "device_seed", "variability_in"};  // and the construction
+                                                                           // keys
+                                                                           // (constructionKeys())
 
-/// A construction key's value through its parser, else FileFormatError naming the key.
-template <typename Parse>
-auto construction(const ini::Section& sec, const char* key, const std::string& path, Parse parse)
+bool isConstructionKey(const std::string& k)
 {
-    try {
-        return parse(sec.values.at(key));
-    } catch (const OptionsError& e) {
-        throw FileFormatError(path, sec.where() + " " + key, "a known setting", e.what());
-    }
+    const auto& keys = constructionKeys();
+    return std::find(keys.begin(), keys.end(), k) != keys.end();
 }
 
 bool validName(const std::string& n)
@@ -124,7 +120,7 @@ Sweep loadSweep(const std::string& path)
             if (found) throw FileFormatError(path, sec.where(), "one [sweep] section", "two");
             found = true;
             for (const auto& [k, v] : sec.values)
-                if (!kSweepKeys.count(k))
+                if (!kSweepKeys.count(k) && !isConstructionKey(k))
                     throw FileFormatError(path, sec.where(), "a known key (docs/sweeps.md)",
                                           "'" + k + "'");
             if (ini::need(sec, "format_version", path) != "1")
@@ -158,10 +154,7 @@ Sweep loadSweep(const std::string& path)
             c.gainVolts = ini::number(sec, "gain", path, c.gainVolts);
             c.centreVoltage = ini::number(sec, "centre", path, c.centreVoltage);
             if (sec.has("device")) c.device = sec.values.at("device");
-            for (const std::string& key : constructionKeys())
-                if (sec.has(key))
-                    construction(sec, key.c_str(), path,
-                                 [&](const std::string& v) { return setConstruction(c, key, v); });
+            readConstruction(sec, path, c);
             if (sec.has("data_dir")) c.dataDir = ini::resolvePath(sec.values.at("data_dir"), path);
             if (sec.has("lut_binary"))
                 s.lutBinary = ini::resolvePath(sec.values.at("lut_binary"), path);
@@ -174,10 +167,10 @@ Sweep loadSweep(const std::string& path)
             }
         } else if (sec.kind == "config") {
             for (const auto& [k, v] : sec.values)
-                if (!kConfigKeys.count(k))
+                if (!kConfigKeys.count(k) && !isConstructionKey(k))
                     throw FileFormatError(path, sec.where(),
-                                          "neuron, hidden, timesteps or a variability key "
-                                          "(docs/sweeps.md)",
+                                          "neuron, hidden, timesteps, a variability or a "
+                                          "construction key (docs/sweeps.md)",
                                           "'" + k + "'");
             SweepConfig c;
             c.name = sec.name;
@@ -195,12 +188,9 @@ Sweep loadSweep(const std::string& path)
             c.hidden = integer(sec, "hidden", path, c.hidden, 1);
             c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
             readVariability(sec, path, c);
-            if (sec.has("device_gradient"))
-                c.deviceGradient =
-                    construction(sec, "device_gradient", path, deviceGradientFromString);
-            if (sec.has("freeze")) c.freeze = construction(sec, "freeze", path, parseFrozenLayers);
-            if (sec.has("sampling"))
-                c.sampling = construction(sec, "sampling", path, neuronSamplingFromString);
+            TrainingConfig construction;
+            for (const std::string& key : readConstruction(sec, path, construction))
+                c.construction.emplace_back(key, constructionValue(construction, key));
             s.configs.push_back(c);
         } else if (sec.kind == "noise") {
             for (const auto& [k, v] : sec.values)
@@ -293,9 +283,8 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
             });
             task.config.variability = c.variability;
             task.config.variabilityUse = c.variabilityUse;
-            if (c.deviceGradient) task.config.deviceGradient = *c.deviceGradient;
-            if (c.freeze) task.config.freeze = *c.freeze;
-            if (c.sampling) task.config.sampling = *c.sampling;
+            for (const auto& [key, value] : c.construction)
+                setConstruction(task.config, key, value);
             task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
             task.log = "logs/task-" + std::to_string(task.index) + ".log";
             task.estimatedCoreHours =
@@ -327,9 +316,9 @@ TrainingConfig sharedPart(const TrainingConfig& c)
     out.layers.clear();
     out.variability = {};  // per configuration
     out.variabilityUse = VariabilityUse::Evaluation;
-    out.deviceGradient = DeviceGradient::StraightThrough;  // per configuration
-    out.freeze = {};
-    out.sampling = NeuronSampling::Stochastic;
+    const TrainingConfig defaults;  // construction: per configuration
+    for (const std::string& key : constructionKeys())
+        setConstruction(out, key, constructionValue(defaults, key));
     out.neuron = NeuronKind::Lif;
     out.lutPath.clear();
     out.hidden = out.timesteps = 1;
@@ -345,6 +334,7 @@ Sweep sweepFromConfigs(const std::string& name,
     s.name = name;
     s.base = configs.front().second;
     s.seeds = s.base.seeds;
+    const TrainingConfig first = s.base;
     for (const auto& [id, c] : configs) {
         // The sweep shares everything but the neurons, the size and the LUTs between tasks.
         if (configToJson(sharedPart(c)) != configToJson(sharedPart(s.base)))
@@ -362,11 +352,16 @@ Sweep sweepFromConfigs(const std::string& name,
         }
         for (const auto& other : s.configs)
             if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
-        s.configs.push_back({id, c.layerKinds(), c.hidden, c.timesteps, c.variability,
-                             c.variabilityUse, c.deviceGradient, c.freeze, c.sampling});
+        SweepConfig k{id, c.layerKinds(), c.hidden, c.timesteps, c.variability, c.variabilityUse,
+                      {}};
+        for (const std::string& key : constructionKeys())  // where it differs from the first
+            if (const std::string v = constructionValue(c, key); v != constructionValue(first, key))
+                k.construction.emplace_back(key, v);
+        s.configs.push_back(k);
     }
-    const TrainingConfig first = s.base;
     s.base = sharedPart(first);
+    for (const std::string& key : constructionKeys())
+        setConstruction(s.base, key, constructionValue(first, key));
     s.base.neuron = first.neuron;
     s.base.hidden = first.hidden;
     s.base.timesteps = first.timesteps;
@@ -395,12 +390,9 @@ std::string sweepToText(const Sweep& s)
     o << "seeds = " << join(s.seeds) << "\nepochs = " << c.epochs << "\nbatch = " << c.batchSize
       << "\nlr = " << c.learningRate << "\ntrain_limit = " << c.trainLimit
       << "\nvalidation = " << c.validationSize << "\ntest_limit = " << c.testLimit
-      << "\ntrain_noise = " << c.trainNoiseSigma << "\ndevice = " << c.device
-      << "\ndevice_gradient = " << toString(c.deviceGradient)
-      << "\nbn_placement = " << toString(c.bnPlacement)
-      << "\nbn_statistics = " << toString(c.bnStatistics) << "\ninput = " << toString(c.input)
-      << "\ninit = " << toString(c.init) << "\nfreeze = " << frozenLayersText(c.freeze)
-      << "\nsampling = " << toString(c.sampling) << "\n";
+      << "\ntrain_noise = " << c.trainNoiseSigma << "\ndevice = " << c.device << "\n";
+    for (const std::string& key : constructionKeys())
+        o << key << " = " << constructionValue(c, key) << "\n";
     if (std::isfinite(c.gainVolts)) o << "gain = " << c.gainVolts << "\n";
     if (std::isfinite(c.centreVoltage)) o << "centre = " << c.centreVoltage << "\n";
     if (!c.dataDir.empty()) o << "data_dir = " << fs::absolute(c.dataDir).string() << "\n";
@@ -416,9 +408,7 @@ std::string sweepToText(const Sweep& s)
               << "\nc2c_sd = " << v.c2cSd << "\nstuck_off = " << v.stuckOff
               << "\nstuck_on = " << v.stuckOn << "\ndevice_seed = " << v.seed
               << "\nvariability_in = " << toString(k.variabilityUse) << "\n";
-        if (k.deviceGradient) o << "device_gradient = " << toString(*k.deviceGradient) << "\n";
-        if (k.freeze) o << "freeze = " << frozenLayersText(*k.freeze) << "\n";
-        if (k.sampling) o << "sampling = " << toString(*k.sampling) << "\n";
+        for (const auto& [key, value] : k.construction) o << key << " = " << value << "\n";
     }
     if (s.noise.enabled)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)
