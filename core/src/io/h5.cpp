@@ -1,22 +1,16 @@
 #include "io/h5.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
-#include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <thread>
 
 #include "dwmtj/error.h"
+#include "io/h5_impl.h"
 #include "util/atomic_file.h"
-
-// Provided by the sanitizer runtimes (a sanitized or fuzzing build); null otherwise.
-extern "C" void __sanitizer_set_death_callback(void (*)(void)) __attribute__((weak));
 
 namespace dwmtj::core::h5 {
 
@@ -36,29 +30,7 @@ Handle::~Handle()
     if (m_id >= 0 && m_close) m_close(m_id);
 }
 
-void quiet()
-{
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    // External links are never followed: a file from elsewhere could make us open any path
-    // (a FIFO blocks, a device reads without end). None of our formats uses them.
-    if (H5Lis_registered(H5L_TYPE_EXTERNAL) > 0) H5Lunregister(H5L_TYPE_EXTERNAL);
-}
-
-namespace {
-
-// The probe (docs/architecture.md, "Untrusted files"). libhdf5 1.10 has known memory-safety
-// faults on corrupt files (heap and B-tree structures, global heaps of variable-length
-// strings) that no check of ours can rule out before calling into it. So a file is first
-// read in a child process: every object is visited, every attribute read and every dataset
-// up to the size limits, with the same memory types the loaders use. A crash or a hang
-// there ends the child, not the program, and the file is refused; otherwise the loader
-// reads it for real.
-
-constexpr hssize_t kProbeMaxElements = 1 << 26;
-constexpr std::size_t kMaxStringBytes = std::size_t(1) << 26;  ///< a string attribute, 64 MiB
-
-/// The memory type the readers use for a string of file type `fileType`: variable-length
-/// or fixed-size as in the file, with its character set (and padding, when fixed).
+namespace impl {
 Handle memStringType(hid_t fileType)
 {
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -72,120 +44,15 @@ Handle memStringType(hid_t fileType)
     return mem;
 }
 
-void probeRead(hid_t obj, hid_t type, hid_t space, bool isAttr)
+}  // namespace impl
+
+void quiet()
 {
-    const hssize_t n = H5Sget_simple_extent_npoints(space);
-    if (n <= 0 || n > kProbeMaxElements) return;
-    const H5T_class_t cls = H5Tget_class(type);
-    auto read = [&](hid_t mem, void* buf) {
-        return isAttr ? H5Aread(obj, mem, buf)
-                      : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-    };
-    if (cls == H5T_INTEGER || cls == H5T_FLOAT) {
-        std::vector<double> v(static_cast<std::size_t>(n));
-        read(H5T_NATIVE_DOUBLE, v.data());
-    } else if (cls == H5T_STRING) {
-        const Handle mem = memStringType(type);
-        if (H5Tis_variable_str(type) > 0) {
-            std::vector<char*> v(static_cast<std::size_t>(n), nullptr);
-            if (read(mem.id(), v.data()) >= 0)
-                for (char* p : v) H5free_memory(p);
-        } else {
-            const std::size_t size = H5Tget_size(type);
-            if (size == 0 || size > kMaxStringBytes / std::size_t(n)) return;
-            std::vector<char> v(size * static_cast<std::size_t>(n));
-            read(mem.id(), v.data());
-        }
-    }
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    // External links are never followed: a file from elsewhere could make us open any path
+    // (a FIFO blocks, a device reads without end). None of our formats uses them.
+    if (H5Lis_registered(H5L_TYPE_EXTERNAL) > 0) H5Lunregister(H5L_TYPE_EXTERNAL);
 }
-
-herr_t probeObject(hid_t file, const char* name, const H5O_info_t* info, void*)
-{
-    Handle o(H5Oopen(file, name, H5P_DEFAULT), H5Oclose);
-    if (!o.valid()) return 0;
-    for (hsize_t i = 0; i < info->num_attrs; ++i) {
-        char attrName[512];
-        if (H5Aget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, attrName,
-                               sizeof attrName, H5P_DEFAULT) < 0)
-            continue;
-        Handle a(H5Aopen(o.id(), attrName, H5P_DEFAULT), H5Aclose);
-        if (!a.valid()) continue;
-        Handle type(H5Aget_type(a.id()), H5Tclose), space(H5Aget_space(a.id()), H5Sclose);
-        if (type.valid() && space.valid()) probeRead(a.id(), type.id(), space.id(), true);
-    }
-    if (info->type == H5O_TYPE_DATASET) {
-        Handle type(H5Dget_type(o.id()), H5Tclose), space(H5Dget_space(o.id()), H5Sclose);
-        if (type.valid() && space.valid()) probeRead(o.id(), type.id(), space.id(), false);
-    } else if (info->type == H5O_TYPE_GROUP) {
-        H5G_info_t g;
-        if (H5Gget_info(o.id(), &g) >= 0)
-            for (hsize_t i = 0; i < g.nlinks; ++i)
-                H5Lget_name_by_idx(o.id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0,
-                                   H5P_DEFAULT);
-    }
-    return 0;
-}
-
-bool g_probe = true;
-
-void probeInChild(const std::string& path)
-{
-    if (!g_probe) return;
-    std::error_code ec;
-    const auto bytes = std::filesystem::file_size(path, ec);
-    // Generous for a real file, even on a slow network file system (reading runs at
-    // hundreds of MB/s locally), and bounded for a hostile one.
-    const double limitSeconds = 10.0 + (ec ? 0.0 : double(bytes) / 10e6);
-    const pid_t pid = ::fork();
-    if (pid < 0) return;  // no process to spare: the loader reads the file unprotected
-    if (pid == 0) {
-        // A fault in libhdf5 must simply end the child: no handler inherited from the
-        // parent (a sanitizer's or libFuzzer's report and crash file) runs here.
-        if (&__sanitizer_set_death_callback) __sanitizer_set_death_callback(nullptr);
-        for (const int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) std::signal(sig, SIG_DFL);
-        const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-        if (f >= 0)
-            H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, probeObject, nullptr,
-                      H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS);
-        ::_exit(0);  // no exit handlers, no flushing of the parent's buffers
-    }
-    int status = 0;
-    const auto start = std::chrono::steady_clock::now();
-    auto pause = std::chrono::microseconds(200);
-    for (;;) {
-        const pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid) break;
-        if (r < 0 && errno != EINTR) return;
-        const double waited =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (waited > limitSeconds) {
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            throw FileFormatError(
-                path, "", "an HDF5 file that libhdf5 reads in reasonable time",
-                "a file libhdf5 was still reading after " + std::to_string(int(limitSeconds)) +
-                    " s (corrupt or crafted)",
-                "It was read in a separate process, so nothing else was affected");
-        }
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::microseconds(20000));
-    }
-    unsigned major = 0, minor = 0, release = 0;
-    H5get_libversion(&major, &minor, &release);
-    const std::string version =
-        std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
-    if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
-        throw FileFormatError(
-            path, "", "an HDF5 file that libhdf5 can read",
-            "a file that crashes libhdf5 " + version +
-                (WIFSIGNALED(status) ? " (signal " + std::to_string(WTERMSIG(status)) + ")" : "") +
-                ": corrupt or crafted",
-            "It was read in a separate process, so nothing else was affected");
-}
-
-}  // namespace
-
-void setProbeEnabled(bool enabled) { g_probe = enabled; }
 
 File openRead(const std::string& path)
 {
@@ -196,7 +63,7 @@ File openRead(const std::string& path)
     if (H5Fis_hdf5(path.c_str()) <= 0)
         throw FileFormatError(path, "", "an HDF5 file",
                               "no HDF5 signature (not HDF5, or truncated/corrupt)");
-    probeInChild(path);
+    impl::probeInChild(path);
     hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     if (id < 0)
         throw FileFormatError(path, "", "a readable HDF5 file",
@@ -541,9 +408,9 @@ std::string readStringAttr(const File& f, const std::string& obj, const std::str
                               "a non-string attribute");
     requireOneElement(f, a, obj + "@" + name, "one string");
     const std::size_t n = H5Tget_size(type.id());
-    if (H5Tis_variable_str(type.id()) <= 0 && n > kMaxStringBytes)
+    if (H5Tis_variable_str(type.id()) <= 0 && n > impl::kMaxStringBytes)
         throw FileFormatError(f.path, obj + "@" + name, "a string under 64 MiB", "a larger string");
-    const Handle mem = memStringType(type.id());
+    const Handle mem = impl::memStringType(type.id());
     if (H5Tis_variable_str(type.id()) > 0) {
         char* s = nullptr;
         if (H5Aread(a.id(), mem.id(), &s) < 0 || !s)
