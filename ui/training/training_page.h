@@ -18,6 +18,7 @@ class QProgressBar;
 class QLabel;
 class QCheckBox;
 class QTableWidget;
+class QFormLayout;
 
 namespace dwmtj::ui {
 class ConstructionBox;
@@ -102,6 +103,7 @@ private:
     void onFailed(const QString& error);
     void onState(BackgroundTask::State s);
     void applyPreset(int index);
+    QFormLayout* buildForm();  ///< the settings form with its widgets (training_form.cpp)
     void refreshQueue();
     QString showError(const QString& text);  ///< shows it as the status; returns it
     QString uniquePath(const QString& wanted, const QStringList& taken) const;

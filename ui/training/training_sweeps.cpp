@@ -1,0 +1,201 @@
+// The Train page's queue as a sweep: sweep files and submission to Slurm.
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
+
+#include "charts/band_chart.h"
+#include "charts/live_chart.h"
+#include "common/table_export.h"
+#include "dwmtj/error.h"
+#include "dwmtj/experiment.h"
+#include "dwmtj/fashion_mnist.h"
+#include "dwmtj/training.h"
+#include "runs/experiment_store.h"
+#include "training/construction_box.h"
+#include "training/slurm_dialog.h"
+#include "training/training_page.h"
+
+namespace dwmtj::ui {
+
+namespace {
+/// The command-line program the cluster nodes run: next to the workbench (installed and in
+/// a build folder alike), or DWMTJ_CLI.
+QString dwmtjProgram()
+{
+    const QByteArray env = qgetenv("DWMTJ_CLI");
+    if (!env.isEmpty()) return QString::fromLocal8Bit(env);
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/dwmtj");
+}
+}  // namespace
+
+core::Sweep TrainingPage::queueSweep() const
+{
+    QList<TrainingJob> jobs;
+    for (const auto& e : m_entries)
+        if (e.status == QLatin1String("queued") && e.job.kind == TrainingJob::Kind::Train)
+            jobs << e.job;
+    if (jobs.isEmpty()) jobs = jobsFromForm();
+    std::vector<std::pair<std::string, core::TrainingConfig>> configs;
+    QStringList names;
+    for (const auto& j : jobs) {
+        // Names of letters, digits, '-', '_', '.': "binary-H500-T80".
+        QString name = ExperimentStore::label(j.config);
+        for (QChar& ch : name)
+            if (!ch.isLetterOrNumber() && ch != QLatin1Char('.') && ch != QLatin1Char('_'))
+                ch = QLatin1Char('-');
+        name = QString::fromLatin1(name.toLatin1()).replace(QLatin1Char('?'), QLatin1Char('-'));
+        QString unique = name;
+        for (int k = 2; names.contains(unique); ++k) unique = name + QStringLiteral("-%1").arg(k);
+        names << unique;
+        configs.emplace_back(unique.toStdString(), j.config);
+    }
+    return core::sweepFromConfigs(
+        "queue-" +
+            QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")).toStdString(),
+        configs);
+}
+
+QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOptions& options)
+{
+    try {
+        const core::Sweep sweep = queueSweep();
+        const QString binary = dwmtjProgram();
+        if (!QFileInfo(binary).isExecutable())
+            throw core::Error("the dwmtj program is not next to the workbench (" +
+                              binary.toStdString() + "); the cluster nodes run it");
+        QDir().mkpath(folder);
+        const QString sweepFile = QDir(folder).filePath(QStringLiteral("queue.sweep"));
+        core::writeSweepFile(sweep, sweepFile.toStdString(),
+                             "The Train page's queue, submitted to Slurm by the workbench.");
+        core::prepareSweepFolder(sweepFile.toStdString(), folder.toStdString());
+        const std::string abs = QFileInfo(folder).absoluteFilePath().toStdString();
+        const core::SlurmSubmission sub =
+            core::submitSweep(folder.toStdString(), options, false, binary.toStdString(),
+                              "sweep collect " + core::shellQuote(abs));
+        if (sub.indices.empty()) {
+            Q_EMIT logMessage(tr("Every task in %1 is complete already").arg(folder));
+        } else if (!sub.submitted) {
+            throw core::Error(
+                "sbatch is not on PATH here; the scripts are written, submit them "
+                "from a login node:\n" +
+                sub.commands);
+        } else {
+            Q_EMIT logMessage(tr("Submitted array job %1 (%2 task(s)) and collect job %3; "
+                                 "following %4")
+                                  .arg(QString::fromStdString(sub.arrayJob))
+                                  .arg(sub.indices.size())
+                                  .arg(QString::fromStdString(sub.collectJob), folder));
+        }
+        m_status->setText(tr("Submitted to Slurm: %1").arg(folder));
+        m_status->setStyleSheet({});
+        Q_EMIT watchRequested(folder);
+        return {};
+    } catch (const std::exception& e) {
+        return showError(QString::fromUtf8(e.what()));
+    }
+}
+
+void TrainingPage::slurmDialog()
+{
+    core::Sweep sweep;
+    try {
+        sweep = queueSweep();
+    } catch (const std::exception& e) {
+        showError(QString::fromUtf8(e.what()));
+        return;
+    }
+    const QString base = QFileInfo(outPath()).absolutePath();
+    SlurmDialog dialog(sweep, dwmtjProgram(),
+                       QDir(base).filePath(QString::fromStdString(sweep.name)), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    submitToSlurm(dialog.folder(), dialog.options());
+}
+
+QString TrainingPage::saveSweep(const QString& path)
+{
+    try {
+        const core::Sweep sweep = queueSweep();
+        core::writeSweepFile(sweep, path.toStdString(),
+                             "The Train page's queue, saved by the workbench: run it with\n"
+                             "dwmtj sweep run FILE --out DIR [--jobs N] or dwmtj sweep submit "
+                             "FILE --out DIR.");
+        const size_t tasks = core::sweepTasks(sweep).size();
+        m_status->setStyleSheet({});
+        m_status->setText(tr("Saved the queue as %1 (%n task(s))", nullptr, int(tasks)).arg(path));
+        Q_EMIT logMessage(m_status->text());
+        return {};
+    } catch (const std::exception& e) {
+        return showError(tr("Cannot save the sweep file: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+QString TrainingPage::openSweep(const QString& path)
+{
+    try {
+        const core::Sweep sweep = core::loadSweep(path.toStdString());
+        // One queue job per configuration, with every seed of the sweep.
+        QStringList ids;
+        QList<TrainingJob> jobs;
+        for (const core::SweepTask& t : core::sweepTasks(sweep)) {
+            const QString id = QString::fromStdString(t.configId);
+            if (const qsizetype at = ids.indexOf(id); at >= 0) {
+                jobs[at].config.seeds.push_back(t.config.seeds.front());
+                continue;
+            }
+            TrainingJob j;
+            j.config = t.config;
+            j.label = ExperimentStore::label(j.config);
+            ids << id;
+            jobs << j;
+        }
+        const QDir dir = outPath().isEmpty() ? QFileInfo(path).absoluteDir()
+                                             : QFileInfo(outPath()).absoluteDir();
+        QStringList taken;
+        for (const auto& e : m_entries) taken << e.job.outPath;
+        for (qsizetype k = 0; k < jobs.size(); ++k) {
+            jobs[k].config.validate();
+            jobs[k].outPath = uniquePath(dir.filePath(ids[k] + QStringLiteral(".h5")), taken);
+            taken << jobs[k].outPath;
+        }
+        for (const auto& j : jobs) m_entries.append(QueueEntry{j});
+        refreshQueue();
+        m_status->setStyleSheet({});
+        m_status->setText(tr("%n job(s) queued from %1", nullptr, int(jobs.size()))
+                              .arg(QFileInfo(path).fileName()));
+        Q_EMIT logMessage(
+            tr("queued from the sweep file %1: %2").arg(path, ids.join(QStringLiteral(", "))));
+        if (sweep.noise.enabled)
+            Q_EMIT logMessage(
+                tr("the sweep's noise evaluation is not run by the Train page; evaluate the "
+                   "files on the Robustness page, or run the sweep with dwmtj sweep run"));
+        return {};
+    } catch (const std::exception& e) {
+        return showError(tr("Cannot open the sweep file: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+}  // namespace dwmtj::ui
