@@ -23,7 +23,9 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-all=(fuzz_device_csv fuzz_device_numpy fuzz_device_h5 fuzz_lut_csv fuzz_lut_h5 fuzz_experiment fuzz_idx)
+# Every tests/fuzz/fuzz_*.cpp is a target (tests/fuzz/CMakeLists.txt builds the same list).
+all=()
+for f in "$root"/tests/fuzz/fuzz_*.cpp; do all+=("$(basename "$f" .cpp)"); done
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
 "$root/packaging/install-deps.sh" > /dev/null

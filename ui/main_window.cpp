@@ -176,7 +176,8 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(
             this, tr("Open device data"), QString(),
-            tr("Device data (*.csv *.tsv *.txt *.h5 *.hdf5 *.npy *.npz);;All files (*)"));
+            tr("Device data (%1);;All files (*)")
+                .arg(QString::fromStdString(core::deviceFilePatterns())));
         if (!p.isEmpty()) openDeviceFileInteractive(p);
     });
     file->addAction(tr("Open &example data"), this, [this] {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "dwmtj/device_io.h"
@@ -139,6 +140,90 @@ TEST(BadInput, EveryCorpusFileHasATest)
     for (const auto& entry : std::filesystem::directory_iterator(kBad))
         EXPECT_TRUE(tested.count(entry.path().filename().string()))
             << entry.path() << " has no test";
+}
+
+// Every registered format has a good file (tests/data/good or the bundled datasets), bad files
+// and a fuzz target.
+TEST(DeviceReaders, EveryFormatHasGoodAndBadFilesAndAFuzzTarget)
+{
+    const std::string good = std::string(DWMTJ_TEST_DATA_DIR) + "/good/";
+    for (const DeviceReader& r : deviceReaders()) {
+        auto has = [&](const std::string& dir) {
+            for (const auto& e : std::filesystem::directory_iterator(dir))
+                if (deviceReaderFor(e.path().string()) == &r) return true;
+            return false;
+        };
+        EXPECT_TRUE(has(kBad)) << r.id << ": no malformed file in " << kBad;
+        EXPECT_TRUE(has(good) || has(DWMTJ_DATASETS_DIR))
+            << r.id << ": no good file in " << good << " or " << DWMTJ_DATASETS_DIR;
+        EXPECT_TRUE(std::filesystem::exists(std::string(DWMTJ_SOURCE_DIR) +
+                                            "/tests/fuzz/fuzz_device_" + r.id + ".cpp"))
+            << r.id << ": no fuzz target tests/fuzz/fuzz_device_" << r.id << ".cpp";
+    }
+}
+
+// A format registered at run time is used everywhere the built-in ones are: loading, folder
+// listing, the file dialogs' patterns and the message that names the accepted formats.
+TEST(DeviceReaders, ARegisteredFormatIsUsedEverywhere)
+{
+    registerDeviceReader({"dummy",
+                          "test format",
+                          {".DWDummy"},
+                          nullptr,
+                          [](const std::string&, const DeviceLoadOptions&) {
+                              DeviceData d;
+                              d.kind = DeviceKind::Binary;
+                              d.binary.counts = {{0.5, 3, 10, 0.3}};
+                              return d;
+                          }});
+    EXPECT_THROW(registerDeviceReader(
+                     {"dummy2",
+                      "clash",
+                      {".csv"},
+                      nullptr,
+                      [](const std::string&, const DeviceLoadOptions&) { return DeviceData{}; }}),
+                 OptionsError);
+    const auto dir = std::filesystem::temp_directory_path() / "dwmtj-dummy-reader";
+    std::filesystem::create_directories(dir);
+    const std::string file = (dir / "device.dwdummy").string();
+    {
+        std::ofstream(file) << "anything";
+    }
+    const DeviceData d = loadDeviceFile(file);
+    ASSERT_EQ(d.binary.counts.size(), 1u);
+    EXPECT_EQ(d.binary.counts[0].switches, 3);
+    EXPECT_EQ(d.sourcePath, file);
+    EXPECT_EQ(deviceFilesIn(dir.string()), std::vector<std::string>{file});
+    EXPECT_NE(deviceFilePatterns().find("*.dwdummy"), std::string::npos);
+    try {
+        loadDeviceFile(kBad + "unsupported.xlsx");
+        FAIL();
+    } catch (const FileFormatError& e) {
+        EXPECT_NE(std::string(e.what()).find(".dwdummy"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(dir);
+}
+
+// A file without an extension is recognized by its signature.
+TEST(DeviceReaders, AFileWithoutExtensionIsSniffed)
+{
+    const auto dir = std::filesystem::temp_directory_path() / "dwmtj-sniff";
+    std::filesystem::create_directories(dir);
+    const std::string good = std::string(DWMTJ_TEST_DATA_DIR) + "/good/";
+    std::filesystem::copy_file(good + "probabilities.npy", dir / "numpy",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(good + "counts_semicolon_mV.csv", dir / "table",
+                               std::filesystem::copy_options::overwrite_existing);
+    EXPECT_EQ(deviceReaderFor((dir / "numpy").string())->id, "numpy");
+    EXPECT_EQ(deviceReaderFor((dir / "table").string())->id, "csv");
+    EXPECT_EQ(loadDeviceFile((dir / "numpy").string()).binary.counts.size(),
+              loadDeviceFile(good + "probabilities.npy").binary.counts.size());
+    {
+        std::ofstream(dir / "binary", std::ios::binary) << std::string("\x01\x00\x02", 3);
+    }
+    EXPECT_EQ(deviceReaderFor((dir / "binary").string()), nullptr);
+    EXPECT_THROW(loadDeviceFile((dir / "binary").string()), FileFormatError);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 // Loading never modifies anything the caller already has: it returns a new DeviceData or
 // throws FileFormatError naming the file, the row/column or HDF5 path, what was expected
 // and what was found.
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dwmtj/device_data.h"
@@ -62,7 +64,32 @@ struct DeviceLoadOptions {
 /// cannot be mapped is returned with `problem` set, so the user can map them.
 CsvLayout inspectCsv(const std::string& path, const DeviceLoadOptions& options = {});
 
-/// Load any supported file (by extension: .csv/.txt/.tsv, .h5/.hdf5, .npy, .npz).
+/// A device-data format (docs/extending.md, "An import format"). Loading, folder listing, the
+/// file dialogs' filters and the messages naming the accepted formats all read the registered
+/// list; the tests check that each format has good and bad files and a fuzz target.
+struct DeviceReader {
+    std::string id;     ///< "csv", "h5", "numpy": its fuzz target is tests/fuzz/fuzz_device_<id>
+    std::string label;  ///< "text table", for dialogs and messages
+    std::vector<std::string> extensions;  ///< lower case, with the dot: {".npy", ".npz"}
+    /// Recognizes the format from a file's first bytes, for a file without an extension; null:
+    /// never chosen that way.
+    std::function<bool(std::string_view head)> sniff;
+    /// Reads the file; loadDeviceFile then sets sourcePath and sourceSha256.
+    std::function<DeviceData(const std::string& path, const DeviceLoadOptions&)> load;
+};
+/// The registered formats, the built-in ones first (HDF5, NumPy, text tables).
+const std::vector<DeviceReader>& deviceReaders();
+/// Adds a format (an extension or a test); call it before any loading starts. Throws
+/// OptionsError for an id or extension already registered.
+void registerDeviceReader(DeviceReader reader);
+/// The reader of `path`: by extension; a file without one by its first bytes. nullptr: none.
+const DeviceReader* deviceReaderFor(const std::string& path);
+/// Every registered extension as file-dialog patterns: "*.h5 *.hdf5 ... *.csv".
+std::string deviceFilePatterns();
+/// The registered extensions for messages: "a .h5/.hdf5/.he5, .npy/.npz or .csv/... file".
+std::string deviceFormatsText();
+
+/// Load any supported file (deviceReaderFor: .csv/.txt/.tsv/.dat, .h5/.hdf5/.he5, .npy, .npz).
 DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options = {});
 /// The files of folder `dir` (not its subfolders) whose extension loadDeviceFile reads, sorted
 /// by name: a folder of per-device measurements.

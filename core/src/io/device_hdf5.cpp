@@ -11,6 +11,7 @@
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "io/device_builders.h"
+#include "io/device_loaders.h"
 #include "io/h5.h"
 #include "util/atomic_file.h"
 

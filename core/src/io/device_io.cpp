@@ -10,13 +10,10 @@
 #include "dwmtj/error.h"
 #include "io/csv_reader.h"
 #include "io/device_builders.h"
+#include "io/device_loaders.h"
 #include "util/atomic_file.h"
 
 namespace dwmtj::core {
-
-DeviceData loadDeviceHdf5(const std::string& path,
-                          const DeviceLoadOptions& options);  // device_hdf5.cpp
-DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions& options);  // npy.cpp
 
 namespace detail {
 
@@ -254,7 +251,9 @@ bool parseFlag(const std::string& path, const CsvRow& row, std::size_t c, const 
                           "0/1, true/false or yes/no", "'" + row.fields[c] + "'");
 }
 
-DeviceData loadCsv(const std::string& path, const DeviceLoadOptions& o)
+}  // namespace
+
+DeviceData loadDeviceCsv(const std::string& path, const DeviceLoadOptions& o)
 {
     const auto table = detail::readCsv(path, o);
     const CsvLayout& L = table.layout;
@@ -370,6 +369,8 @@ DeviceData loadCsv(const std::string& path, const DeviceLoadOptions& o)
     return d;
 }
 
+namespace {
+
 std::string fmtFull(double v)
 {
     std::ostringstream s;
@@ -386,50 +387,6 @@ std::string provenanceHeader(const DeviceData& d, const char* shape)
 }
 
 }  // namespace
-
-namespace {
-bool isHdf5Extension(const std::string& ext)
-{
-    return ext == ".h5" || ext == ".hdf5" || ext == ".he5";
-}
-bool isNumpyExtension(const std::string& ext) { return ext == ".npy" || ext == ".npz"; }
-bool isTableExtension(const std::string& ext)
-{
-    return ext == ".csv" || ext == ".txt" || ext == ".tsv" || ext == ".dat";
-}
-}  // namespace
-
-DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& options)
-{
-    detail::requireRegularFile(path);
-    const std::string ext = detail::lowerExtension(path);
-    DeviceData d;
-    if (isHdf5Extension(ext))
-        d = loadDeviceHdf5(path, options);
-    else if (isNumpyExtension(ext))
-        d = loadDeviceNumpy(path, options);
-    else if (isTableExtension(ext) || ext.empty())
-        d = loadCsv(path, options);
-    else
-        throw FileFormatError(path, "", "a .csv/.txt/.tsv, .h5/.hdf5, .npy or .npz file",
-                              "extension '" + ext + "'");
-    d.sourcePath = path;
-    d.sourceSha256 = sha256File(path);
-    return d;
-}
-
-std::vector<std::string> deviceFilesIn(const std::string& dir)
-{
-    std::vector<std::string> out;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) {
-        const std::string ext = detail::lowerExtension(e.path().string());
-        if (e.is_regular_file() &&
-            (isHdf5Extension(ext) || isNumpyExtension(ext) || isTableExtension(ext)))
-            out.push_back(e.path().string());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
 
 void saveTracesCsv(const DeviceData& d, const std::string& path)
 {

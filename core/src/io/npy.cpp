@@ -17,6 +17,7 @@
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "io/device_builders.h"
+#include "io/device_loaders.h"
 
 namespace dwmtj::core {
 namespace {
