@@ -23,6 +23,7 @@
 #include "charts/chart_export.h"
 #include "charts/probability_chart.h"
 #include "common/background_task.h"
+#include "common/task_center.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "devices/device_spread_panel.h"
@@ -85,9 +86,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_runs, &RunsPage::logMessage, this, &MainWindow::log);
     connect(m_training, &TrainingPage::watchRequested, m_runs,
             [this](const QString& folder) { m_runs->watchFolder(folder); });
-    connect(m_training, &TrainingPage::busyChanged, this, &MainWindow::setBusy);
-    connect(m_robustness, &RobustnessPage::busyChanged, this, &MainWindow::setBusy);
-    connect(m_reproduce, &ReproducePage::busyChanged, this, &MainWindow::setBusy);
+    connect(&TaskCenter::instance(), &TaskCenter::changed, this, &MainWindow::showTasks);
     connect(m_reproduce, &ReproducePage::logMessage, this, &MainWindow::log);
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
@@ -113,18 +112,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     restoreState(s.value("window/state").toByteArray());
 }
 
-void MainWindow::setBusy(bool busy, const QString& what)
+void MainWindow::showTasks()
 {
-    // Training and noise evaluation may run at the same time; the indicator stays while either
-    // does.
-    const QString key = sender() ? sender()->metaObject()->className() : QString();
-    m_activeTasks.removeAll(key);
-    if (busy) m_activeTasks << key;
-    m_busy->setVisible(!m_activeTasks.isEmpty());
-    m_busy->setToolTip(what);
+    // Every background task, whichever page started it (common/task_center.h).
+    const QStringList work = TaskCenter::instance().runningWork();
+    const bool busy = !work.isEmpty();
+    m_busy->setVisible(busy);
+    m_busy->setToolTip(work.join(QLatin1Char('\n')));
+    m_stopAll->setEnabled(busy);
     if (busy)
-        statusBar()->showMessage(what);
-    else if (m_activeTasks.isEmpty())
+        statusBar()->showMessage(
+            work.size() == 1
+                ? work.first()
+                : tr("%1 tasks running: %2").arg(work.size()).arg(work.join(QStringLiteral("; "))));
+    else
         statusBar()->showMessage(tr("Ready"), 3000);
 }
 
@@ -173,6 +174,14 @@ void MainWindow::buildMenus()
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
     tools->addAction(tr("&Reproduce the paper..."), QKeySequence(Qt::CTRL | Qt::Key_6), this,
                      [this] { m_tabs->setCurrentWidget(m_reproduce); });
+    tools->addSeparator();
+    m_stopAll = tools->addAction(tr("&Stop all background work"), this, [this] {
+        log(tr("Stopping: %1")
+                .arg(TaskCenter::instance().runningWork().join(QStringLiteral("; "))));
+        TaskCenter::instance().stopAll();
+    });
+    m_stopAll->setObjectName(QStringLiteral("stopAll"));
+    m_stopAll->setEnabled(false);
     file->addAction(tr("&Open device data..."), QKeySequence::Open, this, [this] {
         const QString p = QFileDialog::getOpenFileName(
             this, tr("Open device data"), QString(),
@@ -296,21 +305,19 @@ void MainWindow::about()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    const bool training = m_training->task()->state() != BackgroundTask::State::Idle;
-    const bool evaluating = m_robustness->task()->state() != BackgroundTask::State::Idle ||
-                            m_reproduce->task()->state() != BackgroundTask::State::Idle;
-    if (training || evaluating) {
+    const QStringList work = TaskCenter::instance().runningWork(true);
+    if (!work.isEmpty()) {
         const auto answer = QMessageBox::question(
             this, tr("Quit"),
-            tr("%1 is running. Quit anyway?\n\nThe run is stopped after the current batch; its "
-               "experiment file is kept "
-               "and can be resumed later.")
-                .arg(training ? tr("Training") : tr("A noise evaluation or reproduction")),
+            tr("Still running:\n  %1\n\nQuit anyway? Each is stopped at its next check; "
+               "training keeps its experiment file, which can be resumed later.")
+                .arg(work.join(QStringLiteral("\n  "))),
             QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;
         }
+        TaskCenter::instance().stopAll();
     }
     QSettings s;
     s.setValue("window/geometry", saveGeometry());

@@ -6,6 +6,7 @@
 
 #include "dwmtj/device_io.h"
 
+class QAction;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
@@ -55,7 +56,7 @@ private:
     void rememberRecent(const QString& path);
     void rebuildRecentMenu();
     void exportPageChartsDialog();
-    void setBusy(bool busy, const QString& what);
+    void showTasks();  ///< the busy indicator and status from the TaskCenter
     void exportLut();
     void exportTable();
     void about();
@@ -71,7 +72,7 @@ private:
     QProgressBar* m_busy = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QMenu* m_recent = nullptr;
-    QStringList m_activeTasks;  ///< pages with background work in flight
+    QAction* m_stopAll = nullptr;  ///< Tools > Stop all background work
 };
 
 }  // namespace dwmtj::ui

@@ -2,10 +2,12 @@
 // robustness in the worker thread (charts, energy, file updated), stop an evaluation, see
 // the runs table and overlays, save a copy, reject a bad experiment file while keeping what
 // is open, and export every chart of a page as valid PNG, SVG, PDF and CSV.
+#include <QAction>
 #include <QFile>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QListWidget>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,6 +15,7 @@
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
 #include "common/background_task.h"
+#include "common/task_center.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
 #include "main_window.h"
@@ -50,6 +53,49 @@ private:
     }
 
 private Q_SLOTS:
+    // Every background task of every page is in the TaskCenter: the status bar shows them all
+    // (not one per page class), Stop all stops them, and the quit prompt asks about all but
+    // the store's file reads.
+    void everyBackgroundTaskIsInTheTaskCenter()
+    {
+        ui::MainWindow w;
+        w.show();
+        auto& center = ui::TaskCenter::instance();
+        const auto tasks = w.findChildren<ui::BackgroundTask*>();
+        QVERIFY2(tasks.size() >= 7, "pages, panels and the store each have their task");
+        QVERIFY(center.running().isEmpty());
+        auto waitForStop = [](std::stop_token stop, ui::BackgroundTask&) {
+            while (!stop.stop_requested()) QThread::msleep(5);
+        };
+        QStringList started;
+        for (ui::BackgroundTask* t : tasks) {
+            const QString what = QStringLiteral("work %1").arg(started.size() + 1);
+            QVERIFY(t->start(what, waitForStop));
+            started << what;
+        }
+        QCOMPARE(center.running().size(), tasks.size());
+        QStringList work = center.runningWork();
+        work.sort();
+        started.sort();
+        QCOMPARE(work, started);
+        QCOMPARE(center.runningWork(true).size(), tasks.size() - 1);  // not the store's reads
+        QVERIFY(w.statusBar()->currentMessage().contains(
+            QStringLiteral("%1 tasks running").arg(tasks.size())));
+        auto* stopAll = w.findChild<QAction*>(QStringLiteral("stopAll"));
+        QVERIFY(stopAll && stopAll->isEnabled());
+        stopAll->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(center.running().isEmpty(), 5000);
+        QVERIFY(!stopAll->isEnabled());
+        QCOMPARE(w.statusBar()->currentMessage(), QStringLiteral("Ready"));
+        {  // a window closed with work in flight: the tasks stop and leave the list, no crash
+            ui::MainWindow other;
+            QVERIFY(other.trainingPage()->task()->start(QStringLiteral("w"), waitForStop));
+            QCOMPARE(center.running().size(), 1);
+        }
+        QVERIFY(center.running().isEmpty());
+        QTest::qWait(20);  // the queued change notice reaches only live receivers
+    }
+
     void trainEvaluateNoiseAndBrowseRuns()
     {
         ui::MainWindow w;

@@ -1,5 +1,7 @@
 #include "common/background_task.h"
 
+#include "common/task_center.h"
+
 namespace dwmtj::ui {
 namespace {
 
@@ -31,10 +33,12 @@ BackgroundTask::BackgroundTask(QObject* parent)
 {
     qRegisterMetaType<core::BatchProgress>();
     qRegisterMetaType<core::EpochReport>();
+    TaskCenter::instance().add(this);
 }
 
 BackgroundTask::~BackgroundTask()
 {
+    TaskCenter::instance().remove(this);
     if (m_thread) {
         m_stop.request_stop();
         m_thread->wait();
@@ -47,6 +51,7 @@ void BackgroundTask::setState(State s)
     if (s == m_state) return;
     m_state = s;
     Q_EMIT stateChanged(s);
+    TaskCenter::instance().stateChanged();
 }
 
 bool BackgroundTask::start(const QString& what, Work work)

@@ -4,7 +4,8 @@
 // loads) in its own QThread, with the states Idle -> Running -> Stopping -> Idle and
 // cooperative cancellation through a std::stop_token. The work function runs in the worker
 // thread and reports through the thread-safe report*() calls and observer(), which emit
-// signals that reach GUI-thread receivers queued. Results travel as value types.
+// signals that reach GUI-thread receivers queued. Results travel as value types. Every task is
+// in the TaskCenter's list while it exists (common/task_center.h).
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -29,6 +30,9 @@ public:
     ~BackgroundTask() override;  ///< requests stop and waits for the worker
     State state() const { return m_state; }
     QString what() const { return m_what; }
+    /// Whether quitting while it runs asks first (default; reading files for a view does not).
+    bool askBeforeQuit() const { return m_askBeforeQuit; }
+    void setAskBeforeQuit(bool ask) { m_askBeforeQuit = ask; }
     /// Starts `work` in a new thread; ignored (returns false) unless Idle.
     bool start(const QString& what, Work work);
     void stop();  ///< the work sees stop_requested() and returns early
@@ -65,6 +69,7 @@ private:
     void setState(State s);
     State m_state = State::Idle;
     QString m_what;
+    bool m_askBeforeQuit = true;
     QThread* m_thread = nullptr;
     std::stop_source m_stop;
     std::unique_ptr<core::ReproObserver> m_observer;

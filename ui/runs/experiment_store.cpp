@@ -40,6 +40,7 @@ QString ExperimentStore::label(const core::TrainingConfig& c)
 ExperimentStore::ExperimentStore(QObject* parent)
     : QObject(parent), m_worker(new BackgroundTask(this))
 {
+    m_worker->setAskBeforeQuit(false);  // reads files for the views; nothing is lost
     connect(m_worker, &BackgroundTask::result, this, &ExperimentStore::onResult);
     connect(m_worker, &BackgroundTask::finished, this, &ExperimentStore::startNext);
 }
