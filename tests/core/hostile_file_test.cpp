@@ -374,3 +374,36 @@ TEST(HostileFiles, AGzipBombGivenAsFashionMnistIsRefused)
     EXPECT_NE(m.find("under 256 MiB uncompressed"), std::string::npos) << m;
     fs::remove_all(dir.parent_path());
 }
+
+// A 40-million-row dataset that was declared but never written (a few KB on disk) is refused
+// by name from its stored size, before anything allocates 320 MB of fill values for it (the
+// probe skips it too).
+TEST(HostileFile, DeclaredButUnwrittenDatasetIsRefusedWithoutAllocating)
+{
+    const auto dir = fs::temp_directory_path() / ("dwmtj-unwritten-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string path = (dir / "device.h5").string();
+    saveDeviceHdf5(loadDeviceFile(std::string(DWMTJ_DATASETS_DIR) + "/binary-device-counts.csv"),
+                   path);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    ASSERT_GE(f, 0);
+    ASSERT_GE(H5Ldelete(f, "/counts/voltage", H5P_DEFAULT), 0);
+    const hsize_t rows = 40'000'000, chunk = 4096;
+    const hid_t space = H5Screate_simple(1, &rows, nullptr);
+    const hid_t plist = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(plist, 1, &chunk);
+    const hid_t d =
+        H5Dcreate2(f, "/counts/voltage", H5T_IEEE_F64LE, space, H5P_DEFAULT, plist, H5P_DEFAULT);
+    ASSERT_GE(d, 0);
+    H5Dclose(d);
+    H5Pclose(plist);
+    H5Sclose(space);
+    H5Fclose(f);
+    EXPECT_LT(fs::file_size(path), 64u * 1024);
+    const std::string m = refusal([&] { loadDeviceFile(path); });
+    EXPECT_NE(m.find(path), std::string::npos) << m;
+    EXPECT_NE(m.find("/counts/voltage"), std::string::npos) << m;
+    EXPECT_NE(m.find("40000000 elements declared"), std::string::npos) << m;
+    fs::remove_all(dir);
+}

@@ -24,7 +24,7 @@ void buildMultiState(DeviceData& d, const std::string& path, std::vector<MultiSt
                      const std::vector<std::string>& where, const DeviceLoadOptions& o);
 
 /// Checks a value is a whole number >= minimum; throws FileFormatError.
-int wholeNumber(const std::string& path, const std::string& where, const std::string& what, double x,
-                int minimum);
+int wholeNumber(const std::string& path, const std::string& where, const std::string& what,
+                double x, int minimum);
 
 }  // namespace dwmtj::core::detail

@@ -122,7 +122,7 @@ DeviceData loadDeviceFile(const std::string& path, const DeviceLoadOptions& opti
             path, "", deviceFormatsText(),
             ext.empty() ? "no extension and no known signature" : "extension '" + ext + "'");
     }
-    DeviceData d = reader->load(path, options);
+    DeviceData d = detail::readNamingTheFile(path, [&] { return reader->load(path, options); });
     d.sourcePath = path;
     d.sourceSha256 = sha256File(path);
     return d;

@@ -44,6 +44,21 @@ Handle memStringType(hid_t fileType)
     return mem;
 }
 
+bool unwrittenData(hid_t dset, std::uint64_t elements, std::size_t elementBytes, std::string& found)
+{
+    const double declared = double(elements) * double(elementBytes);
+    if (declared < double(1 << 20)) return false;
+    const double stored = double(H5Dget_storage_size(dset));
+    const Handle plist(H5Dget_create_plist(dset), H5Pclose);
+    const int filters = plist.valid() ? H5Pget_nfilters(plist.id()) : 0;
+    const double maxRatio = filters > 0 ? 1100.0 : 1.0;  // deflate: at most about 1032 to 1
+    if (stored * maxRatio >= declared) return false;
+    found = std::to_string(elements) + " elements declared (" +
+            std::to_string(std::uint64_t(declared)) + " bytes) but " +
+            std::to_string(std::uint64_t(stored)) + " bytes stored (never written, or crafted)";
+    return true;
+}
+
 }  // namespace impl
 
 void quiet()
@@ -190,6 +205,8 @@ std::vector<V> readNumeric(const File& f, const std::string& dset, const Shape& 
     if (total > maxElements)
         throw FileFormatError(f.path, dset, "at most " + std::to_string(maxElements) + " elements",
                               std::to_string(total));
+    if (std::string found; impl::unwrittenData(d.id(), total, sizeof(V), found))
+        throw FileFormatError(f.path, dset, "a dataset whose data the file stores", found);
     std::vector<V> out(total);
     if (total > 0 && H5Dread(d.id(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
         throw FileFormatError(f.path, dset, "readable data", "a read error (truncated file?)");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "io/h5.h"
@@ -13,6 +14,14 @@ constexpr std::size_t kMaxStringBytes = std::size_t(1) << 26;  ///< a string att
 /// The memory type the readers use for a string of file type `fileType`: variable-length
 /// or fixed-size as in the file, with its character set (and padding, when fixed).
 Handle memStringType(hid_t fileType);
+
+/// Whether dataset `dset` (`elements` of `elementBytes` each) declares far more data than the
+/// file stores: a crafted file whose never-written datasets would make a reader allocate
+/// gigabytes of fill values. Unfiltered data must be stored in full; filtered (compressed) data
+/// within deflate's largest ratio. Small datasets (under 1 MiB declared) always pass. `found`
+/// says what was declared and stored.
+bool unwrittenData(hid_t dset, std::uint64_t elements, std::size_t elementBytes,
+                   std::string& found);
 
 /// Reads the whole file at `path` in a child process first (docs/architecture.md, "Untrusted
 /// files"); FileFormatError when libhdf5 crashes or hangs on it there. Off: setProbeEnabled.

@@ -33,6 +33,8 @@ void probeRead(hid_t obj, hid_t type, hid_t space, bool isAttr)
 {
     const hssize_t n = H5Sget_simple_extent_npoints(space);
     if (n <= 0 || n > kProbeMaxElements) return;
+    // Declared but not stored: the loader refuses it without reading, so the probe skips it.
+    if (std::string found; !isAttr && impl::unwrittenData(obj, std::uint64_t(n), 8, found)) return;
     const H5T_class_t cls = H5Tget_class(type);
     auto read = [&](hid_t mem, void* buf) {
         return isAttr ? H5Aread(obj, mem, buf)

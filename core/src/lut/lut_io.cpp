@@ -163,7 +163,8 @@ namespace {
 constexpr std::size_t kMaxLutLineBytes = 64 * 1024;
 }
 
-Lut loadLut(const std::string& path)
+namespace {
+Lut readLut(const std::string& path)
 {
     detail::requireRegularFile(path);
     const std::string e = detail::lowerExtension(path);
@@ -273,6 +274,12 @@ Lut loadLut(const std::string& path)
     }
     validateLut(lut, path);
     return lut;
+}
+}  // namespace
+
+Lut loadLut(const std::string& path)
+{
+    return detail::readNamingTheFile(path, [&] { return readLut(path); });
 }
 
 }  // namespace dwmtj::core

@@ -71,7 +71,8 @@ const Lut* Experiment::layerLut(int i) const
 
 Experiment loadExperiment(const std::string& path) { return loadExperiment(path, true); }
 
-Experiment loadExperiment(const std::string& path, bool checkpoints)
+namespace {
+Experiment readExperiment(const std::string& path, bool checkpoints)
 {
     auto f = h5::openRead(path);
     if (!h5::hasAttr(f, "/", "format") || h5::readStringAttr(f, "/", "format") != kFormat)
@@ -97,6 +98,12 @@ Experiment loadExperiment(const std::string& path, bool checkpoints)
     std::sort(e.runs.begin(), e.runs.end(),
               [](const RunRecord& a, const RunRecord& b) { return a.seed < b.seed; });
     return e;
+}
+}  // namespace
+
+Experiment loadExperiment(const std::string& path, bool checkpoints)
+{
+    return detail::readNamingTheFile(path, [&] { return readExperiment(path, checkpoints); });
 }
 
 }  // namespace dwmtj::core

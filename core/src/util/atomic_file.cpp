@@ -133,6 +133,13 @@ std::string lowerExtension(const std::string& path)
     return e;
 }
 
+void throwTooLargeToRead(const std::string& path)
+{
+    throw FileFormatError(path, "", "data that fit in memory",
+                          "more than could be allocated while reading it (a crafted or damaged "
+                          "file, or too little memory)");
+}
+
 LineRead getLineBounded(std::istream& in, std::string& line, std::size_t maxBytes)
 {
     line.clear();

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <iosfwd>
+#include <new>
 #include <string>
 
 namespace dwmtj::core::detail {
@@ -27,6 +28,19 @@ std::string lowerExtension(const std::string& path);
 /// forever, /dev/zero reads without end, a folder cannot be parsed). Missing files are left
 /// to the caller's own message.
 void requireRegularFile(const std::string& path);
+/// Throws the FileFormatError that says `path` holds more data than could be allocated (what
+/// a loader's std::bad_alloc becomes, so that the message names the file).
+[[noreturn]] void throwTooLargeToRead(const std::string& path);
+/// `read()`, with an allocation failure turned into throwTooLargeToRead(path).
+template <typename Read>
+auto readNamingTheFile(const std::string& path, Read&& read)
+{
+    try {
+        return read();
+    } catch (const std::bad_alloc&) {
+        throwTooLargeToRead(path);
+    }
+}
 
 enum class LineRead { End, Line, TooLong };
 /// std::getline with a bound: never holds more than `maxBytes` of one line (a file of one
