@@ -13,6 +13,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include "charts/band_chart.h"
@@ -193,7 +194,7 @@ private Q_SLOTS:
             QFile f(sbatch);
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(
-                "#!/bin/sh\necho \"$@\" >>\"$(dirname \"$0\")/calls\"\n"
+                "#!/bin/sh\nsleep 0.5\necho \"$@\" >>\"$(dirname \"$0\")/calls\"\n"
                 "echo $((1000 + $(wc -l <\"$(dirname \"$0\")/calls\")))\n");
         }
         QFile::setPermissions(sbatch, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
@@ -225,7 +226,14 @@ private Q_SLOTS:
         const QString folder = m_dir.filePath("sweep");
         const QString err = page.submitToSlurm(folder, o);
         QVERIFY2(err.isEmpty(), qPrintable(err));
-        QCOMPARE(watch.size(), 1);
+        // sbatch (here one that takes half a second per call) runs in the worker: the call has
+        // returned and the event loop answers while it runs.
+        QCOMPARE(page.slurmTask()->state(), ui::BackgroundTask::State::Running);
+        bool answered = false;
+        QTimer::singleShot(10, &page, [&] { answered = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 2000);
+        QCOMPARE(page.slurmTask()->state(), ui::BackgroundTask::State::Running);
+        QTRY_COMPARE_WITH_TIMEOUT(watch.size(), 1, 20000);
         QCOMPARE(watch.at(0).at(0).toString(), folder);
         QFile array(folder + "/slurm/array.sbatch");
         QVERIFY(array.open(QIODevice::ReadOnly));

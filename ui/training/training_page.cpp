@@ -173,6 +173,15 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
                 askResumeEpochs(f);
         });
     });
+    m_slurmTask = new BackgroundTask(this);
+    connect(m_slurmTask, &BackgroundTask::result, this, [this](const QVariant& v) {
+        const QStringList l = v.toStringList();  // folder, array job, tasks, collect job
+        onSlurmSubmitted(l.value(0), l.mid(1));
+    });
+    connect(m_slurmTask, &BackgroundTask::failed, this, [this](const QString& e) { showError(e); });
+    connect(m_slurmTask, &BackgroundTask::stateChanged, this, [this](BackgroundTask::State st) {
+        m_slurmButton->setEnabled(st == BackgroundTask::State::Idle);
+    });
     connect(m_task, &BackgroundTask::jobStarted, this, &TrainingPage::onJobStarted);
     connect(m_task, &BackgroundTask::batch, this, &TrainingPage::onBatch);
     connect(m_task, &BackgroundTask::epoch, this, &TrainingPage::onEpoch);

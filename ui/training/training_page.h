@@ -36,6 +36,8 @@ public:
     explicit TrainingPage(ExperimentStore* store, QWidget* parent = nullptr);
     /// The worker that runs the queue (state, stop, progress signals).
     BackgroundTask* task() const { return m_task; }
+    /// The worker that runs sbatch for submitToSlurm().
+    BackgroundTask* slurmTask() const { return m_slurmTask; }
     LiveChart* lossChart() const { return m_loss; }
     BandChart* accuracyChart() const { return m_accuracy; }
     QTableWidget* queueTable() const { return m_queue; }
@@ -71,7 +73,9 @@ public:
     /// configurations. Throws core::Error when they cannot share one (docs/sweeps.md).
     core::Sweep queueSweep() const;
     /// Writes the queue as a sweep into `folder` and submits it to Slurm (array job + collect
-    /// job); on success emits watchRequested(folder). Returns an error or "".
+    /// job) in a worker (slurmTask(); sbatch may be slow); on success emits
+    /// watchRequested(folder). Returns an error found before submitting, or "" (a failure of
+    /// sbatch itself is shown as the status when the worker ends).
     QString submitToSlurm(const QString& folder, const core::SlurmOptions& options);
     void slurmDialog();  ///< "Submit to Slurm..." button
     /// Writes the queue (as queueSweep) as a sweep file for `dwmtj sweep run|submit`.
@@ -102,6 +106,7 @@ private:
     void onResult(const QVariant& value);
     void onFailed(const QString& error);
     void onState(BackgroundTask::State s);
+    void onSlurmSubmitted(const QString& folder, const QStringList& jobs);
     void applyPreset(int index);
     QFormLayout* buildForm();  ///< the settings form with its widgets (training_form.cpp)
     void refreshQueue();
@@ -112,6 +117,7 @@ private:
     std::vector<std::vector<core::NeuronKind>> networks() const;
 
     BackgroundTask* m_task = nullptr;
+    BackgroundTask* m_slurmTask = nullptr;
     ExperimentStore* m_store = nullptr;
     QComboBox* m_preset = nullptr;
     /// One checkbox per registered neuron kind (a pure network of that kind each).

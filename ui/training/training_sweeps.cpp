@@ -81,42 +81,55 @@ core::Sweep TrainingPage::queueSweep() const
 
 QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOptions& options)
 {
-    try {
+    std::string abs, binary;
+    try {  // quick, here: the sweep, its files and the folder (refusals come back at once)
+        if (m_slurmTask->state() != BackgroundTask::State::Idle)
+            throw core::Error("a submission to Slurm is still under way");
         const core::Sweep sweep = queueSweep();
-        const QString binary = dwmtjProgram();
-        if (!QFileInfo(binary).isExecutable())
-            throw core::Error("the dwmtj program is not next to the workbench (" +
-                              binary.toStdString() + "); the cluster nodes run it");
+        binary = dwmtjProgram().toStdString();
+        if (!QFileInfo(QString::fromStdString(binary)).isExecutable())
+            throw core::Error("the dwmtj program is not next to the workbench (" + binary +
+                              "); the cluster nodes run it");
         QDir().mkpath(folder);
         const QString sweepFile = QDir(folder).filePath(QStringLiteral("queue.sweep"));
         core::writeSweepFile(sweep, sweepFile.toStdString(),
                              "The Train page's queue, submitted to Slurm by the workbench.");
         core::prepareSweepFolder(sweepFile.toStdString(), folder.toStdString());
-        const std::string abs = QFileInfo(folder).absoluteFilePath().toStdString();
-        const core::SlurmSubmission sub =
-            core::submitSweep(folder.toStdString(), options, false, binary.toStdString(),
-                              "sweep collect " + core::shellQuote(abs));
-        if (sub.indices.empty()) {
-            Q_EMIT logMessage(tr("Every task in %1 is complete already").arg(folder));
-        } else if (!sub.submitted) {
-            throw core::Error(
-                "sbatch is not on PATH here; the scripts are written, submit them "
-                "from a login node:\n" +
-                sub.commands);
-        } else {
-            Q_EMIT logMessage(tr("Submitted array job %1 (%2 task(s)) and collect job %3; "
-                                 "following %4")
-                                  .arg(QString::fromStdString(sub.arrayJob))
-                                  .arg(sub.indices.size())
-                                  .arg(QString::fromStdString(sub.collectJob), folder));
-        }
-        m_status->setText(tr("Submitted to Slurm: %1").arg(folder));
-        m_status->setStyleSheet({});
-        Q_EMIT watchRequested(folder);
-        return {};
+        abs = QFileInfo(folder).absoluteFilePath().toStdString();
     } catch (const std::exception& e) {
         return showError(QString::fromUtf8(e.what()));
     }
+    // sbatch runs in the worker: a slow scheduler or login node never freezes the window.
+    m_status->setText(tr("Submitting to Slurm: %1 ...").arg(folder));
+    m_status->setStyleSheet({});
+    const std::string dir = folder.toStdString();
+    m_slurmTask->start(
+        tr("Submitting %1 to Slurm").arg(QFileInfo(folder).fileName()),
+        [dir, options, binary, abs](std::stop_token, BackgroundTask& task) {
+            const core::SlurmSubmission sub = core::submitSweep(
+                dir, options, false, binary, "sweep collect " + core::shellQuote(abs));
+            if (!sub.indices.empty() && !sub.submitted)
+                throw core::Error(
+                    "sbatch is not on PATH here; the scripts are written, submit them from a "
+                    "login node:\n" +
+                    sub.commands);
+            task.reportResult(QVariant::fromValue(QStringList{
+                QString::fromStdString(dir), QString::fromStdString(sub.arrayJob),
+                QString::number(sub.indices.size()), QString::fromStdString(sub.collectJob)}));
+        });
+    return {};
+}
+
+void TrainingPage::onSlurmSubmitted(const QString& folder, const QStringList& jobs)
+{
+    if (jobs.value(1).toInt() == 0)
+        Q_EMIT logMessage(tr("Every task in %1 is complete already").arg(folder));
+    else
+        Q_EMIT logMessage(tr("Submitted array job %1 (%2 task(s)) and collect job %3; following %4")
+                              .arg(jobs.value(0), jobs.value(1), jobs.value(2), folder));
+    m_status->setText(tr("Submitted to Slurm: %1").arg(folder));
+    m_status->setStyleSheet({});
+    Q_EMIT watchRequested(folder);
 }
 
 void TrainingPage::slurmDialog()
