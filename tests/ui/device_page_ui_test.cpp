@@ -7,6 +7,7 @@
 #include <QScatterSeries>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include "charts/chart_export.h"
@@ -27,6 +28,41 @@ using dwmtj::ui::MainWindow;
 class DevicePageTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A large device file (400 000 switching events, about 9 MB) is read in the worker: the
+    // window's timers keep firing while it loads, and the data arrive fitted.
+    void aLargeFileLoadsWhileTheEventLoopAnswers()
+    {
+        const int kEvents = qEnvironmentVariableIntValue("DWMTJ_TEST_EVENTS") > 0
+                                ? qEnvironmentVariableIntValue("DWMTJ_TEST_EVENTS")
+                                : 400000;
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("large-events.csv"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray text = "voltage (V),cycle,pulses_to_switch,censored\n";
+            for (int i = 0; i < kEvents; ++i) {
+                const double v = 1.6 + 0.05 * (i % 9);
+                const int pulses = 1 + int((qint64(i) * 7919) % (v < 1.8 ? 40 : 4));
+                text += QByteArray::number(v, 'f', 2) + ',' + QByteArray::number(i / 9) + ',' +
+                        QByteArray::number(pulses) + ",0\n";
+            }
+            QVERIFY(f.write(text) == text.size());
+        }
+        MainWindow w;
+        w.show();
+        int ticks = 0;
+        QTimer timer;
+        timer.setInterval(5);
+        connect(&timer, &QTimer::timeout, [&] { ++ticks; });
+        timer.start();
+        QVERIFY2(w.openDeviceFile(path), qPrintable(w.devicePage()->errorText()));
+        timer.stop();
+        QVERIFY2(ticks > 0, "no timer fired while the file loaded");
+        QCOMPARE(w.devicePage()->data()->binary.events.size(), size_t(kEvents));
+        QVERIFY(w.devicePage()->sigmoidFit().has_value());
+    }
+
     void opensExampleAndFits()
     {
         MainWindow w;

@@ -2,6 +2,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEventLoop>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -17,10 +18,12 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "charts/chart_export.h"
 #include "charts/device_charts.h"
 #include "charts/probability_chart.h"
+#include "common/background_task.h"
 #include "common/error_banner.h"
 #include "common/table_export.h"
 #include "devices/device_spread_panel.h"
@@ -138,6 +141,8 @@ DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
     m_views = new QTabWidget;
     m_views->addTab(fitView, tr("p(V), fit and residuals"));
     m_views->addTab(traceTab, tr("Traces and pulses to switch (Fig. 2b, 2c)"));
+    m_loadTask = new BackgroundTask(this);
+    m_loadTask->setAskBeforeQuit(false);  // a read; nothing is lost when it is cut short
     m_spread = new DeviceSpreadPanel;
     m_views->addTab(m_spread, tr("Across devices (variability)"));
     connect(m_spread, &DeviceSpreadPanel::logMessage, this, &DevicePage::logMessage);
@@ -177,15 +182,33 @@ void DevicePage::showError(const QString& text)
 
 bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& options)
 {
-    std::optional<core::DeviceData> loaded;
-    try {
-        loaded = core::loadDeviceFile(path.toStdString(), options);
-    } catch (const std::exception& e) {
-        showError(QString::fromStdString(e.what()) +
-                  (m_data ? tr("\nThe previously loaded data are kept.") : QString()));
+    if (m_loadTask->state() != BackgroundTask::State::Idle) {
+        showError(tr("%1 is still loading; open %2 when it is done")
+                      .arg(m_loadTask->what(), QFileInfo(path).fileName()));
         return false;
     }
-    m_data = std::move(loaded);  // swap in only on success
+    // Read in the worker; the window keeps painting and its timers run meanwhile (user input
+    // waits, so nothing re-enters this page half-way).
+    auto loaded = std::make_shared<std::optional<core::DeviceData>>();
+    auto error = std::make_shared<QString>();
+    QEventLoop wait;
+    const auto done = connect(m_loadTask, &BackgroundTask::finished, &wait, &QEventLoop::quit);
+    m_loadTask->start(
+        tr("Loading %1").arg(QFileInfo(path).fileName()),
+        [loaded, error, file = path.toStdString(), options](std::stop_token, BackgroundTask&) {
+            try {
+                *loaded = core::loadDeviceFile(file, options);
+            } catch (const std::exception& e) {
+                *error = QString::fromUtf8(e.what());
+            }
+        });
+    wait.exec(QEventLoop::ExcludeUserInputEvents);
+    disconnect(done);
+    if (!*loaded) {
+        showError(*error + (m_data ? tr("\nThe previously loaded data are kept.") : QString()));
+        return false;
+    }
+    m_data = std::move(*loaded);  // swap in only on success
     showError({});
     const auto& d = *m_data;
     m_source->setText(tr("<b>%1</b> &mdash; %2, sha256 %3")

@@ -19,6 +19,7 @@ class QTableWidget;
 
 namespace dwmtj::ui {
 
+class BackgroundTask;
 class DeviceSpreadPanel;
 class ProbabilityChart;
 class ResidualChart;
@@ -29,8 +30,9 @@ class DevicePage : public QWidget {
     Q_OBJECT
 public:
     explicit DevicePage(QWidget* parent = nullptr);
-    /// Loads and fits `path`. On failure the error is shown, the previous data stay and
-    /// false is returned.
+    /// Loads and fits `path`: the file is read in a worker while the window keeps painting and
+    /// its timers run (user input waits until it is read). On failure the error is shown, the
+    /// previous data stay and false is returned.
     bool loadFile(const QString& path, const core::DeviceLoadOptions& options = {});
     bool hasData() const { return m_data.has_value(); }
     const core::DeviceData* data() const { return m_data ? &*m_data : nullptr; }
@@ -83,6 +85,7 @@ private:
     HistogramChart* m_histogram = nullptr;
     QTabWidget* m_views = nullptr;
     DeviceSpreadPanel* m_spread = nullptr;
+    BackgroundTask* m_loadTask = nullptr;  ///< reads device files off the GUI thread
     QDoubleSpinBox *m_vmin = nullptr, *m_vmax = nullptr;
     QComboBox* m_traceVoltage = nullptr;
     QSpinBox* m_traceCycle = nullptr;
