@@ -8,6 +8,7 @@ BUILD=${BUILD:?}
 cmake --install "$BUILD" --prefix "$T/usr" >"$T/install.log" 2>&1
 check "cmake --install succeeds" '[ $? -eq 0 ] && [ -x "$T/usr/bin/dwmtj" ]'
 check "the programs live in libexec" '[ -x "$T/usr/libexec/dwmtj-workbench/dwmtj" ] && [ -x "$T/usr/libexec/dwmtj-workbench/dwmtj-launch" ]'
+check "the HDF5 probe helper is installed beside them" '[ -x "$T/usr/libexec/dwmtj-workbench/dwmtj-h5probe" ]'
 out=$(env -u OPENBLAS_CORETYPE "$T/usr/bin/dwmtj" --version 2>&1)
 check "the wrapper runs dwmtj (got: $out)" 'grep -qE "^dwmtj [0-9]+\.[0-9]+" <<<"$out"'
 data="$T/usr/share/dwmtj-workbench/datasets"
@@ -27,5 +28,7 @@ if [ -x "$T/usr/bin/dwmtj-workbench" ]; then
   [ -s "$T/window.png" ] || cat "$T/gui.log"
   "$T/usr/bin/dwmtj" fit "$data/binary-device-traces.csv" >"$T/fit.txt" 2>&1
   check "installed CLI fits the installed example" 'grep -q "V50" "$T/fit.txt"'
+  "$T/usr/bin/dwmtj" fit "$data/binary-device.h5" >"$T/fit-h5.txt" 2>&1
+  check "installed CLI reads the installed HDF5 example through the probe" 'grep -q "V50" "$T/fit-h5.txt"'
 fi
 exit $fail

@@ -407,3 +407,34 @@ TEST(HostileFile, DeclaredButUnwrittenDatasetIsRefusedWithoutAllocating)
     EXPECT_NE(m.find("40000000 elements declared"), std::string::npos) << m;
     fs::remove_all(dir);
 }
+
+// The probe is a separate program (fork + exec of dwmtj-h5probe, or $DWMTJ_H5PROBE): it gets
+// the file's path, and a crash of that program refuses the file by name.
+TEST(HostileFile, TheProbeIsAHelperProgramWhoseCrashRefusesTheFile)
+{
+    const auto dir = fs::temp_directory_path() / ("dwmtj-probe-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string good = goodExperiment("probed.h5");
+    const std::string calls = (dir / "calls").string();
+    const std::string recorder = (dir / "record.sh").string();
+    std::ofstream(recorder) << "#!/bin/sh\necho \"$@\" >> '" << calls << "'\nexit 0\n";
+    const std::string crasher = (dir / "crash.sh").string();
+    std::ofstream(crasher) << "#!/bin/sh\nkill -SEGV $$\n";
+    fs::permissions(recorder, fs::perms::owner_all);
+    fs::permissions(crasher, fs::perms::owner_all);
+
+    ::setenv("DWMTJ_H5PROBE", recorder.c_str(), 1);
+    EXPECT_EQ(loadExperiment(good).runs.size(), 1u);
+    std::ifstream in(calls);
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line, good) << "the helper got the file's path";
+
+    ::setenv("DWMTJ_H5PROBE", crasher.c_str(), 1);
+    const std::string m = refusal([&] { loadExperiment(good); });
+    EXPECT_NE(m.find(good), std::string::npos) << m;
+    EXPECT_NE(m.find("crashes libhdf5"), std::string::npos) << m;
+    EXPECT_NE(m.find("signal 11"), std::string::npos) << m;
+    ::unsetenv("DWMTJ_H5PROBE");
+    fs::remove_all(dir);
+}

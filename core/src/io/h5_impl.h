@@ -26,5 +26,8 @@ bool unwrittenData(hid_t dset, std::uint64_t elements, std::size_t elementBytes,
 /// Reads the whole file at `path` in a child process first (docs/architecture.md, "Untrusted
 /// files"); FileFormatError when libhdf5 crashes or hangs on it there. Off: setProbeEnabled.
 void probeInChild(const std::string& path);
+/// What the probing process runs: opens `path` and reads every object, attribute and dataset
+/// within the limits (dwmtj-h5probe's main; a fault there ends that process only). Returns 0.
+int probeFile(const char* path);
 
 }  // namespace dwmtj::core::h5::impl

@@ -1,5 +1,6 @@
 // The HDF5 safety probe (docs/architecture.md, "Untrusted files").
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -89,6 +91,56 @@ bool g_probe = true;
 
 }  // namespace
 
+int impl::probeFile(const char* path)
+{
+    quiet();
+    const hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f >= 0)
+        H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, probeObject, nullptr,
+                  H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS);
+    return 0;
+}
+
+namespace {
+
+/// The helper program that probes a file (dwmtj-h5probe): $DWMTJ_H5PROBE, else beside this
+/// program (installed and in a build folder alike), else the build folder's; "" = none.
+std::string helperProgram()
+{
+    if (const char* env = std::getenv("DWMTJ_H5PROBE"); env && *env) return env;
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const std::string beside = (self.parent_path() / "dwmtj-h5probe").string();
+        if (::access(beside.c_str(), X_OK) == 0) return beside;
+    }
+#ifdef DWMTJ_H5PROBE_BUILD_PATH
+    if (::access(DWMTJ_H5PROBE_BUILD_PATH, X_OK) == 0) return DWMTJ_H5PROBE_BUILD_PATH;
+#endif
+    return {};
+}
+
+/// Starts the helper on `path` with every signal at its default; -1 if it cannot start.
+pid_t spawnHelper(const std::string& helper, const std::string& path)
+{
+    posix_spawnattr_t attr;
+    if (posix_spawnattr_init(&attr) != 0) return -1;
+    sigset_t all, none;
+    sigfillset(&all);
+    sigemptyset(&none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    std::string a0 = helper, a1 = path;
+    char* argv[] = {a0.data(), a1.data(), nullptr};
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, helper.c_str(), nullptr, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    return rc == 0 ? pid : -1;
+}
+
+}  // namespace
+
 void impl::probeInChild(const std::string& path)
 {
     if (!g_probe) return;
@@ -97,17 +149,18 @@ void impl::probeInChild(const std::string& path)
     // Generous for a real file, even on a slow network file system (reading runs at
     // hundreds of MB/s locally), and bounded for a hostile one.
     const double limitSeconds = 10.0 + (ec ? 0.0 : double(bytes) / 10e6);
-    const pid_t pid = ::fork();
+    // A helper program (fork + exec: nothing of this multithreaded process's state, locks or
+    // handlers is in the child); without one, a forked copy of this process probes instead.
+    const std::string helper = helperProgram();
+    pid_t pid = helper.empty() ? -1 : spawnHelper(helper, path);
+    if (pid < 0) pid = ::fork();
     if (pid < 0) return;  // no process to spare: the loader reads the file unprotected
     if (pid == 0) {
         // A fault in libhdf5 must simply end the child: no handler inherited from the
         // parent (a sanitizer's or libFuzzer's report and crash file) runs here.
         if (&__sanitizer_set_death_callback) __sanitizer_set_death_callback(nullptr);
         for (const int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) std::signal(sig, SIG_DFL);
-        const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-        if (f >= 0)
-            H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, probeObject, nullptr,
-                      H5O_INFO_BASIC | H5O_INFO_NUM_ATTRS);
+        probeFile(path.c_str());
         ::_exit(0);  // no exit handlers, no flushing of the parent's buffers
     }
     int status = 0;
@@ -135,6 +188,7 @@ void impl::probeInChild(const std::string& path)
     H5get_libversion(&major, &minor, &release);
     const std::string version =
         std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) return;  // the helper could not run
     if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
         throw FileFormatError(
             path, "", "an HDF5 file that libhdf5 can read",
