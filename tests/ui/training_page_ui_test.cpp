@@ -3,6 +3,7 @@
 // 5 s, the state returns to Idle, and Start resumes the stopped job to completion; bad
 // input does not start.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -47,6 +48,30 @@ private:
     QTemporaryDir m_dir;
 
 private Q_SLOTS:
+    // The presets are the paper's experiments as `dwmtj reproduce` reads them (one file,
+    // resources/paper-experiments.ini): choosing one fills the form with its protocol.
+    void presetsAreThePapersExperimentsFromTheReproductionPresets()
+    {
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto* preset = page.findChild<QComboBox*>(QStringLiteral("preset"));
+        QVERIFY(preset);
+        QStringList items;
+        for (int i = 0; i < preset->count(); ++i) items << preset->itemText(i);
+        QCOMPARE(items, QStringList({"Custom", "fig3b-H500: H 500, T 80", "fig3b-H200: H 200, T 80",
+                                     "fig3c: H 500, T 120", "fig3d: H 500, T 40"}));
+        preset->setCurrentIndex(3);
+        const auto jobs = page.jobsFromForm();
+        QCOMPARE(jobs.size(), 3);  // lif, binary, multistate as the presets list them
+        for (const auto& j : jobs) {
+            QCOMPARE(j.config.hidden, 500);
+            QCOMPARE(j.config.timesteps, 120);
+            QCOMPARE(j.config.seeds, (std::vector<uint64_t>{0, 1, 2, 3, 4}));
+            QCOMPARE(j.config.epochs, 10);
+        }
+        QCOMPARE(jobs[0].config.neuron, core::NeuronKind::Lif);
+    }
+
     void tinyRunReportsProgressAndFinishes()
     {
         ui::ExperimentStore store;

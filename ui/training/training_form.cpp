@@ -35,6 +35,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
+#include "dwmtj/reproduce.h"
 #include "dwmtj/training.h"
 #include "runs/experiment_store.h"
 #include "training/construction_box.h"
@@ -44,17 +45,16 @@
 namespace dwmtj::ui {
 namespace {
 
-struct Preset {
-    const char* name;
-    const char* hidden;
-    int timesteps;
-};
-// The paper's experiments, each with the three neuron types over seeds 0-4
-// (Fig. 3b: H 500 and 200 at T 80; Fig. 3c: T 120; Fig. 3d: T 40).
-constexpr Preset kPresets[] = {{"Custom", "", 0},
-                               {"Fig. 3b: H 500 and 200, T 80", "500,200", 80},
-                               {"Fig. 3c: H 500, T 120", "500", 120},
-                               {"Fig. 3d: H 500, T 40", "500", 40}};
+/// "0-4" for a run of consecutive seeds, else "0,3,7" (what the Seeds field reads).
+QString seedsText(const std::vector<uint64_t>& seeds)
+{
+    bool run = seeds.size() > 2;
+    for (size_t k = 1; k < seeds.size(); ++k) run = run && seeds[k] == seeds[k - 1] + 1;
+    if (run) return QStringLiteral("%1-%2").arg(seeds.front()).arg(seeds.back());
+    QStringList out;
+    for (uint64_t s : seeds) out << QString::number(s);
+    return out.join(QLatin1Char(','));
+}
 
 }  // namespace
 
@@ -62,7 +62,28 @@ QFormLayout* TrainingPage::buildForm()
 {
     auto* form = new QFormLayout;
     m_preset = new QComboBox;
-    for (const auto& p : kPresets) m_preset->addItem(QString::fromUtf8(p.name));
+    m_preset->setObjectName(QStringLiteral("preset"));
+    m_preset->addItem(tr("Custom"));
+    // The paper's experiments at the paper's protocol, from the presets `dwmtj reproduce` reads
+    // (resources/paper-experiments.ini): one entry per experiment, its neuron kinds and seeds.
+    try {
+        core::ReproOptions o;
+        o.scale = core::ReproScale::Paper;
+        o.outDir = "unused";  // the plan's file paths are not used here; nothing is written
+        for (const core::ReproJob& j : core::makeReproPlan(o).jobs) {
+            if (!j.beyond.empty()) continue;
+            const QString name = QString::fromStdString(j.experiment);
+            if (m_presets.isEmpty() || m_presets.back().first != name) m_presets.append({name, {}});
+            m_presets.back().second.push_back(j.config);
+        }
+    } catch (const std::exception& e) {
+        Q_EMIT logMessage(tr("The paper's experiments are not offered as presets: %1")
+                              .arg(QString::fromUtf8(e.what())));
+    }
+    for (const auto& [name, configs] : m_presets) {
+        const core::TrainingConfig& c = configs.front();
+        m_preset->addItem(tr("%1: H %2, T %3").arg(name).arg(c.hidden).arg(c.timesteps));
+    }
     // The neuron kinds come from the registry (dwmtj/neuron_kinds.h).
     auto* neurons = new QHBoxLayout;
     m_hybridLayer1 = new QComboBox;
@@ -241,14 +262,19 @@ QFormLayout* TrainingPage::buildForm()
 
 void TrainingPage::applyPreset(int index)
 {
-    if (index <= 0 || index >= int(std::size(kPresets))) return;
-    m_hidden->setText(QString::fromUtf8(kPresets[index].hidden));
-    m_timesteps->setValue(kPresets[index].timesteps);
-    for (const auto& [kind, box] : m_kindBoxes) box->setChecked(true);
+    if (index <= 0 || index > m_presets.size()) return;
+    const auto& configs = m_presets[index - 1].second;
+    const core::TrainingConfig& c = configs.front();
+    m_hidden->setText(QString::number(c.hidden));
+    m_timesteps->setValue(c.timesteps);
+    for (const auto& [kind, box] : m_kindBoxes)
+        box->setChecked(std::any_of(configs.begin(), configs.end(),
+                                    [k = kind](const auto& x) { return x.neuron == k; }));
     m_hybrid->setChecked(false);
-    m_seeds->setText(QStringLiteral("0-4"));
-    m_batch->setValue(100);
-    m_lr->setValue(1e-3);
+    m_seeds->setText(seedsText(c.seeds));
+    m_epochs->setValue(c.epochs);
+    m_batch->setValue(c.batchSize);
+    m_lr->setValue(c.learningRate);
 }
 
 void TrainingPage::setNeuronTypes(const QList<core::NeuronKind>& kinds)

@@ -120,6 +120,9 @@ private:
     BackgroundTask* m_slurmTask = nullptr;
     ExperimentStore* m_store = nullptr;
     QComboBox* m_preset = nullptr;
+    /// The paper's experiments (resources/paper-experiments.ini, paper scale): name, and one
+    /// configuration per neuron kind; item i + 1 of m_preset.
+    QList<QPair<QString, std::vector<core::TrainingConfig>>> m_presets;
     /// One checkbox per registered neuron kind (a pure network of that kind each).
     QList<QPair<core::NeuronKind, QCheckBox*>> m_kindBoxes;
     QCheckBox* m_hybrid = nullptr;  ///< also queue a hybrid network
