@@ -13,7 +13,7 @@ out="$root/build-asan"
 cmake -S "$root" -B "$out" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g1 \
   -DDWMTJ_BUILD_UI=OFF -DDWMTJ_BUILD_TESTS=ON -DDWMTJ_SANITIZE=ON > /dev/null
 targets=(stats_test sigmoid_fit_test fit_optimum_test ordinal_fit_test device_io_test bad_input_test
-         lut_test energy_test reproduce_test atomic_write_test hostile_file_test snn_neurons_test
+         lut_test energy_test reproduce_test reproduce_answers_test atomic_write_test hostile_file_test snn_neurons_test
          training_test neuron_kinds_test variability_test bootstrap_test device_spread_test)
 cmake --build "$out" --parallel "$(nproc)" --target "${targets[@]}"
 # Leak checking stays off: libhdf5 and LibTorch keep allocations until exit that
