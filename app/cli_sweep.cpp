@@ -455,10 +455,17 @@ int submitSweepFolder(const std::string& dir, const SlurmOptions& o, bool dryRun
         return 0;
     }
     std::printf("%zu task(s) to submit: %s\n", sub.indices.size(), sub.arrayScript.c_str());
-    if (!sub.submitted) {
-        std::printf("%s; the commands:\n  %s\n", dryRun ? "dry run" : "sbatch is not on PATH",
-                    std::regex_replace(sub.commands, std::regex("\n"), "\n  ").c_str());
+    const std::string commands = std::regex_replace(sub.commands, std::regex("\n"), "\n  ");
+    if (dryRun) {
+        std::printf("dry run; the commands:\n  %s\n", commands.c_str());
         return 0;
+    }
+    if (!sub.submitted) {  // nothing is queued: a failure, not a success that prints commands
+        std::fprintf(stderr,
+                     "dwmtj sweep submit: sbatch is not on PATH here, so nothing was submitted; "
+                     "the scripts are written, submit them from a login node:\n  %s\n",
+                     commands.c_str());
+        return 1;
     }
     std::printf(
         "submitted array job %s (%zu task(s)) and collect job %s; `dwmtj sweep status %s`\n",
