@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "common/background_task.h"
+#include "common/page.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "devices/device_spread_panel.h"
@@ -178,5 +179,10 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     ok &= waitUntil([&] { return repro->task()->state() == ui::BackgroundTask::State::Idle; },
                     900000);
     ok &= save(&w, dir, "11-reproduce-done.png");
+    // 8. Every page as it stands now, including pages added after this tour was written.
+    for (ui::Page* page : w.pages()) {
+        w.showPage(page);
+        ok &= save(&w, dir, QStringLiteral("page-%1.png").arg(page->pageId()));
+    }
     return ok ? 0 : 1;
 }

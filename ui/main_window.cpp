@@ -63,32 +63,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_reproduce = new ReproducePage;
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(m_device, tr("1  Device data && fit"));
-    m_tabs->addTab(m_lut, tr("2  Lookup table"));
-    m_tabs->addTab(m_training, tr("3  Train"));
-    m_tabs->addTab(m_robustness, tr("4  Robustness"));
-    m_tabs->addTab(m_runs, tr("5  Runs"));
-    m_tabs->addTab(m_reproduce, tr("6  Reproduce the paper"));
     setCentralWidget(m_tabs);
+    buildMenus();
+    for (Page* page : std::initializer_list<Page*>{m_device, m_lut, m_training, m_robustness,
+                                                   m_runs, m_reproduce})
+        addPage(page);
     m_busy = new QProgressBar;
     m_busy->setMaximumWidth(160);
     m_busy->setRange(0, 0);  // indeterminate while something runs in the background
     m_busy->hide();
     statusBar()->addPermanentWidget(m_busy);
-    connect(m_training, &TrainingPage::logMessage, this, &MainWindow::log);
-    connect(m_lut, &LutPage::logMessage, this, &MainWindow::log);
     connect(m_lut, &LutPage::useForTraining, this, [this](const QString& path, bool multi) {
         m_training->setLutPath(path, multi);
         m_reproduce->setLut(path, multi);
         statusBar()->showMessage(tr("The Train page now uses %1").arg(path), 5000);
     });
-    connect(m_robustness, &RobustnessPage::logMessage, this, &MainWindow::log);
-    connect(m_runs, &RunsPage::logMessage, this, &MainWindow::log);
     connect(m_training, &TrainingPage::watchRequested, m_runs,
             [this](const QString& folder) { m_runs->watchFolder(folder); });
     connect(&TaskCenter::instance(), &TaskCenter::changed, this, &MainWindow::showTasks);
-    connect(m_reproduce, &ReproducePage::logMessage, this, &MainWindow::log);
     m_log = new QPlainTextEdit;
+    m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     auto* dock = new QDockWidget(tr("Log"), this);
@@ -96,7 +90,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     dock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     resizeDocks({dock}, {120}, Qt::Vertical);
-    connect(m_device, &DevicePage::logMessage, this, &MainWindow::log);
     connect(m_device, &DevicePage::fileLoaded, this, &MainWindow::rememberRecent);
     connect(m_device->spreadPanel(), &DeviceSpreadPanel::variabilityChosen, this,
             [this](const core::VariabilitySettings& v) {
@@ -105,12 +98,25 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                 log(tr("Train page: device variability set from the measured devices (%1)")
                         .arg(QString::fromStdString(v.describe())));
             });
-    buildMenus();
     statusBar()->showMessage(tr("Ready"));
     QSettings s;
     if (!restoreGeometry(s.value("window/geometry").toByteArray())) resize(1280, 800);
     restoreState(s.value("window/state").toByteArray());
 }
+
+void MainWindow::addPage(Page* page)
+{
+    m_pages.push_back(page);
+    const int n = int(m_pages.size());
+    page->setObjectName(page->pageId() + QStringLiteral("Page"));
+    m_tabs->addTab(page, QStringLiteral("%1  %2").arg(n).arg(page->pageTitle()));
+    QAction* show = m_view->addAction(page->pageTitle(), this, [this, page] { showPage(page); });
+    show->setObjectName(QStringLiteral("show-") + page->pageId());
+    if (n <= 9) show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + n)));
+    connect(page, &Page::logMessage, this, &MainWindow::log);
+}
+
+void MainWindow::showPage(Page* page) { m_tabs->setCurrentWidget(page); }
 
 void MainWindow::showTasks()
 {
@@ -160,19 +166,9 @@ bool MainWindow::openDeviceFile(const QString& path, const core::DeviceLoadOptio
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("&Device data and fit"), QKeySequence(Qt::CTRL | Qt::Key_1), this,
-                    [this] { m_tabs->setCurrentWidget(m_device); });
-    view->addAction(tr("&Lookup table"), QKeySequence(Qt::CTRL | Qt::Key_2), this,
-                    [this] { m_tabs->setCurrentWidget(m_lut); });
-    view->addAction(tr("&Train"), QKeySequence(Qt::CTRL | Qt::Key_3), this,
-                    [this] { m_tabs->setCurrentWidget(m_training); });
-    view->addAction(tr("&Robustness"), QKeySequence(Qt::CTRL | Qt::Key_4), this,
-                    [this] { m_tabs->setCurrentWidget(m_robustness); });
-    view->addAction(tr("R&uns"), QKeySequence(Qt::CTRL | Qt::Key_5), this,
-                    [this] { m_tabs->setCurrentWidget(m_runs); });
+    m_view = menuBar()->addMenu(tr("&View"));  // one entry per page (addPage)
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addAction(tr("&Reproduce the paper..."), QKeySequence(Qt::CTRL | Qt::Key_6), this,
+    tools->addAction(tr("&Reproduce the paper..."), this,
                      [this] { m_tabs->setCurrentWidget(m_reproduce); });
     tools->addSeparator();
     m_stopAll = tools->addAction(tr("&Stop all background work"), this, [this] {

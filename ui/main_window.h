@@ -3,6 +3,7 @@
 // table, train, robustness, runs), a log panel, recent files and window
 // state kept in QSettings. Features live in pages; this class only wires them.
 #include <QMainWindow>
+#include <vector>
 
 #include "dwmtj/device_io.h"
 
@@ -14,6 +15,7 @@ class QPlainTextEdit;
 
 namespace dwmtj::ui {
 
+class Page;
 class DevicePage;
 class TrainingPage;
 class LutPage;
@@ -34,6 +36,12 @@ public:
     ReproducePage* reproducePage() const { return m_reproduce; }
     ExperimentStore* store() const { return m_store; }
     QTabWidget* tabs() const { return m_tabs; }
+    /// Adds a page (common/page.h): its numbered tab, its View menu entry with Ctrl+N (the
+    /// first nine) and its log messages. The window owns it from then on.
+    void addPage(Page* page);
+    /// The pages in tab order (the screenshot tour photographs each).
+    const std::vector<Page*>& pages() const { return m_pages; }
+    void showPage(Page* page);
     /// Writes PNG, SVG, PDF and CSV of every chart on the current page into `dir`;
     /// returns the errors (empty on success).
     QString exportPageCharts(const QString& dir);
@@ -72,6 +80,8 @@ private:
     QProgressBar* m_busy = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QMenu* m_recent = nullptr;
+    QMenu* m_view = nullptr;
+    std::vector<Page*> m_pages;
     QAction* m_stopAll = nullptr;  ///< Tools > Stop all background work
 };
 

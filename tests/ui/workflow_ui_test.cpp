@@ -7,6 +7,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -15,6 +16,7 @@
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
 #include "common/background_task.h"
+#include "common/page.h"
 #include "common/task_center.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
@@ -27,6 +29,17 @@
 
 using namespace dwmtj;
 using TaskState = ui::BackgroundTask::State;
+
+namespace {
+/// A page added the way docs/extending.md describes: one class, one addPage call.
+class DummyPage : public ui::Page {
+public:
+    DummyPage() : m_task(new ui::BackgroundTask(this)) {}
+    QString pageTitle() const override { return QStringLiteral("Dummy"); }
+    QString pageId() const override { return QStringLiteral("dummy"); }
+    ui::BackgroundTask* m_task;
+};
+}  // namespace
 
 class WorkflowTest : public QObject {
     Q_OBJECT
@@ -95,6 +108,46 @@ private Q_SLOTS:
         }
         QVERIFY(center.running().isEmpty());
         QTest::qWait(20);  // the queued change notice reaches only live receivers
+    }
+
+    // A page added with MainWindow::addPage gets its numbered tab, its View entry with the next
+    // Ctrl+N, its log lines in the log panel, and its task in the quit prompt and Stop all.
+    void anAddedPageIsWiredEverywhere()
+    {
+        ui::MainWindow w;
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        const int before = int(w.pages().size());
+        QCOMPARE(w.tabs()->count(), before);
+        for (int i = 0; i < before; ++i)  // the built-in pages, numbered in order
+            QVERIFY(w.tabs()->tabText(i).startsWith(QString::number(i + 1) + QStringLiteral("  ")));
+        auto* page = new DummyPage;
+        w.addPage(page);
+        QCOMPARE(int(w.pages().size()), before + 1);
+        QCOMPARE(w.pages().back(), page);
+        QCOMPARE(w.tabs()->tabText(before),
+                 QStringLiteral("%1  Dummy").arg(before + 1));
+        QCOMPARE(page->objectName(), QStringLiteral("dummyPage"));
+        auto* show = w.findChild<QAction*>(QStringLiteral("show-dummy"));
+        QVERIFY(show);
+        QCOMPARE(show->shortcut(),
+                 QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + before + 1)));
+        w.showPage(w.pages().front());
+        QTest::keyClick(&w, Qt::Key(Qt::Key_0 + before + 1), Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentWidget(), page);
+        QTest::keyClick(&w, Qt::Key_1, Qt::ControlModifier);
+        QCOMPARE(w.tabs()->currentWidget(), w.pages().front());
+        Q_EMIT page->logMessage(QStringLiteral("hello from the dummy page"));
+        auto* log = w.findChild<QPlainTextEdit*>(QStringLiteral("log"));
+        QVERIFY(log && log->toPlainText().contains(QStringLiteral("hello from the dummy page")));
+        auto waitForStop = [](std::stop_token stop, ui::BackgroundTask&) {
+            while (!stop.stop_requested()) QThread::msleep(5);
+        };
+        QVERIFY(page->m_task->start(QStringLiteral("dummy work"), waitForStop));
+        QVERIFY(ui::TaskCenter::instance().runningWork(true).contains(QStringLiteral("dummy work")));
+        w.findChild<QAction*>(QStringLiteral("stopAll"))->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(ui::TaskCenter::instance().running().isEmpty(), 5000);
     }
 
     void trainEvaluateNoiseAndBrowseRuns()

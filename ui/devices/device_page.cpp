@@ -35,7 +35,7 @@
 
 namespace dwmtj::ui {
 
-DevicePage::DevicePage(QWidget* parent) : QWidget(parent)
+DevicePage::DevicePage(QWidget* parent) : Page(parent)
 {
     m_banner = makeErrorBanner();
     m_source = new QLabel(tr("No device data loaded. Use File > Open or drop a file here."));

@@ -1,9 +1,9 @@
 #pragma once
 // Device data -> fit -> lookup table, for one loaded device file. Loading and fitting a
 // device file take milliseconds, so they run on the GUI thread; training (later) does not.
-#include <QWidget>
 #include <optional>
 
+#include "common/page.h"
 #include "dwmtj/device_data.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/ordinal_fit.h"
@@ -26,9 +26,11 @@ class ResidualChart;
 class TraceChart;
 class HistogramChart;
 
-class DevicePage : public QWidget {
+class DevicePage : public Page {
     Q_OBJECT
 public:
+    QString pageTitle() const override { return tr("Device data && fit"); }
+    QString pageId() const override { return QStringLiteral("device"); }
     explicit DevicePage(QWidget* parent = nullptr);
     /// Loads and fits `path`: the file is read in a worker while the window keeps painting and
     /// its timers run (user input waits until it is read). On failure the error is shown, the
@@ -62,7 +64,6 @@ public:
     QString exportTableCsv(const QString& path) const;
 
 Q_SIGNALS:
-    void logMessage(const QString& text);
     void fileLoaded(const QString& path);
 
 private:

@@ -32,7 +32,7 @@ QDoubleSpinBox* number(double lo, double hi, double v, int decimals, const QStri
 
 }  // namespace
 
-LutPage::LutPage(DevicePage* source, QWidget* parent) : QWidget(parent), m_source(source)
+LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(source)
 {
     m_kind = new QComboBox;
     m_kind->addItem(tr("Fitted curve"), int(core::LutSource::Fit));

@@ -3,9 +3,9 @@
 // voltage range) from the device page's data and fit, previews p(V) (or the cumulative
 // curves of a multi-weight device) and dp/dV, exports CSV or HDF5, and shows the energy of
 // one device sample for given electrical parameters.
-#include <QWidget>
 #include <optional>
 
+#include "common/page.h"
 #include "dwmtj/lut.h"
 
 class QCheckBox;
@@ -19,9 +19,11 @@ namespace dwmtj::ui {
 class DevicePage;
 class LiveChart;
 
-class LutPage : public QWidget {
+class LutPage : public Page {
     Q_OBJECT
 public:
+    QString pageTitle() const override { return tr("Lookup table"); }
+    QString pageId() const override { return QStringLiteral("lut"); }
     explicit LutPage(DevicePage* source, QWidget* parent = nullptr);
     /// Rebuilds from the device page's current data (called when a file is loaded).
     void rebuild();
@@ -34,7 +36,6 @@ public:
     void setGridSize(int n);
 
 Q_SIGNALS:
-    void logMessage(const QString& text);
     /// The user saved the LUT at `path` for training (multi-weight or binary neurons).
     void useForTraining(const QString& path, bool multiState);
 

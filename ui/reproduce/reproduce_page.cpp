@@ -29,7 +29,7 @@
 
 namespace dwmtj::ui {
 
-ReproducePage::ReproducePage(QWidget* parent) : QWidget(parent), m_task(new BackgroundTask(this))
+ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new BackgroundTask(this))
 {
     m_scale = new QComboBox;
     m_scale->addItem(tr("smoke: a minute, bundled sample, tiny networks (a test of the pipeline)"),

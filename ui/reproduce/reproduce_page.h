@@ -2,9 +2,9 @@
 // The Reproduce page: runs `dwmtj reproduce` (the paper's experiments at a chosen scale) in
 // a worker thread with live charts, then draws the figures, writes the report and shows
 // the claims table; "Open report" (and, by default, the end of a run) opens report.html.
-#include <QWidget>
 #include <memory>
 
+#include "common/page.h"
 #include "common/core_metatypes.h"
 #include "dwmtj/reproduce.h"
 
@@ -22,9 +22,11 @@ class BackgroundTask;
 class BandChart;
 class LiveChart;
 
-class ReproducePage : public QWidget {
+class ReproducePage : public Page {
     Q_OBJECT
 public:
+    QString pageTitle() const override { return tr("Reproduce the paper"); }
+    QString pageId() const override { return QStringLiteral("reproduce"); }
     explicit ReproducePage(QWidget* parent = nullptr);
     BackgroundTask* task() const { return m_task; }
     QTableWidget* claimsTable() const { return m_claims; }
@@ -41,7 +43,6 @@ public:
     void stop();
 
 Q_SIGNALS:
-    void logMessage(const QString& text);
     void busyChanged(bool busy, const QString& what);
     void reportWritten(const QString& path);
 

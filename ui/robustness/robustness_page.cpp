@@ -38,7 +38,7 @@ constexpr double kImageSigmas[] = {0.0, 0.5, 1.0, 2.0, 3.0};
 }  // namespace
 
 RobustnessPage::RobustnessPage(ExperimentStore* store, QWidget* parent)
-    : QWidget(parent), m_store(store), m_task(new BackgroundTask(this))
+    : Page(parent), m_store(store), m_task(new BackgroundTask(this))
 {
     m_runs = new QListWidget;
     m_runs->setObjectName(QStringLiteral("runs"));

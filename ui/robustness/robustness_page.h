@@ -6,8 +6,8 @@
 // at several sigmas (Fig. 4a), and the energy per inference of each network. A second tab
 // runs the robustness study (study_panel.h), a third the variability study
 // (variability_panel.h).
-#include <QWidget>
 
+#include "common/page.h"
 #include "dwmtj/training_config.h"
 
 class QDoubleSpinBox;
@@ -28,9 +28,11 @@ class ExperimentStore;
 class StudyPanel;
 class VariabilityPanel;
 
-class RobustnessPage : public QWidget {
+class RobustnessPage : public Page {
     Q_OBJECT
 public:
+    QString pageTitle() const override { return tr("Robustness"); }
+    QString pageId() const override { return QStringLiteral("robustness"); }
     explicit RobustnessPage(ExperimentStore* store, QWidget* parent = nullptr);
     BandChart* rawChart() const { return m_raw; }
     BandChart* normalizedChart() const { return m_normalized; }
@@ -51,7 +53,6 @@ public:
     void stop();
 
 Q_SIGNALS:
-    void logMessage(const QString& text);
     void busyChanged(bool busy, const QString& what);
 
 private:

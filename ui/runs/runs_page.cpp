@@ -57,7 +57,7 @@ QString fmt(double v, int decimals)
 }
 }  // namespace
 
-RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : QWidget(parent), m_store(store)
+RunsPage::RunsPage(ExperimentStore* store, QWidget* parent) : Page(parent), m_store(store)
 {
     m_banner = makeErrorBanner();
     auto* open = new QPushButton(tr("Open experiment..."));

@@ -2,7 +2,7 @@
 // The Runs page: every run (one seed of one configuration) in the experiment files open in
 // the workbench, with its configuration, best accuracy, time and energy; selecting several
 // overlays their validation-accuracy and loss curves. Open, save as and close files here.
-#include <QWidget>
+#include "common/page.h"
 
 class QTableWidget;
 class QLabel;
@@ -14,9 +14,11 @@ class ExperimentStore;
 class FolderWatcher;
 class LiveChart;
 
-class RunsPage : public QWidget {
+class RunsPage : public Page {
     Q_OBJECT
 public:
+    QString pageTitle() const override { return tr("Runs"); }
+    QString pageId() const override { return QStringLiteral("runs"); }
     explicit RunsPage(ExperimentStore* store, QWidget* parent = nullptr);
     QTableWidget* table() const { return m_table; }
     LiveChart* accuracyChart() const { return m_accuracy; }
@@ -42,7 +44,6 @@ public:
     QString watchStatus() const;
 
 Q_SIGNALS:
-    void logMessage(const QString& text);
     void fileOpened(const QString& path);
     void openFinished(const QString& path, const QString& error);  ///< error "" = opened
     void copyFinished(const QString& to, const QString& error);

@@ -54,7 +54,7 @@ QString duration(double s)
 }  // namespace
 
 TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
-    : QWidget(parent), m_task(new BackgroundTask(this)), m_store(store)
+    : Page(parent), m_task(new BackgroundTask(this)), m_store(store)
 {
     m_startButton = new QPushButton(tr("Start"));
     m_startButton->setToolTip(tr("Run the queued jobs (the form's jobs if the queue is empty)"));

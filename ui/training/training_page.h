@@ -3,8 +3,8 @@
 // neuron type x hidden size, plus resumed files) executed in a worker thread, Start /
 // Stop, progress with images/s and ETA, and live charts: per-batch loss per seed, and the
 // per-epoch validation accuracy of each configuration as mean +/- sd across seeds.
-#include <QWidget>
 
+#include "common/page.h"
 #include "common/background_task.h"
 #include "dwmtj/sweep.h"
 #include "training/training_jobs.h"
@@ -30,9 +30,11 @@ class LiveChart;
 class BandChart;
 class ExperimentStore;
 
-class TrainingPage : public QWidget {
+class TrainingPage : public Page {
     Q_OBJECT
 public:
+    QString pageTitle() const override { return tr("Train"); }
+    QString pageId() const override { return QStringLiteral("train"); }
     explicit TrainingPage(ExperimentStore* store, QWidget* parent = nullptr);
     /// The worker that runs the queue (state, stop, progress signals).
     BackgroundTask* task() const { return m_task; }
@@ -86,7 +88,6 @@ public:
     QString openSweep(const QString& path);
 
 Q_SIGNALS:
-    void logMessage(const QString& text);
     void busyChanged(bool busy, const QString& what);
     /// A sweep was submitted there: follow its experiment files (the Runs page).
     void watchRequested(const QString& folder);
