@@ -77,9 +77,7 @@ NeuronKind stepKind()
         info.aliases = {"heaviside-test"};
         info.label = "step";
         info.description = "test only: a Heaviside step, straight-through gradient";
-        const NeuronKind k = registerNeuronKind(info);
-        snn::registerNeuronKernel(k, &stepKernel);
-        return k;
+        return snn::registerNeuron(info, &stepKernel);  // one call: description and kernel
     }();
     return kind;
 }
@@ -115,6 +113,13 @@ TEST(NeuronRegistry, BuiltInKindsAreDescribedOnce)
     noLut.label = "x";
     noLut.device = true;
     EXPECT_THROW(registerNeuronKind(noLut), Error);
+    NeuronKindInfo noKernel;
+    noKernel.id = "kind-without-kernel-test";
+    noKernel.label = "x";
+    const size_t before = neuronKinds().size();
+    EXPECT_THROW(snn::registerNeuron(noKernel, nullptr), Error);
+    EXPECT_EQ(neuronKinds().size(), before);  // nothing half-registered
+    EXPECT_THROW(neuronKindFromString("kind-without-kernel-test"), OptionsError);
     EXPECT_THROW(neuronKindInfo(NeuronKind(999)), Error);
 }
 

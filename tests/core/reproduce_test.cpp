@@ -212,6 +212,35 @@ TEST(Reproduce, ClaimsFollowTheNumbers)
     std::filesystem::remove_all(scratch());
 }
 
+// The claims are one table (claims.cpp): every entry is evaluated once, in table order, with
+// its own wording, and adjusted in its own family; a plan's [claims] selection keeps the
+// order and the families of the claims it keeps.
+TEST(Reproduce, EveryClaimOfTheTableIsEvaluatedWithItsWordingAndFamily)
+{
+    const auto p = smokePlan();
+    const auto& specs = claimSpecs();
+    ASSERT_GE(specs.size(), 9u);
+    const auto claims = evaluateClaims(p, {});
+    ASSERT_EQ(claims.size(), specs.size());
+    for (size_t i = 0; i < specs.size(); ++i) {
+        EXPECT_EQ(claims[i].id, specs[i].id);
+        EXPECT_EQ(claims[i].claim, specs[i].claim);
+        EXPECT_FALSE(specs[i].claim.empty()) << specs[i].id;
+        EXPECT_EQ(claims[i].family, specs[i].family) << specs[i].id;
+        if (!specs[i].figure.empty()) {
+            EXPECT_NE(specs[i].claim.find("Fig. " + specs[i].figure), std::string::npos)
+                << specs[i].id;
+        }
+        for (size_t j = 0; j < i; ++j) EXPECT_NE(specs[i].id, specs[j].id);
+    }
+    auto some = p;
+    some.claims = {specs.back().id, specs.front().id};
+    const auto kept = evaluateClaims(some, {});
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_EQ(kept[0].id, specs.front().id);  // table order, not the selection's
+    EXPECT_EQ(kept[1].id, specs.back().id);
+}
+
 TEST(Reproduce, ThePapersOwnComparisonUsesOneNetworkPerKindAndTheImages)
 {
     const auto p = smokePlan();

@@ -54,8 +54,8 @@ const std::vector<NeuronKind>& neuronKinds();
 /// The description of `kind`; throws Error for a value no one registered.
 const NeuronKindInfo& neuronKindInfo(NeuronKind kind);
 /// Adds a kind (an extension or a test's); throws Error when its id or an alias is taken or
-/// a device kind has no bundled LUT name. The kernel is registered separately
-/// (snn::registerNeuronKernel).
+/// a device kind has no bundled LUT name. Extensions use snn::registerNeuron (description
+/// and kernel in one call); this alone registers a description without a kernel.
 NeuronKind registerNeuronKind(NeuronKindInfo info);
 
 /// The paper's neuron type `kind` plays (NeuronKindInfo::paperRole, else the kind itself).

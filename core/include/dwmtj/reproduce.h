@@ -107,8 +107,12 @@ struct ClaimRequirement {
     std::string experiment;
     std::vector<NeuronKind> kinds;
 };
+/// A claim of the paper, one entry of the table in core/src/repro/claims.cpp.
 struct ClaimSpec {
-    std::string id;
+    std::string id;      ///< "mw-above-binary-H500-T80": presets' [claims], files, reports
+    std::string claim;   ///< the paper's statement, in the report
+    std::string figure;  ///< "3b"; "" for a claim made in the text
+    std::string family;  ///< the multiplicity family its p is Holm-adjusted in; "" = no test
     std::vector<ClaimRequirement> needs;
 };
 /// Every claim the reproduction can evaluate, in report order, with what it needs.

@@ -62,6 +62,14 @@ Kernels& kernels()
 
 }  // namespace
 
+NeuronKind registerNeuron(NeuronKindInfo info, NeuronKernel kernel)
+{
+    if (!kernel) throw Error("a null kernel for the neuron kind '" + info.id + "'");
+    const NeuronKind kind = registerNeuronKind(std::move(info));
+    registerNeuronKernel(kind, kernel);
+    return kind;
+}
+
 void registerNeuronKernel(NeuronKind kind, NeuronKernel kernel)
 {
     neuronKindInfo(kind);  // throws for an unregistered kind

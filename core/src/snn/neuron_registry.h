@@ -18,6 +18,10 @@ namespace dwmtj::core::snn {
 using NeuronKernel = torch::Tensor (*)(const torch::Tensor& x, const DeviceTable* table,
                                        uint64_t key, ActivityTally* tally);
 
+/// Adds a neuron kind in one call: its description (dwmtj/neuron_kinds.h) and its kernel.
+/// Throws Error, registering nothing, for a null kernel or what registerNeuronKind refuses.
+/// The way an extension or a test adds a kind (docs/extending.md, "A neuron kind").
+NeuronKind registerNeuron(NeuronKindInfo info, NeuronKernel kernel);
 /// Registers (or replaces) the kernel of a registered kind (registerNeuronKind); throws Error
 /// for an unregistered kind or a null kernel.
 void registerNeuronKernel(NeuronKind kind, NeuronKernel kernel);
