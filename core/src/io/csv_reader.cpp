@@ -358,7 +358,7 @@ void mapColumns(const std::string& path, const DeviceLoadOptions& options,
                 "columns of one known shape: (voltage, cycle, pulse, resistance), "
                 "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
                 "(voltage, probability[, trials]) or (voltage, cycle, state)",
-                describeRoles(L.headers), "Rename the header columns (see README, File formats)");
+                describeRoles(L.headers), "Rename the header columns (see docs/file-formats.md)");
     }
     // The required roles must be present.
     auto required = canonicalRoles(L.shape);

@@ -1,4 +1,4 @@
-// HDF5 device files. Layout (documented in README.md, "HDF5 device file"):
+// HDF5 device files. Layout (documented in docs/file-formats.md, "HDF5 device file"):
 //   /@format = "dwmtj-device", /@format_version = 1, /@kind = "binary" | "multistate"
 //   /traces/{voltage (M), cycle (M), resistance (M x P, NaN after a cycle's last pulse)}
 //   /events/{voltage, cycle, pulses_to_switch, censored (0/1)}
@@ -132,7 +132,7 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
     } else {
         throw FileFormatError(path, "/",
                               "one of the groups /traces, /events, /counts or /multistate",
-                              "none of them", "See README, 'HDF5 device file'");
+                              "none of them", "See docs/file-formats.md, 'HDF5 device file'");
     }
     return d;
 }

@@ -173,7 +173,7 @@ Lut readLut(const std::string& path)
         auto f = h5::openRead(path);
         lut = readLutGroup(f, "/lut");
     } else {
-        // Plausibility limit (README, "File formats"): 1e7 rows of at most 64 states are
+        // Plausibility limit (docs/file-formats.md): 1e7 rows of at most 64 states are
         // well under 4 GiB of text; a longer file or line is refused before it is read.
         std::error_code ec;
         const auto bytes = std::filesystem::file_size(path, ec);
