@@ -26,6 +26,7 @@
 #include "runs/experiment_store.h"
 #include "training/slurm_dialog.h"
 #include "training/training_page.h"
+#include "ui_test_util.h"
 
 using namespace dwmtj;
 using State = ui::BackgroundTask::State;
@@ -249,16 +250,18 @@ private Q_SLOTS:
         o.partition = "short";
         QSignalSpy watch(&page, &ui::TrainingPage::watchRequested);
         const QString folder = m_dir.filePath("sweep");
+        dwmtj::test::LoopWatch loop(
+            [&] { return page.slurmTask()->state() == ui::BackgroundTask::State::Running; });
         const QString err = page.submitToSlurm(folder, o);
         QVERIFY2(err.isEmpty(), qPrintable(err));
         // sbatch (here one that takes half a second per call) runs in the worker: the call has
-        // returned and the event loop answers while it runs.
-        QCOMPARE(page.slurmTask()->state(), ui::BackgroundTask::State::Running);
-        bool answered = false;
-        QTimer::singleShot(10, &page, [&] { answered = true; });
-        QTRY_VERIFY_WITH_TIMEOUT(answered, 2000);
+        // returned, and the event loop answers within 100 ms all the while.
         QCOMPARE(page.slurmTask()->state(), ui::BackgroundTask::State::Running);
         QTRY_COMPARE_WITH_TIMEOUT(watch.size(), 1, 20000);
+        QVERIFY2(loop.busyTicks() > 20, "the loop did not run while sbatch did");
+        QVERIFY2(loop.longestGapMs() < 100,
+                 qPrintable(QStringLiteral("the event loop did not answer for %1 ms")
+                                .arg(loop.longestGapMs())));
         QCOMPARE(watch.at(0).at(0).toString(), folder);
         QFile array(folder + "/slurm/array.sbatch");
         QVERIFY(array.open(QIODevice::ReadOnly));

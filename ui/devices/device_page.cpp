@@ -180,6 +180,20 @@ void DevicePage::showError(const QString& text)
     if (!text.isEmpty()) Q_EMIT logMessage(tr("Error: %1").arg(text));
 }
 
+void DevicePage::offGuiThread(const QString& what, const std::function<void()>& work)
+{
+    // The work runs in the page's worker; the window keeps painting and its timers and queued
+    // signals run meanwhile (user input waits, so nothing re-enters this page half-way). The
+    // caller's locals stay valid: this returns only when the work has returned.
+    QEventLoop wait;
+    const auto done = connect(m_loadTask, &BackgroundTask::finished, &wait, &QEventLoop::quit);
+    if (m_loadTask->start(what, [&work](std::stop_token, BackgroundTask&) { work(); }))
+        wait.exec(QEventLoop::ExcludeUserInputEvents);
+    else
+        work();  // the worker is busy (cannot happen from the GUI's own calls): run it here
+    disconnect(done);
+}
+
 bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& options)
 {
     if (m_loadTask->state() != BackgroundTask::State::Idle) {
@@ -187,28 +201,20 @@ bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& op
                       .arg(m_loadTask->what(), QFileInfo(path).fileName()));
         return false;
     }
-    // Read in the worker; the window keeps painting and its timers run meanwhile (user input
-    // waits, so nothing re-enters this page half-way).
-    auto loaded = std::make_shared<std::optional<core::DeviceData>>();
-    auto error = std::make_shared<QString>();
-    QEventLoop wait;
-    const auto done = connect(m_loadTask, &BackgroundTask::finished, &wait, &QEventLoop::quit);
-    m_loadTask->start(
-        tr("Loading %1").arg(QFileInfo(path).fileName()),
-        [loaded, error, file = path.toStdString(), options](std::stop_token, BackgroundTask&) {
-            try {
-                *loaded = core::loadDeviceFile(file, options);
-            } catch (const std::exception& e) {
-                *error = QString::fromUtf8(e.what());
-            }
-        });
-    wait.exec(QEventLoop::ExcludeUserInputEvents);
-    disconnect(done);
-    if (!*loaded) {
-        showError(*error + (m_data ? tr("\nThe previously loaded data are kept.") : QString()));
+    std::optional<core::DeviceData> loaded;
+    QString error;
+    offGuiThread(tr("Loading %1").arg(QFileInfo(path).fileName()), [&] {
+        try {
+            loaded = core::loadDeviceFile(path.toStdString(), options);
+        } catch (const std::exception& e) {
+            error = QString::fromUtf8(e.what());
+        }
+    });
+    if (!loaded) {
+        showError(error + (m_data ? tr("\nThe previously loaded data are kept.") : QString()));
         return false;
     }
-    m_data = std::move(*loaded);  // swap in only on success
+    m_data = std::move(loaded);  // swap in only on success
     showError({});
     const auto& d = *m_data;
     m_source->setText(tr("<b>%1</b> &mdash; %2, sha256 %3")
@@ -293,8 +299,16 @@ void DevicePage::refit()
             }
         }
         fo.excludeVoltages = m_excluded;
+        QString fitError;
+        offGuiThread(tr("Fitting %1").arg(name), [&] {
+            try {
+                m_fit = core::fitSigmoid(d.binary.counts, d.binary.trialsKnown, fo);
+            } catch (const std::exception& e) {
+                fitError = QString::fromStdString(e.what());
+            }
+        });
         try {
-            m_fit = core::fitSigmoid(d.binary.counts, d.binary.trialsKnown, fo);
+            if (!m_fit) throw std::runtime_error(fitError.toStdString());
             report = QString::fromStdString(core::formatSigmoidReport(*m_fit));
             if (!shownOut.empty()) {
                 QStringList vs;
@@ -330,10 +344,18 @@ void DevicePage::refit()
                                      QString::number(n > 0 ? m.stateCounts[r][k] / n : 0, 'f', 2)));
             m_table->setItem(r, m.numStates + 1, new QTableWidgetItem(QString::number(n)));
         }
+        QString fitError;
+        core::OrdinalFitOptions oo;
+        oo.commonWidth = m_form->currentData().toInt() == 11;
+        offGuiThread(tr("Fitting %1").arg(name), [&] {
+            try {
+                m_ordinal = core::fitOrdinal(m, oo);
+            } catch (const std::exception& e) {
+                fitError = QString::fromStdString(e.what());
+            }
+        });
         try {
-            core::OrdinalFitOptions oo;
-            oo.commonWidth = m_form->currentData().toInt() == 11;
-            m_ordinal = core::fitOrdinal(m, oo);
+            if (!m_ordinal) throw std::runtime_error(fitError.toStdString());
             report = QString::fromStdString(core::formatOrdinalReport(*m_ordinal));
         } catch (const std::exception& e) {
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));

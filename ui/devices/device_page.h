@@ -1,6 +1,7 @@
 #pragma once
 // Device data -> fit -> lookup table, for one loaded device file. Loading and fitting a
 // device file take milliseconds, so they run on the GUI thread; training (later) does not.
+#include <functional>
 #include <optional>
 
 #include "common/page.h"
@@ -67,6 +68,9 @@ Q_SIGNALS:
     void fileLoaded(const QString& path);
 
 private:
+    /// Runs `work` in the page's worker and returns when it has (device files are read and
+    /// fitted off the GUI thread).
+    void offGuiThread(const QString& what, const std::function<void()>& work);
     void refit();
     void showError(const QString& text);
     void fillTraceControls();
