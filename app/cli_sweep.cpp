@@ -107,33 +107,6 @@ int plan(const std::vector<std::string>& argv)
     return 0;
 }
 
-/// Forks `dwmtj sweep task DIR --index I` with its output appended to the task's log, in its
-/// own process group (a terminal's Ctrl+C reaches only `sweep run`, which forwards one SIGTERM).
-pid_t startTask(const std::string& dir, const SweepTask& t, int threads)
-{
-    const std::string log = (fs::path(dir) / t.log).string();
-    const std::string exe = selfExe(), index = std::to_string(t.index),
-                      th = std::to_string(threads);
-    const pid_t pid = fork();
-    if (pid < 0) throw Error("cannot start a task process (fork failed)");
-    if (pid == 0) {
-        setpgid(0, 0);
-        const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-            close(fd);
-        }
-        setenv("DWMTJ_THREADS", th.c_str(), 1);
-        setenv("OMP_NUM_THREADS", th.c_str(), 1);
-        setenv("OPENBLAS_NUM_THREADS", th.c_str(), 1);
-        execl(exe.c_str(), exe.c_str(), "sweep", "task", dir.c_str(), "--index", index.c_str(),
-              static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return pid;
-}
-
 int run(const std::vector<std::string>& argv)
 {
     Args a(argv, {}, {"out", "jobs"});
@@ -344,65 +317,44 @@ int submit(std::vector<std::string> argv)
 
 }  // namespace
 
+static_assert(kExitStopped == kTaskExitStopped, "one exit status for a stopped task");
+
 int runSweepTasks(const std::string& dir, int jobs)
 {
-    const Sweep s = loadSweep(sweepFileIn(dir));
-    const auto tasks = sweepTasks(s);
-    std::vector<SweepTask> pending;
-    for (const auto& t : tasks)
-        if (taskStatus(dir, t, s).state != TaskState::Completed) pending.push_back(t);
-    // The threads this process would use, shared among the tasks that run at once.
-    const int threads = std::max(1, defaultThreadCount() / jobs);
-    std::fprintf(stderr, "sweep %s: %zu of %zu task(s) to run, %d at a time, %d thread(s) each\n",
-                 s.name.c_str(), pending.size(), tasks.size(), jobs, threads);
     InterruptWatcher interrupts;
-    std::map<pid_t, SweepTask> running;
-    size_t next = 0, done = 0;
-    int failed = 0, stopped = 0;
-    const auto start = std::chrono::steady_clock::now();
-    bool forwarded = false;
-    while (next < pending.size() || !running.empty()) {
-        const bool stop = interrupts.token().stop_requested();
-        if (stop && !forwarded) {
-            for (const auto& [pid, t] : running) kill(pid, SIGTERM);
-            forwarded = true;
-            std::fprintf(stderr, "stopping: the running tasks finish their batch and save\n");
-        }
-        while (!stop && next < pending.size() && int(running.size()) < jobs) {
-            const SweepTask& t = pending[next++];
-            running[startTask(dir, t, threads)] = t;
-        }
-        int status = 0;
-        const pid_t pid = waitpid(-1, &status, WNOHANG);
-        if (pid <= 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            continue;
-        }
-        const auto it = running.find(pid);
-        if (it == running.end()) continue;
-        const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        ++done;
-        failed += rc != 0 && rc != kExitStopped;
-        stopped += rc == kExitStopped;
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double eta = elapsed / double(done) * double(pending.size() - done);
-        std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", done, pending.size(),
-                     it->second.id.c_str(),
-                     rc == 0              ? "completed"
-                     : rc == kExitStopped ? "stopped"
-                                          : "FAILED",
-                     (fs::path(dir) / it->second.log).string().c_str(),
-                     stop ? "" : (", ETA " + duration(eta)).c_str());
-        running.erase(it);
-        if (stop && next < pending.size()) next = pending.size();  // the rest stay pending
-    }
+    SweepRunOptions o;
+    o.jobs = jobs;
+    // The threads this process would use, shared among the tasks that run at once.
+    o.threadsPerTask = std::max(1, defaultThreadCount() / std::max(1, jobs));
+    o.program = selfExe();
+    bool saidStopping = false;
+    const SweepRunSummary sum = runSweepFolder(
+        dir, o, interrupts.token(),
+        [](const SweepRunSummary& s) {
+            std::fprintf(stderr,
+                         "sweep %s: %zu of %zu task(s) to run, %d at a time, %d thread(s) each\n",
+                         s.name.c_str(), s.pending, s.tasks, s.jobs, s.threadsPerTask);
+        },
+        [&](const SweepRunProgress& p) {
+            if (std::isnan(p.etaSeconds) && !saidStopping) {
+                std::fprintf(stderr, "stopping: the running tasks finish their batch and save\n");
+                saidStopping = true;
+            }
+            const std::string eta =
+                std::isnan(p.etaSeconds) ? "" : ", ETA " + duration(p.etaSeconds);
+            std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", p.done, p.total,
+                         p.taskId.c_str(),
+                         p.exitCode == 0              ? "completed"
+                         : p.exitCode == kExitStopped ? "stopped"
+                                                      : "FAILED",
+                         p.log.c_str(), eta.c_str());
+        });
     std::fprintf(stderr,
                  "%zu task(s) ran: %d failed, %d stopped; `dwmtj sweep collect %s` merges "
                  "them\n",
-                 done, failed, stopped, dir.c_str());
-    if (interrupts.token().stop_requested()) return kExitStopped;
-    return failed ? 1 : 0;
+                 sum.ran, sum.failed, sum.stopped, dir.c_str());
+    if (sum.interrupted) return kExitStopped;
+    return sum.failed ? 1 : 0;
 }
 
 SlurmOptions takeSlurmOptions(std::vector<std::string>& argv, bool* dryRun)

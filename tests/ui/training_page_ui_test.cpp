@@ -211,6 +211,49 @@ private Q_SLOTS:
         QCOMPARE(e.runs.at(0).epochsDone(), 2);
     }
 
+    // The queue run here as a sweep (the runner `dwmtj sweep run` uses): each job and seed its
+    // own process, two at a time; the Runs page is asked to follow the folder, the tasks'
+    // files are collected into results/, and a second run finds nothing left to do.
+    void queueRunsHereAsASweepThroughTheCoreRunner()
+    {
+        qputenv("DWMTJ_CLI", DWMTJ_CLI_BINARY);
+        ui::ExperimentStore store;
+        ui::TrainingPage page(&store);
+        auto c = tiny(1);
+        c.seeds = {0, 1};
+        page.setConfig(c, m_dir.filePath("here.h5"));
+        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+        QStringList log;
+        connect(&page, &ui::TrainingPage::logMessage, [&](const QString& t) { log << t; });
+        QSignalSpy watch(&page, &ui::TrainingPage::watchRequested);
+        const QString folder = m_dir.filePath("here-sweep");
+        QCOMPARE(page.runSweepHere(folder, 0), QStringLiteral("run at least 1 task at a time"));
+        const QString err = page.runSweepHere(folder, 2);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        QCOMPARE(watch.size(), 1);
+        QCOMPARE(watch.at(0).at(0).toString(), folder);
+        QVERIFY(page.runSweepHere(folder, 2).contains(QStringLiteral("running here already")));
+        QTRY_COMPARE_WITH_TIMEOUT(page.localSweepTask()->state(), ui::BackgroundTask::State::Idle,
+                                  120000);
+        const QString all = log.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QStringLiteral("4 of 4 task(s) to run, 2 at a time")), qPrintable(all));
+        QCOMPARE(all.count(QStringLiteral(" completed (log ")), 4);
+        QVERIFY2(all.contains(QStringLiteral("4 task(s) ran: 0 failed, 0 stopped; 2 result file(s)")),
+                 qPrintable(all));
+        for (const char* config : {"lif-H16-T4", "binary-H16-T4"}) {
+            const auto e = core::loadExperiment(
+                QDir(folder).filePath(QStringLiteral("results/%1.h5").arg(config)).toStdString());
+            QCOMPARE(e.runs.size(), size_t(2));
+            for (const auto& r : e.runs) QCOMPARE(r.status, core::RunStatus::Completed);
+        }
+        log.clear();
+        QVERIFY(page.runSweepHere(folder, 2).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(page.localSweepTask()->state(), ui::BackgroundTask::State::Idle,
+                                  30000);
+        QVERIFY2(log.join(QLatin1Char('\n')).contains(QStringLiteral("0 of 4 task(s) to run")),
+                 qPrintable(log.join(QLatin1Char('\n'))));
+    }
+
     void queueSubmitsToSlurmWithTheScriptShownFirst()
     {
         // A stand-in sbatch that records its calls and answers job ids 1001, 1002.

@@ -89,6 +89,7 @@ TrainingPage::TrainingPage(ExperimentStore* store, QWidget* parent)
                     tr("Sweep files (*.sweep)"));
                 if (!f.isEmpty()) saveSweep(f);
             });
+    addLocalSweepActions(sweepMenu);
     m_sweepButton->setMenu(sweepMenu);
     m_startButton->setDefault(true);
     m_stopButton->setEnabled(false);

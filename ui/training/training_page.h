@@ -20,6 +20,8 @@ class QCheckBox;
 class QTableWidget;
 class QFormLayout;
 
+class QMenu;
+
 namespace dwmtj::ui {
 class ConstructionBox;
 }
@@ -80,6 +82,13 @@ public:
     /// sbatch itself is shown as the status when the worker ends).
     QString submitToSlurm(const QString& folder, const core::SlurmOptions& options);
     void slurmDialog();  ///< "Submit to Slurm..." button
+    /// Writes the queue as a sweep into `folder` and runs its tasks here, `jobs` at a time,
+    /// each as its own `dwmtj sweep task` process (core::runSweepFolder, as `dwmtj sweep run`),
+    /// in a worker (localSweepTask(); Stop or Stop all stops it, and a later run resumes
+    /// what is left); the Runs page follows the folder, and the finished tasks are collected
+    /// into results/. Returns an error found before starting, or "".
+    QString runSweepHere(const QString& folder, int jobs);
+    BackgroundTask* localSweepTask() const { return m_localSweepTask; }
     /// Writes the queue (as queueSweep) as a sweep file for `dwmtj sweep run|submit`.
     /// Returns an error or "".
     QString saveSweep(const QString& path);
@@ -108,6 +117,12 @@ private:
     void onFailed(const QString& error);
     void onState(BackgroundTask::State s);
     void onSlurmSubmitted(const QString& folder, const QStringList& jobs);
+    /// Writes the queue as a sweep into `folder` (made if needed) and prepares it; returns the
+    /// dwmtj program the tasks run. Throws core::Error (`why` says who needs the program).
+    std::string queueIntoSweepFolder(const QString& folder, const char* why,
+                                     const char* comment) const;
+    /// The Sweep menu's "Run the queue as a sweep here..." and its Stop (training_sweeps.cpp).
+    void addLocalSweepActions(QMenu* menu);
     void applyPreset(int index);
     QFormLayout* buildForm();  ///< the settings form with its widgets (training_form.cpp)
     void refreshQueue();
@@ -119,6 +134,7 @@ private:
 
     BackgroundTask* m_task = nullptr;
     BackgroundTask* m_slurmTask = nullptr;
+    BackgroundTask* m_localSweepTask = nullptr;
     ExperimentStore* m_store = nullptr;
     QComboBox* m_preset = nullptr;
     /// The paper's experiments (resources/paper-experiments.ini, paper scale): name, and one

@@ -33,6 +33,7 @@
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
 #include "dwmtj/fashion_mnist.h"
+#include "dwmtj/sweep.h"
 #include "dwmtj/training.h"
 #include "runs/experiment_store.h"
 #include "training/construction_box.h"
@@ -79,22 +80,29 @@ core::Sweep TrainingPage::queueSweep() const
         configs);
 }
 
+std::string TrainingPage::queueIntoSweepFolder(const QString& folder, const char* why,
+                                               const char* comment) const
+{
+    const core::Sweep sweep = queueSweep();
+    const std::string program = dwmtjProgram().toStdString();
+    if (!QFileInfo(QString::fromStdString(program)).isExecutable())
+        throw core::Error("the dwmtj program is not next to the workbench (" + program + "); " +
+                          why);
+    QDir().mkpath(folder);
+    const QString sweepFile = QDir(folder).filePath(QStringLiteral("queue.sweep"));
+    core::writeSweepFile(sweep, sweepFile.toStdString(), comment);
+    core::prepareSweepFolder(sweepFile.toStdString(), folder.toStdString());
+    return program;
+}
+
 QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOptions& options)
 {
     std::string abs, binary;
     try {  // quick, here: the sweep, its files and the folder (refusals come back at once)
         if (m_slurmTask->state() != BackgroundTask::State::Idle)
             throw core::Error("a submission to Slurm is still under way");
-        const core::Sweep sweep = queueSweep();
-        binary = dwmtjProgram().toStdString();
-        if (!QFileInfo(QString::fromStdString(binary)).isExecutable())
-            throw core::Error("the dwmtj program is not next to the workbench (" + binary +
-                              "); the cluster nodes run it");
-        QDir().mkpath(folder);
-        const QString sweepFile = QDir(folder).filePath(QStringLiteral("queue.sweep"));
-        core::writeSweepFile(sweep, sweepFile.toStdString(),
-                             "The Train page's queue, submitted to Slurm by the workbench.");
-        core::prepareSweepFolder(sweepFile.toStdString(), folder.toStdString());
+        binary = queueIntoSweepFolder(folder, "the cluster nodes run it",
+                                      "The Train page's queue, submitted to Slurm by the workbench.");
         abs = QFileInfo(folder).absoluteFilePath().toStdString();
     } catch (const std::exception& e) {
         return showError(QString::fromUtf8(e.what()));
@@ -118,6 +126,101 @@ QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOpti
                 QString::number(sub.indices.size()), QString::fromStdString(sub.collectJob)}));
         });
     return {};
+}
+
+QString TrainingPage::runSweepHere(const QString& folder, int jobs)
+{
+    std::string program;
+    try {  // the sweep, its files and the folder here; the tasks in the worker
+        if (m_localSweepTask->state() != BackgroundTask::State::Idle)
+            throw core::Error("a sweep is running here already");
+        if (jobs < 1) throw core::Error("run at least 1 task at a time");
+        program = queueIntoSweepFolder(folder, "each task runs it",
+                                       "The Train page's queue, run here as a sweep by the workbench.");
+    } catch (const std::exception& e) {
+        return showError(QString::fromUtf8(e.what()));
+    }
+    core::SweepRunOptions o;
+    o.jobs = jobs;
+    o.threadsPerTask = std::max(1, core::defaultThreadCount() / jobs);
+    o.program = program;
+    const std::string dir = folder.toStdString();
+    m_status->setStyleSheet({});
+    m_status->setText(tr("Running the sweep in %1 ...").arg(folder));
+    m_localSweepTask->start(
+        tr("Sweep in %1, %2 at a time").arg(QFileInfo(folder).fileName()).arg(jobs),
+        [dir, o](std::stop_token stop, BackgroundTask& task) {
+            const auto sum = core::runSweepFolder(
+                dir, o, stop,
+                [&](const core::SweepRunSummary& s) {
+                    task.reportMessage(QStringLiteral("Sweep %1: %2 of %3 task(s) to run, %4 at a "
+                                                      "time, %5 thread(s) each")
+                                           .arg(QString::fromStdString(s.name))
+                                           .arg(s.pending)
+                                           .arg(s.tasks)
+                                           .arg(s.jobs)
+                                           .arg(s.threadsPerTask));
+                },
+                [&](const core::SweepRunProgress& p) {
+                    const QString state = p.exitCode == 0                        ? QStringLiteral("completed")
+                                          : p.exitCode == core::kTaskExitStopped ? QStringLiteral("stopped")
+                                                                                 : QStringLiteral("FAILED");
+                    const QString text =
+                        QStringLiteral("[%1/%2] %3 %4 (log %5)")
+                            .arg(p.done)
+                            .arg(p.total)
+                            .arg(QString::fromStdString(p.taskId), state,
+                                 QString::fromStdString(p.log));
+                    task.reportMessage(text);
+                    task.reportProgress(p.total ? double(p.done) / double(p.total) : 1, text);
+                });
+            std::vector<std::string> missing;
+            const auto written = core::collectSweep(dir, &missing);
+            task.reportMessage(QStringLiteral("%1 task(s) ran: %2 failed, %3 stopped; %4 result "
+                                              "file(s) in %5/results")
+                                   .arg(sum.ran)
+                                   .arg(sum.failed)
+                                   .arg(sum.stopped)
+                                   .arg(written.size())
+                                   .arg(QString::fromStdString(dir)));
+            if (sum.failed)
+                task.reportError(QStringLiteral("%1 task(s) of the sweep failed; their logs say why")
+                                     .arg(sum.failed));
+        });
+    Q_EMIT watchRequested(folder);
+    return {};
+}
+
+void TrainingPage::addLocalSweepActions(QMenu* menu)
+{
+    m_localSweepTask = new BackgroundTask(this);
+    connect(m_localSweepTask, &BackgroundTask::message, this, &TrainingPage::logMessage);
+    connect(m_localSweepTask, &BackgroundTask::failed, this, [this](const QString& e) { showError(e); });
+    connect(m_localSweepTask, &BackgroundTask::progress, this,
+            [this](double, const QString& text) { m_status->setText(text); });
+    menu->addSeparator();
+    QAction* run = menu->addAction(tr("Run the queue as a sweep here..."));
+    run->setObjectName(QStringLiteral("runSweepHere"));
+    run->setToolTip(tr("Each job and seed as its own process, N at a time (as `dwmtj sweep run`)"));
+    QAction* stop = menu->addAction(tr("Stop the sweep"));
+    stop->setObjectName(QStringLiteral("stopSweepHere"));
+    stop->setEnabled(false);
+    connect(stop, &QAction::triggered, m_localSweepTask, &BackgroundTask::stop);
+    connect(m_localSweepTask, &BackgroundTask::stateChanged, this, [run, stop](BackgroundTask::State st) {
+        run->setEnabled(st == BackgroundTask::State::Idle);
+        stop->setEnabled(st == BackgroundTask::State::Running);
+    });
+    connect(run, &QAction::triggered, this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Sweep folder (tasks, logs and results go here)"),
+            QFileInfo(outPath()).absolutePath());
+        if (folder.isEmpty()) return;
+        bool ok = false;
+        const int jobs = QInputDialog::getInt(this, tr("Run the sweep here"),
+                                              tr("Tasks at a time (the cores are shared among them):"),
+                                              std::max(1, core::defaultThreadCount() / 2), 1, 256, 1, &ok);
+        if (ok) runSweepHere(folder, jobs);
+    });
 }
 
 void TrainingPage::onSlurmSubmitted(const QString& folder, const QStringList& jobs)

@@ -6,6 +6,9 @@
 // and collect without the trainer.
 #include <cstdint>
 #include <optional>
+#include <functional>
+#include <stop_token>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -142,6 +145,42 @@ SlurmSubmission slurmScripts(const std::string& dir, const SlurmOptions& o,
 /// to DIR/slurm/jobs.tsv. Throws Error with sbatch's message when it refuses.
 SlurmSubmission submitSweep(const std::string& dir, const SlurmOptions& o, bool dryRun,
                             const std::string& dwmtjBinary, const std::string& collectArgs);
+/// The exit status of a task that was stopped (SIGTERM, Stop) and saved its last epoch.
+inline constexpr int kTaskExitStopped = 3;
+
+/// How runSweepFolder runs the tasks.
+struct SweepRunOptions {
+    int jobs = 1;            ///< tasks at a time
+    int threadsPerTask = 1;  ///< DWMTJ_THREADS, OMP_NUM_THREADS, OPENBLAS_NUM_THREADS of each
+    std::string program;     ///< the dwmtj program that runs `sweep task DIR --index I`
+};
+/// What runSweepFolder is about to do, and then did.
+struct SweepRunSummary {
+    std::string name;        ///< the sweep's
+    size_t tasks = 0;        ///< all of the sweep's
+    size_t pending = 0;      ///< those not completed, which it runs
+    int jobs = 1, threadsPerTask = 1;
+    size_t ran = 0;          ///< tasks that ended (completed, failed or stopped)
+    int failed = 0, stopped = 0;
+    bool interrupted = false;  ///< stop was requested: the rest stay pending
+};
+/// One task ended.
+struct SweepRunProgress {
+    size_t done = 0, total = 0;  ///< of the pending tasks
+    std::string taskId, log;     ///< the log's path
+    int exitCode = 0;            ///< 0 completed, kTaskExitStopped stopped, else failed
+    double etaSeconds = std::nan("");  ///< NaN once stopping
+};
+/// Runs the folder's incomplete tasks, `o.jobs` at a time, each as its own process
+/// (`o.program sweep task DIR --index I`, its output appended to its log, in its own process
+/// group) until all have run or `stop` is requested: then the running tasks get SIGTERM (they
+/// finish their batch, save and exit kTaskExitStopped) and the rest stay pending, so a later
+/// run resumes them. `dwmtj sweep run`, `reproduce --jobs` and the Train page use it.
+SweepRunSummary runSweepFolder(const std::string& dir, const SweepRunOptions& o,
+                               std::stop_token stop,
+                               const std::function<void(const SweepRunSummary&)>& onStart,
+                               const std::function<void(const SweepRunProgress&)>& onTask);
+
 /// Whether `program` is on PATH.
 bool onPath(const std::string& program);
 /// Runs a shell command; its standard output (and the exit status in *rc).
