@@ -13,5 +13,7 @@ int runVariability(const std::vector<std::string>& args);
 int runRobustness(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);
+/// `dwmtj sweep from-presets`: the presets' experiments as a sweep file (cli_sweep_presets.cpp).
+int sweepFromPresets(const std::vector<std::string>& args);
 int runReproduce(const std::vector<std::string>& args);  ///< needs the UI library (figures)
 }  // namespace dwmtj::cli

@@ -81,6 +81,8 @@ const char* kUsage =
     "        [--dry-run]\n"
     "  sweep status DIR [--json]\n"
     "  sweep collect DIR\n"
+    "  sweep from-presets --out FILE.sweep [--experiments A,B] [--scale paper|quick|smoke]\n"
+    "        [--presets NAME|FILE] [--noise] [--name NAME]\n"
     "      a grid of training configurations x seeds (a sweep file, docs/sweeps.md): list the\n"
     "      tasks and their cost, run them here N at a time, or as a Slurm array job with a\n"
     "      collect job after it; show each task's state; merge the tasks' files into one\n"

@@ -428,7 +428,8 @@ int submitSweepFolder(const std::string& dir, const SlurmOptions& o, bool dryRun
 int runSweep(const std::vector<std::string>& argv)
 {
     if (argv.empty())
-        throw UsageError("dwmtj sweep: expected plan, run, submit, status, collect or task");
+        throw UsageError(
+            "dwmtj sweep: expected plan, run, submit, status, collect, task or from-presets");
     const std::string sub = argv[0];
     const std::vector<std::string> rest(argv.begin() + 1, argv.end());
     if (sub == "plan") return plan(rest);
@@ -437,8 +438,9 @@ int runSweep(const std::vector<std::string>& argv)
     if (sub == "status") return status(rest);
     if (sub == "collect") return collect(rest);
     if (sub == "task") return task(rest);
+    if (sub == "from-presets") return sweepFromPresets(rest);
     throw UsageError("dwmtj sweep: unknown subcommand '" + sub +
-                     "' (plan, run, submit, status, collect)");
+                     "' (plan, run, submit, status, collect, from-presets)");
 }
 
 }  // namespace dwmtj::cli

@@ -8,7 +8,7 @@
 # Usage: packaging/gpu/device-check.sh [quick | config | protocol]
 #   quick: build, tests, benchmarks; config (default): also one paper-scale configuration
 #   (LIF, H 500, T 80, 5 seeds x 10 epochs); protocol: instead the paper's whole training
-#   protocol, resources/sweeps/paper-fig3b.sweep and paper-fig3cd.sweep (60 trainings and the
+#   protocol, the presets' Fig. 3b and Fig. 3c/3d sweeps (dwmtj sweep from-presets) (60 trainings and the
 #   Fig. 4 noise evaluation), on this GPU with JOBS trainings at once (default 4).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -53,8 +53,10 @@ stamp "benchmarks"
 if [ "${1:-}" = protocol ]; then
   stamp "the paper's training protocol: 60 trainings + noise evaluation, ${JOBS:-4} at once"
   s0=$SECONDS
+  "$dwmtj" sweep from-presets --experiments fig3b-H500,fig3b-H200 --noise --out /tmp/paper-fig3b.sweep
+  "$dwmtj" sweep from-presets --experiments fig3c,fig3d --out /tmp/paper-fig3cd.sweep
   for f in paper-fig3b paper-fig3cd; do
-    sed "/^\[sweep /a device = cuda\ndata_dir = $DATA" "$root/resources/sweeps/$f.sweep" >"/tmp/$f.sweep"
+    sed -i -e "s/^device = cpu$/device = cuda/" -e "/^\[sweep /a data_dir = $DATA" "/tmp/$f.sweep"
     timeout "${PROTOCOL_TIMEOUT:-400}" "$dwmtj" sweep run "/tmp/$f.sweep" --out "/tmp/$f" \
       --jobs "${JOBS:-4}" >"$OUT/$f.log" 2>&1
     echo "$f: exit $? at $((SECONDS - s0)) s"

@@ -129,9 +129,19 @@ check "status asks squeue about the recorded array job and shows its states" 'gr
 # What an array task runs: the task command itself, with Slurm's CPU count.
 SLURM_CPUS_PER_TASK=1 "$B" sweep task "$T/s" --index 5 >/dev/null 2>"$T/task.err"; rc=$?
 check "sweep task --index runs one task with SLURM_CPUS_PER_TASK threads" '[ $rc -eq 0 ] && grep -q "task 5: binary-H16-T4-seed2 .* (1 thread(s))" "$T/task.err" && [ -f "$T/s/tasks/binary-H16-T4/seed2.h5" ]'
-# The bundled sweeps of the paper's protocol parse and plan: 30 tasks each.
-for f in paper-fig3b paper-fig3cd; do
-  out=$("$B" sweep plan "$SRC/resources/sweeps/$f.sweep" --out "$T/p" --json)
-  check "bundled $f.sweep plans 30 tasks" 'python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert len(d[\"tasks\"])==30 and d[\"estimated_core_hours\"] > 5" "$out"'
+# The paper's protocol as sweeps, made from the presets (the one place the experiments are
+# written down): Fig. 3b (H 500 and H 200) with the Fig. 4 noise study, and Fig. 3c/3d; 30
+# tasks each at the paper scale, the presets' seeds, epochs and sizes.
+"$B" sweep from-presets --experiments fig3b-H500,fig3b-H200 --noise --out "$T/fig3b.sweep" >"$T/fp.txt"; rc=$?
+check "sweep from-presets writes the Fig. 3b sweep (6 configurations, 30 tasks)" '[ $rc -eq 0 ] && grep -q "6 configuration(s), 30 task(s)" "$T/fp.txt" && grep -q "^\[sweep paper-fig3b-H500-fig3b-H200\]" "$T/fig3b.sweep" && grep -q "^\[noise\]" "$T/fig3b.sweep" && [ $(grep -c "^hidden = 500" "$T/fig3b.sweep") -eq 3 ] && [ $(grep -c "^hidden = 200" "$T/fig3b.sweep") -eq 3 ] && grep -q "^epochs = 10$" "$T/fig3b.sweep" && grep -q "^seeds = 0, 1, 2, 3, 4$" "$T/fig3b.sweep"'
+"$B" sweep from-presets --experiments fig3c,fig3d --out "$T/fig3cd.sweep" >/dev/null
+for f in fig3b fig3cd; do
+  out=$("$B" sweep plan "$T/$f.sweep" --out "$T/p-$f" --json)
+  check "the presets' $f sweep plans 30 tasks" 'python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert len(d[\"tasks\"])==30 and d[\"estimated_core_hours\"] > 5" "$out"'
 done
+"$B" sweep from-presets --experiments fig9 --out "$T/x.sweep" >/dev/null 2>"$T/fp.err"; rc=$?
+check "an unknown experiment is a usage error that lists the presets' experiments" '[ $rc -eq 2 ] && grep -q "no experiment .fig9. in the presets (fig3b-H500, fig3b-H200, fig3c, fig3d" "$T/fp.err" && [ ! -e "$T/x.sweep" ]'
+"$B" sweep from-presets --presets why-resilient --scale smoke --out "$T/why.sweep" >"$T/why.txt"; rc=$?
+check "from-presets takes other presets and scales: all of why-resilient at smoke, 16 cells x 2 seeds" '[ $rc -eq 0 ] && grep -q "16 configuration(s), 32 task(s)" "$T/why.txt" && grep -q "^\[sweep smoke\]" "$T/why.sweep" && [ $(grep -c "^freeze = 1,2$" "$T/why.sweep") -eq 5 ]'
+
 exit $fail
