@@ -65,6 +65,8 @@ SlurmdLogFile=$D/slurmd.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SchedulerType=sched/backfill
+# Schedule within a second or two (the defaults, 60 s and 30 s, are for real clusters).
+SchedulerParameters=sched_interval=2,bf_interval=1
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 ReturnToService=2

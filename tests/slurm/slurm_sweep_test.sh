@@ -2,8 +2,9 @@
 # `dwmtj sweep` through a real single-node Slurm (slurm-fixture.sh): a 6-task smoke sweep
 # submitted as an array job whose collect job runs after it gives the same per-epoch numbers
 # as the same sweep run locally; a task cancelled with scancel mid-run is reported stopped and a
-# resubmission reruns only it, resuming from its last epoch. Exit 77 (skipped) without root or
-# without the slurm-wlm and munge packages.
+# resubmission reruns only it, resuming from its last epoch; `reproduce --slurm` (on a cut of
+# the presets) gives the local run's claims. Exit 77 (skipped) without root or without the
+# slurm-wlm and munge packages.
 source "$(dirname "$0")/../cli/common.sh"
 FIX="$SRC/tests/slurm/slurm-fixture.sh"
 start=$(date +%s)
@@ -67,15 +68,54 @@ wait_idle 300
 out=$("$B" sweep status "$T/l")
 check "the resubmitted task resumed from its last epoch and completed" 'grep -q "4 task(s): 4 completed" <<<"$out" && grep -q "resum" "$T/l/logs/task-0.log"'
 # The reproduction through Slurm: its training as an array job, the rest in the collect job;
-# with as many threads per task as the local run, the same claims table.
-"$B" reproduce --scale smoke --out "$T/rl" >"$T/rl.log" 2>&1
-out=$("$B" reproduce --scale smoke --slurm --cpus-per-task 2 --time 00:20:00 --out "$T/rs")
-# 32 tasks: 16 configurations (the paper's 12, the 2 hybrids and the 2 hardware-aware networks
-# of the beyond sets) x 2 seeds.
-check "reproduce --slurm submits the 32 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (32 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ] && grep -q "^neuron = binary/lif$" "$T/rs/reproduction.sweep" && [ $(grep -c "^variability_in = training$" "$T/rs/reproduction.sweep") -eq 2 ]'
-wait_idle 600
+# with as many threads per task as the local run, the same claims table. On a cut of the
+# paper's presets (Fig. 3b at H 500, its noise claims, the hybrid beyond set), which takes the
+# same path as the whole reproduction (cli.reproduce runs that one locally).
+cat >"$T/presets.ini" <<'INI'
+[experiment fig3b-H500]
+figure = 3b
+caption = Validation accuracy, 500 hidden units per layer, 80 time steps
+hidden = 500
+timesteps = 80
+neurons = lif, binary, multistate
+
+[beyond hybrid-H500]
+kind = hybrid
+caption = Hybrid networks, 500 hidden units per layer, 80 time steps
+question = Does a hybrid keep LIF's clean accuracy and gain the DW-MTJ network's behaviour under noise?
+hidden = 500
+timesteps = 80
+neurons = binary/lif, lif/binary
+compare = fig3b-H500
+
+[noise]
+networks = fig3b-H500
+sigma_from = 0
+sigma_to = 3
+seed = 1234
+
+[claims]
+evaluate = lif-highest-clean, lif-below-dwmtj-under-noise, mw-below-binary-under-noise, sigma3-chance, energy-per-sample
+
+[scale smoke]
+seeds = 2
+epochs = 2
+hidden_factor = 0.2
+timesteps_factor = 0.2
+train_limit = 0
+validation = 500
+test_limit = 500
+noise_test_limit = 300
+sigma_step = 0.5
+data = sample
+INI
+"$B" reproduce --presets "$T/presets.ini" --scale smoke --out "$T/rl" >"$T/rl.log" 2>&1
+out=$("$B" reproduce --presets "$T/presets.ini" --scale smoke --slurm --cpus-per-task 2 --time 00:20:00 --out "$T/rs")
+# 10 tasks: 5 configurations (3 pure networks, 2 hybrids) x 2 seeds.
+check "reproduce --slurm submits the 10 training tasks and a collect job" 'grep -q "submitted array job [0-9]* (10 task(s)) and collect job" <<<"$out" && [ -f "$T/rs/reproduction.sweep" ] && grep -q "^neuron = binary/lif$" "$T/rs/reproduction.sweep"'
+wait_idle 300
 # The claims and the beyond-the-paper answers, from the "claim" header to the summary line.
 results() { sed -n '/^claim /,/ after /p' "$1" | grep -v " after "; }
-check "the collect job finished the reproduction with the local run's claims table and beyond answers" 'grep -q "trained by the sweep" "$T/rs/sweep/logs/collect.log" && grep -q "^complete after" "$T/rs/sweep/logs/collect.log" && [ -f "$T/rs/report.html" ] && grep -q "^beyond the paper: hybrid-H500" "$T/rl.log" && diff <(results "$T/rl.log") <(results "$T/rs/sweep/logs/collect.log")'
+check "the collect job finished the reproduction with the local run's claims table and beyond answers" 'grep -q "trained by the sweep" "$T/rs/sweep/logs/collect.log" && grep -q "^complete after" "$T/rs/sweep/logs/collect.log" && [ -f "$T/rs/report.html" ] && grep -q "^beyond the paper: hybrid-H500" "$T/rl.log" && grep -q "^lif-below-dwmtj-under-noise" "$T/rl.log" && diff <(results "$T/rl.log") <(results "$T/rs/sweep/logs/collect.log")'
 echo "local Slurm test: $(( $(date +%s) - start )) s"
 exit $fail
