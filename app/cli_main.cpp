@@ -8,6 +8,7 @@
 #include "cli_commands.h"
 #include "dwmtj/error.h"
 #include "dwmtj/neuron_kinds.h"
+#include "dwmtj/paths.h"
 #include "dwmtj/training.h"
 
 namespace {
@@ -142,7 +143,7 @@ int main(int argc, char** argv)
         if (cmd == "reproduce") return dwmtj::cli::runReproduce(args);
 #endif
         if (cmd == "version" || cmd == "--version") {
-            std::printf("dwmtj %s\n", DWMTJ_VERSION);
+            std::printf("dwmtj %s\n", dwmtj::core::version());
             return 0;
         }
         std::fprintf(stderr, "dwmtj: unknown command '%s'\n\n%s", cmd.c_str(), usage().c_str());

@@ -11,7 +11,7 @@ std::string datasetsDir();
 /// The resources folder (paper-experiments.ini): $DWMTJ_RESOURCES_DIR, the installed
 /// <prefix>/share/dwmtj-workbench/resources, else the source tree's resources/ ("" if none).
 std::string resourcesDir();
-/// Software version string ("0.1.0").
+/// Software version string ("0.2.0"; the project() VERSION in CMakeLists.txt).
 const char* version();
 /// Git commit of the source tree at configure time ("" if unknown).
 const char* gitHash();

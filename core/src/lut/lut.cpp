@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "dwmtj/error.h"
+#include "dwmtj/paths.h"
 
 namespace dwmtj::core {
 
@@ -144,7 +145,7 @@ void commonProvenance(Lut& lut, const DeviceData& data, const LutOptions& o)
     lut.provenance["source_sha256"] = data.sourceSha256;
     lut.provenance["source_shape"] = data.sourceShape;
     lut.provenance["grid_size"] = std::to_string(o.size);
-    lut.provenance["software"] = std::string("dwmtj-workbench ") + DWMTJ_VERSION;
+    lut.provenance["software"] = std::string("dwmtj-workbench ") + version();
 }
 
 }  // namespace
