@@ -342,8 +342,7 @@ int runSweepTasks(const std::string& dir, int jobs)
             }
             const std::string eta =
                 std::isnan(p.etaSeconds) ? "" : ", ETA " + duration(p.etaSeconds);
-            std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", p.done, p.total,
-                         p.taskId.c_str(),
+            std::fprintf(stderr, "[%zu/%zu] %s %s (log %s)%s\n", p.done, p.total, p.taskId.c_str(),
                          p.exitCode == 0              ? "completed"
                          : p.exitCode == kExitStopped ? "stopped"
                                                       : "FAILED",

@@ -46,7 +46,8 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
             const qint64 now = m_clock.elapsed();
             const bool busyNow = m_busy();
-            if (busyNow && m_lastBusy >= 0) m_longestGapMs = std::max(m_longestGapMs, now - m_lastBusy);
+            if (busyNow && m_lastBusy >= 0)
+                m_longestGapMs = std::max(m_longestGapMs, now - m_lastBusy);
             if (busyNow) ++m_busyTicks;
             m_lastBusy = busyNow ? now : -1;
         });

@@ -126,13 +126,11 @@ private Q_SLOTS:
         w.addPage(page);
         QCOMPARE(int(w.pages().size()), before + 1);
         QCOMPARE(w.pages().back(), page);
-        QCOMPARE(w.tabs()->tabText(before),
-                 QStringLiteral("%1  Dummy").arg(before + 1));
+        QCOMPARE(w.tabs()->tabText(before), QStringLiteral("%1  Dummy").arg(before + 1));
         QCOMPARE(page->objectName(), QStringLiteral("dummyPage"));
         auto* show = w.findChild<QAction*>(QStringLiteral("show-dummy"));
         QVERIFY(show);
-        QCOMPARE(show->shortcut(),
-                 QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + before + 1)));
+        QCOMPARE(show->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + before + 1)));
         w.showPage(w.pages().front());
         QTest::keyClick(&w, Qt::Key(Qt::Key_0 + before + 1), Qt::ControlModifier);
         QCOMPARE(w.tabs()->currentWidget(), page);
@@ -145,7 +143,8 @@ private Q_SLOTS:
             while (!stop.stop_requested()) QThread::msleep(5);
         };
         QVERIFY(page->m_task->start(QStringLiteral("dummy work"), waitForStop));
-        QVERIFY(ui::TaskCenter::instance().runningWork(true).contains(QStringLiteral("dummy work")));
+        QVERIFY(
+            ui::TaskCenter::instance().runningWork(true).contains(QStringLiteral("dummy work")));
         w.findChild<QAction*>(QStringLiteral("stopAll"))->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(ui::TaskCenter::instance().running().isEmpty(), 5000);
     }

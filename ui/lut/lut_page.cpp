@@ -6,8 +6,8 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
-#include <QLabel>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -36,7 +36,8 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
 {
     m_kind = new QComboBox;
     m_kind->addItem(tr("Fitted curve"), int(core::LutSource::Fit));
-    m_kind->addItem(tr("Empirical points (isotonic + monotone cubic)"), int(core::LutSource::Empirical));
+    m_kind->addItem(tr("Empirical points (isotonic + monotone cubic)"),
+                    int(core::LutSource::Empirical));
     m_size = new QSpinBox;
     m_size->setRange(2, 1 << 20);
     m_size->setValue(1024);
@@ -60,7 +61,8 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
     auto* lb = new QVBoxLayout(lutBox);
     lb->addLayout(build);
     auto* useButton = new QPushButton(tr("Use for training..."));
-    useButton->setToolTip(tr("Save this lookup table and make it the Train page's table for its neuron type"));
+    useButton->setToolTip(
+        tr("Save this lookup table and make it the Train page's table for its neuron type"));
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(exportButton);
     buttons->addWidget(useButton);
@@ -93,8 +95,8 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
     ll->addStretch();
     m_value = new LiveChart(tr("Lookup table"), tr("pulse voltage V [V]"), tr("probability"));
     m_value->setFixedYRange(0, 1);
-    m_derivative = new LiveChart(tr("Derivative used by the backward pass"), tr("pulse voltage V [V]"),
-                                 tr("dp/dV [1/V]"));
+    m_derivative = new LiveChart(tr("Derivative used by the backward pass"),
+                                 tr("pulse voltage V [V]"), tr("dp/dV [1/V]"));
     auto* charts = new QSplitter(Qt::Vertical);
     charts->addWidget(m_value);
     charts->addWidget(m_derivative);
@@ -116,19 +118,24 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
     for (auto* s : {m_voltage, m_r2, m_r4, m_pulse, m_rise})
         connect(s, &QDoubleSpinBox::valueChanged, this, &LutPage::updateEnergy);
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getSaveFileName(this, tr("Export lookup table"), QStringLiteral("lut.csv"),
-                                                       tr("CSV (*.csv);;HDF5 (*.h5)"));
+        const QString p =
+            QFileDialog::getSaveFileName(this, tr("Export lookup table"), QStringLiteral("lut.csv"),
+                                         tr("CSV (*.csv);;HDF5 (*.h5)"));
         if (p.isEmpty()) return;
         const QString err = exportLut(p);
-        Q_EMIT logMessage(err.isEmpty() ? tr("Lookup table written to %1").arg(p) : tr("Error: %1").arg(err));
+        Q_EMIT logMessage(err.isEmpty() ? tr("Lookup table written to %1").arg(p)
+                                        : tr("Error: %1").arg(err));
     });
     connect(useButton, &QPushButton::clicked, this, [this] {
         if (!m_lut) return;
-        const QString p = QFileDialog::getSaveFileName(this, tr("Save lookup table for training"), QStringLiteral("device-lut.h5"),
+        const QString p = QFileDialog::getSaveFileName(this, tr("Save lookup table for training"),
+                                                       QStringLiteral("device-lut.h5"),
                                                        tr("HDF5 (*.h5);;CSV (*.csv)"));
         if (p.isEmpty()) return;
         const QString err = exportLut(p);
-        Q_EMIT logMessage(err.isEmpty() ? tr("Lookup table written to %1 and chosen for training").arg(p) : tr("Error: %1").arg(err));
+        Q_EMIT logMessage(err.isEmpty()
+                              ? tr("Lookup table written to %1 and chosen for training").arg(p)
+                              : tr("Error: %1").arg(err));
         if (err.isEmpty()) Q_EMIT useForTraining(p, m_lut->kind == core::DeviceKind::MultiState);
     });
     connect(m_source, &DevicePage::fileLoaded, this, &LutPage::rebuild);
@@ -172,7 +179,8 @@ void LutPage::rebuild()
     m_value->clear();
     m_derivative->clear();
     for (size_t c = 0; c < l.curves.size(); ++c) {
-        const QString name = l.kind == core::DeviceKind::Binary ? tr("p(V)") : tr("P(state >= %1)").arg(c + 2);
+        const QString name =
+            l.kind == core::DeviceKind::Binary ? tr("p(V)") : tr("P(state >= %1)").arg(c + 2);
         for (size_t i = 0; i < l.voltage.size(); ++i) {
             m_value->addPoint(name, QPointF(l.voltage[i], l.curves[c][i]));
             m_derivative->addPoint(name, QPointF(l.voltage[i], l.derivatives[c][i]));
@@ -220,15 +228,17 @@ void LutPage::updateEnergy()
     try {
         p.validate();
         const auto e = core::sampleEnergy(p);
-        m_energy->setText(tr("<b>%1 pJ</b> per sample<br>track voltage %2 V, current %3 mA, power %4 mW, "
-                             "t_eff %5 ns")
-                              .arg(e.energyJ * 1e12, 0, 'f', 2)
-                              .arg(e.trackVoltageV, 0, 'f', 3)
-                              .arg(e.trackCurrentA * 1e3, 0, 'f', 3)
-                              .arg(e.powerW * 1e3, 0, 'f', 3)
-                              .arg(p.effectiveTimeNs(), 0, 'f', 1));
+        m_energy->setText(
+            tr("<b>%1 pJ</b> per sample<br>track voltage %2 V, current %3 mA, power %4 mW, "
+               "t_eff %5 ns")
+                .arg(e.energyJ * 1e12, 0, 'f', 2)
+                .arg(e.trackVoltageV, 0, 'f', 3)
+                .arg(e.trackCurrentA * 1e3, 0, 'f', 3)
+                .arg(e.powerW * 1e3, 0, 'f', 3)
+                .arg(p.effectiveTimeNs(), 0, 'f', 1));
     } catch (const std::exception& e) {
-        m_energy->setText(tr("<span style='color:#b00020'>%1</span>").arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
+        m_energy->setText(tr("<span style='color:#b00020'>%1</span>")
+                              .arg(QString::fromUtf8(e.what()).toHtmlEscaped()));
     }
 }
 

@@ -50,7 +50,8 @@ private:
     QSpinBox* m_size = nullptr;
     QCheckBox* m_autoRange = nullptr;
     QDoubleSpinBox *m_vMin = nullptr, *m_vMax = nullptr;
-    QDoubleSpinBox *m_voltage = nullptr, *m_r2 = nullptr, *m_r4 = nullptr, *m_pulse = nullptr, *m_rise = nullptr;
+    QDoubleSpinBox *m_voltage = nullptr, *m_r2 = nullptr, *m_r4 = nullptr, *m_pulse = nullptr,
+                   *m_rise = nullptr;
     QLabel* m_info = nullptr;
     QLabel* m_energy = nullptr;
     LiveChart* m_value = nullptr;

@@ -4,8 +4,8 @@
 // the claims table; "Open report" (and, by default, the end of a run) opens report.html.
 #include <memory>
 
-#include "common/page.h"
 #include "common/core_metatypes.h"
+#include "common/page.h"
 #include "dwmtj/reproduce.h"
 
 class QComboBox;

@@ -4,8 +4,8 @@
 // Stop, progress with images/s and ETA, and live charts: per-batch loss per seed, and the
 // per-epoch validation accuracy of each configuration as mean +/- sd across seeds.
 
-#include "common/page.h"
 #include "common/background_task.h"
+#include "common/page.h"
 #include "dwmtj/sweep.h"
 #include "training/training_jobs.h"
 

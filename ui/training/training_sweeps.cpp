@@ -101,8 +101,9 @@ QString TrainingPage::submitToSlurm(const QString& folder, const core::SlurmOpti
     try {  // quick, here: the sweep, its files and the folder (refusals come back at once)
         if (m_slurmTask->state() != BackgroundTask::State::Idle)
             throw core::Error("a submission to Slurm is still under way");
-        binary = queueIntoSweepFolder(folder, "the cluster nodes run it",
-                                      "The Train page's queue, submitted to Slurm by the workbench.");
+        binary =
+            queueIntoSweepFolder(folder, "the cluster nodes run it",
+                                 "The Train page's queue, submitted to Slurm by the workbench.");
         abs = QFileInfo(folder).absoluteFilePath().toStdString();
     } catch (const std::exception& e) {
         return showError(QString::fromUtf8(e.what()));
@@ -135,8 +136,9 @@ QString TrainingPage::runSweepHere(const QString& folder, int jobs)
         if (m_localSweepTask->state() != BackgroundTask::State::Idle)
             throw core::Error("a sweep is running here already");
         if (jobs < 1) throw core::Error("run at least 1 task at a time");
-        program = queueIntoSweepFolder(folder, "each task runs it",
-                                       "The Train page's queue, run here as a sweep by the workbench.");
+        program =
+            queueIntoSweepFolder(folder, "each task runs it",
+                                 "The Train page's queue, run here as a sweep by the workbench.");
     } catch (const std::exception& e) {
         return showError(QString::fromUtf8(e.what()));
     }
@@ -162,15 +164,15 @@ QString TrainingPage::runSweepHere(const QString& folder, int jobs)
                                            .arg(s.threadsPerTask));
                 },
                 [&](const core::SweepRunProgress& p) {
-                    const QString state = p.exitCode == 0                        ? QStringLiteral("completed")
-                                          : p.exitCode == core::kTaskExitStopped ? QStringLiteral("stopped")
-                                                                                 : QStringLiteral("FAILED");
-                    const QString text =
-                        QStringLiteral("[%1/%2] %3 %4 (log %5)")
-                            .arg(p.done)
-                            .arg(p.total)
-                            .arg(QString::fromStdString(p.taskId), state,
-                                 QString::fromStdString(p.log));
+                    const QString state = p.exitCode == 0 ? QStringLiteral("completed")
+                                          : p.exitCode == core::kTaskExitStopped
+                                              ? QStringLiteral("stopped")
+                                              : QStringLiteral("FAILED");
+                    const QString text = QStringLiteral("[%1/%2] %3 %4 (log %5)")
+                                             .arg(p.done)
+                                             .arg(p.total)
+                                             .arg(QString::fromStdString(p.taskId), state,
+                                                  QString::fromStdString(p.log));
                     task.reportMessage(text);
                     task.reportProgress(p.total ? double(p.done) / double(p.total) : 1, text);
                 });
@@ -184,8 +186,9 @@ QString TrainingPage::runSweepHere(const QString& folder, int jobs)
                                    .arg(written.size())
                                    .arg(QString::fromStdString(dir)));
             if (sum.failed)
-                task.reportError(QStringLiteral("%1 task(s) of the sweep failed; their logs say why")
-                                     .arg(sum.failed));
+                task.reportError(
+                    QStringLiteral("%1 task(s) of the sweep failed; their logs say why")
+                        .arg(sum.failed));
         });
     Q_EMIT watchRequested(folder);
     return {};
@@ -195,7 +198,8 @@ void TrainingPage::addLocalSweepActions(QMenu* menu)
 {
     m_localSweepTask = new BackgroundTask(this);
     connect(m_localSweepTask, &BackgroundTask::message, this, &TrainingPage::logMessage);
-    connect(m_localSweepTask, &BackgroundTask::failed, this, [this](const QString& e) { showError(e); });
+    connect(m_localSweepTask, &BackgroundTask::failed, this,
+            [this](const QString& e) { showError(e); });
     connect(m_localSweepTask, &BackgroundTask::progress, this,
             [this](double, const QString& text) { m_status->setText(text); });
     menu->addSeparator();
@@ -206,19 +210,21 @@ void TrainingPage::addLocalSweepActions(QMenu* menu)
     stop->setObjectName(QStringLiteral("stopSweepHere"));
     stop->setEnabled(false);
     connect(stop, &QAction::triggered, m_localSweepTask, &BackgroundTask::stop);
-    connect(m_localSweepTask, &BackgroundTask::stateChanged, this, [run, stop](BackgroundTask::State st) {
-        run->setEnabled(st == BackgroundTask::State::Idle);
-        stop->setEnabled(st == BackgroundTask::State::Running);
-    });
+    connect(m_localSweepTask, &BackgroundTask::stateChanged, this,
+            [run, stop](BackgroundTask::State st) {
+                run->setEnabled(st == BackgroundTask::State::Idle);
+                stop->setEnabled(st == BackgroundTask::State::Running);
+            });
     connect(run, &QAction::triggered, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(
             this, tr("Sweep folder (tasks, logs and results go here)"),
             QFileInfo(outPath()).absolutePath());
         if (folder.isEmpty()) return;
         bool ok = false;
-        const int jobs = QInputDialog::getInt(this, tr("Run the sweep here"),
-                                              tr("Tasks at a time (the cores are shared among them):"),
-                                              std::max(1, core::defaultThreadCount() / 2), 1, 256, 1, &ok);
+        const int jobs =
+            QInputDialog::getInt(this, tr("Run the sweep here"),
+                                 tr("Tasks at a time (the cores are shared among them):"),
+                                 std::max(1, core::defaultThreadCount() / 2), 1, 256, 1, &ok);
         if (ok) runSweepHere(folder, jobs);
     });
 }

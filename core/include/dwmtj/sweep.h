@@ -4,11 +4,11 @@
 // configuration x seed is one task with its own experiment file and log in the sweep folder,
 // run here N at a time or as a Slurm array job. Torch-free: the CLI and the GUI plan, watch
 // and collect without the trainer.
-#include <cstdint>
-#include <optional>
-#include <functional>
-#include <stop_token>
 #include <cmath>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
@@ -156,19 +156,19 @@ struct SweepRunOptions {
 };
 /// What runSweepFolder is about to do, and then did.
 struct SweepRunSummary {
-    std::string name;        ///< the sweep's
-    size_t tasks = 0;        ///< all of the sweep's
-    size_t pending = 0;      ///< those not completed, which it runs
+    std::string name;    ///< the sweep's
+    size_t tasks = 0;    ///< all of the sweep's
+    size_t pending = 0;  ///< those not completed, which it runs
     int jobs = 1, threadsPerTask = 1;
-    size_t ran = 0;          ///< tasks that ended (completed, failed or stopped)
+    size_t ran = 0;  ///< tasks that ended (completed, failed or stopped)
     int failed = 0, stopped = 0;
     bool interrupted = false;  ///< stop was requested: the rest stay pending
 };
 /// One task ended.
 struct SweepRunProgress {
-    size_t done = 0, total = 0;  ///< of the pending tasks
-    std::string taskId, log;     ///< the log's path
-    int exitCode = 0;            ///< 0 completed, kTaskExitStopped stopped, else failed
+    size_t done = 0, total = 0;        ///< of the pending tasks
+    std::string taskId, log;           ///< the log's path
+    int exitCode = 0;                  ///< 0 completed, kTaskExitStopped stopped, else failed
     double etaSeconds = std::nan("");  ///< NaN once stopping
 };
 /// Runs the folder's incomplete tasks, `o.jobs` at a time, each as its own process

@@ -16,7 +16,8 @@
 namespace dwmtj::core {
 namespace {
 
-// Plausibility limit (docs/file-formats.md, "Files from elsewhere"): a gzip bomb must not fill memory.
+// Plausibility limit (docs/file-formats.md, "Files from elsewhere"): a gzip bomb must not fill
+// memory.
 constexpr std::size_t kMaxIdxBytes = std::size_t(256) << 20;
 
 std::vector<uint8_t> readGz(const std::string& path)

@@ -22,8 +22,8 @@
 namespace dwmtj::core {
 namespace {
 
-// Plausibility limits (docs/file-formats.md, "Files from elsewhere"): a device file holds thousands of
-// rows; 256 MiB (32 million values as doubles) is far above any measurement.
+// Plausibility limits (docs/file-formats.md, "Files from elsewhere"): a device file holds thousands
+// of rows; 256 MiB (32 million values as doubles) is far above any measurement.
 constexpr std::uint64_t kMaxArrayBytes = std::uint64_t(1) << 28;
 constexpr std::size_t kMaxZipEntries = 64;
 

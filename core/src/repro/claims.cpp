@@ -159,8 +159,8 @@ void lifHighestClean(ClaimResult& c, const ClaimInputs& in)
                m = measureGroup(in.label(kM, "clean test accuracy"), in.mc, clean, in.grid);
     c.groups = {l, b, m};
     c.measured = describe(l) + "; " + describe(b) + "; " + describe(m);
-    endpointBothAbove(c, in.lc, in.bc, in.lc, in.mc, clean, in.o, "accuracy points",
-                      "LIF − binary", "LIF − multi-weight");
+    endpointBothAbove(c, in.lc, in.bc, in.lc, in.mc, clean, in.o, "accuracy points", "LIF − binary",
+                      "LIF − multi-weight");
 }
 
 void lifBelowUnderNoise(ClaimResult& c, const ClaimInputs& in)
@@ -205,8 +205,8 @@ void sigma3Chance(ClaimResult& c, const ClaimInputs& in)
                m = measureGroup(in.label(kM, what), mc, above, grid);
     c.groups = {l, b, m};
     c.measured = describe(l) + "; " + describe(b) + "; " + describe(m) +
-                 " (chance = the largest class share of the test images, " +
-                 pct(100 * chance, 2) + " %)";
+                 " (chance = the largest class share of the test images, " + pct(100 * chance, 2) +
+                 " %)";
     constexpr double kNear = 0.02, kAbove = 0.05;
     c.test =
         "LIF within 2 points of chance (95 % CI of accuracy − chance below +2 points); each "
@@ -248,10 +248,9 @@ void sigma3Chance(ClaimResult& c, const ClaimInputs& in)
     for (const auto* x : {&bAbove, &mAbove, &bl, &ml})
         if (x->p > decide->p) decide = x;
     setEstimate(c, *decide, "accuracy points");
-    const std::string numbers = "LIF − chance " + ci(lifNear) + ", binary − chance " +
-                                ci(bAbove) + ", multi-weight − chance " + ci(mAbove) +
-                                ", binary − LIF " + ci(bl) + ", multi-weight − LIF " + ci(ml) +
-                                " points";
+    const std::string numbers = "LIF − chance " + ci(lifNear) + ", binary − chance " + ci(bAbove) +
+                                ", multi-weight − chance " + ci(mAbove) + ", binary − LIF " +
+                                ci(bl) + ", multi-weight − LIF " + ci(ml) + " points";
     if (lifNearShown && dwmtjShown) {
         c.verdict = kReproduced;
         c.reason = "all hold: " + numbers;
@@ -292,44 +291,62 @@ const std::vector<ClaimEntry>& claimTable()
         {{"mw-above-binary-H500-T80",
           "Fig. 3b: with 500 hidden units (T 80) the multi-weight DW-MTJ network slightly "
           "outperforms the binary one",
-          "3b", kPaperFamily, {{"fig3b-H500", {kM, kB}}}},
+          "3b",
+          kPaperFamily,
+          {{"fig3b-H500", {kM, kB}}}},
          mwAboveBinaryH500},
         {{"no-difference-H200",
           "Fig. 3b: with 200 hidden units there is no significant difference between "
           "multi-weight and binary",
-          "3b", kPaperFamily, {{"fig3b-H200", {kM, kB}}}},
+          "3b",
+          kPaperFamily,
+          {{"fig3b-H200", {kM, kB}}}},
          noDifferenceH200},
         {{"mw-above-binary-T120",
           "Fig. 3c: at 120 time steps (H 500) the multi-weight network slightly outperforms the "
           "binary one",
-          "3c", kPaperFamily, {{"fig3c", {kM, kB}}}},
+          "3c",
+          kPaperFamily,
+          {{"fig3c", {kM, kB}}}},
          mwAboveBinaryT120},
         {{"no-difference-T40",
           "Fig. 3d: at 40 time steps both DW-MTJ networks reach similar validation accuracy",
-          "3d", kPaperFamily, {{"fig3d", {kM, kB}}}},
+          "3d",
+          kPaperFamily,
+          {{"fig3d", {kM, kB}}}},
          noDifferenceT40},
         {{"lif-highest-clean",
-          "Fig. 4b: the LIF network has the highest accuracy on clean test data", "4b",
-          kPaperFamily, {{"", {kL, kB, kM}}}},
+          "Fig. 4b: the LIF network has the highest accuracy on clean test data",
+          "4b",
+          kPaperFamily,
+          {{"", {kL, kB, kM}}}},
          lifHighestClean},
         {{"lif-below-dwmtj-under-noise",
           "Fig. 4b: as noise grows, LIF falls below both DW-MTJ networks (the paper sees the "
           "cross near sigma 0.7)",
-          "4b", kPaperFamily, {{"", {kL, kB, kM}}}},
+          "4b",
+          kPaperFamily,
+          {{"", {kL, kB, kM}}}},
          lifBelowUnderNoise},
         {{"mw-below-binary-under-noise",
           "Fig. 4b: under the same noise the multi-weight network falls below the binary one",
-          "4b", kPaperFamily, {{"", {kB, kM}}}},
+          "4b",
+          kPaperFamily,
+          {{"", {kB, kM}}}},
          mwBelowBinaryUnderNoise},
         {{"sigma3-chance",
           "Fig. 4b: at sigma 3 LIF is near chance while both DW-MTJ networks stay above "
           "chance",
-          "4b", kPaperFamily, {{"", {kL, kB, kM}}}},
+          "4b",
+          kPaperFamily,
+          {{"", {kL, kB, kM}}}},
          sigma3Chance},
         {{"energy-per-sample",
           "Energy per DW-MTJ sample about 44.9 pJ (1.8 V pulse, R2 1029 ohm, R4 365 ohm, 30 ns "
           "+ 10 ns)",
-          "", "", {}},
+          "",
+          "",
+          {}},
          energyPerSample},
     };
     return table;

@@ -31,8 +31,8 @@ namespace {
 /// spawn: nothing between fork and exec may allocate in a multithreaded process).
 std::vector<std::string> taskEnvironment(int threads)
 {
-    static const char* kThreadVariables[] = {"DWMTJ_THREADS=", "OMP_NUM_THREADS=",
-                                             "OPENBLAS_NUM_THREADS="};
+    static const char* kThreadVariables[] = {
+        "DWMTJ_THREADS=", "OMP_NUM_THREADS=", "OPENBLAS_NUM_THREADS="};
     std::vector<std::string> env;
     for (char** e = environ; e && *e; ++e) {
         const std::string v(*e);
@@ -71,8 +71,8 @@ pid_t startTask(const std::string& program, const std::string& dir, const SweepT
     posix_spawn_file_actions_destroy(&files);
     posix_spawnattr_destroy(&attr);
     if (rc != 0)
-        throw Error("cannot start the task " + t.id + " (" + program + ": " +
-                    std::strerror(rc) + ")");
+        throw Error("cannot start the task " + t.id + " (" + program + ": " + std::strerror(rc) +
+                    ")");
     return pid;
 }
 
