@@ -34,6 +34,15 @@ using State = ui::BackgroundTask::State;
 class TrainingPageTest : public QObject {
     Q_OBJECT
 private:
+    /// The form set to the tiny configuration, seeds 0 and 1, LIF and binary: 4 tasks.
+    void queueLifAndBinary(ui::TrainingPage& page, const QString& file)
+    {
+        auto c = tiny(1);
+        c.seeds = {0, 1};
+        page.setConfig(c, file);
+        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+    }
+
     core::TrainingConfig tiny(int epochs)
     {
         core::TrainingConfig c;
@@ -219,10 +228,7 @@ private Q_SLOTS:
         qputenv("DWMTJ_CLI", DWMTJ_CLI_BINARY);
         ui::ExperimentStore store;
         ui::TrainingPage page(&store);
-        auto c = tiny(1);
-        c.seeds = {0, 1};
-        page.setConfig(c, m_dir.filePath("here.h5"));
-        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+        queueLifAndBinary(page, m_dir.filePath("here.h5"));
         QStringList log;
         connect(&page, &ui::TrainingPage::logMessage, [&](const QString& t) { log << t; });
         QSignalSpy watch(&page, &ui::TrainingPage::watchRequested);
@@ -275,10 +281,7 @@ private Q_SLOTS:
 
         ui::ExperimentStore store;
         ui::TrainingPage page(&store);
-        auto c = tiny(1);
-        c.seeds = {0, 1};
-        page.setConfig(c, m_dir.filePath("slurm.h5"));
-        page.setNeuronTypes({core::NeuronKind::Lif, core::NeuronKind::Binary});
+        queueLifAndBinary(page, m_dir.filePath("slurm.h5"));
         const core::Sweep sweep = page.queueSweep();
         QCOMPARE(core::sweepTasks(sweep).size(), size_t(4));
 
