@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include "dwmtj/error.h"
@@ -20,7 +21,11 @@ void readConstruction(const Args& a, core::TrainingConfig& c)
 {
     for (const std::string& key : core::constructionKeys()) {
         const std::string option = constructionOption(key);
-        if (!a.has(option)) continue;
+        if (!a.has(option)) {
+            // Only checks (DWMTJ_CHECK_CLI_DEFAULTS) that the declared default is the core's.
+            a.get(option, core::constructionValue(core::TrainingConfig{}, key));
+            continue;
+        }
         try {
             core::setConstruction(c, key, a.get(option, ""));
         } catch (const core::OptionsError& e) {
@@ -29,9 +34,13 @@ void readConstruction(const Args& a, core::TrainingConfig& c)
     }
 }
 
-Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& flags,
-           const std::set<std::string>& valued)
+Args::Args(const std::vector<std::string>& argv, const CommandSpec& spec) : m_spec(&spec)
 {
+    auto find = [&](const std::string& name) -> const OptionSpec* {
+        for (const OptionSpec& o : spec.options)
+            if (o.name == name) return &o;
+        return nullptr;
+    };
     for (std::size_t i = 0; i < argv.size(); ++i) {
         const std::string& a = argv[i];
         if (a.rfind("--", 0) == 0 && a.size() > 2) {
@@ -42,34 +51,76 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& fl
                 value = name.substr(eq + 1);
                 name = name.substr(0, eq);
             }
-            if (flags.count(name)) {
+            const OptionSpec* o = find(name);
+            if (!o)
+                throw UsageError("unknown option --" + name + " (dwmtj " + spec.name +
+                                 " --help lists the options)");
+            if (o->argument.empty()) {
                 if (inlineValue) throw UsageError("--" + name + " takes no value");
                 m_flags.insert(name);
-            } else if (valued.count(name)) {
-                if (!inlineValue) {
-                    if (i + 1 >= argv.size()) throw UsageError("--" + name + " needs a value");
-                    value = argv[++i];
-                }
-                m_values[name] = value;
-            } else {
-                throw UsageError("unknown option --" + name);
+                continue;
             }
+            if (!inlineValue) {
+                if (i + 1 >= argv.size())
+                    throw UsageError("--" + name + " needs a value (" + o->argument + ")");
+                value = argv[++i];
+            }
+            if (o->repeatable) m_repeated.emplace(name, value);
+            m_values[name] = value;  // the last one counts
         } else {
             m_positionals.push_back(a);
         }
     }
 }
 
+void Args::checkDefault(const std::string& name, const std::string& fallback, bool numeric) const
+{
+    static const bool check = std::getenv("DWMTJ_CHECK_CLI_DEFAULTS") != nullptr;
+    if (!check) return;
+    for (const OptionSpec& o : m_spec->options) {
+        if (o.name != name) continue;
+        if (o.def.empty()) return;  // no declared default: the help describes it in words
+        bool same = o.def == fallback;
+        if (!same && numeric) {
+            const double a = std::strtod(o.def.c_str(), nullptr),
+                         b = std::strtod(fallback.c_str(), nullptr);
+            same = std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
+        }
+        if (!same)
+            throw std::logic_error("dwmtj " + m_spec->name + " --" + name +
+                                   ": the code's default '" + fallback + "' is not the declared '" +
+                                   o.def + "' (cli_spec)");
+        return;
+    }
+    throw std::logic_error("dwmtj " + m_spec->name + " reads --" + name +
+                           ", which it does not declare (cli_spec)");
+}
+
 std::string Args::get(const std::string& name, const std::string& fallback) const
 {
     auto it = m_values.find(name);
-    return it == m_values.end() ? fallback : it->second;
+    if (it == m_values.end()) {
+        checkDefault(name, fallback, false);
+        return fallback;
+    }
+    return it->second;
+}
+
+std::vector<std::string> Args::all(const std::string& name) const
+{
+    std::vector<std::string> v;
+    const auto [first, last] = m_repeated.equal_range(name);
+    for (auto it = first; it != last; ++it) v.push_back(it->second);
+    return v;
 }
 
 double Args::number(const std::string& name, double fallback) const
 {
     auto it = m_values.find(name);
-    if (it == m_values.end()) return fallback;
+    if (it == m_values.end()) {
+        checkDefault(name, jsonNumber(fallback), true);
+        return fallback;
+    }
     char* end = nullptr;
     const double v = std::strtod(it->second.c_str(), &end);
     if (end == it->second.c_str() || *end != '\0' || !std::isfinite(v))
@@ -80,7 +131,10 @@ double Args::number(const std::string& name, double fallback) const
 long Args::integer(const std::string& name, long fallback) const
 {
     auto it = m_values.find(name);
-    if (it == m_values.end()) return fallback;
+    if (it == m_values.end()) {
+        checkDefault(name, std::to_string(fallback), true);
+        return fallback;
+    }
     char* end = nullptr;
     const long v = std::strtol(it->second.c_str(), &end, 10);
     if (end == it->second.c_str() || *end != '\0')

@@ -92,10 +92,7 @@ std::string curveJson(const BenchResult& r)
 
 int runBench(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json", "no-layers", "calibrate", "variability", "tf32"},
-           {"neuron", "hidden", "timesteps", "batch", "steps", "warmup", "threads", "device", "lut",
-            "device-gradient", "bn-placement", "bn-statistics", "input", "init", "freeze",
-            "sampling"});
+    Args a(argv, commandSpec("bench"));
     BenchOptions o;
     o.neuron = neuronKindFromString(a.get("neuron", "lif"));
     o.hidden = int(a.integer("hidden", o.hidden));

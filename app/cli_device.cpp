@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "cli_args.h"
@@ -71,13 +72,61 @@ std::vector<double> parseList(const std::string& text, const std::string& option
     return out;
 }
 
+/// `--columns voltage=Vp,switches=sw`: the file's columns with these roles (a header name, any
+/// case, or a 1-based column number); a role given here is taken from every other column.
+std::vector<ColumnRole> columnRoles(const std::string& path, const std::string& text,
+                                    const DeviceLoadOptions& lo)
+{
+    const CsvLayout layout = inspectCsv(path, lo);
+    std::vector<ColumnRole> roles = layout.roles;
+    auto lower = [](std::string x) {
+        std::transform(x.begin(), x.end(), x.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
+        return x;
+    };
+    std::istringstream items(text);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const auto eq = item.find('=');
+        if (eq == std::string::npos)
+            throw UsageError("--columns: expected ROLE=COLUMN, found '" + item + "'");
+        const std::string roleName = lower(item.substr(0, eq)), column = item.substr(eq + 1);
+        std::optional<ColumnRole> role;
+        std::string names;
+        for (int r = int(ColumnRole::Ignore); r <= int(ColumnRole::State); ++r) {
+            names += std::string(names.empty() ? "" : ", ") + toString(ColumnRole(r));
+            if (roleName == toString(ColumnRole(r))) role = ColumnRole(r);
+        }
+        if (!role)
+            throw UsageError("--columns: unknown role '" + roleName + "' (roles: " + names + ")");
+        std::size_t index = layout.headers.size();
+        for (std::size_t c = 0; c < layout.headers.size(); ++c)
+            if (lower(layout.headers[c]) == lower(column)) index = c;
+        if (index == layout.headers.size()) {
+            char* end = nullptr;
+            const long n = std::strtol(column.c_str(), &end, 10);
+            if (end != column.c_str() && *end == '\0' && n >= 1 && n <= long(roles.size()))
+                index = std::size_t(n - 1);
+        }
+        if (index >= roles.size()) {
+            std::string heads;
+            for (const auto& h : layout.headers) heads += (heads.empty() ? "" : ", ") + h;
+            throw UsageError("--columns: " + path + " has no column '" + column + "' (columns: " +
+                             heads + "; or a number 1.." + std::to_string(roles.size()) + ")");
+        }
+        if (*role != ColumnRole::Ignore)
+            for (auto& r : roles)
+                if (r == *role) r = ColumnRole::Ignore;
+        roles[index] = *role;
+    }
+    return roles;
+}
+
 }  // namespace
 
 int runFit(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json", "common-width"},
-           {"model", "form", "exclude", "fit-range", "direction", "lut", "grid", "range", "source",
-            "states"});
+    Args a(argv, commandSpec("fit"));
     if (a.positionals().size() != 1) throw UsageError("fit needs exactly one FILE");
     const std::string path = a.positionals()[0];
     DeviceLoadOptions lo;
@@ -89,6 +138,7 @@ int runFit(const std::vector<std::string>& argv)
     else if (dir != "auto")
         throw UsageError("--direction: expected p-ap, ap-p or auto, found '" + dir + "'");
     lo.numStates = int(a.integer("states", 0));
+    if (a.has("columns")) lo.roles = columnRoles(path, a.get("columns", ""), lo);
     const DeviceData data = loadDeviceFile(path, lo);
     const std::string model =
         a.get("model", data.kind == DeviceKind::MultiState ? "multistate" : "binary");
@@ -154,7 +204,13 @@ int runFit(const std::vector<std::string>& argv)
                    ",\"parameters\":[";
             for (std::size_t i = 0; i < fit.parameters.size(); ++i)
                 out += (i ? "," : "") + parameterJson(fit.parameters[i]);
-            out += "]," +
+            out += "]";
+            for (const auto& p : fit.parameters)
+                if (p.name == "w")  // the 10-90 % width and its interval
+                    out += ",\"width_10_90_V\":" + jsonNumber(kWidth10To90 * p.value) +
+                           ",\"width_10_90_ci_V\":[" + jsonNumber(kWidth10To90 * p.lower) + "," +
+                           jsonNumber(kWidth10To90 * p.upper) + "]";
+            out += "," +
                    gofJson(fit.logLikelihood, fit.aic, fit.deviance, fit.pearsonChi2,
                            fit.degreesOfFreedom, fit.pearsonPValue) +
                    ",\"points_used\":" + std::to_string(fit.pointsUsed) +
@@ -241,7 +297,7 @@ int runFit(const std::vector<std::string>& argv)
 
 int runEnergy(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {"voltage", "r2", "r4", "pulse-ns", "rise-fall-ns"});
+    Args a(argv, commandSpec("energy"));
     if (!a.positionals().empty()) throw UsageError("energy takes no positional arguments");
     EnergyParameters p;
     p.voltageV = a.number("voltage", p.voltageV);
@@ -277,8 +333,7 @@ int runEnergy(const std::vector<std::string>& argv)
 
 int runSimulateDevice(const std::vector<std::string>& argv)
 {
-    Args a(argv, {},
-           {"kind", "out", "shape", "seed", "v50", "width", "cycles", "cap", "noise", "states"});
+    Args a(argv, commandSpec("simulate-device"));
     const std::string kind = a.get("kind", "binary");
     const std::string out = a.get("out", "");
     if (out.empty()) throw UsageError("simulate-device needs --out FILE.{csv,h5}");
@@ -326,7 +381,7 @@ int runSimulateDevice(const std::vector<std::string>& argv)
 
 int runSpread(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {});
+    Args a(argv, commandSpec("spread"));
     if (a.positionals().empty())
         throw UsageError("expected device files or folders: dwmtj spread FILE|DIR... [--json]");
     // A folder stands for the device files in it (by name).

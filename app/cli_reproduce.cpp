@@ -112,18 +112,14 @@ private:
 
 int runReproduce(const std::vector<std::string>& argvIn)
 {
-    // --slurm takes the submit options of `dwmtj sweep submit`; the rest is reproduce's own.
-    std::vector<std::string> argv = argvIn;
-    const bool slurm = std::find(argv.begin(), argv.end(), "--slurm") != argv.end();
+    const Args a(argvIn, commandSpec("reproduce"));
+    // --slurm takes the submit options of `dwmtj sweep submit`; they mean nothing without it.
+    const bool slurm = a.has("slurm");
     bool dryRun = false;
-    SlurmOptions slurmOptions;
-    if (slurm) {
-        argv.erase(std::find(argv.begin(), argv.end(), "--slurm"));
-        slurmOptions = takeSlurmOptions(argv, &dryRun);
-    }
-    const Args a(argv, {},
-                 {"scale", "lut-binary", "lut-multistate", "device", "out", "data-dir", "threads",
-                  "presets", "jobs", "seeds-until-decided"});
+    const SlurmOptions slurmOptions = slurmOptionsFrom(a, &dryRun);
+    const std::vector<std::string> argv = withoutSlurmOptions(argvIn);
+    if (!slurm && argv.size() != argvIn.size())
+        throw UsageError("the Slurm options (--partition ... --dry-run) need --slurm");
     ReproOptions o;
     o.scale = reproScaleFromString(a.get("scale", "quick"));
     o.lutBinary = a.get("lut-binary", "");
@@ -154,7 +150,8 @@ int runReproduce(const std::vector<std::string>& argvIn)
         prepareSweepFolder(sweepFile, dir);
         if (slurm) {
             std::string again = "reproduce";
-            for (const auto& x : argv) again += " " + shellQuote(x);
+            for (const auto& x : argv)
+                if (x != "--slurm") again += " " + shellQuote(x);
             std::printf("dwmtj reproduce --slurm, scale %s: %zu training jobs as a sweep in %s\n",
                         toString(plan.scale), plan.jobs.size(), dir.c_str());
             return submitSweepFolder(dir, slurmOptions, dryRun, again);

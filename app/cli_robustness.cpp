@@ -69,9 +69,7 @@ std::string summaryJson(const StudySummary& s, const std::vector<std::string>& f
 
 int runRobustness(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json", "summary-only"},
-           {"study", "preset", "choices", "seed", "data-dir", "test-limit", "threads", "device",
-            "batch"});
+    Args a(argv, commandSpec("robustness"));
     if (a.positionals().empty())
         throw UsageError(
             "expected experiment files: dwmtj robustness RUN.h5... [--study FILE | --preset "

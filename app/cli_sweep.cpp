@@ -66,7 +66,7 @@ std::string hours(double h)
 
 int plan(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {"out"});
+    Args a(argv, commandSpec("sweep plan"));
     const std::string file = sweepArg(a, "plan"), dir = needOut(a, "plan");
     const Sweep s = loadSweep(file);
     const auto tasks = sweepTasks(s);
@@ -109,7 +109,7 @@ int plan(const std::vector<std::string>& argv)
 
 int run(const std::vector<std::string>& argv)
 {
-    Args a(argv, {}, {"out", "jobs"});
+    Args a(argv, commandSpec("sweep run"));
     const std::string file = sweepArg(a, "run"), dir = needOut(a, "run");
     const int jobs = int(a.integer("jobs", 1));
     if (jobs < 1 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
@@ -134,7 +134,7 @@ int task(const std::vector<std::string>& argv)
     // them stops the task (exit "stopped", resumable) instead of killing it (seen on a GPU,
     // where a task's steps are short and `sweep run` was ended by a time limit).
     const InterruptWatcher whole;
-    Args a(argv, {}, {"index"});
+    Args a(argv, commandSpec("sweep task"));
     const std::string dir = dirArg(a, "task");
     const Sweep s = loadSweep(sweepFileIn(dir));
     const auto tasks = sweepTasks(s);
@@ -230,7 +230,7 @@ std::pair<std::string, std::string> lastJobs(const std::string& dir)
 
 int status(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"}, {});
+    Args a(argv, commandSpec("sweep status"));
     const std::string dir = dirArg(a, "status");
     const Sweep s = loadSweep(sweepFileIn(dir));
     const auto tasks = sweepTasks(s);
@@ -291,7 +291,7 @@ int status(const std::vector<std::string>& argv)
 
 int collect(const std::vector<std::string>& argv)
 {
-    Args a(argv, {}, {});
+    Args a(argv, commandSpec("sweep collect"));
     const std::string dir = dirArg(a, "collect");
     std::vector<std::string> missing;
     const auto written = collectSweep(dir, &missing);
@@ -304,11 +304,11 @@ int collect(const std::vector<std::string>& argv)
     return 0;
 }
 
-int submit(std::vector<std::string> argv)
+int submit(const std::vector<std::string>& argv)
 {
     bool dryRun = false;
-    const SlurmOptions o = takeSlurmOptions(argv, &dryRun);
-    Args a(argv, {}, {"out"});
+    const Args a(argv, commandSpec("sweep submit"));
+    const SlurmOptions o = slurmOptionsFrom(a, &dryRun);
     const std::string file = sweepArg(a, "submit"), dir = needOut(a, "submit");
     prepareSweepFolder(file, dir);
     return submitSweepFolder(dir, o, dryRun,
@@ -356,45 +356,46 @@ int runSweepTasks(const std::string& dir, int jobs)
     return sum.failed ? 1 : 0;
 }
 
-SlurmOptions takeSlurmOptions(std::vector<std::string>& argv, bool* dryRun)
+SlurmOptions slurmOptionsFrom(const Args& a, bool* dryRun)
 {
     SlurmOptions o;
-    std::vector<std::string> rest;
-    auto value = [&](size_t& k) -> std::string {
-        if (k + 1 >= argv.size()) throw UsageError(argv[k] + " needs a value");
-        return argv[++k];
+    o.partition = a.get("partition", "");
+    o.account = a.get("account", "");
+    o.time = a.get("time", "");
+    o.mem = a.get("mem", "");
+    o.gres = a.get("gres", "");
+    o.collectTime = a.get("collect-time", "");
+    o.extraArgs = a.all("sbatch-arg");
+    auto count = [&](const char* name, long fallback, long lowest) {
+        const long n = a.integer(name, fallback);
+        if (n < lowest || n > 100000)
+            throw UsageError(std::string("--") + name + ": expected a whole number >= " +
+                             std::to_string(lowest) + ", got " + std::to_string(n));
+        return int(n);
     };
+    o.cpusPerTask = count("cpus-per-task", o.cpusPerTask, 1);
+    o.maxParallel = count("max-parallel", o.maxParallel, 0);
+    if (a.has("collect-cpus")) o.collectCpus = count("collect-cpus", 1, 1);
+    *dryRun = a.has("dry-run");
+    return o;
+}
+
+std::vector<std::string> withoutSlurmOptions(const std::vector<std::string>& argv)
+{
+    std::vector<std::string> rest;
+    const auto options = slurmOptions();
     for (size_t k = 0; k < argv.size(); ++k) {
         const std::string& x = argv[k];
-        if (x.rfind("--sbatch-arg=", 0) == 0)
-            o.extraArgs.push_back(x.substr(13));
-        else if (x == "--sbatch-arg")
-            o.extraArgs.push_back(value(k));
-        else if (x == "--partition")
-            o.partition = value(k);
-        else if (x == "--account")
-            o.account = value(k);
-        else if (x == "--time")
-            o.time = value(k);
-        else if (x == "--mem")
-            o.mem = value(k);
-        else if (x == "--gres")
-            o.gres = value(k);
-        else if (x == "--cpus-per-task" || x == "--max-parallel") {
-            const std::string v = value(k);
-            char* end = nullptr;
-            const long n = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end || n < (x == "--max-parallel" ? 0 : 1) || n > 100000)
-                throw UsageError(x + ": expected a whole number" +
-                                 (x == "--max-parallel" ? " >= 0" : " >= 1") + ", got '" + v + "'");
-            (x == "--cpus-per-task" ? o.cpusPerTask : o.maxParallel) = int(n);
-        } else if (x == "--dry-run")
-            *dryRun = true;
-        else
+        const OptionSpec* match = nullptr;
+        for (const OptionSpec& o : options)
+            if (x == "--" + o.name || x.rfind("--" + o.name + "=", 0) == 0) match = &o;
+        if (!match) {
             rest.push_back(x);
+            continue;
+        }
+        if (!match->argument.empty() && x.find('=') == std::string::npos) ++k;  // its value
     }
-    argv = rest;
-    return o;
+    return rest;
 }
 
 int submitSweepFolder(const std::string& dir, const SlurmOptions& o, bool dryRun,

@@ -11,9 +11,11 @@ namespace dwmtj::cli {
 /// processes; Ctrl+C or SIGTERM is forwarded once. 0, 1 (a task failed) or kExitStopped.
 int runSweepTasks(const std::string& dir, int jobs);
 
-/// Takes the Slurm options (--partition, --account, --time, --cpus-per-task, --mem, --gres,
-/// --max-parallel, --sbatch-arg ARG..., --dry-run) out of argv.
-core::SlurmOptions takeSlurmOptions(std::vector<std::string>& argv, bool* dryRun);
+class Args;
+/// The Slurm options (cli_spec's slurmOptions(): --partition ... --dry-run) of parsed arguments.
+core::SlurmOptions slurmOptionsFrom(const Args& a, bool* dryRun);
+/// argv without the Slurm options and their values.
+std::vector<std::string> withoutSlurmOptions(const std::vector<std::string>& argv);
 
 /// Writes the array and collect scripts for the folder's incomplete tasks and submits them
 /// (or prints the commands with dryRun or without sbatch). The collect job runs

@@ -38,7 +38,7 @@ std::vector<std::string> commaList(const std::string& text)
 
 int sweepFromPresets(const std::vector<std::string>& argv)
 {
-    const Args a(argv, {"noise"}, {"presets", "scale", "experiments", "out", "name"});
+    const Args a(argv, commandSpec("sweep from-presets"));
     const std::string out = a.get("out", "");
     if (out.empty()) throw UsageError("sweep from-presets: --out FILE.sweep is required");
     ReproOptions o;

@@ -148,24 +148,16 @@ void readVariability(const Args& a, TrainingConfig& c)
 
 int runTrain(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"tf32", "no-cuda-graphs"},
-           {"neuron",         "neurons",       "hidden",     "timesteps",
-            "epochs",         "seeds",         "lut",        "lut2",
-            "device",         "out",           "batch",      "lr",
-            "gain",           "centre",        "threads",    "data-dir",
-            "train-limit",    "test-limit",    "validation", "resume",
-            "train-noise",    "v50-sd",        "width-sd",   "c2c-sd",
-            "stuck",          "stuck-off",     "stuck-on",   "device-seed",
-            "variability-in", "gain2",         "centre2",    "device-gradient",
-            "bn-placement",   "bn-statistics", "input",      "init",
-            "freeze",         "sampling"});
+    Args a(argv, commandSpec("train"));
     InterruptWatcher interrupts;
     ConsoleObserver observer;
     Experiment e;
     std::string out;
     if (a.has("resume")) {
         out = a.get("resume", "");
-        e = resumeTraining(out, observer, interrupts.token(), int(a.integer("epochs", 0)));
+        // Without --epochs the file's own count (0); with it the new total.
+        const int epochs = a.has("epochs") ? int(a.integer("epochs", TrainingConfig{}.epochs)) : 0;
+        e = resumeTraining(out, observer, interrupts.token(), epochs);
     } else {
         TrainingConfig c;
         if (a.has("neuron") && a.has("neurons"))
@@ -232,8 +224,7 @@ int runTrain(const std::vector<std::string>& argv)
 
 int runNoise(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"},
-           {"sigma", "units", "seed", "data-dir", "test-limit", "threads", "device", "batch"});
+    Args a(argv, commandSpec("noise"));
     if (a.positionals().size() != 1)
         throw UsageError("expected one experiment file: dwmtj noise RUN.h5");
     const std::string path = a.positionals()[0];

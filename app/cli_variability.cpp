@@ -18,9 +18,7 @@ using namespace dwmtj::core;
 
 int runVariability(const std::vector<std::string>& argv)
 {
-    Args a(argv, {"json"},
-           {"v50-sd", "width-sd", "c2c-sd", "stuck", "draws", "seed", "data-dir", "test-limit",
-            "threads", "batch", "bootstrap", "device-data"});
+    Args a(argv, commandSpec("variability"));
     if (a.positionals().size() != 1)
         throw UsageError(
             "expected one experiment file: dwmtj variability RUN.h5 --v50-sd LIST ...");

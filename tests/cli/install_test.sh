@@ -21,6 +21,8 @@ if command -v desktop-file-validate >/dev/null; then
 fi
 check "icon installed" 'grep -q "<svg" "$T/usr/share/icons/hicolor/scalable/apps/dwmtj-workbench.svg"'
 check "the copyright (GPL-3+) and the changelog in the doc folder" 'grep -q "^License: GPL-3+" "$T/usr/share/doc/dwmtj-workbench/copyright" && grep -q "^## \[0.2.0\]" "$T/usr/share/doc/dwmtj-workbench/CHANGELOG.md"'
+check "the man page dwmtj.1 is installed and is the program's own" '"$B" help --man | cmp -s - "$T/usr/share/man/man1/dwmtj.1"'
+check "the bash completion is installed and is the program's own" '"$B" help --bash-completion | cmp -s - "$T/usr/share/bash-completion/completions/dwmtj"'
 if [ -x "$T/usr/bin/dwmtj-workbench" ]; then
   # The workbench from the install tree, on the installed example, renders its window.
   DWMTJ_DATASETS_DIR="$data" QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$T/xdg" \

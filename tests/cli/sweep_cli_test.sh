@@ -106,6 +106,10 @@ rm "$T/s/tasks/binary-H16-T4/seed2.h5" "$T/s/tasks/lif-H16-T4/seed0.h5"
 out=$("$B" sweep submit "$T/smoke.sweep" --out "$T/s" --partition short --account lab --time 01:00:00 --cpus-per-task 4 --mem 4G --max-parallel 2 --sbatch-arg=--qos=low --sbatch-arg --mail-type=END --dry-run)
 A="$T/s/slurm/array.sbatch"
 check "submit --dry-run: an array script of the incomplete tasks, throttled, with the options" 'grep -q "dry run" <<<"$out" && grep -q "^#SBATCH --array=0,5%2$" "$A" && grep -q "^#SBATCH --partition=short$" "$A" && grep -q "^#SBATCH --account=lab$" "$A" && grep -q "^#SBATCH --time=01:00:00$" "$A" && grep -q "^#SBATCH --cpus-per-task=4$" "$A" && grep -q "^#SBATCH --mem=4G$" "$A" && grep -q "^#SBATCH --qos=low$" "$A" && grep -q "^#SBATCH --mail-type=END$" "$A" && grep -q "dwmtj-launch.* sweep task .* --index \"\$SLURM_ARRAY_TASK_ID\"" "$A" && grep -q "afterany" <<<"$out"'
+C="$T/s/slurm/collect.sbatch"
+check "the collect job gets --cpus-per-task and the array's --time by default" 'grep -q "^#SBATCH --cpus-per-task=4$" "$C" && grep -q "^#SBATCH --time=01:00:00$" "$C"'
+"$B" sweep submit "$T/smoke.sweep" --out "$T/s" --time 01:00:00 --collect-cpus 8 --collect-time 03:00:00 --dry-run >/dev/null
+check "--collect-cpus and --collect-time give the collect job its own" 'grep -q "^#SBATCH --cpus-per-task=8$" "$C" && grep -q "^#SBATCH --time=03:00:00$" "$C" && grep -q "^#SBATCH --time=01:00:00$" "$A"'
 PATH="$T/no-slurm-here" "$B" sweep submit "$T/smoke.sweep" --out "$T/s" >"$T/nosb.out" 2>"$T/nosb.err"; rc=$?
 check "submit without sbatch on PATH fails (exit 1) and says what to run from a login node" '[ $rc -eq 1 ] && grep -q "sbatch is not on PATH here, so nothing was submitted" "$T/nosb.err" && grep -q "sbatch --parsable" "$T/nosb.err" && [ -f "$T/s/slurm/array.sbatch" ]'
 mkdir -p "$T/bin"

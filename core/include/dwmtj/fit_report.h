@@ -9,6 +9,11 @@
 
 namespace dwmtj::core {
 
+/// The logistic width w of p(V) = 1 / (1 + exp(-(V - V50)/w)) as device papers quote widths:
+/// the voltage span from 10 % to 90 % switching is 2 ln 9 w, from 25 % to 75 % 2 ln 3 w.
+inline constexpr double kWidth10To90 = 4.394449154672439;   // 2 ln 9
+inline constexpr double kWidth25To75 = 2.1972245773362196;  // 2 ln 3
+
 std::string formatEstimateTable(const std::vector<ProportionEstimate>& estimates);
 std::string formatSigmoidReport(const SigmoidFit& fit);
 std::string formatMultiStateTable(const MultiStateDeviceData& data);

@@ -113,6 +113,11 @@ struct SlurmOptions {
     std::string partition, account, time, mem, gres;
     int cpusPerTask = 2, maxParallel = 0;  ///< 0: no %K throttle
     std::vector<std::string> extraArgs;    ///< passed as #SBATCH lines
+    /// The collect job's own CPUs and time limit (0 / empty: cpusPerTask / time): merging
+    /// files needs one CPU, but reproduce's collect job runs the noise, robustness and
+    /// variability studies too.
+    int collectCpus = 0;
+    std::string collectTime;
 };
 /// The array script for the given task indices and the collect script, as text. `command`
 /// is how a compute node starts dwmtj (the launcher and the binary).

@@ -35,6 +35,20 @@ std::string nestedLine(const char* what, const NestedModelTest& t, const char* f
         t.fullAic, reducedName, t.reducedAic);
 }
 
+/// The logistic width w as the widths a device paper quotes: from 10 % to 90 % switching is
+/// 2 ln 9 w = 4.394 w, from 25 % to 75 % 2 ln 3 w = 2.197 w (the interval scales with it).
+std::string widthConversions(const std::vector<FitParameter>& parameters)
+{
+    for (const auto& p : parameters)
+        if (p.name == "w")
+            return format(
+                "  10-90 %% width = 2 ln 9 w = %.5f V (95 %% CI %.5f .. %.5f); 25-75 %% "
+                "width = 2 ln 3 w = %.5f V\n",
+                kWidth10To90 * p.value, kWidth10To90 * p.lower, kWidth10To90 * p.upper,
+                kWidth25To75 * p.value);
+    return {};
+}
+
 }  // namespace
 
 std::string formatEstimateTable(const std::vector<ProportionEstimate>& est)
@@ -60,6 +74,7 @@ std::string formatSigmoidReport(const SigmoidFit& f)
              ? "  p(V) = 1 / (1 + exp(-(V - V50)/w))\n"
              : "  p(V) = floor + (ceiling - floor) / (1 + exp(-(V - V50)/w))\n";
     for (const auto& p : f.parameters) s += parameterLine(p);
+    s += widthConversions(f.parameters);
     s += "  " + f.convergence + "\n";
     if (f.method == FitMethod::BinomialMaximumLikelihood) {
         s += format("  log-likelihood = %.4f   AIC = %.4f\n", f.logLikelihood, f.aic);

@@ -72,8 +72,10 @@ std::string slurmCollectScript(const std::string& dir, const Sweep& s, const Slu
     const std::string absDir = fs::absolute(dir).string();
     SlurmOptions one = o;
     one.gres.clear();
+    if (!o.collectTime.empty()) one.time = o.collectTime;
     std::ostringstream sh;
-    sh << sbatchHeader("dwmtj-" + s.name + "-collect", one) << "#SBATCH --cpus-per-task=1\n"
+    sh << sbatchHeader("dwmtj-" + s.name + "-collect", one)
+       << "#SBATCH --cpus-per-task=" << (o.collectCpus > 0 ? o.collectCpus : o.cpusPerTask) << "\n"
        << "#SBATCH --output=" << absDir << "/logs/collect.log\n"
        << "#SBATCH --open-mode=append\n"
        << "# Runs after the array job ends, however its tasks ended (afterany).\n"
