@@ -142,6 +142,10 @@ std::vector<CommandSpec> trainingCommands()
         {"variability-in", "training|evaluation", "evaluation",
          "train on the drawn devices (hardware-aware), or on the nominal device and test on "
          "them"},
+        {"r2", "OHM", "1029", "energy model: the device's two-point resistance (ohm)"},
+        {"r4", "OHM", "365", "energy model: the four-point (track) resistance (ohm)"},
+        {"pulse-ns", "NS", "30", "energy model: the write pulse (ns)"},
+        {"rise-fall-ns", "NS", "10", "energy model: rise plus fall time (ns)"},
         {"tf32", "", "", "CUDA: matrix products in TF32"},
         {"no-cuda-graphs", "", "", "CUDA: launch every kernel, no graph replay"},
     };

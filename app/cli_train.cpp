@@ -81,6 +81,30 @@ std::vector<uint64_t> parseSeeds(const std::string& text)
     }
 }
 
+/// NeuroBench's metrics of each run's best checkpoint (docs/models.md, "NeuroBench metrics").
+void printNeuroBench(const Experiment& e)
+{
+    bool any = false;
+    for (const auto& r : e.runs) any = any || r.neurobench.valid;
+    if (!any) return;
+    std::printf(
+        "\nNeuroBench metrics (best checkpoint, clean test images):\n%-6s %11s %12s %15s %9s "
+        "%16s %16s\n",
+        "seed", "footprint", "connection", "activation", "input", "effective ACs", "dense SynOps");
+    std::printf("%-6s %11s %12s %15s %9s %16s %16s\n", "", "", "sparsity", "sparsity L1/L2",
+                "sparsity", "per sample", "per sample");
+    for (const auto& r : e.runs) {
+        const auto& m = r.neurobench;
+        if (!m.valid) continue;
+        char act[32];
+        std::snprintf(act, sizeof act, "%.3f / %.3f", m.activationSparsity.at(0),
+                      m.activationSparsity.at(1));
+        std::printf("%-6llu %8.1f kB %12.4f %15s %9.3f %16.4g %16.4g\n", (unsigned long long)r.seed,
+                    m.footprintBytes / 1e3, m.connectionSparsity, act, m.inputActivationSparsity,
+                    m.effectiveAcsPerSample, m.denseSynOpsPerSample);
+    }
+}
+
 void printSummary(const Experiment& e, const std::string& out)
 {
     std::printf("\n%-6s %-10s %6s %6s %10s %10s %14s\n", "seed", "status", "epochs", "best",
@@ -118,6 +142,7 @@ void printSummary(const Experiment& e, const std::string& out)
             std::printf("  seed %-6llu %10s\n", (unsigned long long)r.seed,
                         percent(r.deviceTestAccuracy).c_str());
     }
+    printNeuroBench(e);
     if (!out.empty()) std::printf("experiment file: %s\n", out.c_str());
 }
 
@@ -202,6 +227,10 @@ int runTrain(const std::vector<std::string>& argv)
         c.testLimit = int(a.integer("test-limit", 0));
         c.validationSize = int(a.integer("validation", c.validationSize));
         c.trainNoiseSigma = a.number("train-noise", c.trainNoiseSigma);
+        c.energyR2Ohm = a.number("r2", c.energyR2Ohm);
+        c.energyR4Ohm = a.number("r4", c.energyR4Ohm);
+        c.energyPulseNs = a.number("pulse-ns", c.energyPulseNs);
+        c.energyRiseFallNs = a.number("rise-fall-ns", c.energyRiseFallNs);
         readConstruction(a, c);
         readVariability(a, c);
         out = a.get("out", "");
@@ -341,6 +370,7 @@ int runNoise(const std::vector<std::string>& argv)
                 (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e6,
                 r.energy.samplesPerInference, r.energy.energyPerSampleJ * 1e12,
                 std::sqrt(r.energy.meanSquareVoltage), r.energy.spikesPerInference);
+    printNeuroBench(e);
     std::printf("written to %s\n", path.c_str());
     return 0;
 }

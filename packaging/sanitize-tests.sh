@@ -7,8 +7,9 @@
 #
 # Without --all: the test executables of the code that indexes memory by hand (the neuron
 # kernels and their variants, the fits and statistics, every file reader and writer, LUTs),
-# as CI runs it. With --all: every tests/core executable, the trainer's, the reproduction's
-# and the Monte Carlo calibrations included.
+# as CI runs it; all but the kernels' link the LibTorch-free dwmtj_io. With --all: every
+# tests/core executable, the trainer's, the reproduction's and the endpoint's Monte Carlo
+# calibrations included.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 all=0
@@ -29,7 +30,7 @@ if [ $all = 1 ]; then
   done
 else
   targets=(snn_neurons_test snn_events_test released_test variability_test
-           stats_test sigmoid_fit_test fit_optimum_test ordinal_fit_test
+           stats_test sigmoid_fit_test fit_optimum_test ordinal_fit_test device_spread_test
            device_io_test bad_input_test hostile_file_test atomic_write_test
            lut_test bootstrap_test energy_test)
 fi

@@ -59,6 +59,18 @@ assert g['accuracy'].shape == (1, 4) and 0 < g.attrs['nominal_accuracy'] < 1\""
 "$B" variability "$T/run.h5" --device-data "$D/../binary-device.h5" >/dev/null 2>"$T/verr"; rc=$?
 check "--device-data without --bootstrap is a usage error" '[ $rc -eq 2 ] && grep -q "give --bootstrap N too" "$T/verr"'
 "$B" train --neuron lif $SMALL --epochs 1 --out "$T/lif.h5" >/dev/null 2>&1
+"$B" train --neuron binary $SMALL --epochs 1 --r2 2058 --r4 365 --pulse-ns 20 --rise-fall-ns 5 --out "$T/energy.h5" >/dev/null 2>&1
+check "train --r2 --r4 --pulse-ns --rise-fall-ns: the energy model in the file and in the energy per inference" "/usr/bin/python3 - <<PY
+import h5py
+f = h5py.File('$T/energy.h5'); g = h5py.File('$T/run.h5')
+c = f['config'].attrs
+assert (c['energy_r2_ohm'], c['energy_r4_ohm'], c['energy_pulse_ns'], c['energy_rise_fall_ns']) == (2058, 365, 20, 5)
+assert g['config'].attrs['energy_r2_ohm'] == 1029  # the paper's device by default
+r = f['runs/seed_0/energy'].attrs
+per_v2 = 365 / 2058**2 * 25e-9
+e = r['energy_per_inference_J']; want = per_v2 * r['mean_square_voltage_V2'] * r['samples_per_inference']
+assert abs(e - want) <= 1e-9 * e, (e, want)
+PY"
 "$B" variability "$T/lif.h5" --v50-sd 0.1 >/dev/null 2>"$T/verr"; rc=$?
 check "variability of a LIF network is refused" '[ $rc -eq 1 ] && grep -q "no DW-MTJ device layer" "$T/verr"'
 "$B" variability "$T/run.h5" >/dev/null 2>"$T/verr"; rc=$?

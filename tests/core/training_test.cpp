@@ -188,6 +188,10 @@ TEST(Experiment, FileRoundTrips)
     c.gainVolts = 0.25;
     c.tf32 = true;  // CUDA-only choices: recorded on every device, ignored on the CPU
     c.cudaGraphs = false;
+    c.energyR2Ohm = 2000;  // a device other than the paper's
+    c.energyR4Ohm = 400;
+    c.energyPulseNs = 20;
+    c.energyRiseFallNs = 5;
     Recorder rec;
     const std::string out = tmpPath("roundtrip.h5");
     const Experiment e = runTraining(c, rec, std::stop_token{}, out);
@@ -200,6 +204,37 @@ TEST(Experiment, FileRoundTrips)
     EXPECT_EQ(b.config.dataDir, c.dataDir);
     EXPECT_TRUE(b.config.tf32);
     EXPECT_FALSE(b.config.cudaGraphs);
+    EXPECT_EQ(b.config.energyR2Ohm, 2000);
+    EXPECT_EQ(b.config.energyR4Ohm, 400);
+    EXPECT_EQ(b.config.energyPulseNs, 20);
+    EXPECT_EQ(b.config.energyRiseFallNs, 5);
+    // The energy per inference uses that device: E(V) = (V R4/R2)^2 / R4 t summed over samples.
+    const EnergyReport& en = e.runs.at(0).energy;
+    ASSERT_TRUE(en.valid);
+    const double perVoltSquared = 400.0 / (2000.0 * 2000.0) * 25e-9;  // J per V^2
+    EXPECT_NEAR(en.energyPerInferenceJ,
+                perVoltSquared * en.meanSquareVoltage * en.samplesPerInference,
+                1e-9 * en.energyPerInferenceJ);
+    // NeuroBench's metrics (docs/models.md): the footprint of 784-H-H-10 with two BatchNorms
+    // (float32 parameters and running statistics, int64 batch counters), dense trained weights
+    // (connection sparsity 0), and the effective ACs as spikes x fan-out of each layer's input.
+    const NeuroBenchMetrics& nb = e.runs.at(0).neurobench;
+    ASSERT_TRUE(nb.valid);
+    const double H = c.hidden, T = c.timesteps;
+    const double params = 784 * H + H + 2 * H + H * H + H + 2 * H + 10 * H + 10;
+    EXPECT_EQ(nb.footprintBytes, 4 * params + 2 * (4 * 2 * H + 8));
+    EXPECT_EQ(nb.connectionSparsity, 0);
+    EXPECT_EQ(nb.effectiveMacsPerSample, 0);
+    EXPECT_EQ(nb.denseSynOpsPerSample, T * (784 * H + H * H + 10 * H));
+    ASSERT_EQ(nb.activationSparsity.size(), 2u);
+    for (double a : nb.activationSparsity) EXPECT_TRUE(a > 0 && a < 1) << a;
+    EXPECT_TRUE(nb.inputActivationSparsity > 0.5 && nb.inputActivationSparsity < 1)
+        << nb.inputActivationSparsity;  // Fashion-MNIST: most pixels are dark
+    EXPECT_NEAR(
+        nb.effectiveAcsPerSample,
+        T * ((1 - nb.inputActivationSparsity) * 784 * H + (1 - nb.activationSparsity[0]) * H * H +
+             (1 - nb.activationSparsity[1]) * H * 10),
+        1e-9 * nb.effectiveAcsPerSample);
     ASSERT_TRUE(b.lut.has_value());
     EXPECT_EQ(b.lut->curves, e.lut->curves);
     EXPECT_EQ(b.trainImages, 500);
@@ -224,6 +259,10 @@ TEST(Experiment, FileRoundTrips)
             EXPECT_EQ(b.runs[k].bestCheckpoint.at(name).data, arr.data) << name;
         }
         EXPECT_TRUE(b.runs[k].lastCheckpoint.count("adam.m.fc1.weight"));
+        EXPECT_EQ(b.runs[k].neurobench.effectiveAcsPerSample,
+                  e.runs[k].neurobench.effectiveAcsPerSample);
+        EXPECT_EQ(b.runs[k].neurobench.activationSparsity, e.runs[k].neurobench.activationSparsity);
+        EXPECT_EQ(b.runs[k].neurobench.footprintBytes, e.runs[k].neurobench.footprintBytes);
     }
     EXPECT_NE(e.runs[0].batchLoss, e.runs[1].batchLoss) << "different seeds, different runs";
     // A file that is not an experiment is rejected with the HDF5 path in the message.

@@ -39,6 +39,7 @@
 #include "dwmtj/training.h"
 #include "runs/experiment_store.h"
 #include "training/construction_box.h"
+#include "training/energy_box.h"
 #include "training/slurm_dialog.h"
 #include "training/training_page.h"
 
@@ -233,6 +234,8 @@ QFormLayout* TrainingPage::buildForm()
     m_construction = new ConstructionBox;
     form->addRow(tr("Network construction"), m_construction);
     form->addRow(tr("Device gain"), m_gain);
+    m_energy = new EnergyBox;
+    form->addRow(tr("Energy model"), m_energy);
     auto* varRow = new QGridLayout;
     varRow->addWidget(new QLabel(tr("V50 sd")), 0, 0);
     varRow->addWidget(m_varV50, 0, 1);
@@ -351,6 +354,7 @@ core::TrainingConfig TrainingPage::config() const
     c.learningRate = m_lr->value();
     c.trainNoiseSigma = m_trainNoise->value();
     m_construction->apply(c);
+    m_energy->apply(c);
     c.gainVolts = m_gain->value() > 0 ? m_gain->value() : std::nan("");
     c.device = m_device->currentData().toString().toStdString();
     c.setLayerKinds(nets.front(), [this](core::NeuronKind k) { return lutFor(k); });
@@ -450,6 +454,7 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_lr->setValue(c.learningRate);
     m_trainNoise->setValue(c.trainNoiseSigma);
     m_construction->set(c);
+    m_energy->set(c);
     setVariability(c.variability, c.variabilityUse);
     m_gain->setValue(std::isnan(c.gainVolts) ? 0.0 : c.gainVolts);
     QStringList seeds;

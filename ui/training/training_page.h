@@ -24,7 +24,8 @@ class QMenu;
 
 namespace dwmtj::ui {
 class ConstructionBox;
-}
+class EnergyBox;
+}  // namespace dwmtj::ui
 
 namespace dwmtj::ui {
 
@@ -149,6 +150,7 @@ private:
     QDoubleSpinBox* m_lr = nullptr;
     QDoubleSpinBox *m_trainNoise = nullptr, *m_gain = nullptr;
     ConstructionBox* m_construction = nullptr;
+    EnergyBox* m_energy = nullptr;
     QDoubleSpinBox *m_varV50 = nullptr, *m_varWidth = nullptr, *m_varC2c = nullptr,
                    *m_varStuck = nullptr;
     QSpinBox* m_varSeed = nullptr;

@@ -47,6 +47,22 @@ struct EnergyReport {
     std::vector<double> layerEnergyPerInferenceJ;
 };
 
+/// NeuroBench's complexity metrics (Yik et al., NeuroBench, Nature Communications 2025) of a
+/// network's best checkpoint on the clean test set, with NeuroBench's names and definitions
+/// (docs/models.md, "NeuroBench metrics"), so that results compare with other neuromorphic work.
+struct NeuroBenchMetrics {
+    bool valid = false;
+    double footprintBytes = 0;      ///< the network's parameters and buffers, in bytes
+    double connectionSparsity = 0;  ///< zero weights / weights of the linear layers
+    /// 1 - spikes / (neurons x time steps) per hidden layer, over the test images
+    std::vector<double> activationSparsity;
+    double inputActivationSparsity = 0;  ///< the same for the encoded input spikes
+    /// Synaptic operations per sample: accumulates driven by a nonzero spike input (one per
+    /// spike and nonzero outgoing weight), multiply-accumulates with a non-spike input (0 here:
+    /// every linear layer's input is spikes), and every synapse at every step (dense).
+    double effectiveAcsPerSample = 0, effectiveMacsPerSample = 0, denseSynOpsPerSample = 0;
+};
+
 /// Test accuracy with the device layers' neurons drawn as individual devices along one axis
 /// of variability (evaluateVariability): accuracy[level][draw], in [0, 1].
 struct VariabilityCurve {
@@ -81,6 +97,7 @@ struct RunRecord {
     std::vector<StudyCurve> study;              ///< robustness-study curves, one per choice id
     std::vector<VariabilityCurve> variability;  ///< device-variability curves, one per axis
     EnergyReport energy;
+    NeuroBenchMetrics neurobench;  ///< of the best checkpoint on the clean test set
     double trainSeconds = 0;
     /// Configured device variability (TrainingConfig::variability): the run's drawn devices,
     /// one entry per hidden layer (devices = 0 for a layer without device neurons), and its

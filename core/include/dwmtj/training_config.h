@@ -105,6 +105,11 @@ struct TrainingConfig {
     /// one draw per image and batch) on the training images; 0 = none. Validation and test
     /// images stay clean.
     double trainNoiseSigma = 0;
+    /// The energy model of a DW-MTJ device sample (docs/models.md, "Energy"): the device's
+    /// two-point and four-point (track) resistances, the write pulse and its rise plus fall
+    /// time; the defaults are the paper's (EnergyParameters). The voltage of each sample is
+    /// the one the network applies.
+    double energyR2Ohm = 1029, energyR4Ohm = 365, energyPulseNs = 30, energyRiseFallNs = 10;
     /// Hybrid networks (docs/models.md, "Hybrid networks"): one entry per hidden layer, each
     /// with its own kind, LUT and operating point. Empty = a pure network: every layer as
     /// `neuron`, `lutPath`, `centreVoltage`, `gainVolts` above. Set it with setLayers(), which

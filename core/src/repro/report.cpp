@@ -9,108 +9,12 @@
 #include "dwmtj/error.h"
 #include "dwmtj/reproduce.h"
 #include "dwmtj/stats.h"
+#include "repro/report_table.h"
 #include "util/atomic_file.h"
 
 namespace dwmtj::core {
+using namespace report;
 namespace {
-
-std::string fixed(double v, int decimals)
-{
-    if (!std::isfinite(v)) return "n/a";
-    std::ostringstream s;
-    s.setf(std::ios::fixed);
-    s.precision(decimals);
-    s << v;
-    return s.str();
-}
-
-std::string meanSd(const std::vector<double>& v, int decimals)
-{
-    if (v.empty()) return "n/a";
-    const auto s = stats::summarize(v);
-    return fixed(s.mean, decimals) + " ± " + fixed(s.sd, decimals);
-}
-
-std::string html(const std::string& s)
-{
-    std::string o;
-    for (char c : s) {
-        if (c == '&')
-            o += "&amp;";
-        else if (c == '<')
-            o += "&lt;";
-        else if (c == '>')
-            o += "&gt;";
-        else if (c == '"')
-            o += "&quot;";
-        else
-            o += c;
-    }
-    return o;
-}
-
-std::string md(const std::string& s)
-{
-    std::string o;
-    for (char c : s) o += c == '|' ? std::string("\\|") : std::string(1, c);
-    return o;
-}
-
-struct Table {
-    Table(std::vector<std::string> h) : header(std::move(h)) {}
-    std::vector<std::string> header;
-    std::vector<std::vector<std::string>> rows;
-    int verdictColumn = -1;  ///< the column coloured by rowVerdicts (HTML)
-    std::vector<Verdict> rowVerdicts;
-    bool colourStudyCells = false;  ///< colour "holds" / "contradicted" / "not shown" cells
-};
-
-std::string toMarkdown(const Table& t)
-{
-    std::ostringstream o;
-    o << "|";
-    for (const auto& h : t.header) o << " " << md(h) << " |";
-    o << "\n|";
-    for (size_t k = 0; k < t.header.size(); ++k) o << " --- |";
-    o << "\n";
-    for (const auto& r : t.rows) {
-        o << "|";
-        for (const auto& c : r) o << " " << md(c) << " |";
-        o << "\n";
-    }
-    return o.str();
-}
-
-std::string toHtml(const Table& t)
-{
-    std::ostringstream o;
-    o << "<table>\n<tr>";
-    for (const auto& h : t.header) o << "<th>" << html(h) << "</th>";
-    o << "</tr>\n";
-    for (std::size_t i = 0; i < t.rows.size(); ++i) {
-        o << "<tr>";
-        for (std::size_t k = 0; k < t.rows[i].size(); ++k) {
-            const auto& c = t.rows[i][k];
-            std::string cls;
-            if (int(k) == t.verdictColumn && i < t.rowVerdicts.size()) {
-                const Verdict v = t.rowVerdicts[i];
-                cls = v == Verdict::Reproduced      ? "ok"
-                      : v == Verdict::NotReproduced ? "no"
-                                                    : "maybe";
-            }
-            if (t.colourStudyCells)
-                cls = c.find("holds") != std::string::npos          ? "ok"
-                      : c.find("contradicted") != std::string::npos ? "no"
-                      : c.find("not shown") != std::string::npos    ? "maybe"
-                                                                    : cls;
-            o << "<td" << (cls.empty() ? "" : " class=\"" + cls + "\"") << ">" << html(c)
-              << "</td>";
-        }
-        o << "</tr>\n";
-    }
-    o << "</table>\n";
-    return o.str();
-}
 
 std::string pValueText(double p)
 {
@@ -227,6 +131,8 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
                              meanSd(val, 2), meanSd(test, 2), fixed(j.wallSeconds / 60, 1),
                              energy.empty() ? "—" : meanSd(energy, 3), lut});
     }
+
+    const Table bench = neuroBenchTable(r);
 
     // A claim's row: the estimate (difference with CI, minimum detectable effect), the raw
     // and the family-adjusted p, the verdict.
@@ -429,6 +335,10 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
           << toMarkdown(b.networks) << "\n"
           << toMarkdown(b.answers) << "\n";
     m << "## Experiments\n\n" << toMarkdown(exps) << "\n";
+    if (!bench.rows.empty())
+        m << "### NeuroBench metrics\n\nOf each job's best checkpoints on the clean test images "
+             "(mean ± sd over seeds; docs/models.md, \"NeuroBench metrics\").\n\n"
+          << toMarkdown(bench) << "\n";
     m << "## Figures\n\n";
     for (const auto& f : figures)
         m << "### " << f.title << "\n\n![" << f.title << "](figures/" << f.stem << ".png)\n\n"
@@ -460,7 +370,12 @@ std::string writeReproductionReport(const ReproResult& r, const std::vector<Repo
     for (const auto& b : beyond)
         h << "<h2>" << html(b.title) << "</h2>\n<p>" << html(b.intro) << "</p>\n"
           << toHtml(b.networks) << toHtml(b.answers);
-    h << "<h2>Experiments</h2>\n" << toHtml(exps) << "<h2>Figures</h2>\n";
+    h << "<h2>Experiments</h2>\n" << toHtml(exps);
+    if (!bench.rows.empty())
+        h << "<h3>NeuroBench metrics</h3>\n<p>Of each job's best checkpoints on the clean test "
+             "images (mean ± sd over seeds).</p>\n"
+          << toHtml(bench);
+    h << "<h2>Figures</h2>\n";
     for (const auto& f : figures)
         h << "<h3>" << html(f.title) << "</h3>\n<img src=\"figures/" << html(f.stem)
           << ".png\" alt=\"" << html(f.title) << "\">\n<p>" << html(f.caption)

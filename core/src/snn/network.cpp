@@ -295,6 +295,10 @@ Tensor SpikingMlpImpl::forward(const Tensor& pixels, int T, uint64_t key, Networ
     if (useEventKernel(expected, P, wantsGrad(fc1)))
         return forwardEvents(poissonEvents(images, T, streamKey(key, 0)), T, B, key, tally);
     const Tensor x = poissonEncode(images, T, streamKey(key, 0)).view({T * B, P});
+    if (tally) {
+        tally->input.spikes += x.sum().item<double>();
+        tally->input.samples += double(x.numel());
+    }
     if (m_capture) m_capture->push_back(x);
     m_use[0] = {expected, false};
     return hiddenLayers(fc1(x), T, B, key, tally);
@@ -325,6 +329,10 @@ Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B
 {
     if (m_capture) m_capture->push_back(toDense(ev));
     m_use[0] = {ev.density(), true};
+    if (tally) {
+        tally->input.spikes += double(ev.count());
+        tally->input.samples += double(ev.rows) * double(ev.cols);
+    }
     // The index tensor stands in for the spikes as fc1's autograd input (it needs no gradient).
     return hiddenLayers(eventLinearAutograd(fc1, ev.index, ev, wantsGrad(fc1)), T, B, key, tally);
 }
@@ -332,6 +340,10 @@ Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B
 Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, NetworkActivity* tally)
 {
     const int64_t T = x.size(0), B = x.size(1);
+    if (tally) {
+        tally->input.spikes += x.sum().item<double>();
+        tally->input.samples += double(x.numel());
+    }
     return hiddenLayers(spikeLinear(fc1, x.contiguous().view({T * B, x.size(2)}), 0), T, B, key,
                         tally);
 }

@@ -27,9 +27,11 @@ struct LayerKernelUse {
     bool event = false;  ///< the event-driven kernel ran (else the dense GEMM)
 };
 
-/// The device activity of a forward pass, per hidden layer (energy per layer).
+/// The activity of a forward pass: per hidden layer (device samples and voltages for the
+/// energy, spikes), and the encoded input's spikes (samples = input positions x steps).
 struct NetworkActivity {
     std::array<ActivityTally, TrainingConfig::kHiddenLayers> layer{};
+    ActivityTally input;
 };
 
 /// One hidden layer's neurons: the kind and, for device kinds, the layer's sampling table.

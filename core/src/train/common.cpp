@@ -314,7 +314,11 @@ EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const 
         sumSquare[size_t(i)] = l.sumSquareVoltage;
     }
     if (t.samples <= 0 || images <= 0) return r;
-    const EnergyParameters p;
+    EnergyParameters p;  // the voltage is each sample's own
+    p.twoPointResistanceOhm = c.energyR2Ohm;
+    p.fourPointResistanceOhm = c.energyR4Ohm;
+    p.pulseWidthNs = c.energyPulseNs;
+    p.riseFallNs = c.energyRiseFallNs;
     r.valid = true;
     r.samplesPerInference = t.samples / images;
     r.spikesPerInference = t.spikes / images;
@@ -325,6 +329,41 @@ EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const 
     for (double s2 : sumSquare)
         r.layerEnergyPerInferenceJ.push_back(sampleEnergyAt(p, 1.0) * s2 / images);
     return r;
+}
+
+NeuroBenchMetrics neuroBenchFrom(const snn::NetworkActivity& activity, int images,
+                                 snn::SpikingMlp& model, const TrainingConfig& c)
+{
+    NeuroBenchMetrics m;
+    if (images <= 0 || activity.input.samples <= 0) return m;
+    torch::NoGradGuard ng;
+    for (const auto& p : model->parameters())
+        m.footprintBytes += double(p.numel() * p.element_size());
+    for (const auto& b : model->buffers()) m.footprintBytes += double(b.numel() * b.element_size());
+    // Effective accumulates: every spike into a linear layer drives one accumulate per nonzero
+    // weight of its input column; with the spikes counted per layer (not per input unit), a
+    // spike drives the column's mean number of nonzero weights (exact for dense weights).
+    const double n = images;
+    const double T = c.timesteps;
+    double zeros = 0, weights = 0;
+    const std::array<torch::nn::Linear*, 3> fcs{&model->fc1, &model->fc2, &model->fc3};
+    const std::array<double, 3> inputSpikes{activity.input.spikes, activity.layer[0].spikes,
+                                            activity.layer[1].spikes};
+    for (size_t k = 0; k < fcs.size(); ++k) {
+        const torch::Tensor w = (*fcs[k])->weight;  // [out, in]
+        const double total = double(w.numel()), nonzero = double(w.count_nonzero().item<int64_t>());
+        zeros += total - nonzero;
+        weights += total;
+        m.effectiveAcsPerSample += inputSpikes[k] / n * (nonzero / double(w.size(1)));
+        m.denseSynOpsPerSample += T * total;
+    }
+    m.connectionSparsity = weights > 0 ? zeros / weights : 0;
+    m.effectiveMacsPerSample = 0;  // every linear layer's input is spikes (0/1)
+    m.inputActivationSparsity = 1 - activity.input.spikes / activity.input.samples;
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i)
+        m.activationSparsity.push_back(1 - activity.layer[size_t(i)].spikes / (n * T * c.hidden));
+    m.valid = true;
+    return m;
 }
 
 std::string hostName()

@@ -95,9 +95,13 @@ torch::Tensor gaussian(at::IntArrayRef shape, uint64_t key, const torch::Device&
 snn::SpikingMlp buildModel(const TrainingConfig& c, std::vector<snn::HiddenNeurons> layers,
                            const torch::Device& device);
 
-/// Energy per inference from the activity of `images` test images (paper's electrical values):
+/// Energy per inference from the activity of `images` test images (the config's energy model):
 /// the device layers of `c` count, per layer and in total; invalid without device layers.
 EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const TrainingConfig& c);
+
+/// NeuroBench's metrics of `model` from the activity of `images` clean test images.
+NeuroBenchMetrics neuroBenchFrom(const snn::NetworkActivity& activity, int images,
+                                 snn::SpikingMlp& model, const TrainingConfig& c);
 
 std::string hostName();
 std::string nowIso();

@@ -223,6 +223,12 @@ void TrainingConfig::validate() const
     need(divergenceLoss > 0, "divergence loss must be > 0");
     need(std::isfinite(trainNoiseSigma) && trainNoiseSigma >= 0 && trainNoiseSigma <= 10,
          "the training noise sigma must be 0..10 (pixel units)");
+    need(std::isfinite(energyR2Ohm) && std::isfinite(energyR4Ohm) && energyR4Ohm > 0 &&
+             energyR2Ohm > energyR4Ohm,
+         "the energy model needs resistances R2 > R4 > 0 ohm (two-point includes the track)");
+    need(std::isfinite(energyPulseNs) && energyPulseNs > 0 && std::isfinite(energyRiseFallNs) &&
+             energyRiseFallNs >= 0,
+         "the energy model needs a pulse > 0 ns and a rise plus fall time >= 0 ns");
     need(layers.empty() || layers.size() == size_t(kHiddenLayers),
          "layers: one neuron per hidden layer (" + std::to_string(kHiddenLayers) + "), got " +
              std::to_string(layers.size()));
@@ -321,7 +327,10 @@ std::string configToJson(const TrainingConfig& c)
            ",\"test_limit\":" + std::to_string(c.testLimit) +
            ",\"validation_size\":" + std::to_string(c.validationSize) +
            ",\"divergence_loss\":" + n(c.divergenceLoss) +
-           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) + construction +
+           ",\"train_noise_sigma\":" + n(c.trainNoiseSigma) +
+           ",\"energy_r2_ohm\":" + n(c.energyR2Ohm) + ",\"energy_r4_ohm\":" + n(c.energyR4Ohm) +
+           ",\"energy_pulse_ns\":" + n(c.energyPulseNs) +
+           ",\"energy_rise_fall_ns\":" + n(c.energyRiseFallNs) + construction +
            (c.layers.empty() ? std::string() : ",\"layers\":[" + layers + "]") +
            (c.variability.any() ? ",\"variability\":" + variabilityJson(c) : std::string()) + "}";
 }

@@ -29,6 +29,11 @@ const Attr<TC> kConfigAttrs[] = {
     {"validation_size", &TC::validationSize},
     {"divergence_loss", &TC::divergenceLoss},
     {"train_noise_sigma", &TC::trainNoiseSigma},
+    // The energy model (absent before 0.2.0: the paper's values, the defaults).
+    {"energy_r2_ohm", &TC::energyR2Ohm},
+    {"energy_r4_ohm", &TC::energyR4Ohm},
+    {"energy_pulse_ns", &TC::energyPulseNs},
+    {"energy_rise_fall_ns", &TC::energyRiseFallNs},
 };
 
 using VS = VariabilitySettings;

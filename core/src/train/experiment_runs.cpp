@@ -41,6 +41,16 @@ const Attr<ER> kEnergyAttrs[] = {
     {"energy_per_inference_J", &ER::energyPerInferenceJ, true},
 };
 
+using NB = NeuroBenchMetrics;
+const Attr<NB> kNeuroBenchAttrs[] = {
+    {"footprint_bytes", &NB::footprintBytes, true},
+    {"connection_sparsity", &NB::connectionSparsity, true},
+    {"input_activation_sparsity", &NB::inputActivationSparsity, true},
+    {"effective_acs_per_sample", &NB::effectiveAcsPerSample, true},
+    {"effective_macs_per_sample", &NB::effectiveMacsPerSample, true},
+    {"dense_synops_per_sample", &NB::denseSynOpsPerSample, true},
+};
+
 void writeState(const h5::File& f, const std::string& group, const StateDict& s)
 {
     h5::createGroup(f, group);
@@ -278,6 +288,13 @@ void writeRun(const h5::File& f, const RunRecord& r)
         writeAttrs(f, vg, v, kVariabilityCurveAttrs);
         h5::writeDoubleAttr(f, vg, "order", double(k));
     }
+    if (r.neurobench.valid) {
+        const std::string ng = rg + "/neurobench";
+        h5::createGroup(f, ng);
+        writeAttrs(f, ng, r.neurobench, kNeuroBenchAttrs);
+        h5::writeDoubles(f, ng + "/activation_sparsity", r.neurobench.activationSparsity,
+                         {r.neurobench.activationSparsity.size()});
+    }
     if (r.energy.valid) {
         const std::string eg = rg + "/energy";
         h5::createGroup(f, eg);
@@ -357,6 +374,15 @@ RunRecord readRun(const h5::File& f, const std::string& path, const std::string&
         std::stable_sort(curves.begin(), curves.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& cv : curves) r.variability.push_back(std::move(cv.second));
+    }
+    if (h5::exists(f, rg + "/neurobench")) {  // absent before 0.2.0
+        const std::string ng = rg + "/neurobench";
+        r.neurobench.valid = true;
+        readAttrs(f, ng, r.neurobench, kNeuroBenchAttrs);
+        std::vector<std::uint64_t> dims;
+        r.neurobench.activationSparsity = h5::readDoubles(
+            f, ng + "/activation_sparsity",
+            {{std::uint64_t(TrainingConfig::kHiddenLayers)}, "one per hidden layer"}, dims);
     }
     if (h5::exists(f, rg + "/energy")) {
         const std::string eg = rg + "/energy";

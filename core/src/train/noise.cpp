@@ -89,6 +89,7 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
         if (tallied) {
             const EnergyReport energy = train::energyFrom(tally, int(X.size(0)), c);
             if (energy.valid) r.energy = energy;
+            r.neurobench = train::neuroBenchFrom(tally, int(X.size(0)), model, c);
         }
     }
     return e;

@@ -56,10 +56,28 @@ std::vector<int> integers(const ini::Section& s, const std::string& key, const s
 }
 
 const std::set<std::string> kSweepKeys = {
-    "format_version", "neurons",  "hidden",     "timesteps",      "seeds",
-    "epochs",         "batch",    "lr",         "train_limit",    "validation",
-    "test_limit",     "data_dir", "lut_binary", "lut_multistate", "train_noise",
-    "device",         "gain",     "centre"};  // and the construction keys (constructionKeys())
+    "format_version",
+    "neurons",
+    "hidden",
+    "timesteps",
+    "seeds",
+    "epochs",
+    "batch",
+    "lr",
+    "train_limit",
+    "validation",
+    "test_limit",
+    "data_dir",
+    "lut_binary",
+    "lut_multistate",
+    "train_noise",
+    "device",
+    "gain",
+    "centre",
+    "energy_r2",
+    "energy_r4",
+    "energy_pulse_ns",
+    "energy_rise_fall_ns"};  // and the construction keys (constructionKeys())
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
 const std::set<std::string> kConfigKeys = {
     "neuron", "hidden",    "timesteps", "v50_sd",      "width_sd",      "c2c_sd",
@@ -151,6 +169,10 @@ Sweep loadSweep(const std::string& path)
             c.validationSize = integer(sec, "validation", path, c.validationSize, 0);
             c.testLimit = integer(sec, "test_limit", path, 0, 0);
             c.trainNoiseSigma = ini::number(sec, "train_noise", path, 0.0);
+            c.energyR2Ohm = ini::number(sec, "energy_r2", path, c.energyR2Ohm);
+            c.energyR4Ohm = ini::number(sec, "energy_r4", path, c.energyR4Ohm);
+            c.energyPulseNs = ini::number(sec, "energy_pulse_ns", path, c.energyPulseNs);
+            c.energyRiseFallNs = ini::number(sec, "energy_rise_fall_ns", path, c.energyRiseFallNs);
             c.gainVolts = ini::number(sec, "gain", path, c.gainVolts);
             c.centreVoltage = ini::number(sec, "centre", path, c.centreVoltage);
             if (sec.has("device")) c.device = sec.values.at("device");
@@ -391,6 +413,12 @@ std::string sweepToText(const Sweep& s)
       << "\nlr = " << c.learningRate << "\ntrain_limit = " << c.trainLimit
       << "\nvalidation = " << c.validationSize << "\ntest_limit = " << c.testLimit
       << "\ntrain_noise = " << c.trainNoiseSigma << "\ndevice = " << c.device << "\n";
+    const TrainingConfig paper;  // the energy model only when it is not the paper's device
+    if (c.energyR2Ohm != paper.energyR2Ohm || c.energyR4Ohm != paper.energyR4Ohm ||
+        c.energyPulseNs != paper.energyPulseNs || c.energyRiseFallNs != paper.energyRiseFallNs)
+        o << "energy_r2 = " << c.energyR2Ohm << "\nenergy_r4 = " << c.energyR4Ohm
+          << "\nenergy_pulse_ns = " << c.energyPulseNs
+          << "\nenergy_rise_fall_ns = " << c.energyRiseFallNs << "\n";
     for (const std::string& key : constructionKeys())
         o << key << " = " << constructionValue(c, key) << "\n";
     if (std::isfinite(c.gainVolts)) o << "gain = " << c.gainVolts << "\n";

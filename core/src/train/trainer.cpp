@@ -239,6 +239,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
         if (!std::isnan(acc)) {
             run.testAccuracy = acc;
             run.energy = train::energyFrom(tally, int(s.testX.size(0)), c);
+            run.neurobench = train::neuroBenchFrom(tally, int(s.testX.size(0)), model, c);
         }
         if (onDevices) {
             run.deviceTestAccuracy = run.testAccuracy;
