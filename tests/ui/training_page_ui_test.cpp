@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QSet>
 #include <QSignalSpy>
@@ -185,6 +186,16 @@ private Q_SLOTS:
         const auto back = page.jobsFromForm().at(0).config;
         QCOMPARE(back.deviceGradient, core::DeviceGradient::StraightThrough);
         QCOMPARE(core::frozenLayersText(back.freeze), std::string("2"));
+        // The energy model: shown from a file's configuration, typed in, carried by the jobs.
+        QCOMPARE(back.energyR2Ohm, 1029.0);
+        auto* r2 = page.findChild<QDoubleSpinBox*>(QStringLiteral("energyR2"));
+        QVERIFY(r2);
+        r2->setValue(2058);
+        QCOMPARE(page.jobsFromForm().at(0).config.energyR2Ohm, 2058.0);
+        c.energyPulseNs = 20;
+        page.setConfig(c, m_dir.filePath("variant.h5"));
+        QCOMPARE(page.jobsFromForm().at(0).config.energyPulseNs, 20.0);
+        QCOMPARE(page.jobsFromForm().at(0).config.energyR2Ohm, 1029.0);
     }
 
     void stopEndsTheRunWithinFiveSecondsAndStartResumesIt()
