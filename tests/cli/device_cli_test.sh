@@ -58,6 +58,26 @@ assert t['dof'] == 3 and t['statistic'] > 0 and 0 < t['p'] < 1, t
 PY"
 "$B" fit --bogus 2>/dev/null; rc=$?
 check "unknown option is a usage error (2)" '[ $rc -eq 2 ]'
+# Columns named as a lab names them: --columns maps them, by header or by number.
+sed -e 's/^voltage (V),switches,trials$/Vp,sw,n_pulses/' "$SRC/datasets/binary-device-counts.csv" > "$T/lab.csv"
+"$B" fit "$T/lab.csv" >/dev/null 2>"$T/err"; rc=$?
+check "unknown column names: exit 1 saying what was found" '[ $rc -eq 1 ] && grep -q "Vp" "$T/err"'
+a=$("$B" fit "$SRC/datasets/binary-device-counts.csv" --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["fit"]["parameters"][0]["value"])')
+b=$("$B" fit "$T/lab.csv" --columns voltage=Vp,switches=sw,trials=3 --json | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["fit"]["parameters"][0]["value"])')
+check "fit --columns voltage=Vp,switches=sw,trials=3 gives the same V50 as the named file ($a, $b)" '[ -n "$a" ] && [ "$a" = "$b" ]'
+"$B" fit "$T/lab.csv" --columns volts=Vp >/dev/null 2>"$T/err"; rc=$?
+check "an unknown role in --columns is a usage error listing the roles" '[ $rc -eq 2 ] && grep -q "unknown role .volts." "$T/err" && grep -q "pulses_to_switch" "$T/err"'
+"$B" fit "$T/lab.csv" --columns voltage=V_pulse >/dev/null 2>"$T/err"; rc=$?
+check "a column that is not there is a usage error listing the columns" '[ $rc -eq 2 ] && grep -q "no column .V_pulse." "$T/err" && grep -q "Vp, sw, n_pulses" "$T/err"'
+"$B" fit "$SRC/datasets/binary-device-counts.csv" --json > "$T/w.json"
+check "fit --json gives the 10-90 % width = 2 ln 9 w" "/usr/bin/python3 - '$T/w.json' <<'PY'
+import json, math, sys
+j = json.load(open(sys.argv[1]))
+w = [p for p in j['fit']['parameters'] if p['name'] == 'w'][0]
+assert abs(j['fit']['width_10_90_V'] - 2 * math.log(9) * w['value']) < 1e-9
+lo, hi = j['fit']['width_10_90_ci_V']
+assert abs(lo - 2 * math.log(9) * w['ci_lower']) < 1e-9 and abs(hi - 2 * math.log(9) * w['ci_upper']) < 1e-9
+PY"
 "$B" simulate-device --kind binary --seed 5 --shape events --out "$T/ev.csv" >/dev/null
 check "simulated events fit" '"$B" fit "$T/ev.csv" | grep -q "V50"'
 # Several devices: one fit each, the spread across them (a folder stands for its files).

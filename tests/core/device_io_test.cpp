@@ -135,6 +135,38 @@ TEST(DeviceIo, CsvDialectsUnitsAndNumpy)
     EXPECT_NEAR(fit.width(), 0.1, 1e-3);
 }
 
+TEST(DeviceIo, PerPulseLogIsCountedPerVoltage)
+{
+    // One row per pulse applied (switched 0/1), millivolts, an extra pulse-number column:
+    // counted per voltage as switches out of the pulses applied.
+    const std::string path = kGood + "pulse_log_mV.csv";
+    const auto layout = inspectCsv(path);
+    EXPECT_EQ(layout.shape, CsvShape::PulseLog);
+    const auto d = loadDeviceFile(path);
+    EXPECT_EQ(d.kind, DeviceKind::Binary);
+    EXPECT_TRUE(d.binary.trialsKnown);
+    const std::vector<double> volts{1.5, 1.6, 1.7, 1.8, 1.9, 2.0}, switches{1, 3, 6, 11, 16, 19};
+    ASSERT_EQ(d.binary.counts.size(), volts.size());
+    for (std::size_t i = 0; i < volts.size(); ++i) {
+        EXPECT_NEAR(d.binary.counts[i].voltage, volts[i], 1e-12);
+        EXPECT_EQ(d.binary.counts[i].switches, switches[i]);
+        EXPECT_EQ(d.binary.counts[i].trials, 20);
+    }
+    // A value other than 0/1 names its line and column.
+    const std::string bad = tmpPath("pulse_log_bad.csv");
+    {
+        std::ofstream f(bad);
+        f << "voltage,switched\n1.5,0\n1.5,2\n";
+    }
+    try {
+        loadDeviceFile(bad);
+        FAIL() << "a switched value of 2 was accepted";
+    } catch (const FileFormatError& e) {
+        EXPECT_NE(std::string(e.what()).find("line 3, column 'switched'"), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(DeviceIo, BundledExamplesLoad)
 {
     for (const std::string f :

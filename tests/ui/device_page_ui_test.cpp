@@ -231,7 +231,8 @@ private Q_SLOTS:
         QVERIFY(preview && preview->rowCount() == 6);  // role row + 5 data rows
         dialog.setRole(0, dwmtj::core::ColumnRole::Voltage);
         dialog.setRole(1, dwmtj::core::ColumnRole::Switches);
-        QVERIFY(!dialog.acceptable());
+        // voltage + switches alone read as a per-pulse log (0/1 per row, checked on loading)
+        QCOMPARE(dialog.layout().shape, dwmtj::core::CsvShape::PulseLog);
         dialog.setRole(2, dwmtj::core::ColumnRole::Trials);
         QVERIFY(dialog.acceptable());
         QCOMPARE(dialog.layout().shape, dwmtj::core::CsvShape::Counts);

@@ -18,7 +18,9 @@
 
 namespace dwmtj::core {
 
-enum class CsvShape { Auto, Traces, Events, Counts, Probabilities, MultiState };
+/// PulseLog: one row per pulse applied, `switched` 0/1 (counted per voltage: switches out of
+/// the pulses applied).
+enum class CsvShape { Auto, Traces, Events, Counts, Probabilities, MultiState, PulseLog };
 const char* toString(CsvShape s);
 
 enum class ColumnRole {

@@ -27,6 +27,8 @@ const char* toString(CsvShape s)
             return "probabilities";
         case CsvShape::MultiState:
             return "multi-state";
+        case CsvShape::PulseLog:
+            return "per-pulse log";
         default:
             return "auto";
     }
@@ -232,6 +234,8 @@ std::vector<ColumnRole> canonicalRoles(CsvShape s)
             return {R::Voltage, R::Probability, R::Trials};
         case CsvShape::MultiState:
             return {R::Voltage, R::Cycle, R::State};
+        case CsvShape::PulseLog:
+            return {R::Voltage, R::Switches};
         default:
             return {};
     }
@@ -249,6 +253,7 @@ CsvShape shapeFromRoles(const std::vector<ColumnRole>& roles)
     if (all({R::Voltage, R::Cycle, R::State})) return CsvShape::MultiState;
     if (all({R::Voltage, R::Switches, R::Trials})) return CsvShape::Counts;
     if (all({R::Voltage, R::Probability})) return CsvShape::Probabilities;
+    if (all({R::Voltage, R::Switches})) return CsvShape::PulseLog;  // 0/1 per pulse
     return CsvShape::Auto;
 }
 
@@ -357,7 +362,8 @@ void mapColumns(const std::string& path, const DeviceLoadOptions& options,
                 path, userRoles ? std::string("columns") : where,
                 "columns of one known shape: (voltage, cycle, pulse, resistance), "
                 "(voltage, cycle, pulses_to_switch, censored), (voltage, switches, trials), "
-                "(voltage, probability[, trials]) or (voltage, cycle, state)",
+                "(voltage, probability[, trials]), (voltage, cycle, state) or one row per "
+                "pulse (voltage, switched)",
                 describeRoles(L.headers), "Rename the header columns (see docs/file-formats.md)");
     }
     // The required roles must be present.

@@ -338,6 +338,23 @@ DeviceData loadDeviceCsv(const std::string& path, const DeviceLoadOptions& o)
             detail::buildFromCounts(d, path, v, s, n, wh);
             break;
         }
+        case CsvShape::PulseLog: {  // one row per pulse applied: counted per voltage
+            const int sw = column(L, ColumnRole::Switches);
+            std::map<double, std::pair<double, double>> byVoltage;  // switches, pulses
+            for (const auto& row : table.rows) {
+                auto& c = byVoltage[num(row, ColumnRole::Voltage)];
+                c.first += parseFlag(path, row, std::size_t(sw), L.headers[std::size_t(sw)]);
+                c.second += 1;
+            }
+            std::vector<double> v, s, n;
+            for (const auto& [volts, c] : byVoltage) {
+                v.push_back(volts);
+                s.push_back(c.first);
+                n.push_back(c.second);
+            }
+            detail::buildFromCounts(d, path, v, s, n, wh);
+            break;
+        }
         case CsvShape::Probabilities: {
             std::vector<double> v, p, n;
             const bool hasTrials = column(L, ColumnRole::Trials) >= 0;
