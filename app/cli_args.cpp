@@ -36,11 +36,6 @@ void readConstruction(const Args& a, core::TrainingConfig& c)
 
 Args::Args(const std::vector<std::string>& argv, const CommandSpec& spec) : m_spec(&spec)
 {
-    auto find = [&](const std::string& name) -> const OptionSpec* {
-        for (const OptionSpec& o : spec.options)
-            if (o.name == name) return &o;
-        return nullptr;
-    };
     for (std::size_t i = 0; i < argv.size(); ++i) {
         const std::string& a = argv[i];
         if (a.rfind("--", 0) == 0 && a.size() > 2) {
@@ -51,7 +46,7 @@ Args::Args(const std::vector<std::string>& argv, const CommandSpec& spec) : m_sp
                 value = name.substr(eq + 1);
                 name = name.substr(0, eq);
             }
-            const OptionSpec* o = find(name);
+            const OptionSpec* o = findOption(spec, name);
             if (!o)
                 throw UsageError("unknown option --" + name + " (dwmtj " + spec.name +
                                  " --help lists the options)");
@@ -77,23 +72,20 @@ void Args::checkDefault(const std::string& name, const std::string& fallback, bo
 {
     static const bool check = std::getenv("DWMTJ_CHECK_CLI_DEFAULTS") != nullptr;
     if (!check) return;
-    for (const OptionSpec& o : m_spec->options) {
-        if (o.name != name) continue;
-        if (o.def.empty()) return;  // no declared default: the help describes it in words
-        bool same = o.def == fallback;
-        if (!same && numeric) {
-            const double a = std::strtod(o.def.c_str(), nullptr),
-                         b = std::strtod(fallback.c_str(), nullptr);
-            same = std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
-        }
-        if (!same)
-            throw std::logic_error("dwmtj " + m_spec->name + " --" + name +
-                                   ": the code's default '" + fallback + "' is not the declared '" +
-                                   o.def + "' (cli_spec)");
-        return;
+    const OptionSpec* o = findOption(*m_spec, name);
+    if (!o)
+        throw std::logic_error("dwmtj " + m_spec->name + " reads --" + name +
+                               ", which it does not declare (cli_spec)");
+    if (o->def.empty()) return;  // no declared default: the help describes it in words
+    bool same = o->def == fallback;
+    if (!same && numeric) {
+        const double a = std::strtod(o->def.c_str(), nullptr),
+                     b = std::strtod(fallback.c_str(), nullptr);
+        same = std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
     }
-    throw std::logic_error("dwmtj " + m_spec->name + " reads --" + name +
-                           ", which it does not declare (cli_spec)");
+    if (!same)
+        throw std::logic_error("dwmtj " + m_spec->name + " --" + name + ": the code's default '" +
+                               fallback + "' is not the declared '" + o->def + "' (cli_spec)");
 }
 
 std::string Args::get(const std::string& name, const std::string& fallback) const

@@ -209,9 +209,7 @@ std::string bashCompletion()
     for (const CommandSpec& c : commandSpecs()) {
         const auto space = c.name.find(' ');
         const std::string first = c.name.substr(0, space);
-        if (commands.find(" " + first + " ") == std::string::npos &&
-            (" " + commands).find(" " + first + " ") == std::string::npos)
-            commands += first + " ";
+        if ((" " + commands).find(" " + first + " ") == std::string::npos) commands += first + " ";
         if (space != std::string::npos && !c.internal) subs += c.name.substr(space + 1) + " ";
         std::string opts = "--help ";
         for (const OptionSpec& o : c.options) opts += "--" + o.name + " ";

@@ -48,8 +48,7 @@ int help(const std::vector<std::string>& args)
     else if (a.positionals().empty())
         std::fputs(usage().c_str(), stdout);
     else {
-        std::size_t used = 0;
-        const CommandSpec* c = findCommand(a.positionals(), &used);
+        const CommandSpec* c = findCommand(a.positionals());
         if (!c) throw UsageError("no command '" + a.positionals()[0] + "'");
         std::fputs(commandHelpText(*c).c_str(), stdout);
     }
@@ -70,8 +69,7 @@ int main(int argc, char** argv)
         std::printf("dwmtj %s\n", dwmtj::core::version());
         return 0;
     }
-    std::size_t used = 0;
-    const CommandSpec* command = findCommand(args, &used);
+    const CommandSpec* command = findCommand(args);
     const std::string cmd = command ? command->name : args[0];
     try {
         if (!command && args[0] == "sweep") {

@@ -33,8 +33,10 @@ const std::vector<CommandSpec>& commandSpecs();
 /// (a programming error: every command's parser asks for its own spec).
 const CommandSpec& commandSpec(const std::string& name);
 /// The command whose name the arguments start with ("sweep", "plan", ... -> "sweep plan"),
-/// or null; `used` is set to how many arguments the name took.
-const CommandSpec* findCommand(const std::vector<std::string>& args, std::size_t* used);
+/// or null.
+const CommandSpec* findCommand(const std::vector<std::string>& args);
+/// The option of `c` called `name` (without dashes), or null.
+const OptionSpec* findOption(const CommandSpec& c, const std::string& name);
 
 // Shared option groups (cli_spec_options.cpp).
 std::vector<OptionSpec> constructionOptions();  ///< --device-gradient ... --sampling

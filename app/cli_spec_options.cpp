@@ -52,21 +52,22 @@ const CommandSpec& commandSpec(const std::string& name)
     throw std::logic_error("dwmtj: no command spec called '" + name + "'");
 }
 
-const CommandSpec* findCommand(const std::vector<std::string>& args, std::size_t* used)
+const CommandSpec* findCommand(const std::vector<std::string>& args)
 {
     if (args.empty()) return nullptr;
     const CommandSpec* best = nullptr;
     for (const CommandSpec& c : commandSpecs()) {
-        if (c.name == args[0]) {
-            best = &c;
-            *used = 1;
-        }
-        if (args.size() > 1 && c.name == args[0] + " " + args[1]) {
-            *used = 2;
-            return &c;
-        }
+        if (args.size() > 1 && c.name == args[0] + " " + args[1]) return &c;
+        if (c.name == args[0]) best = &c;
     }
     return best;
+}
+
+const OptionSpec* findOption(const CommandSpec& c, const std::string& name)
+{
+    for (const OptionSpec& o : c.options)
+        if (o.name == name) return &o;
+    return nullptr;
 }
 
 }  // namespace dwmtj::cli

@@ -272,6 +272,14 @@ bool wantsGrad(torch::nn::Linear& fc)
     return torch::GradMode::is_enabled() && fc->weight.requires_grad();
 }
 
+/// Counts the encoded input spikes x (0/1) into the activity (NeuroBench's input sparsity).
+void tallyInput(NetworkActivity* tally, const Tensor& x)
+{
+    if (!tally) return;
+    tally->input.spikes += x.sum().item<double>();
+    tally->input.samples += double(x.numel());
+}
+
 }  // namespace
 
 Tensor SpikingMlpImpl::forward(const Tensor& pixels, int T, uint64_t key, NetworkActivity* tally)
@@ -295,10 +303,7 @@ Tensor SpikingMlpImpl::forward(const Tensor& pixels, int T, uint64_t key, Networ
     if (useEventKernel(expected, P, wantsGrad(fc1)))
         return forwardEvents(poissonEvents(images, T, streamKey(key, 0)), T, B, key, tally);
     const Tensor x = poissonEncode(images, T, streamKey(key, 0)).view({T * B, P});
-    if (tally) {
-        tally->input.spikes += x.sum().item<double>();
-        tally->input.samples += double(x.numel());
-    }
+    tallyInput(tally, x);
     if (m_capture) m_capture->push_back(x);
     m_use[0] = {expected, false};
     return hiddenLayers(fc1(x), T, B, key, tally);
@@ -340,10 +345,7 @@ Tensor SpikingMlpImpl::forwardEvents(const SpikeEvents& ev, int64_t T, int64_t B
 Tensor SpikingMlpImpl::forwardSpikes(const Tensor& x, uint64_t key, NetworkActivity* tally)
 {
     const int64_t T = x.size(0), B = x.size(1);
-    if (tally) {
-        tally->input.spikes += x.sum().item<double>();
-        tally->input.samples += double(x.numel());
-    }
+    tallyInput(tally, x);
     return hiddenLayers(spikeLinear(fc1, x.contiguous().view({T * B, x.size(2)}), 0), T, B, key,
                         tally);
 }
