@@ -49,6 +49,13 @@ std::string nestedJson(const NestedModelTest& t)
            ",\"log_likelihood_reduced\":" + jsonNumber(t.reducedLogLikelihood) + "}";
 }
 
+/// The drive quantity of the file: every amplitude in the JSON is in this SI unit (V or A).
+std::string driveJson(const DeviceData& d)
+{
+    return std::string(",\"drive\":\"") + toString(d.drive) + "\",\"drive_unit\":\"" +
+           (d.drive == Drive::Current ? "A" : "V") + "\"";
+}
+
 std::string gofJson(double ll, double aic, double dev, double chi2, int df, double p)
 {
     return "\"log_likelihood\":" + jsonNumber(ll) + ",\"aic\":" + jsonNumber(aic) +
@@ -74,8 +81,10 @@ std::vector<double> parseList(const std::string& text, const std::string& option
 
 /// `--columns voltage=Vp,switches=sw`: the file's columns with these roles (a header name, any
 /// case, or a 1-based column number); a role given here is taken from every other column.
+/// `current=COLUMN` maps the drive column of a current-driven device (amperes unless its header
+/// gives a unit) and sets lo.drive.
 std::vector<ColumnRole> columnRoles(const std::string& path, const std::string& text,
-                                    const DeviceLoadOptions& lo)
+                                    DeviceLoadOptions& lo)
 {
     const CsvLayout layout = inspectCsv(path, lo);
     std::vector<ColumnRole> roles = layout.roles;
@@ -90,9 +99,14 @@ std::vector<ColumnRole> columnRoles(const std::string& path, const std::string& 
         const auto eq = item.find('=');
         if (eq == std::string::npos)
             throw UsageError("--columns: expected ROLE=COLUMN, found '" + item + "'");
-        const std::string roleName = lower(item.substr(0, eq)), column = item.substr(eq + 1);
+        std::string roleName = lower(item.substr(0, eq));
+        const std::string column = item.substr(eq + 1);
+        if (roleName == "current") {  // the drive column of a current-driven device, in A
+            roleName = toString(ColumnRole::Voltage);
+            lo.drive = Drive::Current;
+        }
         std::optional<ColumnRole> role;
-        std::string names;
+        std::string names = "current";
         for (int r = int(ColumnRole::Ignore); r <= int(ColumnRole::State); ++r) {
             names += std::string(names.empty() ? "" : ", ") + toString(ColumnRole(r));
             if (roleName == toString(ColumnRole(r))) role = ColumnRole(r);
@@ -177,6 +191,7 @@ int runFit(const std::vector<std::string>& argv)
         if (form != "2" && form != "4")
             throw UsageError("--form: expected 2 or 4, found '" + form + "'");
         fo.form = form == "4" ? SigmoidForm::FourParameter : SigmoidForm::TwoParameter;
+        fo.drive = data.drive;
         if (a.has("exclude")) fo.excludeVoltages = parseList(a.get("exclude", ""), "exclude");
         if (a.has("fit-range"))
             parseRange(a.get("fit-range", ""), "fit-range", fo.voltageMin, fo.voltageMax);
@@ -191,7 +206,7 @@ int runFit(const std::vector<std::string>& argv)
         if (json) {
             out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
                   ",\"model\":\"binary\",\"shape\":" + jsonString(data.sourceShape) +
-                  ",\"estimates\":[";
+                  driveJson(data) + ",\"estimates\":[";
             for (std::size_t i = 0; i < est.size(); ++i)
                 out += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(est[i].voltage) +
                        ",\"switches\":" + jsonNumber(est[i].switches) +
@@ -231,8 +246,9 @@ int runFit(const std::vector<std::string>& argv)
                               d.directionDetected ? "detected" : "chosen", d.separation);
                 out += buf;
             }
-            out += "Per-voltage switching probability per pulse:\n" + formatEstimateTable(est) +
-                   "\n" + formatSigmoidReport(fit);
+            const auto shown = driveDisplay(data);
+            out += "Per-" + shown.quantity + " switching probability per pulse:\n" +
+                   formatEstimateTable(est, shown) + "\n" + formatSigmoidReport(fit, shown);
         }
     } else {
         OrdinalFitOptions oo;
@@ -242,7 +258,7 @@ int runFit(const std::vector<std::string>& argv)
         if (json) {
             out = "{\"file\":" + jsonString(path) + ",\"sha256\":" + jsonString(data.sourceSha256) +
                   ",\"model\":\"multistate\",\"num_states\":" + std::to_string(fit.numStates) +
-                  ",\"state_table\":[";
+                  driveJson(data) + ",\"state_table\":[";
             for (std::size_t i = 0; i < data.multi.voltages.size(); ++i) {
                 out += std::string(i ? "," : "") +
                        "{\"voltage\":" + jsonNumber(data.multi.voltages[i]) + ",\"counts\":[";
@@ -271,8 +287,9 @@ int runFit(const std::vector<std::string>& argv)
         } else {
             out = path + " (multi-state, K = " + std::to_string(data.multi.numStates) +
                   ", sha256 " + data.sourceSha256.substr(0, 12) + ")\n";
-            out += "Observed state frequencies:\n" + formatMultiStateTable(data.multi) + "\n" +
-                   formatOrdinalReport(fit);
+            const auto shown = driveDisplay(data);
+            out += "Observed state frequencies:\n" + formatMultiStateTable(data.multi, shown) +
+                   "\n" + formatOrdinalReport(fit, shown);
         }
     }
     if (json) {
@@ -300,21 +317,38 @@ int runEnergy(const std::vector<std::string>& argv)
     Args a(argv, commandSpec("energy"));
     if (!a.positionals().empty()) throw UsageError("energy takes no positional arguments");
     EnergyParameters p;
+    if (a.has("current") && a.has("voltage"))
+        throw UsageError("energy: give --voltage or --current, not both");
+    if (a.has("current")) p.drive = Drive::Current;
     p.voltageV = a.number("voltage", p.voltageV);
+    p.currentA = a.number("current", p.currentA);
     p.twoPointResistanceOhm = a.number("r2", p.twoPointResistanceOhm);
     p.fourPointResistanceOhm = a.number("r4", p.fourPointResistanceOhm);
     p.pulseWidthNs = a.number("pulse-ns", p.pulseWidthNs);
     p.riseFallNs = a.number("rise-fall-ns", p.riseFallNs);
     const auto e = sampleEnergy(p);
+    const bool current = p.drive == Drive::Current;
     if (a.has("json")) {
         std::printf(
-            "{\"voltage_V\":%s,\"r2_ohm\":%s,\"r4_ohm\":%s,\"t_eff_ns\":%s,\"track_voltage_V\":%s,"
+            "{\"drive\":\"%s\",\"%s\":%s,\"r2_ohm\":%s,\"r4_ohm\":%s,\"t_eff_ns\":%s,\"track_"
+            "voltage_V\":%s,"
             "\"track_current_A\":%s,\"power_W\":%s,\"energy_J\":%s,\"energy_pJ\":%s}\n",
-            jsonNumber(p.voltageV).c_str(), jsonNumber(p.twoPointResistanceOhm).c_str(),
+            toString(p.drive), current ? "current_A" : "voltage_V",
+            jsonNumber(current ? p.currentA : p.voltageV).c_str(),
+            jsonNumber(p.twoPointResistanceOhm).c_str(),
             jsonNumber(p.fourPointResistanceOhm).c_str(), jsonNumber(p.effectiveTimeNs()).c_str(),
             jsonNumber(e.trackVoltageV).c_str(), jsonNumber(e.trackCurrentA).c_str(),
             jsonNumber(e.powerW).c_str(), jsonNumber(e.energyJ).c_str(),
             jsonNumber(e.energyJ * 1e12).c_str());
+    } else if (current) {
+        std::printf(
+            "Energy per device sample, E = I^2 R4 t_eff (current drive)\n"
+            "  pulse current I          %.4g mA\n  four-point resistance R4 %.6g ohm\n"
+            "  effective time t_eff     %.4g ns (%.4g ns pulse + %.4g ns rise/fall)\n"
+            "  voltage across the track %.4f V\n  power                    %.4f mW\n"
+            "  energy per sample        %.2f pJ\n",
+            p.currentA * 1e3, p.fourPointResistanceOhm, p.effectiveTimeNs(), p.pulseWidthNs,
+            p.riseFallNs, e.trackVoltageV, e.powerW * 1e3, e.energyJ * 1e12);
     } else {
         std::printf(
             "Energy per device sample, E = (V * R4/R2)^2 / R4 * t_eff\n"

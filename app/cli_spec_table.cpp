@@ -37,19 +37,23 @@ std::vector<CommandSpec> deviceCommands()
          "the likelihood-ratio test of a floor and ceiling; for a multi-weight device the test "
          "of a common width.\n\n"
          "A fit that does not converge, or whose V50 or width lies far outside the measured "
-         "voltages, is not a result: exit 1 with the reason and no table.",
+         "voltages, is not a result: exit 1 with the reason and no table.\n\n"
+         "A current-driven device (a drive column in A, mA, uA or nA, or named current): the "
+         "report reads I50 and p(I) in mA or uA, the table and --json hold amperes, and every "
+         "voltage option below takes amperes.",
          {
              {"model", "binary|multistate", "", "the device model (default: the file's kind)"},
              {"form", "2|4", "2", "2: sigmoid in V50 and width; 4: with floor and ceiling"},
              {"exclude", "V1,V2", "", "leave these voltages out of the fit"},
-             {"fit-range", "A:B", "", "fit only the voltages in [A, B] (V)"},
+             {"fit-range", "A:B", "", "fit only the voltages in [A, B] (V; A for a current drive)"},
              {"direction", "p-ap|ap-p|auto", "auto",
               "which resistance change counts as a switch in traces"},
              {"states", "K", "0", "states of a multi-weight device (0: from the file)"},
              {"columns", "ROLE=COLUMN,...", "",
               "text tables: which column holds what, over the header names; COLUMN is a header "
-              "or a 1-based number; roles: voltage, cycle, pulse, resistance, pulses_to_switch, "
-              "censored, switches, trials, probability, state, ignored"},
+              "or a 1-based number; roles: voltage, current (a current drive, A unless the header "
+              "gives a unit), cycle, pulse, resistance, pulses_to_switch, censored, switches, "
+              "trials, probability, state, ignored"},
              {"lut", "OUT.{csv,h5}", "", "also write a lookup table"},
              {"grid", "N", "1024", "points of the lookup table"},
              {"range", "A:B", "",
@@ -64,9 +68,12 @@ std::vector<CommandSpec> deviceCommands()
          "energy of one DW-MTJ device sample",
          "The energy of one write pulse through the device (docs/models.md, \"Energy\"): track "
          "voltage and current from the two resistances, power, and energy over the pulse and "
-         "half of its rise and fall. The defaults are the paper's (44.68 pJ).",
+         "half of its rise and fall. The defaults are the paper's (44.68 pJ). A current-driven "
+         "device (--current): E = I^2 R4 t_eff.",
          {
              {"voltage", "V", "1.8", "pulse amplitude (V)"},
+             {"current", "A", "",
+              "pulse current (A) of a current-driven device, instead of --voltage"},
              {"r2", "OHM", "1029", "two-point resistance (ohm)"},
              {"r4", "OHM", "365", "four-point (track) resistance (ohm)"},
              {"pulse-ns", "NS", "30", "pulse width (ns)"},

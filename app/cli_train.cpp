@@ -362,14 +362,16 @@ int runNoise(const std::vector<std::string>& argv)
         group.chanceRecorded ? " (the test images' largest class share)" : " (assumed: balanced)",
         estimate(group.auc, 100).c_str(), estimate(group.sigma50, 1).c_str());
     for (const auto& r : e.runs)
-        if (r.energy.valid)
+        if (r.energy.valid) {
+            const auto shown = driveDisplay(r.energy.drive, std::sqrt(r.energy.meanSquareVoltage));
             std::printf(
                 "seed %llu energy per inference: %.4g uJ (%.0f device samples of %.2f pJ at the "
-                "RMS "
-                "voltage %.3f V, %.0f spikes)\n",
+                "RMS %s %.3f %s, %.0f spikes)\n",
                 (unsigned long long)r.seed, r.energy.energyPerInferenceJ * 1e6,
                 r.energy.samplesPerInference, r.energy.energyPerSampleJ * 1e12,
-                std::sqrt(r.energy.meanSquareVoltage), r.energy.spikesPerInference);
+                shown.quantity.c_str(), shown.shown(std::sqrt(r.energy.meanSquareVoltage)),
+                shown.unit.c_str(), r.energy.spikesPerInference);
+        }
     printNeuroBench(e);
     std::printf("written to %s\n", path.c_str());
     return 0;

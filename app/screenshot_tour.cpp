@@ -78,6 +78,8 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     if (auto* views = w.devicePage()->findChild<QTabWidget*>()) views->setCurrentIndex(0);
     ok &= w.openDeviceFile(datasets + "/multistate-device.h5");
     ok &= save(&w, dir, "03-device-multistate.png");
+    ok &= w.openDeviceFile(datasets + "/current-driven-device.csv");  // I50 in mA
+    ok &= save(&w, dir, "03a-device-current.png");
     // 1b. Across devices: twelve simulated devices whose V50 spreads by 50 mV.
     {
         QDir(dir).mkpath("devices");

@@ -32,7 +32,7 @@ else
   targets=(snn_neurons_test snn_events_test released_test variability_test
            stats_test sigmoid_fit_test fit_optimum_test ordinal_fit_test device_spread_test
            device_io_test bad_input_test hostile_file_test atomic_write_test
-           lut_test bootstrap_test energy_test)
+           lut_test bootstrap_test energy_test drive_test)
 fi
 cmake --build "$out" --parallel "$(nproc)" --target "${targets[@]}"
 # Leak checking stays off: libhdf5 and LibTorch keep allocations until exit that

@@ -70,7 +70,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"mismatched_lengths.h5", "/counts/switches"}, BadCase{"huge_dims.h5", "at most"},
         BadCase{"npy_wrong_shape.npy", "shape (N, 2)"},
         BadCase{"npy_big_endian.npy", "little-endian"}, BadCase{"npy_truncated.npy", "truncated"},
-        BadCase{"npz_wrong_names.npz", "arrays 'voltage' and 'probability'"},
+        BadCase{"npz_wrong_names.npz", "arrays 'voltage' (or 'current') and 'probability'"},
+        BadCase{"current_in_volts.csv", "a current unit (A, mA, uA, nA)"},
         BadCase{"npz_inflation_bomb.npz", "arrays under 256 MiB in all"},
         BadCase{"multistate_state_typo.csv", "--states 43"},
         BadCase{"lut_crashes_libhdf5.h5", "crashes libhdf5"},
@@ -135,6 +136,7 @@ TEST(BadInput, EveryCorpusFileHasATest)
         "npy_truncated.npy", "npz_wrong_names.npz", "nonmonotonic.csv", "single_voltage.csv",
         "all_zero.csv", "all_one.csv", "make_binary_bad.py", "npz_inflation_bomb.npz",
         "multistate_state_typo.csv", "lut_crashes_libhdf5.h5", "make_hostile.py",
+        "current_in_volts.csv",
         // LUT files: tested in hostile_file_test.
         "lut_bare_comment.csv", "lut_unknown_kind.csv"};
     for (const auto& entry : std::filesystem::directory_iterator(kBad))

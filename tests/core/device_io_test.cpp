@@ -171,7 +171,7 @@ TEST(DeviceIo, BundledExamplesLoad)
 {
     for (const std::string f :
          {"binary-device-traces.csv", "binary-device.h5", "binary-device-counts.csv",
-          "multistate-device.csv", "multistate-device.h5"}) {
+          "multistate-device.csv", "multistate-device.h5", "current-driven-device.csv"}) {
         const auto d = loadDeviceFile(std::string(DWMTJ_DATASETS_DIR) + "/" + f);
         EXPECT_TRUE(d.warnings.empty())
             << f << ": " << (d.warnings.empty() ? "" : d.warnings[0].message);

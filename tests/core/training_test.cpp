@@ -11,6 +11,7 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/fashion_mnist.h"
+#include "dwmtj/lut.h"
 #include "test_paths.h"
 
 using namespace dwmtj::core;
@@ -272,6 +273,55 @@ TEST(Experiment, FileRoundTrips)
     } catch (const FileFormatError& err) {
         EXPECT_NE(std::string(err.what()).find("/@format"), std::string::npos) << err.what();
     }
+}
+
+// A current-driven device (docs/models.md, "Current-driven devices"): the bundled binary LUT
+// with its grid read as milliamperes (x 1e-3 A per V) is the same device driven by a current,
+// so the network and its spikes match its voltage twin's; the amplitudes are 1000 x smaller and
+// the energy is I^2 R4 t instead of (V R4/R2)^2 / R4 t.
+TEST(Experiment, CurrentDrivenDeviceTrainsLikeItsVoltageTwinAndCostsI2R4t)
+{
+    Lut lut = loadLut(std::string(DWMTJ_DATASETS_DIR) + "/binary-lut.csv");
+    lut.drive = Drive::Current;
+    for (double& v : lut.voltage) v *= 1e-3;
+    for (auto& d : lut.derivatives)
+        for (double& x : d) x *= 1e3;
+    lut.centreVoltage *= 1e-3;
+    lut.gainVolts *= 1e-3;
+    const std::string lutPath = tmpPath("current-lut.h5");
+    saveLut(lut, lutPath);
+    auto config = [&](bool current) {
+        TrainingConfig c = smallConfig(NeuronKind::Binary);
+        c.epochs = 1;
+        c.trainLimit = 600;
+        c.testLimit = 200;
+        c.validationSize = 100;
+        if (current) c.lutPath = lutPath;
+        return c;
+    };
+    Recorder rec;
+    const Experiment v = runTraining(config(false), rec, std::stop_token{}, tmpPath("twin_v.h5"));
+    const std::string out = tmpPath("twin_i.h5");
+    runTraining(config(true), rec, std::stop_token{}, out);
+    const Experiment i = loadExperiment(out);
+    ASSERT_TRUE(i.lut.has_value());
+    EXPECT_EQ(i.lut->drive, Drive::Current);
+    const EnergyReport &ev = v.runs.at(0).energy, &ei = i.runs.at(0).energy;
+    ASSERT_TRUE(ev.valid && ei.valid);
+    EXPECT_EQ(ev.drive, Drive::Voltage);
+    EXPECT_EQ(ei.drive, Drive::Current);
+    // Same device, same draws: rounding of the scaled grid may flip a rare sample, no more.
+    EXPECT_NEAR(i.runs[0].testAccuracy, v.runs[0].testAccuracy, 0.02);
+    EXPECT_NEAR(ei.meanSquareVoltage / ev.meanSquareVoltage, 1e-6, 0.02e-6);
+    const TrainingConfig& c = i.config;  // the paper's R2, R4 and timing
+    const double t = (c.energyPulseNs + c.energyRiseFallNs) * 1e-9;
+    EXPECT_NEAR(ei.energyPerInferenceJ,
+                c.energyR4Ohm * t * ei.meanSquareVoltage * ei.samplesPerInference,
+                1e-9 * ei.energyPerInferenceJ);
+    const double r = c.energyR4Ohm / c.energyR2Ohm;
+    EXPECT_NEAR(ev.energyPerInferenceJ,
+                r * r / c.energyR4Ohm * t * ev.meanSquareVoltage * ev.samplesPerInference,
+                1e-9 * ev.energyPerInferenceJ);
 }
 
 TEST(Experiment, ResumedRunContinuesWhereItStopped)

@@ -52,11 +52,13 @@ ResidualChart::ResidualChart(QWidget* parent) : QChartView(parent)
 
 void ResidualChart::showMessage(const QString& text) { message(this, text); }
 
-void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residuals, const std::vector<double>& excluded)
+void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residuals,
+                                  const std::vector<double>& excluded)
 {
     const bool pearson = !residuals.empty() && std::isfinite(residuals.front().pearson);
-    QChart* chart = freshChart(pearson ? tr("Pearson residuals (s − n·p_fit) / √(n·p_fit·(1 − p_fit))")
-                                       : tr("Residuals p − p_fit (no trial counts)"));
+    QChart* chart =
+        freshChart(pearson ? tr("Pearson residuals (s − n·p_fit) / √(n·p_fit·(1 − p_fit))")
+                           : tr("Residuals p − p_fit (no trial counts)"));
     auto* used = new QScatterSeries;
     used->setName(tr("used in the fit"));
     used->setMarkerSize(8);
@@ -69,9 +71,10 @@ void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residual
     double x0 = 1e300, x1 = -1e300, ymax = pearson ? 2.5 : 0.05;
     for (const auto& r : residuals) {
         const double y = pearson ? r.pearson : r.raw;
-        const bool out = std::any_of(excluded.begin(), excluded.end(), [&](double v) { return std::fabs(v - r.voltage) < 1e-9; });
-        (out ? left : used)->append(r.voltage, y);
-        x0 = std::min(x0, r.voltage), x1 = std::max(x1, r.voltage);
+        const bool out = std::any_of(excluded.begin(), excluded.end(),
+                                     [&](double v) { return std::fabs(v - r.voltage) < 1e-9; });
+        (out ? left : used)->append(m_drive.shown(r.voltage), y);
+        x0 = std::min(x0, m_drive.shown(r.voltage)), x1 = std::max(x1, m_drive.shown(r.voltage));
         if (std::isfinite(y)) ymax = std::max(ymax, std::fabs(y) * 1.15);
     }
     auto* zero = new QLineSeries;
@@ -90,10 +93,18 @@ void ResidualChart::showResiduals(const std::vector<core::FitResidual>& residual
         }
     chart->addSeries(used);
     const bool anyLeftOut = left->count() > 0;
-    if (anyLeftOut) chart->addSeries(left);
-    else delete left, left = nullptr;
-    axis(chart, Qt::AlignBottom, tr("Pulse voltage V [V]"), x0 - pad, x1 + pad)->applyNiceNumbers();
-    axis(chart, Qt::AlignLeft, pearson ? tr("residual") : tr("p − p_fit"), -ymax, ymax)->applyNiceNumbers();
+    if (anyLeftOut)
+        chart->addSeries(left);
+    else
+        delete left, left = nullptr;
+    axis(chart, Qt::AlignBottom,
+         tr("Pulse %1 %2 [%3]")
+             .arg(QString::fromStdString(m_drive.quantity), QString::fromStdString(m_drive.symbol),
+                  QString::fromStdString(m_drive.unit)),
+         x0 - pad, x1 + pad)
+        ->applyNiceNumbers();
+    axis(chart, Qt::AlignLeft, pearson ? tr("residual") : tr("p − p_fit"), -ymax, ymax)
+        ->applyNiceNumbers();
     // A legend only when some points are left out (then it tells the two kinds apart).
     for (auto* m : chart->legend()->markers())
         m->setVisible(m->series() == used || m->series() == left);
@@ -110,10 +121,12 @@ TraceChart::TraceChart(QWidget* parent) : QChartView(parent)
 
 void TraceChart::showMessage(const QString& text) { message(this, text); }
 
-void TraceChart::showTrace(const core::ResistanceTrace& trace, const std::optional<core::SwitchDetection>& detection,
-                           int switchPulse)
+void TraceChart::showTrace(const core::ResistanceTrace& trace,
+                           const std::optional<core::SwitchDetection>& detection, int switchPulse)
 {
-    QChart* chart = freshChart(tr("Resistance after each pulse — %1 V, cycle %2 (Fig. 2b)").arg(trace.voltage, 0, 'f', 3).arg(trace.cycle));
+    QChart* chart = freshChart(tr("Resistance after each pulse — %1 V, cycle %2 (Fig. 2b)")
+                                   .arg(trace.voltage, 0, 'f', 3)
+                                   .arg(trace.cycle));
     auto* line = new QLineSeries;
     line->setName(tr("R after pulse"));
     line->setPen(QPen(paletteColor(0), 1.5));
@@ -151,8 +164,10 @@ void TraceChart::showTrace(const core::ResistanceTrace& trace, const std::option
     const double pad = 0.08 * std::max(1.0, hi - lo);
     auto* xa = axis(chart, Qt::AlignBottom, tr("pulse number"), 1, n);
     xa->setLabelFormat(QStringLiteral("%d"));
-    if (n <= 16) xa->setTickCount(int(n));  // one tick per pulse
-    else xa->applyNiceNumbers();
+    if (n <= 16)
+        xa->setTickCount(int(n));  // one tick per pulse
+    else
+        xa->applyNiceNumbers();
     auto* ya = axis(chart, Qt::AlignLeft, tr("resistance [Ω]"), lo - pad, hi + pad);
     ya->applyNiceNumbers();
     ya->setLabelFormat(QStringLiteral("%g"));
@@ -205,7 +220,8 @@ void HistogramChart::showHistogram(const core::PulseHistogram& h, double p, cons
     geo->setName(tr("geometric law, p = %1 (%2)").arg(p, 0, 'f', 3).arg(pSource));
     geo->setPen(QPen(paletteColor(1), 2));
     geo->setPointsVisible(true);
-    for (int k = 0; k < shown; ++k) geo->append(k, h.expected[std::size_t(k)]);  // bar k sits at x = k
+    for (int k = 0; k < shown; ++k)
+        geo->append(k, h.expected[std::size_t(k)]);  // bar k sits at x = k
     chart->addSeries(geo);
     auto* cats = new QBarCategoryAxis;
     cats->append(categories);

@@ -16,8 +16,14 @@ class ResidualChart : public QChartView {
 public:
     explicit ResidualChart(QWidget* parent = nullptr);
     /// Pearson residuals when trials are known, else raw residuals; excluded points hollow.
-    void showResiduals(const std::vector<core::FitResidual>& residuals, const std::vector<double>& excluded);
+    void showResiduals(const std::vector<core::FitResidual>& residuals,
+                       const std::vector<double>& excluded);
     void showMessage(const QString& text);
+    /// The unit the drive axis shows (see ProbabilityChart::setDrive).
+    void setDrive(const core::DriveDisplay& drive) { m_drive = drive; }
+
+private:
+    core::DriveDisplay m_drive;
 };
 
 class TraceChart : public QChartView {
@@ -25,8 +31,8 @@ class TraceChart : public QChartView {
 public:
     explicit TraceChart(QWidget* parent = nullptr);
     /// Resistance after each pulse of one cycle, with the two levels and the threshold.
-    void showTrace(const core::ResistanceTrace& trace, const std::optional<core::SwitchDetection>& detection,
-                   int switchPulse);
+    void showTrace(const core::ResistanceTrace& trace,
+                   const std::optional<core::SwitchDetection>& detection, int switchPulse);
     void showMessage(const QString& text);
 };
 

@@ -17,15 +17,22 @@ class ProbabilityChart : public QChartView {
     Q_OBJECT
 public:
     explicit ProbabilityChart(QWidget* parent = nullptr);
+    /// The unit the drive axis shows (volts, or mA for a current-driven device); the data
+    /// stay in SI units and pointClicked reports SI units.
+    void setDrive(const core::DriveDisplay& drive) { m_drive = drive; }
+    const core::DriveDisplay& drive() const { return m_drive; }
     /// Points at `excluded` voltages are drawn hollow; clicking any point emits pointClicked.
     void showBinary(const std::vector<core::ProportionEstimate>& estimates,
                     const std::optional<core::SigmoidFit>& fit, const QString& title,
                     const std::vector<double>& excluded = {});
-    void showMultiState(const core::MultiStateDeviceData& data, const std::optional<core::OrdinalFit>& fit,
-                        const QString& title);
+    void showMultiState(const core::MultiStateDeviceData& data,
+                        const std::optional<core::OrdinalFit>& fit, const QString& title);
 
 Q_SIGNALS:
     void pointClicked(double voltage);
+
+private:
+    core::DriveDisplay m_drive;
 };
 
 }  // namespace dwmtj::ui

@@ -238,6 +238,17 @@ bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& op
         m_form->setCurrentIndex(keep >= 0 ? keep : 0);
     }
     m_excluded.clear();
+    m_drive = core::driveDisplay(d);  // volts, or mA/uA for a current-driven device
+    m_chart->setDrive(m_drive);
+    m_residuals->setDrive(m_drive);
+    m_views->setTabText(0,
+                        tr("p(%1), fit and residuals").arg(QString::fromStdString(m_drive.symbol)));
+    for (auto* sb : {m_vmin, m_vmax}) {
+        sb->setSuffix(QStringLiteral(" ") + QString::fromStdString(m_drive.unit));
+        sb->setToolTip(tr("Only points at or %1 this %2 are fitted")
+                           .arg(sb == m_vmin ? tr("above") : tr("below"),
+                                QString::fromStdString(m_drive.quantity)));
+    }
     const bool binary = d.kind == core::DeviceKind::Binary && !d.binary.counts.empty();
     for (auto* sb : {m_vmin, m_vmax}) sb->setEnabled(binary);
     if (binary) setFitRange(d.binary.counts.front().voltage, d.binary.counts.back().voltage);
@@ -262,14 +273,16 @@ void DevicePage::refit()
         const auto est = core::estimateProportions(d.binary);
         m_table->setColumnCount(5);
         m_table->setHorizontalHeaderLabels(
-            {tr("V [V]"), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
+            {driveHeader(), tr("switches"), tr("trials"), tr("p"), tr("95 % interval")});
         const QSignalBlocker block(m_table);  // no itemChanged while filling
         m_table->setRowCount(int(est.size()));
         core::SigmoidFitOptions fo;
         fo.form = m_form->currentData().toInt() == 4 ? core::SigmoidForm::FourParameter
                                                      : core::SigmoidForm::TwoParameter;
-        fo.voltageMin = m_vmin->value() - 1e-9;
-        fo.voltageMax = m_vmax->value() + 1e-9;
+        fo.drive = d.drive;
+        // The spin boxes show the drive's display unit; the fit works in V or A.
+        fo.voltageMin = (m_vmin->value() - 1e-9) / m_drive.factor;
+        fo.voltageMax = (m_vmax->value() + 1e-9) / m_drive.factor;
         std::vector<double> shownOut = m_excluded;  // clicked points and those outside the range
         for (int r = 0; r < int(est.size()); ++r) {
             const auto& e = est[r];
@@ -279,7 +292,7 @@ void DevicePage::refit()
             const bool outside = e.voltage < fo.voltageMin || e.voltage > fo.voltageMax;
             if (outside) shownOut.push_back(e.voltage);
             const QStringList cells = {
-                QString::number(e.voltage, 'f', 4),
+                QString::number(m_drive.shown(e.voltage), 'f', 4),
                 e.trialsKnown ? QString::number(e.switches) : "-",
                 e.trialsKnown ? QString::number(e.trials) : "-", QString::number(e.p, 'f', 5),
                 e.trialsKnown ? QString("%1 .. %2").arg(e.lower, 0, 'f', 4).arg(e.upper, 0, 'f', 4)
@@ -309,11 +322,13 @@ void DevicePage::refit()
         });
         try {
             if (!m_fit) throw std::runtime_error(fitError.toStdString());
-            report = QString::fromStdString(core::formatSigmoidReport(*m_fit));
+            report = QString::fromStdString(core::formatSigmoidReport(*m_fit, m_drive));
             if (!shownOut.empty()) {
                 QStringList vs;
-                for (double v : shownOut) vs << QString::number(v, 'f', 3);
-                report += tr("\nLeft out of the fit (V): %1\n").arg(vs.join(QStringLiteral(", ")));
+                for (double v : shownOut) vs << QString::number(m_drive.shown(v), 'f', 3);
+                report +=
+                    tr("\nLeft out of the fit (%1): %2\n")
+                        .arg(QString::fromStdString(m_drive.unit), vs.join(QStringLiteral(", ")));
             }
         } catch (const std::exception& e) {
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));
@@ -329,7 +344,7 @@ void DevicePage::refit()
     } else {
         const auto& m = d.multi;
         m_table->setColumnCount(m.numStates + 2);
-        QStringList headers = {tr("V [V]")};
+        QStringList headers = {driveHeader()};
         for (int k = 1; k <= m.numStates; ++k) headers << tr("S%1").arg(k);
         headers << tr("cycles");
         m_table->setHorizontalHeaderLabels(headers);
@@ -337,7 +352,8 @@ void DevicePage::refit()
         for (int r = 0; r < int(m.voltages.size()); ++r) {
             double n = 0;
             for (double c : m.stateCounts[r]) n += c;
-            m_table->setItem(r, 0, new QTableWidgetItem(QString::number(m.voltages[r], 'f', 3)));
+            m_table->setItem(
+                r, 0, new QTableWidgetItem(QString::number(m_drive.shown(m.voltages[r]), 'f', 3)));
             for (int k = 0; k < m.numStates; ++k)
                 m_table->setItem(r, k + 1,
                                  new QTableWidgetItem(
@@ -356,7 +372,7 @@ void DevicePage::refit()
         });
         try {
             if (!m_ordinal) throw std::runtime_error(fitError.toStdString());
-            report = QString::fromStdString(core::formatOrdinalReport(*m_ordinal));
+            report = QString::fromStdString(core::formatOrdinalReport(*m_ordinal, m_drive));
         } catch (const std::exception& e) {
             report = tr("No fit: %1").arg(QString::fromStdString(e.what()));
             Q_EMIT logMessage(tr("%1: %2").arg(name, QString::fromStdString(e.what())));
@@ -398,16 +414,25 @@ void DevicePage::toggleExcluded(double voltage)
         m_excluded.push_back(nearest);
     else
         m_excluded.erase(it);
-    Q_EMIT logMessage(nowOut ? tr("%1 V left out of the fit").arg(nearest, 0, 'f', 4)
-                             : tr("%1 V included in the fit again").arg(nearest, 0, 'f', 4));
+    const QString at = QStringLiteral("%1 %2")
+                           .arg(m_drive.shown(nearest), 0, 'f', 4)
+                           .arg(QString::fromStdString(m_drive.unit));
+    Q_EMIT logMessage(nowOut ? tr("%1 left out of the fit").arg(at)
+                             : tr("%1 included in the fit again").arg(at));
     refit();
 }
 
 void DevicePage::setFitRange(double vmin, double vmax)
 {
     const QSignalBlocker b1(m_vmin), b2(m_vmax);
-    m_vmin->setValue(vmin);
-    m_vmax->setValue(vmax);
+    m_vmin->setValue(m_drive.shown(vmin));
+    m_vmax->setValue(m_drive.shown(vmax));
+}
+
+QString DevicePage::driveHeader() const
+{
+    return QStringLiteral("%1 [%2]").arg(QString::fromStdString(m_drive.symbol),
+                                         QString::fromStdString(m_drive.unit));
 }
 
 QString DevicePage::exportLut(const QString& path) const

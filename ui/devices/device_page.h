@@ -50,8 +50,10 @@ public:
     /// Fit options: points left out (by voltage) and the voltage range used.
     void setExcluded(const std::vector<double>& voltages);
     const std::vector<double>& excluded() const { return m_excluded; }
-    void toggleExcluded(double voltage);  ///< what a click on a point does
-    void setFitRange(double vmin, double vmax);
+    void toggleExcluded(double voltage);         ///< what a click on a point does
+    void setFitRange(double vmin, double vmax);  ///< in V or A (the data's SI unit)
+    /// How drive amplitudes are shown: volts, or mA / uA for a current-driven device.
+    const core::DriveDisplay& drive() const { return m_drive; }
     /// Show the trace of (voltage index, cycle) and the histogram of that voltage.
     void showTraces(int voltageIndex, int cycle);
     QString errorText() const;
@@ -75,6 +77,7 @@ private:
     void showError(const QString& text);
     void fillTraceControls();
     void updateDeviceCharts();
+    QString driveHeader() const;  ///< "V [V]", "I [mA]"
 
     std::optional<core::DeviceData> m_data;
     std::optional<core::SigmoidFit> m_fit;
@@ -95,6 +98,7 @@ private:
     QComboBox* m_traceVoltage = nullptr;
     QSpinBox* m_traceCycle = nullptr;
     std::vector<double> m_excluded;
+    core::DriveDisplay m_drive;  ///< how the loaded data's drive amplitudes are shown
 };
 
 }  // namespace dwmtj::ui

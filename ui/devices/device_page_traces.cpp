@@ -16,7 +16,8 @@ void DevicePage::fillTraceControls()
     m_traceVoltage->clear();
     if (!m_data || m_data->kind != core::DeviceKind::Binary) return;
     for (const auto& c : m_data->binary.counts)
-        m_traceVoltage->addItem(QString::number(c.voltage, 'f', 3) + QStringLiteral(" V"),
+        m_traceVoltage->addItem(QString::number(m_drive.shown(c.voltage), 'f', 3) +
+                                    QStringLiteral(" ") + QString::fromStdString(m_drive.unit),
                                 c.voltage);
     // Start where switching is most uncertain (p closest to 0.5): the most telling traces.
     int best = 0;
@@ -49,7 +50,7 @@ void DevicePage::updateDeviceCharts()
     if (traces.empty()) {
         m_traces->showMessage(b.traces.empty()
                                   ? tr("This file has no resistance traces (events or counts only)")
-                                  : tr("No traces at %1 V").arg(v));
+                                  : tr("No traces at %1").arg(m_traceVoltage->currentText()));
     } else {
         const QSignalBlocker block(m_traceCycle);
         int lo = traces.front()->cycle, hi = lo;

@@ -50,7 +50,8 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
     auto* build = new QFormLayout;
     build->addRow(tr("Source"), m_kind);
     build->addRow(tr("Grid points"), m_size);
-    build->addRow(tr("Voltage range"), m_autoRange);
+    m_rangeLabel = new QLabel(tr("Voltage range"));
+    build->addRow(m_rangeLabel, m_autoRange);
     build->addRow(tr("  from"), m_vMin);
     build->addRow(tr("  to"), m_vMax);
     auto* exportButton = new QPushButton(tr("Export lookup table..."));
@@ -71,12 +72,15 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
 
     const core::EnergyParameters paper;
     m_voltage = number(0, 100, paper.voltageV, 3, tr(" V"));
+    m_current = number(0, 1e6, paper.currentA * 1e3, 4, tr(" mA"));
     m_r2 = number(0.001, 1e9, paper.twoPointResistanceOhm, 1, tr(" ohm"));
     m_r4 = number(0.001, 1e9, paper.fourPointResistanceOhm, 1, tr(" ohm"));
     m_pulse = number(0, 1e9, paper.pulseWidthNs, 2, tr(" ns"));
     m_rise = number(0, 1e9, paper.riseFallNs, 2, tr(" ns"));
     auto* ef = new QFormLayout;
     ef->addRow(tr("Pulse voltage"), m_voltage);
+    ef->addRow(tr("Pulse current"), m_current);
+    m_energyForm = ef;
     ef->addRow(tr("Two-point resistance R2"), m_r2);
     ef->addRow(tr("Four-point (track) resistance R4"), m_r4);
     ef->addRow(tr("Pulse width"), m_pulse);
@@ -115,7 +119,7 @@ LutPage::LutPage(DevicePage* source, QWidget* parent) : Page(parent), m_source(s
         m_vMax->setEnabled(!on);
         rebuild();
     });
-    for (auto* s : {m_voltage, m_r2, m_r4, m_pulse, m_rise})
+    for (auto* s : {m_voltage, m_current, m_r2, m_r4, m_pulse, m_rise})
         connect(s, &QDoubleSpinBox::valueChanged, this, &LutPage::updateEnergy);
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString p =
@@ -161,7 +165,24 @@ void LutPage::rebuild()
     core::LutOptions o;
     o.source = core::LutSource(m_kind->currentData().toInt());
     o.size = m_size->value();
-    if (!m_autoRange->isChecked()) o.voltageMin = m_vMin->value(), o.voltageMax = m_vMax->value();
+    // The drive as the Device page shows it: volts, or mA / uA for a current-driven device;
+    // the table itself is in V or A.
+    const core::DriveDisplay d = m_source->drive();
+    const bool driveChanged = d.unit != m_drive.unit;
+    m_drive = d;
+    const QString unit = QString::fromStdString(d.unit), sym = QString::fromStdString(d.symbol);
+    if (driveChanged) {
+        const QSignalBlocker b1(m_vMin), b2(m_vMax);
+        for (auto* sb : {m_vMin, m_vMax}) sb->setSuffix(QStringLiteral(" ") + unit);
+        m_rangeLabel->setText(tr("%1 range").arg(QString::fromStdString(d.quantity)));
+        const QString x = tr("pulse %1 %2 [%3]").arg(QString::fromStdString(d.quantity), sym, unit);
+        m_value->setTitles(tr("Lookup table"), x, tr("probability"));
+        m_derivative->setTitles(tr("Derivative used by the backward pass"), x,
+                                tr("dp/d%1 [1/%2]").arg(sym, d.symbol == "I" ? "A" : "V"));
+        updateEnergy();
+    }
+    if (!m_autoRange->isChecked())
+        o.voltageMin = m_vMin->value() / d.factor, o.voltageMax = m_vMax->value() / d.factor;
     try {
         o.validate();
         const auto& fit = m_source->sigmoidFit();
@@ -179,29 +200,31 @@ void LutPage::rebuild()
     m_value->clear();
     m_derivative->clear();
     for (size_t c = 0; c < l.curves.size(); ++c) {
-        const QString name =
-            l.kind == core::DeviceKind::Binary ? tr("p(V)") : tr("P(state >= %1)").arg(c + 2);
+        const QString name = l.kind == core::DeviceKind::Binary ? tr("p(%1)").arg(sym)
+                                                                : tr("P(state >= %1)").arg(c + 2);
         for (size_t i = 0; i < l.voltage.size(); ++i) {
-            m_value->addPoint(name, QPointF(l.voltage[i], l.curves[c][i]));
-            m_derivative->addPoint(name, QPointF(l.voltage[i], l.derivatives[c][i]));
+            m_value->addPoint(name, QPointF(d.shown(l.voltage[i]), l.curves[c][i]));
+            m_derivative->addPoint(name, QPointF(d.shown(l.voltage[i]), l.derivatives[c][i]));
         }
     }
     m_value->flush();
     m_derivative->flush();
     if (m_autoRange->isChecked()) {
         const QSignalBlocker b1(m_vMin), b2(m_vMax);
-        m_vMin->setValue(l.vMin());
-        m_vMax->setValue(l.vMax());
+        m_vMin->setValue(d.shown(l.vMin()));
+        m_vMax->setValue(d.shown(l.vMax()));
     }
-    m_info->setText(tr("%1 points, %2 .. %3 V, %4 curve(s), source: %5.\nNeuron operating point: "
-                       "V = %6 V + %7 V per unit input.")
+    m_info->setText(tr("%1 points, %2 .. %3 %4, %5 curve(s), source: %6.\nNeuron operating point: "
+                       "%7 = %8 %4 + %9 %4 per unit input.")
                         .arg(l.voltage.size())
-                        .arg(l.vMin(), 0, 'f', 3)
-                        .arg(l.vMax(), 0, 'f', 3)
+                        .arg(d.shown(l.vMin()), 0, 'f', 3)
+                        .arg(d.shown(l.vMax()), 0, 'f', 3)
+                        .arg(unit)
                         .arg(l.curves.size())
                         .arg(QString::fromUtf8(core::toString(o.source)))
-                        .arg(l.centreVoltage, 0, 'f', 4)
-                        .arg(l.gainVolts, 0, 'f', 4));
+                        .arg(sym)
+                        .arg(d.shown(l.centreVoltage), 0, 'f', 4)
+                        .arg(d.shown(l.gainVolts), 0, 'f', 4));
 }
 
 QString LutPage::exportLut(const QString& path) const
@@ -219,8 +242,15 @@ QString LutPage::energyText() const { return m_energy->text(); }
 
 void LutPage::updateEnergy()
 {
+    // A current-driven device: E = I^2 R4 t_eff (R2 plays no part); else the paper's model.
+    const bool current = m_drive.symbol == "I";
+    m_energyForm->setRowVisible(m_voltage, !current);
+    m_energyForm->setRowVisible(m_current, current);
+    m_energyForm->setRowVisible(m_r2, !current);
     core::EnergyParameters p;
+    p.drive = current ? core::Drive::Current : core::Drive::Voltage;
     p.voltageV = m_voltage->value();
+    p.currentA = m_current->value() * 1e-3;
     p.twoPointResistanceOhm = m_r2->value();
     p.fourPointResistanceOhm = m_r4->value();
     p.pulseWidthNs = m_pulse->value();

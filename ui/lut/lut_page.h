@@ -11,6 +11,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QSpinBox;
 
@@ -50,9 +51,12 @@ private:
     QSpinBox* m_size = nullptr;
     QCheckBox* m_autoRange = nullptr;
     QDoubleSpinBox *m_vMin = nullptr, *m_vMax = nullptr;
-    QDoubleSpinBox *m_voltage = nullptr, *m_r2 = nullptr, *m_r4 = nullptr, *m_pulse = nullptr,
-                   *m_rise = nullptr;
+    QDoubleSpinBox *m_voltage = nullptr, *m_current = nullptr, *m_r2 = nullptr, *m_r4 = nullptr,
+                   *m_pulse = nullptr, *m_rise = nullptr;
     QLabel* m_info = nullptr;
+    QLabel* m_rangeLabel = nullptr;
+    QFormLayout* m_energyForm = nullptr;
+    core::DriveDisplay m_drive;  ///< the device's drive as shown (volts until a current device)
     QLabel* m_energy = nullptr;
     LiveChart* m_value = nullptr;
     LiveChart* m_derivative = nullptr;

@@ -205,10 +205,12 @@ QFormLayout* TrainingPage::buildForm()
     m_lutBinary->setPlaceholderText(tr("bundled binary-device LUT"));
     m_lutBinary->setToolTip(
         tr("Lookup table (CSV or HDF5) of a binary device; build one on the Lookup table page"));
+    connect(m_lutBinary, &QLineEdit::editingFinished, this, [this] { updateDriveUnits(); });
     m_lutMulti = new QLineEdit;
     m_lutMulti->setPlaceholderText(tr("bundled multi-weight-device LUT"));
     m_lutMulti->setToolTip(tr(
         "Lookup table (CSV or HDF5) of a multi-weight device; build one on the Lookup table page"));
+    connect(m_lutMulti, &QLineEdit::editingFinished, this, [this] { updateDriveUnits(); });
     m_dataDir = new QLineEdit;
     m_dataDir->setPlaceholderText(QString::fromUtf8(core::kDefaultFashionMnistDir));
     m_sample = new QCheckBox(tr("Use the bundled 3000-image sample (quick try)"));
@@ -297,6 +299,7 @@ void TrainingPage::setHiddenSizes(const QString& list) { m_hidden->setText(list)
 void TrainingPage::setLutPath(const QString& path, bool multiState)
 {
     (multiState ? m_lutMulti : m_lutBinary)->setText(path);
+    updateDriveUnits();
 }
 
 std::string TrainingPage::lutFor(core::NeuronKind kind) const
@@ -355,7 +358,7 @@ core::TrainingConfig TrainingPage::config() const
     c.trainNoiseSigma = m_trainNoise->value();
     m_construction->apply(c);
     m_energy->apply(c);
-    c.gainVolts = m_gain->value() > 0 ? m_gain->value() : std::nan("");
+    c.gainVolts = m_gain->value() > 0 ? m_gain->value() / m_driveFactor : std::nan("");
     c.device = m_device->currentData().toString().toStdString();
     c.setLayerKinds(nets.front(), [this](core::NeuronKind k) { return lutFor(k); });
     c.dataDir = m_sample->isChecked() ? core::fashionMnistSampleDir()
@@ -371,9 +374,9 @@ core::TrainingConfig TrainingPage::config() const
 core::VariabilitySettings TrainingPage::variability() const
 {
     core::VariabilitySettings v;
-    v.v50Sd = m_varV50->value();
+    v.v50Sd = m_varV50->value() / m_driveFactor;
     v.widthSdRel = m_varWidth->value() / 100;
-    v.c2cSd = m_varC2c->value();
+    v.c2cSd = m_varC2c->value() / m_driveFactor;
     v.stuckOff = v.stuckOn = m_varStuck->value() / 200;
     v.seed = uint64_t(m_varSeed->value());
     return v;
@@ -381,9 +384,9 @@ core::VariabilitySettings TrainingPage::variability() const
 
 void TrainingPage::setVariability(const core::VariabilitySettings& v, core::VariabilityUse use)
 {
-    m_varV50->setValue(v.v50Sd);
+    m_varV50->setValue(v.v50Sd * m_driveFactor);
     m_varWidth->setValue(100 * v.widthSdRel);
-    m_varC2c->setValue(v.c2cSd);
+    m_varC2c->setValue(v.c2cSd * m_driveFactor);
     m_varStuck->setValue(100 * (v.stuckOff + v.stuckOn));
     m_varSeed->setValue(int(std::min<uint64_t>(v.seed, uint64_t(m_varSeed->maximum()))));
     m_varUse->setCurrentIndex(m_varUse->findData(QString::fromLatin1(core::toString(use))));
@@ -456,7 +459,7 @@ void TrainingPage::setConfig(const core::TrainingConfig& c, const QString& outPa
     m_construction->set(c);
     m_energy->set(c);
     setVariability(c.variability, c.variabilityUse);
-    m_gain->setValue(std::isnan(c.gainVolts) ? 0.0 : c.gainVolts);
+    m_gain->setValue(std::isnan(c.gainVolts) ? 0.0 : c.gainVolts * m_driveFactor);
     QStringList seeds;
     for (auto s : c.seeds) seeds << QString::number(s);
     m_seeds->setText(seeds.join(QLatin1Char(',')));

@@ -126,6 +126,8 @@ private:
     void addLocalSweepActions(QMenu* menu);
     void applyPreset(int index);
     QFormLayout* buildForm();  ///< the settings form with its widgets (training_form.cpp)
+    /// Shows the gain and the spreads in the chosen LUTs' drive unit (drive_units.cpp).
+    void updateDriveUnits();
     void refreshQueue();
     QString showError(const QString& text);  ///< shows it as the status; returns it
     QString uniquePath(const QString& wanted, const QStringList& taken) const;
@@ -149,6 +151,8 @@ private:
     QSpinBox *m_timesteps = nullptr, *m_epochs = nullptr, *m_batch = nullptr;
     QDoubleSpinBox* m_lr = nullptr;
     QDoubleSpinBox *m_trainNoise = nullptr, *m_gain = nullptr;
+    double m_driveFactor = 1;  ///< shown = SI value x this (1e3 for mA)
+    QString m_driveUnit = QStringLiteral("V");
     ConstructionBox* m_construction = nullptr;
     EnergyBox* m_energy = nullptr;
     QDoubleSpinBox *m_varV50 = nullptr, *m_varWidth = nullptr, *m_varC2c = nullptr,

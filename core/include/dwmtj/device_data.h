@@ -1,12 +1,38 @@
 #pragma once
-// Device measurement data model. Units: voltage in volts, resistance in ohms, counts are
-// plain integers. All structs are values (copyable); nothing here owns external resources.
+// Device measurement data model. Units: the drive (pulse amplitude) in volts for a
+// voltage-driven device or in amperes for a current-driven one (DeviceData::drive; the fields
+// keep the name `voltage`), resistance in ohms, counts are plain integers. All structs are values
+// (copyable); nothing here owns external resources.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace dwmtj::core {
+
+/// What the pulse amplitude is: a voltage [V] or a current [A]. Everything stored is in the
+/// SI unit; reports and charts show it in a readable unit (driveDisplay).
+enum class Drive { Voltage, Current };
+const char* toString(Drive d);  ///< "voltage", "current"
+/// Parses "voltage" / "current" (also "V" / "A"); throws OptionsError naming `what`.
+Drive driveFromString(const std::string& s, const std::string& what);
+
+/// How a drive amplitude is shown: its symbol ("V", "I"), the unit ("V", "mA") and the factor
+/// from the SI value to that unit (1e3 for mA).
+struct DriveDisplay {
+    std::string symbol = "V";          ///< "V" or "I": p(V), V50 / p(I), I50
+    std::string unit = "V";            ///< "V", "A", "mA", "uA"
+    double factor = 1;                 ///< displayed = SI value * factor
+    std::string quantity = "voltage";  ///< "voltage" or "current"
+    double shown(double si) const { return si * factor; }
+    /// "voltage [V]" / "current [mA]"
+    std::string axisLabel() const { return quantity + " [" + unit + "]"; }
+};
+/// Voltages are shown in V; currents in A, mA or uA by the magnitude `typical` [A] (the
+/// largest |amplitude| of the data, or 0 for mA).
+DriveDisplay driveDisplay(Drive d, double typical = 0);
+/// Parameter names in the drive's symbol: "V50" -> "I50", "V_2" -> "I_2", "p(V)" -> "p(I)".
+std::string driveName(const std::string& voltageName, Drive d);
 
 enum class SwitchDirection { Unknown, ParallelToAntiparallel, AntiparallelToParallel };
 const char* toString(SwitchDirection d);
@@ -80,12 +106,18 @@ constexpr int kMaxDeviceStates = 64;
 struct DeviceData {
     DeviceKind kind = DeviceKind::Binary;
     std::string sourcePath;
-    std::string sourceSha256;  ///< of the file bytes
-    std::string sourceShape;   ///< "traces", "events", "counts", "probabilities", "multistate"
+    std::string sourceSha256;      ///< of the file bytes
+    std::string sourceShape;       ///< "traces", "events", "counts", "probabilities", "multistate"
+    Drive drive = Drive::Voltage;  ///< what the `voltage` fields hold: volts or amperes
     BinaryDeviceData binary;
     MultiStateDeviceData multi;
     std::vector<LoadWarning> warnings;
 };
+
+/// The largest |drive amplitude| in the data (for driveDisplay).
+double largestAmplitude(const DeviceData& d);
+/// driveDisplay for the data's drive and magnitudes.
+DriveDisplay driveDisplay(const DeviceData& d);
 
 /// Aggregate switch events into per-voltage Bernoulli counts (sorted by voltage).
 /// A switch at pulse k contributes 1 success in k trials; a censored cycle 0 in its cap.

@@ -9,6 +9,7 @@
 // throws FileFormatError naming the file, the row/column or HDF5 path, what was expected
 // and what was found.
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,8 +46,11 @@ struct CsvLayout {
     int headerLine = 0;  ///< 1-based line number of the header (0 if none)
     std::vector<std::string> headers;
     std::vector<ColumnRole> roles;
-    std::vector<double> scale;       ///< unit factor to volts / ohms per column (mV -> 1e-3)
-    std::vector<std::string> units;  ///< unit as written ("mV", "kOhm", "")
+    std::vector<double> scale;       ///< unit factor to volts / amperes / ohms (mV -> 1e-3)
+    std::vector<std::string> units;  ///< unit as written ("mV", "mA", "kOhm", "")
+    /// The drive column's quantity: from its unit (V, mV, uV / A, mA, uA, nA) or, without a
+    /// unit, its name ("current", "I", "pulse_current": amperes).
+    Drive drive = Drive::Voltage;
     CsvShape shape = CsvShape::Auto;
     std::vector<std::vector<std::string>> previewRows;  ///< first data rows, as text
     std::size_t dataRows = 0;                           ///< number of data rows
@@ -58,6 +62,9 @@ struct DeviceLoadOptions {
     std::vector<ColumnRole> roles;     ///< CSV only; one per column, overrides the header names
     SwitchDetectionOptions detection;  ///< for resistance traces
     int numStates = 0;                 ///< multi-state: 0 = the largest state seen
+    /// CSV only: the drive column's quantity when its header gives no unit (a unit decides
+    /// otherwise; a unit of the other quantity is an error). Unset: from the header's name.
+    std::optional<Drive> drive;
     std::size_t maxRows = 50'000'000;  ///< refuse larger files (guards against hostile input)
 };
 

@@ -39,8 +39,11 @@ struct EnergyReport {
     bool valid = false;              ///< false for LIF (no device samples)
     double samplesPerInference = 0;  ///< device samples drawn per image
     double spikesPerInference = 0;   ///< hidden-layer spikes per image
-    double meanSquareVoltage = 0;    ///< mean of V_t^2 over the samples [V^2]
-    double energyPerSampleJ = 0;     ///< at the RMS voltage
+    /// The first device layer's drive: a current-driven device's amplitudes are in A, its
+    /// mean square in A^2, and its energy I^2 R4 t (dwmtj/energy.h).
+    Drive drive = Drive::Voltage;
+    double meanSquareVoltage = 0;    ///< mean of V_t^2 (or I_t^2) over the samples [V^2 or A^2]
+    double energyPerSampleJ = 0;     ///< at the RMS amplitude
     double energyPerInferenceJ = 0;  ///< sum of E(V_t) over the samples, per image
     /// The same per hidden layer (0 for a layer without device neurons): the device layers of
     /// a hybrid network count, its LIF layers do not. Empty in files of format version 1.

@@ -14,9 +14,12 @@ namespace dwmtj::core {
 inline constexpr double kWidth10To90 = 4.394449154672439;   // 2 ln 9
 inline constexpr double kWidth25To75 = 2.1972245773362196;  // 2 ln 3
 
-std::string formatEstimateTable(const std::vector<ProportionEstimate>& estimates);
-std::string formatSigmoidReport(const SigmoidFit& fit);
-std::string formatMultiStateTable(const MultiStateDeviceData& data);
-std::string formatOrdinalReport(const OrdinalFit& fit);
+/// Every report shows drive amplitudes in `drive`'s unit (volts by default; a current-driven
+/// device's in A, mA or uA, with I50 and p(I) for V50 and p(V)).
+std::string formatEstimateTable(const std::vector<ProportionEstimate>& estimates,
+                                const DriveDisplay& drive = {});
+std::string formatSigmoidReport(const SigmoidFit& fit, const DriveDisplay& drive = {});
+std::string formatMultiStateTable(const MultiStateDeviceData& data, const DriveDisplay& drive = {});
+std::string formatOrdinalReport(const OrdinalFit& fit, const DriveDisplay& drive = {});
 
 }  // namespace dwmtj::core

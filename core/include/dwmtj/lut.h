@@ -27,7 +27,10 @@ struct LutOptions {
 
 struct Lut {
     DeviceKind kind = DeviceKind::Binary;
-    int numStates = 2;            ///< K (2 for a binary device)
+    int numStates = 2;  ///< K (2 for a binary device)
+    /// What the grid holds: volts, or amperes for a current-driven device (then every "[V]"
+    /// of this struct, the centre and the gain are in A).
+    Drive drive = Drive::Voltage;
     std::vector<double> voltage;  ///< uniform grid [V]
     /// Binary: curves[0] = p(V). Multi-state: curves[k-2] = P(state >= k | V), k = 2..K.
     std::vector<std::vector<double>> curves;

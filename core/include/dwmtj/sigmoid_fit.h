@@ -24,6 +24,9 @@ struct SigmoidFitOptions {
     std::vector<double> excludeVoltages;  ///< points at these voltages (|dV| < 1e-9 V) are left out
     double confidence = 0.95;
     int maxIterations = 200;
+    /// What the amplitudes are (only the unit-mistake warnings depend on it: pulse voltages of
+    /// a few volts, pulse currents below an ampere).
+    Drive drive = Drive::Voltage;
 };
 
 struct FitParameter {

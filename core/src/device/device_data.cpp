@@ -1,16 +1,63 @@
 #include "dwmtj/device_data.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
+#include "dwmtj/error.h"
+
 namespace dwmtj::core {
+
+const char* toString(Drive d) { return d == Drive::Current ? "current" : "voltage"; }
+
+Drive driveFromString(const std::string& s, const std::string& what)
+{
+    if (s == "voltage" || s == "V") return Drive::Voltage;
+    if (s == "current" || s == "A") return Drive::Current;
+    throw OptionsError(what + ": expected voltage or current, found '" + s + "'");
+}
+
+DriveDisplay driveDisplay(Drive d, double typical)
+{
+    if (d == Drive::Voltage) return {"V", "V", 1.0, "voltage"};
+    const double a = std::abs(typical);
+    if (a >= 1) return {"I", "A", 1.0, "current"};
+    if (a > 0 && a < 1e-3) return {"I", "uA", 1e6, "current"};
+    return {"I", "mA", 1e3, "current"};
+}
+
+std::string driveName(const std::string& voltageName, Drive d)
+{
+    if (d == Drive::Voltage) return voltageName;
+    std::string s = voltageName;
+    if (!s.empty() && s[0] == 'V') s[0] = 'I';
+    for (std::size_t i = s.find("(V)"); i != std::string::npos; i = s.find("(V)", i + 1))
+        s[i + 1] = 'I';
+    return s;
+}
+
+double largestAmplitude(const DeviceData& d)
+{
+    double m = 0;
+    for (const auto& c : d.binary.counts) m = std::max(m, std::abs(c.voltage));
+    for (double v : d.multi.voltages) m = std::max(m, std::abs(v));
+    return m;
+}
+
+DriveDisplay driveDisplay(const DeviceData& d)
+{
+    return driveDisplay(d.drive, largestAmplitude(d));
+}
 
 const char* toString(SwitchDirection d)
 {
     switch (d) {
-    case SwitchDirection::ParallelToAntiparallel: return "P->AP";
-    case SwitchDirection::AntiparallelToParallel: return "AP->P";
-    default: return "unknown";
+        case SwitchDirection::ParallelToAntiparallel:
+            return "P->AP";
+        case SwitchDirection::AntiparallelToParallel:
+            return "AP->P";
+        default:
+            return "unknown";
     }
 }
 

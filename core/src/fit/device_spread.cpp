@@ -18,7 +18,9 @@ DeviceFitSummary fitDevice(const DeviceData& data)
     s.kind = data.kind;
     try {
         if (data.kind == DeviceKind::Binary) {
-            const SigmoidFit f = fitSigmoid(data.binary.counts, data.binary.trialsKnown);
+            SigmoidFitOptions o;
+            o.drive = data.drive;
+            const SigmoidFit f = fitSigmoid(data.binary.counts, data.binary.trialsKnown, o);
             s.thresholds = {f.v50()};
             s.thresholdSe = {f.parameters.at(0).standardError};
             s.widths = {std::fabs(f.width())};

@@ -114,14 +114,21 @@ void checkPlausible(const std::vector<Point>& pts, const std::vector<double>& th
 }
 
 /// Warnings for values no pulse voltage has: the usual cause is a unit mistake.
-void unitWarnings(const std::vector<Point>& pts, const std::vector<double>& th,
+void unitWarnings(const std::vector<Point>& pts, const std::vector<double>& th, Drive drive,
                   std::vector<std::string>& warnings)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (const auto& pt : pts) lo = std::min(lo, pt.v), hi = std::max(hi, pt.v);
     std::ostringstream m;
     m.precision(4);
-    if (std::fabs(th[0]) > 50) {
+    if (drive == Drive::Current) {  // DW-MTJ write currents: microamperes to milliamperes
+        if (std::fabs(th[0]) > 1)
+            m << "I50 = " << th[0]
+              << " A is implausible for a pulse current (DW-MTJ write pulses are below an "
+                 "ampere): the current column looks like it is in "
+              << (std::fabs(th[0]) > 1e3 ? "microamperes" : "milliamperes")
+              << " without a unit; give it one, e.g. 'current (mA)'";
+    } else if (std::fabs(th[0]) > 50) {
         m << "V50 = " << th[0]
           << " V is implausible for a pulse voltage (DW-MTJ switching pulses are a few volts): "
           << "the voltage column looks like it is in "
@@ -359,7 +366,7 @@ SigmoidFit fitSigmoid(const std::vector<VoltageCounts>& counts, bool trialsKnown
     }
     if (th[1] < 0)
         fit.warnings.push_back("the switching probability decreases with voltage (w < 0)");
-    unitWarnings(pts, th, fit.warnings);
+    unitWarnings(pts, th, options.drive, fit.warnings);
 
     // Goodness of fit.
     double ll = 0, dev = 0, chi2 = 0;

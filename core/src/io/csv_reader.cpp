@@ -68,16 +68,6 @@ namespace {
 constexpr std::size_t kMaxLineBytes = 1 << 20;
 constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t(4) << 30;
 
-std::string trim(const std::string& s)
-{
-    std::size_t a = 0, b = s.size();
-    while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-    while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-    std::string t = s.substr(a, b - a);
-    if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
-    return t;
-}
-
 std::vector<std::string> split(const std::string& line, char delim)
 {
     std::vector<std::string> out;
@@ -104,120 +94,6 @@ bool looksNumeric(const std::string& s)
     if (*b == '+') ++b;
     auto [p, ec] = std::from_chars(b, s.data() + s.size(), v);
     return ec == std::errc() && p == s.data() + s.size();
-}
-
-std::string lower(std::string s)
-{
-    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-struct UnitInfo {
-    double factor;
-    bool voltage;
-    bool resistance;
-};
-
-bool parseUnit(const std::string& u, UnitInfo& info)
-{
-    static const std::map<std::string, UnitInfo> units = {
-        {"v", {1, true, false}},           {"volt", {1, true, false}},
-        {"volts", {1, true, false}},       {"mv", {1e-3, true, false}},
-        {"uv", {1e-6, true, false}},       {"kv", {1e3, true, false}},
-        {"ohm", {1, false, true}},         {"ohms", {1, false, true}},
-        {"\xce\xa9", {1, false, true}},    {"kohm", {1e3, false, true}},
-        {"k\xce\xa9", {1e3, false, true}}, {"mohm", {1e6, false, true}},
-        {"m\xce\xa9", {1e6, false, true}}};
-    std::string key = lower(u);
-    // "MOhm" vs "mohm": in resistance context an upper-case M means mega.
-    if (u == "MOhm" || u == "M\xce\xa9")
-        key = "mohm";
-    else if (key == "mohm")
-        return false;  // milli-ohm: refuse rather than guess
-    auto it = units.find(key);
-    if (it == units.end()) return false;
-    info = it->second;
-    return true;
-}
-
-// Splits "Voltage (mV)", "voltage [V]", "voltage_mV", "R/kOhm" into name and unit.
-void splitHeader(const std::string& h, std::string& name, std::string& unit)
-{
-    name = h;
-    unit.clear();
-    for (auto [open, close] : {std::pair{'(', ')'}, std::pair{'[', ']'}}) {
-        const auto a = h.find(open), b = h.rfind(close);
-        if (a != std::string::npos && b != std::string::npos && b > a) {
-            unit = trim(h.substr(a + 1, b - a - 1));
-            name = trim(h.substr(0, a));
-            return;
-        }
-    }
-    const auto slash = h.find('/');
-    if (slash != std::string::npos) {
-        unit = trim(h.substr(slash + 1));
-        name = trim(h.substr(0, slash));
-        return;
-    }
-    const auto us = h.find_last_of("_ ");
-    if (us != std::string::npos) {
-        UnitInfo info;
-        if (parseUnit(h.substr(us + 1), info)) {
-            unit = h.substr(us + 1);
-            name = trim(h.substr(0, us));
-        }
-    }
-}
-
-ColumnRole roleOf(const std::string& rawName)
-{
-    std::string n = lower(rawName);
-    for (char& c : n)
-        if (c == ' ' || c == '-') c = '_';
-    static const std::map<std::string, ColumnRole> names = {
-        {"voltage", ColumnRole::Voltage},
-        {"v", ColumnRole::Voltage},
-        {"amplitude", ColumnRole::Voltage},
-        {"pulse_amplitude", ColumnRole::Voltage},
-        {"pulse_voltage", ColumnRole::Voltage},
-        {"v_pulse", ColumnRole::Voltage},
-        {"vpulse", ColumnRole::Voltage},
-        {"bias", ColumnRole::Voltage},
-        {"cycle", ColumnRole::Cycle},
-        {"cycle_index", ColumnRole::Cycle},
-        {"run", ColumnRole::Cycle},
-        {"repeat", ColumnRole::Cycle},
-        {"cycle_number", ColumnRole::Cycle},
-        {"pulse", ColumnRole::Pulse},
-        {"pulse_number", ColumnRole::Pulse},
-        {"pulse_index", ColumnRole::Pulse},
-        {"resistance", ColumnRole::Resistance},
-        {"r", ColumnRole::Resistance},
-        {"r_mtj", ColumnRole::Resistance},
-        {"pulses_to_switch", ColumnRole::PulsesToSwitch},
-        {"switch_pulse", ColumnRole::PulsesToSwitch},
-        {"pulses", ColumnRole::PulsesToSwitch},
-        {"censored", ColumnRole::Censored},
-        {"not_switched", ColumnRole::Censored},
-        {"switches", ColumnRole::Switches},
-        {"successes", ColumnRole::Switches},
-        {"switched", ColumnRole::Switches},
-        {"n_switch", ColumnRole::Switches},
-        {"n_switches", ColumnRole::Switches},
-        {"trials", ColumnRole::Trials},
-        {"n_trials", ColumnRole::Trials},
-        {"pulses_applied", ColumnRole::Trials},
-        {"total_pulses", ColumnRole::Trials},
-        {"probability", ColumnRole::Probability},
-        {"p", ColumnRole::Probability},
-        {"p_switch", ColumnRole::Probability},
-        {"switching_probability", ColumnRole::Probability},
-        {"prob", ColumnRole::Probability},
-        {"state", ColumnRole::State},
-        {"level", ColumnRole::State},
-        {"notch", ColumnRole::State}};
-    auto it = names.find(n);
-    return it == names.end() ? ColumnRole::Ignore : it->second;
 }
 
 std::vector<ColumnRole> canonicalRoles(CsvShape s)
@@ -309,26 +185,44 @@ void mapColumns(const std::string& path, const DeviceLoadOptions& options,
             L.headers.push_back(first[c]);
             L.roles[c] = roleOf(name);
             if (userRoles && c < options.roles.size()) L.roles[c] = options.roles[c];
+            const bool drive = L.roles[c] == ColumnRole::Voltage;
+            if (drive && namesCurrent(name)) L.drive = Drive::Current;
             if (!unit.empty()) {
                 UnitInfo info{1, false, false};
                 const bool known = parseUnit(unit, info);
-                const bool needsVolt = L.roles[c] == ColumnRole::Voltage;
                 const bool needsOhm = L.roles[c] == ColumnRole::Resistance;
-                if ((needsVolt || needsOhm) &&
-                    (!known || (needsVolt && !info.voltage) || (needsOhm && !info.resistance)))
+                const bool currentName = namesCurrent(name), voltageName = namesVoltage(name);
+                const bool driveOk = known && (currentName   ? info.current
+                                               : voltageName ? info.voltage
+                                                             : info.voltage || info.current);
+                if ((drive && !driveOk) || (needsOhm && !(known && info.resistance)))
                     throw FileFormatError(path, where + ", column '" + first[c] + "'",
-                                          needsVolt ? "a voltage unit (V, mV, uV)"
-                                                    : "a resistance unit (Ohm, kOhm, MOhm)",
+                                          !drive        ? "a resistance unit (Ohm, kOhm, MOhm)"
+                                          : currentName ? "a current unit (A, mA, uA, nA)"
+                                          : voltageName
+                                              ? "a voltage unit (V, mV, uV)"
+                                              : "a voltage unit (V, mV, uV) or a current unit "
+                                                "(A, mA, uA, nA)",
                                           "unit '" + unit + "'");
-                if (known && (needsVolt || needsOhm)) {
+                if (known && (drive || needsOhm)) {
                     L.scale[c] = info.factor;
                     L.units[c] = unit;
+                    if (drive) L.drive = info.current ? Drive::Current : Drive::Voltage;
                 }
             }
         }
     } else {
         for (std::size_t c = 0; c < ncols; ++c)
             L.headers.push_back("column " + std::to_string(c + 1));
+    }
+    if (options.drive) {  // a drive the user chose: the column's unit, if any, must agree
+        for (std::size_t c = 0; c < ncols; ++c)
+            if (L.roles[c] == ColumnRole::Voltage && !L.units[c].empty() &&
+                L.drive != *options.drive)
+                throw FileFormatError(path, where + ", column '" + first[c] + "'",
+                                      std::string("a ") + toString(*options.drive) + " unit",
+                                      "unit '" + L.units[c] + "'");
+        L.drive = *options.drive;
     }
     if (userRoles) {
         if (options.roles.size() != ncols)

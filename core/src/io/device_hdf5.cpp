@@ -4,12 +4,15 @@
 //   /events/{voltage, cycle, pulses_to_switch, censored (0/1)}
 //   /counts/{voltage, switches, trials} or /counts/{voltage, probability[, trials]}
 //   /multistate/{voltage, cycle, state}, /multistate/@num_states (optional)
+//   /@drive = "voltage" | "current" (optional, default voltage); <group>/voltage/@unit (optional:
+//   V, mV, uV / A, mA, uA, nA; the values are scaled to V or A and must agree with /@drive)
 // A reader uses the first group present in the order traces, events, counts, multistate.
 #include <cmath>
 #include <sstream>
 
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
+#include "io/csv_reader.h"  // parseDriveUnit
 #include "io/device_builders.h"
 #include "io/device_loaders.h"
 #include "io/h5.h"
@@ -34,6 +37,36 @@ std::vector<double> read1d(const h5::File& f, const std::string& dset, std::size
     return v;
 }
 
+/// The drive amplitudes of `dset` (a group's voltage dataset) in V or A: /@drive and the
+/// dataset's unit attribute decide the quantity and the scale.
+std::vector<double> readDrive(const h5::File& f, const std::string& dset,
+                              const DeviceLoadOptions& o, Drive& drive)
+{
+    drive = Drive::Voltage;
+    if (h5::hasAttr(f, "/", "drive")) {
+        const auto d = h5::readStringAttr(f, "/", "drive");
+        if (d != "voltage" && d != "current")
+            throw FileFormatError(f.path, "/@drive", "voltage or current", "'" + d + "'");
+        drive = d == "current" ? Drive::Current : Drive::Voltage;
+    }
+    auto v = read1d(f, dset, std::size_t(-1), o);
+    if (!h5::hasAttr(f, dset, "unit")) return v;
+    const auto unit = h5::readStringAttr(f, dset, "unit");
+    Drive fromUnit = Drive::Voltage;
+    double factor = 1;
+    if (!detail::parseDriveUnit(unit, fromUnit, factor))
+        throw FileFormatError(f.path, dset + "@unit", "V, mV, uV, A, mA, uA or nA",
+                              "'" + unit + "'");
+    if (h5::hasAttr(f, "/", "drive") && fromUnit != drive)
+        throw FileFormatError(
+            f.path, dset + "@unit",
+            std::string("a ") + toString(drive) + " unit (/@drive is " + toString(drive) + ")",
+            "'" + unit + "'");
+    drive = fromUnit;
+    for (double& x : v) x *= factor;
+    return v;
+}
+
 std::vector<std::string> rowNames(const std::string& group, std::size_t n)
 {
     std::vector<std::string> w;
@@ -48,8 +81,9 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
     auto f = h5::openRead(path);
     DeviceData d;
     d.sourcePath = path;
+    Drive drive = Drive::Voltage;
     if (h5::exists(f, "/traces")) {
-        const auto v = read1d(f, "/traces/voltage", std::size_t(-1), o);
+        const auto v = readDrive(f, "/traces/voltage", o, drive);
         const auto c = read1d(f, "/traces/cycle", v.size(), o);
         std::vector<std::uint64_t> dims;
         const auto r = h5::readDoubles(
@@ -82,7 +116,7 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
         }
         detail::buildFromTraces(d, path, std::move(traces), o);
     } else if (h5::exists(f, "/events")) {
-        const auto v = read1d(f, "/events/voltage", std::size_t(-1), o);
+        const auto v = readDrive(f, "/events/voltage", o, drive);
         const auto p = read1d(f, "/events/pulses_to_switch", v.size(), o);
         const auto c = h5::exists(f, "/events/cycle") ? read1d(f, "/events/cycle", v.size(), o)
                                                       : std::vector<double>(v.size(), 0);
@@ -101,7 +135,7 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
         }
         detail::buildFromEvents(d, path, std::move(ev), wh);
     } else if (h5::exists(f, "/counts")) {
-        const auto v = read1d(f, "/counts/voltage", std::size_t(-1), o);
+        const auto v = readDrive(f, "/counts/voltage", o, drive);
         const auto wh = rowNames("/counts", v.size());
         if (h5::exists(f, "/counts/switches")) {
             const auto s = read1d(f, "/counts/switches", v.size(), o);
@@ -115,7 +149,7 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
             detail::buildFromProbabilities(d, path, v, p, n, wh);
         }
     } else if (h5::exists(f, "/multistate")) {
-        const auto v = read1d(f, "/multistate/voltage", std::size_t(-1), o);
+        const auto v = readDrive(f, "/multistate/voltage", o, drive);
         const auto c = read1d(f, "/multistate/cycle", v.size(), o);
         const auto s = read1d(f, "/multistate/state", v.size(), o);
         const auto wh = rowNames("/multistate", v.size());
@@ -134,6 +168,7 @@ DeviceData loadDeviceHdf5(const std::string& path, const DeviceLoadOptions& o)
                               "one of the groups /traces, /events, /counts or /multistate",
                               "none of them", "See docs/file-formats.md, 'HDF5 device file'");
     }
+    d.drive = drive;
     return d;
 }
 
@@ -156,6 +191,8 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
         h5::writeDoubleAttr(f, "/", "format_version", 1);
         h5::writeStringAttr(f, "/", "kind", d.kind == DeviceKind::Binary ? "binary" : "multistate");
         h5::writeStringAttr(f, "/", "source", d.sourcePath);
+        h5::writeStringAttr(f, "/", "drive", toString(d.drive));
+        const char* unit = d.drive == Drive::Current ? "A" : "V";
         if (d.kind == DeviceKind::MultiState) {
             std::vector<double> v, c, s;
             for (const auto& o : d.multi.observations) {
@@ -164,6 +201,7 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
                 s.push_back(o.state);
             }
             h5::writeDoubles(f, "/multistate/voltage", v, {v.size()});
+            h5::writeStringAttr(f, "/multistate/voltage", "unit", unit);
             h5::writeDoubles(f, "/multistate/cycle", c, {c.size()});
             h5::writeDoubles(f, "/multistate/state", s, {s.size()});
             h5::writeDoubleAttr(f, "/multistate", "num_states", d.multi.numStates);
@@ -184,7 +222,7 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
             h5::writeDoubles(f, "/traces/voltage", v, {v.size()});
             h5::writeDoubles(f, "/traces/cycle", c, {c.size()});
             h5::writeDoubles(f, "/traces/resistance", r, {v.size(), P});
-            h5::writeStringAttr(f, "/traces/voltage", "unit", "V");
+            h5::writeStringAttr(f, "/traces/voltage", "unit", unit);
             h5::writeStringAttr(f, "/traces/resistance", "unit", "ohm");
         }
         if (!b.events.empty()) {
@@ -196,6 +234,7 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
                 z.push_back(e.censored);
             }
             h5::writeDoubles(f, "/events/voltage", v, {v.size()});
+            h5::writeStringAttr(f, "/events/voltage", "unit", unit);
             h5::writeDoubles(f, "/events/cycle", c, {c.size()});
             h5::writeDoubles(f, "/events/pulses_to_switch", p, {p.size()});
             h5::writeDoubles(f, "/events/censored", z, {z.size()});
@@ -208,6 +247,7 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
             p.push_back(c.probability);
         }
         h5::writeDoubles(f, "/counts/voltage", v, {v.size()});
+        h5::writeStringAttr(f, "/counts/voltage", "unit", unit);
         if (b.trialsKnown) {
             h5::writeDoubles(f, "/counts/switches", s, {s.size()});
             h5::writeDoubles(f, "/counts/trials", n, {n.size()});

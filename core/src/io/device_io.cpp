@@ -383,6 +383,7 @@ DeviceData loadDeviceCsv(const std::string& path, const DeviceLoadOptions& o)
         default:
             throw FileFormatError(path, "", "a known CSV shape", "none");
     }
+    d.drive = L.drive;
     return d;
 }
 
@@ -403,12 +404,19 @@ std::string provenanceHeader(const DeviceData& d, const char* shape)
     return h;
 }
 
+/// The drive column's header in SI units: "voltage (V)" or "current (A)".
+std::string driveColumn(const DeviceData& d)
+{
+    return d.drive == Drive::Current ? "current (A)" : "voltage (V)";
+}
+
 }  // namespace
 
 void saveTracesCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
-    s << provenanceHeader(d, "resistance traces") << "voltage (V),cycle,pulse,resistance (Ohm)\n";
+    s << provenanceHeader(d, "resistance traces") << driveColumn(d)
+      << ",cycle,pulse,resistance (Ohm)\n";
     for (const auto& t : d.binary.traces)
         for (std::size_t i = 0; i < t.resistanceOhm.size(); ++i)
             s << fmtFull(t.voltage) << ',' << t.cycle << ',' << i + 1 << ','
@@ -419,7 +427,8 @@ void saveTracesCsv(const DeviceData& d, const std::string& path)
 void saveEventsCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
-    s << provenanceHeader(d, "switching events") << "voltage (V),cycle,pulses_to_switch,censored\n";
+    s << provenanceHeader(d, "switching events") << driveColumn(d)
+      << ",cycle,pulses_to_switch,censored\n";
     for (const auto& e : d.binary.events)
         s << fmtFull(e.voltage) << ',' << e.cycle << ',' << e.pulses << ',' << (e.censored ? 1 : 0)
           << '\n';
@@ -431,11 +440,11 @@ void saveCountsCsv(const DeviceData& d, const std::string& path)
     std::ostringstream s;
     s << provenanceHeader(d, "aggregated counts");
     if (d.binary.trialsKnown) {
-        s << "voltage (V),switches,trials\n";
+        s << driveColumn(d) << ",switches,trials\n";
         for (const auto& c : d.binary.counts)
             s << fmtFull(c.voltage) << ',' << c.switches << ',' << c.trials << '\n';
     } else {
-        s << "voltage (V),probability\n";
+        s << driveColumn(d) << ",probability\n";
         for (const auto& c : d.binary.counts)
             s << fmtFull(c.voltage) << ',' << fmtFull(c.probability) << '\n';
     }
@@ -445,7 +454,7 @@ void saveCountsCsv(const DeviceData& d, const std::string& path)
 void saveMultiStateCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
-    s << provenanceHeader(d, "multi-state") << "voltage (V),cycle,state\n";
+    s << provenanceHeader(d, "multi-state") << driveColumn(d) << ",cycle,state\n";
     for (const auto& o : d.multi.observations)
         s << fmtFull(o.voltage) << ',' << o.cycle << ',' << o.state << '\n';
     detail::writeTextAtomically(path, s.str());

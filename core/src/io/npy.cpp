@@ -1,7 +1,8 @@
 // NumPy .npy and .npz readers (voltage, probability[, trials]).
 //   .npy: one float or integer array of shape (N, 2) or (N, 3): voltage [V], probability,
 //         optional trials.
-//   .npz: either arrays named `voltage` and `probability` (optionally `trials`), or a
+//   .npz: either arrays named `voltage` [V] (or `current` [A]) and `probability` (optionally
+//         `trials`), or a
 //         single (N, 2|3) array. Stored and deflate-compressed members are supported.
 #include <zlib.h>
 
@@ -270,6 +271,7 @@ DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions&)
     ss << in.rdbuf();
     const std::string bytes = ss.str();
     std::vector<double> v, p, n;
+    Drive drive = Drive::Voltage;
     const bool npz = path.size() > 4 && (path.substr(path.size() - 4) == ".npz" ||
                                          path.substr(path.size() - 4) == ".NPZ");
     auto fromMatrix = [&](const NpyArray& a, const std::string& name) {
@@ -292,19 +294,23 @@ DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions&)
         fromMatrix(parseNpy(bytes, path, ""), "");
     } else {
         const auto members = readZip(bytes, path);
-        if (members.count("voltage") && members.count("probability")) {
-            v = column1d(parseNpy(members.at("voltage"), path, "voltage"), path, "voltage");
+        // The drive array: `voltage` [V] or, for a current-driven device, `current` [A].
+        const std::string x =
+            members.count("current") && !members.count("voltage") ? "current" : "voltage";
+        if (x == "current") drive = Drive::Current;
+        if (members.count(x) && members.count("probability")) {
+            v = column1d(parseNpy(members.at(x), path, x), path, x);
             p = column1d(parseNpy(members.at("probability"), path, "probability"), path,
                          "probability");
             if (p.size() != v.size())
                 throw FileFormatError(path, "array 'probability'",
-                                      std::to_string(v.size()) + " values (as 'voltage')",
+                                      std::to_string(v.size()) + " values (as '" + x + "')",
                                       std::to_string(p.size()));
             if (members.count("trials")) {
                 n = column1d(parseNpy(members.at("trials"), path, "trials"), path, "trials");
                 if (n.size() != v.size())
                     throw FileFormatError(path, "array 'trials'",
-                                          std::to_string(v.size()) + " values (as 'voltage')",
+                                          std::to_string(v.size()) + " values (as '" + x + "')",
                                           std::to_string(n.size()));
             }
         } else if (members.size() == 1) {
@@ -315,7 +321,8 @@ DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions&)
             for (const auto& [k, _] : members) names += (names.empty() ? "" : ", ") + k;
             throw FileFormatError(
                 path, "archive",
-                "arrays 'voltage' and 'probability' (optionally 'trials'), or one (N, 2) array",
+                "arrays 'voltage' (or 'current') and 'probability' (optionally 'trials'), or one "
+                "(N, 2) array",
                 names.empty() ? "no arrays" : "arrays " + names);
         }
     }
@@ -332,6 +339,7 @@ DeviceData loadDeviceNumpy(const std::string& path, const DeviceLoadOptions&)
     DeviceData d;
     d.sourcePath = path;
     detail::buildFromProbabilities(d, path, v, p, n, wh);
+    d.drive = drive;
     return d;
 }
 

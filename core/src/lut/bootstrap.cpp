@@ -100,6 +100,7 @@ std::vector<Lut> bootstrapLuts(const DeviceData& data, const Lut& nominal, int n
     o.voltageMin = nominal.vMin();  // the nominal grid: tables comparable point by point
     o.voltageMax = nominal.vMax();
     SigmoidFitOptions sf;
+    sf.drive = data.drive;
     if (provenanceOr(nominal, "fit_form", "2-parameter") == "4-parameter")
         sf.form = SigmoidForm::FourParameter;
     OrdinalFitOptions of;

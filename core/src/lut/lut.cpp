@@ -173,6 +173,7 @@ Lut buildBinaryLut(const DeviceData& data, const SigmoidFit* fit, const LutOptio
     Lut lut;
     lut.kind = DeviceKind::Binary;
     lut.numStates = 2;
+    lut.drive = data.drive;
     lut.voltage = grid(lo, hi, o.size);
     lut.curves.assign(1, std::vector<double>(o.size));
     lut.derivatives.assign(1, std::vector<double>(o.size));
@@ -245,6 +246,7 @@ Lut buildMultiStateLut(const DeviceData& data, const OrdinalFit* fit, const LutO
     Lut lut;
     lut.kind = DeviceKind::MultiState;
     lut.numStates = K;
+    lut.drive = data.drive;
     lut.voltage = grid(lo, hi, o.size);
     lut.curves.assign(K - 1, std::vector<double>(o.size));
     lut.derivatives.assign(K - 1, std::vector<double>(o.size));

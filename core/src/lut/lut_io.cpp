@@ -2,7 +2,9 @@
 //   voltage (V),p,dp_dV                                    (binary)
 //   voltage (V),P_ge_2,...,P_ge_K,dP_ge_2_dV,...,dP_ge_K_dV (multi-state)
 // HDF5: /lut/voltage (N), /lut/curves (C x N), /lut/derivatives (C x N),
-//   /lut@{format="dwmtj-lut", format_version, kind, num_states, centre_voltage_V, gain_V},
+//   /lut@{format="dwmtj-lut", format_version, kind, num_states, centre_voltage_V, gain_V,
+//   drive ("voltage" | "current"; absent = voltage)}; a current-driven device's LUT keeps the
+//   names and holds amperes: the CSV header then reads "current (A)" and "# drive=current".
 //   /lut/provenance@{key = value}.
 #include <algorithm>
 #include <cmath>
@@ -37,7 +39,7 @@ void validateLut(const Lut& lut, const std::string& path)
     for (std::size_t i = 0; i < n; ++i)
         if (!std::isfinite(lut.voltage[i]) ||
             std::fabs(lut.voltage[i] - (lut.voltage.front() + step * double(i))) >
-                1e-6 * std::max(1.0, std::fabs(step) * double(n)))
+                1e-6 * std::fabs(step) * double(n))  // relative: volts and (milli)amperes
             throw FileFormatError(path, "voltage[" + std::to_string(i) + "]", "a uniform grid",
                                   full(lut.voltage[i]));
     const std::size_t expectCurves =
@@ -81,7 +83,8 @@ void writeLutGroup(const h5::File& f, const std::string& root, const Lut& lut)
     h5::writeDoubleAttr(f, root, "num_states", lut.numStates);
     h5::writeDoubleAttr(f, root, "centre_voltage_V", lut.centreVoltage);
     h5::writeDoubleAttr(f, root, "gain_V", lut.gainVolts);
-    h5::writeStringAttr(f, root + "/voltage", "unit", "V");
+    h5::writeStringAttr(f, root, "drive", toString(lut.drive));
+    h5::writeStringAttr(f, root + "/voltage", "unit", lut.drive == Drive::Current ? "A" : "V");
     h5::createGroup(f, root + "/provenance");
     for (const auto& [k, v] : lut.provenance) h5::writeStringAttr(f, root + "/provenance", k, v);
 }
@@ -102,6 +105,12 @@ Lut readLutGroup(const h5::File& f, const std::string& root)
     lut.numStates = int(states);
     lut.centreVoltage = h5::readDoubleAttr(f, root, "centre_voltage_V");
     lut.gainVolts = h5::readDoubleAttr(f, root, "gain_V");
+    if (h5::hasAttr(f, root, "drive")) {
+        const std::string d = h5::readStringAttr(f, root, "drive");
+        if (d != "voltage" && d != "current")
+            throw FileFormatError(f.path, root + "@drive", "'voltage' or 'current'", "'" + d + "'");
+        lut.drive = d == "current" ? Drive::Current : Drive::Voltage;
+    }
     std::vector<std::uint64_t> dv, dc, dd;
     lut.voltage = h5::readDoubles(f, root + "/voltage", {{h5::kAny}, ""}, dv);
     const std::size_t n = lut.voltage.size(), c = std::size_t(lut.numStates - 1);
@@ -132,8 +141,9 @@ void saveLut(const Lut& lut, const std::string& path)
         s << "# num_states=" << lut.numStates << "\n";
         s << "# centre_voltage_V=" << full(lut.centreVoltage) << "\n";
         s << "# gain_V=" << full(lut.gainVolts) << "\n";
+        if (lut.drive == Drive::Current) s << "# drive=current\n";
         for (const auto& [k, v] : lut.provenance) s << "# provenance." << k << "=" << v << "\n";
-        s << "voltage (V)";
+        s << (lut.drive == Drive::Current ? "current (A)" : "voltage (V)");
         if (lut.kind == DeviceKind::Binary) {
             s << ",p,dp_dV\n";
         } else {
@@ -217,6 +227,11 @@ Lut readLut(const std::string& path)
                             throw FileFormatError(path, "line " + std::to_string(lineNo),
                                                   "kind=binary or kind=multistate", "'" + v + "'");
                         lut.kind = v == "multistate" ? DeviceKind::MultiState : DeviceKind::Binary;
+                    } else if (k == "drive") {
+                        if (v != "voltage" && v != "current")
+                            throw FileFormatError(path, "line " + std::to_string(lineNo),
+                                                  "drive=voltage or drive=current", "'" + v + "'");
+                        lut.drive = v == "current" ? Drive::Current : Drive::Voltage;
                     } else if (k == "num_states")
                         lut.numStates = std::stoi(v);
                     else if (k == "centre_voltage_V")

@@ -300,34 +300,43 @@ snn::SpikingMlp buildModel(const TrainingConfig& c, std::vector<snn::HiddenNeuro
     return model;
 }
 
-EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const TrainingConfig& c)
+EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const Experiment& e)
 {
+    const TrainingConfig& c = e.config;
     EnergyReport r;
     snn::ActivityTally t;  // the device layers together
-    std::vector<double> sumSquare(size_t(TrainingConfig::kHiddenLayers), 0.0);
-    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
-        if (!neuronKindInfo(c.layer(i).neuron).device) continue;
-        const auto& l = activity.layer[size_t(i)];
-        t.samples += l.samples;
-        t.spikes += l.spikes;
-        t.sumSquareVoltage += l.sumSquareVoltage;
-        sumSquare[size_t(i)] = l.sumSquareVoltage;
-    }
-    if (t.samples <= 0 || images <= 0) return r;
-    EnergyParameters p;  // the voltage is each sample's own
+    EnergyParameters p;    // the amplitude is each sample's own
     p.twoPointResistanceOhm = c.energyR2Ohm;
     p.fourPointResistanceOhm = c.energyR4Ohm;
     p.pulseWidthNs = c.energyPulseNs;
     p.riseFallNs = c.energyRiseFallNs;
+    // E(a) = E(1) a^2 for an amplitude a in V (or A: a current-driven device's LUT), summed
+    // over the samples; each layer in its own LUT's drive.
+    double energy = 0;
+    bool first = true;
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+        double layerJ = 0;
+        if (neuronKindInfo(c.layer(i).neuron).device) {
+            const auto& l = activity.layer[size_t(i)];
+            t.samples += l.samples;
+            t.spikes += l.spikes;
+            t.sumSquareVoltage += l.sumSquareVoltage;
+            const Lut* lut = e.layerLut(i);
+            p.drive = lut ? lut->drive : Drive::Voltage;
+            if (first) r.drive = p.drive;  // the first device layer's
+            first = false;
+            layerJ = images > 0 ? sampleEnergyAt(p, 1.0) * l.sumSquareVoltage / images : 0;
+        }
+        r.layerEnergyPerInferenceJ.push_back(layerJ);
+        energy += layerJ;
+    }
+    if (t.samples <= 0 || images <= 0) return EnergyReport{};
     r.valid = true;
     r.samplesPerInference = t.samples / images;
     r.spikesPerInference = t.spikes / images;
     r.meanSquareVoltage = t.sumSquareVoltage / t.samples;
-    r.energyPerSampleJ = sampleEnergyAt(p, std::sqrt(r.meanSquareVoltage));
-    // E(V) = E(1 V) V^2, summed over the samples
-    r.energyPerInferenceJ = sampleEnergyAt(p, 1.0) * t.sumSquareVoltage / images;
-    for (double s2 : sumSquare)
-        r.layerEnergyPerInferenceJ.push_back(sampleEnergyAt(p, 1.0) * s2 / images);
+    r.energyPerInferenceJ = energy;
+    r.energyPerSampleJ = energy * images / t.samples;  // at the RMS amplitude for one drive
     return r;
 }
 

@@ -97,7 +97,8 @@ snn::SpikingMlp buildModel(const TrainingConfig& c, std::vector<snn::HiddenNeuro
 
 /// Energy per inference from the activity of `images` test images (the config's energy model):
 /// the device layers of `c` count, per layer and in total; invalid without device layers.
-EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const TrainingConfig& c);
+/// Energy per inference of the device layers, each in its LUT's drive (Experiment::layerLut).
+EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const Experiment& e);
 
 /// NeuroBench's metrics of `model` from the activity of `images` clean test images.
 NeuroBenchMetrics neuroBenchFrom(const snn::NetworkActivity& activity, int images,

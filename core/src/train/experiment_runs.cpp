@@ -299,6 +299,8 @@ void writeRun(const h5::File& f, const RunRecord& r)
         const std::string eg = rg + "/energy";
         h5::createGroup(f, eg);
         writeAttrs(f, eg, r.energy, kEnergyAttrs);
+        // "current": the mean square is in A^2 and the energy I^2 R4 t (absent: voltage)
+        if (r.energy.drive == Drive::Current) h5::writeStringAttr(f, eg, "drive", "current");
         if (!r.energy.layerEnergyPerInferenceJ.empty())
             h5::writeDoubles(f, eg + "/layer_energy_per_inference_J",
                              r.energy.layerEnergyPerInferenceJ,
@@ -388,6 +390,9 @@ RunRecord readRun(const h5::File& f, const std::string& path, const std::string&
         const std::string eg = rg + "/energy";
         r.energy.valid = true;
         readAttrs(f, eg, r.energy, kEnergyAttrs);
+        if (h5::hasAttr(f, eg, "drive"))
+            r.energy.drive =
+                h5::readStringAttr(f, eg, "drive") == "current" ? Drive::Current : Drive::Voltage;
         if (h5::exists(f, eg + "/layer_energy_per_inference_J")) {
             std::vector<std::uint64_t> dims;
             r.energy.layerEnergyPerInferenceJ = h5::readDoubles(

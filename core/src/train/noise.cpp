@@ -87,7 +87,7 @@ Experiment evaluateNoise(const Experiment& input, const NoiseOptions& o, std::st
         std::erase_if(r.noise, [&](const NoiseCurve& n) { return n.units == curve.units; });
         r.noise.push_back(std::move(curve));
         if (tallied) {
-            const EnergyReport energy = train::energyFrom(tally, int(X.size(0)), c);
+            const EnergyReport energy = train::energyFrom(tally, int(X.size(0)), e);
             if (energy.valid) r.energy = energy;
             r.neurobench = train::neuroBenchFrom(tally, int(X.size(0)), model, c);
         }

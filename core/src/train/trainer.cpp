@@ -238,7 +238,7 @@ void trainSeed(Session& s, size_t runIndex, int seedIndex, int seedCount)
                                            snn::streamKey(seed, 0, 0, 3), &tally, s.stop);
         if (!std::isnan(acc)) {
             run.testAccuracy = acc;
-            run.energy = train::energyFrom(tally, int(s.testX.size(0)), c);
+            run.energy = train::energyFrom(tally, int(s.testX.size(0)), s.exp);
             run.neurobench = train::neuroBenchFrom(tally, int(s.testX.size(0)), model, c);
         }
         if (onDevices) {

@@ -8,3 +8,6 @@ np.save('probabilities.npy', np.column_stack([v, p]))
 np.save('probabilities_f4.npy', np.column_stack([v, p]).astype('<f4'))
 np.savez_compressed('probabilities.npz', voltage=v, probability=p, trials=np.full(11, 150))
 np.savez('matrix.npz', np.column_stack([v, p]))
+
+# A current-driven device: the same curve in amperes (I50 = 1.8 mA, w = 0.1 mA).
+np.savez('current.npz', current=v * 1e-3, probability=p, trials=np.full(11, 150))
