@@ -78,6 +78,27 @@ assert abs(j['fit']['width_10_90_V'] - 2 * math.log(9) * w['value']) < 1e-9
 lo, hi = j['fit']['width_10_90_ci_V']
 assert abs(lo - 2 * math.log(9) * w['ci_lower']) < 1e-9 and abs(hi - 2 * math.log(9) * w['ci_upper']) < 1e-9
 PY"
+# A current-driven device: amperes in the JSON, milliamperes and I50 in the report, a LUT in A.
+"$B" fit "$SRC/datasets/current-driven-device.csv" --json --lut "$T/cur-lut.csv" > "$T/cur.json"
+check "fit of the current-driven example: drive current, I50 within its CI of the truth 1.5 mA" "/usr/bin/python3 - '$T/cur.json' <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j['drive'] == 'current' and j['drive_unit'] == 'A', j['drive']
+i50 = j['fit']['parameters'][0]
+assert i50['ci_lower'] < 1.5e-3 < i50['ci_upper'], i50
+assert j['estimates'][0]['voltage'] == 1e-3
+PY"
+check "the current LUT says so" 'grep -q "^# drive=current" "$T/cur-lut.csv" && grep -q "^current (A),p,dp_dV" "$T/cur-lut.csv"'
+out=$("$B" fit "$SRC/datasets/current-driven-device.csv")
+check "the report reads I50 in mA and p(I)" 'grep -q "I50      =    1.50" <<<"$out" && grep -q "p(I) = 1" <<<"$out" && ! grep -q "V50\|volt" <<<"$out"'
+sed -e 's/^current (mA),/Ip,/' "$SRC/datasets/current-driven-device.csv" | awk -F, 'NR<=3 || /^#/ {print; next} {printf "%g,%s,%s,%s\n", $1/1000, $2, $3, $4}' > "$T/ip.csv"
+c=$("$B" fit "$T/ip.csv" --columns current=Ip --json | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["drive"], round(j["fit"]["parameters"][0]["value"], 9))')
+d=$(/usr/bin/python3 -c 'import json; j=json.load(open("'"$T/cur.json"'")); print(j["drive"], round(j["fit"]["parameters"][0]["value"], 9))')
+check "--columns current=Ip reads a unitless column as amperes ($c vs $d)" '[ -n "$c" ] && [ "$c" = "$d" ]'
+e=$("$B" energy --current 0.001 --json | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["drive"], j["energy_pJ"])')
+check "energy --current 1 mA: I^2 R4 t = 14.6 pJ ($e)" '[ "$e" = "current 14.6" ]'
+"$B" energy --current 0.001 --voltage 1 >/dev/null 2>&1; rc=$?
+check "energy with both --current and --voltage is a usage error" '[ $rc -eq 2 ]'
 "$B" simulate-device --kind binary --seed 5 --shape events --out "$T/ev.csv" >/dev/null
 check "simulated events fit" '"$B" fit "$T/ev.csv" | grep -q "V50"'
 # Several devices: one fit each, the spread across them (a folder stands for its files).
