@@ -10,6 +10,7 @@ int runSpread(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
 int runNoise(const std::vector<std::string>& args);
 int runVariability(const std::vector<std::string>& args);
+int runPlanMeasurements(const std::vector<std::string>& args);
 int runRobustness(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);

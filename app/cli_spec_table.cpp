@@ -231,6 +231,32 @@ std::vector<CommandSpec> trainingCommands()
              kJson,
          },
          runVariability},
+        {"plan-measurements",
+         "DEVICE RUN.h5",
+         "where one more switching cycle most narrows a network's accuracy interval",
+         "From a binary device file and a network trained on that device: how the network's "
+         "test accuracy moves with the fitted V50 and w (the device layers' tables rebuilt with "
+         "each moved by --step-se standard errors, the same spike draws), the accuracy interval "
+         "the curve's uncertainty leaves, and the cycles at each voltage that shrink it most for "
+         "--budget pulses (docs/models.md, \"Planning measurements\"), next to the same pulses "
+         "spread uniformly.",
+         {
+             {"budget", "N", "1000", "pulses to spend (expected)"},
+             {"voltages", "LIST", "",
+              "the voltages (or currents, in A) the setup can apply, A:B:STEP or a list "
+              "(default: the measured ones)"},
+             {"cap", "N", "100", "pulses per cycle before a cycle is given up"},
+             {"step-se", "X", "1",
+              "the step of the accuracy's central differences, in standard "
+              "errors of V50 and w"},
+             {"seed", "N", "4321", "spike draws"},
+             kDataDir,
+             kTestLimit,
+             kThreads,
+             kEvalBatch,
+             kJson,
+         },
+         runPlanMeasurements},
         {"robustness",
          "RUN.h5...",
          "the robustness study: which modelling choices decide the noise result",

@@ -71,6 +71,23 @@ per_v2 = 365 / 2058**2 * 25e-9
 e = r['energy_per_inference_J']; want = per_v2 * r['mean_square_voltage_V2'] * r['samples_per_inference']
 assert abs(e - want) <= 1e-9 * e, (e, want)
 PY"
+# What to measure next: the accuracy's sensitivity to the curve and a plan for 500 pulses.
+"$B" plan-measurements "$D/../binary-device.h5" "$T/run.h5" --budget 500 --test-limit 200 --step-se 2 --json >"$T/plan.json" 2>/dev/null; rc=$?
+check "plan-measurements: the plan spends the budget and narrows the interval at least as much as uniform pulses" "[ $rc -eq 0 ] && /usr/bin/python3 - '$T/plan.json' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['runs'] == 2 and d['test_images'] == 200, d
+rows = d['rows']
+assert len(rows) == 11 and abs(sum(r['cycles'] * r['pulses_per_cycle'] for r in rows) - d['planned_pulses']) < 1e-6
+assert 450 < d['planned_pulses'] <= 500 + 1e-9, d['planned_pulses']
+assert d['sd_planned'] <= d['sd_uniform'] + 1e-12 and d['sd_planned'] <= d['sd_now'], d
+PY"
+out=$("$B" plan-measurements "$D/../binary-device.h5" "$T/run.h5" --budget 500 --test-limit 200 2>/dev/null)
+check "plan-measurements prints the plan and the interval with and without it" 'grep -q "plan cycles" <<<"$out" && grep -q "The same pulses spread uniformly" <<<"$out"'
+"$B" plan-measurements "$D/../multistate-device.h5" "$T/run.h5" >/dev/null 2>"$T/perr"; rc=$?
+check "plan-measurements refuses multi-weight data (binary switching data needed)" '[ $rc -eq 1 ] && grep -q "binary switching data" "$T/perr"'
+"$B" plan-measurements "$D/../binary-device.h5" "$T/run.h5" --budget 0 >/dev/null 2>&1; rc=$?
+check "plan-measurements --budget 0 is a usage error" '[ $rc -eq 2 ]'
 "$B" variability "$T/lif.h5" --v50-sd 0.1 >/dev/null 2>"$T/verr"; rc=$?
 check "variability of a LIF network is refused" '[ $rc -eq 1 ] && grep -q "no DW-MTJ device layer" "$T/verr"'
 "$B" variability "$T/run.h5" >/dev/null 2>"$T/verr"; rc=$?

@@ -2,6 +2,7 @@
 // Training a spiking MLP (784 -> H -> H -> 10) with LIF, binary DW-MTJ or multi-weight
 // DW-MTJ neurons on Fashion-MNIST. This header is the facade the GUI and the CLI use:
 // plain structs, no torch types (docs/architecture.md, "Layers").
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "dwmtj/experiment.h"
+#include "dwmtj/sigmoid_fit.h"
 #include "dwmtj/training_config.h"
 #include "dwmtj/variability.h"
 
@@ -105,6 +107,24 @@ VariabilitySettings variabilityAt(const std::string& axis, double level, uint64_
 Experiment evaluateVariability(const Experiment& experiment, const VariabilityOptions& options,
                                std::stop_token stop,
                                const std::function<void(int, int)>& progress = {});
+
+/// How a network's test accuracy depends on its binary device's switching curve
+/// (docs/models.md, "Planning measurements"): central differences of the accuracy in V50 and
+/// w of `fit`, each moved by `stepInSe` of its standard errors, with the device layers' tables
+/// rebuilt on the network's own grid and operating point and the same spike draws for every
+/// table; the mean over the runs with a checkpoint. `fit` is the 2-parameter fit of `data`
+/// (the device the network was built from, or its newer measurements).
+struct CurveSensitivity {
+    bool valid = false;                ///< false when stopped
+    std::array<double, 2> gradient{};  ///< d accuracy / d(V50, w) [per V or per A]
+    std::array<double, 2> step{};      ///< the +/- steps used
+    double accuracy = 0;               ///< at the fit's curve (mean over the runs)
+    int runs = 0, testImages = 0;
+};
+CurveSensitivity curveSensitivity(const Experiment& experiment, const DeviceData& data,
+                                  const SigmoidFit& fit, const VariabilityOptions& options,
+                                  double stepInSe, std::stop_token stop,
+                                  const std::function<void(int, int)>& progress = {});
 
 /// One image with the noise evaluateNoise() applies: clamp(x + sigma * scale * N(0,1), 0, 1),
 /// scale = 1 in pixel units or the training pixel std in standardized units (Fig. 4a).
