@@ -1,6 +1,7 @@
 // Offscreen GUI test: the window opens on the example, fits it, rejects a bad file while
 // keeping the data, and writes valid chart and LUT files.
 #include <QBarSeries>
+#include <QChartView>
 #include <QFile>
 #include <QLineSeries>
 #include <QPlainTextEdit>
@@ -18,9 +19,13 @@
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "devices/device_spread_panel.h"
+#include "devices/plan_panel.h"
 #include "dwmtj/device_io.h"
+#include "dwmtj/fashion_mnist.h"
 #include "dwmtj/lut.h"
+#include "dwmtj/paths.h"
 #include "dwmtj/simulate.h"
+#include "dwmtj/training.h"
 #include "main_window.h"
 #include "training/training_page.h"
 #include "ui_test_util.h"
@@ -30,6 +35,58 @@ using dwmtj::ui::MainWindow;
 class DevicePageTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // "Plan next measurements": a network trained on the bundled device's table, the plan
+    // for 500 pulses made in the worker, shown as a table of the 11 measured voltages and the
+    // pulses over the fitted p(V); the plan narrows the interval at least as much as uniform.
+    void planNextMeasurementsForATrainedNetwork()
+    {
+        QTemporaryDir tmp;
+        dwmtj::core::TrainingConfig c;
+        c.neuron = dwmtj::core::NeuronKind::Binary;
+        c.hidden = 16;
+        c.timesteps = 4;
+        c.batchSize = 50;
+        c.epochs = 1;
+        c.trainLimit = 300;
+        c.testLimit = 200;
+        c.validationSize = 100;
+        c.threads = 2;
+        c.dataDir = dwmtj::core::fashionMnistSampleDir();
+        dwmtj::core::TrainingObserver quiet;
+        const QString run = tmp.filePath("binary.h5");
+        dwmtj::core::runTraining(c, quiet, std::stop_token{}, run.toStdString());
+        dwmtj::ui::DevicePage page;
+        const QString dir = QString::fromStdString(dwmtj::core::datasetsDir());
+        QVERIFY(page.loadFile(dir + "/binary-device.h5"));
+        auto* plan = page.planPanel();
+        plan->setBudget(500);
+        plan->planFor(run);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            plan->task()->state() == dwmtj::ui::BackgroundTask::State::Idle && plan->plan(), 60000);
+        QCOMPARE(plan->table()->rowCount(), 11);
+        QVERIFY2(plan->summaryText().contains("narrows the interval"),
+                 qPrintable(plan->summaryText()));
+        const auto& p = *plan->plan();
+        QVERIFY(p.plannedPulses > 450 && p.plannedPulses <= 500 + 1e-9);
+        QVERIFY(p.sdPlanned <= p.sdUniform + 1e-12);
+        QVERIFY(plan->chart()->chart()->series().size() >= 2);  // the curve and some stems
+        // A file that is not an experiment: a message, and the plan stays.
+        plan->planFor(dir + "/binary-device.h5");
+        QTRY_VERIFY_WITH_TIMEOUT(plan->task()->state() == dwmtj::ui::BackgroundTask::State::Idle,
+                                 30000);
+        QVERIFY2(plan->summaryText().contains("No plan"), qPrintable(plan->summaryText()));
+        QVERIFY(plan->plan().has_value());
+        const QByteArray shots = qgetenv("DWMTJ_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            plan->planFor(run);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                plan->task()->state() == dwmtj::ui::BackgroundTask::State::Idle, 60000);
+            plan->resize(1000, 700);
+            plan->show();
+            plan->grab().save(QString::fromLocal8Bit(shots) + "/plan-panel.png");
+        }
+    }
+
     // A large device file (400 000 switching events, about 9 MB) is read and fitted in the
     // worker: the window's event loop answers within 100 ms all the while, and the data arrive
     // fitted.

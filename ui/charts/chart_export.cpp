@@ -18,6 +18,8 @@
 #include <QTextStream>
 #include <QXYSeries>
 
+#include "charts/chart_style.h"
+
 namespace dwmtj::ui {
 QString writeFileAtomically(const QString& path, const QByteArray& bytes, const QString& kind)
 {
@@ -125,6 +127,16 @@ QString exportChartSet(QChartView* view, const QString& dir, const QString& name
     const QString e = exportChartCsv(view, QDir(dir).filePath(name + QStringLiteral(".csv")));
     if (!e.isEmpty()) errors << e;
     return errors.join(QLatin1Char('\n'));
+}
+
+QChartView* makeChartView(const QString& objectName, const QString& title, const QString& baseName)
+{
+    auto* view = new QChartView;
+    view->setObjectName(objectName);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setChart(freshChart(title));
+    installExportMenu(view, baseName);
+    return view;
 }
 
 void installExportMenu(QChartView* view, const QString& baseName)

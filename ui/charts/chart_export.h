@@ -33,5 +33,7 @@ QString exportChartSet(QChartView* view, const QString& dir, const QString& name
 /// Right-click menu "Export image..." / "Export data (CSV)..." with `baseName` as the
 /// default file name; results go to `log` if given.
 void installExportMenu(QChartView* view, const QString& baseName);
+/// An antialiased chart view showing an empty chart titled `title`, with the export menu.
+QChartView* makeChartView(const QString& objectName, const QString& title, const QString& baseName);
 
 }  // namespace dwmtj::ui

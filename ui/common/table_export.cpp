@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QTableWidget>
@@ -42,6 +43,17 @@ QString tableCsv(const QTableWidget* table)
 QString exportTableCsv(const QTableWidget* table, const QString& path)
 {
     return writeFileAtomically(path, tableCsv(table).toUtf8(), QStringLiteral("CSV"));
+}
+
+QTableWidget* makeResultTable(int columns, const QString& objectName, const QString& baseName)
+{
+    auto* table = new QTableWidget(0, columns);
+    table->setObjectName(objectName);
+    table->verticalHeader()->hide();
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    installTableExportMenu(table, baseName);
+    return table;
 }
 
 void installTableExportMenu(QTableWidget* table, const QString& baseName)

@@ -13,5 +13,8 @@ QString tableCsv(const QTableWidget* table);
 /// Writes tableCsv() atomically; returns an error naming the file, or "".
 QString exportTableCsv(const QTableWidget* table, const QString& path);
 void installTableExportMenu(QTableWidget* table, const QString& baseName);
+/// A read-only results table (no row numbers, columns sized to their contents) with the
+/// export menu: the tables of the Device page's tabs.
+QTableWidget* makeResultTable(int columns, const QString& objectName, const QString& baseName);
 
 }  // namespace dwmtj::ui

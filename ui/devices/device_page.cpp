@@ -27,6 +27,7 @@
 #include "common/error_banner.h"
 #include "common/table_export.h"
 #include "devices/device_spread_panel.h"
+#include "devices/plan_panel.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
 #include "dwmtj/estimate.h"
@@ -146,6 +147,9 @@ DevicePage::DevicePage(QWidget* parent) : Page(parent)
     m_spread = new DeviceSpreadPanel;
     m_views->addTab(m_spread, tr("Across devices (variability)"));
     connect(m_spread, &DeviceSpreadPanel::logMessage, this, &DevicePage::logMessage);
+    m_plan = new PlanPanel;
+    m_views->addTab(m_plan, tr("Plan next measurements"));
+    connect(m_plan, &PlanPanel::logMessage, this, &DevicePage::logMessage);
     connect(m_table, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (!m_data || m_data->kind != core::DeviceKind::Binary || item->column() != 0) return;
         const double v = item->data(Qt::UserRole).value<double>();
@@ -257,6 +261,7 @@ bool DevicePage::loadFile(const QString& path, const core::DeviceLoadOptions& op
         Q_EMIT logMessage(tr("Warning: %1: %2").arg(path, QString::fromStdString(w.message)));
     Q_EMIT logMessage(tr("Loaded %1 (%2)").arg(path, QString::fromStdString(d.sourceShape)));
     refit();
+    m_plan->setDevice(&*m_data, m_drive);
     Q_EMIT fileLoaded(path);
     return true;
 }

@@ -22,6 +22,7 @@ namespace dwmtj::ui {
 
 class BackgroundTask;
 class DeviceSpreadPanel;
+class PlanPanel;
 class ProbabilityChart;
 class ResidualChart;
 class TraceChart;
@@ -47,6 +48,7 @@ public:
     HistogramChart* histogramChart() const { return m_histogram; }
     /// The "Across devices" tab: several device files, their spread, "Use as variability".
     DeviceSpreadPanel* spreadPanel() const { return m_spread; }
+    PlanPanel* planPanel() const { return m_plan; }
     /// Fit options: points left out (by voltage) and the voltage range used.
     void setExcluded(const std::vector<double>& voltages);
     const std::vector<double>& excluded() const { return m_excluded; }
@@ -93,6 +95,7 @@ private:
     HistogramChart* m_histogram = nullptr;
     QTabWidget* m_views = nullptr;
     DeviceSpreadPanel* m_spread = nullptr;
+    PlanPanel* m_plan = nullptr;
     BackgroundTask* m_loadTask = nullptr;  ///< reads device files off the GUI thread
     QDoubleSpinBox *m_vmin = nullptr, *m_vmax = nullptr;
     QComboBox* m_traceVoltage = nullptr;

@@ -60,19 +60,12 @@ DeviceSpreadPanel::DeviceSpreadPanel(QWidget* parent)
     m_summary->setObjectName(QStringLiteral("spreadSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_table = new QTableWidget(0, 5);
-    m_table->setObjectName(QStringLiteral("spreadTable"));
+    m_table = makeResultTable(5, QStringLiteral("spreadTable"), QStringLiteral("device-spread"));
     m_table->setHorizontalHeaderLabels({tr("device file"), tr("kind"), tr("threshold(s) ± se (V)"),
                                         tr("width(s) ± se (V)"), tr("status")});
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    installTableExportMenu(m_table, QStringLiteral("device-spread"));
-    m_chart = new QChartView;
-    m_chart->setObjectName(QStringLiteral("spreadChart"));
-    m_chart->setRenderHint(QPainter::Antialiasing);
-    m_chart->setChart(freshChart(tr("Devices: threshold vs width (± standard error)")));
-    installExportMenu(m_chart, QStringLiteral("device-spread"));
+    m_chart = makeChartView(QStringLiteral("spreadChart"),
+                            tr("Devices: threshold vs width (± standard error)"),
+                            QStringLiteral("device-spread"));
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_open);
