@@ -11,6 +11,7 @@ int runTrain(const std::vector<std::string>& args);
 int runNoise(const std::vector<std::string>& args);
 int runVariability(const std::vector<std::string>& args);
 int runPlanMeasurements(const std::vector<std::string>& args);
+int runYield(const std::vector<std::string>& args);
 int runRobustness(const std::vector<std::string>& args);
 int runBench(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);

@@ -7,6 +7,7 @@
 
 #include "cli_args.h"
 #include "cli_commands.h"
+#include "cli_eval_options.h"
 #include "cli_progress.h"
 #include "dwmtj/device_io.h"
 #include "dwmtj/error.h"
@@ -40,12 +41,7 @@ int runPlanMeasurements(const std::vector<std::string>& argv)
     } catch (const OptionsError& e) {
         throw UsageError(e.what());
     }
-    VariabilityOptions vo;
-    vo.seed = uint64_t(a.integer("seed", long(vo.seed)));
-    vo.dataDir = a.get("data-dir", "");
-    vo.testLimit = int(a.integer("test-limit", -1));
-    vo.threads = int(a.integer("threads", 0));
-    vo.batchSize = int(a.integer("batch", vo.batchSize));
+    const VariabilityOptions vo = evaluationOptions(a);
     const double stepSe = a.number("step-se", 1);
 
     const DeviceData data = loadDeviceFile(devicePath);

@@ -23,6 +23,14 @@ const OptionSpec kTestLimit{"test-limit", "N", "",
                             "the first N test images (default: the run's own limit; 0: all)"};
 const OptionSpec kEvalBatch{"batch", "N", "500", "images per evaluation batch"};
 const OptionSpec kEvalDevice{"device", "cpu|cuda", "", "where to evaluate (default: the run's)"};
+/// What every evaluation of trained networks on drawn devices takes (evaluationOptions()).
+const std::vector<OptionSpec> kDeviceEvaluation{
+    {"seed", "N", "4321", "device and spike draws (spikes only for plan-measurements)"},
+    kDataDir,
+    kTestLimit,
+    kThreads,
+    kEvalBatch,
+    kJson};
 
 std::vector<CommandSpec> deviceCommands()
 {
@@ -207,14 +215,12 @@ std::vector<CommandSpec> trainingCommands()
              kJson,
          },
          runNoise},
-        {"variability",
-         "RUN.h5",
-         "test accuracy with every DW-MTJ neuron its own device",
+        {"variability", "RUN.h5", "test accuracy with every DW-MTJ neuron its own device",
          "Tests each run's best checkpoint with the device layers' neurons drawn as individual "
          "devices: one curve per spread option, --draws draws per level, stored in the file. "
          "--bootstrap N tests it with N lookup tables rebuilt from the measured cycles "
          "resampled: the accuracy interval that the measurement leaves.",
-         {
+         std::vector<OptionSpec>{
              {"v50-sd", "LIST", "", "V50 spreads (V), e.g. 0,0.05,0.1"},
              {"width-sd", "LIST", "", "relative width spreads"},
              {"c2c-sd", "LIST", "", "cycle-to-cycle jitters (V)"},
@@ -223,16 +229,9 @@ std::vector<CommandSpec> trainingCommands()
              {"device-data", "FILE", "",
               "the measurements to resample (default: the table's source file)"},
              {"draws", "N", "3", "device draws per level and seed"},
-             {"seed", "N", "4321", "device and spike draws"},
-             kDataDir,
-             kTestLimit,
-             kThreads,
-             kEvalBatch,
-             kJson,
-         },
+         } + kDeviceEvaluation,
          runVariability},
-        {"plan-measurements",
-         "DEVICE RUN.h5",
+        {"plan-measurements", "DEVICE RUN.h5",
          "where one more switching cycle most narrows a network's accuracy interval",
          "From a binary device file and a network trained on that device: how the network's "
          "test accuracy moves with the fitted V50 and w (the device layers' tables rebuilt with "
@@ -240,7 +239,7 @@ std::vector<CommandSpec> trainingCommands()
          "the curve's uncertainty leaves, and the cycles at each voltage that shrink it most for "
          "--budget pulses (docs/models.md, \"Planning measurements\"), next to the same pulses "
          "spread uniformly.",
-         {
+         std::vector<OptionSpec>{
              {"budget", "N", "1000", "pulses to spend (expected)"},
              {"voltages", "LIST", "",
               "the voltages (or currents, in A) the setup can apply, A:B:STEP or a list "
@@ -249,14 +248,23 @@ std::vector<CommandSpec> trainingCommands()
              {"step-se", "X", "1",
               "the step of the accuracy's central differences, in standard "
               "errors of V50 and w"},
-             {"seed", "N", "4321", "spike draws"},
-             kDataDir,
-             kTestLimit,
-             kThreads,
-             kEvalBatch,
-             kJson,
-         },
+         } + kDeviceEvaluation,
          runPlanMeasurements},
+        {"yield", "RUN.h5... --v50-sd S --spec A",
+         "the share of chips that meet an accuracy spec, before and after per-chip calibration",
+         "Tests each run's best checkpoint as --draws chips, every DW-MTJ neuron a device whose "
+         "V50 is shifted by N(0, S): the yield at the spec with its 95 % interval and the "
+         "chips' accuracy quantiles. --calibration-pulses K,... also tests the chips after each "
+         "neuron's V50 is estimated from K pulses and its operating point retuned, which leaves "
+         "a spread of 2 w / sqrt(K) (docs/models.md, \"Chip yield and per-chip calibration\"). "
+         "Give a nominally trained and a hardware-aware file to compare the two.",
+         std::vector<OptionSpec>{
+             {"v50-sd", "S", "", "the chips' device-to-device V50 spread (V)"},
+             {"spec", "A", "", "the accuracy a chip must reach (percent)"},
+             {"calibration-pulses", "LIST", "", "pulses per neuron for calibration, e.g. 10,100"},
+             {"draws", "N", "20", "chips per network"},
+         } + kDeviceEvaluation,
+         runYield},
         {"robustness",
          "RUN.h5...",
          "the robustness study: which modelling choices decide the noise result",

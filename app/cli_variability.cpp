@@ -7,6 +7,7 @@
 
 #include "cli_args.h"
 #include "cli_commands.h"
+#include "cli_eval_options.h"
 #include "cli_progress.h"
 #include "dwmtj/error.h"
 #include "dwmtj/stats.h"
@@ -23,7 +24,7 @@ int runVariability(const std::vector<std::string>& argv)
         throw UsageError(
             "expected one experiment file: dwmtj variability RUN.h5 --v50-sd LIST ...");
     const std::string path = a.positionals()[0];
-    VariabilityOptions o;
+    VariabilityOptions o = evaluationOptions(a);
     for (const auto& [option, axis] : {std::pair{"v50-sd", "v50"},
                                        {"width-sd", "width"},
                                        {"c2c-sd", "c2c"},
@@ -44,11 +45,6 @@ int runVariability(const std::vector<std::string>& argv)
             "give at least one of --v50-sd, --width-sd, --c2c-sd, --stuck (lists "
             "like 0:0.1:0.02) or --bootstrap N");
     o.draws = int(a.integer("draws", o.draws));
-    o.seed = uint64_t(a.integer("seed", long(o.seed)));
-    o.dataDir = a.get("data-dir", "");
-    o.testLimit = int(a.integer("test-limit", -1));
-    o.threads = int(a.integer("threads", 0));
-    o.batchSize = int(a.integer("batch", o.batchSize));
     InterruptWatcher interrupts;
     const Experiment before = loadExperiment(path);
     const Experiment e =

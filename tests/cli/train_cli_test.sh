@@ -88,6 +88,19 @@ check "plan-measurements prints the plan and the interval with and without it" '
 check "plan-measurements refuses multi-weight data (binary switching data needed)" '[ $rc -eq 1 ] && grep -q "binary switching data" "$T/perr"'
 "$B" plan-measurements "$D/../binary-device.h5" "$T/run.h5" --budget 0 >/dev/null 2>&1; rc=$?
 check "plan-measurements --budget 0 is a usage error" '[ $rc -eq 2 ]'
+# Chip yield before and after per-chip calibration.
+"$B" yield "$T/run.h5" --v50-sd 0.05 --spec 10 --draws 3 --calibration-pulses 10,1000 --test-limit 100 --json >"$T/yield.json" 2>/dev/null; rc=$?
+check "yield: 2 networks x 3 chips, every chip above a 10 % spec, calibration spreads 2 w / sqrt(K)" "[ $rc -eq 0 ] && /usr/bin/python3 - '$T/yield.json' <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))['files'][0]
+u = d['uncalibrated']
+assert u['chips'] == 6 and u['passing'] == 6 and u['yield'] == 1 and u['ci95'][1] == 1, u
+c = d['calibrated']
+assert [x['pulses'] for x in c] == [10, 1000]
+assert abs(c[0]['residual_sd'] / c[1]['residual_sd'] - 10) < 1e-9, c
+PY"
+"$B" yield "$T/run.h5" --spec 75 >/dev/null 2>&1; rc=$?
+check "yield without --v50-sd is a usage error" '[ $rc -eq 2 ]'
 "$B" variability "$T/lif.h5" --v50-sd 0.1 >/dev/null 2>"$T/verr"; rc=$?
 check "variability of a LIF network is refused" '[ $rc -eq 1 ] && grep -q "no DW-MTJ device layer" "$T/verr"'
 "$B" variability "$T/run.h5" >/dev/null 2>"$T/verr"; rc=$?

@@ -1,4 +1,5 @@
-// Measurement planning (dwmtj/measurement_plan.h) against known truth: devices simulated from
+// Measurement planning (dwmtj/measurement_plan.h) and chip yield (dwmtj/chip_yield.h) against
+// known truth: devices simulated from
 // a known switching curve, a known accuracy gradient, the plan's pulses and the same budget
 // spread uniformly drawn from the truth, and the spread of the refitted accuracy over many
 // simulated labs.
@@ -10,6 +11,7 @@
 #include <map>
 #include <random>
 
+#include "dwmtj/chip_yield.h"
 #include "dwmtj/error.h"
 #include "dwmtj/simulate.h"
 
@@ -154,4 +156,51 @@ TEST(MeasurementPlan, PlannedPulsesShrinkTheAccuracyErrorMoreThanUniformOnes)
             << "g = (" << g[0] << ", " << g[1] << ")";
         EXPECT_GT(plannedPulses / labs, 380);  // the budget is spent
     }
+}
+
+// Chip yield: the count, the Wilson interval and the quantiles of known values.
+TEST(ChipYield, CountsChipsAtTheSpecWithAWilsonInterval)
+{
+    std::vector<double> acc;
+    for (int i = 0; i < 100; ++i) acc.push_back(0.70 + 0.001 * i);  // 0.700 .. 0.799
+    const ChipYield y = chipYield(acc, 0.75);
+    EXPECT_EQ(y.chips, 100);
+    EXPECT_EQ(y.passing, 50);
+    EXPECT_DOUBLE_EQ(y.yield, 0.5);
+    EXPECT_NEAR(y.lower, 0.4038, 1e-3);  // Wilson 95 % for 50 of 100
+    EXPECT_NEAR(y.upper, 0.5962, 1e-3);
+    EXPECT_NEAR(y.median, 0.7495, 1e-9);
+    EXPECT_NEAR(y.q05, 0.70495, 1e-9);
+    EXPECT_THROW(chipYield({}, 0.5), OptionsError);
+    EXPECT_THROW(chipYield(acc, 75), OptionsError);  // a percentage where a fraction belongs
+}
+
+// Per-chip calibration with known truth: devices whose V50 is shifted by N(0, 0.02 V)
+// (w = 0.1 V) each get k pulses at the nominal V50; the shift estimated from the switching
+// fraction, -w logit(s/k), leaves a spread that calibrationResidualSd predicts within 10 %.
+TEST(ChipYield, CalibrationLeavesTheSpreadItsPulsesAllow)
+{
+    const double w = 0.1;
+    for (int k : {100, 400}) {
+        std::mt19937_64 rng(7 + uint64_t(k));
+        std::normal_distribution<double> shift(0, 0.02);
+        std::uniform_real_distribution<double> u(0, 1);
+        double ss = 0;
+        int n = 0;
+        for (int device = 0; device < 4000; ++device) {
+            const double d = shift(rng), p = 1 / (1 + std::exp(d / w));
+            int s = 0;
+            for (int i = 0; i < k; ++i) s += u(rng) < p ? 1 : 0;
+            if (s == 0 || s == k) continue;
+            const double ph = double(s) / k, estimate = -w * std::log(ph / (1 - ph));
+            ss += (estimate - d) * (estimate - d);
+            ++n;
+        }
+        ASSERT_GT(n, 3900);
+        EXPECT_NEAR(std::sqrt(ss / n), calibrationResidualSd(w, k),
+                    0.1 * calibrationResidualSd(w, k))
+            << k << " pulses";
+    }
+    EXPECT_THROW(calibrationResidualSd(w, 0), OptionsError);
+    EXPECT_THROW(calibrationResidualSd(0, 10), OptionsError);
 }
