@@ -55,10 +55,10 @@ TEST(Drive, CurrentUnitsAndNamesMakeAmperes)
     // "I_uA" with one row per pulse: microamperes, counted per current.
     const auto uA = loadDeviceFile(kGood + "pulse_log_current_uA.csv");
     EXPECT_EQ(uA.drive, Drive::Current);
-    ASSERT_EQ(uA.binary.counts.size(), 3u);
-    EXPECT_NEAR(uA.binary.counts[0].voltage, 950e-6, 1e-15);
-    EXPECT_EQ(uA.binary.counts[2].switches, 3);
-    EXPECT_EQ(uA.binary.counts[2].trials, 4);
+    ASSERT_EQ(uA.binary.counts.size(), 5u);
+    EXPECT_NEAR(uA.binary.counts[1].voltage, 950e-6, 1e-15);
+    EXPECT_EQ(uA.binary.counts[3].switches, 3);
+    EXPECT_EQ(uA.binary.counts[3].trials, 4);
     // A column named "current" without a unit is in amperes; volts stay volts.
     const std::string bare = tmpPath("current_bare.csv");
     {
