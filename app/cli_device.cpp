@@ -53,7 +53,7 @@ std::string nestedJson(const NestedModelTest& t)
 std::string driveJson(const DeviceData& d)
 {
     return std::string(",\"drive\":\"") + toString(d.drive) + "\",\"drive_unit\":\"" +
-           (d.drive == Drive::Current ? "A" : "V") + "\"";
+           siUnit(d.drive) + "\"";
 }
 
 std::string gofJson(double ll, double aic, double dev, double chi2, int df, double p)

@@ -14,6 +14,9 @@ namespace dwmtj::core {
 /// SI unit; reports and charts show it in a readable unit (driveDisplay).
 enum class Drive { Voltage, Current };
 const char* toString(Drive d);  ///< "voltage", "current"
+const char* siUnit(Drive d);    ///< "V", "A": the unit every stored amplitude is in
+/// The drive column as files write it, in SI units: "voltage (V)", "current (A)".
+std::string driveColumnHeader(Drive d);
 /// Parses "voltage" / "current" (also "V" / "A"); throws OptionsError naming `what`.
 Drive driveFromString(const std::string& s, const std::string& what);
 

@@ -9,6 +9,8 @@
 namespace dwmtj::core {
 
 const char* toString(Drive d) { return d == Drive::Current ? "current" : "voltage"; }
+const char* siUnit(Drive d) { return d == Drive::Current ? "A" : "V"; }
+std::string driveColumnHeader(Drive d) { return std::string(toString(d)) + " (" + siUnit(d) + ")"; }
 
 Drive driveFromString(const std::string& s, const std::string& what)
 {

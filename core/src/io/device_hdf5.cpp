@@ -192,7 +192,7 @@ void saveDeviceHdf5(const DeviceData& d, const std::string& path)
         h5::writeStringAttr(f, "/", "kind", d.kind == DeviceKind::Binary ? "binary" : "multistate");
         h5::writeStringAttr(f, "/", "source", d.sourcePath);
         h5::writeStringAttr(f, "/", "drive", toString(d.drive));
-        const char* unit = d.drive == Drive::Current ? "A" : "V";
+        const char* unit = siUnit(d.drive);
         if (d.kind == DeviceKind::MultiState) {
             std::vector<double> v, c, s;
             for (const auto& o : d.multi.observations) {

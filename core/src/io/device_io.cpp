@@ -404,18 +404,12 @@ std::string provenanceHeader(const DeviceData& d, const char* shape)
     return h;
 }
 
-/// The drive column's header in SI units: "voltage (V)" or "current (A)".
-std::string driveColumn(const DeviceData& d)
-{
-    return d.drive == Drive::Current ? "current (A)" : "voltage (V)";
-}
-
 }  // namespace
 
 void saveTracesCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
-    s << provenanceHeader(d, "resistance traces") << driveColumn(d)
+    s << provenanceHeader(d, "resistance traces") << driveColumnHeader(d.drive)
       << ",cycle,pulse,resistance (Ohm)\n";
     for (const auto& t : d.binary.traces)
         for (std::size_t i = 0; i < t.resistanceOhm.size(); ++i)
@@ -427,7 +421,7 @@ void saveTracesCsv(const DeviceData& d, const std::string& path)
 void saveEventsCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
-    s << provenanceHeader(d, "switching events") << driveColumn(d)
+    s << provenanceHeader(d, "switching events") << driveColumnHeader(d.drive)
       << ",cycle,pulses_to_switch,censored\n";
     for (const auto& e : d.binary.events)
         s << fmtFull(e.voltage) << ',' << e.cycle << ',' << e.pulses << ',' << (e.censored ? 1 : 0)
@@ -440,11 +434,11 @@ void saveCountsCsv(const DeviceData& d, const std::string& path)
     std::ostringstream s;
     s << provenanceHeader(d, "aggregated counts");
     if (d.binary.trialsKnown) {
-        s << driveColumn(d) << ",switches,trials\n";
+        s << driveColumnHeader(d.drive) << ",switches,trials\n";
         for (const auto& c : d.binary.counts)
             s << fmtFull(c.voltage) << ',' << c.switches << ',' << c.trials << '\n';
     } else {
-        s << driveColumn(d) << ",probability\n";
+        s << driveColumnHeader(d.drive) << ",probability\n";
         for (const auto& c : d.binary.counts)
             s << fmtFull(c.voltage) << ',' << fmtFull(c.probability) << '\n';
     }
@@ -454,7 +448,7 @@ void saveCountsCsv(const DeviceData& d, const std::string& path)
 void saveMultiStateCsv(const DeviceData& d, const std::string& path)
 {
     std::ostringstream s;
-    s << provenanceHeader(d, "multi-state") << driveColumn(d) << ",cycle,state\n";
+    s << provenanceHeader(d, "multi-state") << driveColumnHeader(d.drive) << ",cycle,state\n";
     for (const auto& o : d.multi.observations)
         s << fmtFull(o.voltage) << ',' << o.cycle << ',' << o.state << '\n';
     detail::writeTextAtomically(path, s.str());

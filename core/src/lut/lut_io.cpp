@@ -84,7 +84,7 @@ void writeLutGroup(const h5::File& f, const std::string& root, const Lut& lut)
     h5::writeDoubleAttr(f, root, "centre_voltage_V", lut.centreVoltage);
     h5::writeDoubleAttr(f, root, "gain_V", lut.gainVolts);
     h5::writeStringAttr(f, root, "drive", toString(lut.drive));
-    h5::writeStringAttr(f, root + "/voltage", "unit", lut.drive == Drive::Current ? "A" : "V");
+    h5::writeStringAttr(f, root + "/voltage", "unit", siUnit(lut.drive));
     h5::createGroup(f, root + "/provenance");
     for (const auto& [k, v] : lut.provenance) h5::writeStringAttr(f, root + "/provenance", k, v);
 }
@@ -143,7 +143,7 @@ void saveLut(const Lut& lut, const std::string& path)
         s << "# gain_V=" << full(lut.gainVolts) << "\n";
         if (lut.drive == Drive::Current) s << "# drive=current\n";
         for (const auto& [k, v] : lut.provenance) s << "# provenance." << k << "=" << v << "\n";
-        s << (lut.drive == Drive::Current ? "current (A)" : "voltage (V)");
+        s << driveColumnHeader(lut.drive);
         if (lut.kind == DeviceKind::Binary) {
             s << ",p,dp_dV\n";
         } else {

@@ -116,6 +116,19 @@ void resolveLuts(Experiment& e)
     }
 }
 
+const Lut* singleDeviceLut(const Experiment& e, const std::string& twoTables,
+                           std::optional<DeviceKind> kind)
+{
+    const Lut* lut = nullptr;
+    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
+        const Lut* l = e.layerLut(i);
+        if (!l || (kind && l->kind != *kind)) continue;
+        if (lut && l != lut) throw OptionsError(twoTables);
+        lut = l;
+    }
+    return lut;
+}
+
 void operatingPoint(const Experiment& e, int layer, double& centre, double& gain)
 {
     centre = gain = std::nan("");

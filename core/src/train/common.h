@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -28,6 +29,11 @@ void resolveLuts(Experiment& e);
 /// Hidden layer i's operating point, the kind's default from its LUT where the config says
 /// NaN: centre [V] and gain [V per unit input]. NaN, NaN for a layer without device neurons.
 void operatingPoint(const Experiment& e, int layer, double& centre, double& gain);
+/// The one table the network's device layers use (only those whose table is of `kind`, when
+/// given); nullptr when there is none. Throws OptionsError(`twoTables`) when two layers use
+/// different tables.
+const Lut* singleDeviceLut(const Experiment& e, const std::string& twoTables,
+                           std::optional<DeviceKind> kind = std::nullopt);
 /// Each hidden layer's neurons for a network of `e` (its LUTs at each layer's operating point,
 /// the gains times `gainFactor`: the robustness study's device-gain choices). Throws Error when
 /// a device layer has no LUT in the experiment.

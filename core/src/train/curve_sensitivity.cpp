@@ -23,16 +23,11 @@ CurveSensitivity curveSensitivity(const Experiment& e, const DeviceData& data,
     if (!(stepInSe > 0 && stepInSe <= 10))
         throw OptionsError("sensitivity: the step must be 0 to 10 standard errors");
     // The device layers this device drives: those whose table is binary (one device per run).
-    const Lut* target = nullptr;
-    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
-        const Lut* l = e.layerLut(i);
-        if (!l || l->kind != DeviceKind::Binary) continue;
-        if (target && l != target)
-            throw OptionsError(
-                "sensitivity: the network's two device layers have different "
-                "tables; the plan is for one device");
-        target = l;
-    }
+    const Lut* target = train::singleDeviceLut(
+        e,
+        "sensitivity: the network's two device layers have different tables; the plan is for "
+        "one device",
+        DeviceKind::Binary);
     if (!target) throw Error("the network has no binary DW-MTJ layer: no curve to plan for");
     if (target->drive != data.drive)
         throw OptionsError(std::string("sensitivity: the network's table is ") +

@@ -36,16 +36,10 @@ namespace {
 /// source file in the LUT's provenance, which must still be the file the LUT was built from.
 const Lut& bootstrapTarget(const Experiment& e, const VariabilityOptions& o, DeviceData& data)
 {
-    const Lut* lut = nullptr;
-    for (int i = 0; i < TrainingConfig::kHiddenLayers; ++i) {
-        const Lut* l = e.layerLut(i);
-        if (!l) continue;
-        if (lut && l != lut)
-            throw OptionsError(
-                "bootstrap: the network's two device layers have different LUTs; "
-                "the bootstrap resamples one device's measurements");
-        lut = l;
-    }
+    const Lut* lut = train::singleDeviceLut(
+        e,
+        "bootstrap: the network's two device layers have different LUTs; the bootstrap "
+        "resamples one device's measurements");
     if (!lut) throw Error("the network has no DW-MTJ device layer: the bootstrap does not apply");
     std::string path = o.deviceData;
     if (path.empty()) {
