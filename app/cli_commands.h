@@ -17,5 +17,6 @@ int runBench(const std::vector<std::string>& args);
 int runSweep(const std::vector<std::string>& args);
 /// `dwmtj sweep from-presets`: the presets' experiments as a sweep file (cli_sweep_presets.cpp).
 int sweepFromPresets(const std::vector<std::string>& args);
+int runDesign(const std::vector<std::string>& args);
 int runReproduce(const std::vector<std::string>& args);  ///< needs the UI library (figures)
 }  // namespace dwmtj::cli

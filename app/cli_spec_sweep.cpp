@@ -29,6 +29,20 @@ std::vector<CommandSpec> sweepCommands()
         {"slurm", "", "", "train as a Slurm array job whose collect job runs this command again"},
     };
     for (auto& o : slurmOptions()) reproduce.push_back(o);
+    std::vector<OptionSpec> design{
+        {"out", "DIR", "", "the design folder (run again to continue)"},
+        {"preset", "small|cluster|FILE", "",
+         "the design (default: the one DIR was prepared with); small: about 20 minutes on 2 "
+         "cores"},
+        {"jobs", "N", "1", "train N networks at a time here"},
+        {"threads", "N", "0", "CPU threads of the chip evaluation (0: every core)"},
+        {"slurm", "", "", "train as a Slurm array job whose collect job runs this command again"},
+        {"report", "", "", "only print the saved result (no training or evaluation)"},
+        {"accuracy", "A", "", "the spec's clean accuracy, percent (default: the design's)"},
+        {"robustness", "R", "", "the spec's chance-corrected AUC, 0 to 1 (default: the design's)"},
+        json,
+    };
+    for (auto& o : slurmOptions()) design.push_back(o);
     return {
         {"sweep plan",
          "FILE --out DIR",
@@ -96,6 +110,18 @@ std::vector<CommandSpec> sweepCommands()
          nullptr
 #endif
         },
+        {"design", "--out DIR --preset small|cluster|FILE",
+         "what device to build: the Pareto front of device designs and the loosest spec",
+         "Trains binary DW-MTJ networks on synthetic devices along the design's axes (switching "
+         "width relative to the operating point, floor, ceiling), tests them as chips at each "
+         "device-to-device and cycle-to-cycle spread, and recomputes the energy at each pulse "
+         "width and track resistance. Writes DIR/design.h5 and design.csv: per point the clean "
+         "accuracy, the chance-corrected noise AUC and the energy per correct inference, each "
+         "with its 95 % CI, the Pareto front, and the loosest device that meets the spec "
+         "(docs/models.md, \"Designing the device\"). Run it again to continue; --slurm trains on "
+         "a "
+         "cluster.",
+         design, runDesign},
         {"help",
          "[COMMAND]",
          "help on one command, or the reference in other formats",

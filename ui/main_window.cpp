@@ -24,6 +24,7 @@
 #include "charts/probability_chart.h"
 #include "common/background_task.h"
 #include "common/task_center.h"
+#include "design/design_page.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "devices/device_spread_panel.h"
@@ -61,12 +62,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_robustness = new RobustnessPage(m_store);
     m_runs = new RunsPage(m_store);
     m_reproduce = new ReproducePage;
+    m_design = new DesignPage;
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     buildMenus();
     for (Page* page : std::initializer_list<Page*>{m_device, m_lut, m_training, m_robustness,
-                                                   m_runs, m_reproduce})
+                                                   m_runs, m_reproduce, m_design})
         addPage(page);
     m_busy = new QProgressBar;
     m_busy->setMaximumWidth(160);
@@ -80,6 +82,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_training, &TrainingPage::watchRequested, m_runs,
             [this](const QString& folder) { m_runs->watchFolder(folder); });
+    connect(m_design, &DesignPage::openRunsRequested, this, [this](const QString& path) {
+        m_runs->openFile(path);
+        showPage(m_runs);
+    });
     connect(&TaskCenter::instance(), &TaskCenter::changed, this, &MainWindow::showTasks);
     m_log = new QPlainTextEdit;
     m_log->setObjectName(QStringLiteral("log"));

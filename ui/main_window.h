@@ -22,6 +22,7 @@ class LutPage;
 class RobustnessPage;
 class RunsPage;
 class ReproducePage;
+class DesignPage;
 class ExperimentStore;
 
 class MainWindow : public QMainWindow {
@@ -34,6 +35,7 @@ public:
     RobustnessPage* robustnessPage() const { return m_robustness; }
     RunsPage* runsPage() const { return m_runs; }
     ReproducePage* reproducePage() const { return m_reproduce; }
+    DesignPage* designPage() const { return m_design; }
     ExperimentStore* store() const { return m_store; }
     QTabWidget* tabs() const { return m_tabs; }
     /// Adds a page (common/page.h): its numbered tab, its View menu entry with Ctrl+N (the
@@ -75,6 +77,7 @@ private:
     RobustnessPage* m_robustness = nullptr;
     RunsPage* m_runs = nullptr;
     ReproducePage* m_reproduce = nullptr;
+    DesignPage* m_design = nullptr;
     ExperimentStore* m_store = nullptr;
     QTabWidget* m_tabs = nullptr;
     QProgressBar* m_busy = nullptr;

@@ -29,6 +29,7 @@
 
 #include "charts/band_chart.h"
 #include "charts/live_chart.h"
+#include "common/cli_program.h"
 #include "common/table_export.h"
 #include "dwmtj/error.h"
 #include "dwmtj/experiment.h"
@@ -41,17 +42,6 @@
 #include "training/training_page.h"
 
 namespace dwmtj::ui {
-
-namespace {
-/// The command-line program the cluster nodes run: next to the workbench (installed and in
-/// a build folder alike), or DWMTJ_CLI.
-QString dwmtjProgram()
-{
-    const QByteArray env = qgetenv("DWMTJ_CLI");
-    if (!env.isEmpty()) return QString::fromLocal8Bit(env);
-    return QCoreApplication::applicationDirPath() + QStringLiteral("/dwmtj");
-}
-}  // namespace
 
 core::Sweep TrainingPage::queueSweep() const
 {

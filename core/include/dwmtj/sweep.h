@@ -39,6 +39,9 @@ struct SweepConfig {
     /// Per-configuration construction settings (constructionKeys(), e.g. the mechanism study's
     /// device_gradient, freeze, sampling) as (key, text), applied over the [sweep] section's.
     std::vector<std::pair<std::string, std::string>> construction;
+    /// The LUT of every device layer of this configuration (key lut; the design study's
+    /// per-point devices); empty = the sweep's lut_binary / lut_multistate.
+    std::string lut;
 };
 
 struct Sweep {

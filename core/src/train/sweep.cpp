@@ -80,10 +80,10 @@ const std::set<std::string> kSweepKeys = {
     "energy_rise_fall_ns"};  // and the construction keys (constructionKeys())
 const std::set<std::string> kNoiseKeys = {"sigma", "units", "seed", "test_limit"};
 const std::set<std::string> kConfigKeys = {
-    "neuron", "hidden",    "timesteps", "v50_sd",      "width_sd",      "c2c_sd",
-    "stuck",  "stuck_off", "stuck_on",  "device_seed", "variability_in"};  // and the construction
-                                                                           // keys
-                                                                           // (constructionKeys())
+    "neuron",    "hidden",   "timesteps",   "v50_sd",         "width_sd", "c2c_sd", "stuck",
+    "stuck_off", "stuck_on", "device_seed", "variability_in", "lut"};  // and the construction
+                                                                       // keys
+                                                                       // (constructionKeys())
 
 bool isConstructionKey(const std::string& k)
 {
@@ -210,6 +210,7 @@ Sweep loadSweep(const std::string& path)
             c.hidden = integer(sec, "hidden", path, c.hidden, 1);
             c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
             readVariability(sec, path, c);
+            if (sec.has("lut")) c.lut = ini::resolvePath(sec.values.at("lut"), path);
             TrainingConfig construction;
             for (const std::string& key : readConstruction(sec, path, construction))
                 c.construction.emplace_back(key, constructionValue(construction, key));
@@ -300,6 +301,7 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
             task.config.timesteps = c.timesteps;
             task.config.seeds = {seed};
             task.config.setLayerKinds(c.neurons, [&](NeuronKind k) {
+                if (!c.lut.empty()) return c.lut;
                 return neuronKindInfo(k).lutKind == DeviceKind::Binary ? s.lutBinary
                                                                        : s.lutMultiState;
             });
@@ -374,8 +376,8 @@ Sweep sweepFromConfigs(const std::string& name,
         }
         for (const auto& other : s.configs)
             if (other.name == id) throw Error("two configurations named " + id + " in one sweep");
-        SweepConfig k{id, c.layerKinds(), c.hidden, c.timesteps, c.variability, c.variabilityUse,
-                      {}};
+        SweepConfig k{
+            id, c.layerKinds(), c.hidden, c.timesteps, c.variability, c.variabilityUse, {}, {}};
         for (const std::string& key : constructionKeys())  // where it differs from the first
             if (const std::string v = constructionValue(c, key); v != constructionValue(first, key))
                 k.construction.emplace_back(key, v);
@@ -437,6 +439,7 @@ std::string sweepToText(const Sweep& s)
               << "\nstuck_on = " << v.stuckOn << "\ndevice_seed = " << v.seed
               << "\nvariability_in = " << toString(k.variabilityUse) << "\n";
         for (const auto& [key, value] : k.construction) o << key << " = " << value << "\n";
+        if (!k.lut.empty()) o << "lut = " << fs::absolute(k.lut).string() << "\n";
     }
     if (s.noise.enabled)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)

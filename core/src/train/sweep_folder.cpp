@@ -68,7 +68,8 @@ void prepareSweepFolder(const std::string& sweepFile, const std::string& dir)
         const auto eq = t.find('=');
         if (eq != std::string::npos && t[0] != '#') {
             const std::string key = ini::trim(t.substr(0, eq)), value = ini::trim(t.substr(eq + 1));
-            if (key == "data_dir" || key == "lut_binary" || key == "lut_multistate") {
+            if (key == "data_dir" || key == "lut_binary" || key == "lut_multistate" ||
+                key == "lut") {
                 copy << key << " = " << fs::absolute(ini::resolvePath(value, sweepFile)).string()
                      << "\n";
                 continue;

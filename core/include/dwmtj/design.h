@@ -1,0 +1,153 @@
+#pragma once
+// The device design study (docs/models.md, "Designing the device"): which binary DW-MTJ device
+// is worth building for a network that must reach an accuracy and a noise robustness. Its axes
+// are device parameters; its answer is the Pareto front of accuracy, robustness and energy per
+// correct inference, and the loosest device that still meets a spec.
+//
+//  - Trained axes (a network per combination and seed, each its own synthetic device):
+//    width_ratio (the device's logistic width w relative to the nominal device's; the circuit's
+//    operating point, centre V50 and gain 2 w0, stays), floor and ceiling
+//    (p = floor + (ceiling - floor) logistic((V - V50) / w)).
+//  - Evaluated axes (each level alone on the trained networks, drawn as chips): the
+//    device-to-device spreads v50_sd [V], width_sd (relative), cycle-to-cycle c2c_sd [V] and
+//    stuck (fraction, half off and half on).
+//  - Energy axes (recomputed from the recorded mean square voltage, no training): pulse_ns and
+//    r4 (the track resistance; r2 scales with it, so the track voltage ratio stays).
+// Torch-free: the folder, the analysis and the result file; the trainer runs in design_run.
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "dwmtj/experiment.h"
+#include "dwmtj/lut.h"
+#include "dwmtj/sweep.h"
+
+namespace dwmtj::core {
+
+/// A design file (`dwmtj design --preset FILE`; resources/design-*.ini) as read.
+struct DesignSpace {
+    static constexpr int kFormatVersion = 1;
+    std::string name;
+    /// The networks' shared training settings (neuron binary; seeds in `seeds`).
+    TrainingConfig base;
+    std::vector<uint64_t> seeds{0, 1, 2};
+    std::string nominalLut;  ///< the nominal binary device; empty = the bundled table
+    std::vector<double> widthRatio{1}, floor{0}, ceiling{1};
+    std::vector<double> v50Sd, widthSd, c2cSd, stuck;  ///< evaluated levels (0 is implied)
+    int draws = 3;                                     ///< chips per network and level
+    uint64_t deviceSeed = 4321;
+    std::vector<double> pulseNs, r4Ohm;  ///< empty = the base's energy model
+    std::vector<double> sigmas;          ///< the noise grid (pixel units)
+    uint64_t noiseSeed = 1234;
+    double specAccuracy = 0.8, specRobustness = 0.5;  ///< accuracy fraction, chance-corrected AUC
+};
+
+/// The bundled presets' names ("small", "cluster").
+std::vector<std::string> designPresetNames();
+/// A preset's file: NAME from resources/design-NAME.ini, else a path. Throws Error when neither.
+std::string designPresetFile(const std::string& nameOrPath);
+/// Reads a design file; relative paths are relative to it. Throws FileFormatError naming the
+/// file, the section and the key.
+DesignSpace loadDesign(const std::string& path);
+
+/// One trained combination (a sweep configuration).
+struct DesignDevice {
+    std::string id;  ///< "w1-f0-c1"
+    double widthRatio = 1, floor = 0, ceiling = 1;
+};
+std::vector<DesignDevice> designDevices(const DesignSpace& d);
+
+/// The nominal binary device's V50 and w: its fit's (provenance fit_V50, fit_w), else from the
+/// curve itself: where p crosses its midpoint and w = (p_max - p_min) / (4 p'(V50)). Throws Error
+/// for a multi-state table or one that never crosses.
+void lutCentreAndWidth(const Lut& nominal, double& v50, double& width);
+/// The device of one design point on the nominal's operating point: V50 and the suggested
+/// centre and gain as the nominal's, w = ratio x w0, grid V50 +/- max(8 w, the nominal's span).
+Lut designLut(const Lut& nominal, const DesignDevice& device, int size = 1024);
+
+/// Writes DIR/design.ini (the design file; a second run checks that it is the same),
+/// DIR/luts/<id>.csv per device and the sweep DIR/design.sweep, and prepares DIR/sweep as its
+/// folder. Returns the sweep folder. Throws Error when DIR holds another design.
+std::string prepareDesignFolder(const std::string& designFile, const std::string& dir);
+std::string designSweepFolder(const std::string& dir);  ///< DIR/sweep
+/// The design the folder was prepared with.
+DesignSpace loadDesignFolder(const std::string& dir);
+
+/// A mean with its 95 % interval (NaN when missing).
+struct DesignValue {
+    double value = std::numeric_limits<double>::quiet_NaN();
+    double low = std::numeric_limits<double>::quiet_NaN();
+    double high = std::numeric_limits<double>::quiet_NaN();
+};
+/// One point of the front: a trained device at one energy setting.
+struct DesignPoint {
+    std::string device;  ///< DesignDevice::id
+    double widthRatio = 1, floor = 0, ceiling = 1, pulseNs = 30, r4Ohm = 365;
+    std::string file;               ///< its experiment file, relative to the design folder
+    int networks = 0;               ///< seeds with a test result
+    DesignValue accuracy;           ///< clean test accuracy, fraction
+    DesignValue robustness;         ///< chance-corrected AUC of accuracy vs pixel noise
+    DesignValue energyPerCorrectJ;  ///< energy per inference / accuracy
+    double energyPerInferenceJ = std::numeric_limits<double>::quiet_NaN();
+    bool pareto = false;         ///< no other point is at least as good in all three, better in one
+    bool meetsEstimate = false;  ///< accuracy and robustness estimates reach the spec
+    bool meetsConfident = false;  ///< their interval's lower ends reach it
+};
+/// The accuracy of one trained device's networks drawn as chips at one spread level.
+struct DesignTolerance {
+    std::string device, axis;  ///< axis: v50, width, c2c, stuck
+    double level = 0;
+    int chips = 0;
+    DesignValue accuracy;  ///< mean over networks of their chips' mean, t interval over networks
+};
+struct DesignResult {
+    std::string name;
+    double specAccuracy = 0, specRobustness = 0;
+    std::vector<DesignPoint> points;
+    std::vector<DesignTolerance> tolerances;
+    /// The loosest point that meets the spec on the estimate / with confidence (-1: none):
+    /// the widest curve, then the highest floor, then the lowest ceiling, then the least energy.
+    int loosestEstimate = -1, loosestConfident = -1;
+    std::vector<std::string> missing;  ///< devices without results yet
+};
+
+/// The result from each device's collected experiment file (noise curves, energy report and
+/// variability curves): points, front, tolerances and the loosest spec. `experiments` are
+/// (device id, experiment, file) in designDevices() order; a device without one is missing.
+struct DesignExperiment {
+    std::string device, file;
+    Experiment experiment;
+};
+DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperiment>& experiments);
+/// Sets the spec (accuracy fraction, chance-corrected AUC) and with it every point's meets flags
+/// and the loosest points (the front does not depend on it).
+void applySpec(DesignResult& r, double accuracy, double robustness);
+/// Marks the Pareto points (accuracy and robustness up, energy per correct inference down; a
+/// point without energy competes on the other two).
+void markParetoFront(std::vector<DesignPoint>& points);
+/// The spread a device tolerates: the largest evaluated level of `axis` whose accuracy
+/// (estimate, or the interval's lower end when `confident`) reaches `spec`; 0 when none (no
+/// spread tolerated); NaN when the axis was not evaluated.
+double toleratedSpread(const DesignResult& r, const std::string& device, const std::string& axis,
+                       double spec, bool confident);
+
+/// The answer in words (the report, the CLI and the Design page).
+std::string designAnswer(const DesignResult& r);
+/// The result as text tables (points, tolerances, answer).
+std::string designReport(const DesignResult& r);
+/// DIR/design.h5 (atomically) and DIR/design.csv; read back by loadDesignResult.
+void saveDesignResult(const DesignResult& r, const std::string& dir);
+DesignResult loadDesignResult(const std::string& path);
+std::string designResultFile(const std::string& dir);  ///< DIR/design.h5
+
+/// The design's evaluation after training (design_run.cpp, needs the trainer): collects the
+/// sweep, evaluates each device's networks on the spread levels (stored in its experiment
+/// file), analyses and saves. `progress` gets (what, done, total).
+DesignResult evaluateDesign(const std::string& dir, int threads, std::stop_token stop,
+                            const std::function<void(const std::string&, int, int)>& progress);
+
+}  // namespace dwmtj::core

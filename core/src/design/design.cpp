@@ -1,0 +1,355 @@
+// The design study's file, devices and folder (dwmtj/design.h, docs/models.md "Designing the
+// device"): each trained combination of width ratio, floor and ceiling becomes a synthetic
+// lookup table on the nominal device's operating point and a [config] of one sweep.
+#include "dwmtj/design.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "dwmtj/error.h"
+#include "dwmtj/noise_endpoint.h"
+#include "dwmtj/paths.h"
+#include "dwmtj/stats.h"
+#include "train/construction_ini.h"
+#include "util/atomic_file.h"
+#include "util/ini.h"
+
+namespace dwmtj::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::set<std::string>
+    kDesignKeys = {"format_version", "hidden",      "timesteps",   "epochs",      "seeds",
+                   "batch",          "lr",          "train_limit", "validation",  "test_limit",
+                   "data_dir",       "lut",         "device",      "width_ratio", "floor",
+                   "ceiling",        "v50_sd",      "width_sd",    "c2c_sd",      "stuck",
+                   "draws",          "device_seed", "pulse_ns",    "r4",          "sigma",
+                   "noise_seed"};  // and the construction keys (constructionKeys())
+
+[[noreturn]] void bad(const std::string& path, const std::string& where,
+                      const std::string& expected, const std::string& found)
+{
+    throw FileFormatError(path, where, expected, "'" + found + "'");
+}
+
+/// A list of numbers in [lo, hi] (A:B:STEP or a comma list); `fallback` when absent.
+std::vector<double> levels(const ini::Section& s, const std::string& key, const std::string& path,
+                           double lo, double hi, std::vector<double> fallback)
+{
+    if (!s.has(key)) return fallback;
+    std::vector<double> out;
+    try {
+        out = parseSigmaList(s.values.at(key));
+    } catch (const Error&) {
+        bad(path, s.where() + " " + key, "A:B:STEP or a list of numbers", s.values.at(key));
+    }
+    for (double v : out)
+        if (!(v >= lo && v <= hi))
+            bad(path, s.where() + " " + key,
+                "values from " + std::to_string(lo) + " to " + std::to_string(hi),
+                s.values.at(key));
+    if (out.empty()) bad(path, s.where() + " " + key, "one or more values", s.values.at(key));
+    return out;
+}
+
+int whole(const ini::Section& s, const std::string& key, const std::string& path, int fallback,
+          int minimum)
+{
+    if (!s.has(key)) return fallback;
+    const double d = ini::number(s, key, path);
+    if (d != std::floor(d) || d < minimum || d > 1e9)
+        bad(path, s.where() + " " + key, "a whole number >= " + std::to_string(minimum),
+            s.values.at(key));
+    return int(d);
+}
+
+std::string numberId(double v)
+{
+    std::ostringstream o;
+    o << v;
+    return o.str();
+}
+
+std::string readText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string bundledBinaryLut()
+{
+    const std::string dir = datasetsDir();
+    if (dir.empty())
+        throw Error("the bundled datasets folder was not found (set DWMTJ_DATASETS_DIR)");
+    return (fs::path(dir) / neuronKindInfo(NeuronKind::Binary).bundledLut).string();
+}
+
+}  // namespace
+
+std::vector<std::string> designPresetNames() { return {"small", "cluster"}; }
+
+std::string designPresetFile(const std::string& nameOrPath)
+{
+    const auto names = designPresetNames();
+    if (std::find(names.begin(), names.end(), nameOrPath) != names.end()) {
+        const std::string file =
+            (fs::path(resourcesDir()) / ("design-" + nameOrPath + ".ini")).string();
+        if (!fs::exists(file))
+            throw Error("the design preset " + nameOrPath + " was not found at " + file +
+                        " (set DWMTJ_RESOURCES_DIR)");
+        return file;
+    }
+    if (fs::is_regular_file(nameOrPath)) return nameOrPath;
+    std::string choices;
+    for (const auto& n : names) choices += (choices.empty() ? "" : ", ") + n;
+    throw Error("--preset " + nameOrPath + ": expected " + choices + " or a design file");
+}
+
+DesignSpace loadDesign(const std::string& path)
+{
+    const auto sections = ini::read(path);
+    DesignSpace d;
+    bool found = false;
+    for (const auto& sec : sections) {
+        if (sec.kind == "design") {
+            if (found) throw FileFormatError(path, sec.where(), "one [design NAME] section", "two");
+            found = true;
+            const auto& cons = constructionKeys();
+            for (const auto& [k, v] : sec.values)
+                if (!kDesignKeys.count(k) && std::find(cons.begin(), cons.end(), k) == cons.end())
+                    bad(path, sec.where(), "a known key (docs/models.md, \"Designing the device\")",
+                        k);
+            if (ini::need(sec, "format_version", path) != "1")
+                bad(path, sec.where() + " format_version", "1", sec.values.at("format_version"));
+            d.name = sec.name.empty() ? fs::path(path).stem().string() : sec.name;
+            TrainingConfig& c = d.base;
+            c.neuron = NeuronKind::Binary;
+            c.hidden = whole(sec, "hidden", path, c.hidden, 1);
+            c.timesteps = whole(sec, "timesteps", path, c.timesteps, 1);
+            c.epochs = whole(sec, "epochs", path, c.epochs, 1);
+            c.batchSize = whole(sec, "batch", path, c.batchSize, 2);
+            c.learningRate = ini::number(sec, "lr", path, c.learningRate);
+            c.trainLimit = whole(sec, "train_limit", path, 0, 0);
+            c.validationSize = whole(sec, "validation", path, c.validationSize, 0);
+            c.testLimit = whole(sec, "test_limit", path, 0, 0);
+            if (sec.has("device")) c.device = sec.values.at("device");
+            if (sec.has("data_dir")) c.dataDir = ini::resolvePath(sec.values.at("data_dir"), path);
+            readConstruction(sec, path, c);
+            try {
+                if (sec.has("seeds")) d.seeds = parseSeedList(sec.values.at("seeds"));
+            } catch (const OptionsError&) {
+                bad(path, sec.where() + " seeds", "distinct seeds like 0-4 or 0,3,7",
+                    sec.values.at("seeds"));
+            }
+            if (sec.has("lut")) d.nominalLut = ini::resolvePath(sec.values.at("lut"), path);
+            d.widthRatio = levels(sec, "width_ratio", path, 0.01, 100, {1});
+            for (double r : d.widthRatio)
+                if (r <= 0) bad(path, sec.where() + " width_ratio", "ratios > 0", numberId(r));
+            d.floor = levels(sec, "floor", path, 0, 0.49, {0});
+            d.ceiling = levels(sec, "ceiling", path, 0.51, 1, {1});
+            d.v50Sd = levels(sec, "v50_sd", path, 0, 10, {});
+            d.widthSd = levels(sec, "width_sd", path, 0, 5, {});
+            d.c2cSd = levels(sec, "c2c_sd", path, 0, 10, {});
+            d.stuck = levels(sec, "stuck", path, 0, 1, {});
+            d.draws = whole(sec, "draws", path, d.draws, 1);
+            d.deviceSeed = uint64_t(whole(sec, "device_seed", path, int(d.deviceSeed), 0));
+            d.pulseNs = levels(sec, "pulse_ns", path, 0.01, 1e6, {});
+            d.r4Ohm = levels(sec, "r4", path, 1, 1e9, {});
+            if (!sec.has("sigma") || sec.values.at("sigma") == "standard")
+                d.sigmas = endpoint::standardGrid();
+            else if (sec.values.at("sigma") == "paper")
+                d.sigmas = endpoint::paperGrid();
+            else
+                d.sigmas = levels(sec, "sigma", path, 0, 100, {});
+            if (d.sigmas.front() != 0)
+                bad(path, sec.where() + " sigma", "a grid starting at 0 (the clean accuracy)",
+                    sec.values.at("sigma"));
+            d.noiseSeed = uint64_t(whole(sec, "noise_seed", path, int(d.noiseSeed), 0));
+            try {
+                c.validate();
+            } catch (const Error& e) {
+                throw FileFormatError(path, sec.where(), "valid training settings", e.what());
+            }
+        } else if (sec.kind == "spec") {
+            for (const auto& [k, v] : sec.values)
+                if (k != "accuracy" && k != "robustness")
+                    bad(path, sec.where(), "accuracy (percent) or robustness (0 to 1)", k);
+            const double a = ini::number(sec, "accuracy", path, 100 * d.specAccuracy);
+            const double r = ini::number(sec, "robustness", path, d.specRobustness);
+            if (!(a >= 0 && a <= 100))
+                bad(path, sec.where() + " accuracy", "a percentage", numberId(a));
+            if (!(r >= 0 && r <= 1))
+                bad(path, sec.where() + " robustness", "a chance-corrected AUC from 0 to 1",
+                    numberId(r));
+            d.specAccuracy = a / 100;
+            d.specRobustness = r;
+        } else {
+            bad(path, sec.where(), "[design NAME] or [spec]", "[" + sec.kind + "]");
+        }
+    }
+    if (!found) throw FileFormatError(path, "", "a [design NAME] section", "none");
+    return d;
+}
+
+std::vector<DesignDevice> designDevices(const DesignSpace& d)
+{
+    std::vector<DesignDevice> out;
+    for (double r : d.widthRatio)
+        for (double f : d.floor)
+            for (double c : d.ceiling)
+                out.push_back(
+                    {"w" + numberId(r) + "-f" + numberId(f) + "-c" + numberId(c), r, f, c});
+    return out;
+}
+
+void lutCentreAndWidth(const Lut& nominal, double& v50, double& width)
+{
+    if (nominal.kind != DeviceKind::Binary || nominal.curves.empty())
+        throw Error("the design study's nominal device must be a binary lookup table");
+    const auto& prov = nominal.provenance;
+    if (prov.count("fit_V50") && prov.count("fit_w")) {  // a fitted table: its fit says
+        try {
+            v50 = std::stod(prov.at("fit_V50"));
+            width = std::stod(prov.at("fit_w"));
+            if (std::isfinite(v50) && width > 0) return;
+        } catch (const std::exception&) {
+        }  // unreadable: estimated from the curve below
+    }
+    const auto& p = nominal.curves[0];
+    const double mid = (p.front() + p.back()) / 2;
+    size_t k = 1;
+    while (k < p.size() && p[k] < mid) ++k;
+    if (k >= p.size() || p.front() >= mid)
+        throw Error("the nominal lookup table's p(V) never crosses its midpoint");
+    const double t = (mid - p[k - 1]) / (p[k] - p[k - 1]);
+    v50 = nominal.voltage[k - 1] + t * (nominal.voltage[k] - nominal.voltage[k - 1]);
+    const double slope = nominal.derivative(0, v50);
+    if (!(slope > 0)) throw Error("the nominal lookup table has no slope at its midpoint");
+    width = (p.back() - p.front()) / (4 * slope);
+}
+
+Lut designLut(const Lut& nominal, const DesignDevice& device, int size)
+{
+    double v50 = 0, w0 = 0;
+    lutCentreAndWidth(nominal, v50, w0);
+    const double w = device.widthRatio * w0;
+    const double half = std::max(8 * w, std::max(v50 - nominal.vMin(), nominal.vMax() - v50));
+    Lut lut;
+    lut.kind = DeviceKind::Binary;
+    lut.numStates = 2;
+    lut.drive = nominal.drive;
+    lut.centreVoltage = nominal.centreVoltage;
+    lut.gainVolts = nominal.gainVolts;
+    lut.curves.assign(1, {});
+    lut.derivatives.assign(1, {});
+    const double span = device.ceiling - device.floor;
+    for (int i = 0; i < size; ++i) {
+        const double v = v50 - half + 2 * half * i / (size - 1);
+        const double s = stats::logistic((v - v50) / w);
+        lut.voltage.push_back(v);
+        lut.curves[0].push_back(device.floor + span * s);
+        lut.derivatives[0].push_back(span * s * (1 - s) / w);
+    }
+    lut.provenance = {{"method", "design"},
+                      {"design_point", device.id},
+                      {"fit_form", "4-parameter"},
+                      {"fit_V50", numberId(v50)},
+                      {"fit_w", numberId(w)},
+                      {"fit_floor", numberId(device.floor)},
+                      {"fit_ceiling", numberId(device.ceiling)},
+                      {"width_ratio", numberId(device.widthRatio)},
+                      {"nominal_w", numberId(w0)},
+                      {"grid_size", std::to_string(size)}};
+    if (auto it = nominal.provenance.find("lut_file"); it != nominal.provenance.end())
+        lut.provenance["nominal_lut"] = it->second;
+    return lut;
+}
+
+std::string designSweepFolder(const std::string& dir) { return (fs::path(dir) / "sweep").string(); }
+
+std::string prepareDesignFolder(const std::string& designFile, const std::string& dir)
+{
+    const DesignSpace d = loadDesign(designFile);  // refuse a bad file before touching DIR
+    const std::string copy = (fs::path(dir) / "design.ini").string();
+    std::string text = readText(designFile);
+    // Relative paths in the copy must still point where the original's did.
+    std::ostringstream resolved;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const std::string t = ini::trim(line);
+        const auto eq = t.find('=');
+        if (eq != std::string::npos && t[0] != '#') {
+            const std::string key = ini::trim(t.substr(0, eq)), value = ini::trim(t.substr(eq + 1));
+            if (key == "data_dir" || key == "lut") {
+                resolved << key << " = "
+                         << fs::absolute(ini::resolvePath(value, designFile)).string() << "\n";
+                continue;
+            }
+        }
+        resolved << line << "\n";
+    }
+    text = resolved.str();
+    if (fs::exists(copy)) {
+        if (readText(copy) != text)
+            throw Error(dir + " holds another design (" + copy +
+                        " differs): choose a new --out folder");
+    } else {
+        std::error_code ec;
+        fs::create_directories(fs::path(dir) / "luts", ec);
+        if (ec) throw Error("cannot create the design folder " + dir + ": " + ec.message());
+        detail::writeTextAtomically(copy, text);
+    }
+    const Lut nominal = loadLut(d.nominalLut.empty() ? bundledBinaryLut() : d.nominalLut);
+    Sweep s;
+    s.name = "design-" + d.name;
+    s.base = d.base;
+    s.seeds = d.seeds;
+    fs::create_directories(fs::path(dir) / "luts");
+    for (const DesignDevice& dev : designDevices(d)) {
+        const std::string lutFile =
+            fs::absolute(fs::path(dir) / "luts" / (dev.id + ".csv")).string();
+        if (!fs::exists(lutFile)) saveLut(designLut(nominal, dev), lutFile);
+        SweepConfig c;
+        c.name = dev.id;
+        c.neurons = {NeuronKind::Binary, NeuronKind::Binary};
+        c.hidden = d.base.hidden;
+        c.timesteps = d.base.timesteps;
+        c.lut = lutFile;
+        s.configs.push_back(c);
+    }
+    s.noise.enabled = true;
+    s.noise.sigmas = d.sigmas;
+    s.noise.seed = d.noiseSeed;
+    s.noise.testLimit = d.base.testLimit;
+    const std::string sweepFile = (fs::path(dir) / "design.sweep").string();
+    writeSweepFile(
+        s, sweepFile,
+        "The design study " + d.name + ": one configuration per device (" + designFile + ").");
+    const std::string folder = designSweepFolder(dir);
+    prepareSweepFolder(sweepFile, folder);
+    return folder;
+}
+
+DesignSpace loadDesignFolder(const std::string& dir)
+{
+    const std::string file = (fs::path(dir) / "design.ini").string();
+    if (!fs::exists(file))
+        throw Error(dir + " is not a design folder (no design.ini): run dwmtj design --out " + dir +
+                    " --preset NAME first");
+    return loadDesign(file);
+}
+
+std::string designResultFile(const std::string& dir)
+{
+    return (fs::path(dir) / "design.h5").string();
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,238 @@
+// The design study's analysis (dwmtj/design.h): per device its networks' clean accuracy and
+// noise endpoint (dwmtj/endpoint.h intervals: seeds and test images), energy per correct
+// inference at each energy setting, the accuracy of its chips at each spread level, the Pareto
+// front and the loosest device that meets the spec.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "dwmtj/design.h"
+#include "dwmtj/energy.h"
+#include "dwmtj/noise_endpoint.h"
+#include "dwmtj/stats.h"
+
+namespace dwmtj::core {
+
+namespace {
+
+/// Mean with its 95 % Student t interval over independent values (NaN interval for one).
+DesignValue meanInterval(const std::vector<double>& v)
+{
+    DesignValue out;
+    if (v.empty()) return out;
+    const stats::Summary s = stats::summarize(v);
+    out.value = s.mean;
+    if (v.size() < 2) return out;
+    const double half =
+        stats::studentTQuantile(0.975, double(v.size() - 1)) * s.sd / std::sqrt(double(v.size()));
+    out.low = s.mean - half;
+    out.high = s.mean + half;
+    return out;
+}
+
+DesignValue fromEstimate(const endpoint::Estimate& e) { return {e.value, e.low, e.high}; }
+
+/// An interval clipped to the values the quantity can take (a t interval over 2 or 3 seeds
+/// reaches past them).
+DesignValue clipped(DesignValue v, double lo, double hi)
+{
+    if (std::isfinite(v.low)) v.low = std::clamp(v.low, lo, hi);
+    if (std::isfinite(v.high)) v.high = std::clamp(v.high, lo, hi);
+    return v;
+}
+
+/// The energy of one sample at the design's energy setting relative to the one the network
+/// recorded (E is proportional to V^2 at fixed resistances and timing, so the ratio is exact).
+/// R2 keeps the nominal series resistance R2 - R4.
+double energyScale(const TrainingConfig& c, double pulseNs, double r4)
+{
+    EnergyParameters recorded;
+    recorded.twoPointResistanceOhm = c.energyR2Ohm;
+    recorded.fourPointResistanceOhm = c.energyR4Ohm;
+    recorded.pulseWidthNs = c.energyPulseNs;
+    recorded.riseFallNs = c.energyRiseFallNs;
+    EnergyParameters design = recorded;
+    design.pulseWidthNs = pulseNs;
+    design.fourPointResistanceOhm = r4;
+    design.twoPointResistanceOhm = r4 + (c.energyR2Ohm - c.energyR4Ohm);
+    return sampleEnergyAt(design, 1.0) / sampleEnergyAt(recorded, 1.0);
+}
+
+bool meets(const DesignValue& v, double spec, bool confident)
+{
+    const double x = confident ? v.low : v.value;
+    return std::isfinite(x) && x >= spec;
+}
+
+/// Looser first: the widest curve, the highest floor, the lowest ceiling, the least energy.
+bool looser(const DesignPoint& a, const DesignPoint& b)
+{
+    if (a.widthRatio != b.widthRatio) return a.widthRatio > b.widthRatio;
+    if (a.floor != b.floor) return a.floor > b.floor;
+    if (a.ceiling != b.ceiling) return a.ceiling < b.ceiling;
+    return a.energyPerCorrectJ.value < b.energyPerCorrectJ.value;
+}
+
+}  // namespace
+
+void markParetoFront(std::vector<DesignPoint>& points)
+{
+    auto atLeast = [](const DesignPoint& a, const DesignPoint& b, bool& better) {
+        // a is at least as good as b everywhere; better: strictly somewhere.
+        const double ea = a.energyPerCorrectJ.value, eb = b.energyPerCorrectJ.value;
+        const bool energy = std::isfinite(ea) && std::isfinite(eb);
+        if (a.accuracy.value < b.accuracy.value || a.robustness.value < b.robustness.value ||
+            (energy && ea > eb))
+            return false;
+        better = a.accuracy.value > b.accuracy.value || a.robustness.value > b.robustness.value ||
+                 (energy && ea < eb);
+        return true;
+    };
+    for (auto& p : points) {
+        p.pareto = std::isfinite(p.accuracy.value) && std::isfinite(p.robustness.value);
+        if (!p.pareto) continue;
+        for (const auto& q : points) {
+            if (&q == &p || !std::isfinite(q.accuracy.value) || !std::isfinite(q.robustness.value))
+                continue;
+            bool better = false;
+            if (atLeast(q, p, better) && better) {
+                p.pareto = false;
+                break;
+            }
+        }
+    }
+}
+
+DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperiment>& experiments)
+{
+    DesignResult r;
+    r.name = d.name;
+    const std::vector<double> grid = endpointGrid(d.sigmas);
+    const endpoint::Options o = endpointOptions(grid);
+    for (const DesignDevice& dev : designDevices(d)) {
+        const DesignExperiment* found = nullptr;
+        for (const auto& e : experiments)
+            if (e.device == dev.id) found = &e;
+        if (!found) {
+            r.missing.push_back(dev.id);
+            continue;
+        }
+        const Experiment& e = found->experiment;
+        std::vector<endpoint::NetworkCurve> curves;
+        std::vector<double> clean, energy;
+        for (const RunRecord& run : e.runs)
+            for (const NoiseCurve& nc : run.noise)
+                if (nc.units == NoiseUnits::Pixel && !nc.sigma.empty() && nc.sigma.front() == 0) {
+                    curves.push_back(endpointCurve(nc));
+                    clean.push_back(nc.accuracy.front());
+                    energy.push_back(run.energy.valid ? run.energy.energyPerInferenceJ
+                                                      : std::nan(""));
+                }
+        if (curves.empty()) {
+            r.missing.push_back(dev.id);
+            continue;
+        }
+        DesignPoint base;
+        base.device = dev.id;
+        base.widthRatio = dev.widthRatio;
+        base.floor = dev.floor;
+        base.ceiling = dev.ceiling;
+        base.file = found->file;
+        base.networks = int(curves.size());
+        base.accuracy = clipped(
+            fromEstimate(endpoint::estimate(curves, endpoint::Measure::accuracy(0), o)), 0, 1);
+        base.robustness = fromEstimate(endpoint::estimate(curves, endpoint::Measure::auc(), o));
+        const std::vector<double> pulses =
+            d.pulseNs.empty() ? std::vector<double>{e.config.energyPulseNs} : d.pulseNs;
+        const std::vector<double> r4s =
+            d.r4Ohm.empty() ? std::vector<double>{e.config.energyR4Ohm} : d.r4Ohm;
+        for (double pulse : pulses)
+            for (double r4 : r4s) {
+                DesignPoint p = base;
+                p.pulseNs = pulse;
+                p.r4Ohm = r4;
+                const double scale = energyScale(e.config, pulse, r4);
+                std::vector<double> perCorrect, perInference;
+                for (size_t k = 0; k < energy.size(); ++k)
+                    if (std::isfinite(energy[k]) && clean[k] > 0) {
+                        perInference.push_back(energy[k] * scale);
+                        perCorrect.push_back(energy[k] * scale / clean[k]);
+                    }
+                p.energyPerCorrectJ = clipped(meanInterval(perCorrect), 0, INFINITY);
+                p.energyPerInferenceJ = meanInterval(perInference).value;
+                r.points.push_back(p);
+            }
+        // The chips at each spread level: per network the mean over its draws, then the
+        // t interval over networks (the draws of one network share its weights).
+        for (const char* axis : {"v50", "width", "c2c", "stuck"}) {
+            std::vector<double> lv;
+            for (const RunRecord& run : e.runs)
+                for (const VariabilityCurve& vc : run.variability)
+                    if (vc.axis == axis)
+                        for (double l : vc.level)
+                            if (std::find(lv.begin(), lv.end(), l) == lv.end()) lv.push_back(l);
+            std::sort(lv.begin(), lv.end());
+            for (double level : lv) {
+                DesignTolerance t;
+                t.device = dev.id;
+                t.axis = axis;
+                t.level = level;
+                std::vector<double> perNetwork;
+                for (const RunRecord& run : e.runs)
+                    for (const VariabilityCurve& vc : run.variability) {
+                        if (vc.axis != axis) continue;
+                        for (size_t k = 0; k < vc.level.size() && k < vc.accuracy.size(); ++k)
+                            if (vc.level[k] == level && !vc.accuracy[k].empty()) {
+                                perNetwork.push_back(stats::summarize(vc.accuracy[k]).mean);
+                                t.chips += int(vc.accuracy[k].size());
+                            }
+                    }
+                t.accuracy = clipped(meanInterval(perNetwork), 0, 1);
+                r.tolerances.push_back(t);
+            }
+        }
+    }
+    markParetoFront(r.points);
+    applySpec(r, d.specAccuracy, d.specRobustness);
+    return r;
+}
+
+void applySpec(DesignResult& r, double accuracy, double robustness)
+{
+    r.specAccuracy = accuracy;
+    r.specRobustness = robustness;
+    r.loosestEstimate = r.loosestConfident = -1;
+    for (size_t k = 0; k < r.points.size(); ++k) {
+        DesignPoint& p = r.points[k];
+        p.meetsEstimate =
+            meets(p.accuracy, accuracy, false) && meets(p.robustness, robustness, false);
+        p.meetsConfident =
+            meets(p.accuracy, accuracy, true) && meets(p.robustness, robustness, true);
+        if (p.meetsEstimate &&
+            (r.loosestEstimate < 0 || looser(p, r.points[size_t(r.loosestEstimate)])))
+            r.loosestEstimate = int(k);
+        if (p.meetsConfident &&
+            (r.loosestConfident < 0 || looser(p, r.points[size_t(r.loosestConfident)])))
+            r.loosestConfident = int(k);
+    }
+}
+
+double toleratedSpread(const DesignResult& r, const std::string& device, const std::string& axis,
+                       double spec, bool confident)
+{
+    std::vector<std::pair<double, bool>> levels;  // (level, meets), increasing
+    for (const auto& t : r.tolerances)
+        if (t.device == device && t.axis == axis)
+            levels.emplace_back(t.level, meets(t.accuracy, spec, confident));
+    if (levels.empty()) return std::nan("");
+    std::sort(levels.begin(), levels.end());
+    double best = 0;  // every level up to it meets the spec
+    for (const auto& [level, ok] : levels) {
+        if (!ok) break;
+        best = level;
+    }
+    return best;
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,264 @@
+// The design study's answer, report and result file (dwmtj/design.h): DIR/design.h5 (one group
+// per point and per tolerance, every value an attribute, h5py-friendly) and DIR/design.csv.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "dwmtj/design.h"
+#include "dwmtj/error.h"
+#include "io/h5.h"
+#include "util/atomic_file.h"
+
+namespace dwmtj::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fmt(const char* f, double v)
+{
+    if (!std::isfinite(v)) return "-";
+    char b[64];
+    std::snprintf(b, sizeof b, f, v);
+    return b;
+}
+
+/// "81.2 [79.0, 83.4]" in percent (scale 100) or as is.
+std::string withInterval(const DesignValue& v, double scale, const char* f)
+{
+    std::string s = fmt(f, v.value * scale);
+    if (std::isfinite(v.low))
+        s += " [" + fmt(f, v.low * scale) + ", " + fmt(f, v.high * scale) + "]";
+    return s;
+}
+
+std::string index(size_t k)
+{
+    char b[16];
+    std::snprintf(b, sizeof b, "%04zu", k);
+    return b;
+}
+
+const char* kAxes[] = {"v50", "width", "c2c", "stuck"};
+std::string axisLabel(const std::string& a)
+{
+    if (a == "v50") return "V50 spread (sd, V)";
+    if (a == "width") return "width spread (relative sd)";
+    if (a == "c2c") return "cycle-to-cycle jitter (sd, V)";
+    return "stuck devices (fraction)";
+}
+
+void writeValue(const h5::File& f, const std::string& g, const std::string& name,
+                const DesignValue& v)
+{
+    h5::writeDoubleAttr(f, g, name, v.value);
+    h5::writeDoubleAttr(f, g, name + "_low", v.low);
+    h5::writeDoubleAttr(f, g, name + "_high", v.high);
+}
+
+DesignValue readValue(const h5::File& f, const std::string& g, const std::string& name)
+{
+    return {h5::readDoubleAttr(f, g, name), h5::readDoubleAttr(f, g, name + "_low"),
+            h5::readDoubleAttr(f, g, name + "_high")};
+}
+
+}  // namespace
+
+std::string designAnswer(const DesignResult& r)
+{
+    std::ostringstream o;
+    o << "Spec: clean accuracy >= " << fmt("%.1f", 100 * r.specAccuracy)
+      << " % and robustness (chance-corrected AUC) >= " << fmt("%.2f", r.specRobustness) << ".\n";
+    auto describe = [&](int k, bool confident) {
+        if (k < 0) {
+            o << (confident ? "With 95 % confidence" : "On the estimates")
+              << ": no device of the design meets the spec.\n";
+            return;
+        }
+        const DesignPoint& p = r.points[size_t(k)];
+        o << (confident ? "With 95 % confidence (the intervals' lower ends meet the spec)"
+                        : "On the estimates")
+          << ": the loosest device is " << p.device << ": w up to " << fmt("%g", p.widthRatio)
+          << " x the nominal width, floor " << fmt("%g", p.floor) << ", ceiling "
+          << fmt("%g", p.ceiling) << " (accuracy " << withInterval(p.accuracy, 100, "%.1f")
+          << " %, robustness " << withInterval(p.robustness, 1, "%.3f") << ", "
+          << fmt("%.3g", p.energyPerCorrectJ.value * 1e9) << " nJ per correct inference at "
+          << fmt("%g", p.pulseNs) << " ns, R4 " << fmt("%g", p.r4Ohm) << " ohm).\n";
+        std::string tol;
+        for (const char* axis : kAxes) {
+            const double t = toleratedSpread(r, p.device, axis, r.specAccuracy, confident);
+            if (std::isnan(t)) continue;
+            tol += (tol.empty() ? "" : "; ") + axisLabel(axis) + " up to " + fmt("%g", t);
+        }
+        if (!tol.empty())
+            o << "  It keeps the accuracy spec with " << tol
+              << " (the largest evaluated levels, each alone; 0: the smallest already fails).\n";
+    };
+    describe(r.loosestEstimate, false);
+    describe(r.loosestConfident, true);
+    if (!r.missing.empty()) {
+        o << "Not yet trained or evaluated:";
+        for (const auto& m : r.missing) o << " " << m;
+        o << "\n";
+    }
+    return o.str();
+}
+
+std::string designReport(const DesignResult& r)
+{
+    std::ostringstream o;
+    o << "Design study " << r.name << ": " << r.points.size() << " point(s), "
+      << "* = on the Pareto front (accuracy, robustness up; energy per correct inference down)\n\n";
+    char line[512];
+    std::snprintf(line, sizeof line, "  %-20s %7s %7s %9s %26s %24s %22s %s\n", "device", "pulse",
+                  "R4", "networks", "accuracy % [95 % CI]", "robustness [95 % CI]",
+                  "nJ/correct [95 % CI]", "spec");
+    o << line;
+    for (const auto& p : r.points) {
+        std::snprintf(line, sizeof line, "%s %-20s %5gns %7g %9d %26s %24s %22s %s\n",
+                      p.pareto ? "*" : " ", p.device.c_str(), p.pulseNs, p.r4Ohm, p.networks,
+                      withInterval(p.accuracy, 100, "%.2f").c_str(),
+                      withInterval(p.robustness, 1, "%.3f").c_str(),
+                      withInterval(p.energyPerCorrectJ, 1e9, "%.3g").c_str(),
+                      p.meetsConfident  ? "meets (95 %)"
+                      : p.meetsEstimate ? "meets (estimate)"
+                                        : "-");
+        o << line;
+    }
+    if (!r.tolerances.empty()) {
+        o << "\nChips (every neuron a drawn device) at each spread level, accuracy % [95 % CI "
+             "over networks]:\n";
+        for (const auto& t : r.tolerances) {
+            std::snprintf(line, sizeof line, "  %-20s %-34s %8g  %s  (%d chips)\n",
+                          t.device.c_str(), axisLabel(t.axis).c_str(), t.level,
+                          withInterval(t.accuracy, 100, "%.2f").c_str(), t.chips);
+            o << line;
+        }
+    }
+    o << "\n" << designAnswer(r);
+    return o.str();
+}
+
+void saveDesignResult(const DesignResult& r, const std::string& dir)
+{
+    h5::quiet();
+    detail::writeAtomically(designResultFile(dir), [&](const std::string& tmp) {
+        h5::File f = h5::create(tmp);
+        h5::writeStringAttr(f, "/", "format", "dwmtj-design");
+        h5::writeDoubleAttr(f, "/", "format_version", DesignSpace::kFormatVersion);
+        h5::writeStringAttr(f, "/", "name", r.name);
+        h5::writeDoubleAttr(f, "/", "spec_accuracy", r.specAccuracy);
+        h5::writeDoubleAttr(f, "/", "spec_robustness", r.specRobustness);
+        h5::writeDoubleAttr(f, "/", "loosest_estimate", r.loosestEstimate);
+        h5::writeDoubleAttr(f, "/", "loosest_confident", r.loosestConfident);
+        std::string missing;
+        for (const auto& m : r.missing) missing += (missing.empty() ? "" : ",") + m;
+        h5::writeStringAttr(f, "/", "missing", missing);
+        h5::writeStringAttr(f, "/", "answer", designAnswer(r));
+        h5::createGroup(f, "/points");
+        for (size_t k = 0; k < r.points.size(); ++k) {
+            const DesignPoint& p = r.points[k];
+            const std::string g = "/points/" + index(k);
+            h5::createGroup(f, g);
+            h5::writeStringAttr(f, g, "device", p.device);
+            h5::writeStringAttr(f, g, "file", p.file);
+            h5::writeDoubleAttr(f, g, "width_ratio", p.widthRatio);
+            h5::writeDoubleAttr(f, g, "floor", p.floor);
+            h5::writeDoubleAttr(f, g, "ceiling", p.ceiling);
+            h5::writeDoubleAttr(f, g, "pulse_ns", p.pulseNs);
+            h5::writeDoubleAttr(f, g, "r4_ohm", p.r4Ohm);
+            h5::writeDoubleAttr(f, g, "networks", p.networks);
+            writeValue(f, g, "accuracy", p.accuracy);
+            writeValue(f, g, "robustness", p.robustness);
+            writeValue(f, g, "energy_per_correct_J", p.energyPerCorrectJ);
+            h5::writeDoubleAttr(f, g, "energy_per_inference_J", p.energyPerInferenceJ);
+            h5::writeDoubleAttr(f, g, "pareto", p.pareto);
+            h5::writeDoubleAttr(f, g, "meets_estimate", p.meetsEstimate);
+            h5::writeDoubleAttr(f, g, "meets_confident", p.meetsConfident);
+        }
+        h5::createGroup(f, "/tolerances");
+        for (size_t k = 0; k < r.tolerances.size(); ++k) {
+            const DesignTolerance& t = r.tolerances[k];
+            const std::string g = "/tolerances/" + index(k);
+            h5::createGroup(f, g);
+            h5::writeStringAttr(f, g, "device", t.device);
+            h5::writeStringAttr(f, g, "axis", t.axis);
+            h5::writeDoubleAttr(f, g, "level", t.level);
+            h5::writeDoubleAttr(f, g, "chips", t.chips);
+            writeValue(f, g, "accuracy", t.accuracy);
+        }
+        h5::close(f);
+    });
+    std::ostringstream csv;
+    csv.precision(10);
+    csv << "device,width_ratio,floor,ceiling,pulse_ns,r4_ohm,networks,accuracy,accuracy_low,"
+           "accuracy_high,robustness,robustness_low,robustness_high,energy_per_correct_J,"
+           "energy_per_correct_J_low,energy_per_correct_J_high,pareto,meets_estimate,"
+           "meets_confident,file\n";
+    for (const auto& p : r.points)
+        csv << p.device << "," << p.widthRatio << "," << p.floor << "," << p.ceiling << ","
+            << p.pulseNs << "," << p.r4Ohm << "," << p.networks << "," << p.accuracy.value << ","
+            << p.accuracy.low << "," << p.accuracy.high << "," << p.robustness.value << ","
+            << p.robustness.low << "," << p.robustness.high << "," << p.energyPerCorrectJ.value
+            << "," << p.energyPerCorrectJ.low << "," << p.energyPerCorrectJ.high << "," << p.pareto
+            << "," << p.meetsEstimate << "," << p.meetsConfident << "," << p.file << "\n";
+    detail::writeTextAtomically((fs::path(dir) / "design.csv").string(), csv.str());
+}
+
+DesignResult loadDesignResult(const std::string& path)
+{
+    h5::quiet();
+    DesignResult r;
+    h5::File f = h5::openRead(path);
+    if (!h5::hasAttr(f, "/", "format") || h5::readStringAttr(f, "/", "format") != "dwmtj-design")
+        throw FileFormatError(path, "/@format", "dwmtj-design", "another kind of file");
+    if (h5::readDoubleAttr(f, "/", "format_version") > DesignSpace::kFormatVersion)
+        throw FileFormatError(path, "/@format_version",
+                              "at most " + std::to_string(DesignSpace::kFormatVersion),
+                              "a newer version");
+    r.name = h5::readStringAttr(f, "/", "name");
+    r.specAccuracy = h5::readDoubleAttr(f, "/", "spec_accuracy");
+    r.specRobustness = h5::readDoubleAttr(f, "/", "spec_robustness");
+    r.loosestEstimate = int(h5::readDoubleAttr(f, "/", "loosest_estimate"));
+    r.loosestConfident = int(h5::readDoubleAttr(f, "/", "loosest_confident"));
+    std::istringstream missing(h5::readStringAttr(f, "/", "missing"));
+    for (std::string m; std::getline(missing, m, ',');)
+        if (!m.empty()) r.missing.push_back(m);
+    for (const std::string& name : h5::children(f, "/points")) {
+        const std::string g = "/points/" + name;
+        DesignPoint p;
+        p.device = h5::readStringAttr(f, g, "device");
+        p.file = h5::readStringAttr(f, g, "file");
+        p.widthRatio = h5::readDoubleAttr(f, g, "width_ratio");
+        p.floor = h5::readDoubleAttr(f, g, "floor");
+        p.ceiling = h5::readDoubleAttr(f, g, "ceiling");
+        p.pulseNs = h5::readDoubleAttr(f, g, "pulse_ns");
+        p.r4Ohm = h5::readDoubleAttr(f, g, "r4_ohm");
+        p.networks = int(h5::readDoubleAttr(f, g, "networks"));
+        p.accuracy = readValue(f, g, "accuracy");
+        p.robustness = readValue(f, g, "robustness");
+        p.energyPerCorrectJ = readValue(f, g, "energy_per_correct_J");
+        p.energyPerInferenceJ = h5::readDoubleAttr(f, g, "energy_per_inference_J");
+        p.pareto = h5::readDoubleAttr(f, g, "pareto") != 0;
+        p.meetsEstimate = h5::readDoubleAttr(f, g, "meets_estimate") != 0;
+        p.meetsConfident = h5::readDoubleAttr(f, g, "meets_confident") != 0;
+        r.points.push_back(p);
+    }
+    for (const std::string& name : h5::children(f, "/tolerances")) {
+        const std::string g = "/tolerances/" + name;
+        DesignTolerance t;
+        t.device = h5::readStringAttr(f, g, "device");
+        t.axis = h5::readStringAttr(f, g, "axis");
+        t.level = h5::readDoubleAttr(f, g, "level");
+        t.chips = int(h5::readDoubleAttr(f, g, "chips"));
+        t.accuracy = readValue(f, g, "accuracy");
+        r.tolerances.push_back(t);
+    }
+    const int n = int(r.points.size());
+    if (r.loosestEstimate >= n || r.loosestConfident >= n)
+        throw FileFormatError(path, "/@loosest_estimate", "an index of /points", "out of range");
+    return r;
+}
+
+}  // namespace dwmtj::core

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end checks of `dwmtj design` on the committed Fashion-MNIST sample: a two-device design
+# trained as a sweep, its chips tested, the front and the spec answered, the result files, a
+# second run that trains nothing, --report with another spec, a bad design file, and --slurm.
+source "$(dirname "$0")/common.sh"
+D="$SRC/datasets/fashion-mnist-sample"
+cat >"$T/tiny.ini" <<INI
+[design tiny]
+format_version = 1
+hidden = 32
+timesteps = 8
+epochs = 3
+batch = 50
+seeds = 0-1
+validation = 200
+test_limit = 200
+data_dir = $D
+width_ratio = 0.5, 4
+v50_sd = 0.05
+draws = 2
+pulse_ns = 30, 10
+sigma = 0, 0.5, 1, 1.5
+
+[spec]
+accuracy = 30
+robustness = 0.1
+INI
+
+"$B" design --out "$T/d" --preset "$T/tiny.ini" --jobs 2 >"$T/run.out" 2>"$T/run.err"; rc=$?
+check "design: exit 0, 2 devices x 2 seeds trained as a sweep, 2 at a time" '[ $rc -eq 0 ] && grep -q "2 device(s) x 2 seed(s)" "$T/run.out" && grep -q "4 of 4 task(s) to run, 2 at a time" "$T/run.err"'
+check "the report: the points with intervals, the front, the chips, the answer" 'grep -q "Design study tiny: 4 point(s)" "$T/run.out" && grep -q "^\* " "$T/run.out" && grep -q "V50 spread (sd, V)" "$T/run.out" && grep -q "On the estimates" "$T/run.out" && grep -q "With 95 % confidence" "$T/run.out"'
+check "the result file, the table and each device's experiment file with its chips" "/usr/bin/python3 - <<PY
+import h5py, csv
+f = h5py.File('$T/d/design.h5')
+assert f.attrs['format'] == 'dwmtj-design', f.attrs['format']
+pts = [f['points'][k].attrs for k in sorted(f['points'])]
+assert len(pts) == 4
+# (10 + 10) / (30 + 10): the 10 ns pulse costs half the energy of the 30 ns pulse
+for a, b in [(pts[0], pts[1]), (pts[2], pts[3])]:
+    assert abs(b['energy_per_correct_J'] / a['energy_per_correct_J'] - 0.5) < 1e-9
+    assert a['accuracy_low'] <= a['accuracy'] <= a['accuracy_high']
+    assert 0 < a['accuracy'] <= 1 and a['networks'] == 2
+assert any(p['pareto'] for p in pts)
+rows = list(csv.DictReader(open('$T/d/design.csv')))
+assert len(rows) == 4 and rows[0]['device'] == 'w0.5-f0-c1'
+e = h5py.File('$T/d/networks/w4-f0-c1.h5')
+v = e['runs/seed_1/variability/v50']
+assert list(v['level'][:]) == [0.05] and v['accuracy'].shape == (1, 2)
+lut = open('$T/d/luts/w4-f0-c1.csv').read()
+assert 'width_ratio=4' in lut and 'method=design' in lut
+PY"
+
+start=$(date +%s)
+"$B" design --out "$T/d" --json >"$T/again.json" 2>"$T/again.err"; rc=$?
+took=$(( $(date +%s) - start ))
+check "a second run trains and tests nothing new (${took}s) and answers the same in JSON" '[ $rc -eq 0 ] && grep -q "0 of 4 task(s) to run" "$T/again.err" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d[\"points\"]) == 4 and d[\"spec\"][\"accuracy\"] == 0.3 and d[\"missing\"] == []" "$T/again.json"'
+
+out=$("$B" design --out "$T/d" --report --accuracy 99 --robustness 0.9)
+check "--report with a spec no device meets says so" 'grep -q "Spec: clean accuracy >= 99.0 %" <<<"$out" && grep -q "On the estimates: no device of the design meets the spec" <<<"$out"'
+
+sed 's/^hidden = 32/hidden = sixteen/' "$T/tiny.ini" >"$T/bad.ini"
+"$B" design --out "$T/bad" --preset "$T/bad.ini" >/dev/null 2>"$T/bad.err"; rc=$?
+check "a bad design file: exit 1 naming the file, the section and the key; nothing created" '[ $rc -eq 1 ] && grep -q "bad.ini" "$T/bad.err" && grep -q "\[design tiny\] (line 1) hidden" "$T/bad.err" && [ ! -e "$T/bad" ]'
+
+"$B" design --out "$T/d" --preset small >/dev/null 2>"$T/other.err"; rc=$?
+check "another design into the same folder is refused" '[ $rc -eq 1 ] && grep -q "holds another design" "$T/other.err"'
+
+"$B" design --out "$T/s" --preset "$T/tiny.ini" --slurm --dry-run >"$T/slurm.out" 2>&1; rc=$?
+check "--slurm --dry-run: the array and a collect job that runs design again" '[ $rc -eq 0 ] && grep -q "design" "$T/s/sweep/slurm/collect.sbatch" && grep -q -- "--out" "$T/s/sweep/slurm/collect.sbatch" && [ -f "$T/s/sweep/slurm/array.sbatch" ]'
+exit $fail
