@@ -20,25 +20,6 @@ using namespace dwmtj::core;
 
 namespace {
 
-/// The logistic width of the network's device (its LUT's fit): w, or the mean of w_2..w_K.
-double deviceWidth(const Experiment& e, const std::string& path)
-{
-    const Lut* lut = e.layerLut(0) ? e.layerLut(0) : e.layerLut(1);
-    if (!lut) throw Error(path + ": the network has no DW-MTJ device layer");
-    double sum = 0;
-    int n = 0;
-    for (const auto& [key, value] : lut->provenance)
-        if (key == "fit_w" || key.rfind("fit_w_", 0) == 0) {
-            sum += std::stod(value);
-            ++n;
-        }
-    if (n == 0)
-        throw Error(path +
-                    ": its lookup table records no fitted width (an empirical table); "
-                    "calibration needs the device's w");
-    return sum / n;
-}
-
 std::string yieldJson(const ChipYield& y)
 {
     return "{\"chips\":" + std::to_string(y.chips) + ",\"passing\":" + std::to_string(y.passing) +
@@ -85,7 +66,12 @@ int runYield(const std::vector<std::string>& argv)
         const std::string& path = a.positionals()[f];
         const Experiment e = loadExperiment(path);
         std::vector<double> levels{spread};
-        const double w = pulses.empty() ? 0 : deviceWidth(e, path);
+        double w = 0;
+        try {
+            if (!pulses.empty()) w = deviceWidthOf(e);
+        } catch (const Error& err) {
+            throw Error(path + ": " + err.what());
+        }
         for (int k : pulses) levels.push_back(calibrationResidualSd(w, k));
         o.axes = {{"v50", levels}};
         const Experiment out =

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
@@ -12,6 +13,7 @@
 
 #include "common/background_task.h"
 #include "common/page.h"
+#include "design/design_page.h"
 #include "devices/csv_import_dialog.h"
 #include "devices/device_page.h"
 #include "devices/device_spread_panel.h"
@@ -181,7 +183,32 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     ok &= waitUntil([&] { return repro->task()->state() == ui::BackgroundTask::State::Idle; },
                     900000);
     ok &= save(&w, dir, "11-reproduce-done.png");
-    // 8. Every page as it stands now, including pages added after this tour was written.
+    // 8. Design: three device widths on the sample, trained from the page 2 at a time.
+    {
+        const QString file = QDir(dir).filePath("design-tour.ini");
+        QFile f(file);
+        f.open(QIODevice::WriteOnly);
+        f.write(QStringLiteral("[design tour]\nformat_version = 1\nhidden = 32\ntimesteps = 8\n"
+                               "epochs = 3\nbatch = 50\nseeds = 0-2\nvalidation = 200\n"
+                               "data_dir = %1\nwidth_ratio = 0.25, 1, 4\nv50_sd = 0.05, 0.1, "
+                               "0.2\ndraws = 3\npulse_ns = 30, 10, 3\nsigma = 0, 0.5, 1, 1.5, "
+                               "2\n[spec]\naccuracy = 70\nrobustness = 0.3\n")
+                    .arg(QString::fromStdString(core::fashionMnistSampleDir()))
+                    .toUtf8());
+        f.close();
+        QDir(QDir(dir).filePath("design")).removeRecursively();
+        auto* design = w.designPage();
+        w.showPage(design);
+        design->setFolder(QDir(dir).filePath("design"));
+        design->setPreset(file);
+        design->setJobs(2);
+        design->run();
+        ok &= waitUntil([&] { return design->task()->state() == ui::BackgroundTask::State::Idle; },
+                        900000);
+        ok &= design->result().has_value();
+        ok &= save(&w, dir, "12-design.png");
+    }
+    // 9. Every page as it stands now, including pages added after this tour was written.
     for (ui::Page* page : w.pages()) {
         w.showPage(page);
         ok &= save(&w, dir, QStringLiteral("page-%1.png").arg(page->pageId()));

@@ -63,6 +63,8 @@ private Q_SLOTS:
         QVERIFY(!idle(page));
         QTRY_VERIFY_WITH_TIMEOUT(idle(page), 240000);
         QVERIFY2(page.result().has_value(), qPrintable(page.answerText()));
+        if (const QByteArray shots = qgetenv("DWMTJ_UI_SHOTS"); !shots.isEmpty())  // to look at
+            page.grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/design-page.png"));
         const core::DesignResult& r = *page.result();
         QCOMPARE(int(r.points.size()), 4);  // 2 devices x 2 pulse widths
         QCOMPARE(page.pointsTable()->rowCount(), 4);
@@ -96,6 +98,15 @@ private Q_SLOTS:
         for (auto* s : page.yieldChart()->chart()->series())
             curves += s->name().contains(QStringLiteral("chips"));
         QCOMPARE(curves, 2);
+        // Calibrated chips (100 pulses per neuron): one more yield curve, the same chips.
+        page.calibrate(100);
+        QTRY_VERIFY_WITH_TIMEOUT(page.calibrationTask()->state() == ui::BackgroundTask::State::Idle,
+                                 120000);
+        QString calibrated;
+        for (auto* s : page.yieldChart()->chart()->series())
+            if (s->name().startsWith(QStringLiteral("calibrated, 100 pulses")))
+                calibrated = s->name();
+        QVERIFY2(calibrated.contains(QStringLiteral("(4 chips)")), qPrintable(calibrated));
         // A spec nobody meets, set after the run, is answered at once.
         page.setSpec(99, 0.9);
         QVERIFY2(page.answerText().contains(QStringLiteral("no device of the design meets")),

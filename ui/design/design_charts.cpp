@@ -47,15 +47,17 @@ void extend(double v, double& lo, double& hi)
     hi = std::max(hi, v);
 }
 
-void setPadded(QValueAxis* axis, double lo, double hi)
+/// The range with a margin, nice numbers, and never past what the quantity can take.
+void setPadded(QValueAxis* axis, double lo, double hi, double floor, double ceiling)
 {
     if (!(lo <= hi)) {
         lo = 0;
         hi = 1;
     }
     const double pad = hi > lo ? 0.06 * (hi - lo) : std::max(0.5, 0.05 * std::abs(hi));
-    axis->setRange(lo - pad, hi + pad);
+    axis->setRange(std::max(lo - pad, floor), std::min(hi + pad, ceiling));
     axis->applyNiceNumbers();
+    axis->setRange(std::max(axis->min(), floor), std::min(axis->max(), ceiling));
 }
 
 }  // namespace
@@ -149,8 +151,13 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
         extend(specAcc, xLo, xHi);
         extend(r.specRobustness, yLo, yHi);
     }
-    setPadded(x, xLo, xHi);
-    setPadded(y, yLo, yHi);
+    if (energy) {  // nJ >= 0; accuracy in percent
+        setPadded(x, xLo, xHi, 0, INFINITY);
+        setPadded(y, yLo, yHi, 0, 100);
+    } else {  // the chance-corrected AUC is 1 at best; below 0 when worse than chance
+        setPadded(x, xLo, xHi, 0, 100);
+        setPadded(y, yLo, yHi, -1, 1.2);
+    }
     auto* spec = new QLineSeries;
     spec->setName(QObject::tr("Spec"));
     QPen pen(QColor(0xd6, 0x27, 0x28));
@@ -173,7 +180,10 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
         auto* s = new QScatterSeries;
         s->setName(g.name);
         s->setMarkerSize(g.filled ? 11 : 9);
-        s->setColor(g.filled ? g.colour : QColor(Qt::white));
+        // Front: filled; meeting the spec: a light fill; the rest: hollow.
+        s->setColor(g.filled                               ? g.colour
+                    : g.colour == QColor(0x2c, 0xa0, 0x2c) ? g.colour.lighter(170)
+                                                           : QColor(Qt::white));
         s->setBorderColor(g.colour);
         for (int k : *g.indices) {
             const Coordinates c = coordinates(r.points[size_t(k)], projection);
@@ -210,8 +220,7 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
     delete old;
 }
 
-void drawYieldCurves(QChartView* view, const ChipLevels& levels, const QString& spreadLabel,
-                     double spec)
+void drawYieldCurves(QChartView* view, const ChipCurves& levels, double spec)
 {
     QChart* chart = freshChart(QObject::tr("Chip yield: share of chips at or above the spec"));
     QValueAxis *x = nullptr, *y = nullptr;
@@ -229,10 +238,7 @@ void drawYieldCurves(QChartView* view, const ChipLevels& levels, const QString& 
         if (chips.empty()) continue;
         std::sort(chips.begin(), chips.end());
         auto* s = new QLineSeries;
-        s->setName(QObject::tr("%1 %2 (%3 chips)")
-                       .arg(spreadLabel)
-                       .arg(levels[k].first)
-                       .arg(chips.size()));
+        s->setName(QObject::tr("%1 (%2 chips)").arg(levels[k].first).arg(chips.size()));
         s->setColor(colours[k % std::size(colours)]);
         // A step function: yield(a) = share of chips with accuracy >= a.
         const double n = double(chips.size());

@@ -24,10 +24,11 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
 
 /// The chips of one device at each level of one spread: (level, accuracies).
 using ChipLevels = std::vector<std::pair<double, std::vector<double>>>;
-/// Yield (share of chips at or above the spec) against the spec, one curve per level, and a
+/// Named groups of chips (accuracies), one yield curve each.
+using ChipCurves = std::vector<std::pair<QString, std::vector<double>>>;
+/// Yield (share of chips at or above the spec) against the spec, one curve per group, and a
 /// vertical line at `spec` (fractions).
-void drawYieldCurves(QChartView* view, const ChipLevels& levels, const QString& spreadLabel,
-                     double spec);
+void drawYieldCurves(QChartView* view, const ChipCurves& curves, double spec);
 
 /// The tool tip of one point: its device, energy setting and values with intervals.
 QString designPointText(const core::DesignPoint& p);

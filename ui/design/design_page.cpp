@@ -27,9 +27,8 @@
 #include "common/background_task.h"
 #include "common/cli_program.h"
 #include "common/table_export.h"
+#include "design/design_work.h"
 #include "dwmtj/chip_yield.h"
-#include "dwmtj/error.h"
-#include "dwmtj/training.h"
 
 namespace dwmtj::ui {
 
@@ -60,13 +59,20 @@ QTableWidgetItem* cell(const QString& text)
 
 }  // namespace
 
+struct DesignPage::Calibrated {
+    std::string device;
+    QString label, error;
+    std::vector<double> chips;
+};
+
 struct DesignPage::Loaded {
     QString error, dir;
     core::DesignResult result;
     std::map<std::string, std::map<std::string, ChipLevels>> chips;
 };
 
-DesignPage::DesignPage(QWidget* parent) : Page(parent), m_task(new BackgroundTask(this))
+DesignPage::DesignPage(QWidget* parent)
+    : Page(parent), m_task(new BackgroundTask(this)), m_calTask(new BackgroundTask(this))
 {
     m_folder = new QLineEdit;
     m_folder->setObjectName(QStringLiteral("designFolder"));
@@ -87,7 +93,6 @@ DesignPage::DesignPage(QWidget* parent) : Page(parent), m_task(new BackgroundTas
     m_jobs->setValue(std::max(1, int(std::thread::hardware_concurrency())));
     m_jobs->setToolTip(tr("Networks trained at a time, each in its own process"));
     m_run = new QPushButton(tr("Run design"));
-    m_run->setObjectName(QStringLiteral("designRun"));
     m_stop = new QPushButton(tr("Stop"));
     m_stop->setEnabled(false);
     m_progress = new QProgressBar;
@@ -123,6 +128,16 @@ DesignPage::DesignPage(QWidget* parent) : Page(parent), m_task(new BackgroundTas
     for (const auto& a : kAxes) m_yieldAxis->addItem(tr(a[1]), QString::fromLatin1(a[0]));
     m_yieldText = new QLabel;
     m_yieldText->setWordWrap(true);
+    m_calPulses = new QSpinBox;
+    m_calPulses->setRange(1, 1000000);
+    m_calPulses->setValue(100);
+    m_calPulses->setSuffix(tr(" pulses"));
+    m_calPulses->setToolTip(
+        tr("Pulses per neuron to estimate its V50 at its nominal operating "
+           "point before the chip is used (models.md, \"Chip yield and "
+           "per-chip calibration\")"));
+    m_calibrate = new QPushButton(tr("Test calibrated chips"));
+    m_calibrate->setObjectName(QStringLiteral("designCalibrate"));
     m_points = makeResultTable(9, QStringLiteral("designPoints"), QStringLiteral("design-points"));
     m_points->setHorizontalHeaderLabels(
         {tr("Device"), tr("w / w0"), tr("Floor"), tr("Ceiling"), tr("Pulse [ns]"),
@@ -158,10 +173,14 @@ DesignPage::DesignPage(QWidget* parent) : Page(parent), m_task(new BackgroundTas
     auto* yieldRow = new QHBoxLayout;
     yieldRow->addWidget(new QLabel(tr("Spread:")));
     yieldRow->addWidget(m_yieldAxis);
-    yieldRow->addWidget(m_yieldText, 1);
+    yieldRow->addWidget(new QLabel(tr("Calibrate with")));
+    yieldRow->addWidget(m_calPulses);
+    yieldRow->addWidget(m_calibrate);
     yieldLayout->addLayout(yieldRow);
+    yieldLayout->addWidget(m_yieldText);
     yieldLayout->addWidget(m_yield, 1);
     m_charts = new QTabWidget;
+    m_charts->setObjectName(QStringLiteral("designCharts"));
     m_charts->addTab(m_front, tr("Accuracy vs energy"));
     m_charts->addTab(m_robust, tr("Robustness vs accuracy"));
     m_charts->addTab(yieldPane, tr("Chip yield"));
@@ -212,6 +231,23 @@ DesignPage::DesignPage(QWidget* parent) : Page(parent), m_task(new BackgroundTas
         m_status->setText(text);
     });
     connect(m_task, &BackgroundTask::message, this, &DesignPage::logMessage);
+    connect(m_calibrate, &QPushButton::clicked, this, [this] { calibrate(m_calPulses->value()); });
+    connect(m_calTask, &BackgroundTask::progress, this,
+            [this](double, const QString& text) { m_yieldText->setText(text); });
+    connect(m_calTask, &BackgroundTask::finished, this, [this](bool stopped) {
+        m_calibrate->setEnabled(true);
+        if (!m_calPending) return;
+        if (!m_calPending->error.isEmpty()) {
+            m_yieldText->setText(tr("<span style='color:#b00020'>No calibrated chips: %1</span>")
+                                     .arg(m_calPending->error.toHtmlEscaped()));
+            Q_EMIT logMessage(tr("Design: calibration: %1").arg(m_calPending->error));
+        } else if (!stopped) {
+            m_calibrated[m_calPending->device] = {m_calPending->label, m_calPending->chips};
+            m_yieldAxis->setCurrentIndex(0);  // the V50 spread, which calibration removes
+            refreshYield();
+        }
+        m_calPending.reset();
+    });
     connect(m_task, &BackgroundTask::failed, this,
             [this](const QString& e) { Q_EMIT logMessage(tr("Design: %1").arg(e)); });
     connect(m_task, &BackgroundTask::finished, this, [this](bool stopped) {
@@ -234,6 +270,7 @@ DesignPage::DesignPage(QWidget* parent) : Page(parent), m_task(new BackgroundTas
 void DesignPage::setFolder(const QString& dir) { m_folder->setText(dir); }
 QString DesignPage::folder() const { return m_folder->text().trimmed(); }
 void DesignPage::setJobs(int n) { m_jobs->setValue(n); }
+void DesignPage::stop() { m_task->stop(); }
 QString DesignPage::answerText() const { return m_answer->text(); }
 
 void DesignPage::setPreset(const QString& nameOrPath)
@@ -260,36 +297,6 @@ void DesignPage::setBusy(bool busy)
     if (!busy) m_progress->setValue(m_progress->maximum());
 }
 
-namespace {
-/// The result and, per device, the chips its networks were tested as (variability curves).
-void loadInto(const std::string& dir, core::DesignResult& result,
-              std::map<std::string, std::map<std::string, ChipLevels>>& chips)
-{
-    result = core::loadDesignResult(core::designResultFile(dir));
-    for (const auto& p : result.points) {
-        if (chips.count(p.device)) continue;
-        auto& byAxis = chips[p.device];
-        const std::string file = (std::filesystem::path(dir) / p.file).string();
-        if (!std::filesystem::exists(file)) continue;
-        const core::Experiment e = core::loadExperiment(file, false);
-        for (const auto& run : e.runs)
-            for (const auto& c : run.variability) {
-                ChipLevels& levels = byAxis[c.axis];
-                for (size_t k = 0; k < c.level.size() && k < c.accuracy.size(); ++k) {
-                    auto it = std::find_if(levels.begin(), levels.end(),
-                                           [&](const auto& l) { return l.first == c.level[k]; });
-                    if (it == levels.end()) {
-                        levels.push_back({c.level[k], {}});
-                        it = levels.end() - 1;
-                    }
-                    it->second.insert(it->second.end(), c.accuracy[k].begin(), c.accuracy[k].end());
-                }
-            }
-        for (auto& [axis, levels] : byAxis) std::sort(levels.begin(), levels.end());
-    }
-}
-}  // namespace
-
 void DesignPage::open(const QString& dir)
 {
     if (dir.isEmpty()) {
@@ -299,14 +306,14 @@ void DesignPage::open(const QString& dir)
     m_folder->setText(dir);
     auto loaded = std::make_shared<Loaded>();
     loaded->dir = dir;
-    if (!m_task->start(tr("Opening the design in %1").arg(dir),
-                       [loaded](std::stop_token, BackgroundTask&) {
-                           try {
-                               loadInto(loaded->dir.toStdString(), loaded->result, loaded->chips);
-                           } catch (const std::exception& e) {
-                               loaded->error = QString::fromUtf8(e.what());
-                           }
-                       }))
+    if (!m_task->start(
+            tr("Opening the design in %1").arg(dir), [loaded](std::stop_token, BackgroundTask&) {
+                try {
+                    loadDesignView(loaded->dir.toStdString(), loaded->result, loaded->chips);
+                } catch (const std::exception& e) {
+                    loaded->error = QString::fromUtf8(e.what());
+                }
+            }))
         return;
     m_pending = loaded;
     setBusy(true);
@@ -324,61 +331,23 @@ void DesignPage::run()
     loaded->dir = dir;
     const int jobs = m_jobs->value();
     const std::string program = dwmtjProgram().toStdString();
-    if (!m_task->start(
-            tr("Design study in %1").arg(QFileInfo(dir).fileName()),
-            [loaded, preset, jobs, program](std::stop_token stop, BackgroundTask& task) {
-                try {
-                    const std::string d = loaded->dir.toStdString();
-                    const std::string file =
-                        preset.isEmpty() ? (std::filesystem::path(d) / "design.ini").string()
-                                         : core::designPresetFile(preset.toStdString());
-                    const std::string sweep = core::prepareDesignFolder(file, d);
-                    if (!QFileInfo(QString::fromStdString(program)).isExecutable())
-                        throw core::Error("the dwmtj program is not next to the workbench (" +
-                                          program + "); set DWMTJ_CLI");
-                    core::SweepRunOptions o;
-                    o.jobs = jobs;
-                    o.threadsPerTask = std::max(1, core::defaultThreadCount() / jobs);
-                    o.program = program;
-                    const auto sum = core::runSweepFolder(
-                        sweep, o, stop, {}, [&](const core::SweepRunProgress& p) {
-                            QString text = QObject::tr("Training: %1 of %2 networks (%3 %4)")
-                                               .arg(p.done)
-                                               .arg(p.total)
-                                               .arg(QString::fromStdString(p.taskId),
-                                                    p.exitCode == 0 ? QObject::tr("done")
-                                                                    : QObject::tr("failed"));
-                            if (std::isfinite(p.etaSeconds))
-                                text += QObject::tr(", about %1 min left")
-                                            .arg(std::ceil(p.etaSeconds / 60));
-                            task.reportProgress(
-                                p.total ? 0.8 * double(p.done) / double(p.total) : 0.8, text);
-                        });
-                    if (stop.stop_requested()) return;
-                    if (sum.failed)
-                        task.reportError(QObject::tr("%1 network(s) failed to train; their logs "
-                                                     "are in %2/logs")
-                                             .arg(sum.failed)
-                                             .arg(QString::fromStdString(sweep)));
-                    core::evaluateDesign(
-                        d, 0, stop, [&](const std::string& what, int done, int total) {
-                            task.reportProgress(
-                                0.8 + 0.2 * (total ? double(done) / total : 1),
-                                QObject::tr("Testing the %1").arg(QString::fromStdString(what)));
-                        });
-                    if (stop.stop_requested()) return;
-                    loadInto(d, loaded->result, loaded->chips);
-                } catch (const std::exception& e) {
-                    loaded->error = QString::fromUtf8(e.what());
-                }
-            }))
+    if (!m_task->start(tr("Design study in %1").arg(QFileInfo(dir).fileName()),
+                       [loaded, preset, jobs, program](std::stop_token stop, BackgroundTask& task) {
+                           try {
+                               runDesignWork(loaded->dir.toStdString(), preset.toStdString(), jobs,
+                                             program, stop, task);
+                               if (stop.stop_requested()) return;
+                               loadDesignView(loaded->dir.toStdString(), loaded->result,
+                                              loaded->chips);
+                           } catch (const std::exception& e) {
+                               loaded->error = QString::fromUtf8(e.what());
+                           }
+                       }))
         return;
     m_pending = loaded;
     m_status->setText(tr("Preparing the design in %1 ...").arg(dir));
     setBusy(true);
 }
-
-void DesignPage::stop() { m_task->stop(); }
 
 void DesignPage::showLoaded(const Loaded& loaded)
 {
@@ -461,29 +430,59 @@ void DesignPage::refreshYield()
     if (!m_result || m_selected < 0 || m_selected >= int(m_result->points.size())) return;
     const core::DesignPoint& p = m_result->points[size_t(m_selected)];
     const std::string axis = m_yieldAxis->currentData().toString().toStdString();
-    ChipLevels levels;
+    ChipCurves curves;
     if (auto d = m_chips.find(p.device); d != m_chips.end())
-        if (auto a = d->second.find(axis); a != d->second.end()) levels = a->second;
-    drawYieldCurves(m_yield, levels, m_yieldAxis->currentText(), m_result->specAccuracy);
-    if (levels.empty()) {
+        if (auto a = d->second.find(axis); a != d->second.end())
+            for (const auto& [level, chips] : a->second)
+                curves.push_back(
+                    {QStringLiteral("%1 %2").arg(m_yieldAxis->currentText()).arg(level), chips});
+    if (auto c = m_calibrated.find(p.device); c != m_calibrated.end() && axis == "v50")
+        curves.push_back(c->second);
+    drawYieldCurves(m_yield, curves, m_result->specAccuracy);
+    if (curves.empty()) {
         m_yieldText->setText(
             tr("%1: no chips tested along this spread.").arg(QString::fromStdString(p.device)));
         return;
     }
     QStringList parts;
-    for (const auto& [level, chips] : levels) {
+    for (const auto& [label, chips] : curves) {
         if (chips.empty()) continue;
         const core::ChipYield y = core::chipYield(chips, m_result->specAccuracy);
         parts << tr("%1: %2 % [%3, %4]")
-                     .arg(level)
+                     .arg(label)
                      .arg(100 * y.yield, 0, 'f', 0)
                      .arg(100 * y.lower, 0, 'f', 0)
                      .arg(100 * y.upper, 0, 'f', 0);
     }
-    m_yieldText->setText(tr("%1, yield at %2 % (Wilson 95 % CI) per level: %3")
+    m_yieldText->setText(tr("%1, yield at %2 % (Wilson 95 % CI): %3")
                              .arg(QString::fromStdString(p.device))
                              .arg(100 * m_result->specAccuracy, 0, 'f', 1)
                              .arg(parts.join(QStringLiteral("; "))));
+}
+
+void DesignPage::calibrate(int pulses)
+{
+    if (!m_result || m_selected < 0 || m_selected >= int(m_result->points.size())) {
+        m_yieldText->setText(tr("Open or run a design and choose a point first."));
+        return;
+    }
+    const core::DesignPoint& p = m_result->points[size_t(m_selected)];
+    auto out = std::make_shared<Calibrated>();
+    out->device = p.device;
+    const std::string dir = folder().toStdString();
+    const std::string file = (std::filesystem::path(dir) / p.file).string();
+    if (!m_calTask->start(tr("Calibrated chips of %1").arg(QString::fromStdString(p.device)),
+                          [out, dir, file, pulses](std::stop_token stop, BackgroundTask& task) {
+                              try {
+                                  out->chips =
+                                      calibratedChips(dir, file, pulses, stop, task, out->label);
+                              } catch (const std::exception& e) {
+                                  out->error = QString::fromUtf8(e.what());
+                              }
+                          }))
+        return;
+    m_calPending = out;
+    m_calibrate->setEnabled(false);
 }
 
 void DesignPage::pointEvent(int index, bool clicked)

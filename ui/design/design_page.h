@@ -52,8 +52,13 @@ public:
     void setSpec(double accuracyPercent, double robustness);
     /// Shows this point's device in the yield chart and selects its row.
     void selectPoint(int index);
+    /// Tests the selected device's networks as chips calibrated with `pulses` per neuron (each
+    /// V50 estimated and retuned: a residual spread of 2 w / sqrt(pulses)), the same chips as
+    /// the V50 curves, and adds their yield curve (in the worker).
+    void calibrate(int pulses);
 
     BackgroundTask* task() const { return m_task; }
+    BackgroundTask* calibrationTask() const { return m_calTask; }
     const std::optional<core::DesignResult>& result() const { return m_result; }
     QChartView* frontChart() const { return m_front; }
     QChartView* robustnessChart() const { return m_robust; }
@@ -68,6 +73,8 @@ Q_SIGNALS:
 
 private:
     struct Loaded;
+    struct Calibrated;
+    std::shared_ptr<Calibrated> m_calPending;
     void showLoaded(const Loaded& loaded);
     void refresh();
     void refreshYield();
@@ -79,6 +86,11 @@ private:
     std::optional<core::DesignResult> m_result;
     /// Per device, per spread axis: the chips' accuracies at each level.
     std::map<std::string, std::map<std::string, ChipLevels>> m_chips;
+    /// Per device: the calibrated chips, with their label.
+    std::map<std::string, std::pair<QString, std::vector<double>>> m_calibrated;
+    BackgroundTask* m_calTask = nullptr;
+    QSpinBox* m_calPulses = nullptr;
+    QPushButton* m_calibrate = nullptr;
     int m_selected = -1;
     QLineEdit* m_folder = nullptr;
     QComboBox *m_preset = nullptr, *m_yieldAxis = nullptr;
