@@ -6,8 +6,6 @@
 
 namespace dwmtj::core {
 
-struct Experiment;
-
 struct ChipYield {
     double spec = 0;                      ///< accuracy the chip must reach (fraction)
     int chips = 0;                        ///< chips tested (device draws x networks)
@@ -27,10 +25,5 @@ ChipYield chipYield(const std::vector<double>& accuracies, double spec);
 /// retuned operating points keep, is 2 w / sqrt(pulses) (w the logistic width). Throws
 /// OptionsError for pulses < 1 or w <= 0.
 double calibrationResidualSd(double width, int pulses);
-
-/// The logistic width of a network's device (its first device layer's LUT fit): w, or the mean
-/// of w_2..w_K for a multi-weight table. Throws Error without a device layer or for an
-/// empirical table (no fitted width).
-double deviceWidthOf(const Experiment& e);
 
 }  // namespace dwmtj::core

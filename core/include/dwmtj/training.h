@@ -108,6 +108,11 @@ Experiment evaluateVariability(const Experiment& experiment, const VariabilityOp
                                std::stop_token stop,
                                const std::function<void(int, int)>& progress = {});
 
+/// The logistic width of a network's device (its first device layer's LUT fit): w, or the mean
+/// of w_2..w_K for a multi-weight table; what per-chip calibration needs (dwmtj/chip_yield.h).
+/// Throws Error without a device layer or for an empirical table (no fitted width).
+double deviceWidthOf(const Experiment& e);
+
 /// How a network's test accuracy depends on its binary device's switching curve
 /// (docs/models.md, "Planning measurements"): central differences of the accuracy in V50 and
 /// w of `fit`, each moved by `stepInSe` of its standard errors, with the device layers' tables

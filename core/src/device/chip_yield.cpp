@@ -6,7 +6,6 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/estimate.h"
-#include "dwmtj/experiment.h"
 
 namespace dwmtj::core {
 namespace {
@@ -48,24 +47,6 @@ double calibrationResidualSd(double width, int pulses)
     if (!(width > 0 && std::isfinite(width)))
         throw OptionsError("calibration: the device's width must be positive");
     return 2 * width / std::sqrt(double(pulses));
-}
-
-double deviceWidthOf(const Experiment& e)
-{
-    const Lut* lut = e.layerLut(0) ? e.layerLut(0) : e.layerLut(1);
-    if (!lut) throw Error("the network has no DW-MTJ device layer");
-    double sum = 0;
-    int n = 0;
-    for (const auto& [key, value] : lut->provenance)
-        if (key == "fit_w" || key.rfind("fit_w_", 0) == 0) {
-            sum += std::stod(value);
-            ++n;
-        }
-    if (n == 0)
-        throw Error(
-            "its lookup table records no fitted width (an empirical table); calibration needs "
-            "the device's w");
-    return sum / n;
 }
 
 }  // namespace dwmtj::core

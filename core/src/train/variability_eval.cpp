@@ -181,4 +181,22 @@ Experiment evaluateVariability(const Experiment& input, const VariabilityOptions
     return e;
 }
 
+double deviceWidthOf(const Experiment& e)
+{
+    const Lut* lut = e.layerLut(0) ? e.layerLut(0) : e.layerLut(1);
+    if (!lut) throw Error("the network has no DW-MTJ device layer");
+    double sum = 0;
+    int n = 0;
+    for (const auto& [key, value] : lut->provenance)
+        if (key == "fit_w" || key.rfind("fit_w_", 0) == 0) {
+            sum += std::stod(value);
+            ++n;
+        }
+    if (n == 0)
+        throw Error(
+            "its lookup table records no fitted width (an empirical table); calibration needs "
+            "the device's w");
+    return sum / n;
+}
+
 }  // namespace dwmtj::core
