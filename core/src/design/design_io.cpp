@@ -35,7 +35,7 @@ std::string withInterval(const DesignValue& v, double scale, const char* f)
 
 std::string index(size_t k)
 {
-    char b[16];
+    char b[32];
     std::snprintf(b, sizeof b, "%04zu", k);
     return b;
 }
