@@ -62,6 +62,17 @@ int runPlanMeasurements(const std::vector<std::string>& argv)
     if (!s.valid) return kExitStopped;
     const MeasurementPlan plan = planMeasurements(data.binary.counts, fit, s.gradient, po);
     const DriveDisplay d = driveDisplay(data);
+    // The voltages the network applied to its device (its runs' test passes, summed).
+    const VoltageHistogram h = appliedVoltageHistogram(e);
+    std::vector<double> candidates;
+    for (const auto& r : plan.rows) candidates.push_back(r.voltage);
+    AppliedVoltages applied;
+    try {
+        if (!h.counts.empty()) applied = appliedVoltages(h.counts, h.low, h.high, candidates);
+    } catch (const OptionsError& err) {
+        throw Error(runPath + ": its recorded voltages: " + err.what());
+    }
+    const bool haveApplied = !applied.share.empty();
     if (a.has("json")) {
         std::string j = "{\"device\":" + jsonString(devicePath) +
                         ",\"run\":" + jsonString(runPath) + ",\"drive\":\"" + toString(data.drive) +
@@ -75,7 +86,13 @@ int runPlanMeasurements(const std::vector<std::string>& argv)
                         ",\"sd_planned\":" + jsonNumber(plan.sdPlanned) +
                         ",\"sd_uniform\":" + jsonNumber(plan.sdUniform) +
                         ",\"planned_pulses\":" + jsonNumber(plan.plannedPulses) +
-                        ",\"uniform_pulses\":" + jsonNumber(plan.uniformPulses) + ",\"rows\":[";
+                        ",\"uniform_pulses\":" + jsonNumber(plan.uniformPulses) +
+                        (haveApplied ? ",\"applied\":{\"samples\":" + jsonNumber(applied.samples) +
+                                           ",\"q05\":" + jsonNumber(applied.q05) +
+                                           ",\"median\":" + jsonNumber(applied.median) +
+                                           ",\"q95\":" + jsonNumber(applied.q95) + "}"
+                                     : std::string()) +
+                        ",\"rows\":[";
         for (size_t i = 0; i < plan.rows.size(); ++i) {
             const auto& r = plan.rows[i];
             j += std::string(i ? "," : "") + "{\"voltage\":" + jsonNumber(r.voltage) +
@@ -83,7 +100,8 @@ int runPlanMeasurements(const std::vector<std::string>& argv)
                  ",\"pulses_per_cycle\":" + jsonNumber(r.pulsesPerCycle) +
                  ",\"sd_reduction_per_pulse\":" + jsonNumber(r.sdReductionPerPulse) +
                  ",\"cycles\":" + std::to_string(r.cycles) +
-                 ",\"uniform_cycles\":" + std::to_string(r.uniformCycles) + "}";
+                 ",\"uniform_cycles\":" + std::to_string(r.uniformCycles) +
+                 (haveApplied ? ",\"applied_share\":" + jsonNumber(applied.share[i]) : "") + "}";
         }
         std::printf("%s]}\n", j.c_str());
         return 0;
@@ -98,14 +116,29 @@ int runPlanMeasurements(const std::vector<std::string>& argv)
         100 * s.gradient[1] / d.factor, u, d.shown(s.step[0]), d.shown(s.step[1]), u);
     std::printf(
         "The curve's uncertainty leaves an accuracy sd of %.3f points now (95 %% "
-        "interval +/- %.3f).\n\n",
+        "interval +/- %.3f).\n",
         100 * plan.sdNow, 196 * plan.sdNow);
-    std::printf("  %11s  p(fit)   pulses/cycle  sd cut per 100 pulses  plan cycles  uniform\n",
-                d.axisLabel().c_str());
-    for (const auto& r : plan.rows)
-        std::printf("  %11.4f  %6.4f  %12.2f  %21.4f  %11d  %7d\n", d.shown(r.voltage),
-                    r.probability, r.pulsesPerCycle, 100 * 100 * r.sdReductionPerPulse, r.cycles,
-                    r.uniformCycles);
+    if (haveApplied)
+        std::printf(
+            "The network applies its device at %.4g-%.4g %s (5-95 %% of %.0f samples in its test "
+            "pass, median %.4g %s); \"applied\": the share nearest each voltage.\n\n",
+            d.shown(applied.q05), d.shown(applied.q95), u, applied.samples, d.shown(applied.median),
+            u);
+    else
+        std::printf(
+            "(The experiment file records no applied voltages: it was written before they were "
+            "recorded; retrain or run dwmtj noise on it.)\n\n");
+    std::printf(
+        "  %11s  p(fit)   pulses/cycle  sd cut per 100 pulses  plan cycles  uniform  applied\n",
+        d.axisLabel().c_str());
+    for (size_t i = 0; i < plan.rows.size(); ++i) {
+        const auto& r = plan.rows[i];
+        std::printf(
+            "  %11.4f  %6.4f  %12.2f  %21.4f  %11d  %7d  %6s\n", d.shown(r.voltage), r.probability,
+            r.pulsesPerCycle, 100 * 100 * r.sdReductionPerPulse, r.cycles, r.uniformCycles,
+            haveApplied ? (std::to_string(int(std::lround(100 * applied.share[i]))) + " %").c_str()
+                        : "-");
+    }
     std::printf("\nWith %.0f more pulses as planned (%.0f expected): sd %.3f points (+/- %.3f).\n",
                 po.budgetPulses, plan.plannedPulses, 100 * plan.sdPlanned, 196 * plan.sdPlanned);
     std::printf("The same pulses spread uniformly (%.0f expected): sd %.3f points (+/- %.3f).\n",

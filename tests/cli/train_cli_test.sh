@@ -81,9 +81,13 @@ rows = d['rows']
 assert len(rows) == 11 and abs(sum(r['cycles'] * r['pulses_per_cycle'] for r in rows) - d['planned_pulses']) < 1e-6
 assert 450 < d['planned_pulses'] <= 500 + 1e-9, d['planned_pulses']
 assert d['sd_planned'] <= d['sd_uniform'] + 1e-12 and d['sd_planned'] <= d['sd_now'], d
+# The voltages the networks applied in their test passes (2 runs x 500 images x T 8 x H 32).
+a = d['applied']
+assert a['samples'] == 2 * 500 * 8 * 32 and a['q05'] <= a['median'] <= a['q95'], a
+assert abs(sum(r['applied_share'] for r in rows) - 1) < 1e-9
 PY"
 out=$("$B" plan-measurements "$D/../binary-device.h5" "$T/run.h5" --budget 500 --test-limit 200 2>/dev/null)
-check "plan-measurements prints the plan and the interval with and without it" 'grep -q "plan cycles" <<<"$out" && grep -q "The same pulses spread uniformly" <<<"$out"'
+check "plan-measurements prints the plan, the voltages applied and the interval with and without it" 'grep -q "plan cycles" <<<"$out" && grep -q "The network applies its device at" <<<"$out" && grep -q "The same pulses spread uniformly" <<<"$out"'
 "$B" plan-measurements "$D/../multistate-device.h5" "$T/run.h5" >/dev/null 2>"$T/perr"; rc=$?
 check "plan-measurements refuses multi-weight data (binary switching data needed)" '[ $rc -eq 1 ] && grep -q "binary switching data" "$T/perr"'
 "$B" plan-measurements "$D/../binary-device.h5" "$T/run.h5" --budget 0 >/dev/null 2>&1; rc=$?

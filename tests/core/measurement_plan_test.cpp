@@ -159,6 +159,32 @@ TEST(MeasurementPlan, PlannedPulsesShrinkTheAccuracyErrorMoreThanUniformOnes)
 }
 
 // Chip yield: the count, the Wilson interval and the quantiles of known values.
+TEST(MeasurementPlan, AppliedVoltagesQuantilesAndNearestCandidateShares)
+{
+    // 20 equal bins of 100 samples over 1..2 V: uniform, so the quantiles are exact.
+    const std::vector<double> counts(20, 100.0);
+    const AppliedVoltages a = appliedVoltages(counts, 1.0, 2.0, {1.0, 1.5, 2.0});
+    EXPECT_DOUBLE_EQ(a.samples, 2000);
+    EXPECT_NEAR(a.q05, 1.05, 1e-12);
+    EXPECT_NEAR(a.median, 1.5, 1e-12);
+    EXPECT_NEAR(a.q95, 1.95, 1e-12);
+    // Bin centres 1.025 ... 1.975: 5 nearest 1.0, 10 nearest 1.5, 5 nearest 2.0.
+    ASSERT_EQ(a.share.size(), 3u);
+    EXPECT_NEAR(a.share[0], 0.25, 1e-12);
+    EXPECT_NEAR(a.share[1], 0.5, 1e-12);
+    EXPECT_NEAR(a.share[2], 0.25, 1e-12);
+    // All samples in one bin: every quantile inside it.
+    std::vector<double> one(20, 0.0);
+    one[7] = 50;
+    const AppliedVoltages b = appliedVoltages(one, 1.0, 2.0, {1.0, 2.0});
+    EXPECT_GE(b.q05, 1.35);
+    EXPECT_LE(b.q95, 1.40);
+    EXPECT_DOUBLE_EQ(b.share[0], 1.0);
+    EXPECT_THROW(appliedVoltages(counts, 2.0, 1.0, {}), OptionsError);
+    EXPECT_THROW(appliedVoltages({-1.0}, 1.0, 2.0, {}), OptionsError);
+    EXPECT_TRUE(appliedVoltages(std::vector<double>(4, 0.0), 1.0, 2.0, {1.5}).share.empty());
+}
+
 TEST(ChipYield, CountsChipsAtTheSpecWithAWilsonInterval)
 {
     std::vector<double> acc;

@@ -168,9 +168,28 @@ TEST_P(ShortTraining, LearnsFashionMnistSample)
         // One device sample per hidden neuron per step.
         EXPECT_DOUBLE_EQ(r.energy.samplesPerInference, 2.0 * c.hidden * c.timesteps);
         EXPECT_GT(r.energy.energyPerInferenceJ, 0);
+        // The voltages applied: every sample of the first device layer counted once, and the
+        // histogram's mean square within a bin's reach of that layer's exact one (its share of
+        // the energy times the mean square over both layers, whose samples are as many).
+        const auto& h = r.energy.voltageCounts;
+        ASSERT_EQ(h.size(), 64u);
+        double n = 0, v2 = 0;
+        const double width = (r.energy.voltageHigh - r.energy.voltageLow) / 64;
+        for (size_t k = 0; k < h.size(); ++k) {
+            const double v = r.energy.voltageLow + (double(k) + 0.5) * width;
+            n += h[k];
+            v2 += h[k] * v * v;
+        }
+        EXPECT_DOUBLE_EQ(n, r.energy.samplesPerInference / 2 * double(e.testImages));
+        ASSERT_EQ(r.energy.layerEnergyPerInferenceJ.size(), 2u);
+        const double layer1 = 2 * r.energy.meanSquareVoltage *
+                              r.energy.layerEnergyPerInferenceJ[0] / r.energy.energyPerInferenceJ;
+        EXPECT_NEAR(v2 / n, layer1, 2 * width * r.energy.voltageHigh + 1e-9);
     }
     const Experiment back = loadExperiment(out);
     EXPECT_EQ(back.runs.at(0).testAccuracy, r.testAccuracy);
+    EXPECT_EQ(back.runs.at(0).energy.voltageCounts, r.energy.voltageCounts);
+    EXPECT_EQ(back.runs.at(0).energy.voltageLow, r.energy.voltageLow);
 }
 
 INSTANTIATE_TEST_SUITE_P(Neurons, ShortTraining,

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+#include <cmath>
 
 #include "charts/chart_export.h"
 #include "charts/device_charts.h"
@@ -70,6 +71,17 @@ private Q_SLOTS:
         QVERIFY(p.plannedPulses > 450 && p.plannedPulses <= 500 + 1e-9);
         QVERIFY(p.sdPlanned <= p.sdUniform + 1e-12);
         QVERIFY(plan->chart()->chart()->series().size() >= 2);  // the curve and some stems
+        // The voltages the network applied: a sentence, a share per voltage, a curve.
+        QVERIFY2(plan->summaryText().contains("The network applies its device at"),
+                 qPrintable(plan->summaryText()));
+        double shares = 0;
+        for (int r = 0; r < plan->table()->rowCount(); ++r)
+            shares += plan->table()->item(r, 6)->text().remove(" %").toDouble();
+        QVERIFY2(std::abs(shares - 100) < 1.0, qPrintable(QString::number(shares)));
+        bool appliedCurve = false;
+        for (auto* s : plan->chart()->chart()->series())
+            appliedCurve |= s->name().contains("the network applies");
+        QVERIFY(appliedCurve);
         // A file that is not an experiment: a message, and the plan stays.
         plan->planFor(dir + "/binary-device.h5");
         QTRY_VERIFY_WITH_TIMEOUT(plan->task()->state() == dwmtj::ui::BackgroundTask::State::Idle,

@@ -17,6 +17,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <algorithm>
 #include <cmath>
 
 #include "charts/chart_export.h"
@@ -32,6 +33,8 @@ struct PlanPanel::Outcome {
     core::SigmoidFit fit;
     core::CurveSensitivity sensitivity;
     core::MeasurementPlan plan;
+    core::VoltageHistogram applied;  ///< what the network applied (empty: not recorded)
+    core::AppliedVoltages appliedSummary;
 };
 
 PlanPanel::PlanPanel(QWidget* parent) : QWidget(parent), m_task(new BackgroundTask(this))
@@ -70,7 +73,7 @@ PlanPanel::PlanPanel(QWidget* parent) : QWidget(parent), m_task(new BackgroundTa
     m_summary->setObjectName(QStringLiteral("planSummary"));
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_table = makeResultTable(6, QStringLiteral("planTable"), QStringLiteral("measurement-plan"));
+    m_table = makeResultTable(7, QStringLiteral("planTable"), QStringLiteral("measurement-plan"));
     m_chart = makeChartView(QStringLiteral("planChart"), tr("Next measurements"),
                             QStringLiteral("measurement-plan"));
 
@@ -176,6 +179,13 @@ void PlanPanel::planFor(const QString& experimentPath)
             if (!outcome->sensitivity.valid) return;
             outcome->plan = core::planMeasurements(data.binary.counts, outcome->fit,
                                                    outcome->sensitivity.gradient, po);
+            outcome->applied = core::appliedVoltageHistogram(e);
+            std::vector<double> candidates;
+            for (const auto& r : outcome->plan.rows) candidates.push_back(r.voltage);
+            if (!outcome->applied.counts.empty())
+                outcome->appliedSummary =
+                    core::appliedVoltages(outcome->applied.counts, outcome->applied.low,
+                                          outcome->applied.high, candidates);
         } catch (const std::exception& e) {
             outcome->error = QString::fromUtf8(e.what());
         }
@@ -205,7 +215,17 @@ void PlanPanel::showOutcome(const Outcome& o)
             .arg(plan.plannedPulses, 0, 'f', 0)
             .arg(196 * plan.sdUniform, 0, 'f', 3)
             .arg(plan.sdNow > 0 ? 100 * (1 - plan.sdPlanned / plan.sdNow) : 0.0, 0, 'f', 0)
-            .arg(plan.sdNow > 0 ? 100 * (1 - plan.sdUniform / plan.sdNow) : 0.0, 0, 'f', 0));
+            .arg(plan.sdNow > 0 ? 100 * (1 - plan.sdUniform / plan.sdNow) : 0.0, 0, 'f', 0) +
+        (o.appliedSummary.share.empty()
+             ? tr(" (The experiment file records no applied %1s: retrain or run the noise "
+                  "evaluation on it.)")
+                   .arg(QString::fromStdString(m_drive.quantity))
+             : tr(" The network applies its device at %1-%2 %3 (5-95 % of its test pass, median "
+                  "%4).")
+                   .arg(m_drive.shown(o.appliedSummary.q05), 0, 'g', 4)
+                   .arg(m_drive.shown(o.appliedSummary.q95), 0, 'g', 4)
+                   .arg(u)
+                   .arg(m_drive.shown(o.appliedSummary.median), 0, 'g', 4)));
     Q_EMIT logMessage(tr("Measurement plan: ± %1 -> ± %2 points with %3 pulses")
                           .arg(196 * plan.sdNow, 0, 'f', 3)
                           .arg(196 * plan.sdPlanned, 0, 'f', 3)
@@ -213,16 +233,22 @@ void PlanPanel::showOutcome(const Outcome& o)
     m_table->setRowCount(0);
     m_table->setHorizontalHeaderLabels({QStringLiteral("%1 [%2]").arg(sym, u), tr("p (fit)"),
                                         tr("pulses / cycle"), tr("sd cut / 100 pulses (points)"),
-                                        tr("plan cycles"), tr("uniform cycles")});
-    for (const auto& r : plan.rows) {
+                                        tr("plan cycles"), tr("uniform cycles"),
+                                        tr("applied (share)")});
+    for (size_t i = 0; i < plan.rows.size(); ++i) {
+        const auto& r = plan.rows[i];
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        const QStringList cells = {QString::number(m_drive.shown(r.voltage), 'f', 4),
-                                   QString::number(r.probability, 'f', 4),
-                                   QString::number(r.pulsesPerCycle, 'f', 2),
-                                   QString::number(1e4 * r.sdReductionPerPulse, 'f', 4),
-                                   QString::number(r.cycles),
-                                   QString::number(r.uniformCycles)};
+        const QStringList cells = {
+            QString::number(m_drive.shown(r.voltage), 'f', 4),
+            QString::number(r.probability, 'f', 4),
+            QString::number(r.pulsesPerCycle, 'f', 2),
+            QString::number(1e4 * r.sdReductionPerPulse, 'f', 4),
+            QString::number(r.cycles),
+            QString::number(r.uniformCycles),
+            o.appliedSummary.share.empty()
+                ? QStringLiteral("-")
+                : QStringLiteral("%1 %").arg(100 * o.appliedSummary.share[i], 0, 'f', 1)};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -243,6 +269,24 @@ void PlanPanel::showOutcome(const Outcome& o)
         curve->append(m_drive.shown(v), o.fit.probability(v));
     }
     chart->addSeries(curve);
+    // What the network applies: the histogram as a step line, its tallest bin at 1.
+    QLineSeries* applied = nullptr;
+    if (const auto& h = o.applied; !h.counts.empty() && h.high > h.low) {
+        const double top = *std::max_element(h.counts.begin(), h.counts.end());
+        if (top > 0) {
+            applied = new QLineSeries;
+            applied->setName(tr("%1s the network applies (relative)")
+                                 .arg(QString::fromStdString(m_drive.quantity)));
+            applied->setPen(QPen(QColor(44, 160, 44), 1.5));
+            const double w = (h.high - h.low) / double(h.counts.size());
+            for (size_t k = 0; k < h.counts.size(); ++k) {
+                const double a = h.low + w * double(k), b = a + w;
+                applied->append(m_drive.shown(a), h.counts[k] / top);
+                applied->append(m_drive.shown(b), h.counts[k] / top);
+            }
+            chart->addSeries(applied);  // drawn over the candidates' range only
+        }
+    }
     double most = 1;
     for (const auto& r : plan.rows)
         most = std::max({most, r.cycles * r.pulsesPerCycle, r.uniformCycles * r.pulsesPerCycle});
@@ -282,6 +326,10 @@ void PlanPanel::showOutcome(const Outcome& o)
     chart->addAxis(ap, Qt::AlignRight);
     curve->attachAxis(ax);
     curve->attachAxis(ay);
+    if (applied) {
+        applied->attachAxis(ax);
+        applied->attachAxis(ay);
+    }
     for (auto* s2 : stems) {
         s2->attachAxis(ax);
         s2->attachAxis(ap);

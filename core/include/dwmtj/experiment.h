@@ -48,6 +48,11 @@ struct EnergyReport {
     /// The same per hidden layer (0 for a layer without device neurons): the device layers of
     /// a hybrid network count, its LIF layers do not. Empty in files of format version 1.
     std::vector<double> layerEnergyPerInferenceJ;
+    /// The voltages (or currents) the first device layer applied: samples per bin of equal
+    /// bins from voltageLow to voltageHigh (its table's grid; beyond it in the end bins). Empty
+    /// in files written before it was recorded.
+    std::vector<double> voltageCounts;
+    double voltageLow = 0, voltageHigh = 0;
 };
 
 /// NeuroBench's complexity metrics (Yik et al., NeuroBench, Nature Communications 2025) of a

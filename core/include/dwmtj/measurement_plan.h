@@ -56,6 +56,18 @@ std::array<double, 4> sigmoidInformation(const SigmoidFit& fit,
 /// g^T I^-1 g for a 2 x 2 information matrix (row-major); +inf when I is singular.
 double quadraticInverse(const std::array<double, 4>& information, const std::array<double, 2>& g);
 
+/// The voltages a network applied to its device (EnergyReport::voltageCounts: samples per
+/// equal bin from `low` to `high`): their quantiles, and per candidate voltage the share of the
+/// samples nearest to it (bin centres; ties to the lower candidate).
+struct AppliedVoltages {
+    double samples = 0;
+    double q05 = 0, median = 0, q95 = 0;
+    std::vector<double> share;  ///< per candidate, summing to 1 (empty without samples)
+};
+/// Throws OptionsError for negative counts, non-finite bounds or low >= high.
+AppliedVoltages appliedVoltages(const std::vector<double>& counts, double low, double high,
+                                const std::vector<double>& candidates);
+
 /// The plan for a 2-parameter binomial fit of `counts` and the accuracy gradient `g`. Throws
 /// OptionsError for bad options or a fit of another form.
 MeasurementPlan planMeasurements(const std::vector<VoltageCounts>& counts, const SigmoidFit& fit,

@@ -108,6 +108,15 @@ Experiment evaluateVariability(const Experiment& experiment, const VariabilityOp
                                std::stop_token stop,
                                const std::function<void(int, int)>& progress = {});
 
+/// The voltages a network's runs applied to their first device layer in their test passes
+/// (EnergyReport::voltageCounts, summed over the runs on one grid); empty counts when no run
+/// recorded them (files written before they were).
+struct VoltageHistogram {
+    std::vector<double> counts;  ///< samples per equal bin from low to high
+    double low = 0, high = 0;
+};
+VoltageHistogram appliedVoltageHistogram(const Experiment& e);
+
 /// The logistic width of a network's device (its first device layer's LUT fit): w, or the mean
 /// of w_2..w_K for a multi-weight table; what per-chip calibration needs (dwmtj/chip_yield.h).
 /// Throws Error without a device layer or for an empirical table (no fitted width).

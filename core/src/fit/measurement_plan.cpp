@@ -142,4 +142,43 @@ MeasurementPlan planMeasurements(const std::vector<VoltageCounts>& counts, const
     return plan;
 }
 
+AppliedVoltages appliedVoltages(const std::vector<double>& counts, double low, double high,
+                                const std::vector<double>& candidates)
+{
+    if (!(std::isfinite(low) && std::isfinite(high) && low < high))
+        throw OptionsError("applied voltages: the histogram's range must be finite and increasing");
+    AppliedVoltages a;
+    for (double c : counts) {
+        if (!(c >= 0 && std::isfinite(c)))
+            throw OptionsError("applied voltages: counts must be finite and >= 0");
+        a.samples += c;
+    }
+    if (counts.empty() || a.samples <= 0) return a;
+    const double width = (high - low) / double(counts.size());
+    // The q-quantile, linear within the bin where the cumulative count reaches q.
+    auto quantileAt = [&](double q) {
+        const double target = q * a.samples;
+        double cum = 0;
+        for (size_t k = 0; k < counts.size(); ++k) {
+            if (counts[k] > 0 && cum + counts[k] >= target)
+                return low + width * (double(k) + (target - cum) / counts[k]);
+            cum += counts[k];
+        }
+        return high;
+    };
+    a.q05 = quantileAt(0.05);
+    a.median = quantileAt(0.5);
+    a.q95 = quantileAt(0.95);
+    a.share.assign(candidates.size(), 0.0);
+    if (candidates.empty()) return a;
+    for (size_t k = 0; k < counts.size(); ++k) {
+        const double v = low + (double(k) + 0.5) * width;
+        size_t best = 0;
+        for (size_t c = 1; c < candidates.size(); ++c)
+            if (std::abs(candidates[c] - v) < std::abs(candidates[best] - v)) best = c;
+        a.share[best] += counts[k] / a.samples;
+    }
+    return a;
+}
+
 }  // namespace dwmtj::core

@@ -209,10 +209,28 @@ const uint64_t* SpikingMlpImpl::keySlot(int k) const
     return reinterpret_cast<const uint64_t*>(m_keys.data_ptr<int64_t>()) + k;
 }
 
+namespace {
+/// The voltages a device layer applies, V = centre + gain x, counted into the activity's bins.
+void tallyVoltages(NetworkActivity& activity, int layer, const DeviceTable& tb, const Tensor& x)
+{
+    const double lo = tb.vMin, hi = tb.vMin + double(tb.size - 1) / tb.invStep;
+    if (!(hi > lo)) return;
+    const int bins = NetworkActivity::kVoltageBins;
+    const Tensor V = (x.detach() * tb.gain + tb.centre).clamp(lo, hi);
+    const Tensor h = torch::histc(V, bins, lo, hi).to(torch::kDouble).cpu().contiguous();
+    auto& counts = activity.voltageCounts[size_t(layer)];
+    if (counts.empty()) counts.assign(size_t(bins), 0.0);
+    const double* ph = h.data_ptr<double>();
+    for (int k = 0; k < bins; ++k) counts[size_t(k)] += ph[k];
+    activity.voltageRange[size_t(layer)] = {lo, hi};
+}
+}  // namespace
+
 Tensor SpikingMlpImpl::neuron(int layer, const Tensor& x, uint64_t key, NetworkActivity* activity)
 {
     const HiddenNeurons& l = m_layers[size_t(layer)];
     const DeviceKeyScope keys(keySlot(layer + 1));
+    if (activity && l.table) tallyVoltages(*activity, layer, *l.table, x);
     return neuronKernel(l.kind)(x, l.table.get(), key,
                                 activity ? &activity->layer[size_t(layer)] : nullptr);
 }

@@ -32,6 +32,12 @@ struct LayerKernelUse {
 struct NetworkActivity {
     std::array<ActivityTally, TrainingConfig::kHiddenLayers> layer{};
     ActivityTally input;
+    /// Per device layer: how many samples the network applied at each of kVoltageBins equal
+    /// bins of the layer table's grid, V = centre + gain x (values beyond the grid in the end
+    /// bins); empty for a layer without a device table.
+    static constexpr int kVoltageBins = 64;
+    std::array<std::vector<double>, TrainingConfig::kHiddenLayers> voltageCounts{};
+    std::array<std::array<double, 2>, TrainingConfig::kHiddenLayers> voltageRange{};
 };
 
 /// One hidden layer's neurons: the kind and, for device kinds, the layer's sampling table.

@@ -336,7 +336,12 @@ EnergyReport energyFrom(const snn::NetworkActivity& activity, int images, const 
             t.sumSquareVoltage += l.sumSquareVoltage;
             const Lut* lut = e.layerLut(i);
             p.drive = lut ? lut->drive : Drive::Voltage;
-            if (first) r.drive = p.drive;  // the first device layer's
+            if (first) {  // the first device layer's
+                r.drive = p.drive;
+                r.voltageCounts = activity.voltageCounts[size_t(i)];
+                r.voltageLow = activity.voltageRange[size_t(i)][0];
+                r.voltageHigh = activity.voltageRange[size_t(i)][1];
+            }
             first = false;
             layerJ = images > 0 ? sampleEnergyAt(p, 1.0) * l.sumSquareVoltage / images : 0;
         }

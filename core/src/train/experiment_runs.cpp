@@ -305,6 +305,12 @@ void writeRun(const h5::File& f, const RunRecord& r)
             h5::writeDoubles(f, eg + "/layer_energy_per_inference_J",
                              r.energy.layerEnergyPerInferenceJ,
                              {r.energy.layerEnergyPerInferenceJ.size()});
+        if (!r.energy.voltageCounts.empty()) {  // the voltages the first device layer applied
+            h5::writeDoubles(f, eg + "/voltage_histogram", r.energy.voltageCounts,
+                             {r.energy.voltageCounts.size()});
+            h5::writeDoubleAttr(f, eg + "/voltage_histogram", "low", r.energy.voltageLow);
+            h5::writeDoubleAttr(f, eg + "/voltage_histogram", "high", r.energy.voltageHigh);
+        }
     }
 }
 
@@ -398,6 +404,14 @@ RunRecord readRun(const h5::File& f, const std::string& path, const std::string&
             r.energy.layerEnergyPerInferenceJ = h5::readDoubles(
                 f, eg + "/layer_energy_per_inference_J",
                 {{std::uint64_t(TrainingConfig::kHiddenLayers)}, "one per hidden layer"}, dims);
+        }
+        if (h5::exists(f, eg + "/voltage_histogram")) {
+            std::vector<std::uint64_t> dims;
+            const std::string hg = eg + "/voltage_histogram";
+            r.energy.voltageCounts =
+                h5::readDoubles(f, hg, {{h5::kAny}, "one count per bin"}, dims, 100000);
+            r.energy.voltageLow = h5::readDoubleAttr(f, hg, "low");
+            r.energy.voltageHigh = h5::readDoubleAttr(f, hg, "high");
         }
     }
     return r;

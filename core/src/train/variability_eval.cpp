@@ -199,4 +199,22 @@ double deviceWidthOf(const Experiment& e)
     return sum / n;
 }
 
+VoltageHistogram appliedVoltageHistogram(const Experiment& e)
+{
+    VoltageHistogram h;
+    for (const auto& r : e.runs) {
+        const EnergyReport& en = r.energy;
+        if (en.voltageCounts.empty()) continue;
+        if (h.counts.empty()) {
+            h.counts = en.voltageCounts;
+            h.low = en.voltageLow;
+            h.high = en.voltageHigh;
+        } else if (en.voltageCounts.size() == h.counts.size() && en.voltageLow == h.low &&
+                   en.voltageHigh == h.high) {
+            for (size_t k = 0; k < h.counts.size(); ++k) h.counts[k] += en.voltageCounts[k];
+        }
+    }
+    return h;
+}
+
 }  // namespace dwmtj::core
