@@ -69,13 +69,13 @@ DesignResult evaluateDesign(const std::string& dir, int threads, std::stop_token
             if (!complete || !fs::exists(result)) continue;  // reported as missing
             e = loadExperiment(result);
         }
-        std::vector<VariabilityAxis> todo;
+        std::vector<VariabilityAxis> unevaluated;
         for (const auto& axis : spreadAxes(d))
-            if (!evaluated(e, axis, d.draws, d.deviceSeed)) todo.push_back(axis);
-        if (!todo.empty() || !have) {
-            if (!todo.empty()) {
+            if (!evaluated(e, axis, d.draws, d.deviceSeed)) unevaluated.push_back(axis);
+        if (!unevaluated.empty() || !have) {
+            if (!unevaluated.empty()) {
                 VariabilityOptions o;
-                o.axes = todo;
+                o.axes = unevaluated;
                 o.draws = d.draws;
                 o.seed = d.deviceSeed;
                 o.threads = threads;
