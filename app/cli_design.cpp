@@ -55,6 +55,17 @@ std::string resultJson(const DesignResult& r, const std::string& dir)
              ",\"chips\":" + std::to_string(t.chips) + ",\"accuracy\":" + valueJson(t.accuracy) +
              "}";
     }
+    j += "],\"hardware_aware\":[";
+    for (size_t k = 0; k < r.hardwareAware.size(); ++k) {
+        const DesignHardwareAware& h = r.hardwareAware[k];
+        j += std::string(k ? "," : "") + "{\"device\":" + jsonString(h.device) +
+             ",\"v50_sd\":" + jsonNumber(h.v50Sd) + ",\"networks\":" + std::to_string(h.networks) +
+             ",\"own_chips\":" + valueJson(h.ownChips) +
+             ",\"nominal_on_own\":" + valueJson(h.nominalOnOwn) +
+             ",\"gain_own\":" + valueJson(h.gainOwn) + ",\"new_chips\":" + valueJson(h.newChips) +
+             ",\"nominal_on_new\":" + valueJson(h.nominalOnNew) +
+             ",\"gain_new\":" + valueJson(h.gainNew) + ",\"file\":" + jsonString(h.file) + "}";
+    }
     j += "],\"loosest_estimate\":" + std::to_string(r.loosestEstimate) +
          ",\"loosest_confident\":" + std::to_string(r.loosestConfident) + ",\"missing\":[";
     for (size_t k = 0; k < r.missing.size(); ++k)
@@ -109,9 +120,13 @@ int runDesign(const std::vector<std::string>& argvIn)
     }
     const std::string sweep = prepareDesignFolder(file, dir);
     const DesignSpace d = loadDesignFolder(dir);
-    if (!a.has("json"))
+    if (!a.has("json")) {
         std::printf("dwmtj design %s: %zu device(s) x %zu seed(s) in %s\n", d.name.c_str(),
                     designDevices(d).size(), d.seeds.size(), dir.c_str());
+        if (const size_t hw = hardwareAwareDevices(d).size())
+            std::printf("  and %zu device(s) also trained hardware-aware at a V50 spread of %g V\n",
+                        hw, d.hardwareAware);
+    }
     if (slurm) {
         std::string again = "design";
         for (const auto& x : argv)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of `dwmtj design` on the committed Fashion-MNIST sample: a two-device design
-# trained as a sweep, its chips tested, the front and the spec answered, the result files, a
+# trained as a sweep with hardware-aware networks for one of them, its chips tested, the front and the spec answered, the result files, a
 # second run that trains nothing, --report with another spec, a bad design file, and --slurm.
 source "$(dirname "$0")/common.sh"
 D="$SRC/datasets/fashion-mnist-sample"
@@ -18,6 +18,8 @@ data_dir = $D
 width_ratio = 0.5, 4
 v50_sd = 0.05
 draws = 2
+hardware_aware = 0.05
+hardware_aware_devices = w0.5-f0-c1
 pulse_ns = 30, 10
 sigma = 0, 0.5, 1, 1.5
 
@@ -27,7 +29,8 @@ robustness = 0.1
 INI
 
 "$B" design --out "$T/d" --preset "$T/tiny.ini" --jobs 2 >"$T/run.out" 2>"$T/run.err"; rc=$?
-check "design: exit 0, 2 devices x 2 seeds trained as a sweep, 2 at a time" '[ $rc -eq 0 ] && grep -q "2 device(s) x 2 seed(s)" "$T/run.out" && grep -q "4 of 4 task(s) to run, 2 at a time" "$T/run.err"'
+check "design: exit 0, 2 devices x 2 seeds and 1 hardware-aware device trained as a sweep, 2 at a time" '[ $rc -eq 0 ] && grep -q "2 device(s) x 2 seed(s)" "$T/run.out" && grep -q "1 device(s) also trained hardware-aware at a V50 spread of 0.05 V" "$T/run.out" && grep -q "6 of 6 task(s) to run, 2 at a time" "$T/run.err"'
+check "the report compares the hardware-aware networks with the nominal ones on the same chips" 'grep -q "Hardware-aware training of w0.5-f0-c1 at a V50 spread of 0.05 V (2 network pair(s)" "$T/run.out" && grep -q "own chips (hw)" "$T/run.out"'
 check "the report: the points with intervals, the front, the chips, the answer" 'grep -q "Design study tiny: 4 point(s)" "$T/run.out" && grep -q "^\* " "$T/run.out" && grep -q "V50 spread (sd, V)" "$T/run.out" && grep -q "On the estimates" "$T/run.out" && grep -q "With 95 % confidence" "$T/run.out"'
 check "the result file, the table and each device's experiment file with its chips" "/usr/bin/python3 - <<PY
 import h5py, csv
@@ -46,6 +49,16 @@ assert len(rows) == 4 and rows[0]['device'] == 'w0.5-f0-c1'
 e = h5py.File('$T/d/networks/w4-f0-c1.h5')
 v = e['runs/seed_1/variability/v50']
 assert list(v['level'][:]) == [0.05] and v['accuracy'].shape == (1, 2)
+h = f['hardware_aware/0000'].attrs
+assert h['device'] == 'w0.5-f0-c1' and h['networks'] == 2 and h['v50_sd'] == 0.05, dict(h)
+for k in ['own_chips', 'nominal_on_own', 'new_chips', 'nominal_on_new']:
+    assert 0 < h[k] <= 1, (k, h[k])
+assert abs(h['gain_own'] - (h['own_chips'] - h['nominal_on_own'])) < 1e-12
+hw = h5py.File('$T/d/networks/w0.5-f0-c1-hw.h5')
+va = hw['config/variability'].attrs
+assert va['v50_sd_V'] == 0.05 and va['use'] == 'training', dict(va)
+v = hw['runs/seed_0/variability/v50']
+assert list(v['level'][:]) == [0.05] and v['accuracy'].shape == (1, 2)
 lut = open('$T/d/luts/w4-f0-c1.csv').read()
 assert 'width_ratio=4' in lut and 'method=design' in lut
 PY"
@@ -53,7 +66,7 @@ PY"
 start=$(date +%s)
 "$B" design --out "$T/d" --json >"$T/again.json" 2>"$T/again.err"; rc=$?
 took=$(( $(date +%s) - start ))
-check "a second run trains and tests nothing new (${took}s) and answers the same in JSON" '[ $rc -eq 0 ] && grep -q "0 of 4 task(s) to run" "$T/again.err" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d[\"points\"]) == 4 and d[\"spec\"][\"accuracy\"] == 0.3 and d[\"missing\"] == []" "$T/again.json"'
+check "a second run trains and tests nothing new (${took}s) and answers the same in JSON" '[ $rc -eq 0 ] && grep -q "0 of 6 task(s) to run" "$T/again.err" && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert len(d[\"points\"]) == 4 and d[\"spec\"][\"accuracy\"] == 0.3 and d[\"missing\"] == [] and d[\"hardware_aware\"][0][\"networks\"] == 2" "$T/again.json"'
 
 out=$("$B" design --out "$T/d" --report --accuracy 99 --robustness 0.9)
 check "--report with a spec no device meets says so" 'grep -q "Spec: clean accuracy >= 99.0 %" <<<"$out" && grep -q "On the estimates: no device of the design meets the spec" <<<"$out"'

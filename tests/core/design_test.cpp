@@ -286,3 +286,100 @@ TEST(DesignResultFile, RoundTripsAndRefusesOtherFiles)
         EXPECT_NE(std::string(e.what()).find("not-a-design.h5"), std::string::npos) << e.what();
     }
 }
+
+// Hardware-aware networks (hardware_aware, hardware_aware_devices): the file names a V50 spread
+// the nominal networks are tested at and devices of the grid; the folder's sweep trains them on
+// chip 0 of the design's V50 draws; the analysis pairs them by seed with the nominal networks on
+// the very same chip (draw 0) and on the new chips (draws 1 and 2), with the known differences.
+TEST(DesignHardwareAware, FileSweepAndPairedComparison)
+{
+    std::string text = kDesign;
+    text.replace(text.find("sigma = 0, 0.5, 1"), 17,
+                 "sigma = 0, 0.5, 1\nhardware_aware = 0.05\nhardware_aware_devices = w1-f0-c1");
+    const std::string file = writeFile("hw.ini", text);
+    const DesignSpace d = loadDesign(file);
+    EXPECT_DOUBLE_EQ(d.hardwareAware, 0.05);
+    ASSERT_EQ(hardwareAwareDevices(d).size(), 1u);
+    EXPECT_EQ(hardwareAwareDevices(d)[0].id, "w1-f0-c1");
+    EXPECT_EQ(hardwareAwareId("w1-f0-c1"), "w1-f0-c1-hw");
+    auto refused = [&](const std::string& from, const std::string& to, const char* words) {
+        std::string t = text;
+        t.replace(t.find(from), from.size(), to);
+        try {
+            loadDesign(writeFile("hw-bad.ini", t));
+            ADD_FAILURE() << "accepted " << to;
+        } catch (const FileFormatError& e) {
+            const std::string m = e.what();
+            EXPECT_NE(m.find("hw-bad.ini"), std::string::npos) << m;
+            EXPECT_NE(m.find(words), std::string::npos) << m;
+        }
+    };
+    refused("hardware_aware = 0.05", "hardware_aware = 0.07", "from v50_sd (0.02, 0.05, 0.1)");
+    refused("= w1-f0-c1", "= w1-f0-c1, w9-f0-c1", "devices of the design (w1-f0-c1, w4-f0-c1)");
+    refused("hardware_aware = 0.05\n", "", "hardware_aware (the V50 spread");
+
+    // The folder: the nominal devices and one hardware-aware configuration on chip 0.
+    const std::string dir = tmpPath("design-hw");
+    std::filesystem::remove_all(dir);
+    setenv("DWMTJ_DATASETS_DIR", DWMTJ_DATASETS_DIR, 1);  // the nominal device: bundled
+    prepareDesignFolder(file, dir);
+    const Sweep s = loadSweep((std::filesystem::path(dir) / "design.sweep").string());
+    ASSERT_EQ(s.configs.size(), 3u);
+    const SweepConfig& hw = s.configs[2];
+    EXPECT_EQ(hw.name, "w1-f0-c1-hw");
+    EXPECT_EQ(hw.lut, s.configs[0].lut);  // the same device as the nominal w1 networks
+    EXPECT_DOUBLE_EQ(hw.variability.v50Sd, 0.05);
+    EXPECT_EQ(hw.variability.seed, d.deviceSeed);
+    EXPECT_EQ(hw.variabilityUse, VariabilityUse::Training);
+    EXPECT_FALSE(s.configs[0].variability.any());
+
+    // Paired by seed: on their own chip the hardware-aware networks are 6 points above the
+    // nominal ones (differences 0.05, 0.06, 0.07); on new chips 1 point below (all -0.01).
+    std::vector<DesignExperiment> ex = {
+        {"w1-f0-c1", "networks/w1-f0-c1.h5", experiment({0.83, 0.84, 0.85}, 42e-9)},
+        {"w4-f0-c1", "networks/w4-f0-c1.h5", experiment({0.69, 0.70, 0.71}, 42e-9)},
+        {"w1-f0-c1-hw", "networks/w1-f0-c1-hw.h5", experiment({0.82, 0.83, 0.84}, 42e-9)}};
+    auto chips = [&](Experiment& e, const std::vector<std::vector<double>>& perSeed) {
+        for (size_t k = 0; k < e.runs.size(); ++k) {
+            VariabilityCurve c;
+            c.axis = "v50";
+            c.seed = d.deviceSeed;
+            c.level = {0.05};
+            c.accuracy = {perSeed[k]};
+            e.runs[k].variability.push_back(c);
+        }
+    };
+    chips(ex[0].experiment, {{0.75, 0.77, 0.79}, {0.76, 0.78, 0.80}, {0.77, 0.79, 0.81}});
+    chips(ex[2].experiment, {{0.80, 0.76, 0.78}, {0.82, 0.77, 0.79}, {0.84, 0.78, 0.80}});
+    const DesignResult r = analyzeDesign(d, ex);
+    EXPECT_TRUE(r.missing.empty());
+    ASSERT_EQ(r.hardwareAware.size(), 1u);
+    const DesignHardwareAware& h = r.hardwareAware[0];
+    EXPECT_EQ(h.networks, 3);
+    EXPECT_EQ(h.file, "networks/w1-f0-c1-hw.h5");
+    EXPECT_NEAR(h.ownChips.value, 0.82, 1e-12);
+    EXPECT_NEAR(h.nominalOnOwn.value, 0.76, 1e-12);
+    EXPECT_NEAR(h.gainOwn.value, 0.06, 1e-12);
+    // sd 0.01 over 3 seeds: half-width t(0.975, 2) x 0.01 / sqrt 3 = 0.02484.
+    EXPECT_NEAR(h.gainOwn.high - h.gainOwn.value, 4.302653 * 0.01 / std::sqrt(3.0), 1e-5);
+    EXPECT_NEAR(h.newChips.value, 0.78, 1e-12);
+    EXPECT_NEAR(h.nominalOnNew.value, 0.79, 1e-12);
+    EXPECT_NEAR(h.gainNew.value, -0.01, 1e-12);
+    const std::string answer = designAnswer(r);
+    EXPECT_NE(answer.find("Hardware-aware training of w1-f0-c1 at a V50 spread of 0.05 V"),
+              std::string::npos)
+        << answer;
+    EXPECT_NE(answer.find("(difference +6.00 [+3.52, +8.48] points)"), std::string::npos) << answer;
+    EXPECT_NE(designReport(r).find("own chips (hw)"), std::string::npos);
+    // The result file keeps the comparison; without the hardware-aware networks they are
+    // missing, not invented.
+    saveDesignResult(r, dir);
+    const DesignResult back = loadDesignResult(designResultFile(dir));
+    ASSERT_EQ(back.hardwareAware.size(), 1u);
+    EXPECT_DOUBLE_EQ(back.hardwareAware[0].gainOwn.low, h.gainOwn.low);
+    EXPECT_DOUBLE_EQ(back.hardwareAware[0].nominalOnNew.value, h.nominalOnNew.value);
+    EXPECT_EQ(back.hardwareAware[0].file, h.file);
+    const DesignResult partial = analyzeDesign(d, {ex[0], ex[1]});
+    EXPECT_EQ(partial.missing, (std::vector<std::string>{"w1-f0-c1-hw"}));
+    EXPECT_TRUE(partial.hardwareAware.empty());
+}

@@ -1,6 +1,7 @@
 // The Design page, offscreen: a two-device design run from the page (the networks trained by
 // the dwmtj program, 2 at a time), the front drawn with its spec, a click on a point asking for
-// its networks in Runs, the spec changed afterwards, the chip-yield curve, the same folder
+// its networks in Runs, the spec changed afterwards, the chip-yield curves (nominal,
+// hardware-aware, calibrated), the same folder
 // opened in a fresh page, Stop, and a bad design file's message.
 #include <QChart>
 #include <QChartView>
@@ -51,7 +52,9 @@ private Q_SLOTS:
     void runsADesignAndAnswersTheSpec()
     {
         QTemporaryDir tmp;
-        const QString design = writeDesign(tmp.path(), QStringLiteral("tiny.ini"));
+        // Both devices also trained hardware-aware on chips of V50 sd 0.05 V.
+        const QString design = writeDesign(tmp.path(), QStringLiteral("tiny.ini"),
+                                           QStringLiteral("hardware_aware = 0.05"));
         const QString folder = QDir(tmp.path()).filePath(QStringLiteral("study"));
         ui::DesignPage page;
         page.resize(1200, 800);
@@ -93,11 +96,23 @@ private Q_SLOTS:
         const QString file = open.at(0).at(0).toString();
         QVERIFY2(file.contains(QStringLiteral("/networks/")) && QFile::exists(file),
                  qPrintable(file));
-        // The chip yield of the chosen device: one curve per V50 spread, with its chips.
+        // The chip yield of the chosen device: one curve per V50 spread, with its chips, and its
+        // hardware-aware networks on their own chips (one per seed) and on new ones.
         int curves = 0;
-        for (auto* s : page.yieldChart()->chart()->series())
+        QStringList hardwareAware;
+        for (auto* s : page.yieldChart()->chart()->series()) {
             curves += s->name().contains(QStringLiteral("chips"));
-        QCOMPARE(curves, 2);
+            if (s->name().startsWith(QStringLiteral("hardware-aware"))) hardwareAware << s->name();
+        }
+        QCOMPARE(curves, 4);
+        QVERIFY2(hardwareAware.contains(QStringLiteral(
+                     "hardware-aware, on the chips it trained on (V50 sd 0.05) (2 chips)")) &&
+                     hardwareAware.contains(
+                         QStringLiteral("hardware-aware, on new chips (V50 sd 0.05) (2 chips)")),
+                 qPrintable(hardwareAware.join(QStringLiteral("; "))));
+        QCOMPARE(int(r.hardwareAware.size()), 2);
+        QVERIFY2(page.answerText().contains(QStringLiteral("Hardware-aware training of")),
+                 qPrintable(page.answerText()));
         // Calibrated chips (100 pulses per neuron): one more yield curve, the same chips.
         page.calibrate(100);
         QTRY_VERIFY_WITH_TIMEOUT(page.calibrationTask()->state() == ui::BackgroundTask::State::Idle,

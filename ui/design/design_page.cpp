@@ -432,10 +432,7 @@ void DesignPage::refreshYield()
     const std::string axis = m_yieldAxis->currentData().toString().toStdString();
     ChipCurves curves;
     if (auto d = m_chips.find(p.device); d != m_chips.end())
-        if (auto a = d->second.find(axis); a != d->second.end())
-            for (const auto& [level, chips] : a->second)
-                curves.push_back(
-                    {QStringLiteral("%1 %2").arg(m_yieldAxis->currentText()).arg(level), chips});
+        curves = deviceYieldCurves(d->second, axis, m_yieldAxis->currentText());
     if (auto c = m_calibrated.find(p.device); c != m_calibrated.end() && axis == "v50")
         curves.push_back(c->second);
     drawYieldCurves(m_yield, curves, m_result->specAccuracy);

@@ -74,6 +74,39 @@ void loadDesignView(const std::string& dir, core::DesignResult& result,
             }
         for (auto& [axis, levels] : byAxis) std::sort(levels.begin(), levels.end());
     }
+    for (const auto& h : result.hardwareAware) {  // chip 0: its own; the others: new chips
+        const std::string file = (std::filesystem::path(dir) / h.file).string();
+        if (!std::filesystem::exists(file)) continue;
+        std::vector<double> own, fresh;
+        for (const auto& run : core::loadExperiment(file, false).runs)
+            for (const auto& c : run.variability)
+                for (size_t k = 0; c.axis == "v50" && k < c.level.size() && k < c.accuracy.size();
+                     ++k)
+                    if (c.level[k] == h.v50Sd && !c.accuracy[k].empty()) {
+                        own.push_back(c.accuracy[k][0]);
+                        fresh.insert(fresh.end(), c.accuracy[k].begin() + 1, c.accuracy[k].end());
+                    }
+        chips[h.device][kHardwareAwareOwn] = {{h.v50Sd, own}};
+        if (!fresh.empty()) chips[h.device][kHardwareAwareNew] = {{h.v50Sd, fresh}};
+    }
+}
+
+ChipCurves deviceYieldCurves(const std::map<std::string, ChipLevels>& byAxis,
+                             const std::string& axis, const QString& axisLabel)
+{
+    ChipCurves curves;
+    if (auto a = byAxis.find(axis); a != byAxis.end())
+        for (const auto& [level, chips] : a->second)
+            curves.push_back({QStringLiteral("%1 %2").arg(axisLabel).arg(level), chips});
+    if (axis != "v50") return curves;
+    const std::pair<const char*, QString> kinds[] = {
+        {kHardwareAwareOwn, QObject::tr("hardware-aware, on the chips it trained on (V50 sd %1)")},
+        {kHardwareAwareNew, QObject::tr("hardware-aware, on new chips (V50 sd %1)")}};
+    for (const auto& [key, label] : kinds)
+        if (auto a = byAxis.find(key); a != byAxis.end())
+            for (const auto& [level, chips] : a->second)
+                curves.push_back({label.arg(level), chips});
+    return curves;
 }
 
 std::vector<double> calibratedChips(const std::string& dir, const std::string& file, int pulses,

@@ -13,6 +13,9 @@
 //    stuck (fraction, half off and half on).
 //  - Energy axes (recomputed from the recorded mean square voltage, no training): pulse_ns and
 //    r4 (the track resistance; r2 scales with it, so the track voltage ratio stays).
+//  - Hardware-aware training, the alternative to per-chip calibration (optional): each device
+//    named also trains networks on drawn chips of one V50 spread (hardware_aware), compared with
+//    the nominal networks on the very same chips and on new chips of that spread.
 // Torch-free: the folder, the analysis and the result file; the trainer runs in design_run.
 #include <cmath>
 #include <cstdint>
@@ -43,6 +46,11 @@ struct DesignSpace {
     std::vector<double> pulseNs, r4Ohm;  ///< empty = the base's energy model
     std::vector<double> sigmas;          ///< the noise grid (pixel units)
     uint64_t noiseSeed = 1234;
+    /// Hardware-aware networks: the V50 spread [V] they train on (0 = none; one of v50Sd, so
+    /// that the nominal networks are tested on the same chips) and the devices that get them
+    /// (DesignDevice::id; empty = every device).
+    double hardwareAware = 0;
+    std::vector<std::string> hardwareAwareDevices;
     double specAccuracy = 0.8, specRobustness = 0.5;  ///< accuracy fraction, chance-corrected AUC
 };
 
@@ -60,6 +68,10 @@ struct DesignDevice {
     double widthRatio = 1, floor = 0, ceiling = 1;
 };
 std::vector<DesignDevice> designDevices(const DesignSpace& d);
+/// The devices that also train hardware-aware networks (none when hardwareAware is 0).
+std::vector<DesignDevice> hardwareAwareDevices(const DesignSpace& d);
+/// The sweep configuration and experiment file name of a device's hardware-aware networks.
+std::string hardwareAwareId(const std::string& device);  ///< "w1-f0-c1-hw"
 
 /// The nominal binary device's V50 and w: its fit's (provenance fit_V50, fit_w), else from the
 /// curve itself: where p crosses its midpoint and w = (p_max - p_min) / (4 p'(V50)). Throws Error
@@ -104,11 +116,23 @@ struct DesignTolerance {
     int chips = 0;
     DesignValue accuracy;  ///< mean over networks of their chips' mean, t interval over networks
 };
+/// Hardware-aware training against the nominal networks of one device, on drawn chips of one V50
+/// spread. Each hardware-aware network trained on chip 0 of its seed (draw 0 of the chips'
+/// seed), which its nominal network of the same seed is tested on too: paired by seed, the
+/// difference with its t interval over seeds. New chips: draws 1 to draws - 1, both networks.
+struct DesignHardwareAware {
+    std::string device, file;  ///< the design device; the hardware-aware experiment file
+    double v50Sd = 0;
+    int networks = 0;                             ///< seeds with both networks
+    DesignValue ownChips, nominalOnOwn, gainOwn;  ///< accuracy on the training chips, fraction
+    DesignValue newChips, nominalOnNew, gainNew;  ///< on new chips (NaN with one draw)
+};
 struct DesignResult {
     std::string name;
     double specAccuracy = 0, specRobustness = 0;
     std::vector<DesignPoint> points;
     std::vector<DesignTolerance> tolerances;
+    std::vector<DesignHardwareAware> hardwareAware;
     /// The loosest point that meets the spec on the estimate / with confidence (-1: none):
     /// the widest curve, then the highest floor, then the lowest ceiling, then the least energy.
     int loosestEstimate = -1, loosestConfident = -1;
@@ -116,8 +140,9 @@ struct DesignResult {
 };
 
 /// The result from each device's collected experiment file (noise curves, energy report and
-/// variability curves): points, front, tolerances and the loosest spec. `experiments` are
-/// (device id, experiment, file) in designDevices() order; a device without one is missing.
+/// variability curves): points, front, tolerances, the hardware-aware comparison and the loosest
+/// spec. `experiments` are (device id or hardwareAwareId, experiment, file); a device without
+/// one is missing.
 struct DesignExperiment {
     std::string device, file;
     Experiment experiment;

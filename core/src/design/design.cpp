@@ -24,13 +24,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::set<std::string>
-    kDesignKeys = {"format_version", "hidden",      "timesteps",   "epochs",      "seeds",
-                   "batch",          "lr",          "train_limit", "validation",  "test_limit",
-                   "data_dir",       "lut",         "device",      "width_ratio", "floor",
-                   "ceiling",        "v50_sd",      "width_sd",    "c2c_sd",      "stuck",
-                   "draws",          "device_seed", "pulse_ns",    "r4",          "sigma",
-                   "noise_seed"};  // and the construction keys (constructionKeys())
+// One line per kind of key.
+// clang-format off
+const std::set<std::string> kDesignKeys = {
+    "format_version", "hidden", "timesteps", "epochs", "seeds", "batch", "lr", "train_limit",
+    "validation", "test_limit", "data_dir", "device",                  // the networks
+    "lut", "width_ratio", "floor", "ceiling",                          // the trained devices
+    "v50_sd", "width_sd", "c2c_sd", "stuck", "draws", "device_seed",   // the chips
+    "pulse_ns", "r4", "sigma", "noise_seed",                           // energy and noise
+    "hardware_aware", "hardware_aware_devices"};  // and constructionKeys()
+// clang-format on
 
 [[noreturn]] void bad(const std::string& path, const std::string& where,
                       const std::string& expected, const std::string& found)
@@ -58,17 +61,6 @@ std::vector<double> levels(const ini::Section& s, const std::string& key, const 
     return out;
 }
 
-int whole(const ini::Section& s, const std::string& key, const std::string& path, int fallback,
-          int minimum)
-{
-    if (!s.has(key)) return fallback;
-    const double d = ini::number(s, key, path);
-    if (d != std::floor(d) || d < minimum || d > 1e9)
-        bad(path, s.where() + " " + key, "a whole number >= " + std::to_string(minimum),
-            s.values.at(key));
-    return int(d);
-}
-
 std::string numberId(double v)
 {
     std::ostringstream o;
@@ -90,6 +82,45 @@ std::string bundledBinaryLut()
     if (dir.empty())
         throw Error("the bundled datasets folder was not found (set DWMTJ_DATASETS_DIR)");
     return (fs::path(dir) / neuronKindInfo(NeuronKind::Binary).bundledLut).string();
+}
+
+/// hardware_aware (one of the v50_sd levels) and hardware_aware_devices (ids of the grid).
+void readHardwareAware(const ini::Section& sec, const std::string& path, DesignSpace& d)
+{
+    if (!sec.has("hardware_aware")) {
+        if (sec.has("hardware_aware_devices"))
+            bad(path, sec.where() + " hardware_aware_devices",
+                "hardware_aware (the V50 spread they train on) with it", "no hardware_aware");
+        return;
+    }
+    const auto level = levels(sec, "hardware_aware", path, 0, 1, {});
+    std::string listed;
+    for (double v : d.v50Sd) listed += (listed.empty() ? "" : ", ") + numberId(v);
+    if (level.size() != 1 || !(level[0] > 0) ||
+        std::find(d.v50Sd.begin(), d.v50Sd.end(), level[0]) == d.v50Sd.end())
+        bad(path, sec.where() + " hardware_aware",
+            "one V50 spread > 0 from v50_sd (" + (listed.empty() ? "none given" : listed) +
+                "), so that the nominal networks are tested on the same chips",
+            sec.values.at("hardware_aware"));
+    d.hardwareAware = level[0];
+    if (!sec.has("hardware_aware_devices")) return;
+    std::vector<std::string> ids;
+    for (const auto& dev : designDevices(d)) ids.push_back(dev.id);
+    std::istringstream list(sec.values.at("hardware_aware_devices"));
+    for (std::string id; std::getline(list, id, ',');) {
+        id = ini::trim(id);
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
+            std::string known;
+            for (const auto& k : ids) known += (known.empty() ? "" : ", ") + k;
+            bad(path, sec.where() + " hardware_aware_devices",
+                "devices of the design (" + known + ")", id);
+        }
+        if (std::find(d.hardwareAwareDevices.begin(), d.hardwareAwareDevices.end(), id) ==
+            d.hardwareAwareDevices.end())
+            d.hardwareAwareDevices.push_back(id);
+    }
+    if (d.hardwareAwareDevices.empty())
+        bad(path, sec.where() + " hardware_aware_devices", "one or more device ids", "");
 }
 
 }  // namespace
@@ -132,14 +163,14 @@ DesignSpace loadDesign(const std::string& path)
             d.name = sec.name.empty() ? fs::path(path).stem().string() : sec.name;
             TrainingConfig& c = d.base;
             c.neuron = NeuronKind::Binary;
-            c.hidden = whole(sec, "hidden", path, c.hidden, 1);
-            c.timesteps = whole(sec, "timesteps", path, c.timesteps, 1);
-            c.epochs = whole(sec, "epochs", path, c.epochs, 1);
-            c.batchSize = whole(sec, "batch", path, c.batchSize, 2);
+            c.hidden = ini::integer(sec, "hidden", path, c.hidden, 1);
+            c.timesteps = ini::integer(sec, "timesteps", path, c.timesteps, 1);
+            c.epochs = ini::integer(sec, "epochs", path, c.epochs, 1);
+            c.batchSize = ini::integer(sec, "batch", path, c.batchSize, 2);
             c.learningRate = ini::number(sec, "lr", path, c.learningRate);
-            c.trainLimit = whole(sec, "train_limit", path, 0, 0);
-            c.validationSize = whole(sec, "validation", path, c.validationSize, 0);
-            c.testLimit = whole(sec, "test_limit", path, 0, 0);
+            c.trainLimit = ini::integer(sec, "train_limit", path, 0, 0);
+            c.validationSize = ini::integer(sec, "validation", path, c.validationSize, 0);
+            c.testLimit = ini::integer(sec, "test_limit", path, 0, 0);
             if (sec.has("device")) c.device = sec.values.at("device");
             if (sec.has("data_dir")) c.dataDir = ini::resolvePath(sec.values.at("data_dir"), path);
             readConstruction(sec, path, c);
@@ -159,8 +190,8 @@ DesignSpace loadDesign(const std::string& path)
             d.widthSd = levels(sec, "width_sd", path, 0, 5, {});
             d.c2cSd = levels(sec, "c2c_sd", path, 0, 10, {});
             d.stuck = levels(sec, "stuck", path, 0, 1, {});
-            d.draws = whole(sec, "draws", path, d.draws, 1);
-            d.deviceSeed = uint64_t(whole(sec, "device_seed", path, int(d.deviceSeed), 0));
+            d.draws = ini::integer(sec, "draws", path, d.draws, 1);
+            d.deviceSeed = uint64_t(ini::integer(sec, "device_seed", path, int(d.deviceSeed), 0));
             d.pulseNs = levels(sec, "pulse_ns", path, 0.01, 1e6, {});
             d.r4Ohm = levels(sec, "r4", path, 1, 1e9, {});
             if (!sec.has("sigma") || sec.values.at("sigma") == "standard")
@@ -172,7 +203,8 @@ DesignSpace loadDesign(const std::string& path)
             if (d.sigmas.front() != 0)
                 bad(path, sec.where() + " sigma", "a grid starting at 0 (the clean accuracy)",
                     sec.values.at("sigma"));
-            d.noiseSeed = uint64_t(whole(sec, "noise_seed", path, int(d.noiseSeed), 0));
+            d.noiseSeed = uint64_t(ini::integer(sec, "noise_seed", path, int(d.noiseSeed), 0));
+            readHardwareAware(sec, path, d);
             try {
                 c.validate();
             } catch (const Error& e) {
@@ -209,6 +241,20 @@ std::vector<DesignDevice> designDevices(const DesignSpace& d)
                     {"w" + numberId(r) + "-f" + numberId(f) + "-c" + numberId(c), r, f, c});
     return out;
 }
+
+std::vector<DesignDevice> hardwareAwareDevices(const DesignSpace& d)
+{
+    std::vector<DesignDevice> out;
+    if (!(d.hardwareAware > 0)) return out;
+    for (const DesignDevice& dev : designDevices(d))
+        if (d.hardwareAwareDevices.empty() ||
+            std::find(d.hardwareAwareDevices.begin(), d.hardwareAwareDevices.end(), dev.id) !=
+                d.hardwareAwareDevices.end())
+            out.push_back(dev);
+    return out;
+}
+
+std::string hardwareAwareId(const std::string& device) { return device + "-hw"; }
 
 void lutCentreAndWidth(const Lut& nominal, double& v50, double& width)
 {
@@ -279,24 +325,9 @@ std::string prepareDesignFolder(const std::string& designFile, const std::string
 {
     const DesignSpace d = loadDesign(designFile);  // refuse a bad file before touching DIR
     const std::string copy = (fs::path(dir) / "design.ini").string();
-    std::string text = readText(designFile);
     // Relative paths in the copy must still point where the original's did.
-    std::ostringstream resolved;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        const std::string t = ini::trim(line);
-        const auto eq = t.find('=');
-        if (eq != std::string::npos && t[0] != '#') {
-            const std::string key = ini::trim(t.substr(0, eq)), value = ini::trim(t.substr(eq + 1));
-            if (key == "data_dir" || key == "lut") {
-                resolved << key << " = "
-                         << fs::absolute(ini::resolvePath(value, designFile)).string() << "\n";
-                continue;
-            }
-        }
-        resolved << line << "\n";
-    }
-    text = resolved.str();
+    const std::string text =
+        ini::withAbsolutePaths(readText(designFile), designFile, {"data_dir", "lut"});
     if (fs::exists(copy)) {
         if (readText(copy) != text)
             throw Error(dir + " holds another design (" + copy +
@@ -323,6 +354,16 @@ std::string prepareDesignFolder(const std::string& designFile, const std::string
         c.hidden = d.base.hidden;
         c.timesteps = d.base.timesteps;
         c.lut = lutFile;
+        s.configs.push_back(c);
+    }
+    for (const DesignDevice& dev : hardwareAwareDevices(d)) {
+        SweepConfig c = s.configs[0];
+        for (const SweepConfig& nominalConfig : s.configs)
+            if (nominalConfig.name == dev.id) c = nominalConfig;
+        c.name = hardwareAwareId(dev.id);
+        c.variability.v50Sd = d.hardwareAware;
+        c.variability.seed = d.deviceSeed;  // chip 0 of the design's V50 draws
+        c.variabilityUse = VariabilityUse::Training;
         s.configs.push_back(c);
     }
     s.noise.enabled = true;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "dwmtj/design.h"
@@ -72,6 +73,40 @@ bool looser(const DesignPoint& a, const DesignPoint& b)
     if (a.floor != b.floor) return a.floor > b.floor;
     if (a.ceiling != b.ceiling) return a.ceiling < b.ceiling;
     return a.energyPerCorrectJ.value < b.energyPerCorrectJ.value;
+}
+
+/// Per run seed, a network's accuracy on the chips of one V50 spread: chip 0 (`own`) and the mean
+/// of the others (`other`, absent with one draw).
+void chipAccuracies(const Experiment& e, double level, uint64_t chipSeed,
+                    std::map<uint64_t, double>& own, std::map<uint64_t, double>& other)
+{
+    for (const RunRecord& run : e.runs)
+        for (const VariabilityCurve& vc : run.variability) {
+            if (vc.axis != "v50" || vc.seed != chipSeed) continue;
+            for (size_t k = 0; k < vc.level.size() && k < vc.accuracy.size(); ++k) {
+                const auto& a = vc.accuracy[k];
+                if (vc.level[k] != level || a.empty()) continue;
+                own[run.seed] = a[0];
+                if (a.size() > 1) other[run.seed] = stats::summarize({a.begin() + 1, a.end()}).mean;
+            }
+        }
+}
+
+/// Paired by seed: the means of a and b over the seeds both have and of a - b, t intervals.
+void pairedBySeed(const std::map<uint64_t, double>& a, const std::map<uint64_t, double>& b,
+                  DesignValue& va, DesignValue& vb, DesignValue& diff, int* pairs = nullptr)
+{
+    std::vector<double> x, y, dx;
+    for (const auto& [seed, v] : a)
+        if (auto it = b.find(seed); it != b.end()) {
+            x.push_back(v);
+            y.push_back(it->second);
+            dx.push_back(v - it->second);
+        }
+    va = clipped(meanInterval(x), 0, 1);
+    vb = clipped(meanInterval(y), 0, 1);
+    diff = clipped(meanInterval(dx), -1, 1);
+    if (pairs) *pairs = int(x.size());
 }
 
 }  // namespace
@@ -192,6 +227,25 @@ DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperim
                 r.tolerances.push_back(t);
             }
         }
+    }
+    for (const DesignDevice& dev : hardwareAwareDevices(d)) {
+        const DesignExperiment *nominal = nullptr, *aware = nullptr;
+        for (const auto& e : experiments) {
+            if (e.device == dev.id) nominal = &e;
+            if (e.device == hardwareAwareId(dev.id)) aware = &e;
+        }
+        if (!aware) r.missing.push_back(hardwareAwareId(dev.id));
+        if (!aware || !nominal) continue;
+        std::map<uint64_t, double> awareOwn, awareNew, nominalOwn, nominalNew;
+        chipAccuracies(aware->experiment, d.hardwareAware, d.deviceSeed, awareOwn, awareNew);
+        chipAccuracies(nominal->experiment, d.hardwareAware, d.deviceSeed, nominalOwn, nominalNew);
+        DesignHardwareAware h;
+        h.device = dev.id;
+        h.file = aware->file;
+        h.v50Sd = d.hardwareAware;
+        pairedBySeed(awareOwn, nominalOwn, h.ownChips, h.nominalOnOwn, h.gainOwn, &h.networks);
+        pairedBySeed(awareNew, nominalNew, h.newChips, h.nominalOnNew, h.gainNew);
+        r.hardwareAware.push_back(h);
     }
     markParetoFront(r.points);
     applySpec(r, d.specAccuracy, d.specRobustness);

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "dwmtj/design.h"
 #include "dwmtj/error.h"
@@ -63,6 +65,39 @@ DesignValue readValue(const h5::File& f, const std::string& g, const std::string
             h5::readDoubleAttr(f, g, name + "_high")};
 }
 
+/// The hardware-aware comparison's values by their attribute names.
+template <class H>
+auto hardwareAwareValues(H& h)
+{
+    using V = decltype(&h.ownChips);
+    return std::vector<std::pair<const char*, V>>{
+        {"own_chips", &h.ownChips}, {"nominal_on_own", &h.nominalOnOwn}, {"gain_own", &h.gainOwn},
+        {"new_chips", &h.newChips}, {"nominal_on_new", &h.nominalOnNew}, {"gain_new", &h.gainNew}};
+}
+
+/// "+1.2 [-0.3, 2.7]" accuracy points.
+std::string signedPoints(const DesignValue& v)
+{
+    std::string s = fmt("%+.2f", 100 * v.value);
+    if (std::isfinite(v.low))
+        s += " [" + fmt("%+.2f", 100 * v.low) + ", " + fmt("%+.2f", 100 * v.high) + "]";
+    return s;
+}
+
+void hardwareAwareAnswer(std::ostream& o, const DesignHardwareAware& h)
+{
+    o << "Hardware-aware training of " << h.device << " at a V50 spread of " << fmt("%g", h.v50Sd)
+      << " V (" << h.networks << " network pair(s), 95 % t intervals over seeds): on the chips "
+      << "it trained on " << withInterval(h.ownChips, 100, "%.1f")
+      << " %, the nominal networks on the same chips " << withInterval(h.nominalOnOwn, 100, "%.1f")
+      << " % (difference " << signedPoints(h.gainOwn) << " points)";
+    if (std::isfinite(h.newChips.value))
+        o << "; on new chips of that spread " << withInterval(h.newChips, 100, "%.1f") << " % vs "
+          << withInterval(h.nominalOnNew, 100, "%.1f") << " % (difference "
+          << signedPoints(h.gainNew) << " points)";
+    o << ".\n";
+}
+
 }  // namespace
 
 std::string designAnswer(const DesignResult& r)
@@ -97,6 +132,10 @@ std::string designAnswer(const DesignResult& r)
     };
     describe(r.loosestEstimate, false);
     describe(r.loosestConfident, true);
+    for (const auto& h : r.hardwareAware) hardwareAwareAnswer(o, h);
+    if (!r.hardwareAware.empty())
+        o << "  Per-chip calibration instead (measure each neuron's V50 and retune it): dwmtj "
+             "yield --calibration-pulses, or Test calibrated chips on the Design page.\n";
     if (!r.missing.empty()) {
         o << "Not yet trained or evaluated:";
         for (const auto& m : r.missing) o << " " << m;
@@ -133,6 +172,23 @@ std::string designReport(const DesignResult& r)
             std::snprintf(line, sizeof line, "  %-20s %-34s %8g  %s  (%d chips)\n",
                           t.device.c_str(), axisLabel(t.axis).c_str(), t.level,
                           withInterval(t.accuracy, 100, "%.2f").c_str(), t.chips);
+            o << line;
+        }
+    }
+    if (!r.hardwareAware.empty()) {
+        o << "\nHardware-aware networks against the nominal ones on the same chips, accuracy % "
+             "[95 % CI over seeds]:\n";
+        std::snprintf(line, sizeof line, "  %-20s %8s %9s %22s %22s %22s %22s\n", "device",
+                      "V50 sd", "networks", "own chips (hw)", "same chips (nominal)",
+                      "new chips (hw)", "new chips (nominal)");
+        o << line;
+        for (const auto& h : r.hardwareAware) {
+            std::snprintf(line, sizeof line, "  %-20s %8g %9d %22s %22s %22s %22s\n",
+                          h.device.c_str(), h.v50Sd, h.networks,
+                          withInterval(h.ownChips, 100, "%.2f").c_str(),
+                          withInterval(h.nominalOnOwn, 100, "%.2f").c_str(),
+                          withInterval(h.newChips, 100, "%.2f").c_str(),
+                          withInterval(h.nominalOnNew, 100, "%.2f").c_str());
             o << line;
         }
     }
@@ -187,6 +243,17 @@ void saveDesignResult(const DesignResult& r, const std::string& dir)
             h5::writeDoubleAttr(f, g, "level", t.level);
             h5::writeDoubleAttr(f, g, "chips", t.chips);
             writeValue(f, g, "accuracy", t.accuracy);
+        }
+        h5::createGroup(f, "/hardware_aware");
+        for (size_t k = 0; k < r.hardwareAware.size(); ++k) {
+            const DesignHardwareAware& h = r.hardwareAware[k];
+            const std::string g = "/hardware_aware/" + index(k);
+            h5::createGroup(f, g);
+            h5::writeStringAttr(f, g, "device", h.device);
+            h5::writeStringAttr(f, g, "file", h.file);
+            h5::writeDoubleAttr(f, g, "v50_sd", h.v50Sd);
+            h5::writeDoubleAttr(f, g, "networks", h.networks);
+            for (const auto& [name, v] : hardwareAwareValues(h)) writeValue(f, g, name, *v);
         }
         h5::close(f);
     });
@@ -255,6 +322,17 @@ DesignResult loadDesignResult(const std::string& path)
         t.accuracy = readValue(f, g, "accuracy");
         r.tolerances.push_back(t);
     }
+    if (h5::exists(f, "/hardware_aware"))  // written since the option exists
+        for (const std::string& name : h5::children(f, "/hardware_aware")) {
+            const std::string g = "/hardware_aware/" + name;
+            DesignHardwareAware h;
+            h.device = h5::readStringAttr(f, g, "device");
+            h.file = h5::readStringAttr(f, g, "file");
+            h.v50Sd = h5::readDoubleAttr(f, g, "v50_sd");
+            h.networks = int(h5::readDoubleAttr(f, g, "networks"));
+            for (const auto& [key, v] : hardwareAwareValues(h)) *v = readValue(f, g, key);
+            r.hardwareAware.push_back(h);
+        }
     const int n = int(r.points.size());
     if (r.loosestEstimate >= n || r.loosestConfident >= n)
         throw FileFormatError(path, "/@loosest_estimate", "an index of /points", "out of range");

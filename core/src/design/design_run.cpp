@@ -48,8 +48,11 @@ DesignResult evaluateDesign(const std::string& dir, int threads, std::stop_token
     bool collected = false;
     std::vector<DesignExperiment> experiments;
     fs::create_directories(fs::path(dir) / "networks");
-    for (const DesignDevice& dev : designDevices(d)) {
-        const std::string rel = "networks/" + dev.id + ".h5";
+    // One device's networks (a design device, or its hardware-aware networks with the chips
+    // of their own spread): collected, tested as chips on `axes` and kept in networks/ID.h5.
+    // False when stopped.
+    auto device = [&](const std::string& id, const std::vector<VariabilityAxis>& axes) {
+        const std::string rel = "networks/" + id + ".h5";
         const std::string file = (fs::path(dir) / rel).string();
         Experiment e;
         bool have = false;
@@ -63,14 +66,13 @@ DesignResult evaluateDesign(const std::string& dir, int threads, std::stop_token
                 collected = true;
             }
             bool complete = true;
-            for (const auto& m : missingTasks)
-                complete = complete && m.rfind(dev.id + "-seed", 0) != 0;
-            const std::string result = (fs::path(sweep) / "results" / (dev.id + ".h5")).string();
-            if (!complete || !fs::exists(result)) continue;  // reported as missing
+            for (const auto& m : missingTasks) complete = complete && m.rfind(id + "-seed", 0) != 0;
+            const std::string result = (fs::path(sweep) / "results" / (id + ".h5")).string();
+            if (!complete || !fs::exists(result)) return true;  // reported as missing
             e = loadExperiment(result);
         }
         std::vector<VariabilityAxis> unevaluated;
-        for (const auto& axis : spreadAxes(d))
+        for (const auto& axis : axes)
             if (!evaluated(e, axis, d.draws, d.deviceSeed)) unevaluated.push_back(axis);
         if (!unevaluated.empty() || !have) {
             if (!unevaluated.empty()) {
@@ -80,14 +82,20 @@ DesignResult evaluateDesign(const std::string& dir, int threads, std::stop_token
                 o.seed = d.deviceSeed;
                 o.threads = threads;
                 e = evaluateVariability(e, o, stop, [&](int done, int total) {
-                    if (progress) progress("chips of " + dev.id, done, total);
+                    if (progress) progress("chips of " + id, done, total);
                 });
-                if (stop.stop_requested()) break;
+                if (stop.stop_requested()) return false;
             }
             saveExperiment(e, file);
         }
-        experiments.push_back({dev.id, rel, std::move(e)});
-    }
+        experiments.push_back({id, rel, std::move(e)});
+        return true;
+    };
+    bool going = true;
+    for (const DesignDevice& dev : designDevices(d))
+        if (going) going = device(dev.id, spreadAxes(d));
+    for (const DesignDevice& dev : hardwareAwareDevices(d))
+        if (going) going = device(hardwareAwareId(dev.id), {{"v50", {d.hardwareAware}}});
     DesignResult r = analyzeDesign(d, experiments);
     if (!stop.stop_requested()) saveDesignResult(r, dir);
     return r;

@@ -30,17 +30,6 @@ constexpr int kPixels = 784, kClasses = 10, kTrainFile = 60000, kTestFile = 1000
     throw FileFormatError(path, where, expected, "'" + found + "'");
 }
 
-int integer(const ini::Section& s, const std::string& key, const std::string& path, int fallback,
-            int minimum)
-{
-    if (!s.has(key)) return fallback;
-    const double d = ini::number(s, key, path);
-    if (d != std::floor(d) || d < minimum || d > 1e9)
-        bad(path, s.where() + " " + key, "a whole number >= " + std::to_string(minimum),
-            s.values.at(key));
-    return int(d);
-}
-
 std::vector<int> integers(const ini::Section& s, const std::string& key, const std::string& path,
                           int fallback, int minimum)
 {
@@ -49,7 +38,7 @@ std::vector<int> integers(const ini::Section& s, const std::string& key, const s
     for (const auto& item : ini::list(s.values.at(key))) {
         ini::Section one = s;
         one.values[key] = item;
-        out.push_back(integer(one, key, path, 0, minimum));
+        out.push_back(ini::integer(one, key, path, 0, minimum));
     }
     if (out.empty()) bad(path, s.where() + " " + key, "one or more values", s.values.at(key));
     return out;
@@ -110,7 +99,7 @@ void readVariability(const ini::Section& sec, const std::string& path, SweepConf
     v.stuckOff = v.stuckOn = ini::number(sec, "stuck", path, 0.0) / 2;
     v.stuckOff = ini::number(sec, "stuck_off", path, v.stuckOff);
     v.stuckOn = ini::number(sec, "stuck_on", path, v.stuckOn);
-    v.seed = uint64_t(integer(sec, "device_seed", path, 0, 0));
+    v.seed = uint64_t(ini::integer(sec, "device_seed", path, 0, 0));
     const std::string use =
         sec.has("variability_in") ? sec.values.at("variability_in") : "evaluation";
     try {
@@ -162,12 +151,12 @@ Sweep loadSweep(const std::string& path)
                 bad(path, sec.where() + " seeds", "distinct seeds like 0-4 or 0,3,7",
                     sec.values.at("seeds"));
             }
-            c.epochs = integer(sec, "epochs", path, c.epochs, 1);
-            c.batchSize = integer(sec, "batch", path, c.batchSize, 2);
+            c.epochs = ini::integer(sec, "epochs", path, c.epochs, 1);
+            c.batchSize = ini::integer(sec, "batch", path, c.batchSize, 2);
             c.learningRate = ini::number(sec, "lr", path, c.learningRate);
-            c.trainLimit = integer(sec, "train_limit", path, 0, 0);
-            c.validationSize = integer(sec, "validation", path, c.validationSize, 0);
-            c.testLimit = integer(sec, "test_limit", path, 0, 0);
+            c.trainLimit = ini::integer(sec, "train_limit", path, 0, 0);
+            c.validationSize = ini::integer(sec, "validation", path, c.validationSize, 0);
+            c.testLimit = ini::integer(sec, "test_limit", path, 0, 0);
             c.trainNoiseSigma = ini::number(sec, "train_noise", path, 0.0);
             c.energyR2Ohm = ini::number(sec, "energy_r2", path, c.energyR2Ohm);
             c.energyR4Ohm = ini::number(sec, "energy_r4", path, c.energyR4Ohm);
@@ -207,8 +196,8 @@ Sweep loadSweep(const std::string& path)
                 bad(path, sec.where() + " neuron",
                     neuronKindChoices() + ", or one per hidden layer like binary/lif", kind);
             }
-            c.hidden = integer(sec, "hidden", path, c.hidden, 1);
-            c.timesteps = integer(sec, "timesteps", path, c.timesteps, 1);
+            c.hidden = ini::integer(sec, "hidden", path, c.hidden, 1);
+            c.timesteps = ini::integer(sec, "timesteps", path, c.timesteps, 1);
             readVariability(sec, path, c);
             if (sec.has("lut")) c.lut = ini::resolvePath(sec.values.at("lut"), path);
             TrainingConfig construction;
@@ -232,8 +221,8 @@ Sweep loadSweep(const std::string& path)
             if (units != "pixel" && units != "standardized")
                 bad(path, sec.where() + " units", "pixel or standardized", units);
             s.noise.units = units == "pixel" ? NoiseUnits::Pixel : NoiseUnits::Standardized;
-            s.noise.seed = uint64_t(integer(sec, "seed", path, 1234, 0));
-            s.noise.testLimit = integer(sec, "test_limit", path, 0, 0);
+            s.noise.seed = uint64_t(ini::integer(sec, "seed", path, 1234, 0));
+            s.noise.testLimit = ini::integer(sec, "test_limit", path, 0, 0);
         } else {
             throw FileFormatError(path, sec.where(), "[sweep NAME], [config NAME] or [noise]",
                                   "[" + sec.kind + "]");

@@ -58,25 +58,11 @@ void prepareSweepFolder(const std::string& sweepFile, const std::string& dir)
         fs::create_directories(fs::path(dir) / sub, ec);
     if (ec) throw Error("cannot create the sweep folder " + dir + ": " + ec.message());
     // Relative paths inside the copy must still point where the original's did.
-    std::string text = readText(sweepFile);
     std::ostringstream copy;
     copy << "# The sweep as planned (from " << fs::absolute(sweepFile).string()
-         << "); relative paths resolved.\n";
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        const std::string t = ini::trim(line);
-        const auto eq = t.find('=');
-        if (eq != std::string::npos && t[0] != '#') {
-            const std::string key = ini::trim(t.substr(0, eq)), value = ini::trim(t.substr(eq + 1));
-            if (key == "data_dir" || key == "lut_binary" || key == "lut_multistate" ||
-                key == "lut") {
-                copy << key << " = " << fs::absolute(ini::resolvePath(value, sweepFile)).string()
-                     << "\n";
-                continue;
-            }
-        }
-        copy << line << "\n";
-    }
+         << "); relative paths resolved.\n"
+         << ini::withAbsolutePaths(readText(sweepFile), sweepFile,
+                                   {"data_dir", "lut_binary", "lut_multistate", "lut"});
     const std::string target = sweepFileIn(dir);
     if (fs::exists(target)) {
         if (fs::equivalent(target, sweepFile, ec)) return;

@@ -1,5 +1,6 @@
 #include "util/ini.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -81,6 +82,39 @@ double number(const Section& s, const std::string& key, const std::string& path)
 double number(const Section& s, const std::string& key, const std::string& path, double fallback)
 {
     return s.has(key) ? number(s, key, path) : fallback;
+}
+
+int integer(const Section& s, const std::string& key, const std::string& path, int fallback,
+            int minimum)
+{
+    if (!s.has(key)) return fallback;
+    const double d = number(s, key, path);
+    if (d != std::floor(d) || d < minimum || d > 1e9)
+        throw FileFormatError(path, s.where() + " " + key,
+                              "a whole number >= " + std::to_string(minimum),
+                              "'" + s.values.at(key) + "'");
+    return int(d);
+}
+
+std::string withAbsolutePaths(const std::string& text, const std::string& iniPath,
+                              const std::vector<std::string>& pathKeys)
+{
+    std::ostringstream out;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const std::string t = trim(line);
+        const auto eq = t.find('=');
+        if (eq != std::string::npos && t[0] != '#') {
+            const std::string key = trim(t.substr(0, eq)), value = trim(t.substr(eq + 1));
+            if (std::find(pathKeys.begin(), pathKeys.end(), key) != pathKeys.end()) {
+                out << key << " = "
+                    << std::filesystem::absolute(resolvePath(value, iniPath)).string() << "\n";
+                continue;
+            }
+        }
+        out << line << "\n";
+    }
+    return out.str();
 }
 
 std::vector<std::string> list(const std::string& text)

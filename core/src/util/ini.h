@@ -27,6 +27,14 @@ const std::string& need(const Section& s, const std::string& key, const std::str
 /// A finite number; throws FileFormatError naming the section and key.
 double number(const Section& s, const std::string& key, const std::string& path);
 double number(const Section& s, const std::string& key, const std::string& path, double fallback);
+/// A whole number >= minimum (at most 1e9), `fallback` when absent; throws FileFormatError
+/// naming the section and key.
+int integer(const Section& s, const std::string& key, const std::string& path, int fallback,
+            int minimum);
+/// The text of the ini file `iniPath` with the values of `pathKeys` made absolute (resolved
+/// against its folder), so that a copy elsewhere still names the same files.
+std::string withAbsolutePaths(const std::string& text, const std::string& iniPath,
+                              const std::vector<std::string>& pathKeys);
 /// Comma-separated list, items trimmed, empty items dropped.
 std::vector<std::string> list(const std::string& text);
 
