@@ -45,6 +45,8 @@ std::string resultJson(const DesignResult& r, const std::string& dir)
              ",\"pareto\":" + (p.pareto ? "true" : "false") +
              ",\"meets_estimate\":" + (p.meetsEstimate ? "true" : "false") +
              ",\"meets_confident\":" + (p.meetsConfident ? "true" : "false") +
+             ",\"measured\":" + (p.measured ? "true" : "false") +
+             ",\"dominated_by\":" + std::to_string(p.dominatedBy) +
              ",\"file\":" + jsonString(p.file) + "}";
     }
     j += "],\"tolerances\":[";
@@ -122,7 +124,10 @@ int runDesign(const std::vector<std::string>& argvIn)
     const DesignSpace d = loadDesignFolder(dir);
     if (!a.has("json")) {
         std::printf("dwmtj design %s: %zu device(s) x %zu seed(s) in %s\n", d.name.c_str(),
-                    designDevices(d).size(), d.seeds.size(), dir.c_str());
+                    designDevices(d).size() - d.measured.size(), d.seeds.size(), dir.c_str());
+        for (const auto& m : d.measured)
+            std::printf("  and the measured device %s (%s neurons, %s)\n", m.id.c_str(),
+                        toString(m.neuron), m.lut.empty() ? "its bundled table" : m.lut.c_str());
         if (const size_t hw = hardwareAwareDevices(d).size())
             std::printf("  and %zu device(s) also trained hardware-aware at a V50 spread of %g V\n",
                         hw, d.hardwareAware);

@@ -14,6 +14,7 @@
 #include "cli_commands.h"
 #include "cli_progress.h"
 #include "cli_sweep.h"
+#include "dwmtj/design.h"
 #include "dwmtj/error.h"
 #include "dwmtj/reproduce.h"
 #include "reproduce/figures.h"
@@ -136,6 +137,13 @@ int runReproduce(const std::vector<std::string>& argvIn)
     const int jobs = int(a.integer("jobs", 0));
     if (jobs < 0 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
     if (slurm && jobs) throw UsageError("--slurm and --jobs: choose one");
+    const std::string design = a.get("design", "");
+    if (slurm && !design.empty())
+        throw UsageError(
+            "--design runs here after the reproduction: on a cluster run dwmtj design "
+            "--out DIR --preset " +
+            design + " --slurm beside it");
+    if (!design.empty()) designPresetFile(design);  // a bad name fails before any training
     if (slurm || jobs) {
         // The training jobs as a sweep in OUT/sweep; this command, run again (by the collect
         // job under Slurm), takes the finished configurations and does the rest.
@@ -240,7 +248,18 @@ int runReproduce(const std::vector<std::string>& argvIn)
                 r.complete ? "complete" : "stopped", duration(r.wallSeconds).c_str(), r.jobs.size(),
                 plan.jobs.size(), figures.size(), report.c_str(), r.combinedPath.c_str());
     if (!r.complete) std::printf("run the same command again to continue where it stopped\n");
-    return r.complete ? 0 : kExitStopped;
+    if (!r.complete || design.empty()) return r.complete ? 0 : kExitStopped;
+    // Beyond the paper: the design study, and where the paper's devices sit on its front.
+    const std::string designDir = (std::filesystem::path(o.outDir) / "design").string();
+    std::printf("\nbeyond the paper: the design study %s in %s\n", design.c_str(),
+                designDir.c_str());
+    const int rc =
+        runDesign({"--out", designDir, "--preset", design, "--jobs",
+                   std::to_string(std::max(1, jobs)), "--threads", std::to_string(o.threads)});
+    if (rc == kExitStopped) return rc;
+    if (std::filesystem::exists(designResultFile(designDir)))
+        appendDesignToReport(o.outDir, loadDesignResult(designResultFile(designDir)), "design");
+    return rc;
 }
 
 }  // namespace dwmtj::cli

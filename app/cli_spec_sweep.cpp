@@ -27,6 +27,10 @@ std::vector<CommandSpec> sweepCommands()
          "add seeds to the jobs whose claims are undecided, up to MAX per job (0: never)"},
         {"jobs", "N", "0", "train as a sweep here, N tasks at a time (0: one after another)"},
         {"slurm", "", "", "train as a Slurm array job whose collect job runs this command again"},
+        {"design", "small|cluster|FILE", "",
+         "beyond the paper: then run this design study in OUT/design and report where the "
+         "paper's measured devices sit on its front (not with --slurm: run dwmtj design "
+         "--slurm)"},
     };
     for (auto& o : slurmOptions()) reproduce.push_back(o);
     std::vector<OptionSpec> design{
@@ -118,8 +122,9 @@ std::vector<CommandSpec> sweepCommands()
          "width and track resistance. Writes DIR/design.h5 and design.csv: per point the clean "
          "accuracy, the chance-corrected noise AUC and the energy per correct inference, each "
          "with its 95 % CI, the Pareto front, and the loosest device that meets the spec "
-         "(docs/models.md, \"Designing the device\"). Run it again to continue; --slurm trains on "
-         "a "
+         "(docs/models.md, \"Designing the device\"). Measured devices (the small preset: the "
+         "paper's two) are placed among the designs; hardware-aware networks are compared with "
+         "the nominal ones on the same chips. Run it again to continue; --slurm trains on a "
          "cluster.",
          design, runDesign},
         {"help",

@@ -162,6 +162,29 @@ check "a second run trains nothing" '[ $(grep -c "not trained again" "$T/run2.tx
 # The claims and the beyond-the-paper answers, from the "claim" header to the summary line.
 results() { sed -n '/^claim /,/ after /p' "$1" | grep -v " after "; }
 check "the same verdicts and beyond answers" 'grep -q "^beyond the paper: hybrid-H500" "$T/run1.txt" && grep -q "^beyond the paper: variability-H500" "$T/run1.txt" && ! grep -q "device variability, V50" "$T/run2.txt" && diff <(results "$T/run1.txt") <(results "$T/run2.txt")'
+# Beyond the paper: a small design study after the reproduction, with the paper's table A
+# placed on its front, reported in report.md and report.html.
+cat >"$T/tiny.ini" <<INI
+[design tiny]
+format_version = 1
+hidden = 16
+timesteps = 4
+epochs = 1
+batch = 50
+seeds = 0-1
+validation = 200
+test_limit = 200
+data_dir = $SRC/datasets/fashion-mnist-sample
+width_ratio = 1, 4
+v50_sd = 0.05
+draws = 2
+sigma = 0, 0.5, 1
+measured = released-binary-table-a.csv
+INI
+"$B" reproduce --scale smoke --out "$out" --design "$T/tiny.ini" >"$T/run3.txt" 2>&1; rc=$?
+check "reproduce --design: the reproduction again (nothing trained), then the design, reported" '[ $rc -eq 0 ] && [ $(grep -c "not trained again" "$T/run3.txt") -eq 16 ] && grep -q "^beyond the paper: the design study" "$T/run3.txt" && grep -q "^Measured device m-released-binary-table-a: accuracy" "$T/run3.txt" && grep -q "^## Beyond the paper: what device to build" "$out/report.md" && grep -q "| m-released-binary-table-a (measured) |" "$out/report.md" && grep -q "<h2>Beyond the paper: what device to build" "$out/report.html" && [ -f "$out/design/design.h5" ]'
+"$B" reproduce --scale smoke --out "$T/x" --design no-such-design >"$T/bad-design.txt" 2>&1; rc=$?
+check "reproduce --design with an unknown design fails before training" '[ $rc -ne 0 ] && grep -q "expected small, cluster or a design file" "$T/bad-design.txt" && [ ! -d "$T/x/sweep" ] && ! grep -q "epoch 1/" "$T/bad-design.txt"'
 # Trained as a sweep (the path of --slurm, here): every job adopted from the sweep folder, the
 # same verdicts with the same threads per task.
 "$B" reproduce --scale smoke --jobs 1 --out "$T/j" >"$T/jobs.txt" 2>&1; rc=$?

@@ -74,6 +74,22 @@ Experiment experiment(const std::vector<double>& clean, double energyJ)
     return e;
 }
 
+/// `text` with `from` replaced by `to` is refused with a message naming the file and `words`.
+void expectRefused(const std::string& text, const std::string& from, const std::string& to,
+                   const char* words, const std::string& name)
+{
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    try {
+        loadDesign(writeFile(name, t));
+        ADD_FAILURE() << "accepted " << to;
+    } catch (const FileFormatError& e) {
+        const std::string m = e.what();
+        EXPECT_NE(m.find(name), std::string::npos) << m;
+        EXPECT_NE(m.find(words), std::string::npos) << m;
+    }
+}
+
 }  // namespace
 
 TEST(DesignFile, ReadsTheAxesAndTheSpecAndNamesTheBadKey)
@@ -127,7 +143,12 @@ TEST(DesignLut, KeepsTheOperatingPointAndScalesTheWidth)
     lutCentreAndWidth(bare, v50e, w0e);
     EXPECT_NEAR(v50e, v50, 0.01 * w0);
     EXPECT_NEAR(w0e, w0, 0.01 * w0);
-    const Lut lut = designLut(nominal, {"w2-f0.05-c0.95", 2, 0.05, 0.95});
+    DesignDevice device;
+    device.id = "w2-f0.05-c0.95";
+    device.widthRatio = 2;
+    device.floor = 0.05;
+    device.ceiling = 0.95;
+    const Lut lut = designLut(nominal, device);
     double v = 0, w = 0;
     lutCentreAndWidth(lut, v, w);
     EXPECT_NEAR(v, v50, 1e-3 * w0);
@@ -158,6 +179,14 @@ TEST(DesignFront, MarksExactlyTheNondominatedPoints)
     markParetoFront(pts);
     const bool expected[] = {false, true, false, true, false, true};
     for (size_t k = 0; k < pts.size(); ++k) EXPECT_EQ(pts[k].pareto, expected[k]) << k;
+    // Points without energy (a measured table whose drive is not a voltage) compete on
+    // accuracy and robustness: a better one stays on the front without pushing points of known
+    // energy off it; a worse one is beaten by them.
+    pts.push_back(point(0.99, 0.9, NAN));
+    pts.push_back(point(0.5, 0.1, NAN));
+    markParetoFront(pts);
+    const bool mixed[] = {false, true, false, true, false, true, true, false};
+    for (size_t k = 0; k < pts.size(); ++k) EXPECT_EQ(pts[k].pareto, mixed[k]) << k;
 }
 
 TEST(DesignAnalysis, RecoversKnownAccuracyEnergyAndTheLoosestDevice)
@@ -303,16 +332,7 @@ TEST(DesignHardwareAware, FileSweepAndPairedComparison)
     EXPECT_EQ(hardwareAwareDevices(d)[0].id, "w1-f0-c1");
     EXPECT_EQ(hardwareAwareId("w1-f0-c1"), "w1-f0-c1-hw");
     auto refused = [&](const std::string& from, const std::string& to, const char* words) {
-        std::string t = text;
-        t.replace(t.find(from), from.size(), to);
-        try {
-            loadDesign(writeFile("hw-bad.ini", t));
-            ADD_FAILURE() << "accepted " << to;
-        } catch (const FileFormatError& e) {
-            const std::string m = e.what();
-            EXPECT_NE(m.find("hw-bad.ini"), std::string::npos) << m;
-            EXPECT_NE(m.find(words), std::string::npos) << m;
-        }
+        expectRefused(text, from, to, words, "hw-bad.ini");
     };
     refused("hardware_aware = 0.05", "hardware_aware = 0.07", "from v50_sd (0.02, 0.05, 0.1)");
     refused("= w1-f0-c1", "= w1-f0-c1, w9-f0-c1", "devices of the design (w1-f0-c1, w4-f0-c1)");
@@ -382,4 +402,141 @@ TEST(DesignHardwareAware, FileSweepAndPairedComparison)
     const DesignResult partial = analyzeDesign(d, {ex[0], ex[1]});
     EXPECT_EQ(partial.missing, (std::vector<std::string>{"w1-f0-c1-hw"}));
     EXPECT_TRUE(partial.hardwareAware.empty());
+}
+
+// Measured devices (measured = a LUT file, a bundled table's name, or a device neuron kind for
+// its cell on its bundled table): read with their neurons, trained as configurations of their
+// own, judged against the spec and placed on the front, never chosen as the loosest device; off
+// the front the loosest design point that beats them is named; a binary table is placed in the
+// design's parameters.
+TEST(DesignMeasured, ReadsKindsAndFilesAndPlacesThemOnTheFront)
+{
+    setenv("DWMTJ_DATASETS_DIR", DWMTJ_DATASETS_DIR, 1);
+    std::string text = kDesign;
+    text.replace(text.find("sigma = 0, 0.5, 1"), 17,
+                 "sigma = 0, 0.5, 1\nmeasured = released-binary-table-a.csv, multistate-released");
+    const std::string file = writeFile("measured.ini", text);
+    const DesignSpace d = loadDesign(file);
+    ASSERT_EQ(d.measured.size(), 2u);
+    EXPECT_EQ(d.measured[0].id, "m-released-binary-table-a");
+    EXPECT_EQ(d.measured[0].neuron, NeuronKind::Binary);  // our binary neuron on table A
+    EXPECT_EQ(std::filesystem::path(d.measured[0].lut),
+              std::filesystem::absolute(DWMTJ_DATASETS_DIR "/released-binary-table-a.csv"));
+    EXPECT_EQ(d.measured[1].id, "m-multistate-released");
+    EXPECT_EQ(d.measured[1].neuron, NeuronKind::MultiStateReleased);
+    EXPECT_TRUE(d.measured[1].lut.empty());  // the kind's bundled table (table B)
+    const auto devices = designDevices(d);
+    ASSERT_EQ(devices.size(), 4u);  // 2 widths, then the 2 measured devices
+    EXPECT_TRUE(devices[2].measured && devices[3].measured);
+    auto refused = [&](const std::string& from, const std::string& to, const char* words) {
+        expectRefused(text, from, to, words, "measured-bad.ini");
+    };
+    refused("released-binary-table-a.csv", "no-such-table.csv", "no-such-table.csv");
+    // The released cells model no device variability: no hardware-aware networks for them.
+    refused("v50_sd = 0.02, 0.05, 0.1",
+            "v50_sd = 0.02, 0.05, 0.1\nhardware_aware = 0.05\n"
+            "hardware_aware_devices = m-multistate-released",
+            "model device variability");
+    // The folder: the measured devices' configurations use their own neurons and tables.
+    const std::string dir = tmpPath("design-measured");
+    std::filesystem::remove_all(dir);
+    prepareDesignFolder(file, dir);
+    const Sweep s = loadSweep((std::filesystem::path(dir) / "design.sweep").string());
+    ASSERT_EQ(s.configs.size(), 4u);
+    EXPECT_EQ(s.configs[2].name, "m-released-binary-table-a");
+    EXPECT_EQ(s.configs[2].neurons.front(), NeuronKind::Binary);
+    EXPECT_EQ(s.configs[2].lut, d.measured[0].lut);
+    EXPECT_EQ(s.configs[3].neurons.front(), NeuronKind::MultiStateReleased);
+    EXPECT_TRUE(s.configs[3].lut.empty());
+    // The folder's copy reads the same when re-opened elsewhere.
+    EXPECT_EQ(loadDesignFolder(dir).measured[0].lut, d.measured[0].lut);
+    EXPECT_EQ(loadDesignFolder(dir).measured[1].id, "m-multistate-released");
+
+    // w1 0.84 and w4 0.70 (kDesign's known values); table A 0.80, as robust as both
+    // (a(l) = 1 - l) and at the same energy per inference: w1 beats it at each pulse width.
+    // Table B with the released cell is more accurate than every design device (0.86); its
+    // table's grid is not a voltage, so it has no energy and competes on the other two: on the
+    // front at both pulse widths; it meets the spec but is never the loosest device.
+    Experiment tableA = experiment({0.79, 0.80, 0.81}, 42e-9);
+    tableA.lut = loadLut(DWMTJ_DATASETS_DIR "/released-binary-table-a.csv");
+    for (auto& run : tableA.runs) {  // every applied voltage in the bin [1.860, 1.865) V
+        run.energy.voltageCounts.assign(64, 0.0);
+        run.energy.voltageCounts[32] = 100;
+        run.energy.voltageLow = 1.7;
+        run.energy.voltageHigh = 1.7 + 64 * 0.005;
+    }
+    Experiment tableB = experiment({0.85, 0.86, 0.87}, 42e-9);
+    tableB.config.neuron = NeuronKind::MultiStateReleased;
+    const DesignResult r =
+        analyzeDesign(d, {{"w1-f0-c1", "", experiment({0.83, 0.84, 0.85}, 42e-9)},
+                          {"w4-f0-c1", "", experiment({0.69, 0.70, 0.71}, 42e-9)},
+                          {"m-released-binary-table-a", "", tableA},
+                          {"m-multistate-released", "", tableB}});
+    ASSERT_EQ(r.points.size(), 8u);  // 4 devices x 2 pulse widths
+    const DesignPoint& binary = r.points[4];
+    EXPECT_EQ(binary.device, "m-released-binary-table-a");
+    EXPECT_TRUE(binary.measured);
+    EXPECT_FALSE(binary.pareto);
+    ASSERT_GE(binary.dominatedBy, 0);
+    EXPECT_EQ(r.points[size_t(binary.dominatedBy)].device, "w1-f0-c1");
+    EXPECT_EQ(r.points[size_t(binary.dominatedBy)].pulseNs, binary.pulseNs);
+    // Table A in the design's parameters: its width over the nominal's, its p range.
+    double v50 = 0, w = 0, v0 = 0, w0 = 0;
+    lutCentreAndWidth(*tableA.lut, v50, w);
+    lutCentreAndWidth(loadLut(DWMTJ_DATASETS_DIR "/binary-lut.csv"), v0, w0);
+    EXPECT_NEAR(binary.widthRatio, w / w0, 1e-12);
+    EXPECT_NEAR(binary.floor, 0.001, 1e-9);
+    EXPECT_NEAR(binary.ceiling, 0.999, 1e-9);
+    // Where its networks drive it: the bin's quantiles, and table A's p there (linear between
+    // its measured 1.825 V, 0.1739 and 1.9 V, 0.6522).
+    EXPECT_NEAR(binary.appliedV.value, 1.8625, 1e-9);
+    EXPECT_NEAR(binary.appliedV.low, 1.86025, 1e-9);
+    EXPECT_NEAR(binary.appliedV.high, 1.86475, 1e-9);
+    EXPECT_NEAR(binary.appliedP[1], 0.17391 + 0.5 * (0.65217 - 0.17391), 1e-3);
+    EXPECT_TRUE(std::isnan(r.points[0].appliedV.value));  // a design device: not asked
+    const DesignPoint& multi = r.points[6];
+    EXPECT_TRUE(multi.measured && multi.pareto && multi.meetsEstimate);
+    EXPECT_TRUE(std::isnan(multi.energyPerCorrectJ.value));
+    EXPECT_TRUE(r.points[7].pareto);
+    ASSERT_GE(r.loosestEstimate, 0);
+    EXPECT_EQ(r.points[size_t(r.loosestEstimate)].device, "w1-f0-c1");
+    const std::string answer = designAnswer(r);
+    EXPECT_NE(answer.find("Measured device m-released-binary-table-a: accuracy 80.0"),
+              std::string::npos)
+        << answer;
+    EXPECT_NE(answer.find("at 30 ns, R4 365: by w1-f0-c1"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("Its networks drive it at 1.860-1.865 V (5-95 %, median "),
+              std::string::npos)
+        << answer;
+    EXPECT_NE(answer.find("Measured device m-multistate-released"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("On the Pareto front at 30 ns, R4 365; 10 ns, R4 365 (its table"),
+              std::string::npos)
+        << answer;
+    saveDesignResult(r, dir);
+    const DesignResult back = loadDesignResult(designResultFile(dir));
+    EXPECT_TRUE(back.points[4].measured);
+    EXPECT_EQ(back.points[4].dominatedBy, binary.dominatedBy);
+    EXPECT_DOUBLE_EQ(back.points[4].appliedV.high, binary.appliedV.high);
+    EXPECT_DOUBLE_EQ(back.points[4].appliedP[2], binary.appliedP[2]);
+    EXPECT_FALSE(back.points[0].measured);
+
+    // The reproduction's report gains the section: the measured devices, the front and the
+    // answer, in report.md and in report.html before its provenance.
+    const std::string repro = tmpPath("repro-report");
+    std::filesystem::create_directories(repro);
+    std::ofstream(repro + "/report.md") << "# Reproduction\n";
+    std::ofstream(repro + "/report.html")
+        << "<html><body><h1>R</h1>\n<h2>Provenance</h2>\n<table></table></body></html>\n";
+    appendDesignToReport(repro, r, "design");
+    std::ifstream mdIn(repro + "/report.md"), htmlIn(repro + "/report.html");
+    const std::string md((std::istreambuf_iterator<char>(mdIn)), {}),
+        html((std::istreambuf_iterator<char>(htmlIn)), {});
+    EXPECT_EQ(md.rfind("# Reproduction\n", 0), 0u) << md;
+    EXPECT_NE(md.find("## Beyond the paper: what device to build"), std::string::npos) << md;
+    EXPECT_NE(md.find("| m-released-binary-table-a (measured) | 30 |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| w1-f0-c1 (loosest) |"), std::string::npos) << md;
+    EXPECT_NE(md.find("Measured device m-multistate-released"), std::string::npos) << md;
+    const auto section = html.find("<h2>Beyond the paper");
+    ASSERT_NE(section, std::string::npos) << html;
+    EXPECT_LT(section, html.find("<h2>Provenance</h2>"));
 }

@@ -52,9 +52,12 @@ private Q_SLOTS:
     void runsADesignAndAnswersTheSpec()
     {
         QTemporaryDir tmp;
-        // Both devices also trained hardware-aware on chips of V50 sd 0.05 V.
-        const QString design = writeDesign(tmp.path(), QStringLiteral("tiny.ini"),
-                                           QStringLiteral("hardware_aware = 0.05"));
+        // The paper's measured binary device (table A) placed among the two designs, and every
+        // device also trained hardware-aware on chips of V50 sd 0.05 V.
+        const QString design =
+            writeDesign(tmp.path(), QStringLiteral("tiny.ini"),
+                        QStringLiteral("hardware_aware = 0.05\n"
+                                       "measured = released-binary-table-a.csv"));
         const QString folder = QDir(tmp.path()).filePath(QStringLiteral("study"));
         ui::DesignPage page;
         page.resize(1200, 800);
@@ -69,9 +72,10 @@ private Q_SLOTS:
         if (const QByteArray shots = qgetenv("DWMTJ_UI_SHOTS"); !shots.isEmpty())  // to look at
             page.grab().save(QString::fromLocal8Bit(shots) + QStringLiteral("/design-page.png"));
         const core::DesignResult& r = *page.result();
-        QCOMPARE(int(r.points.size()), 4);  // 2 devices x 2 pulse widths
-        QCOMPARE(page.pointsTable()->rowCount(), 4);
-        QCOMPARE(page.tolerancesTable()->rowCount(), 4);  // 2 devices x 2 V50 spreads
+        QCOMPARE(int(r.points.size()), 6);  // 3 devices x 2 pulse widths
+        QCOMPARE(page.pointsTable()->rowCount(), 6);
+        QCOMPARE(page.tolerancesTable()->rowCount(), 6);  // 3 devices x 2 V50 spreads
+        QVERIFY(page.pointsTable()->item(4, 8)->text().startsWith(QStringLiteral("measured")));
         QVERIFY(QFile::exists(QDir(folder).filePath(QStringLiteral("design.h5"))));
         QVERIFY2(page.answerText().contains(QStringLiteral("loosest device")),
                  qPrintable(page.answerText()));
@@ -86,8 +90,10 @@ private Q_SLOTS:
                 if (s->name() == QStringLiteral("Pareto front")) front = sc;
             }
         }
-        QCOMPARE(points, 4);
-        QVERIFY2(names.contains(QStringLiteral("Spec")), qPrintable(names.join(", ")));
+        QCOMPARE(points, 6);
+        QVERIFY2(names.contains(QStringLiteral("Spec")) &&
+                     names.contains(QStringLiteral("Measured devices")),
+                 qPrintable(names.join(", ")));
         QVERIFY(front && front->count() >= 1);
         // A click on a front point asks for its networks' experiment file.
         QSignalSpy open(&page, &ui::DesignPage::openRunsRequested);
@@ -110,7 +116,7 @@ private Q_SLOTS:
                      hardwareAware.contains(
                          QStringLiteral("hardware-aware, on new chips (V50 sd 0.05) (2 chips)")),
                  qPrintable(hardwareAware.join(QStringLiteral("; "))));
-        QCOMPARE(int(r.hardwareAware.size()), 2);
+        QCOMPARE(int(r.hardwareAware.size()), 3);
         QVERIFY2(page.answerText().contains(QStringLiteral("Hardware-aware training of")),
                  qPrintable(page.answerText()));
         // Calibrated chips (100 pulses per neuron): one more yield curve, the same chips.

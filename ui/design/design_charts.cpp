@@ -73,11 +73,12 @@ QString designPointText(const core::DesignPoint& p)
         return s;
     };
     return QObject::tr(
-               "%1%2\nw = %3 x nominal, floor %4, ceiling %5\npulse %6 ns, R4 %7 ohm\n"
+               "%1%2\nw = %3 x nominal, p from %4 to %5\npulse %6 ns, R4 %7 ohm\n"
                "accuracy %8 %%\nrobustness (AUC) %9\nenergy per correct inference "
                "%10 nJ\n%11 network(s); click: open them in Runs")
         .arg(QString::fromStdString(p.device),
-             p.pareto ? QObject::tr(" (Pareto front)") : QString())
+             (p.measured ? QObject::tr(" (measured device)") : QString()) +
+                 (p.pareto ? QObject::tr(" (Pareto front)") : QString()))
         .arg(p.widthRatio)
         .arg(p.floor)
         .arg(p.ceiling)
@@ -111,12 +112,13 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
     };
     Group groups[] = {{QObject::tr("Pareto front"), QColor(0x1f, 0x77, 0xb4), true},
                       {QObject::tr("Meets the spec"), QColor(0x2c, 0xa0, 0x2c), false},
-                      {QObject::tr("Other designs"), QColor(0x88, 0x88, 0x88), false}};
+                      {QObject::tr("Other designs"), QColor(0x88, 0x88, 0x88), false},
+                      {QObject::tr("Measured devices"), QColor(0xff, 0x7f, 0x0e), true}};
     for (size_t k = 0; k < r.points.size(); ++k) {
         const auto& p = r.points[k];
         const Coordinates c = coordinates(p, projection);
         if (!std::isfinite(c.x) || !std::isfinite(c.y)) continue;
-        const int g = p.pareto ? 0 : p.meetsEstimate ? 1 : 2;
+        const int g = p.measured ? 3 : p.pareto ? 0 : p.meetsEstimate ? 1 : 2;
         groups[g].indices->push_back(int(k));
         // The 95 % intervals as whiskers in the group's colour.
         for (bool vertical : {true, false}) {
@@ -180,6 +182,10 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
         auto* s = new QScatterSeries;
         s->setName(g.name);
         s->setMarkerSize(g.filled ? 11 : 9);
+        if (&g == &groups[3]) {  // the measured devices: squares, above the design's points
+            s->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+            s->setMarkerSize(12);
+        }
         // Front: filled; meeting the spec: a light fill; the rest: hollow.
         s->setColor(g.filled                               ? g.colour
                     : g.colour == QColor(0x2c, 0xa0, 0x2c) ? g.colour.lighter(170)

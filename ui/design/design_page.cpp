@@ -385,7 +385,8 @@ void DesignPage::refresh()
     m_points->setRowCount(int(r.points.size()));
     for (int k = 0; k < int(r.points.size()); ++k) {
         const auto& p = r.points[size_t(k)];
-        QString flags = p.pareto ? tr("front") : QString();
+        QString flags = p.measured ? tr("measured") : QString();
+        if (p.pareto) flags += (flags.isEmpty() ? QString() : QStringLiteral(", ")) + tr("front");
         if (p.meetsConfident || p.meetsEstimate)
             flags += (flags.isEmpty() ? QString() : QStringLiteral(", ")) +
                      (p.meetsConfident ? tr("meets (95 %)") : tr("meets (estimate)"));

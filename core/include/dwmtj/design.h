@@ -13,10 +13,14 @@
 //    stuck (fraction, half off and half on).
 //  - Energy axes (recomputed from the recorded mean square voltage, no training): pulse_ns and
 //    r4 (the track resistance; r2 scales with it, so the track voltage ratio stays).
+//  - Measured devices (optional): real devices' tables (a device neuron kind's bundled one, such
+//    as the paper's binary-released and multistate-released, or a LUT file) trained like the
+//    design's devices and placed among them: on the front or dominated, meeting the spec or not.
 //  - Hardware-aware training, the alternative to per-chip calibration (optional): each device
 //    named also trains networks on drawn chips of one V50 spread (hardware_aware), compared with
 //    the nominal networks on the very same chips and on new chips of that spread.
 // Torch-free: the folder, the analysis and the result file; the trainer runs in design_run.
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -51,6 +55,14 @@ struct DesignSpace {
     /// (DesignDevice::id; empty = every device).
     double hardwareAware = 0;
     std::vector<std::string> hardwareAwareDevices;
+    /// Measured devices (key `measured`): each a device neuron kind with its bundled table or
+    /// a LUT file (binary: the binary neuron; multi-state: the multi-weight neuron).
+    struct Measured {
+        std::string id;   ///< "m-binary-released", "m-<file stem>"
+        std::string lut;  ///< absolute; empty = the kind's bundled table
+        NeuronKind neuron = NeuronKind::Binary;
+    };
+    std::vector<Measured> measured;
     double specAccuracy = 0.8, specRobustness = 0.5;  ///< accuracy fraction, chance-corrected AUC
 };
 
@@ -62,11 +74,15 @@ std::string designPresetFile(const std::string& nameOrPath);
 /// file, the section and the key.
 DesignSpace loadDesign(const std::string& path);
 
-/// One trained combination (a sweep configuration).
+/// One trained combination (a sweep configuration), or a measured device.
 struct DesignDevice {
-    std::string id;  ///< "w1-f0-c1"
+    std::string id;  ///< "w1-f0-c1"; "m-..." for a measured device
     double widthRatio = 1, floor = 0, ceiling = 1;
+    bool measured = false;
+    NeuronKind neuron = NeuronKind::Binary;
+    std::string lut;  ///< a measured device's table (empty: its kind's bundled one)
 };
+/// The design's devices: the grid of trained axes, then the measured devices.
 std::vector<DesignDevice> designDevices(const DesignSpace& d);
 /// The devices that also train hardware-aware networks (none when hardwareAware is 0).
 std::vector<DesignDevice> hardwareAwareDevices(const DesignSpace& d);
@@ -77,6 +93,9 @@ std::string hardwareAwareId(const std::string& device);  ///< "w1-f0-c1-hw"
 /// curve itself: where p crosses its midpoint and w = (p_max - p_min) / (4 p'(V50)). Throws Error
 /// for a multi-state table or one that never crosses.
 void lutCentreAndWidth(const Lut& nominal, double& v50, double& width);
+/// The nominal device's table: the design's `lut`, else the bundled binary table. Throws Error
+/// when the bundled datasets are not found.
+std::string designNominalLutFile(const DesignSpace& d);
 /// The device of one design point on the nominal's operating point: V50 and the suggested
 /// centre and gain as the nominal's, w = ratio x w0, grid V50 +/- max(8 w, the nominal's span).
 Lut designLut(const Lut& nominal, const DesignDevice& device, int size = 1024);
@@ -98,7 +117,19 @@ struct DesignValue {
 /// One point of the front: a trained device at one energy setting.
 struct DesignPoint {
     std::string device;  ///< DesignDevice::id
+    /// A measured device's are read off its table when binary (its width relative to the
+    /// nominal's, its curve's lowest and highest p), else NaN.
     double widthRatio = 1, floor = 0, ceiling = 1, pulseNs = 30, r4Ohm = 365;
+    bool measured = false;  ///< a measured device: on the front and judged, never "loosest"
+    /// A measured device off the front: the loosest design point at its energy setting that is
+    /// at least as good in all three (-1: none, or on the front).
+    int dominatedBy = -1;
+    /// A measured device: the voltages its networks applied to it in their test passes, median
+    /// with the 5 % and 95 % quantiles [V] (NaN when not recorded), and its p(V) at the 5 %
+    /// quantile, the median and the 95 % quantile (a multi-state table's first curve): where to
+    /// measure it next.
+    DesignValue appliedV;
+    std::array<double, 3> appliedP{NAN, NAN, NAN};
     std::string file;               ///< its experiment file, relative to the design folder
     int networks = 0;               ///< seeds with a test result
     DesignValue accuracy;           ///< clean test accuracy, fraction
@@ -164,6 +195,11 @@ double toleratedSpread(const DesignResult& r, const std::string& device, const s
 std::string designAnswer(const DesignResult& r);
 /// The result as text tables (points, tolerances, answer).
 std::string designReport(const DesignResult& r);
+/// Adds the section "Beyond the paper: what device to build, and where the measured devices
+/// sit" (the measured and front points, the answer) to a reproduction's report.md and
+/// report.html in `reproductionDir`; `designFolder` is the design's folder relative to it.
+void appendDesignToReport(const std::string& reproductionDir, const DesignResult& r,
+                          const std::string& designFolder);
 /// DIR/design.h5 (atomically) and DIR/design.csv; read back by loadDesignResult.
 void saveDesignResult(const DesignResult& r, const std::string& dir);
 DesignResult loadDesignResult(const std::string& path);

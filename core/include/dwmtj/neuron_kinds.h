@@ -44,6 +44,13 @@ struct NeuronKindInfo {
     /// Its outputs are only 0 and 1 (the next layer may read them event-driven); false for a
     /// kind whose output can be another value (the released binary cell can emit -1 or 2).
     bool binarySpikes = true;
+    /// Its cell models device-to-device and cycle-to-cycle variability (the variability
+    /// evaluation, chips and hardware-aware training); false for the released cells.
+    bool deviceVariability = true;
+    /// Its table's grid is the voltage (or current) the device sees, so that the energy per
+    /// inference is physical; false where it is another drive (the released multi-weight
+    /// cell's u = |5 x|).
+    bool physicalDrive = true;
     /// Training cost for the sweep planner's estimate: effective GFLOP/s per core measured
     /// for a network of this kind (docs/sweeps.md, "Cost estimate").
     double gflopsPerCore = 80;

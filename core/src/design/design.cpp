@@ -4,6 +4,7 @@
 #include "dwmtj/design.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -32,7 +33,7 @@ const std::set<std::string> kDesignKeys = {
     "lut", "width_ratio", "floor", "ceiling",                          // the trained devices
     "v50_sd", "width_sd", "c2c_sd", "stuck", "draws", "device_seed",   // the chips
     "pulse_ns", "r4", "sigma", "noise_seed",                           // energy and noise
-    "hardware_aware", "hardware_aware_devices"};  // and constructionKeys()
+    "hardware_aware", "hardware_aware_devices", "measured"};  // and constructionKeys()
 // clang-format on
 
 [[noreturn]] void bad(const std::string& path, const std::string& where,
@@ -84,6 +85,66 @@ std::string bundledBinaryLut()
     return (fs::path(dir) / neuronKindInfo(NeuronKind::Binary).bundledLut).string();
 }
 
+/// A device neuron kind's id (multistate-released, ...): `measured` then means its cell on its
+/// bundled table.
+bool deviceKindName(const std::string& item)
+{
+    try {
+        return neuronKindInfo(neuronKindFromString(item)).device;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+/// A `measured` item that is a file name in the bundled datasets folder, not a file next to the
+/// design file (released-binary-table-a.csv).
+bool bundledDataName(const std::string& item, const std::string& designPath)
+{
+    if (deviceKindName(item) || fs::exists(ini::resolvePath(item, designPath))) return false;
+    const std::string dir = datasetsDir();
+    return !dir.empty() && fs::path(item).filename() == item && fs::exists(fs::path(dir) / item);
+}
+
+/// measured: device neuron kinds (their cells on their bundled tables) or LUT files (next to
+/// the design file or in the bundled datasets; the binary or multi-weight neuron by the table's
+/// kind), each loaded to check it.
+void readMeasured(const ini::Section& sec, const std::string& path, DesignSpace& d)
+{
+    if (!sec.has("measured")) return;
+    const std::string where = sec.where() + " measured";
+    for (const std::string& item : ini::list(sec.values.at("measured"))) {
+        DesignSpace::Measured m;
+        if (deviceKindName(item)) {
+            m.neuron = neuronKindFromString(item);
+            m.id = "m-" + std::string(toString(m.neuron));
+        } else {
+            m.lut =
+                fs::absolute(bundledDataName(item, path) ? fs::path(datasetsDir()) / item
+                                                         : fs::path(ini::resolvePath(item, path)))
+                    .string();
+            Lut lut;
+            try {
+                lut = loadLut(m.lut);
+            } catch (const Error& e) {
+                throw FileFormatError(path, where,
+                                      "device neuron kinds (" + neuronKindChoices() +
+                                          "), LUT files or bundled tables",
+                                      "'" + item + "' (" + e.what() + ")");
+            }
+            m.neuron = lut.kind == DeviceKind::Binary ? NeuronKind::Binary : NeuronKind::MultiState;
+            std::string stem = fs::path(m.lut).stem().string();
+            for (char& ch : stem)
+                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+                    ch = '_';
+            m.id = "m-" + stem;
+        }
+        for (const auto& other : d.measured)
+            if (other.id == m.id)
+                throw FileFormatError(path, where, "different devices", "'" + item + "' twice");
+        d.measured.push_back(m);
+    }
+}
+
 /// hardware_aware (one of the v50_sd levels) and hardware_aware_devices (ids of the grid).
 void readHardwareAware(const ini::Section& sec, const std::string& path, DesignSpace& d)
 {
@@ -115,6 +176,10 @@ void readHardwareAware(const ini::Section& sec, const std::string& path, DesignS
             bad(path, sec.where() + " hardware_aware_devices",
                 "devices of the design (" + known + ")", id);
         }
+        for (const auto& m : d.measured)
+            if (m.id == id && !neuronKindInfo(m.neuron).deviceVariability)
+                bad(path, sec.where() + " hardware_aware_devices",
+                    "devices whose neurons model device variability", id);
         if (std::find(d.hardwareAwareDevices.begin(), d.hardwareAwareDevices.end(), id) ==
             d.hardwareAwareDevices.end())
             d.hardwareAwareDevices.push_back(id);
@@ -204,6 +269,7 @@ DesignSpace loadDesign(const std::string& path)
                 bad(path, sec.where() + " sigma", "a grid starting at 0 (the clean accuracy)",
                     sec.values.at("sigma"));
             d.noiseSeed = uint64_t(ini::integer(sec, "noise_seed", path, int(d.noiseSeed), 0));
+            readMeasured(sec, path, d);
             readHardwareAware(sec, path, d);
             try {
                 c.validate();
@@ -236,9 +302,23 @@ std::vector<DesignDevice> designDevices(const DesignSpace& d)
     std::vector<DesignDevice> out;
     for (double r : d.widthRatio)
         for (double f : d.floor)
-            for (double c : d.ceiling)
-                out.push_back(
-                    {"w" + numberId(r) + "-f" + numberId(f) + "-c" + numberId(c), r, f, c});
+            for (double c : d.ceiling) {
+                DesignDevice dev;
+                dev.id = "w" + numberId(r) + "-f" + numberId(f) + "-c" + numberId(c);
+                dev.widthRatio = r;
+                dev.floor = f;
+                dev.ceiling = c;
+                out.push_back(dev);
+            }
+    for (const auto& m : d.measured) {
+        DesignDevice dev;
+        dev.id = m.id;
+        dev.measured = true;
+        dev.neuron = m.neuron;
+        dev.lut = m.lut;
+        dev.widthRatio = dev.floor = dev.ceiling = std::nan("");
+        out.push_back(dev);
+    }
     return out;
 }
 
@@ -246,12 +326,17 @@ std::vector<DesignDevice> hardwareAwareDevices(const DesignSpace& d)
 {
     std::vector<DesignDevice> out;
     if (!(d.hardwareAware > 0)) return out;
+    const auto& named = d.hardwareAwareDevices;
     for (const DesignDevice& dev : designDevices(d))
-        if (d.hardwareAwareDevices.empty() ||
-            std::find(d.hardwareAwareDevices.begin(), d.hardwareAwareDevices.end(), dev.id) !=
-                d.hardwareAwareDevices.end())
+        if (neuronKindInfo(dev.neuron).deviceVariability &&
+            (named.empty() || std::find(named.begin(), named.end(), dev.id) != named.end()))
             out.push_back(dev);
     return out;
+}
+
+std::string designNominalLutFile(const DesignSpace& d)
+{
+    return d.nominalLut.empty() ? bundledBinaryLut() : d.nominalLut;
 }
 
 std::string hardwareAwareId(const std::string& device) { return device + "-hw"; }
@@ -327,7 +412,10 @@ std::string prepareDesignFolder(const std::string& designFile, const std::string
     const std::string copy = (fs::path(dir) / "design.ini").string();
     // Relative paths in the copy must still point where the original's did.
     const std::string text =
-        ini::withAbsolutePaths(readText(designFile), designFile, {"data_dir", "lut"});
+        ini::withAbsolutePaths(readText(designFile), designFile, {"data_dir", "lut"}, {"measured"},
+                               [&](const std::string& item) {
+                                   return deviceKindName(item) || bundledDataName(item, designFile);
+                               });
     if (fs::exists(copy)) {
         if (readText(copy) != text)
             throw Error(dir + " holds another design (" + copy +
@@ -338,22 +426,24 @@ std::string prepareDesignFolder(const std::string& designFile, const std::string
         if (ec) throw Error("cannot create the design folder " + dir + ": " + ec.message());
         detail::writeTextAtomically(copy, text);
     }
-    const Lut nominal = loadLut(d.nominalLut.empty() ? bundledBinaryLut() : d.nominalLut);
+    const Lut nominal = loadLut(designNominalLutFile(d));
     Sweep s;
     s.name = "design-" + d.name;
     s.base = d.base;
     s.seeds = d.seeds;
     fs::create_directories(fs::path(dir) / "luts");
     for (const DesignDevice& dev : designDevices(d)) {
-        const std::string lutFile =
-            fs::absolute(fs::path(dir) / "luts" / (dev.id + ".csv")).string();
-        if (!fs::exists(lutFile)) saveLut(designLut(nominal, dev), lutFile);
         SweepConfig c;
         c.name = dev.id;
-        c.neurons = {NeuronKind::Binary, NeuronKind::Binary};
+        c.neurons = {dev.neuron, dev.neuron};
         c.hidden = d.base.hidden;
         c.timesteps = d.base.timesteps;
-        c.lut = lutFile;
+        if (dev.measured) {
+            c.lut = dev.lut;  // empty: the kind's bundled table
+        } else {
+            c.lut = fs::absolute(fs::path(dir) / "luts" / (dev.id + ".csv")).string();
+            if (!fs::exists(c.lut)) saveLut(designLut(nominal, dev), c.lut);
+        }
         s.configs.push_back(c);
     }
     for (const DesignDevice& dev : hardwareAwareDevices(d)) {

@@ -10,8 +10,11 @@
 
 #include "dwmtj/design.h"
 #include "dwmtj/energy.h"
+#include "dwmtj/error.h"
+#include "dwmtj/measurement_plan.h"
 #include "dwmtj/noise_endpoint.h"
 #include "dwmtj/stats.h"
+#include "dwmtj/training.h"
 
 namespace dwmtj::core {
 
@@ -75,6 +78,56 @@ bool looser(const DesignPoint& a, const DesignPoint& b)
     return a.energyPerCorrectJ.value < b.energyPerCorrectJ.value;
 }
 
+/// a is at least as good as b in accuracy, robustness and energy per correct inference and
+/// better in one; both have accuracy and robustness. A point without energy competes on the
+/// other two, but never beats a point whose energy is known (its own cost is unknown).
+bool dominates(const DesignPoint& a, const DesignPoint& b)
+{
+    if (!std::isfinite(a.accuracy.value) || !std::isfinite(a.robustness.value) ||
+        !std::isfinite(b.accuracy.value) || !std::isfinite(b.robustness.value))
+        return false;
+    const double ea = a.energyPerCorrectJ.value, eb = b.energyPerCorrectJ.value;
+    if (!std::isfinite(ea) && std::isfinite(eb)) return false;
+    const bool energy = std::isfinite(ea) && std::isfinite(eb);
+    if (a.accuracy.value < b.accuracy.value || a.robustness.value < b.robustness.value ||
+        (energy && ea > eb))
+        return false;
+    return a.accuracy.value > b.accuracy.value || a.robustness.value > b.robustness.value ||
+           (energy && ea < eb);
+}
+
+/// A measured binary device's place in the design's parameters: its width relative to the
+/// nominal's and its curve's lowest and highest p (NaN for a multi-state table or without one).
+void placeMeasured(const DesignSpace& d, const Experiment& e, DesignPoint& p)
+{
+    const Lut* lut = e.layerLut(0);
+    if (!lut || lut->kind != DeviceKind::Binary || lut->curves.empty()) return;
+    try {
+        double v50 = 0, w = 0, v0 = 0, w0 = 0;
+        lutCentreAndWidth(*lut, v50, w);
+        lutCentreAndWidth(loadLut(designNominalLutFile(d)), v0, w0);
+        p.widthRatio = w / w0;
+        p.floor = *std::min_element(lut->curves[0].begin(), lut->curves[0].end());
+        p.ceiling = *std::max_element(lut->curves[0].begin(), lut->curves[0].end());
+    } catch (const Error&) {  // no midpoint crossing or no nominal table: not placed
+    }
+}
+
+/// The voltages a measured device's networks applied to it (their recorded histogram) and its
+/// first curve's p there.
+void appliedRange(const Experiment& e, DesignPoint& p)
+{
+    const VoltageHistogram h = appliedVoltageHistogram(e);
+    if (h.counts.empty() || !(h.high > h.low)) return;
+    const AppliedVoltages a = appliedVoltages(h.counts, h.low, h.high, {});
+    if (!(a.samples > 0)) return;
+    p.appliedV = {a.median, a.q05, a.q95};
+    if (const Lut* lut = e.layerLut(0); lut && !lut->curves.empty()) {
+        const double at[] = {a.q05, a.median, a.q95};
+        for (int k = 0; k < 3; ++k) p.appliedP[size_t(k)] = lut->value(0, at[k]);
+    }
+}
+
 /// Per run seed, a network's accuracy on the chips of one V50 spread: chip 0 (`own`) and the mean
 /// of the others (`other`, absent with one draw).
 void chipAccuracies(const Experiment& e, double level, uint64_t chipSeed,
@@ -113,29 +166,14 @@ void pairedBySeed(const std::map<uint64_t, double>& a, const std::map<uint64_t, 
 
 void markParetoFront(std::vector<DesignPoint>& points)
 {
-    auto atLeast = [](const DesignPoint& a, const DesignPoint& b, bool& better) {
-        // a is at least as good as b everywhere; better: strictly somewhere.
-        const double ea = a.energyPerCorrectJ.value, eb = b.energyPerCorrectJ.value;
-        const bool energy = std::isfinite(ea) && std::isfinite(eb);
-        if (a.accuracy.value < b.accuracy.value || a.robustness.value < b.robustness.value ||
-            (energy && ea > eb))
-            return false;
-        better = a.accuracy.value > b.accuracy.value || a.robustness.value > b.robustness.value ||
-                 (energy && ea < eb);
-        return true;
-    };
     for (auto& p : points) {
         p.pareto = std::isfinite(p.accuracy.value) && std::isfinite(p.robustness.value);
         if (!p.pareto) continue;
-        for (const auto& q : points) {
-            if (&q == &p || !std::isfinite(q.accuracy.value) || !std::isfinite(q.robustness.value))
-                continue;
-            bool better = false;
-            if (atLeast(q, p, better) && better) {
+        for (const auto& q : points)
+            if (&q != &p && dominates(q, p)) {
                 p.pareto = false;
                 break;
             }
-        }
     }
 }
 
@@ -161,8 +199,10 @@ DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperim
                 if (nc.units == NoiseUnits::Pixel && !nc.sigma.empty() && nc.sigma.front() == 0) {
                     curves.push_back(endpointCurve(nc));
                     clean.push_back(nc.accuracy.front());
-                    energy.push_back(run.energy.valid ? run.energy.energyPerInferenceJ
-                                                      : std::nan(""));
+                    // No energy where the table's grid is not the device's voltage.
+                    energy.push_back(run.energy.valid && neuronKindInfo(dev.neuron).physicalDrive
+                                         ? run.energy.energyPerInferenceJ
+                                         : std::nan(""));
                 }
         if (curves.empty()) {
             r.missing.push_back(dev.id);
@@ -173,6 +213,11 @@ DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperim
         base.widthRatio = dev.widthRatio;
         base.floor = dev.floor;
         base.ceiling = dev.ceiling;
+        base.measured = dev.measured;
+        if (dev.measured) {
+            placeMeasured(d, e, base);
+            appliedRange(e, base);
+        }
         base.file = found->file;
         base.networks = int(curves.size());
         base.accuracy = clipped(
@@ -248,6 +293,16 @@ DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperim
         r.hardwareAware.push_back(h);
     }
     markParetoFront(r.points);
+    for (DesignPoint& m : r.points) {  // a measured device off the front: what beats it
+        if (!m.measured || m.pareto) continue;
+        for (size_t k = 0; k < r.points.size(); ++k) {
+            const DesignPoint& q = r.points[k];
+            if (q.measured || q.pulseNs != m.pulseNs || q.r4Ohm != m.r4Ohm || !dominates(q, m))
+                continue;
+            if (m.dominatedBy < 0 || looser(q, r.points[size_t(m.dominatedBy)]))
+                m.dominatedBy = int(k);
+        }
+    }
     applySpec(r, d.specAccuracy, d.specRobustness);
     return r;
 }
@@ -263,6 +318,7 @@ void applySpec(DesignResult& r, double accuracy, double robustness)
             meets(p.accuracy, accuracy, false) && meets(p.robustness, robustness, false);
         p.meetsConfident =
             meets(p.accuracy, accuracy, true) && meets(p.robustness, robustness, true);
+        if (p.measured) continue;  // judged, but not a spec to build to
         if (p.meetsEstimate &&
             (r.loosestEstimate < 0 || looser(p, r.points[size_t(r.loosestEstimate)])))
             r.loosestEstimate = int(k);

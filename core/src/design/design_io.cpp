@@ -1,8 +1,10 @@
 // The design study's answer, report and result file (dwmtj/design.h): DIR/design.h5 (one group
 // per point and per tolerance, every value an attribute, h5py-friendly) and DIR/design.csv.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -43,6 +45,7 @@ std::string index(size_t k)
 }
 
 const char* kAxes[] = {"v50", "width", "c2c", "stuck"};
+const char* kAppliedP[] = {"applied_p_low", "applied_p", "applied_p_high"};
 std::string axisLabel(const std::string& a)
 {
     if (a == "v50") return "V50 spread (sd, V)";
@@ -98,6 +101,60 @@ void hardwareAwareAnswer(std::ostream& o, const DesignHardwareAware& h)
     o << ".\n";
 }
 
+/// Where each measured device sits: its values, the energy settings where it is on the front,
+/// and where not, the loosest design point that does at least as well; the spec.
+void measuredAnswer(std::ostream& o, const DesignResult& r)
+{
+    std::vector<std::string> seen;
+    for (const DesignPoint& p : r.points) {
+        if (!p.measured || std::find(seen.begin(), seen.end(), p.device) != seen.end()) continue;
+        seen.push_back(p.device);
+        o << "Measured device " << p.device << ": accuracy "
+          << withInterval(p.accuracy, 100, "%.1f") << " %, robustness "
+          << withInterval(p.robustness, 1, "%.3f");
+        if (std::isfinite(p.widthRatio))
+            o << "; its curve: w " << fmt("%.3g", p.widthRatio) << " x the nominal width, p from "
+              << fmt("%.3g", p.floor) << " to " << fmt("%.3g", p.ceiling);
+        o << "; "
+          << (p.meetsConfident  ? "meets the spec with 95 % confidence"
+              : p.meetsEstimate ? "meets the spec on the estimates"
+                                : "does not meet the spec")
+          << ".\n";
+        std::string front, beaten;
+        for (const DesignPoint& q : r.points) {
+            if (q.device != p.device) continue;
+            const std::string at = fmt("%g", q.pulseNs) + " ns, R4 " + fmt("%g", q.r4Ohm);
+            if (q.pareto)
+                front += (front.empty() ? "" : "; ") + at;
+            else if (q.dominatedBy >= 0)
+                beaten += (beaten.empty() ? "" : "; ") + at + ": by " +
+                          r.points[size_t(q.dominatedBy)].device;
+        }
+        const bool volts = std::isfinite(p.energyPerCorrectJ.value);  // else another drive
+        const bool binary = std::isfinite(p.widthRatio);
+        if (std::isfinite(p.appliedV.value))
+            o << "  Its networks drive it at " << fmt("%.3f", p.appliedV.low) << "-"
+              << fmt("%.3f", p.appliedV.high) << (volts ? " V" : " (its table's drive units)")
+              << " (5-95 %, median " << fmt("%.3f", p.appliedV.value) << "), where its table gives "
+              << (binary ? "p " : "p of the first notch ") << fmt("%.3f", p.appliedP[0]) << ", "
+              << fmt("%.3f", p.appliedP[1]) << ", " << fmt("%.3f", p.appliedP[2])
+              << ": measure it next there"
+              << (binary ? " (dwmtj plan-measurements ranks those voltages once its device file "
+                           "has trial counts).\n"
+                         : ".\n");
+        if (!front.empty())
+            o << "  On the Pareto front at " << front
+              << (std::isfinite(p.energyPerCorrectJ.value)
+                      ? ".\n"
+                      : " (its table's drive is not a voltage: no energy, judged on accuracy and "
+                        "robustness alone).\n");
+        if (!beaten.empty())
+            o << "  Off the front, a design device does at least as well in all three (the "
+                 "loosest such) at "
+              << beaten << ".\n";
+    }
+}
+
 }  // namespace
 
 std::string designAnswer(const DesignResult& r)
@@ -132,6 +189,7 @@ std::string designAnswer(const DesignResult& r)
     };
     describe(r.loosestEstimate, false);
     describe(r.loosestConfident, true);
+    measuredAnswer(o, r);
     for (const auto& h : r.hardwareAware) hardwareAwareAnswer(o, h);
     if (!r.hardwareAware.empty())
         o << "  Per-chip calibration instead (measure each neuron's V50 and retune it): dwmtj "
@@ -196,6 +254,78 @@ std::string designReport(const DesignResult& r)
     return o.str();
 }
 
+void appendDesignToReport(const std::string& reproductionDir, const DesignResult& r,
+                          const std::string& designFolder)
+{
+    const std::string title =
+        "Beyond the paper: what device to build, and where the measured "
+        "devices sit";
+    std::ostringstream intro, rows;
+    int front = 0;
+    for (const auto& p : r.points) front += p.pareto;
+    intro << "The design study " << r.name << " (" << designFolder << "/design.h5, " << designFolder
+          << "/design.csv; docs/models.md, \"Designing the device\"): " << r.points.size()
+          << " points, " << front
+          << " on the Pareto front of accuracy, robustness and energy per correct inference. "
+             "The measured devices, the front and the loosest device that meets the spec:";
+    auto text = [](const std::string& s) {  // HTML-escaped
+        std::string out;
+        for (char c : s)
+            out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+        return out;
+    };
+    std::ostringstream md, html;
+    md << "\n## " << title << "\n\n"
+       << intro.str() << "\n\n| device | pulse (ns) | accuracy % "
+       << "[95 % CI] | robustness [95 % CI] | nJ per correct inference | on the front | spec |\n"
+       << "|---|---|---|---|---|---|---|\n";
+    html << "<h2>" << text(title) << "</h2>\n<p>" << text(intro.str()) << "</p>\n<table>\n"
+         << "<tr><th>device</th><th>pulse (ns)</th><th>accuracy % [95 % CI]</th><th>robustness "
+            "[95 % CI]</th><th>nJ per correct inference</th><th>on the front</th><th>spec</th>"
+            "</tr>\n";
+    for (size_t k = 0; k < r.points.size(); ++k) {
+        const DesignPoint& p = r.points[k];
+        if (!p.measured && !p.pareto && int(k) != r.loosestEstimate) continue;
+        const std::string cells[] = {p.device + (p.measured ? " (measured)" : "") +
+                                         (int(k) == r.loosestEstimate ? " (loosest)" : ""),
+                                     fmt("%g", p.pulseNs),
+                                     withInterval(p.accuracy, 100, "%.2f"),
+                                     withInterval(p.robustness, 1, "%.3f"),
+                                     withInterval(p.energyPerCorrectJ, 1e9, "%.3g"),
+                                     p.pareto ? "yes" : "no",
+                                     p.meetsConfident  ? "meets (95 %)"
+                                     : p.meetsEstimate ? "meets (estimate)"
+                                                       : "-"};
+        md << "|";
+        html << "<tr>";
+        for (const auto& c : cells) {
+            md << " " << c << " |";
+            html << "<td>" << text(c) << "</td>";
+        }
+        md << "\n";
+        html << "</tr>\n";
+    }
+    const std::string answer = designAnswer(r);
+    md << "\n```\n" << answer << "```\n";
+    html << "</table>\n<pre>" << text(answer) << "</pre>\n";
+    const fs::path dir(reproductionDir);
+    const std::string mdPath = (dir / "report.md").string(),
+                      htmlPath = (dir / "report.html").string();
+    auto read = [](const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw Error("cannot read the reproduction report " + path);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        return ss.str();
+    };
+    detail::writeTextAtomically(mdPath, read(mdPath) + md.str());
+    std::string page = read(htmlPath);
+    auto end = page.rfind("<h2>Provenance</h2>");  // the section before the provenance
+    if (end == std::string::npos) end = page.rfind("</body>");
+    page.insert(end == std::string::npos ? page.size() : end, html.str());
+    detail::writeTextAtomically(htmlPath, page);
+}
+
 void saveDesignResult(const DesignResult& r, const std::string& dir)
 {
     h5::quiet();
@@ -232,6 +362,11 @@ void saveDesignResult(const DesignResult& r, const std::string& dir)
             h5::writeDoubleAttr(f, g, "pareto", p.pareto);
             h5::writeDoubleAttr(f, g, "meets_estimate", p.meetsEstimate);
             h5::writeDoubleAttr(f, g, "meets_confident", p.meetsConfident);
+            h5::writeDoubleAttr(f, g, "measured", p.measured);
+            h5::writeDoubleAttr(f, g, "dominated_by", p.dominatedBy);
+            writeValue(f, g, "applied_V", p.appliedV);
+            for (int k = 0; k < 3; ++k)
+                h5::writeDoubleAttr(f, g, kAppliedP[k], p.appliedP[size_t(k)]);
         }
         h5::createGroup(f, "/tolerances");
         for (size_t k = 0; k < r.tolerances.size(); ++k) {
@@ -262,14 +397,15 @@ void saveDesignResult(const DesignResult& r, const std::string& dir)
     csv << "device,width_ratio,floor,ceiling,pulse_ns,r4_ohm,networks,accuracy,accuracy_low,"
            "accuracy_high,robustness,robustness_low,robustness_high,energy_per_correct_J,"
            "energy_per_correct_J_low,energy_per_correct_J_high,pareto,meets_estimate,"
-           "meets_confident,file\n";
+           "meets_confident,measured,file\n";
     for (const auto& p : r.points)
         csv << p.device << "," << p.widthRatio << "," << p.floor << "," << p.ceiling << ","
             << p.pulseNs << "," << p.r4Ohm << "," << p.networks << "," << p.accuracy.value << ","
             << p.accuracy.low << "," << p.accuracy.high << "," << p.robustness.value << ","
             << p.robustness.low << "," << p.robustness.high << "," << p.energyPerCorrectJ.value
             << "," << p.energyPerCorrectJ.low << "," << p.energyPerCorrectJ.high << "," << p.pareto
-            << "," << p.meetsEstimate << "," << p.meetsConfident << "," << p.file << "\n";
+            << "," << p.meetsEstimate << "," << p.meetsConfident << "," << p.measured << ","
+            << p.file << "\n";
     detail::writeTextAtomically((fs::path(dir) / "design.csv").string(), csv.str());
 }
 
@@ -310,6 +446,13 @@ DesignResult loadDesignResult(const std::string& path)
         p.pareto = h5::readDoubleAttr(f, g, "pareto") != 0;
         p.meetsEstimate = h5::readDoubleAttr(f, g, "meets_estimate") != 0;
         p.meetsConfident = h5::readDoubleAttr(f, g, "meets_confident") != 0;
+        if (h5::hasAttr(f, g, "measured")) {  // written since measured devices exist
+            p.measured = h5::readDoubleAttr(f, g, "measured") != 0;
+            p.dominatedBy = int(h5::readDoubleAttr(f, g, "dominated_by"));
+            p.appliedV = readValue(f, g, "applied_V");
+            for (int k = 0; k < 3; ++k)
+                p.appliedP[size_t(k)] = h5::readDoubleAttr(f, g, kAppliedP[k]);
+        }
         r.points.push_back(p);
     }
     for (const std::string& name : h5::children(f, "/tolerances")) {
@@ -336,6 +479,10 @@ DesignResult loadDesignResult(const std::string& path)
     const int n = int(r.points.size());
     if (r.loosestEstimate >= n || r.loosestConfident >= n)
         throw FileFormatError(path, "/@loosest_estimate", "an index of /points", "out of range");
+    for (const auto& p : r.points)
+        if (p.dominatedBy >= n)
+            throw FileFormatError(path, "/points/@dominated_by", "an index of /points",
+                                  "out of range");
     return r;
 }
 

@@ -92,8 +92,11 @@ DesignResult evaluateDesign(const std::string& dir, int threads, std::stop_token
         return true;
     };
     bool going = true;
-    for (const DesignDevice& dev : designDevices(d))
-        if (going) going = device(dev.id, spreadAxes(d));
+    for (const DesignDevice& dev : designDevices(d))  // chips only where the cell models them
+        if (going)
+            going = device(dev.id, neuronKindInfo(dev.neuron).deviceVariability
+                                       ? spreadAxes(d)
+                                       : std::vector<VariabilityAxis>{});
     for (const DesignDevice& dev : hardwareAwareDevices(d))
         if (going) going = device(hardwareAwareId(dev.id), {{"v50", {d.hardwareAware}}});
     DesignResult r = analyzeDesign(d, experiments);

@@ -72,6 +72,8 @@ std::deque<NeuronKindInfo> builtins()
         gain = 5;
     };
     multiReleased.gflopsPerCore = 55;
+    multiReleased.deviceVariability = false;
+    multiReleased.physicalDrive = false;
     multiReleased.paperRole = NeuronKind::MultiState;
     kinds.push_back(multiReleased);
     return kinds;

@@ -97,8 +97,13 @@ int integer(const Section& s, const std::string& key, const std::string& path, i
 }
 
 std::string withAbsolutePaths(const std::string& text, const std::string& iniPath,
-                              const std::vector<std::string>& pathKeys)
+                              const std::vector<std::string>& pathKeys,
+                              const std::vector<std::string>& listKeys,
+                              const std::function<bool(const std::string&)>& notAPath)
 {
+    auto absolute = [&](const std::string& v) {
+        return std::filesystem::absolute(resolvePath(v, iniPath)).string();
+    };
     std::ostringstream out;
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
@@ -107,8 +112,15 @@ std::string withAbsolutePaths(const std::string& text, const std::string& iniPat
         if (eq != std::string::npos && t[0] != '#') {
             const std::string key = trim(t.substr(0, eq)), value = trim(t.substr(eq + 1));
             if (std::find(pathKeys.begin(), pathKeys.end(), key) != pathKeys.end()) {
-                out << key << " = "
-                    << std::filesystem::absolute(resolvePath(value, iniPath)).string() << "\n";
+                out << key << " = " << absolute(value) << "\n";
+                continue;
+            }
+            if (std::find(listKeys.begin(), listKeys.end(), key) != listKeys.end()) {
+                std::string items;
+                for (const std::string& item : list(value))
+                    items += (items.empty() ? "" : ", ") +
+                             (notAPath && notAPath(item) ? item : absolute(item));
+                out << key << " = " << items << "\n";
                 continue;
             }
         }

@@ -1,6 +1,7 @@
 #pragma once
 // The small INI dialect of the bundled presets and study files: "# comment" lines,
 // "[kind name]" sections and "key = value" lines. Errors name the file, section and line.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,9 +33,12 @@ double number(const Section& s, const std::string& key, const std::string& path,
 int integer(const Section& s, const std::string& key, const std::string& path, int fallback,
             int minimum);
 /// The text of the ini file `iniPath` with the values of `pathKeys` made absolute (resolved
-/// against its folder), so that a copy elsewhere still names the same files.
+/// against its folder), so that a copy elsewhere still names the same files; the values of
+/// `listKeys` are comma-separated lists whose items are resolved unless `notAPath` says so.
 std::string withAbsolutePaths(const std::string& text, const std::string& iniPath,
-                              const std::vector<std::string>& pathKeys);
+                              const std::vector<std::string>& pathKeys,
+                              const std::vector<std::string>& listKeys = {},
+                              const std::function<bool(const std::string&)>& notAPath = {});
 /// Comma-separated list, items trimmed, empty items dropped.
 std::vector<std::string> list(const std::string& text);
 
