@@ -144,10 +144,9 @@ void measuredAnswer(std::ostream& o, const DesignResult& r)
                          : ".\n");
         if (!front.empty())
             o << "  On the Pareto front at " << front
-              << (std::isfinite(p.energyPerCorrectJ.value)
-                      ? ".\n"
-                      : " (its table's drive is not a voltage: no energy, judged on accuracy and "
-                        "robustness alone).\n");
+              << (volts ? ".\n"
+                        : " (its table's drive is not a voltage: no energy, judged on accuracy and "
+                          "robustness alone).\n");
         if (!beaten.empty())
             o << "  Off the front, a design device does at least as well in all three (the "
                  "loosest such) at "
