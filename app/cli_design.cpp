@@ -37,8 +37,10 @@ std::string resultJson(const DesignResult& r, const std::string& dir)
         const DesignPoint& p = r.points[k];
         j += std::string(k ? "," : "") + "{\"device\":" + jsonString(p.device) +
              ",\"width_ratio\":" + jsonNumber(p.widthRatio) + ",\"floor\":" + jsonNumber(p.floor) +
-             ",\"ceiling\":" + jsonNumber(p.ceiling) + ",\"pulse_ns\":" + jsonNumber(p.pulseNs) +
-             ",\"r4_ohm\":" + jsonNumber(p.r4Ohm) + ",\"networks\":" + std::to_string(p.networks) +
+             ",\"ceiling\":" + jsonNumber(p.ceiling) + ",\"notches\":" + std::to_string(p.notches) +
+             ",\"notch_spacing\":" + jsonNumber(p.notchSpacing) +
+             ",\"pulse_ns\":" + jsonNumber(p.pulseNs) + ",\"r4_ohm\":" + jsonNumber(p.r4Ohm) +
+             ",\"networks\":" + std::to_string(p.networks) +
              ",\"accuracy\":" + valueJson(p.accuracy) +
              ",\"robustness\":" + valueJson(p.robustness) +
              ",\"energy_per_correct_J\":" + valueJson(p.energyPerCorrectJ) +
@@ -125,6 +127,9 @@ int runDesign(const std::vector<std::string>& argvIn)
     if (!a.has("json")) {
         std::printf("dwmtj design %s: %zu device(s) x %zu seed(s) in %s\n", d.name.c_str(),
                     designDevices(d).size() - d.measured.size(), d.seeds.size(), dir.c_str());
+        if (const size_t multi = d.notches.size() * d.notchSpacing.size() * d.notchWidth.size())
+            std::printf("  of which %zu multi-weight (multistate neurons, notches around %s)\n",
+                        multi, designNominalLutFile(d, true).c_str());
         for (const auto& m : d.measured)
             std::printf("  and the measured device %s (%s neurons, %s)\n", m.id.c_str(),
                         toString(m.neuron), m.lut.empty() ? "its bundled table" : m.lut.c_str());

@@ -75,7 +75,7 @@ private Q_SLOTS:
         QCOMPARE(int(r.points.size()), 6);  // 3 devices x 2 pulse widths
         QCOMPARE(page.pointsTable()->rowCount(), 6);
         QCOMPARE(page.tolerancesTable()->rowCount(), 6);  // 3 devices x 2 V50 spreads
-        QVERIFY(page.pointsTable()->item(4, 8)->text().startsWith(QStringLiteral("measured")));
+        QVERIFY(page.pointsTable()->item(4, 10)->text().startsWith(QStringLiteral("measured")));
         QVERIFY(QFile::exists(QDir(folder).filePath(QStringLiteral("design.h5"))));
         QVERIFY2(page.answerText().contains(QStringLiteral("loosest device")),
                  qPrintable(page.answerText()));

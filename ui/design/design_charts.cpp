@@ -62,30 +62,41 @@ void setPadded(QValueAxis* axis, double lo, double hi, double floor, double ceil
 
 }  // namespace
 
+QString designIntervalText(const core::DesignValue& v, double scale, int digits)
+{
+    if (!std::isfinite(v.value)) return QStringLiteral("-");
+    QString s = QString::number(v.value * scale, 'f', digits);
+    if (std::isfinite(v.low))
+        s += QStringLiteral(" [%1, %2]")
+                 .arg(QString::number(v.low * scale, 'f', digits),
+                      QString::number(v.high * scale, 'f', digits));
+    return s;
+}
+
 QString designPointText(const core::DesignPoint& p)
 {
-    auto interval = [](const core::DesignValue& v, double scale, int digits) {
-        QString s = QString::number(v.value * scale, 'f', digits);
-        if (std::isfinite(v.low))
-            s += QStringLiteral(" [%1, %2]")
-                     .arg(QString::number(v.low * scale, 'f', digits),
-                          QString::number(v.high * scale, 'f', digits));
-        return s;
-    };
+    const QString device =
+        p.notches > 1 ? QObject::tr("%1 notches spaced %2 x nominal, w = %3 x nominal")
+                            .arg(p.notches)
+                            .arg(std::isfinite(p.notchSpacing) ? QString::number(p.notchSpacing)
+                                                               : QStringLiteral("-"))
+                            .arg(std::isfinite(p.widthRatio) ? QString::number(p.widthRatio)
+                                                             : QStringLiteral("-"))
+                      : QObject::tr("w = %1 x nominal, p from %2 to %3")
+                            .arg(p.widthRatio)
+                            .arg(p.floor)
+                            .arg(p.ceiling);
     return QObject::tr(
-               "%1%2\nw = %3 x nominal, p from %4 to %5\npulse %6 ns, R4 %7 ohm\n"
-               "accuracy %8 %%\nrobustness (AUC) %9\nenergy per correct inference "
-               "%10 nJ\n%11 network(s); click: open them in Runs")
+               "%1%2\n%3\npulse %4 ns, R4 %5 ohm\naccuracy %6 %\nrobustness (AUC) %7\n"
+               "energy per correct inference %8 nJ\n%9 network(s); click: open them in Runs")
         .arg(QString::fromStdString(p.device),
              (p.measured ? QObject::tr(" (measured device)") : QString()) +
-                 (p.pareto ? QObject::tr(" (Pareto front)") : QString()))
-        .arg(p.widthRatio)
-        .arg(p.floor)
-        .arg(p.ceiling)
+                 (p.pareto ? QObject::tr(" (Pareto front)") : QString()),
+             device)
         .arg(p.pulseNs)
         .arg(p.r4Ohm)
-        .arg(interval(p.accuracy, 100, 2), interval(p.robustness, 1, 3),
-             interval(p.energyPerCorrectJ, kNanoJoule, 1))
+        .arg(designIntervalText(p.accuracy, 100, 2), designIntervalText(p.robustness, 1, 3),
+             designIntervalText(p.energyPerCorrectJ, kNanoJoule, 1))
         .arg(p.networks);
 }
 
@@ -103,22 +114,35 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
                         : QObject::tr("Robustness: chance-corrected AUC"),
                  x, y);
     double xLo = INFINITY, xHi = -INFINITY, yLo = INFINITY, yHi = -INFINITY;
-    // Three groups: the front, those meeting the spec (off the front), the rest.
+    // Three groups: the front, those meeting the spec (off the front), the rest; binary design
+    // devices as circles, multi-weight ones as triangles; the measured devices as squares.
     struct Group {
         QString name;
         QColor colour;
         bool filled;
+        QScatterSeries::MarkerShape shape = QScatterSeries::MarkerShapeCircle;
         std::shared_ptr<std::vector<int>> indices = std::make_shared<std::vector<int>>();
     };
-    Group groups[] = {{QObject::tr("Pareto front"), QColor(0x1f, 0x77, 0xb4), true},
-                      {QObject::tr("Meets the spec"), QColor(0x2c, 0xa0, 0x2c), false},
-                      {QObject::tr("Other designs"), QColor(0x88, 0x88, 0x88), false},
-                      {QObject::tr("Measured devices"), QColor(0xff, 0x7f, 0x0e), true}};
+    const QColor blue(0x1f, 0x77, 0xb4), green(0x2c, 0xa0, 0x2c), grey(0x88, 0x88, 0x88);
+    const auto triangle = QScatterSeries::MarkerShapeTriangle;
+    Group groups[] = {
+        {QObject::tr("Pareto front"), blue, true},
+        {QObject::tr("Meets the spec"), green, false},
+        {QObject::tr("Other designs"), grey, false},
+        {QObject::tr("Pareto front (multi-weight)"), blue, true, triangle},
+        {QObject::tr("Meets the spec (multi-weight)"), green, false, triangle},
+        {QObject::tr("Other multi-weight designs"), grey, false, triangle},
+        {QObject::tr("Measured devices"), QColor(0xff, 0x7f, 0x0e), true,
+         QScatterSeries::MarkerShapeRectangle}};  // last: drawn above the design's points
     for (size_t k = 0; k < r.points.size(); ++k) {
         const auto& p = r.points[k];
         const Coordinates c = coordinates(p, projection);
         if (!std::isfinite(c.x) || !std::isfinite(c.y)) continue;
-        const int g = p.measured ? 3 : p.pareto ? 0 : p.meetsEstimate ? 1 : 2;
+        const int g = p.measured ? 6
+                                 : (p.pareto          ? 0
+                                    : p.meetsEstimate ? 1
+                                                      : 2) +
+                                       (p.notches > 1 ? 3 : 0);
         groups[g].indices->push_back(int(k));
         // The 95 % intervals as whiskers in the group's colour.
         for (bool vertical : {true, false}) {
@@ -181,15 +205,12 @@ void drawDesignFront(QChartView* view, const core::DesignResult& r, DesignProjec
         if (g.indices->empty()) continue;
         auto* s = new QScatterSeries;
         s->setName(g.name);
-        s->setMarkerSize(g.filled ? 11 : 9);
-        if (&g == &groups[3]) {  // the measured devices: squares, above the design's points
-            s->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-            s->setMarkerSize(12);
-        }
+        s->setMarkerShape(g.shape);
+        s->setMarkerSize(g.shape != QScatterSeries::MarkerShapeCircle ? 12 : g.filled ? 11 : 9);
         // Front: filled; meeting the spec: a light fill; the rest: hollow.
-        s->setColor(g.filled                               ? g.colour
-                    : g.colour == QColor(0x2c, 0xa0, 0x2c) ? g.colour.lighter(170)
-                                                           : QColor(Qt::white));
+        s->setColor(g.filled            ? g.colour
+                    : g.colour == green ? g.colour.lighter(170)
+                                        : QColor(Qt::white));
         s->setBorderColor(g.colour);
         for (int k : *g.indices) {
             const Coordinates c = coordinates(r.points[size_t(k)], projection);

@@ -32,5 +32,7 @@ void drawYieldCurves(QChartView* view, const ChipCurves& curves, double spec);
 
 /// The tool tip of one point: its device, energy setting and values with intervals.
 QString designPointText(const core::DesignPoint& p);
+/// "81.20 [79.00, 83.40]": a value times `scale` with its interval, "-" when missing.
+QString designIntervalText(const core::DesignValue& v, double scale, int digits);
 
 }  // namespace dwmtj::ui

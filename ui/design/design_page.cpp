@@ -39,17 +39,6 @@ const char* const kAxes[][2] = {{"v50", QT_TRANSLATE_NOOP("DesignPage", "V50 spr
                                 {"c2c", QT_TRANSLATE_NOOP("DesignPage", "Cycle-to-cycle (sd, V)")},
                                 {"stuck", QT_TRANSLATE_NOOP("DesignPage", "Stuck fraction")}};
 
-QString interval(const core::DesignValue& v, double scale, int digits)
-{
-    if (!std::isfinite(v.value)) return QStringLiteral("-");
-    QString s = QString::number(v.value * scale, 'f', digits);
-    if (std::isfinite(v.low))
-        s += QStringLiteral(" [%1, %2]")
-                 .arg(QString::number(v.low * scale, 'f', digits),
-                      QString::number(v.high * scale, 'f', digits));
-    return s;
-}
-
 QTableWidgetItem* cell(const QString& text)
 {
     auto* item = new QTableWidgetItem(text);
@@ -138,10 +127,10 @@ DesignPage::DesignPage(QWidget* parent)
            "per-chip calibration\")"));
     m_calibrate = new QPushButton(tr("Test calibrated chips"));
     m_calibrate->setObjectName(QStringLiteral("designCalibrate"));
-    m_points = makeResultTable(9, QStringLiteral("designPoints"), QStringLiteral("design-points"));
+    m_points = makeResultTable(11, QStringLiteral("designPoints"), QStringLiteral("design-points"));
     m_points->setHorizontalHeaderLabels(
-        {tr("Device"), tr("w / w0"), tr("Floor"), tr("Ceiling"), tr("Pulse [ns]"),
-         tr("Accuracy [%] (95 % CI)"), tr("Robustness (95 % CI)"),
+        {tr("Device"), tr("w / w0"), tr("Floor"), tr("Ceiling"), tr("Notches"), tr("Spacing / s0"),
+         tr("Pulse [ns]"), tr("Accuracy [%] (95 % CI)"), tr("Robustness (95 % CI)"),
          tr("nJ per correct inference (95 % CI)"), tr("Front / spec")});
     m_points->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_points->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -391,16 +380,19 @@ void DesignPage::refresh()
             flags += (flags.isEmpty() ? QString() : QStringLiteral(", ")) +
                      (p.meetsConfident ? tr("meets (95 %)") : tr("meets (estimate)"));
         if (k == r.loosestEstimate) flags += tr(", loosest");
-        const QString cells[] = {QString::fromStdString(p.device),
-                                 QString::number(p.widthRatio),
-                                 QString::number(p.floor),
-                                 QString::number(p.ceiling),
-                                 QString::number(p.pulseNs),
-                                 interval(p.accuracy, 100, 2),
-                                 interval(p.robustness, 1, 3),
-                                 interval(p.energyPerCorrectJ, 1e9, 1),
-                                 flags};
-        for (int c = 0; c < 9; ++c) m_points->setItem(k, c, cell(cells[c]));
+        const QString cells[] = {
+            QString::fromStdString(p.device),
+            QString::number(p.widthRatio),
+            QString::number(p.floor),
+            QString::number(p.ceiling),
+            QString::number(p.notches),
+            std::isfinite(p.notchSpacing) ? QString::number(p.notchSpacing) : QStringLiteral("-"),
+            QString::number(p.pulseNs),
+            designIntervalText(p.accuracy, 100, 2),
+            designIntervalText(p.robustness, 1, 3),
+            designIntervalText(p.energyPerCorrectJ, 1e9, 1),
+            flags};
+        for (int c = 0; c < int(std::size(cells)); ++c) m_points->setItem(k, c, cell(cells[c]));
     }
     m_points->resizeColumnsToContents();
     m_tolerances->setRowCount(int(r.tolerances.size()));
@@ -410,7 +402,7 @@ void DesignPage::refresh()
         for (const auto& a : kAxes)
             if (t.axis == a[0]) axis = tr(a[1]);
         const QString cells[] = {QString::fromStdString(t.device), axis, QString::number(t.level),
-                                 QString::number(t.chips), interval(t.accuracy, 100, 2)};
+                                 QString::number(t.chips), designIntervalText(t.accuracy, 100, 2)};
         for (int c = 0; c < 5; ++c) m_tolerances->setItem(k, c, cell(cells[c]));
     }
     m_tolerances->resizeColumnsToContents();

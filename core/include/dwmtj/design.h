@@ -1,13 +1,16 @@
 #pragma once
-// The device design study (docs/models.md, "Designing the device"): which binary DW-MTJ device
-// is worth building for a network that must reach an accuracy and a noise robustness. Its axes
-// are device parameters; its answer is the Pareto front of accuracy, robustness and energy per
-// correct inference, and the loosest device that still meets a spec.
+// The device design study (docs/models.md, "Designing the device"): which DW-MTJ device (binary
+// or multi-weight) is worth building for a network that must reach an accuracy and a noise
+// robustness. Its axes are device parameters; its answer is the Pareto front of accuracy,
+// robustness and energy per correct inference, and the loosest device that still meets a spec.
 //
 //  - Trained axes (a network per combination and seed, each its own synthetic device):
 //    width_ratio (the device's logistic width w relative to the nominal device's; the circuit's
 //    operating point, centre V50 and gain 2 w0, stays), floor and ceiling
-//    (p = floor + (ceiling - floor) logistic((V - V50) / w)).
+//    (p = floor + (ceiling - floor) logistic((V - V50) / w)); multi-weight devices: notches (the
+//    number of notch thresholds, K - 1), notch_spacing (the thresholds' spacing relative to the
+//    nominal multi-weight device's) and notch_width (each threshold's logistic width relative to
+//    the nominal's mean width), on the nominal multi-weight device's operating point.
 //  - Evaluated axes (each level alone on the trained networks, drawn as chips): the
 //    device-to-device spreads v50_sd [V], width_sd (relative), cycle-to-cycle c2c_sd [V] and
 //    stuck (fraction, half off and half on).
@@ -44,6 +47,11 @@ struct DesignSpace {
     std::vector<uint64_t> seeds{0, 1, 2};
     std::string nominalLut;  ///< the nominal binary device; empty = the bundled table
     std::vector<double> widthRatio{1}, floor{0}, ceiling{1};
+    /// Multi-weight devices (none when `notches` is empty): thresholds K - 1 (>= 2), spacing and
+    /// width ratios to the nominal multi-weight device (`lut_multistate`; empty = bundled).
+    std::string nominalMultiLut;
+    std::vector<int> notches;
+    std::vector<double> notchSpacing{1}, notchWidth{1};
     std::vector<double> v50Sd, widthSd, c2cSd, stuck;  ///< evaluated levels (0 is implied)
     int draws = 3;                                     ///< chips per network and level
     uint64_t deviceSeed = 4321;
@@ -76,8 +84,12 @@ DesignSpace loadDesign(const std::string& path);
 
 /// One trained combination (a sweep configuration), or a measured device.
 struct DesignDevice {
-    std::string id;  ///< "w1-f0-c1"; "m-..." for a measured device
+    std::string id;  ///< "w1-f0-c1"; multi-weight "n4-s1-w1"; "m-..." for a measured device
+    /// Binary: w / w0, floor, ceiling. Multi-weight: the notch width ratio, floor 0, ceiling 1,
+    /// `notches` thresholds spaced `notchSpacing` x the nominal multi-weight spacing.
     double widthRatio = 1, floor = 0, ceiling = 1;
+    int notches = 1;  ///< 1: a binary device
+    double notchSpacing = std::numeric_limits<double>::quiet_NaN();
     bool measured = false;
     NeuronKind neuron = NeuronKind::Binary;
     std::string lut;  ///< a measured device's table (empty: its kind's bundled one)
@@ -93,11 +105,19 @@ std::string hardwareAwareId(const std::string& device);  ///< "w1-f0-c1-hw"
 /// curve itself: where p crosses its midpoint and w = (p_max - p_min) / (4 p'(V50)). Throws Error
 /// for a multi-state table or one that never crosses.
 void lutCentreAndWidth(const Lut& nominal, double& v50, double& width);
-/// The nominal device's table: the design's `lut`, else the bundled binary table. Throws Error
-/// when the bundled datasets are not found.
-std::string designNominalLutFile(const DesignSpace& d);
-/// The device of one design point on the nominal's operating point: V50 and the suggested
-/// centre and gain as the nominal's, w = ratio x w0, grid V50 +/- max(8 w, the nominal's span).
+/// A multi-weight table's notch thresholds V_k and widths w_k, k = 2..K: its fit's (provenance
+/// fit_V_k, fit_w_k), else where each cumulative curve crosses 1/2 and 1 / (4 slope) there.
+/// Throws Error for a binary table, fewer than two curves or a curve that never crosses 1/2.
+void lutNotches(const Lut& lut, std::vector<double>& thresholds, std::vector<double>& widths);
+/// The nominal device's table: the design's `lut`, else the bundled binary table (`multi`: the
+/// design's `lut_multistate`, else the bundled multi-weight table). Throws Error when the
+/// bundled datasets are not found.
+std::string designNominalLutFile(const DesignSpace& d, bool multi = false);
+/// The device of one design point on the nominal's operating point (the suggested centre and
+/// gain as the nominal's). Binary: V50 as the nominal's, w = ratio x w0, grid V50 +/- max(8 w,
+/// the nominal's span). Multi-weight (`nominal` then the multi-weight one): `notches`
+/// thresholds centred on the nominal's middle threshold voltage, spaced notchSpacing x its mean
+/// spacing, each curve logistic with widthRatio x its mean width.
 Lut designLut(const Lut& nominal, const DesignDevice& device, int size = 1024);
 
 /// Writes DIR/design.ini (the design file; a second run checks that it is the same),
@@ -120,6 +140,11 @@ struct DesignPoint {
     /// A measured device's are read off its table when binary (its width relative to the
     /// nominal's, its curve's lowest and highest p), else NaN.
     double widthRatio = 1, floor = 0, ceiling = 1, pulseNs = 30, r4Ohm = 365;
+    /// Multi-weight: notch thresholds and their spacing relative to the nominal multi-weight
+    /// device's (a measured multi-weight table's read off it; NaN where not a voltage). Binary:
+    /// 1 and NaN.
+    int notches = 1;
+    double notchSpacing = std::numeric_limits<double>::quiet_NaN();
     bool measured = false;  ///< a measured device: on the front and judged, never "loosest"
     /// A measured device off the front: the loosest design point at its energy setting that is
     /// at least as good in all three (-1: none, or on the front).
@@ -164,8 +189,9 @@ struct DesignResult {
     std::vector<DesignPoint> points;
     std::vector<DesignTolerance> tolerances;
     std::vector<DesignHardwareAware> hardwareAware;
-    /// The loosest point that meets the spec on the estimate / with confidence (-1: none):
-    /// the widest curve, then the highest floor, then the lowest ceiling, then the least energy.
+    /// The loosest point that meets the spec on the estimate / with confidence (-1: none): the
+    /// fewest notches (a binary device has one), then the widest curve, the highest floor, the
+    /// lowest ceiling, the closest notches, the least energy.
     int loosestEstimate = -1, loosestConfident = -1;
     std::vector<std::string> missing;  ///< devices without results yet
 };

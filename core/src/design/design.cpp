@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "design/design_internal.h"
 #include "dwmtj/error.h"
 #include "dwmtj/noise_endpoint.h"
 #include "dwmtj/paths.h"
@@ -22,6 +23,7 @@
 namespace dwmtj::core {
 
 namespace fs = std::filesystem;
+using design_detail::numberId;
 
 namespace {
 
@@ -31,6 +33,7 @@ const std::set<std::string> kDesignKeys = {
     "format_version", "hidden", "timesteps", "epochs", "seeds", "batch", "lr", "train_limit",
     "validation", "test_limit", "data_dir", "device",                  // the networks
     "lut", "width_ratio", "floor", "ceiling",                          // the trained devices
+    "lut_multistate", "notches", "notch_spacing", "notch_width",       // multi-weight ones
     "v50_sd", "width_sd", "c2c_sd", "stuck", "draws", "device_seed",   // the chips
     "pulse_ns", "r4", "sigma", "noise_seed",                           // energy and noise
     "hardware_aware", "hardware_aware_devices", "measured"};  // and constructionKeys()
@@ -62,13 +65,6 @@ std::vector<double> levels(const ini::Section& s, const std::string& key, const 
     return out;
 }
 
-std::string numberId(double v)
-{
-    std::ostringstream o;
-    o << v;
-    return o.str();
-}
-
 std::string readText(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -77,12 +73,27 @@ std::string readText(const std::string& path)
     return ss.str();
 }
 
-std::string bundledBinaryLut()
+/// The multi-weight axes: notches (whole numbers from 2 to 32), notch_spacing and notch_width
+/// (ratios), lut_multistate.
+void readNotches(const ini::Section& sec, const std::string& path, DesignSpace& d)
 {
-    const std::string dir = datasetsDir();
-    if (dir.empty())
-        throw Error("the bundled datasets folder was not found (set DWMTJ_DATASETS_DIR)");
-    return (fs::path(dir) / neuronKindInfo(NeuronKind::Binary).bundledLut).string();
+    for (const char* key : {"notch_spacing", "notch_width", "lut_multistate"})
+        if (sec.has(key) && !sec.has("notches"))
+            bad(path, sec.where() + " " + key, "notches (the multi-weight devices) with it",
+                "no notches");
+    if (!sec.has("notches")) return;
+    for (double n : levels(sec, "notches", path, 2, 32, {})) {
+        if (n != std::floor(n))
+            bad(path, sec.where() + " notches",
+                "whole numbers of notch thresholds from 2 to 32 (1 is the binary device)",
+                sec.values.at("notches"));
+        if (std::find(d.notches.begin(), d.notches.end(), int(n)) == d.notches.end())
+            d.notches.push_back(int(n));
+    }
+    d.notchSpacing = levels(sec, "notch_spacing", path, 0.01, 100, {1});
+    d.notchWidth = levels(sec, "notch_width", path, 0.01, 100, {1});
+    if (sec.has("lut_multistate"))
+        d.nominalMultiLut = ini::resolvePath(sec.values.at("lut_multistate"), path);
 }
 
 /// A device neuron kind's id (multistate-released, ...): `measured` then means its cell on its
@@ -269,6 +280,7 @@ DesignSpace loadDesign(const std::string& path)
                 bad(path, sec.where() + " sigma", "a grid starting at 0 (the clean accuracy)",
                     sec.values.at("sigma"));
             d.noiseSeed = uint64_t(ini::integer(sec, "noise_seed", path, int(d.noiseSeed), 0));
+            readNotches(sec, path, d);
             readMeasured(sec, path, d);
             readHardwareAware(sec, path, d);
             try {
@@ -310,6 +322,17 @@ std::vector<DesignDevice> designDevices(const DesignSpace& d)
                 dev.ceiling = c;
                 out.push_back(dev);
             }
+    for (int n : d.notches)
+        for (double sp : d.notchSpacing)
+            for (double w : d.notchWidth) {
+                DesignDevice dev;
+                dev.id = "n" + std::to_string(n) + "-s" + numberId(sp) + "-w" + numberId(w);
+                dev.neuron = NeuronKind::MultiState;
+                dev.notches = n;
+                dev.notchSpacing = sp;
+                dev.widthRatio = w;
+                out.push_back(dev);
+            }
     for (const auto& m : d.measured) {
         DesignDevice dev;
         dev.id = m.id;
@@ -334,88 +357,32 @@ std::vector<DesignDevice> hardwareAwareDevices(const DesignSpace& d)
     return out;
 }
 
-std::string designNominalLutFile(const DesignSpace& d)
-{
-    return d.nominalLut.empty() ? bundledBinaryLut() : d.nominalLut;
-}
-
 std::string hardwareAwareId(const std::string& device) { return device + "-hw"; }
-
-void lutCentreAndWidth(const Lut& nominal, double& v50, double& width)
-{
-    if (nominal.kind != DeviceKind::Binary || nominal.curves.empty())
-        throw Error("the design study's nominal device must be a binary lookup table");
-    const auto& prov = nominal.provenance;
-    if (prov.count("fit_V50") && prov.count("fit_w")) {  // a fitted table: its fit says
-        try {
-            v50 = std::stod(prov.at("fit_V50"));
-            width = std::stod(prov.at("fit_w"));
-            if (std::isfinite(v50) && width > 0) return;
-        } catch (const std::exception&) {
-        }  // unreadable: estimated from the curve below
-    }
-    const auto& p = nominal.curves[0];
-    const double mid = (p.front() + p.back()) / 2;
-    size_t k = 1;
-    while (k < p.size() && p[k] < mid) ++k;
-    if (k >= p.size() || p.front() >= mid)
-        throw Error("the nominal lookup table's p(V) never crosses its midpoint");
-    const double t = (mid - p[k - 1]) / (p[k] - p[k - 1]);
-    v50 = nominal.voltage[k - 1] + t * (nominal.voltage[k] - nominal.voltage[k - 1]);
-    const double slope = nominal.derivative(0, v50);
-    if (!(slope > 0)) throw Error("the nominal lookup table has no slope at its midpoint");
-    width = (p.back() - p.front()) / (4 * slope);
-}
-
-Lut designLut(const Lut& nominal, const DesignDevice& device, int size)
-{
-    double v50 = 0, w0 = 0;
-    lutCentreAndWidth(nominal, v50, w0);
-    const double w = device.widthRatio * w0;
-    const double half = std::max(8 * w, std::max(v50 - nominal.vMin(), nominal.vMax() - v50));
-    Lut lut;
-    lut.kind = DeviceKind::Binary;
-    lut.numStates = 2;
-    lut.drive = nominal.drive;
-    lut.centreVoltage = nominal.centreVoltage;
-    lut.gainVolts = nominal.gainVolts;
-    lut.curves.assign(1, {});
-    lut.derivatives.assign(1, {});
-    const double span = device.ceiling - device.floor;
-    for (int i = 0; i < size; ++i) {
-        const double v = v50 - half + 2 * half * i / (size - 1);
-        const double s = stats::logistic((v - v50) / w);
-        lut.voltage.push_back(v);
-        lut.curves[0].push_back(device.floor + span * s);
-        lut.derivatives[0].push_back(span * s * (1 - s) / w);
-    }
-    lut.provenance = {{"method", "design"},
-                      {"design_point", device.id},
-                      {"fit_form", "4-parameter"},
-                      {"fit_V50", numberId(v50)},
-                      {"fit_w", numberId(w)},
-                      {"fit_floor", numberId(device.floor)},
-                      {"fit_ceiling", numberId(device.ceiling)},
-                      {"width_ratio", numberId(device.widthRatio)},
-                      {"nominal_w", numberId(w0)},
-                      {"grid_size", std::to_string(size)}};
-    if (auto it = nominal.provenance.find("lut_file"); it != nominal.provenance.end())
-        lut.provenance["nominal_lut"] = it->second;
-    return lut;
-}
 
 std::string designSweepFolder(const std::string& dir) { return (fs::path(dir) / "sweep").string(); }
 
 std::string prepareDesignFolder(const std::string& designFile, const std::string& dir)
 {
     const DesignSpace d = loadDesign(designFile);  // refuse a bad file before touching DIR
+    const Lut nominal = loadLut(designNominalLutFile(d));
+    Lut nominalMulti;
+    if (!d.notches.empty()) {
+        const std::string file = designNominalLutFile(d, true);
+        nominalMulti = loadLut(file);
+        std::vector<double> v, w;
+        try {
+            lutNotches(nominalMulti, v, w);
+        } catch (const Error& e) {
+            throw Error(designFile + ": lut_multistate " + file + ": " + e.what());
+        }
+    }
     const std::string copy = (fs::path(dir) / "design.ini").string();
     // Relative paths in the copy must still point where the original's did.
-    const std::string text =
-        ini::withAbsolutePaths(readText(designFile), designFile, {"data_dir", "lut"}, {"measured"},
-                               [&](const std::string& item) {
-                                   return deviceKindName(item) || bundledDataName(item, designFile);
-                               });
+    const std::string text = ini::withAbsolutePaths(
+        readText(designFile), designFile, {"data_dir", "lut", "lut_multistate"}, {"measured"},
+        [&](const std::string& item) {
+            return deviceKindName(item) || bundledDataName(item, designFile);
+        });
     if (fs::exists(copy)) {
         if (readText(copy) != text)
             throw Error(dir + " holds another design (" + copy +
@@ -426,7 +393,6 @@ std::string prepareDesignFolder(const std::string& designFile, const std::string
         if (ec) throw Error("cannot create the design folder " + dir + ": " + ec.message());
         detail::writeTextAtomically(copy, text);
     }
-    const Lut nominal = loadLut(designNominalLutFile(d));
     Sweep s;
     s.name = "design-" + d.name;
     s.base = d.base;
@@ -442,7 +408,8 @@ std::string prepareDesignFolder(const std::string& designFile, const std::string
             c.lut = dev.lut;  // empty: the kind's bundled table
         } else {
             c.lut = fs::absolute(fs::path(dir) / "luts" / (dev.id + ".csv")).string();
-            if (!fs::exists(c.lut)) saveLut(designLut(nominal, dev), c.lut);
+            if (!fs::exists(c.lut))
+                saveLut(designLut(dev.notches > 1 ? nominalMulti : nominal, dev), c.lut);
         }
         s.configs.push_back(c);
     }

@@ -69,12 +69,18 @@ bool meets(const DesignValue& v, double spec, bool confident)
     return std::isfinite(x) && x >= spec;
 }
 
-/// Looser first: the widest curve, the highest floor, the lowest ceiling, the least energy.
+/// a and b differ (two NaN do not).
+bool differ(double a, double b) { return a != b && !(std::isnan(a) && std::isnan(b)); }
+
+/// Looser first: the fewest notches (binary: 1), the widest curve, the highest floor, the lowest
+/// ceiling, the closest notches, the least energy.
 bool looser(const DesignPoint& a, const DesignPoint& b)
 {
-    if (a.widthRatio != b.widthRatio) return a.widthRatio > b.widthRatio;
-    if (a.floor != b.floor) return a.floor > b.floor;
-    if (a.ceiling != b.ceiling) return a.ceiling < b.ceiling;
+    if (a.notches != b.notches) return a.notches < b.notches;
+    if (differ(a.widthRatio, b.widthRatio)) return a.widthRatio > b.widthRatio;
+    if (differ(a.floor, b.floor)) return a.floor > b.floor;
+    if (differ(a.ceiling, b.ceiling)) return a.ceiling < b.ceiling;
+    if (differ(a.notchSpacing, b.notchSpacing)) return a.notchSpacing < b.notchSpacing;
     return a.energyPerCorrectJ.value < b.energyPerCorrectJ.value;
 }
 
@@ -96,13 +102,28 @@ bool dominates(const DesignPoint& a, const DesignPoint& b)
            (energy && ea < eb);
 }
 
-/// A measured binary device's place in the design's parameters: its width relative to the
-/// nominal's and its curve's lowest and highest p (NaN for a multi-state table or without one).
-void placeMeasured(const DesignSpace& d, const Experiment& e, DesignPoint& p)
+/// A measured device's place in the design's parameters. Binary: its width relative to the
+/// nominal's and its curve's lowest and highest p. Multi-weight: its notch count, and where its
+/// table's drive is the device's voltage its mean notch spacing and width relative to the
+/// nominal multi-weight device's. NaN where not known.
+void placeMeasured(const DesignSpace& d, const DesignDevice& dev, const Experiment& e,
+                   DesignPoint& p)
 {
     const Lut* lut = e.layerLut(0);
-    if (!lut || lut->kind != DeviceKind::Binary || lut->curves.empty()) return;
+    if (!lut || lut->curves.empty()) return;
     try {
+        if (lut->kind == DeviceKind::MultiState) {
+            p.notches = int(lut->curves.size());
+            if (!neuronKindInfo(dev.neuron).physicalDrive || lut->curves.size() < 2) return;
+            std::vector<double> v, w, v0, w0;
+            lutNotches(*lut, v, w);
+            lutNotches(loadLut(designNominalLutFile(d, true)), v0, w0);
+            const auto mean = [](const std::vector<double>& x) { return stats::summarize(x).mean; };
+            p.notchSpacing = ((v.back() - v.front()) / double(v.size() - 1)) /
+                             ((v0.back() - v0.front()) / double(v0.size() - 1));
+            p.widthRatio = mean(w) / mean(w0);
+            return;
+        }
         double v50 = 0, w = 0, v0 = 0, w0 = 0;
         lutCentreAndWidth(*lut, v50, w);
         lutCentreAndWidth(loadLut(designNominalLutFile(d)), v0, w0);
@@ -213,9 +234,11 @@ DesignResult analyzeDesign(const DesignSpace& d, const std::vector<DesignExperim
         base.widthRatio = dev.widthRatio;
         base.floor = dev.floor;
         base.ceiling = dev.ceiling;
+        base.notches = dev.notches;
+        base.notchSpacing = dev.notchSpacing;
         base.measured = dev.measured;
         if (dev.measured) {
-            placeMeasured(d, e, base);
+            placeMeasured(d, dev, e, base);
             appliedRange(e, base);
         }
         base.file = found->file;
