@@ -36,7 +36,7 @@ std::vector<CommandSpec> sweepCommands()
     std::vector<OptionSpec> design{
         {"out", "DIR", "", "the design folder (run again to continue)"},
         {"preset", "small|cluster|FILE", "",
-         "the design (default: the one DIR was prepared with); small: about 20 minutes on 2 "
+         "the design (default: the one DIR was prepared with); small: about 27 minutes on 2 "
          "cores"},
         {"jobs", "N", "1", "train N networks at a time here"},
         {"threads", "N", "0", "CPU threads of the chip evaluation (0: every core)"},
@@ -59,8 +59,15 @@ std::vector<CommandSpec> sweepCommands()
          "FILE --out DIR",
          "run a sweep's tasks here, N at a time",
          "Runs the incomplete tasks as child processes, N at a time; Ctrl+C stops them (exit 3) "
-         "and the same command resumes the unfinished ones.",
-         {out, {"jobs", "N", "1", "tasks at a time"}},
+         "and the same command resumes the unfinished ones. With --seeds-until-decided, the "
+         "sweep's [compare NAME] sections are evaluated after the tasks and, while one is "
+         "undecided, its two configurations get one more seed each (docs/sweeps.md, "
+         "\"Comparisons\").",
+         {out,
+          {"jobs", "N", "1", "tasks at a time"},
+          {"seeds-until-decided", "MAX", "0",
+           "add seeds to the configurations of undecided comparisons, up to MAX networks each "
+           "(0: never)"}},
          runSweep},
         {"sweep submit", "FILE --out DIR",
          "submit a sweep as a Slurm array job with a collect job after it",
@@ -95,6 +102,15 @@ std::vector<CommandSpec> sweepCommands()
              {"name", "NAME", "", "the sweep's name (default: from the presets)"},
          },
          runSweep},
+        {"sweep compare",
+         "DIR",
+         "the sweep's declared comparisons on its collected results",
+         "Each [compare NAME] section: a - b on its measure with the 95 % interval over seeds "
+         "and test images, p adjusted (Holm within the sweep, times the looks of "
+         "--seeds-until-decided), the minimum detectable effect and the verdict. Run sweep "
+         "collect first.",
+         {json},
+         runSweep},
         {"sweep task",
          "DIR --index N",
          "run one task of a sweep folder (what sweep run and the array job call)",
@@ -116,8 +132,9 @@ std::vector<CommandSpec> sweepCommands()
         },
         {"design", "--out DIR --preset small|cluster|FILE",
          "what device to build: the Pareto front of device designs and the loosest spec",
-         "Trains binary DW-MTJ networks on synthetic devices along the design's axes (switching "
-         "width relative to the operating point, floor, ceiling), tests them as chips at each "
+         "Trains DW-MTJ networks on synthetic devices along the design's axes (binary: switching "
+         "width relative to the operating point, floor, ceiling; multi-weight: notches, their "
+         "spacing and width), tests them as chips at each "
          "device-to-device and cycle-to-cycle spread, and recomputes the energy at each pulse "
          "width and track resistance. Writes DIR/design.h5 and design.csv: per point the clean "
          "accuracy, the chance-corrected noise AUC and the energy per correct inference, each "

@@ -1,4 +1,4 @@
-// `dwmtj sweep plan|run|submit|status|collect|task` (docs/sweeps.md).
+// `dwmtj sweep plan|run|submit|status|collect|compare|task` (docs/sweeps.md).
 #include "cli_sweep.h"
 
 #include <fcntl.h>
@@ -113,7 +113,11 @@ int run(const std::vector<std::string>& argv)
     const std::string file = sweepArg(a, "run"), dir = needOut(a, "run");
     const int jobs = int(a.integer("jobs", 1));
     if (jobs < 1 || jobs > 1024) throw UsageError("--jobs N needs 1 <= N <= 1024");
+    const long untilDecided = a.integer("seeds-until-decided", 0);
+    if (untilDecided < 0 || untilDecided > 1000)
+        throw UsageError("--seeds-until-decided MAX needs 0 <= MAX <= 1000");
     prepareSweepFolder(file, dir);
+    if (untilDecided > 0) return runSweepUntilDecided(dir, jobs, int(untilDecided));
     return runSweepTasks(dir, jobs);
 }
 
@@ -136,7 +140,7 @@ int task(const std::vector<std::string>& argv)
     const InterruptWatcher whole;
     Args a(argv, commandSpec("sweep task"));
     const std::string dir = dirArg(a, "task");
-    const Sweep s = loadSweep(sweepFileIn(dir));
+    const Sweep s = loadSweepFolder(dir);
     const auto tasks = sweepTasks(s);
     const long index = a.integer("index", -1);
     if (index < 0 || index >= long(tasks.size()))
@@ -232,7 +236,7 @@ int status(const std::vector<std::string>& argv)
 {
     Args a(argv, commandSpec("sweep status"));
     const std::string dir = dirArg(a, "status");
-    const Sweep s = loadSweep(sweepFileIn(dir));
+    const Sweep s = loadSweepFolder(dir);
     const auto tasks = sweepTasks(s);
     // Slurm's view, when a submission is recorded and squeue answers: array index -> state.
     std::map<int, std::string> slurm;
@@ -301,6 +305,7 @@ int collect(const std::vector<std::string>& argv)
         for (const auto& m : missing) std::printf(" %s", m.c_str());
         std::printf("\n");
     }
+    if (!loadSweepFolder(dir).comparisons.empty()) compareSweepFolder(dir, false);
     return 0;
 }
 
@@ -429,7 +434,8 @@ int runSweep(const std::vector<std::string>& argv)
 {
     if (argv.empty())
         throw UsageError(
-            "dwmtj sweep: expected plan, run, submit, status, collect, task or from-presets");
+            "dwmtj sweep: expected plan, run, submit, status, collect, compare, task or "
+            "from-presets");
     const std::string sub = argv[0];
     const std::vector<std::string> rest(argv.begin() + 1, argv.end());
     if (sub == "plan") return plan(rest);
@@ -437,10 +443,14 @@ int runSweep(const std::vector<std::string>& argv)
     if (sub == "submit") return submit(rest);
     if (sub == "status") return status(rest);
     if (sub == "collect") return collect(rest);
+    if (sub == "compare") {
+        const Args a(rest, commandSpec("sweep compare"));
+        return compareSweepFolder(dirArg(a, "compare"), a.has("json"));
+    }
     if (sub == "task") return task(rest);
     if (sub == "from-presets") return sweepFromPresets(rest);
     throw UsageError("dwmtj sweep: unknown subcommand '" + sub +
-                     "' (plan, run, submit, status, collect, from-presets)");
+                     "' (plan, run, submit, status, collect, compare, from-presets)");
 }
 
 }  // namespace dwmtj::cli

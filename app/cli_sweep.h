@@ -11,6 +11,12 @@ namespace dwmtj::cli {
 /// processes; Ctrl+C or SIGTERM is forwarded once. 0, 1 (a task failed) or kExitStopped.
 int runSweepTasks(const std::string& dir, int jobs);
 
+/// Prints the folder's declared comparisons (text or JSON); 1 when it declares none.
+int compareSweepFolder(const std::string& dir, bool json);
+/// Runs the folder's tasks, then while a comparison is undecided adds a seed to its
+/// configurations (up to maxNetworks networks each) and runs again; prints the comparisons.
+int runSweepUntilDecided(const std::string& dir, int jobs, int maxNetworks);
+
 class Args;
 /// The Slurm options (cli_spec's slurmOptions(): --partition ... --dry-run) of parsed arguments.
 core::SlurmOptions slurmOptionsFrom(const Args& a, bool* dryRun);

@@ -184,19 +184,21 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     ok &= waitUntil([&] { return repro->task()->state() == ui::BackgroundTask::State::Idle; },
                     900000);
     ok &= save(&w, dir, "11-reproduce-done.png");
-    // 8. Design: three device widths and the paper's table A on the sample, trained from the
-    // page 2 at a time, the nominal width also hardware-aware.
+    // 8. Design: three device widths, two multi-weight devices (2 and 4 notches) and the paper's
+    // table A on the sample, trained from the page 2 at a time, the nominal width also
+    // hardware-aware.
     {
         const QString file = QDir(dir).filePath("design-tour.ini");
         QFile f(file);
         f.open(QIODevice::WriteOnly);
-        f.write(QStringLiteral("[design tour]\nformat_version = 1\nhidden = 32\ntimesteps = 8\n"
-                               "epochs = 3\nbatch = 50\nseeds = 0-2\nvalidation = 200\n"
-                               "data_dir = %1\nwidth_ratio = 0.25, 1, 4\nv50_sd = 0.05, 0.1, "
-                               "0.2\ndraws = 3\npulse_ns = 30, 10, 3\nsigma = 0, 0.5, 1, 1.5, "
-                               "2\nmeasured = released-binary-table-a.csv\nhardware_aware = "
-                               "0.05\nhardware_aware_devices = w1-f0-c1\n[spec]\naccuracy = "
-                               "70\nrobustness = 0.3\n")
+        f.write(QStringLiteral(
+                    "[design tour]\nformat_version = 1\nhidden = 32\ntimesteps = 8\n"
+                    "epochs = 3\nbatch = 50\nseeds = 0-2\nvalidation = 200\n"
+                    "data_dir = %1\nwidth_ratio = 0.25, 1, 4\nnotches = 2, 4\nv50_sd = 0.05, 0.1, "
+                    "0.2\ndraws = 3\npulse_ns = 30, 10, 3\nsigma = 0, 0.5, 1, 1.5, "
+                    "2\nmeasured = released-binary-table-a.csv\nhardware_aware = "
+                    "0.05\nhardware_aware_devices = w1-f0-c1\n[spec]\naccuracy = "
+                    "70\nrobustness = 0.3\n")
                     .arg(QString::fromStdString(core::fashionMnistSampleDir()))
                     .toUtf8());
         f.close();

@@ -44,6 +44,20 @@ struct SweepConfig {
     std::string lut;
 };
 
+/// A declared comparison ([compare NAME], docs/sweeps.md "Comparisons"): configuration a
+/// against b (a - b) on one measure per network, with the hypothesis and margin it decides;
+/// `dwmtj sweep run --seeds-until-decided MAX` adds seeds to a and b while it is undecided.
+struct SweepComparison {
+    std::string name, a, b;
+    /// auc (the chance-corrected area under accuracy vs noise, the primary endpoint), sigma50,
+    /// or accuracy (clean test accuracy, a fraction).
+    std::string measure = "auc";
+    /// two-sided (H1: a - b != 0), superiority (a - b > margin), non-inferiority
+    /// (a - b > -margin) or equivalence (|a - b| < margin).
+    std::string hypothesis = "two-sided";
+    double margin = 0;  ///< in the measure's units, >= 0 (> 0 for equivalence)
+};
+
 struct Sweep {
     static constexpr int kFormatVersion = 1;
     std::string name;
@@ -56,6 +70,11 @@ struct Sweep {
     /// The LUTs of the device layers, by the LUT kind their neuron needs; empty = bundled.
     std::string lutBinary, lutMultiState;
     SweepNoise noise;
+    std::vector<SweepComparison> comparisons;
+    /// Seeds added to single configurations after the plan (a sweep folder's
+    /// added-seeds.tsv, by --seeds-until-decided): (configuration, seed), their tasks after
+    /// the planned ones.
+    std::vector<std::pair<std::string, uint64_t>> addedSeeds;
 };
 
 /// The sweep as sweep-file text (format_version 1; explicit configurations when it has any).
@@ -81,7 +100,10 @@ struct SweepTask {
     std::string log;        ///< log file, relative to the sweep folder
     double estimatedCoreHours = 0;
 };
+/// The planned tasks (configurations x seeds), then one per added seed.
 std::vector<SweepTask> sweepTasks(const Sweep& s);
+/// The configurations' ids, in task order ("lif-H500-T80" for a grid, else the names).
+std::vector<std::string> sweepConfigIds(const Sweep& s);
 /// Estimated core-hours of one task (training, validation and test passes), scaled from
 /// throughputs measured on the development machine (docs/sweeps.md); an estimate.
 double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels);
@@ -91,6 +113,14 @@ double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels);
 /// when DIR holds another sweep.
 void prepareSweepFolder(const std::string& sweepFile, const std::string& dir);
 std::string sweepFileIn(const std::string& dir);
+/// The folder's sweep: DIR/sweep.ini with the seeds added to its configurations
+/// (DIR/added-seeds.tsv). Throws FileFormatError naming a bad line.
+Sweep loadSweepFolder(const std::string& dir);
+/// Adds one seed to each of `configs` (the next after its highest) to the folder's
+/// added-seeds.tsv (atomically); returns the new tasks (pending). Throws Error for an unknown
+/// configuration.
+std::vector<SweepTask> addSweepSeeds(const std::string& dir,
+                                     const std::vector<std::string>& configs);
 
 enum class TaskState { Pending, Running, Completed, Stopped, Failed };
 const char* toString(TaskState s);

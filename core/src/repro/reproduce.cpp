@@ -15,6 +15,7 @@
 #include "dwmtj/energy.h"
 #include "dwmtj/error.h"
 #include "dwmtj/paths.h"
+#include "dwmtj/sweep_compare.h"
 #include "io/h5.h"
 #include "util/atomic_file.h"
 
@@ -296,20 +297,6 @@ void adoptSweepResults(const ReproPlan& plan, const std::string& outDir, ReproOb
     }
 }
 
-/// The looks taken so far in an output folder (seeds until decided), kept in OUT/looks.txt so
-/// that the same command run again adjusts for them too; 1 when none were recorded.
-std::string looksFile(const std::string& outDir)
-{
-    return (std::filesystem::path(outDir) / "looks.txt").string();
-}
-int recordedLooks(const std::string& outDir)
-{
-    std::ifstream in(looksFile(outDir));
-    int looks = 1;
-    if (in >> looks && looks >= 1 && looks <= 100000) return looks;
-    return 1;
-}
-
 /// Seeds until decided: while a paper's claim is inconclusive with a test possible, one more
 /// seed for every job it needs that has fewer than `maxSeeds`, then the claims again.
 void growUntilDecided(ReproResult& result, const std::string& outDir, int maxSeeds,
@@ -337,9 +324,7 @@ void growUntilDecided(ReproResult& result, const std::string& outDir, int maxSee
         }
         if (grow.empty()) return;
         ++result.looks;
-        detail::writeAtomically(looksFile(outDir), [&](const std::string& tmp) {
-            std::ofstream(tmp) << result.looks << "\n";
-        });
+        setSweepLooks(outDir, result.looks);  // OUT/looks.txt: a rerun adjusts for them too
         for (auto& j : result.jobs) {
             if (!grow.count(j.job.name) || stop.stop_requested()) continue;
             Experiment e = loadExperiment(j.job.path);
@@ -385,7 +370,7 @@ ReproResult runReproduction(const ReproOptions& options, ReproObserver& observer
     const auto t0 = std::chrono::steady_clock::now();
     ReproResult result;
     result.plan = makeReproPlan(options);
-    result.looks = recordedLooks(options.outDir);
+    result.looks = sweepLooks(options.outDir);
     std::filesystem::create_directories(std::filesystem::path(options.outDir) / "runs");
     adoptSweepResults(result.plan, options.outDir, observer);
     result.provenance.software = std::string("dwmtj-workbench ") + version();

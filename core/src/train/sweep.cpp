@@ -13,6 +13,7 @@
 
 #include "dwmtj/error.h"
 #include "train/construction_ini.h"
+#include "train/sweep_internal.h"
 #include "util/atomic_file.h"
 #include "util/ini.h"
 
@@ -223,8 +224,11 @@ Sweep loadSweep(const std::string& path)
             s.noise.units = units == "pixel" ? NoiseUnits::Pixel : NoiseUnits::Standardized;
             s.noise.seed = uint64_t(ini::integer(sec, "seed", path, 1234, 0));
             s.noise.testLimit = ini::integer(sec, "test_limit", path, 0, 0);
+        } else if (sec.kind == "compare") {
+            s.comparisons.push_back(readSweepComparison(sec, path, s.comparisons));
         } else {
-            throw FileFormatError(path, sec.where(), "[sweep NAME], [config NAME] or [noise]",
+            throw FileFormatError(path, sec.where(),
+                                  "[sweep NAME], [config NAME], [noise] or [compare NAME]",
                                   "[" + sec.kind + "]");
         }
     }
@@ -235,6 +239,7 @@ Sweep loadSweep(const std::string& path)
     if (!s.neurons.empty() && !s.configs.empty())
         throw FileFormatError(path, "[sweep " + s.name + "]",
                               "either the neurons grid or [config NAME] sections", "both");
+    checkSweepComparisons(s, path);
     return s;
 }
 
@@ -262,7 +267,9 @@ double estimateCoreHours(const TrainingConfig& c, bool noise, int noiseLevels)
     return flops / (gflopsPerCore * 1e9) / 3600.0;
 }
 
-std::vector<SweepTask> sweepTasks(const Sweep& s)
+namespace {
+/// The configurations: the explicit ones, else the grid's.
+std::vector<SweepConfig> sweepConfigs(const Sweep& s)
 {
     std::vector<SweepConfig> configs = s.configs;
     if (configs.empty())
@@ -278,32 +285,50 @@ std::vector<SweepTask> sweepTasks(const Sweep& s)
                     c.timesteps = t;
                     configs.push_back(std::move(c));
                 }
-    std::vector<SweepTask> out;
+    return configs;
+}
+}  // namespace
+
+std::vector<std::string> sweepConfigIds(const Sweep& s)
+{
+    std::vector<std::string> ids;
+    for (const auto& c : sweepConfigs(s)) ids.push_back(c.name);
+    return ids;
+}
+
+std::vector<SweepTask> sweepTasks(const Sweep& s)
+{
+    const std::vector<SweepConfig> configs = sweepConfigs(s);
+    std::vector<std::pair<const SweepConfig*, uint64_t>> planned;
     for (const auto& c : configs)
-        for (const uint64_t seed : s.seeds) {
-            SweepTask task;
-            task.index = int(out.size());
-            task.configId = c.name;
-            task.id = task.configId + "-seed" + std::to_string(seed);
-            task.config = s.base;
-            task.config.hidden = c.hidden;
-            task.config.timesteps = c.timesteps;
-            task.config.seeds = {seed};
-            task.config.setLayerKinds(c.neurons, [&](NeuronKind k) {
-                if (!c.lut.empty()) return c.lut;
-                return neuronKindInfo(k).lutKind == DeviceKind::Binary ? s.lutBinary
-                                                                       : s.lutMultiState;
-            });
-            task.config.variability = c.variability;
-            task.config.variabilityUse = c.variabilityUse;
-            for (const auto& [key, value] : c.construction)
-                setConstruction(task.config, key, value);
-            task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
-            task.log = "logs/task-" + std::to_string(task.index) + ".log";
-            task.estimatedCoreHours =
-                estimateCoreHours(task.config, s.noise.enabled, int(s.noise.sigmas.size()));
-            out.push_back(task);
-        }
+        for (const uint64_t seed : s.seeds) planned.emplace_back(&c, seed);
+    for (const auto& [id, seed] : s.addedSeeds)
+        for (const auto& c : configs)
+            if (c.name == id) planned.emplace_back(&c, seed);
+    std::vector<SweepTask> out;
+    for (const auto& [config, seed] : planned) {
+        const SweepConfig& c = *config;
+        SweepTask task;
+        task.index = int(out.size());
+        task.configId = c.name;
+        task.id = task.configId + "-seed" + std::to_string(seed);
+        task.config = s.base;
+        task.config.hidden = c.hidden;
+        task.config.timesteps = c.timesteps;
+        task.config.seeds = {seed};
+        task.config.setLayerKinds(c.neurons, [&](NeuronKind k) {
+            if (!c.lut.empty()) return c.lut;
+            return neuronKindInfo(k).lutKind == DeviceKind::Binary ? s.lutBinary : s.lutMultiState;
+        });
+        task.config.variability = c.variability;
+        task.config.variabilityUse = c.variabilityUse;
+        for (const auto& [key, value] : c.construction) setConstruction(task.config, key, value);
+        task.file = "tasks/" + task.configId + "/seed" + std::to_string(seed) + ".h5";
+        task.log = "logs/task-" + std::to_string(task.index) + ".log";
+        task.estimatedCoreHours =
+            estimateCoreHours(task.config, s.noise.enabled, int(s.noise.sigmas.size()));
+        out.push_back(task);
+    }
     return out;
 }
 
@@ -434,6 +459,7 @@ std::string sweepToText(const Sweep& s)
         o << "\n[noise]\nsigma = " << join(s.noise.sigmas)
           << "\nunits = " << (s.noise.units == NoiseUnits::Pixel ? "pixel" : "standardized")
           << "\nseed = " << s.noise.seed << "\ntest_limit = " << s.noise.testLimit << "\n";
+    for (const auto& c : s.comparisons) o << "\n" << sweepComparisonText(c);
     return o.str();
 }
 

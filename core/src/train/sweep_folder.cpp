@@ -1,5 +1,6 @@
 // The folder a sweep runs in (dwmtj/sweep.h, docs/sweeps.md): its copy of the sweep file, each
 // task's state from its experiment file and log, and the merge of every configuration's seeds.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -8,6 +9,7 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/sweep.h"
+#include "train/sweep_internal.h"
 #include "util/atomic_file.h"
 #include "util/ini.h"
 
@@ -50,6 +52,66 @@ std::string lastLines(const std::string& path, int lines)
 
 std::string sweepFileIn(const std::string& dir) { return (fs::path(dir) / "sweep.ini").string(); }
 
+namespace {
+std::string addedSeedsFile(const std::string& dir)
+{
+    return (fs::path(dir) / "added-seeds.tsv").string();
+}
+}  // namespace
+
+Sweep loadSweepFolder(const std::string& dir)
+{
+    Sweep s = loadSweep(sweepFileIn(dir));
+    const std::string file = addedSeedsFile(dir);
+    std::ifstream in(file);
+    const auto ids = sweepConfigIds(s);
+    int row = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++row;
+        if (line.empty() || line[0] == '#') continue;
+        const auto tab = line.find('\t');
+        const std::string id = line.substr(0, tab);
+        uint64_t seed = 0;
+        try {
+            if (tab == std::string::npos) throw std::invalid_argument("no tab");
+            size_t used = 0;
+            seed = std::stoull(line.substr(tab + 1), &used);
+            if (used != line.size() - tab - 1) throw std::invalid_argument("trailing text");
+        } catch (const std::exception&) {
+            throw FileFormatError(file, "line " + std::to_string(row), "configuration<TAB>seed",
+                                  "'" + line + "'");
+        }
+        if (std::find(ids.begin(), ids.end(), id) == ids.end())
+            throw FileFormatError(file, "line " + std::to_string(row),
+                                  "a configuration of the sweep", "'" + id + "'");
+        s.addedSeeds.emplace_back(id, seed);
+    }
+    return s;
+}
+
+std::vector<SweepTask> addSweepSeeds(const std::string& dir,
+                                     const std::vector<std::string>& configs)
+{
+    Sweep s = loadSweepFolder(dir);
+    const size_t before = sweepTasks(s).size();
+    const auto ids = sweepConfigIds(s);
+    std::string text = readText(addedSeedsFile(dir));
+    if (text.empty()) text = "# seeds added by dwmtj sweep run --seeds-until-decided\n";
+    for (const std::string& id : configs) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end())
+            throw Error("the sweep in " + dir + " has no configuration " + id);
+        uint64_t next = 0;
+        for (const uint64_t seed : s.seeds) next = std::max(next, seed + 1);
+        for (const auto& [other, seed] : s.addedSeeds)
+            if (other == id) next = std::max(next, seed + 1);
+        s.addedSeeds.emplace_back(id, next);
+        text += id + "\t" + std::to_string(next) + "\n";
+    }
+    detail::writeTextAtomically(addedSeedsFile(dir), text);
+    const auto tasks = sweepTasks(s);
+    return {tasks.begin() + long(before), tasks.end()};
+}
+
 void prepareSweepFolder(const std::string& sweepFile, const std::string& dir)
 {
     const Sweep s = loadSweep(sweepFile);  // refuse a bad file before touching DIR
@@ -75,7 +137,14 @@ void prepareSweepFolder(const std::string& sweepFile, const std::string& dir)
         if (!same)
             throw Error(dir + " holds another sweep (" + target +
                         "); use a new folder, or remove that one to start over");
-        return;
+        std::string mine, theirs;  // the same tasks; the comparisons may have been edited
+        for (const auto& c : s.comparisons) mine += sweepComparisonText(c);
+        for (const auto& c : there.comparisons) theirs += sweepComparisonText(c);
+        if (mine == theirs) return;
+        if (fs::exists(fs::path(dir) / "added-seeds.tsv"))
+            throw Error(dir + ": the sweep's comparisons changed after seeds were added until " +
+                        "they were decided (the looks were taken for the old ones); use a new " +
+                        "folder");
     }
     detail::writeTextAtomically(target, copy.str());
 }
@@ -151,7 +220,7 @@ TaskStatus taskStatus(const std::string& dir, const SweepTask& task, const Sweep
 
 std::vector<std::string> collectSweep(const std::string& dir, std::vector<std::string>* missing)
 {
-    const Sweep s = loadSweep(sweepFileIn(dir));
+    const Sweep s = loadSweepFolder(dir);
     std::map<std::string, std::vector<SweepTask>> byConfig;
     std::vector<std::string> order;
     for (const auto& t : sweepTasks(s)) {

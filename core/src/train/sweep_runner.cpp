@@ -84,7 +84,7 @@ SweepRunSummary runSweepFolder(const std::string& dir, const SweepRunOptions& o,
                                const std::function<void(const SweepRunProgress&)>& onTask)
 {
     if (o.jobs < 1) throw Error("a sweep runs at least 1 task at a time");
-    const Sweep s = loadSweep(sweepFileIn(dir));
+    const Sweep s = loadSweepFolder(dir);
     const auto tasks = sweepTasks(s);
     std::vector<SweepTask> pending;
     for (const auto& t : tasks)

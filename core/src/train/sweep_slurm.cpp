@@ -123,7 +123,7 @@ bool onPath(const std::string& program)
 SlurmSubmission slurmScripts(const std::string& dir, const SlurmOptions& o,
                              const std::string& dwmtjBinary, const std::string& collectArgs)
 {
-    const Sweep s = loadSweep(sweepFileIn(dir));
+    const Sweep s = loadSweepFolder(dir);
     SlurmSubmission sub;
     for (const auto& t : sweepTasks(s))
         if (taskStatus(dir, t, s).state != TaskState::Completed) sub.indices.push_back(t.index);
