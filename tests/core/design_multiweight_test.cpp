@@ -62,7 +62,7 @@ TEST(DesignMultiWeight, ReadsTheNotchAxesAndRefusesBadOnes)
         expectRefused(text, from, to, words, "mw-bad.ini");
     };
     refused("notches = 2, 4", "notches = 2.5", "whole numbers of notch thresholds");
-    refused("notches = 2, 4", "notches = 1", "values from 2");
+    refused("notches = 2, 4", "notches = 1", "(1 is the binary device)");
     refused("notches = 2, 4\n", "", "notches (the multi-weight devices) with it");
     refused("notch_spacing = 0.5, 1", "notch_spacing = 0", "values from 0.01");
     // A nominal multi-weight table that is binary is refused when the folder is prepared,

@@ -82,8 +82,8 @@ void readNotches(const ini::Section& sec, const std::string& path, DesignSpace& 
             bad(path, sec.where() + " " + key, "notches (the multi-weight devices) with it",
                 "no notches");
     if (!sec.has("notches")) return;
-    for (double n : levels(sec, "notches", path, 2, 32, {})) {
-        if (n != std::floor(n))
+    for (double n : levels(sec, "notches", path, 1, 32, {})) {
+        if (n != std::floor(n) || n < 2)
             bad(path, sec.where() + " notches",
                 "whole numbers of notch thresholds from 2 to 32 (1 is the binary device)",
                 sec.values.at("notches"));
