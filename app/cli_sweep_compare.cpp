@@ -68,11 +68,12 @@ int runSweepUntilDecided(const std::string& dir, int jobs, int maxNetworks)
         throw UsageError(
             "--seeds-until-decided: the sweep declares no comparison ([compare NAME] "
             "sections, docs/sweeps.md)");
+    std::vector<SweepComparisonResult> results;
     for (;;) {
         const int rc = runSweepTasks(dir, jobs);
         if (rc != 0) return rc;
         collectSweep(dir, nullptr);
-        const auto results = compareSweep(dir);
+        results = compareSweep(dir);
         const auto grow = configurationsToGrow(results, maxNetworks);
         if (grow.empty()) break;
         // One more look: the adjusted p of every comparison is multiplied by the looks.
@@ -83,7 +84,7 @@ int runSweepUntilDecided(const std::string& dir, int jobs, int maxNetworks)
                          t.id.c_str());
     }
     const int looks = sweepLooks(dir);
-    std::printf("%s", sweepComparisonReport(compareSweep(dir), looks).c_str());
+    std::printf("%s", sweepComparisonReport(results, looks).c_str());
     const Sweep grown = loadSweepFolder(dir);
     std::printf(
         "seeds until decided (at most %d networks per configuration): %d look(s), %zu "

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "design/design_internal.h"
 #include "dwmtj/design.h"
 #include "dwmtj/energy.h"
 #include "dwmtj/error.h"
@@ -115,13 +116,11 @@ void placeMeasured(const DesignSpace& d, const DesignDevice& dev, const Experime
         if (lut->kind == DeviceKind::MultiState) {
             p.notches = int(lut->curves.size());
             if (!neuronKindInfo(dev.neuron).physicalDrive || lut->curves.size() < 2) return;
-            std::vector<double> v, w, v0, w0;
-            lutNotches(*lut, v, w);
-            lutNotches(loadLut(designNominalLutFile(d, true)), v0, w0);
-            const auto mean = [](const std::vector<double>& x) { return stats::summarize(x).mean; };
-            p.notchSpacing = ((v.back() - v.front()) / double(v.size() - 1)) /
-                             ((v0.back() - v0.front()) / double(v0.size() - 1));
-            p.widthRatio = mean(w) / mean(w0);
+            const auto own = design_detail::summarizeNotches(*lut);
+            const auto nominal =
+                design_detail::summarizeNotches(loadLut(designNominalLutFile(d, true)));
+            p.notchSpacing = own.spacing / nominal.spacing;
+            p.widthRatio = own.width / nominal.width;
             return;
         }
         double v50 = 0, w = 0, v0 = 0, w0 = 0;

@@ -9,6 +9,14 @@
 
 namespace dwmtj::core::design_detail {
 
+/// A multi-weight table's notches summarised (lutNotches): the middle threshold voltage
+/// (V_2 + V_K) / 2, the mean spacing (V_K - V_2) / (K - 2) and the mean width. Throws Error as
+/// lutNotches does.
+struct NotchSummary {
+    double mid = 0, spacing = 0, width = 0;
+};
+NotchSummary summarizeNotches(const Lut& lut);
+
 /// A number as it appears in a device id and a table's provenance ("0.25", "4").
 inline std::string numberId(double v)
 {

@@ -105,6 +105,14 @@ void lutNotches(const Lut& lut, std::vector<double>& thresholds, std::vector<dou
     }
 }
 
+design_detail::NotchSummary design_detail::summarizeNotches(const Lut& lut)
+{
+    std::vector<double> v, w;
+    lutNotches(lut, v, w);
+    return {(v.front() + v.back()) / 2, (v.back() - v.front()) / double(v.size() - 1),
+            std::accumulate(w.begin(), w.end(), 0.0) / double(w.size())};
+}
+
 Lut designLut(const Lut& nominal, const DesignDevice& device, int size)
 {
     Lut lut;
@@ -118,13 +126,9 @@ Lut designLut(const Lut& nominal, const DesignDevice& device, int size)
     if (auto it = nominal.provenance.find("lut_file"); it != nominal.provenance.end())
         lut.provenance["nominal_lut"] = it->second;
     if (device.notches > 1) {  // multi-weight: K - 1 = notches cumulative logistic curves
-        std::vector<double> v0, w0;
-        lutNotches(nominal, v0, w0);
-        const double mid = (v0.front() + v0.back()) / 2;
-        const double spacing =
-            device.notchSpacing * (v0.back() - v0.front()) / double(v0.size() - 1);
-        const double w =
-            device.widthRatio * std::accumulate(w0.begin(), w0.end(), 0.0) / double(w0.size());
+        const design_detail::NotchSummary n0 = design_detail::summarizeNotches(nominal);
+        const double mid = n0.mid, spacing = device.notchSpacing * n0.spacing,
+                     w = device.widthRatio * n0.width;
         const int n = device.notches;
         std::vector<double> thresholds;
         for (int j = 0; j < n; ++j) thresholds.push_back(mid + (j - (n - 1) / 2.0) * spacing);

@@ -12,7 +12,9 @@
 
 #include "dwmtj/error.h"
 #include "dwmtj/noise_endpoint.h"
+#include "train/sweep_internal.h"
 #include "util/atomic_file.h"
+#include "util/enum_names.h"
 
 namespace dwmtj::core {
 
@@ -21,19 +23,16 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kAlpha = 0.05;
+constexpr std::pair<ComparisonOutcome, const char*> kOutcomes[] = {
+    {ComparisonOutcome::Shown, "shown"},
+    {ComparisonOutcome::RuledOut, "ruled out"},
+    {ComparisonOutcome::Undecided, "undecided"},
+    {ComparisonOutcome::Missing, "missing"}};
+
+/// The endpoint's measure of a comparison (the sweep file checked its name; accuracy: clean).
 endpoint::Measure measureOf(const std::string& m)
 {
-    if (m == "sigma50") return endpoint::Measure::sigma50();
-    if (m == "accuracy") return endpoint::Measure::accuracy(0);
-    return endpoint::Measure::auc();
-}
-
-endpoint::Hypothesis hypothesisOf(const std::string& h)
-{
-    if (h == "superiority") return endpoint::Hypothesis::Superiority;
-    if (h == "non-inferiority") return endpoint::Hypothesis::NonInferiority;
-    if (h == "equivalence") return endpoint::Hypothesis::Equivalence;
-    return endpoint::Hypothesis::TwoSided;
+    return {names::parse(kComparisonMeasures, m, "measure"), 0};
 }
 
 /// A value of the measure as printed: AUC and accuracy in points, sigma50 as it is.
@@ -108,20 +107,7 @@ std::string verdictText(const SweepComparisonResult& r)
 
 }  // namespace
 
-const char* toString(ComparisonOutcome o)
-{
-    switch (o) {
-        case ComparisonOutcome::Shown:
-            return "shown";
-        case ComparisonOutcome::RuledOut:
-            return "ruled out";
-        case ComparisonOutcome::Undecided:
-            return "undecided";
-        case ComparisonOutcome::Missing:
-            return "missing";
-    }
-    return "?";
-}
+const char* toString(ComparisonOutcome o) { return names::of(kOutcomes, o); }
 
 std::vector<SweepComparisonResult> compareSweepResults(
     const Sweep& s, const std::map<std::string, Experiment>& results, int looks)
@@ -140,8 +126,9 @@ std::vector<SweepComparisonResult> compareSweepResults(
         r.networksA = int(a.size());
         r.networksB = int(b.size());
         if (!a.empty() && !b.empty()) {
-            r.test = endpoint::compare(a, b, measureOf(c.measure), hypothesisOf(c.hypothesis),
-                                       c.margin, o);
+            r.test = endpoint::compare(
+                a, b, measureOf(c.measure),
+                names::parse(kComparisonHypotheses, c.hypothesis, "hypothesis"), c.margin, o);
             r.test.family = "sweep " + s.name;
             r.outcome = ComparisonOutcome::Undecided;
         }

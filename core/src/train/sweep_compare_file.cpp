@@ -8,19 +8,22 @@
 
 #include "dwmtj/error.h"
 #include "train/sweep_internal.h"
+#include "util/enum_names.h"
 
 namespace dwmtj::core {
 
 namespace {
 
 const std::set<std::string> kCompareKeys = {"a", "b", "measure", "hypothesis", "margin"};
-const char* const kMeasures[] = {"auc", "sigma50", "accuracy"};
-const char* const kHypotheses[] = {"two-sided", "superiority", "non-inferiority", "equivalence"};
 
-template <size_t N>
-bool oneOf(const std::string& v, const char* const (&choices)[N])
+/// `value` is one of the table's names; else a FileFormatError listing them.
+template <typename E, size_t N>
+void needName(const std::pair<E, const char*> (&table)[N], const std::string& value,
+              const std::string& path, const std::string& where)
 {
-    return std::find(std::begin(choices), std::end(choices), v) != std::end(choices);
+    for (const auto& [v, name] : table)
+        if (value == name) return;
+    throw FileFormatError(path, where, names::choices(table), "'" + value + "'");
 }
 
 }  // namespace
@@ -41,14 +44,9 @@ SweepComparison readSweepComparison(const ini::Section& sec, const std::string& 
     c.a = ini::need(sec, "a", path);
     c.b = ini::need(sec, "b", path);
     if (sec.has("measure")) c.measure = sec.values.at("measure");
-    if (!oneOf(c.measure, kMeasures))
-        throw FileFormatError(path, sec.where() + " measure", "auc, sigma50 or accuracy",
-                              "'" + c.measure + "'");
+    needName(kComparisonMeasures, c.measure, path, sec.where() + " measure");
     if (sec.has("hypothesis")) c.hypothesis = sec.values.at("hypothesis");
-    if (!oneOf(c.hypothesis, kHypotheses))
-        throw FileFormatError(path, sec.where() + " hypothesis",
-                              "two-sided, superiority, non-inferiority or equivalence",
-                              "'" + c.hypothesis + "'");
+    needName(kComparisonHypotheses, c.hypothesis, path, sec.where() + " hypothesis");
     c.margin = ini::number(sec, "margin", path, 0);
     if (!(c.margin >= 0) ||
         (c.hypothesis != "two-sided" && c.hypothesis != "superiority" && !(c.margin > 0)))
