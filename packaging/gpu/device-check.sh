@@ -46,6 +46,13 @@ stamp "benchmarks"
     "$dwmtj" bench --device cuda --neuron "$n" --steps 50 --no-layers 2>&1
     "$dwmtj" bench --device cuda --neuron "$n" --steps 50 --no-layers --tf32 2>&1 | head -3
   done
+  # The released cells as released (no gradient through them) and straight-through.
+  for n in binary-released multistate-released; do
+    for g in none straight-through; do
+      "$dwmtj" bench --device cuda --neuron "$n" --steps 50 --no-layers --device-gradient "$g" \
+        --bn-placement after --bn-statistics per-step --input standardized --init xavier 2>&1
+    done
+  done
   python3 "$root/packaging/gpu/eager_reference.py" --neuron lif
   python3 "$root/packaging/gpu/eager_reference.py" --neuron binary
 } 2>&1 | tee "$OUT/bench.log"

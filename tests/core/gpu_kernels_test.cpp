@@ -7,8 +7,10 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "dwmtj/lut.h"
 #include "dwmtj/variability.h"
 #include "snn/captured.h"
 #include "snn/network.h"
@@ -71,6 +73,13 @@ std::pair<DeviceTable, DeviceTable> tables(const Lut& lut, int neurons,
             DeviceVariation::from(d, float(lut.centreVoltage), float(v.c2cSd), kGpu));
     }
     return {std::move(c), std::move(g)};
+}
+
+/// A network's shared table of a LUT at its own operating point, on the GPU.
+std::shared_ptr<const DeviceTable> gpuTable(const Lut& lut)
+{
+    return std::make_shared<const DeviceTable>(
+        DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, kGpu));
 }
 
 double maxRelative(const Tensor& a, const Tensor& b)
@@ -214,6 +223,70 @@ TEST(GpuKernels, MultiWeightSpikesAndStatesEqualTheCpu)
     }
 }
 
+namespace {
+
+/// layer(x, table, key, tally) on the CPU and the GPU: the same outputs, gradients within 1e-6
+/// relative for the same upstream gradient, the same tallied spikes and sum of V^2 within 1e-9.
+template <typename Layer>
+void expectLayerEqualsCpu(Layer layer, const Tensor& x, const DeviceTable& onCpu,
+                          const DeviceTable& onGpu, uint64_t key, const std::string& what)
+{
+    const Tensor xc = x.clone().requires_grad_(true), xg = x.to(kGpu).requires_grad_(true);
+    const Tensor zc = layer(xc, onCpu, key, nullptr), zg = layer(xg, onGpu, key, nullptr);
+    EXPECT_TRUE(torch::equal(zc, zg.cpu())) << what;
+    const Tensor g = torch::randn(x.sizes());
+    (zc * g).sum().backward();
+    (zg * g.to(kGpu)).sum().backward();
+    EXPECT_LT(maxRelative(xc.grad(), xg.grad()), 1e-6) << what;
+    ActivityTally tc, tg;
+    torch::NoGradGuard ng;
+    layer(x, onCpu, key, &tc);
+    layer(x.to(kGpu), onGpu, key, &tg);
+    EXPECT_EQ(tc.spikes, tg.spikes) << what;
+    EXPECT_NEAR(tg.sumSquareVoltage / tc.sumSquareVoltage, 1.0, 1e-9) << what;
+}
+
+}  // namespace
+
+TEST(GpuKernels, ReleasedCellsEqualTheCpu)
+{
+    // The released code's cells on the bundled tables A and B (released_cells.h): the same
+    // outputs (including -1 and 2 past table A), increments and tallies for the same voltages
+    // and keys, stochastic and deterministic; straight-through gradients within 1e-6.
+    REQUIRE_GPU();
+    torch::manual_seed(8);
+    const std::string dir = DWMTJ_DATASETS_DIR;
+    const Lut a = loadLut(dir + "/released-binary-table-a.csv");
+    const Lut b = loadLut(dir + "/released-multistate-table-b.csv");
+    const auto binary = [](const Tensor& x, const DeviceTable& t, uint64_t k, ActivityTally* y) {
+        return binaryReleasedLayer(x, t, k, y);
+    };
+    const auto multi = [](const Tensor& x, const DeviceTable& t, uint64_t k, ActivityTally* y) {
+        return multiStateReleasedLayer(x, t, k, y);
+    };
+    for (const bool deterministic : {false, true}) {
+        const std::string what = deterministic ? "deterministic" : "stochastic";
+        DeviceTable ac = DeviceTable::fromLut(a, 1.88, 0.2, torch::kCPU);
+        DeviceTable ag = DeviceTable::fromLut(a, 1.88, 0.2, kGpu);
+        DeviceTable bc = DeviceTable::fromLut(b, 0, 5, torch::kCPU);
+        DeviceTable bg = DeviceTable::fromLut(b, 0, 5, kGpu);
+        ac.deterministic = ag.deterministic = bc.deterministic = bg.deterministic = deterministic;
+        const Tensor xa = torch::randn({40, 12, 257}) * 4;  // V past both ends of table A
+        const Tensor za = binaryReleasedLayer(xa, ac, 21);
+        EXPECT_TRUE((za == 2).any().item<bool>() && (za == -1).any().item<bool>()) << what;
+        expectLayerEqualsCpu(binary, xa, ac, ag, 21, "binary, " + what);
+
+        const Tensor xb = torch::randn({60, 10, 150}) * 0.6;
+        Tensor ic, ig;
+        const Tensor zc = multiStateReleasedLayer(xb, bc, 31, nullptr, &ic);
+        const Tensor zg = multiStateReleasedLayer(xb.to(kGpu), bg, 31, nullptr, &ig);
+        EXPECT_TRUE(torch::equal(zc, zg.cpu())) << what;
+        EXPECT_TRUE(torch::equal(ic, ig.cpu())) << what;
+        EXPECT_GT(zc.sum().item<double>(), 0) << what;
+        expectLayerEqualsCpu(multi, xb, bc, bg, 31, "multi-weight, " + what);
+    }
+}
+
 TEST(GpuKernels, PoissonEncoderDrawsTheCpuSpikes)
 {
     REQUIRE_GPU();
@@ -259,10 +332,7 @@ TEST(GpuKernels, NetworkReadsItsKeysFromTheDevice)
 {
     REQUIRE_GPU();
     torch::manual_seed(8);
-    const Lut lut = makeLut(false);
-    auto table = std::make_shared<const DeviceTable>(
-        DeviceTable::fromLut(lut, lut.centreVoltage, lut.gainVolts, kGpu));
-    SpikingMlp model(784, 64, 10, NeuronKind::Binary, table);
+    SpikingMlp model(784, 64, 10, NeuronKind::Binary, gpuTable(makeLut(false)));
     model->to(kGpu);
     model->eval();
     torch::NoGradGuard ng;
@@ -273,6 +343,41 @@ TEST(GpuKernels, NetworkReadsItsKeysFromTheDevice)
     model->readKeysFrom(Tensor());
     EXPECT_TRUE(torch::equal(byKey, bySlot));
     EXPECT_FALSE(torch::equal(byKey, model->forward(images, 10, 999)));
+}
+
+TEST(GpuKernels, EvaluationReplayedFromAGraphPredictsWhatTheEagerPassPredicts)
+{
+    // train::evaluate's pass: a captured forward pass replayed per batch (the same key, the
+    // same draws) gives the eager pass's classes; a shorter last batch runs eagerly.
+    REQUIRE_GPU();
+    torch::manual_seed(9);
+    auto tableB = std::make_shared<const DeviceTable>(DeviceTable::fromLut(
+        loadLut(std::string(DWMTJ_DATASETS_DIR) + "/released-multistate-table-b.csv"), 0, 5, kGpu));
+    NetworkOptions released;
+    released.bnPlacement = BnPlacement::After;
+    released.bnStatistics = BnStatistics::PerStep;
+    released.input = InputEncoding::Standardized;
+    std::vector<SpikingMlp> models = {
+        SpikingMlp(784, 64, 10, NeuronKind::Binary, gpuTable(makeLut(false))),
+        SpikingMlp(
+            784, 64, 10,
+            std::vector<HiddenNeurons>(2, HiddenNeurons{NeuronKind::MultiStateReleased, tableB}),
+            released)};
+    for (SpikingMlp& model : models) {
+        model->to(kGpu);
+        model->eval();
+        torch::NoGradGuard ng;
+        EvaluationPass eager(model, 12, false), graphed(model, 12, true);
+        for (int b = 0; b < 6; ++b) {
+            const Tensor images = torch::rand({b < 5 ? 32 : 20, 784}).to(kGpu);
+            const uint64_t key = streamKey(5, uint64_t(b));
+            const Tensor e = eager.predict(images, key), g = graphed.predict(images, key);
+            EXPECT_TRUE(torch::equal(e, g)) << "batch " << b;
+            EXPECT_GT(std::get<0>(at::_unique(g.cpu())).numel(), 1) << "batch " << b;
+        }
+        EXPECT_TRUE(graphed.replaying());
+        EXPECT_FALSE(eager.replaying());
+    }
 }
 
 namespace {

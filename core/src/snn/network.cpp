@@ -137,6 +137,7 @@ NetworkOptions NetworkOptions::of(const TrainingConfig& c)
     o.bnPlacement = c.bnPlacement;
     o.bnStatistics = c.bnStatistics;
     o.input = c.input;
+    o.cudaGraphs = c.cudaGraphs;
     return o;
 }
 

@@ -58,6 +58,9 @@ struct NetworkOptions {
     BnPlacement bnPlacement = BnPlacement::Before;
     BnStatistics bnStatistics = BnStatistics::Sequence;
     InputEncoding input = InputEncoding::Pixel;
+    /// On CUDA, evaluation replays a captured forward pass (EvaluationPass; TrainingConfig's
+    /// cudaGraphs, which the training step follows too).
+    bool cudaGraphs = true;
     static NetworkOptions of(const TrainingConfig& c);
 };
 

@@ -2,9 +2,8 @@
 // B: the binary cell with its linear extrapolation past the table and ceil/floor output, and the
 // multi-weight cell's signed increments. Forward as released; the straight-through backward is
 // this tool's (the released cells pass no gradient: TrainingConfig::deviceGradient None).
-#include <cmath>
-
 #include "neuron_loops.h"
+#include "released_cells.h"
 #include "rng.h"
 
 namespace dwmtj::core::snn {
@@ -12,20 +11,6 @@ namespace dwmtj::core::snn {
 using namespace detail;
 
 namespace {
-
-/// The table's segment for grid position f: index i0 in [0, size - 2] (NaN -> 0) and the
-/// fraction fr, which lies outside [0, 1] past the table's ends (linear extrapolation).
-struct Segment {
-    int i0;
-    float fr;
-};
-inline Segment segmentOf(float f, int size)
-{
-    if (!(f == f)) f = 0;  // NaN
-    const float lo = std::floor(f);
-    const int i0 = lo < 0 ? 0 : lo > float(size - 2) ? size - 2 : int(lo);
-    return {i0, f - float(i0)};
-}
 
 void checkReleasedTable(const DeviceTable& tb, const char* what, bool binary)
 {
@@ -39,16 +24,35 @@ void checkReleasedTable(const DeviceTable& tb, const char* what, bool binary)
                                                   "increments 0, 0.25, 0.5, 0.75, 1)"));
 }
 
-/// Runs f(x, ...) on the CPU for a tensor elsewhere (the released cells have no CUDA kernel).
+/// x itself on the CPU, else a CPU copy (a CUDA tensor in a build without the CUDA kernels).
 Tensor onCpu(const Tensor& x) { return x.device().is_cpu() ? x : x.cpu(); }
 
 // ---- binary cell -----------------------------------------------------------------------------
 
-/// p = table A at V = centre + gain x, extrapolated linearly past the ends; output ceil(p) when
-/// p > U else floor(p) (0 or 1 inside the table, -1 or 2 past it). localGrad: gain * dp/dV.
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+Tensor binaryReleasedCuda(const Tensor& x, const DeviceTable& tb, uint64_t key, Tensor* localGrad,
+                          ActivityTally* tally)
+{
+    Tensor z = torch::empty_like(x);
+    if (localGrad) *localGrad = torch::empty_like(x);
+    const Tensor t = cudaTallyBuffer(x, tally);
+    cuda::binaryReleased(x.data_ptr<float>(), z.data_ptr<float>(),
+                         localGrad ? localGrad->data_ptr<float>() : nullptr, x.numel(),
+                         cudaTable(tb), tb.deterministic, cudaKey(key), cudaTallyOf(t),
+                         cuda::currentStream());
+    finishCudaTally(t, tally, double(x.numel()));
+    return z;
+}
+#endif
+
+/// The cell on every element (released_cells.h): ceil(p) when p > U else floor(p) with p table
+/// A at V = centre + gain x, extrapolated linearly past its ends. localGrad: gain * dp/dV.
 Tensor binaryReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t key,
                              Tensor* localGrad, ActivityTally* tally)
 {
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(xIn)) return binaryReleasedCuda(xIn, tb, key, localGrad, tally);
+#endif
     const Tensor x = onCpu(xIn);
     Tensor z = torch::empty_like(x);
     if (localGrad) *localGrad = torch::empty_like(x);
@@ -66,17 +70,14 @@ Tensor binaryReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t 
             fillUniformU32(key, e0, n, u);
             double sv = 0, ss = 0;
             for (int64_t k = 0; k < n; ++k) {
-                const float V = tb.centre + tb.gain * px[e0 + k];
-                const Segment s = segmentOf((V - tb.vMin) * tb.invStep, tb.size);
-                const float rise = val[s.i0 + 1] - val[s.i0];
-                const float p = val[s.i0] + s.fr * rise;
                 // Deterministic: U replaced by 1/2 (a spike when p > 0.5 inside the table).
                 const float uk = tb.deterministic ? 0.5f : toUnitFloat(u[k]);
-                const float out = uk < p ? std::ceil(p) : std::floor(p);
-                pz[e0 + k] = out;
-                if (pl) pl[e0 + k] = tb.gain * rise * tb.invStep;
-                sv += double(V) * V;
-                ss += out;
+                const ReleasedBinaryOut o = releasedBinaryCell(
+                    px[e0 + k], uk, val, tb.size, tb.vMin, tb.invStep, tb.centre, tb.gain);
+                pz[e0 + k] = o.out;
+                if (pl) pl[e0 + k] = o.slope;
+                sv += double(o.V) * o.V;
+                ss += o.out;
             }
             if (tally) v2[b] = sv, spikes[b] = ss;
         }
@@ -94,16 +95,39 @@ struct MwSaved {
     Tensor pre, slope;
 };
 
-/// The cell over T steps: u = |centre + gain x| on table B's grid (clamped: its last rows are
-/// constant); the increment d / 4 with d = #{c : U < C_c(u)}, signed like the drive; v <-
-/// max(v + dx, 0); spike when v > 0.9, then v <- 0. `increments` (optional) receives the signed
-/// d per step as int8.
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+Tensor mwReleasedCuda(const Tensor& x, const DeviceTable& tb, uint64_t key, MwSaved* saved,
+                      ActivityTally* tally, Tensor* increments)
+{
+    const int64_t T = x.size(0), N = x.numel() / T;
+    Tensor z = torch::empty_like(x);
+    if (saved) saved->pre = torch::empty_like(x), saved->slope = torch::empty_like(x);
+    Tensor inc;
+    if (increments) inc = torch::empty(x.sizes(), x.options().dtype(torch::kInt8));
+    const Tensor t = cudaTallyBuffer(x, tally);
+    cuda::multiStateReleasedForward(
+        x.data_ptr<float>(), z.data_ptr<float>(), saved ? saved->pre.data_ptr<float>() : nullptr,
+        saved ? saved->slope.data_ptr<float>() : nullptr,
+        increments ? inc.data_ptr<int8_t>() : nullptr, T, N, cudaTable(tb), tb.deterministic,
+        cudaKey(key), cudaTallyOf(t), cuda::currentStream());
+    finishCudaTally(t, tally, double(x.numel()));
+    if (increments) *increments = inc;
+    return z;
+}
+#endif
+
+/// The cell over T steps (released_cells.h): u = |centre + gain x| on table B's grid; the
+/// increment d / 4 with d = #{c : U < C_c(u)}, signed like the drive; v <- max(v + dx, 0);
+/// spike when v > 0.9, then v <- 0. `increments` (optional) receives the signed d per step as
+/// int8.
 Tensor mwReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t key, MwSaved* saved,
                          ActivityTally* tally, Tensor* increments)
 {
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(xIn)) return mwReleasedCuda(xIn, tb, key, saved, tally, increments);
+#endif
     const Tensor x = onCpu(xIn);
     const int64_t T = x.size(0), N = x.numel() / T;
-    const int nc = tb.numCurves;
     Tensor z = torch::empty_like(x);
     if (saved) saved->pre = torch::empty_like(x), saved->slope = torch::empty_like(x);
     Tensor inc;
@@ -115,7 +139,6 @@ Tensor mwReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t key,
     int8_t* pi = increments ? inc.data_ptr<int8_t>() : nullptr;
     const float* val = tb.value.data();
     const float* der = tb.deriv.data();
-    const float last = float(tb.size - 1);
     const int64_t nb = blocksOf(N);
     std::vector<double> v2(tally ? nb : 0), spikes(tally ? nb : 0);
     forNeuronBlocks(N, [&](int64_t b, int64_t e0, int64_t n, float* v, float*) {
@@ -125,36 +148,15 @@ Tensor mwReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t key,
             const int64_t o = t * N + e0;
             fillUniformU32(key, o, n, u);
             for (int64_t k = 0; k < n; ++k) {
-                const float drive = tb.centre + tb.gain * px[o + k];
-                float f = (std::fabs(drive) - tb.vMin) * tb.invStep;
-                f = f == f ? std::clamp(f, 0.0f, last) : 0.0f;
-                const int i0 = std::min(int(f), tb.size - 2);
-                const float fr = f - float(i0);
-                const float uk = toUnitFloat(u[k]);
-                int d = 0;
-                float expected = 0;  // E[d] = sum of the cumulative curves
-                float dE = 0;        // d E[d] / du = sum of their slopes
-                for (int c = 0; c < nc; ++c) {
-                    const int at = i0 * nc + c;
-                    const float C = val[at] + fr * (val[at + nc] - val[at]);
-                    d += uk < C ? 1 : 0;
-                    expected += C;
-                    dE += der[at] + fr * (der[at + nc] - der[at]);
-                }
-                const int sd = drive > 0 ? d : drive < 0 ? -d : 0;
-                // Deterministic: the expected increment, signed like the drive.
-                const float step = tb.deterministic ? (drive > 0   ? expected
-                                                       : drive < 0 ? -expected
-                                                                   : 0.0f)
-                                                    : float(sd);
-                const float a = v[k] + 0.25f * step;
-                const float vc = a > 0 ? a : 0.0f;
-                const float spike = vc > 0.9f ? 1.0f : 0.0f;
-                v[k] = spike > 0 ? 0.0f : vc;
+                const ReleasedIncrement d = releasedIncrement(
+                    px[o + k], toUnitFloat(u[k]), tb.deterministic, val, der, tb.size, tb.numCurves,
+                    tb.vMin, tb.invStep, tb.centre, tb.gain);
+                float spike;
+                const float a = releasedAdvance(v[k], d.step, spike);
                 pz[o + k] = spike;
-                if (pa) pa[o + k] = a, ps[o + k] = 0.25f * tb.gain * dE;
-                if (pi) pi[o + k] = int8_t(sd);
-                sv += double(drive) * drive;
+                if (pa) pa[o + k] = a, ps[o + k] = d.slope;
+                if (pi) pi[o + k] = int8_t(d.signedD);
+                sv += double(d.drive) * d.drive;
                 ss += spike;
             }
         }
@@ -165,31 +167,33 @@ Tensor mwReleasedForward(const Tensor& xIn, const DeviceTable& tb, uint64_t key,
     return z.to(xIn.device());
 }
 
-/// Backward through time of the cell: SuperSpike surrogate at v > 0.9, the reset v (1 - z) not
-/// detached, the clamp at 0, and the straight-through slope from the increment to x.
+/// Backward through time of the cell (released_cells.h, releasedAdjoint), times the
+/// straight-through slope from the increment to x.
 Tensor mwReleasedBackward(const Tensor& gIn, const MwSaved& s)
 {
-    const Tensor g = onCpu(gIn).contiguous();
+    const Tensor g = gIn.contiguous();
     const int64_t T = g.size(0), N = g.numel() / T;
-    Tensor gx = torch::empty_like(g);
-    const float* pg = g.data_ptr<float>();
-    const float* pa = s.pre.data_ptr<float>();
-    const float* ps = s.slope.data_ptr<float>();
+#ifdef DWMTJ_HAVE_CUDA_KERNELS
+    if (onCudaKernels(g)) {
+        Tensor gx = torch::empty_like(g);
+        cuda::multiStateReleasedBackward(g.data_ptr<float>(), s.pre.data_ptr<float>(),
+                                         s.slope.data_ptr<float>(), gx.data_ptr<float>(), T, N,
+                                         cuda::currentStream());
+        return gx;
+    }
+#endif
+    const Tensor gc = onCpu(g);
+    const Tensor pre = onCpu(s.pre), slope = onCpu(s.slope);
+    Tensor gx = torch::empty_like(gc);
+    const float* pg = gc.data_ptr<float>();
+    const float* pa = pre.data_ptr<float>();
+    const float* ps = slope.data_ptr<float>();
     float* px = gx.data_ptr<float>();
     forNeuronBlocks(N, [&](int64_t, int64_t e0, int64_t n, float* gv, float*) {
         for (int64_t t = T - 1; t >= 0; --t) {
             const int64_t o = t * N + e0;
-            for (int64_t k = 0; k < n; ++k) {
-                const float a = pa[o + k];
-                const float vc = a > 0 ? a : 0.0f;
-                const float z = vc > 0.9f ? 1.0f : 0.0f;
-                const float den = kAlpha * std::fabs(vc - 0.9f) + 1.0f;
-                const float h = 1.0f / (den * den);
-                const float dvc = pg[o + k] * h + gv[k] * ((1.0f - z) - vc * h);
-                const float da = a > 0 ? dvc : 0.0f;
-                px[o + k] = da * ps[o + k];
-                gv[k] = da;
-            }
+            for (int64_t k = 0; k < n; ++k)
+                px[o + k] = releasedAdjoint(pa[o + k], pg[o + k], gv[k]) * ps[o + k];
         }
     });
     return gx.to(gIn.device());

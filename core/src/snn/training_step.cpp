@@ -68,4 +68,34 @@ StepResult TrainingStep::run(const Tensor& images, const Tensor& labels, uint64_
     return r;
 }
 
+EvaluationPass::EvaluationPass(SpikingMlp model, int timesteps, bool graphs)
+    : m_model(std::move(model)), m_timesteps(timesteps)
+{
+    const auto params = m_model->parameters();
+    m_graphs = graphs && cudaGraphsBuilt() && !params.empty() && params[0].is_cuda();
+}
+
+Tensor EvaluationPass::predict(const Tensor& images, uint64_t key)
+{
+    const auto eager = [&] {
+        return std::get<0>(m_model->forward(images, m_timesteps, key).max(0)).argmax(1);
+    };
+    if (!m_graphs || (m_work && images.sizes() != m_x.sizes())) return eager();
+    if (!m_work) {
+        m_x = torch::empty_like(images);
+        m_keys = torch::empty({3}, images.options().dtype(torch::kLong));
+        m_work = std::make_unique<CapturedWork>(
+            [this] {
+                m_model->readKeysFrom(m_keys);
+                m_pred = std::get<0>(m_model->forward(m_x, m_timesteps, 0).max(0)).argmax(1);
+                m_model->readKeysFrom(torch::Tensor());
+            },
+            true);
+    }
+    m_x.copy_(images);
+    m_keys.copy_(SpikingMlpImpl::deviceKeys(key));
+    m_work->run();
+    return m_pred.clone();
+}
+
 }  // namespace dwmtj::core::snn

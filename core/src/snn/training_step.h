@@ -1,7 +1,7 @@
 #pragma once
 // One training step of the spiking MLP (forward, loss, backward, Adam) as the trainer and
-// `dwmtj bench` run it: eagerly, or on CUDA captured once as a CUDA graph and replayed
-// (captured.h, docs/gpu.md).
+// `dwmtj bench` run it, and one evaluation pass (the predicted classes of a batch): eagerly, or
+// on CUDA captured once as a CUDA graph and replayed (captured.h, docs/gpu.md).
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -36,6 +36,27 @@ private:
     bool m_graphs;
     double m_divergence;
     torch::Tensor m_x, m_y, m_keys, m_stats;  // static buffers of the captured step
+    std::unique_ptr<CapturedWork> m_work;
+};
+
+/// The classes a network predicts for batches of images (argmax over classes of the readout's
+/// maximum over time), as train::evaluate runs it. With `graphs` on a CUDA model in a
+/// DWMTJ_CUDA build, the forward pass for the first batch size seen is captured once as a CUDA
+/// graph (after two eager warm-up batches) and replayed for every later batch of that size;
+/// other sizes (the last, shorter batch) and every other case run eagerly. The caller sets
+/// eval mode and no-grad. A replayed batch draws what the eager one draws for the same key.
+class EvaluationPass {
+public:
+    EvaluationPass(SpikingMlp model, int timesteps, bool graphs);
+    /// images [B, P] -> predicted classes [B] (int64, on the model's device).
+    torch::Tensor predict(const torch::Tensor& images, uint64_t key);
+    bool replaying() const { return m_work && m_work->captured(); }
+
+private:
+    SpikingMlp m_model;
+    int m_timesteps;
+    bool m_graphs;
+    torch::Tensor m_x, m_keys, m_pred;  // static buffers of the captured pass
     std::unique_ptr<CapturedWork> m_work;
 };
 

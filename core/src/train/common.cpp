@@ -15,6 +15,7 @@
 #include "dwmtj/paths.h"
 #include "snn/cpu_allocator.h"
 #include "snn/rng.h"
+#include "snn/training_step.h"
 
 namespace dwmtj::core {
 
@@ -246,6 +247,8 @@ double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Ten
     if (hits) hits->clear();
     torch::NoGradGuard ng;
     model->eval();
+    // A tally copies device counts to the host after each layer: that pass runs eagerly.
+    snn::EvaluationPass pass(model, T, model->options().cudaGraphs && !tally);
     const int64_t N = X.size(0);
     int64_t correct = 0;
     int b = 0;
@@ -254,8 +257,11 @@ double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Ten
         const int64_t e = std::min<int64_t>(N, s + batchSize);
         torch::Tensor x = X.slice(0, s, e);
         if (transform) x = transform(x, b);
-        torch::Tensor v = model->forward(x, T, snn::streamKey(key, uint64_t(b)), tally);
-        correct += countHits(std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, e), hits);
+        const uint64_t k = snn::streamKey(key, uint64_t(b));
+        const torch::Tensor predicted =
+            tally ? std::get<0>(model->forward(x, T, k, tally).max(0)).argmax(1)
+                  : pass.predict(x, k);
+        correct += countHits(predicted == Y.slice(0, s, e), hits);
         if (afterBatch) afterBatch();
     }
     return N ? double(correct) / double(N) : std::nan("");

@@ -66,6 +66,18 @@ void multiStateForward(const float* x, float* z, float* grad, int8_t* states, in
                        int64_t neurons, const Table& table, const Variation* variation, Key key,
                        Tally tally, void* stream);
 
+/// The released code's binary cell (released_cells.h) over x [M]: z = ceil(p) or floor(p), grad
+/// (may be null) gain dp/dV; `deterministic` draws no number (U = 1/2).
+void binaryReleased(const float* x, float* z, float* grad, int64_t M, const Table& table,
+                    bool deterministic, Key key, Tally tally, void* stream);
+/// The released multi-weight cell over x [T, N]: spikes z; pre and slope (both null, or both
+/// set: the backward's saved values); increments (may be null) the signed d per step as int8.
+void multiStateReleasedForward(const float* x, float* z, float* pre, float* slope,
+                               int8_t* increments, int64_t T, int64_t N, const Table& table,
+                               bool deterministic, Key key, Tally tally, void* stream);
+void multiStateReleasedBackward(const float* gz, const float* pre, const float* slope, float* gx,
+                                int64_t T, int64_t N, void* stream);
+
 /// Rate code: out[e] = (u(key, e) < prob[e % period]), e in [0, M).
 void poissonEncode(const float* prob, float* out, int64_t M, int64_t period, Key key, void* stream);
 
