@@ -8,61 +8,16 @@
 #include <string>
 
 #include "dwmtj/error.h"
+#include "kernel_common.cuh"
 #include "kernels.h"
 #include "snn/lut_grid.h"
 #include "snn/neuron_constants.h"
-#include "snn/released_cells.h"
 #include "snn/rng.h"
 
 namespace dwmtj::core::snn::cuda {
 namespace {
 
-constexpr int kSharedBytes = 48 * 1024;  // without an opt-in attribute
-constexpr int kThreads = 128;            // per block, thread-per-neuron kernels
-
-void check(cudaError_t e, const char* what)
-{
-    if (e != cudaSuccess)
-        throw Error(std::string("CUDA error in the ") + what + " kernel: " + cudaGetErrorString(e));
-}
-
-cudaStream_t asStream(void* s) { return static_cast<cudaStream_t>(s); }
-
-unsigned blocksFor(int64_t n, int threads, int64_t cap = int64_t(1) << 30)
-{
-    return unsigned(std::max<int64_t>(1, std::min<int64_t>((n + threads - 1) / threads, cap)));
-}
-
-__device__ __forceinline__ uint64_t keyOf(const Key& k) { return k.slot ? *k.slot : k.key; }
-
-/// Sum of v over the block, added to *out by one atomic per warp.
-__device__ __forceinline__ void addToTotal(double v, double* out)
-{
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
-    if ((threadIdx.x & 31) == 0 && v != 0.0) atomicAdd(out, v);
-}
-
-/// The table in shared memory when it fits (kShared), else read from global memory.
-template <bool kShared>
-__device__ __forceinline__ void tableArrays(const Table& tb, float* smem, const float*& val,
-                                            const float*& der)
-{
-    if constexpr (kShared) {
-        const int n = tb.size * tb.curves;
-        for (int k = threadIdx.x; k < n; k += blockDim.x) {
-            smem[k] = tb.value[k];
-            smem[n + k] = tb.deriv[k];
-        }
-        __syncthreads();
-        val = smem;
-        der = smem + n;
-    } else {
-        val = tb.value;
-        der = tb.deriv;
-    }
-}
-
-bool tableFits(const Table& tb) { return 2 * int64_t(tb.size) * tb.curves * 4 <= kSharedBytes; }
+using namespace detail;
 
 // ------------------------------------------------------------------------------------ LIF
 
@@ -289,93 +244,6 @@ __global__ void multiStateKernel(const float* __restrict__ x, float* __restrict_
     }
 }
 
-// ------------------------------------------------------------------------------- released cells
-
-/// neuron_released.cpp's binary cell: one element per thread (grid-stride), released_cells.h.
-template <bool kShared, bool kGrad, bool kTally, bool kDeterministic>
-__global__ void binaryReleasedKernel(const float* __restrict__ x, float* __restrict__ z,
-                                     float* __restrict__ grad, int64_t M, Table tb, Key key,
-                                     Tally tally)
-{
-    extern __shared__ float smem[];
-    const float* val;
-    const float* der;
-    tableArrays<kShared>(tb, smem, val, der);
-    const uint64_t k = keyOf(key);
-    double sv = 0, ss = 0;
-    for (int64_t e = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; e < M;
-         e += int64_t(gridDim.x) * blockDim.x) {
-        const float u = kDeterministic ? 0.5f : toUnitFloat(uniformU32(k, e));
-        const ReleasedBinaryOut o =
-            releasedBinaryCell(x[e], u, val, tb.size, tb.vMin, tb.invStep, tb.centre, tb.gain);
-        z[e] = o.out;
-        if constexpr (kGrad) grad[e] = o.slope;
-        if constexpr (kTally) {
-            sv += double(o.V) * o.V;
-            ss += o.out;
-        }
-    }
-    if constexpr (kTally) {
-        addToTotal(sv, tally.sumSquareVoltage);
-        addToTotal(ss, tally.spikes);
-    }
-}
-
-/// neuron_released.cpp's multi-weight cell: one thread per neuron, the time loop inside.
-template <bool kShared, bool kSave, bool kTally, bool kDeterministic>
-__global__ void mwReleasedKernel(const float* __restrict__ x, float* __restrict__ z,
-                                 float* __restrict__ pre, float* __restrict__ slope,
-                                 int8_t* __restrict__ increments, int64_t T, int64_t N, Table tb,
-                                 Key key, Tally tally)
-{
-    extern __shared__ float smem[];
-    const float* val;
-    const float* der;
-    tableArrays<kShared>(tb, smem, val, der);
-    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    double sv = 0, ss = 0;
-    if (n < N) {
-        const uint64_t k = keyOf(key);
-        float v = 0.0f;
-        for (int64_t t = 0; t < T; ++t) {
-            const int64_t o = t * N + n;
-            const ReleasedIncrement d =
-                releasedIncrement(x[o], toUnitFloat(uniformU32(k, o)), kDeterministic, val, der,
-                                  tb.size, tb.curves, tb.vMin, tb.invStep, tb.centre, tb.gain);
-            float spike;
-            const float a = releasedAdvance(v, d.step, spike);
-            z[o] = spike;
-            if constexpr (kSave) {
-                pre[o] = a;
-                slope[o] = d.slope;
-            }
-            if (increments) increments[o] = int8_t(d.signedD);
-            if constexpr (kTally) {
-                sv += double(d.drive) * d.drive;
-                ss += spike;
-            }
-        }
-    }
-    if constexpr (kTally) {
-        addToTotal(sv, tally.sumSquareVoltage);
-        addToTotal(ss, tally.spikes);
-    }
-}
-
-__global__ void mwReleasedBackwardKernel(const float* __restrict__ gz,
-                                         const float* __restrict__ pre,
-                                         const float* __restrict__ slope, float* __restrict__ gx,
-                                         int64_t T, int64_t N)
-{
-    const int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (n >= N) return;
-    float gv = 0.0f;
-    for (int64_t t = T - 1; t >= 0; --t) {
-        const int64_t o = t * N + n;
-        gx[o] = releasedAdjoint(__ldg(pre + o), __ldg(gz + o), gv) * __ldg(slope + o);
-    }
-}
-
 // ------------------------------------------------------------------------------- encoder, Adam
 
 __global__ void poissonKernel(const float* __restrict__ prob, float* __restrict__ out, int64_t M,
@@ -418,24 +286,6 @@ __global__ void adamKernel(AdamBatch batch, const float* step, float lr, float b
 
 __global__ void incrementKernel(float* step) { *step += 1.0f; }
 
-template <template <bool, bool, bool, bool> class Launch, typename... Args>
-void dispatch4(bool a, bool b, bool c, bool d, Args&&... args)
-{
-    // 16 instantiations chosen at run time.
-    const int code = (a ? 8 : 0) | (b ? 4 : 0) | (c ? 2 : 0) | (d ? 1 : 0);
-    switch (code) {
-#define DWMTJ_CASE(n)                                                             \
-    case n:                                                                       \
-        Launch<bool(n & 8), bool(n & 4), bool(n & 2), bool(n & 1)>::run(args...); \
-        break;
-        DWMTJ_CASE(0)
-        DWMTJ_CASE(1) DWMTJ_CASE(2) DWMTJ_CASE(3) DWMTJ_CASE(4) DWMTJ_CASE(5) DWMTJ_CASE(6)
-            DWMTJ_CASE(7) DWMTJ_CASE(8) DWMTJ_CASE(9) DWMTJ_CASE(10) DWMTJ_CASE(11) DWMTJ_CASE(12)
-                DWMTJ_CASE(13) DWMTJ_CASE(14) DWMTJ_CASE(15)
-#undef DWMTJ_CASE
-    }
-}
-
 template <bool kShared, bool kVaried, bool kGrad, bool kTally>
 struct BinaryLaunch {
     static void run(const float* x, float* z, float* grad, int64_t M, int64_t neurons,
@@ -458,29 +308,6 @@ struct MultiStateLaunch {
         multiStateKernel<kShared, kVaried, kGrad, kTally>
             <<<blocksFor(N, kThreads), kThreads, shared, s>>>(x, z, grad, states, T, N, neurons, tb,
                                                               var, key, tally);
-    }
-};
-
-template <bool kShared, bool kGrad, bool kTally, bool kDeterministic>
-struct BinaryReleasedLaunch {
-    static void run(const float* x, float* z, float* grad, int64_t M, const Table& tb, Key key,
-                    Tally tally, cudaStream_t s)
-    {
-        const size_t shared = kShared ? size_t(2) * tb.size * tb.curves * sizeof(float) : 0;
-        binaryReleasedKernel<kShared, kGrad, kTally, kDeterministic>
-            <<<blocksFor(M, 256, 132 * 16), 256, shared, s>>>(x, z, grad, M, tb, key, tally);
-    }
-};
-
-template <bool kShared, bool kSave, bool kTally, bool kDeterministic>
-struct MwReleasedLaunch {
-    static void run(const float* x, float* z, float* pre, float* slope, int8_t* increments,
-                    int64_t T, int64_t N, const Table& tb, Key key, Tally tally, cudaStream_t s)
-    {
-        const size_t shared = kShared ? size_t(2) * tb.size * tb.curves * sizeof(float) : 0;
-        mwReleasedKernel<kShared, kSave, kTally, kDeterministic>
-            <<<blocksFor(N, kThreads), kThreads, shared, s>>>(x, z, pre, slope, increments, T, N,
-                                                              tb, key, tally);
     }
 };
 
@@ -544,38 +371,6 @@ void multiStateForward(const float* x, float* z, float* grad, int8_t* states, in
                                 tally.spikes != nullptr, x, z, grad, states, T, N, neurons, table,
                                 variation ? *variation : none, key, tally, asStream(stream));
     check(cudaGetLastError(), "multi-weight DW-MTJ");
-}
-
-void binaryReleased(const float* x, float* z, float* grad, int64_t M, const Table& table,
-                    bool deterministic, Key key, Tally tally, void* stream)
-{
-    if (M == 0) return;
-    dispatch4<BinaryReleasedLaunch>(tableFits(table), grad != nullptr, tally.spikes != nullptr,
-                                    deterministic, x, z, grad, M, table, key, tally,
-                                    asStream(stream));
-    check(cudaGetLastError(), "released binary DW-MTJ");
-}
-
-void multiStateReleasedForward(const float* x, float* z, float* pre, float* slope,
-                               int8_t* increments, int64_t T, int64_t N, const Table& table,
-                               bool deterministic, Key key, Tally tally, void* stream)
-{
-    if (N == 0 || T == 0) return;
-    if ((pre == nullptr) != (slope == nullptr))
-        throw Error("released multi-weight DW-MTJ kernel: pre and slope go together");
-    dispatch4<MwReleasedLaunch>(tableFits(table), pre != nullptr, tally.spikes != nullptr,
-                                deterministic, x, z, pre, slope, increments, T, N, table, key,
-                                tally, asStream(stream));
-    check(cudaGetLastError(), "released multi-weight DW-MTJ");
-}
-
-void multiStateReleasedBackward(const float* gz, const float* pre, const float* slope, float* gx,
-                                int64_t T, int64_t N, void* stream)
-{
-    if (N == 0 || T == 0) return;
-    mwReleasedBackwardKernel<<<blocksFor(N, kThreads), kThreads, 0, asStream(stream)>>>(
-        gz, pre, slope, gx, T, N);
-    check(cudaGetLastError(), "released multi-weight DW-MTJ backward");
 }
 
 void poissonEncode(const float* prob, float* out, int64_t M, int64_t period, Key key, void* stream)
