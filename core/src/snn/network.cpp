@@ -406,4 +406,9 @@ Tensor SpikingMlpImpl::loss(const Tensor& voltage, const Tensor& labels, Tensor*
     return torch::nll_loss(torch::log_softmax(m, 1), labels);
 }
 
+Tensor SpikingMlpImpl::predictedClasses(const Tensor& voltage)
+{
+    return std::get<0>(voltage.max(0)).argmax(1);
+}
+
 }  // namespace dwmtj::core::snn

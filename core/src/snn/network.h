@@ -112,6 +112,9 @@ public:
     /// The loss of docs/models.md: max over time per class -> log_softmax -> NLL; also the logits.
     static torch::Tensor loss(const torch::Tensor& voltage, const torch::Tensor& labels,
                               torch::Tensor* logits = nullptr);
+    /// The class each image is predicted to be: the class whose readout voltage [T, B, classes]
+    /// reaches the highest maximum over time -> [B] (int64).
+    static torch::Tensor predictedClasses(const torch::Tensor& voltage);
 
     torch::nn::Linear fc1{nullptr}, fc2{nullptr}, fc3{nullptr};
     torch::nn::BatchNorm1d bn1{nullptr}, bn2{nullptr};

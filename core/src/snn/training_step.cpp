@@ -9,12 +9,26 @@ namespace dwmtj::core::snn {
 
 using torch::Tensor;
 
+namespace {
+
+/// Capture and replay only for a model on CUDA in a build with the CUDA kernels.
+bool graphsUsable(const SpikingMlp& model, bool graphs)
+{
+    if (!graphs || !cudaGraphsBuilt()) return false;
+    const auto params = model->parameters();
+    return !params.empty() && params[0].is_cuda();
+}
+
+}  // namespace
+
 TrainingStep::TrainingStep(SpikingMlp model, Adam& opt, int timesteps, bool graphs,
                            double divergenceLoss)
-    : m_model(std::move(model)), m_opt(opt), m_timesteps(timesteps), m_divergence(divergenceLoss)
+    : m_model(std::move(model)),
+      m_opt(opt),
+      m_timesteps(timesteps),
+      m_graphs(graphsUsable(m_model, graphs)),
+      m_divergence(divergenceLoss)
 {
-    const auto params = m_model->parameters();
-    m_graphs = graphs && cudaGraphsBuilt() && !params.empty() && params[0].is_cuda();
 }
 
 StepResult TrainingStep::run(const Tensor& images, const Tensor& labels, uint64_t key)
@@ -69,25 +83,21 @@ StepResult TrainingStep::run(const Tensor& images, const Tensor& labels, uint64_
 }
 
 EvaluationPass::EvaluationPass(SpikingMlp model, int timesteps, bool graphs)
-    : m_model(std::move(model)), m_timesteps(timesteps)
+    : m_model(std::move(model)), m_timesteps(timesteps), m_graphs(graphsUsable(m_model, graphs))
 {
-    const auto params = m_model->parameters();
-    m_graphs = graphs && cudaGraphsBuilt() && !params.empty() && params[0].is_cuda();
 }
 
-Tensor EvaluationPass::predict(const Tensor& images, uint64_t key)
+Tensor EvaluationPass::predict(const Tensor& images, uint64_t key, NetworkActivity* tally)
 {
-    const auto eager = [&] {
-        return std::get<0>(m_model->forward(images, m_timesteps, key).max(0)).argmax(1);
-    };
-    if (!m_graphs || (m_work && images.sizes() != m_x.sizes())) return eager();
+    if (!m_graphs || tally || (m_work && images.sizes() != m_x.sizes()))
+        return SpikingMlpImpl::predictedClasses(m_model->forward(images, m_timesteps, key, tally));
     if (!m_work) {
         m_x = torch::empty_like(images);
         m_keys = torch::empty({3}, images.options().dtype(torch::kLong));
         m_work = std::make_unique<CapturedWork>(
             [this] {
                 m_model->readKeysFrom(m_keys);
-                m_pred = std::get<0>(m_model->forward(m_x, m_timesteps, 0).max(0)).argmax(1);
+                m_pred = SpikingMlpImpl::predictedClasses(m_model->forward(m_x, m_timesteps, 0));
                 m_model->readKeysFrom(torch::Tensor());
             },
             true);

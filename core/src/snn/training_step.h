@@ -48,8 +48,10 @@ private:
 class EvaluationPass {
 public:
     EvaluationPass(SpikingMlp model, int timesteps, bool graphs);
-    /// images [B, P] -> predicted classes [B] (int64, on the model's device).
-    torch::Tensor predict(const torch::Tensor& images, uint64_t key);
+    /// images [B, P] -> predicted classes [B] (int64, on the model's device). A pass given
+    /// `tally` (device activity, copied to the host after each layer) runs eagerly.
+    torch::Tensor predict(const torch::Tensor& images, uint64_t key,
+                          NetworkActivity* tally = nullptr);
     bool replaying() const { return m_work && m_work->captured(); }
 
 private:

@@ -247,8 +247,7 @@ double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Ten
     if (hits) hits->clear();
     torch::NoGradGuard ng;
     model->eval();
-    // A tally copies device counts to the host after each layer: that pass runs eagerly.
-    snn::EvaluationPass pass(model, T, model->options().cudaGraphs && !tally);
+    snn::EvaluationPass pass(model, T, model->options().cudaGraphs);
     const int64_t N = X.size(0);
     int64_t correct = 0;
     int b = 0;
@@ -258,10 +257,7 @@ double evaluate(snn::SpikingMlp& model, const torch::Tensor& X, const torch::Ten
         torch::Tensor x = X.slice(0, s, e);
         if (transform) x = transform(x, b);
         const uint64_t k = snn::streamKey(key, uint64_t(b));
-        const torch::Tensor predicted =
-            tally ? std::get<0>(model->forward(x, T, k, tally).max(0)).argmax(1)
-                  : pass.predict(x, k);
-        correct += countHits(predicted == Y.slice(0, s, e), hits);
+        correct += countHits(pass.predict(x, k, tally) == Y.slice(0, s, e), hits);
         if (afterBatch) afterBatch();
     }
     return N ? double(correct) / double(N) : std::nan("");

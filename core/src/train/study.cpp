@@ -246,7 +246,7 @@ Experiment runStudy(const Experiment& input, const StudyOptions& o, std::stop_to
                         }
                     }
                     correct += train::countHits(
-                        std::get<0>(v.max(0)).argmax(1) == Y.slice(0, s, end), &hits);
+                        snn::SpikingMlpImpl::predictedClasses(v) == Y.slice(0, s, end), &hits);
                     if (progress) progress(++done, total);
                 }
                 return N ? double(correct) / double(N) : std::nan("");
