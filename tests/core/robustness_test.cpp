@@ -405,3 +405,72 @@ TEST(Study, NoiseAwareTrainingIsAppliedAndRecorded)
     c.trainNoiseSigma = -1;
     EXPECT_THROW(c.validate(), OptionsError);
 }
+
+// The verdict table's rows (docs/models.md, "Hybrid and layer-wise networks"): released device
+// networks (no gradient through the device neurons, so their hidden layers stay untrained)
+// meet the LIF network of the same experiment in one row, as the paper compares them; a LIF
+// network frozen on purpose meets the device networks frozen on purpose. Synthetic curves
+// (3 seeds, 200 images, levels 0..3) where the device networks keep more accuracy than LIF.
+TEST(Study, ReleasedDeviceNetworksMeetTheTrainedLifNetworkInOneRow)
+{
+    StudyChoice g;
+    g.id = "g";
+    g.label = "g";
+    g.levels = {0, 1, 2, 3};
+    auto file = [&](NeuronKind kind, DeviceGradient gradient, std::string freeze,
+                    std::vector<double> acc) {
+        Experiment e;
+        e.config.neuron = kind;
+        e.config.hidden = 64;
+        e.config.timesteps = 12;
+        e.config.deviceGradient = gradient;
+        e.config.freeze = parseFrozenLayers(freeze);
+        for (uint64_t seed = 0; seed < 3; ++seed) {
+            RunRecord r;
+            r.seed = seed;
+            StudyCurve c;
+            c.choice = g;
+            c.testImages = 200;
+            c.level = g.levels;
+            c.chance = 0.1;
+            for (double a : acc) {
+                const double at = std::min(1.0, a + 0.02 * double(seed));
+                std::vector<uint8_t> hits(200, 0);
+                for (int i = 0; i < int(std::lround(at * 200)); ++i) hits[size_t(i)] = 1;
+                c.correct.push_back(hits);
+                c.accuracy.push_back(std::lround(at * 200) / 200.0);
+                c.normalized.push_back(c.accuracy.back() / c.accuracy.front());
+            }
+            r.study.push_back(c);
+            e.runs.push_back(r);
+        }
+        return e;
+    };
+    const auto none = DeviceGradient::None, st = DeviceGradient::StraightThrough;
+    const std::vector<double> resilient{0.8, 0.7, 0.6, 0.5}, fragile{0.8, 0.5, 0.3, 0.2};
+    const std::vector<Experiment> files{
+        file(NeuronKind::Lif, none, "none", fragile),  // LIF as released: every layer trains
+        file(NeuronKind::BinaryReleased, none, "none", resilient),
+        file(NeuronKind::MultiStateReleased, none, "none", resilient),
+        file(NeuronKind::Lif, st, "1,2", fragile),
+        file(NeuronKind::BinaryReleased, st, "1,2", resilient)};
+    const StudySummary s = summarizeStudy(files);
+    ASSERT_EQ(s.rows.size(), 2u);
+    std::map<std::string, const StudyRow*> rows;
+    for (const auto& r : s.rows) rows[r.network] = &r;
+    const StudyRow* released = rows["H64 T12, no gradient through the device neurons (as released)"];
+    const StudyRow* frozen = rows["H64 T12, frozen layers 1,2"];
+    ASSERT_TRUE(released && frozen);
+    ASSERT_EQ(released->series.size(), 3u) << "LIF, binary and multi-weight in one row";
+    EXPECT_EQ(released->series[0].kind, NeuronKind::Lif);
+    EXPECT_EQ(released->series[0].accuracy[0].n, 3) << "the trained LIF network only";
+    ASSERT_EQ(frozen->series.size(), 2u);
+    EXPECT_EQ(frozen->series[0].accuracy[0].n, 3) << "the frozen LIF network only";
+    // The device curves lie above LIF's by 0.2-0.3 between levels 1 and 3: a positive
+    // difference whose interval excludes 0, and a verdict that LIF falls below both.
+    EXPECT_GT(released->binaryAboveLif.difference, 0);
+    EXPECT_GT(released->binaryAboveLif.ciLow, 0);
+    EXPECT_GT(released->multiAboveLif.ciLow, 0);
+    EXPECT_EQ(released->lifBelow.verdict, Verdict::Reproduced);
+    EXPECT_GT(frozen->binaryAboveLif.ciLow, 0);
+}

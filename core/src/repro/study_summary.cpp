@@ -29,15 +29,25 @@ double trainedGainFactor(const Experiment& e)
 struct NetKey {
     int hidden = 0, timesteps = 0;
     double trainNoise = 0, gainFactor = 1;
-    /// The construction that the mechanism study varies: frozen layers, deterministic neurons.
+    /// The construction that the mechanism study varies: the hidden layers frozen on purpose
+    /// (TrainingConfig::freeze), deterministic neurons.
     std::string frozen = "none";
     bool deterministic = false;
+    /// No gradient passes the device neurons (as released): the layers below stay untrained.
+    /// A LIF network of the same experiment has no device neuron and trains every layer, yet it
+    /// is the network the paper compares them with, so LIF files join these rows too.
+    bool noDeviceGradient = false;
     auto tie() const
     {
-        return std::tie(hidden, timesteps, trainNoise, gainFactor, frozen, deterministic);
+        return std::tie(hidden, timesteps, trainNoise, gainFactor, frozen, deterministic,
+                        noDeviceGradient);
     }
     bool operator<(const NetKey& o) const { return tie() < o.tie(); }
 };
+
+/// The hidden layers an experiment freezes on purpose ("1,2", "none"); layers left untrained
+/// below a device neuron without gradient are NetKey::noDeviceGradient instead.
+std::string frozenOnPurpose(const Experiment& e) { return frozenLayersText(e.config.freeze); }
 
 std::string netName(const NetKey& k)
 {
@@ -47,6 +57,7 @@ std::string netName(const NetKey& k)
     if (k.gainFactor != 1) s << ", trained at device gain x" << k.gainFactor;
     if (k.frozen != "none") s << ", frozen layers " << k.frozen;
     if (k.deterministic) s << ", deterministic neurons";
+    if (k.noDeviceGradient) s << ", no gradient through the device neurons (as released)";
     return s.str();
 }
 
@@ -78,14 +89,16 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
                 if (std::none_of(choices.begin(), choices.end(),
                                  [&](const StudyChoice& x) { return x.id == c.choice.id; }))
                     choices.push_back(c.choice);
-    // Network configurations: DW-MTJ files by (H, T, training noise, gain); LIF by (H, T, noise).
+    // Network configurations: DW-MTJ files by (H, T, training noise, gain, construction); LIF
+    // files join every row of their (H, T, noise, layers frozen on purpose).
     std::map<NetKey, std::map<NeuronKind, std::vector<const Experiment*>>> nets;
     // (The verdicts compare the paper's pure networks; hybrid networks are not rows here.)
     for (const auto& e : experiments)
         if (!e.config.hybrid() && e.config.neuron != NeuronKind::Lif)
             nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma,
-                  trainedGainFactor(e), frozenLayersText(e.config.frozenLayers()),
-                  e.config.sampling == NeuronSampling::Deterministic}][paperRole(e.config.neuron)]
+                  trainedGainFactor(e), frozenOnPurpose(e),
+                  e.config.sampling == NeuronSampling::Deterministic,
+                  e.config.deviceGradient == DeviceGradient::None}][paperRole(e.config.neuron)]
                 .push_back(&e);
     for (const auto& e : experiments) {
         if (e.config.hybrid() || e.config.neuron != NeuronKind::Lif) continue;
@@ -93,13 +106,13 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
         for (auto& [key, kinds] : nets)
             if (key.hidden == e.config.hidden && key.timesteps == e.config.timesteps &&
                 key.trainNoise == e.config.trainNoiseSigma &&
-                key.frozen == frozenLayersText(e.config.frozenLayers())) {
+                key.frozen == frozenOnPurpose(e)) {
                 kinds[NeuronKind::Lif].push_back(&e);
                 joined = true;
             }
         if (!joined)
             nets[{e.config.hidden, e.config.timesteps, e.config.trainNoiseSigma, 1,
-                  frozenLayersText(e.config.frozenLayers()), false}][NeuronKind::Lif]
+                  frozenOnPurpose(e), false, false}][NeuronKind::Lif]
                 .push_back(&e);
     }
 
