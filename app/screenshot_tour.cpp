@@ -149,7 +149,11 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     rob->study()->setTestImages(500);
     rob->study()->run();
     ok &= waitUntil(
-        [&] { return rob->study()->task()->state() == ui::BackgroundTask::State::Idle; }, 900000);
+        [&] {
+            return rob->study()->task()->state() == ui::BackgroundTask::State::Idle &&
+                   rob->study()->statisticsTask()->state() == ui::BackgroundTask::State::Idle;
+        },
+        900000);
     ok &= save(&w, dir, "08b-robustness-study.png");
     // 5c. Device variability: V50 spread 0..0.2 V, 2 device draws, 5 bootstrapped LUTs.
     rob->showMode(2);

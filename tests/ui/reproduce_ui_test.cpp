@@ -2,12 +2,14 @@
 // full smoke scale runs in cli.reproduce): the reproduction runs in the worker thread with
 // live chart points, then the figures, the report and the claims table (with the beyond
 // set's answers under their header row) appear; Stop ends it within 5 s and Start continues
-// it to completion in the same folder.
+// it to completion in the same folder. The "Experiments" list offers the bundled presets.
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 
 #include "charts/band_chart.h"
 #include "common/background_task.h"
@@ -87,6 +89,48 @@ private Q_SLOTS:
         QVERIFY(status->text().contains("Complete"));
         QCOMPARE(page->claimsTable()->rowCount(),
                  6);  // the claim, the beyond set's header, 4 answers
+    }
+
+    // The "Experiments" list: every bundled presets file by name (the paper's first), a file of
+    // one's own listed once by its name; Start plans the chosen presets' jobs.
+    void experimentsListOffersEveryBundledPreset()
+    {
+        QTemporaryDir dir;
+        ui::MainWindow w;
+        auto* page = w.reproducePage();
+        auto* list = page->findChild<QComboBox*>("presets");
+        QVERIFY(list);
+        const auto& presets = core::reproPresets();
+        QCOMPARE(list->count(), int(presets.size()) + 1);  // and "Other presets file..."
+        for (size_t i = 0; i < presets.size(); ++i)
+            QCOMPARE(list->itemData(int(i)).toString(), QString::fromStdString(presets[i].name));
+        QCOMPARE(page->presetsPath(), QStringLiteral("paper-experiments"));
+        const QString own = QStringLiteral(DWMTJ_TEST_DATA_DIR) + "/repro-tiny.ini";
+        page->setPresetsPath(own);
+        page->setPresetsPath(own);
+        QCOMPARE(list->count(), int(presets.size()) + 2);
+        QCOMPARE(list->currentText(), QStringLiteral("repro-tiny.ini"));
+        QCOMPARE(page->presetsPath(), own);
+        page->setPresetsPath(QStringLiteral("why-resilient-2core"));
+        QCOMPARE(page->presetsPath(), QStringLiteral("why-resilient-2core"));
+        core::ReproOptions o;
+        o.scale = core::ReproScale::Smoke;
+        o.presetsPath = "why-resilient-2core";
+        o.outDir = dir.path().toStdString();
+        const size_t jobs = core::makeReproPlan(o).jobs.size();
+        QVERIFY(jobs > 10);  // 6 cells x their kinds
+        page->setScale(core::ReproScale::Smoke);
+        page->setOutDir(dir.path());
+        page->setOpenReportWhenDone(false);
+        page->start();
+        QVERIFY(!list->isEnabled());
+        page->stop();
+        QTRY_COMPARE_WITH_TIMEOUT(page->task()->state(), TaskState::Idle, 10000);
+        QVERIFY(list->isEnabled());
+        const auto labels = page->findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [&](QLabel* l) {
+            return l->text().startsWith(QStringLiteral("%1 training jobs").arg(jobs));
+        }));
     }
 };
 

@@ -4,6 +4,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -41,6 +42,18 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
         tr("paper: the full protocol (5 seeds, 10 epochs, full data; many hours on a CPU)"),
         int(core::ReproScale::Paper));
     m_scale->setCurrentIndex(1);
+    // The experiments: the bundled presets, then any presets file of one's own.
+    m_presets = new QComboBox;
+    m_presets->setObjectName(QStringLiteral("presets"));
+    for (const auto& p : core::reproPresets())
+        m_presets->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(p.name),
+                                                          QString::fromStdString(p.description)),
+                           QString::fromStdString(p.name));
+    m_presets->addItem(tr("Other presets file..."), QString());
+    m_presets->setToolTip(
+        tr("Which experiments to run (dwmtj reproduce --presets): the paper in this tool's "
+           "construction, as the authors' released code ran it, or why it is resilient "
+           "(docs/reproducing.md)"));
     m_device = new QComboBox;
     for (const auto& d : core::availableDevices())
         m_device->addItem(QString::fromStdString(d).toUpper(), QString::fromStdString(d));
@@ -60,6 +73,7 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
     outRow->addWidget(m_out);
     outRow->addWidget(browse);
     auto* form = new QFormLayout;
+    form->addRow(tr("Experiments"), m_presets);
     form->addRow(tr("Scale"), m_scale);
     form->addRow(tr("Device"), m_device);
     form->addRow(tr("Binary LUT"), m_lutBinary);
@@ -144,6 +158,18 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
             QFileDialog::getExistingDirectory(this, tr("Output folder"), m_out->text());
         if (!d.isEmpty()) m_out->setText(d);
     });
+    connect(m_presets, &QComboBox::activated, this, [this](int i) {
+        if (!m_presets->itemData(i).toString().isEmpty()) {
+            m_presetsIndex = i;
+            return;
+        }
+        const QString f = QFileDialog::getOpenFileName(this, tr("Presets file"), QString(),
+                                                       tr("Presets (*.ini);;All files (*)"));
+        if (f.isEmpty())
+            m_presets->setCurrentIndex(m_presetsIndex);  // cancelled: keep the last choice
+        else
+            setPresetsPath(f);
+    });
     connect(m_start, &QPushButton::clicked, this, &ReproducePage::start);
     connect(m_stop, &QPushButton::clicked, this, &ReproducePage::stop);
     connect(m_open, &QPushButton::clicked, this, [this] {
@@ -203,8 +229,9 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
         const bool idle = s == BackgroundTask::State::Idle;
         m_start->setEnabled(idle);
         m_stop->setEnabled(s == BackgroundTask::State::Running);
-        for (QWidget* w : std::initializer_list<QWidget*>{m_scale, m_device, m_lutBinary,
-                                                          m_lutMulti, m_dataDir, m_out})
+        for (QWidget* w : std::initializer_list<QWidget*>{m_presets, m_scale, m_device,
+                                                          m_lutBinary, m_lutMulti, m_dataDir,
+                                                          m_out})
             w->setEnabled(idle);
         if (idle) Q_EMIT busyChanged(false, QString());
     });
@@ -214,6 +241,21 @@ void ReproducePage::setScale(core::ReproScale s)
 {
     m_scale->setCurrentIndex(m_scale->findData(int(s)));
 }
+void ReproducePage::setPresetsPath(const QString& nameOrPath)
+{
+    int i = nameOrPath.isEmpty() ? 0 : m_presets->findData(nameOrPath);
+    if (i < 0) {
+        // A file of one's own: listed by its name above "Other presets file...".
+        i = m_presets->count() - 1;
+        m_presets->insertItem(i, QFileInfo(nameOrPath).fileName(), nameOrPath);
+        m_presets->setItemData(i, nameOrPath, Qt::ToolTipRole);
+    }
+    m_presets->setCurrentIndex(i);
+    m_presetsIndex = i;
+}
+
+QString ReproducePage::presetsPath() const { return m_presets->currentData().toString(); }
+
 void ReproducePage::setOutDir(const QString& dir) { m_out->setText(dir); }
 void ReproducePage::setLuts(const QString& binary, const QString& multiState)
 {
@@ -236,7 +278,7 @@ void ReproducePage::start()
     o.lutMultiState = m_lutMulti->text().trimmed().toStdString();
     o.dataDir = m_dataDir->text().trimmed().toStdString();
     o.outDir = m_out->text().trimmed().toStdString();
-    o.presetsPath = m_presets.toStdString();
+    o.presetsPath = presetsPath().toStdString();
     o.seedsUntilDecided = m_seedsUntilDecided->value();
     try {
         const auto plan = core::makeReproPlan(o);  // checks the options before the thread starts

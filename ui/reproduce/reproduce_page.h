@@ -36,8 +36,10 @@ public:
     void setLuts(const QString& binary, const QString& multiState);
     void setLut(const QString& path, bool multiState);  ///< one of the two
     void setOpenReportWhenDone(bool on) { m_openWhenDone = on; }
-    /// Another presets file than resources/paper-experiments.ini (tests, own protocols).
-    void setPresetsPath(const QString& path) { m_presets = path; }
+    /// The experiments to run: a bundled presets name (core::reproPresets(), the
+    /// "Experiments" list) or a presets file of one's own (tests, own protocols).
+    void setPresetsPath(const QString& nameOrPath);
+    QString presetsPath() const;
     QString reportPath() const { return m_reportPath; }
     void start();
     void stop();
@@ -54,7 +56,8 @@ private:
                     const std::vector<core::BeyondResult>& beyond);
 
     BackgroundTask* m_task = nullptr;
-    QComboBox *m_scale = nullptr, *m_device = nullptr;
+    QComboBox *m_scale = nullptr, *m_device = nullptr, *m_presets = nullptr;
+    int m_presetsIndex = 0;  ///< the presets chosen before "Other presets file..." was picked
     QSpinBox* m_seedsUntilDecided = nullptr;
     QLineEdit *m_lutBinary = nullptr, *m_lutMulti = nullptr, *m_dataDir = nullptr, *m_out = nullptr;
     QPushButton *m_start = nullptr, *m_stop = nullptr, *m_open = nullptr;
@@ -65,7 +68,7 @@ private:
     BandChart* m_accuracy = nullptr;
     QTableWidget* m_claims = nullptr;
     std::shared_ptr<core::ReproResult> m_result;
-    QString m_currentJob, m_reportPath, m_presets;
+    QString m_currentJob, m_reportPath;
     int m_jobIndex = 0, m_jobCount = 0;
     bool m_openWhenDone = true;
 };

@@ -88,6 +88,15 @@ struct ReproPlan {
 /// Reads the presets and builds the plan. Throws OptionsError / FileFormatError.
 ReproPlan makeReproPlan(const ReproOptions& options);
 
+/// A bundled presets file (resources/<name>.ini) that `dwmtj reproduce --presets NAME` and the
+/// Reproduce page run.
+struct ReproPresetInfo {
+    std::string name;         ///< "paper-as-released" (ReproOptions::presetsPath takes it)
+    std::string description;  ///< one line for menus and messages
+};
+/// The bundled presets, the default (paper-experiments) first.
+const std::vector<ReproPresetInfo>& reproPresets();
+
 /// Mean +/- sd of one group of runs (one value per seed).
 struct GroupValues {
     std::string label;  ///< "multistate H500 T120: best validation accuracy"

@@ -37,10 +37,12 @@ std::string presetsFile(const ReproOptions& o)
             "the resources folder (paper-experiments.ini) was not found; set DWMTJ_RESOURCES_DIR");
     if (name) {
         const std::string file = dir + "/" + o.presetsPath + ".ini";
-        if (!std::filesystem::exists(file))
-            throw OptionsError("no presets named '" + o.presetsPath + "' in " + dir +
-                               " (paper-experiments, paper-as-released, "
-                               "paper-as-released-trained, why-resilient)");
+        if (!std::filesystem::exists(file)) {
+            std::string names;
+            for (const auto& p : reproPresets()) names += (names.empty() ? "" : ", ") + p.name;
+            throw OptionsError("no presets named '" + o.presetsPath + "' in " + dir + " (" +
+                               names + ")");
+        }
         return file;
     }
     return dir + "/paper-experiments.ini";
@@ -111,6 +113,21 @@ void parseVariabilitySet(const Section& s, const std::string& path, BeyondSet& s
 }
 
 }  // namespace
+
+const std::vector<ReproPresetInfo>& reproPresets()
+{
+    static const std::vector<ReproPresetInfo> presets{
+        {"paper-experiments",
+         "the paper's experiments, this tool's construction (every layer trained)"},
+        {"paper-as-released",
+         "the paper as its authors' released code ran it (hidden layers untrained)"},
+        {"paper-as-released-trained", "as released, but every layer trained (straight-through)"},
+        {"why-resilient",
+         "why resilient: trained vs frozen layers x stochastic vs deterministic neurons"},
+        {"why-resilient-2core", "why resilient at a scale that fits a session on 2 cores"},
+    };
+    return presets;
+}
 
 const char* toString(ReproScale s)
 {
