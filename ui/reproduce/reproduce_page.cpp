@@ -50,6 +50,8 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
                                                           QString::fromStdString(p.description)),
                            QString::fromStdString(p.name));
     m_presets->addItem(tr("Other presets file..."), QString());
+    m_presets->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presets->setMinimumContentsLength(24);
     m_presets->setToolTip(
         tr("Which experiments to run (dwmtj reproduce --presets): the paper in this tool's "
            "construction, as the authors' released code ran it, or why it is resilient "
