@@ -27,6 +27,7 @@
 #include "robustness/robustness_page.h"
 #include "robustness/study_panel.h"
 #include "robustness/variability_panel.h"
+#include "runs/experiment_store.h"
 #include "runs/runs_page.h"
 #include "training/training_page.h"
 
@@ -150,7 +151,9 @@ int runScreenshotTour(ui::MainWindow& w, const QString& dir)
     rob->study()->run();
     ok &= waitUntil(
         [&] {
+            // The study, the store's reading of the rewritten files, then the statistics.
             return rob->study()->task()->state() == ui::BackgroundTask::State::Idle &&
+                   !w.store()->busy() &&
                    rob->study()->statisticsTask()->state() == ui::BackgroundTask::State::Idle;
         },
         900000);
