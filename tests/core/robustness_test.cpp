@@ -458,7 +458,8 @@ TEST(Study, ReleasedDeviceNetworksMeetTheTrainedLifNetworkInOneRow)
     ASSERT_EQ(s.rows.size(), 2u);
     std::map<std::string, const StudyRow*> rows;
     for (const auto& r : s.rows) rows[r.network] = &r;
-    const StudyRow* released = rows["H64 T12, no gradient through the device neurons (as released)"];
+    const StudyRow* released =
+        rows["H64 T12, no gradient through the device neurons (as released)"];
     const StudyRow* frozen = rows["H64 T12, frozen layers 1,2"];
     ASSERT_TRUE(released && frozen);
     ASSERT_EQ(released->series.size(), 3u) << "LIF, binary and multi-weight in one row";

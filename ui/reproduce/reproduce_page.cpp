@@ -47,7 +47,7 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
     m_presets->setObjectName(QStringLiteral("presets"));
     for (const auto& p : core::reproPresets())
         m_presets->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(p.name),
-                                                          QString::fromStdString(p.description)),
+                                                         QString::fromStdString(p.description)),
                            QString::fromStdString(p.name));
     m_presets->addItem(tr("Other presets file..."), QString());
     m_presets->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -231,9 +231,8 @@ ReproducePage::ReproducePage(QWidget* parent) : Page(parent), m_task(new Backgro
         const bool idle = s == BackgroundTask::State::Idle;
         m_start->setEnabled(idle);
         m_stop->setEnabled(s == BackgroundTask::State::Running);
-        for (QWidget* w : std::initializer_list<QWidget*>{m_presets, m_scale, m_device,
-                                                          m_lutBinary, m_lutMulti, m_dataDir,
-                                                          m_out})
+        for (QWidget* w : std::initializer_list<QWidget*>{m_presets, m_scale, m_device, m_lutBinary,
+                                                          m_lutMulti, m_dataDir, m_out})
             w->setEnabled(idle);
         if (idle) Q_EMIT busyChanged(false, QString());
     });

@@ -40,8 +40,8 @@ std::string presetsFile(const ReproOptions& o)
         if (!std::filesystem::exists(file)) {
             std::string names;
             for (const auto& p : reproPresets()) names += (names.empty() ? "" : ", ") + p.name;
-            throw OptionsError("no presets named '" + o.presetsPath + "' in " + dir + " (" +
-                               names + ")");
+            throw OptionsError("no presets named '" + o.presetsPath + "' in " + dir + " (" + names +
+                               ")");
         }
         return file;
     }

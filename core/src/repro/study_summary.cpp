@@ -105,8 +105,7 @@ StudySummary summarizeStudy(const std::vector<Experiment>& experiments)
         bool joined = false;
         for (auto& [key, kinds] : nets)
             if (key.hidden == e.config.hidden && key.timesteps == e.config.timesteps &&
-                key.trainNoise == e.config.trainNoiseSigma &&
-                key.frozen == frozenOnPurpose(e)) {
+                key.trainNoise == e.config.trainNoiseSigma && key.frozen == frozenOnPurpose(e)) {
                 kinds[NeuronKind::Lif].push_back(&e);
                 joined = true;
             }
